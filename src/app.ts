@@ -1,0 +1,105 @@
+import { Client, Events, GatewayIntentBits, Partials, type ClientOptions } from 'discord.js';
+import { createCommands } from './commands/index.ts';
+import type { Config } from './config.ts';
+import { createJobStore } from './db/jobStore.ts';
+import type { Db } from './db/openDatabase.ts';
+import type { Logger } from './logger.ts';
+import { createAdminCheck } from './services/adminCheck.ts';
+import { createApimartClient, type ApimartClient } from './services/apimart/client.ts';
+import { systemClock, type Clock } from './services/clock.ts';
+import { syncCommands } from './services/commandSync.ts';
+import { createDiscordMessenger } from './services/discordMessenger.ts';
+import { createInteractionRouter } from './services/interactionRouter.ts';
+import { createJobIntake } from './services/jobIntake.ts';
+import { createJobScheduler } from './services/jobScheduler.ts';
+import { predictedFinishMs } from './services/pollSchedule.ts';
+import { createProviderHealth } from './services/providerHealth.ts';
+import { createReactionHandler } from './services/reactionHandler.ts';
+import { createStatusUpdater } from './services/statusUpdater.ts';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  apimart?: ApimartClient;
+  clock?: Clock;
+  fetch?: typeof fetch;
+  /** Extra discord.js options (tests use a no-op identify throttler). */
+  clientOptions?: Partial<ClientOptions>;
+  statusEditIntervalMs?: number;
+  healthProbeIntervalMs?: number;
+}
+
+/** Builds every service and the Discord client; main.ts and the end-to-end tests both start here. */
+export function createApp(deps: AppDeps) {
+  const { config, logger } = deps;
+  const clock = deps.clock ?? systemClock;
+  const store = createJobStore(deps.db);
+  const apimart = deps.apimart ?? createApimartClient({ baseUrl: config.apimartBaseUrl, apiKey: config.apimartApiKey });
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions],
+    partials: [Partials.Message, Partials.Reaction, Partials.User],
+    ...deps.clientOptions,
+    rest: { api: config.discordApiUrl, ...deps.clientOptions?.rest },
+  });
+  const messenger = createDiscordMessenger(client.rest);
+  const health = createProviderHealth();
+  const status = createStatusUpdater({
+    store, messenger, clock, logger,
+    minEditIntervalMs: deps.statusEditIntervalMs ?? 5_000,
+    contextFor: (job) => ({
+      queuePosition: job.status === 'queued' ? store.queuePosition(job.id) : 0,
+      jobTimeoutMinutes: Math.round(config.jobTimeoutMs / 60_000),
+      predictedFinishMs: job.submittedAt === null ? null : predictedFinishMs({
+        nowMs: clock.now(), submittedAtMs: job.submittedAt, estimatedTimeSec: job.estimatedTimeSec,
+        progress: job.progress, consecutiveErrors: 0,
+      }),
+    }),
+    onStatusWritten: (job, message) => reactions.syncStatusControls(job, message),
+  });
+  const scheduler = createJobScheduler({
+    store, apimart, messenger, status, health, clock, logger, fetch: deps.fetch,
+    healthProbeIntervalMs: deps.healthProbeIntervalMs,
+    onResultPosted: (job, message, content) => reactions.addResultControls(job, message, content),
+    settings: {
+      maxConcurrentJobs: config.maxConcurrentJobs,
+      pollMinIntervalMs: config.pollMinIntervalMs,
+      pollMaxIntervalMs: config.pollMaxIntervalMs,
+      jobTimeoutMs: config.jobTimeoutMs,
+      latePollWindowMs: 24 * 60 * 60_000,
+      downloadTimeoutMs: 120_000,
+    },
+  });
+  const intake = createJobIntake({ config, store, health, clock });
+  const reactions = createReactionHandler({
+    config, store, scheduler, intake, messenger, clock, logger,
+    isAdmin: createAdminCheck(client, config.adminRoleIds), botUserId: () => client.user?.id,
+  });
+  const commands = createCommands({ config, store, scheduler, intake, clock, logger });
+  const route = createInteractionRouter(commands, logger);
+
+  client.on(Events.InteractionCreate, (interaction) => void route(interaction));
+  client.on(Events.MessageReactionAdd, (reaction, user) => void reactions.onReactionAdd(reaction, user));
+  client.on(Events.Error, (err) => logger.error('discord_client_error', { err }));
+  client.on(Events.ShardDisconnect, (event, shardId) => logger.warn('gateway_disconnected', { shardId, code: event.code }));
+  client.on(Events.ShardResume, (shardId) => logger.info('gateway_resumed', { shardId }));
+
+  return {
+    client, store, scheduler, commands,
+    async start(): Promise<void> {
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      await client.login(config.discordToken);
+      await ready;
+      const applicationId = client.application?.id ?? client.user?.id ?? '';
+      const sync = await syncCommands(client.rest, applicationId, config.discordGuildId, commands.map((c) => c.data));
+      const { resumed, quarantined } = scheduler.resume();
+      logger.info('bot_ready', { user: client.user?.tag, commands: sync, resumedJobs: resumed, submitUnknownJobs: quarantined.length });
+    },
+    async stop(): Promise<void> {
+      scheduler.stop();
+      await client.destroy();
+    },
+  };
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,98 @@
+import type { Messages, Orientation } from '../i18n/messages.ts';
+import { estimateCostMicros, type ModelCatalog, type ModelSpec, type Resolution } from '../modelCatalog.ts';
+import type { VideoGenerationRequest } from '../services/apimart/client.ts';
+
+export const maxPromptChars = 2000;
+export const maxImageBytes = 10 * 1024 * 1024;
+const imageTypes: Record<string, string[]> = {
+  'image/jpeg': ['jpg', 'jpeg'], 'image/png': ['png'], 'image/webp': ['webp'],
+};
+
+export interface ImageOption {
+  name: string; url: string; contentType: string | null; sizeBytes: number; width: number | null; height: number | null;
+}
+
+export interface VideoOptions {
+  prompt: string;
+  duration: number | null;
+  aspectRatio: string | null;
+  model: string | null;
+  resolution: string | null;
+  image: ImageOption | null;
+}
+
+export type VideoRequestResult =
+  | { ok: true; request: VideoGenerationRequest; model: ModelSpec; estimateMicros: number; imageOrientation: Orientation | null }
+  | { ok: false; message: (m: Messages) => string };
+
+const reject = (message: (m: Messages) => string): VideoRequestResult => ({ ok: false, message });
+
+/** Zero-width and BOM characters render as nothing, so a prompt of only them is empty. */
+export function normalizePrompt(raw: string): string {
+  return raw.replace(/[\u200B-\u200D\u2060\uFEFF]/g, '').trim();
+}
+
+export function orientationOf(width: number, height: number): Orientation {
+  if (width === height) return 'square';
+  return width > height ? 'landscape' : 'portrait';
+}
+
+function imageProblem(image: ImageOption): ((m: Messages) => string) | undefined {
+  const extension = image.name.split('.').pop()?.toLowerCase() ?? '';
+  const declared = image.contentType?.split(';')[0]?.trim().toLowerCase();
+  const typeOk = declared
+    ? (imageTypes[declared]?.includes(extension) ?? false)
+    : Object.values(imageTypes).some((extensions) => extensions.includes(extension));
+  if (!typeOk) return (m) => m.imageType(image.name);
+  if (image.sizeBytes > maxImageBytes) {
+    const sizeMb = (image.sizeBytes / 1024 / 1024).toFixed(1);
+    return (m) => m.imageTooLarge(image.name, sizeMb, maxImageBytes / 1024 / 1024);
+  }
+  return undefined;
+}
+
+/** Every check of `/video`'s options, before any money is reserved; pure, so it is tested by table. */
+export function buildVideoRequest(options: VideoOptions, catalog: ModelCatalog, defaultModel: string): VideoRequestResult {
+  const prompt = normalizePrompt(options.prompt);
+  if (prompt.length === 0) return reject((m) => m.promptEmpty);
+  const promptChars = [...prompt].length;
+  if (promptChars > maxPromptChars) return reject((m) => m.promptTooLong(maxPromptChars, promptChars));
+
+  const modelName = options.model ?? defaultModel;
+  const model = catalog.find(modelName);
+  if (!model) return reject((m) => m.unknownModel(modelName, catalog.names()));
+
+  const duration = options.duration ?? 4;
+  if (!model.durations.includes(duration)) return reject((m) => m.durationUnsupported(model.name, duration, model.durations));
+
+  const aspectRatio = options.aspectRatio ?? 'landscape';
+  if (aspectRatio !== 'landscape' && aspectRatio !== 'portrait') {
+    return reject((m) => m.resolutionUnsupported(model.name, aspectRatio, ['landscape', 'portrait']));
+  }
+
+  let resolution: Resolution | undefined;
+  if (options.resolution !== null) {
+    if (!(model.resolutions as readonly string[]).includes(options.resolution)) {
+      const asked = options.resolution;
+      return reject((m) => m.resolutionUnsupported(model.name, asked, model.resolutions));
+    }
+    resolution = options.resolution as Resolution;
+  }
+
+  if (options.image) {
+    const problem = imageProblem(options.image);
+    if (problem) return reject(problem);
+  }
+
+  const request: VideoGenerationRequest = {
+    model: model.name,
+    prompt,
+    duration,
+    aspect_ratio: aspectRatio,
+    ...(resolution ? { resolution } : {}),
+    ...(options.image ? { image_urls: [options.image.url] } : {}),
+  };
+  const image = options.image;
+  const imageOrientation = image?.width && image.height ? orientationOf(image.width, image.height) : null;
+  return { ok: true, request, model, estimateMicros: estimateCostMicros(model, duration, resolution), imageOrientation };
+}

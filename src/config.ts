@@ -1,0 +1,209 @@
+import { readFileSync } from 'node:fs';
+import { config as loadDotenvFile } from 'dotenv';
+import { z } from 'zod';
+import type { LogLevel } from './logger.ts';
+import {
+  builtInModels,
+  createModelCatalog,
+  ModelsFileError,
+  parseModelsFile,
+  type ModelCatalog,
+  type ModelSpec,
+} from './modelCatalog.ts';
+import { isUsdAmount, usdToMicros, type Micros } from './money.ts';
+
+export interface Config {
+  discordToken: string;
+  apimartApiKey: string;
+  discordApiUrl: string;
+  discordGuildId: string | undefined;
+  apimartBaseUrl: string;
+  databasePath: string;
+  defaultModel: string;
+  models: ModelCatalog;
+  /** Budgets: 0 = no limit. */
+  userDailyBudgetMicros: Micros;
+  userMonthlyBudgetMicros: Micros;
+  guildDailyBudgetMicros: Micros;
+  userMaxActiveJobs: number;
+  maxConcurrentJobs: number;
+  /** 0 = never ask for confirmation. */
+  confirmAboveMicros: Micros;
+  pollMinIntervalMs: number;
+  pollMaxIntervalMs: number;
+  jobTimeoutMs: number;
+  adminRoleIds: readonly string[];
+  allowedChannelIds: readonly string[];
+  logLevel: LogLevel;
+}
+
+/** Names every bad variable in one message and never carries a value: tokens must not reach logs. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** dotenv 17 prints a banner on every load unless told to be quiet. */
+export function loadDotenv(): void {
+  loadDotenvFile({ quiet: true });
+}
+
+const SNOWFLAKE = /^\d+$/;
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const satisfies readonly LogLevel[];
+
+const required = z.string({ error: 'required' });
+
+function httpUrl(fallback: string) {
+  return z
+    .string()
+    .refine(isHttpUrl, 'must be an http(s) URL')
+    .transform((url) => url.replace(/\/+$/, ''))
+    .prefault(fallback);
+}
+
+function usdAmount(fallback: string) {
+  return z
+    .string()
+    .refine((usd) => isUsdAmount(usd), 'must be a non-negative USD amount with at most 6 decimals')
+    .transform((usd) => usdToMicros(usd))
+    .prefault(fallback);
+}
+
+function positiveInt(fallback: string) {
+  const message = 'must be a positive integer';
+  return z
+    .string()
+    .regex(/^\d+$/, message)
+    .transform(Number)
+    .refine((n) => n > 0 && Number.isSafeInteger(n), message)
+    .prefault(fallback);
+}
+
+const idList = z
+  .string()
+  .optional()
+  .transform((raw) => [...new Set((raw ?? '').split(',').map((id) => id.trim()).filter((id) => id !== ''))])
+  .refine((ids) => ids.every((id) => SNOWFLAKE.test(id)), 'must be comma-separated Discord ids');
+
+const variables = {
+  DISCORD_TOKEN: required,
+  APIMART_API_KEY: required,
+  DISCORD_API_URL: httpUrl('https://discord.com/api'),
+  DISCORD_GUILD_ID: z.string().regex(SNOWFLAKE, 'must be a Discord id').optional(),
+  APIMART_BASE_URL: httpUrl('https://api.apimart.ai'),
+  DATABASE_PATH: z.string().prefault('./data/bot.db'),
+  DEFAULT_MODEL: z.string().prefault('sora-2-preview'),
+  MODELS_FILE: z.string().optional(),
+  USER_DAILY_BUDGET_USD: usdAmount('5'),
+  USER_MONTHLY_BUDGET_USD: usdAmount('50'),
+  GUILD_DAILY_BUDGET_USD: usdAmount('0'),
+  USER_MAX_ACTIVE_JOBS: positiveInt('2'),
+  MAX_CONCURRENT_JOBS: positiveInt('10'),
+  CONFIRM_ABOVE_USD: usdAmount('1'),
+  POLL_MIN_INTERVAL_MS: positiveInt('2000'),
+  POLL_MAX_INTERVAL_MS: positiveInt('30000'),
+  JOB_TIMEOUT_MINUTES: positiveInt('45'),
+  ADMIN_ROLE_IDS: idList,
+  ALLOWED_CHANNEL_IDS: idList,
+  LOG_LEVEL: z
+    .string()
+    .transform((level) => level.toLowerCase())
+    .pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }))
+    .prefault('info'),
+};
+
+type Variables = typeof variables;
+type Parsed = { [K in keyof Variables]: z.output<Variables[K]> };
+
+export function loadConfig(
+  env: NodeJS.ProcessEnv | Record<string, string | undefined>,
+  deps: { readFile?: (path: string) => string } = {},
+): Config {
+  const readFile = deps.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
+  const problems: string[] = [];
+  const values: Partial<Record<keyof Variables, unknown>> = {};
+  for (const name of Object.keys(variables) as (keyof Variables)[]) {
+    const result = variables[name].safeParse(readVariable(env, name));
+    // Only our own messages are kept: zod's defaults may quote the input, which could be a secret.
+    if (result.success) values[name] = result.data;
+    else problems.push(`${name}: ${result.error.issues[0]?.message ?? 'invalid'}`);
+  }
+  const parsed = values as Partial<Parsed>;
+
+  const { POLL_MIN_INTERVAL_MS: pollMin, POLL_MAX_INTERVAL_MS: pollMax } = parsed;
+  if (pollMin !== undefined && pollMax !== undefined && pollMin > pollMax) {
+    problems.push('POLL_MIN_INTERVAL_MS: must not exceed POLL_MAX_INTERVAL_MS');
+  }
+
+  let models: ModelCatalog | undefined;
+  if ('MODELS_FILE' in values) {
+    const loaded = loadModels(parsed.MODELS_FILE, readFile);
+    if (Array.isArray(loaded)) problems.push(...loaded);
+    else models = loaded;
+  }
+  if (models && parsed.DEFAULT_MODEL !== undefined && !models.find(parsed.DEFAULT_MODEL)) {
+    problems.push(`DEFAULT_MODEL: must be a model of the catalog (${models.names().join(', ')})`);
+  }
+
+  if (problems.length > 0 || !models) throw new ConfigError(problems);
+  const ok = parsed as Parsed;
+  return Object.freeze({
+    discordToken: ok.DISCORD_TOKEN,
+    apimartApiKey: ok.APIMART_API_KEY,
+    discordApiUrl: ok.DISCORD_API_URL,
+    discordGuildId: ok.DISCORD_GUILD_ID,
+    apimartBaseUrl: ok.APIMART_BASE_URL,
+    databasePath: ok.DATABASE_PATH,
+    defaultModel: ok.DEFAULT_MODEL,
+    models,
+    userDailyBudgetMicros: ok.USER_DAILY_BUDGET_USD,
+    userMonthlyBudgetMicros: ok.USER_MONTHLY_BUDGET_USD,
+    guildDailyBudgetMicros: ok.GUILD_DAILY_BUDGET_USD,
+    userMaxActiveJobs: ok.USER_MAX_ACTIVE_JOBS,
+    maxConcurrentJobs: ok.MAX_CONCURRENT_JOBS,
+    confirmAboveMicros: ok.CONFIRM_ABOVE_USD,
+    pollMinIntervalMs: ok.POLL_MIN_INTERVAL_MS,
+    pollMaxIntervalMs: ok.POLL_MAX_INTERVAL_MS,
+    jobTimeoutMs: ok.JOB_TIMEOUT_MINUTES * 60_000,
+    adminRoleIds: Object.freeze(ok.ADMIN_ROLE_IDS),
+    allowedChannelIds: Object.freeze(ok.ALLOWED_CHANNEL_IDS),
+    logLevel: ok.LOG_LEVEL,
+  });
+}
+
+/** Blank counts as unset, so `KEY=` in .env falls back to the default instead of failing. */
+function readVariable(env: Record<string, string | undefined>, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** Returns the catalog, or the problems naming MODELS_FILE (never its contents or path). */
+function loadModels(path: string | undefined, readFile: (path: string) => string): ModelCatalog | string[] {
+  if (path === undefined) return createModelCatalog(builtInModels);
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    return [`MODELS_FILE: cannot be read${typeof code === 'string' ? ` (${code})` : ''}`];
+  }
+  let models: ModelSpec[];
+  try {
+    models = parseModelsFile(text, 'MODELS_FILE');
+  } catch (err) {
+    if (err instanceof ModelsFileError) return err.problems.map((p) => `MODELS_FILE: ${p}`);
+    throw err;
+  }
+  return createModelCatalog(models);
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

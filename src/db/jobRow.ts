@@ -1,0 +1,102 @@
+import type { VideoGenerationRequest } from '../services/apimart/client.ts';
+
+export const jobStatuses = [
+  'awaiting_confirmation', 'queued', 'submitting', 'submitted', 'completed', 'delivered',
+  'failed', 'cancelled', 'timed_out', 'submit_unknown', 'expired',
+] as const;
+export type JobStatus = (typeof jobStatuses)[number];
+
+export const terminalStatuses: readonly JobStatus[] = ['delivered', 'failed', 'cancelled', 'expired'];
+/** Jobs that count against USER_MAX_ACTIVE_JOBS. */
+export const activeStatuses: readonly JobStatus[] = ['awaiting_confirmation', 'queued', 'submitting', 'submitted', 'completed'];
+
+export interface Job {
+  id: number;
+  originKey: string;
+  parentJobId: number | null;
+  guildId: string;
+  channelId: string;
+  userId: string;
+  locale: string;
+  applicationId: string;
+  interactionToken: string | null;
+  interactionAt: number;
+  attachmentSizeLimit: number;
+  status: JobStatus;
+  request: VideoGenerationRequest;
+  imageName: string | null;
+  estimateMicros: number;
+  costMicros: number | null;
+  taskId: string | null;
+  progress: number;
+  estimatedTimeSec: number | null;
+  pollErrors: number;
+  submitAttempts: number;
+  nextAttemptAt: number | null;
+  confirmDeadlineAt: number | null;
+  videoUrl: string | null;
+  videoExpiresAt: number | null;
+  statusMessageId: string | null;
+  statusChannelId: string | null;
+  resultMessageId: string | null;
+  failureCode: string | null;
+  failureDetail: string | null;
+  createdAt: number;
+  updatedAt: number;
+  submittedAt: number | null;
+  completedAt: number | null;
+  finishedAt: number | null;
+}
+
+export interface JobRow {
+  id: number; origin_key: string; parent_job_id: number | null; guild_id: string; channel_id: string;
+  user_id: string; locale: string; application_id: string; interaction_token: string | null;
+  interaction_at: number; attachment_size_limit: number; status: JobStatus; request_json: string;
+  image_name: string | null; estimate_micros: number; cost_micros: number | null; task_id: string | null;
+  progress: number; estimated_time_sec: number | null; poll_errors: number; submit_attempts: number;
+  next_attempt_at: number | null; confirm_deadline_at: number | null; video_url: string | null;
+  video_expires_at: number | null; status_message_id: string | null; status_channel_id: string | null;
+  result_message_id: string | null; failure_code: string | null; failure_detail: string | null;
+  created_at: number; updated_at: number; submitted_at: number | null; completed_at: number | null;
+  finished_at: number | null;
+}
+
+export function jobFromRow(row: JobRow): Job {
+  return {
+    id: row.id,
+    originKey: row.origin_key,
+    parentJobId: row.parent_job_id,
+    guildId: row.guild_id,
+    channelId: row.channel_id,
+    userId: row.user_id,
+    locale: row.locale,
+    applicationId: row.application_id,
+    interactionToken: row.interaction_token,
+    interactionAt: row.interaction_at,
+    attachmentSizeLimit: row.attachment_size_limit,
+    status: row.status,
+    request: JSON.parse(row.request_json) as VideoGenerationRequest,
+    imageName: row.image_name,
+    estimateMicros: row.estimate_micros,
+    costMicros: row.cost_micros,
+    taskId: row.task_id,
+    progress: row.progress,
+    estimatedTimeSec: row.estimated_time_sec,
+    pollErrors: row.poll_errors,
+    submitAttempts: row.submit_attempts,
+    nextAttemptAt: row.next_attempt_at,
+    confirmDeadlineAt: row.confirm_deadline_at,
+    videoUrl: row.video_url,
+    videoExpiresAt: row.video_expires_at,
+    statusMessageId: row.status_message_id,
+    statusChannelId: row.status_channel_id,
+    resultMessageId: row.result_message_id,
+    failureCode: row.failure_code,
+    failureDetail: row.failure_detail,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    submittedAt: row.submitted_at,
+    completedAt: row.completed_at,
+    finishedAt: row.finished_at,
+  };
+}

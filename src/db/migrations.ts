@@ -1,0 +1,116 @@
+import type { Database } from 'better-sqlite3';
+
+/** Append-only: a migration that has shipped is never edited, only followed by a new one. */
+export const migrations: readonly string[] = [
+  `
+  CREATE TABLE jobs (
+    id INTEGER PRIMARY KEY,
+    origin_key TEXT NOT NULL UNIQUE,
+    parent_job_id INTEGER REFERENCES jobs(id),
+    guild_id TEXT NOT NULL,
+    channel_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    locale TEXT NOT NULL,
+    application_id TEXT NOT NULL,
+    interaction_token TEXT,
+    interaction_at INTEGER NOT NULL,
+    attachment_size_limit INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN (
+      'awaiting_confirmation', 'queued', 'submitting', 'submitted', 'completed', 'delivered',
+      'failed', 'cancelled', 'timed_out', 'submit_unknown', 'expired')),
+    prompt TEXT NOT NULL,
+    model TEXT NOT NULL,
+    duration_sec INTEGER NOT NULL CHECK (duration_sec > 0),
+    aspect_ratio TEXT NOT NULL CHECK (aspect_ratio IN ('landscape', 'portrait')),
+    resolution TEXT CHECK (resolution IN ('standard', 'high')),
+    image_url TEXT,
+    image_name TEXT,
+    request_json TEXT NOT NULL,
+    estimate_micros INTEGER NOT NULL CHECK (estimate_micros >= 0),
+    cost_micros INTEGER,
+    task_id TEXT UNIQUE,
+    progress INTEGER NOT NULL DEFAULT 0,
+    estimated_time_sec INTEGER,
+    poll_errors INTEGER NOT NULL DEFAULT 0,
+    submit_attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER,
+    confirm_deadline_at INTEGER,
+    video_url TEXT,
+    video_expires_at INTEGER,
+    status_message_id TEXT,
+    status_channel_id TEXT,
+    result_message_id TEXT,
+    failure_code TEXT,
+    failure_detail TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    submitted_at INTEGER,
+    completed_at INTEGER,
+    finished_at INTEGER
+  ) STRICT;
+  CREATE INDEX jobs_by_status ON jobs (status, id);
+  CREATE INDEX jobs_by_user ON jobs (user_id, created_at);
+  CREATE INDEX jobs_by_guild ON jobs (guild_id, created_at);
+
+  CREATE TABLE job_messages (
+    message_id TEXT PRIMARY KEY,
+    job_id INTEGER NOT NULL REFERENCES jobs(id),
+    kind TEXT NOT NULL CHECK (kind IN ('status', 'result'))
+  ) STRICT;
+
+  CREATE TABLE ledger (
+    id INTEGER PRIMARY KEY,
+    job_id INTEGER NOT NULL REFERENCES jobs(id),
+    user_id TEXT NOT NULL,
+    guild_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('reserve', 'settle', 'release')),
+    amount_micros INTEGER NOT NULL,
+    period_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (job_id, kind)
+  ) STRICT;
+  CREATE INDEX ledger_by_user ON ledger (user_id, period_at);
+  CREATE INDEX ledger_by_guild ON ledger (guild_id, period_at);
+
+  CREATE TABLE budget_overrides (
+    guild_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    daily_micros INTEGER,
+    monthly_micros INTEGER,
+    updated_by TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (guild_id, user_id)
+  ) STRICT;
+
+  CREATE TABLE guild_settings (
+    guild_id TEXT PRIMARY KEY,
+    paused INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
+    updated_by TEXT,
+    updated_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    guild_id TEXT NOT NULL,
+    actor_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target_user_id TEXT,
+    job_id INTEGER,
+    detail TEXT,
+    created_at INTEGER NOT NULL
+  ) STRICT;
+  `,
+];
+
+export function migrate(db: Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > migrations.length) {
+    throw new Error(`database schema version ${current} is newer than this bot (${migrations.length})`);
+  }
+  for (let version = current; version < migrations.length; version++) {
+    db.transaction(() => {
+      db.exec(migrations[version] as string);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+}

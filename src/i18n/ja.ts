@@ -1,0 +1,73 @@
+import { formatUsd } from '../money.ts';
+import type { Messages } from './messages.ts';
+
+const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
+
+export const ja: Messages = {
+  guildOnly: 'このコマンドはサーバー内でのみ使えます。',
+  promptEmpty: 'プロンプトが空です。作りたい動画を説明してください（例: `雪の中を走るキツネ`）。',
+  promptTooLong: (max, actual) => `プロンプトが${actual}文字あります。上限は${max}文字です。短くしてもう一度お試しください。`,
+  unknownModel: (model, available) => `モデル \`${model}\` は使えません。次から選んでください: ${available.map((m) => `\`${m}\``).join('、')}`,
+  durationUnsupported: (model, duration, allowed) => `\`${model}\` は${duration}秒の動画を作れません。${allowed.join('・')}秒から選んでください。`,
+  resolutionUnsupported: (model, resolution, allowed) => allowed.length === 0
+    ? `\`${model}\` には解像度の選択がないため \`${resolution}\` は使えません。\`resolution\` を空にするか、別のモデルを選んでください。`
+    : `\`${model}\` は \`${resolution}\` に対応していません。${allowed.map((r) => `\`${r}\``).join('か')}を選んでください。`,
+  imageType: (name) => `\`${name}\` は JPEG・PNG・WebP 画像ではありません。これらの形式の画像を添付してください（GIF は使えません）。`,
+  imageTooLarge: (name, sizeMb, maxMb) => `\`${name}\` は ${sizeMb} MB です。画像は ${maxMb} MB までです。小さい画像を添付してください。`,
+  paused: 'このサーバーでは管理者が動画生成を一時停止しています。しばらくしてからお試しください。',
+  channelNotAllowed: (channelIds) => `動画は ${channelIds.map((id) => `<#${id}>`).join('、')} でのみ作れます。`,
+  missingPermissions: (permissions) => `このチャンネルで次の権限が必要です: ${permissions.join('、')}。管理者に付与を依頼してください。`,
+  providerUnavailable: '動画サービスが現在利用できません。料金はかかっていません。管理者に通知しました。しばらくしてからお試しください。',
+  tooManyActive: (max, jobIds) =>
+    `実行中のジョブがすでに${jobIds.length}件あります（${jobIds.map((id) => `#${id}`).join('、')}）。上限は${max}件です。終わるまでお待ちください。`,
+  budgetExceeded: (scope, estimateMicros, remainingMicros, resetsAt) => {
+    const what = { user_daily: 'あなたの1日の予算', user_monthly: 'あなたの月間予算', guild_daily: 'このサーバーの1日の予算' }[scope];
+    return `この動画は ${formatUsd(estimateMicros)} かかりますが、${what}の残りは ${formatUsd(remainingMicros)} です。${ts(resetsAt)}にリセットされます。短い動画や別のモデルなら収まるかもしれません。`;
+  },
+  orientationNote: (image, chosen) =>
+    `注意: 参照画像が${image}なので、動画も${image}になります（向きは \`aspect_ratio: ${chosen}\` ではなく画像で決まります）。`,
+  orientation: { landscape: '横長', portrait: '縦長', square: '正方形' },
+  internalError: (ref) => `こちら側でエラーが起きました（参照 \`${ref}\`）。料金はかかっていません。もう一度お試しください。`,
+
+  statusTitle: (jobId) => `🎬 **動画ジョブ #${jobId}**`,
+  statusParams: (p) => [
+    `\`${p.model}\``, `${p.durationSec}秒`, p.aspectRatio, ...(p.resolution ? [p.resolution] : []),
+    ...(p.imageName ? [`画像: ${p.imageName}`] : []), `見積もり ${formatUsd(p.estimateMicros)}`,
+  ].join(' · '),
+  status: {
+    awaiting_confirmation: (deadline) => `⏸️ 確認待ち: ✅ で開始、❌ で取り消し（${ts(deadline)}に期限切れ）。`,
+    queued: (position) => position > 1 ? `⏳ 順番待ち（${position}番目）。` : '⏳ 順番待ち、まもなく開始します。',
+    submitting: '📤 動画サービスに送信中…',
+    submitted: (progress, etaMs) => `🛠️ 生成中… ${progress}%${etaMs ? `（完成予定 ${ts(etaMs)}）` : ''}`,
+    completed: '📥 完成しました。動画を投稿しています…',
+    delivered: (cost) => `✅ 完了。費用 ${formatUsd(cost)}。`,
+    failed: (reason) => `❌ 失敗: ${reason} 料金はかかっていません。`,
+    cancelled: '🚫 取り消しました。料金はかかっていません。',
+    expired: '⌛ 時間内に確認されなかったため開始しませんでした。料金はかかっていません。',
+    timed_out: (minutes) => `⌛ ${minutes}分たっても結果がありません。確認を続け、届いたら動画を投稿します。`,
+    submit_unknown: '動画サービスから応答がなく、開始されたか分かりません。再送信はしません（二重に課金されることはありません）。管理者が確認します。',
+    video_expired: '投稿する前に動画のリンクの期限が切れました。',
+  },
+  failureReasons: {
+    provider_failed: '動画サービスがこの動画を作れませんでした。',
+    moderation: '動画サービスがこのプロンプトまたは画像を拒否しました（コンテンツ規約）。',
+    provider_rejected: '動画サービスがリクエストを拒否しました。',
+    provider_unavailable: '動画サービスが現在利用できません。',
+    no_video: '動画サービスが動画なしで終了しました。',
+    image_unreadable: '参照画像を読み込めませんでした。',
+    interaction_expired: 'Discord が時間内に応答を受け付けませんでした。',
+  },
+  resultReady: (userId, jobId) => `<@${userId}> ジョブ #${jobId} の動画ができました。`,
+  resultCost: (cost) => `費用: ${formatUsd(cost)}。`,
+  resultLink: (url, expiresAt) => `動画が大きすぎてここにアップロードできません: ${url}${expiresAt ? `\nリンクの期限: ${ts(expiresAt)}` : ''}`,
+  resultExpired: (userId, jobId) => `<@${userId}> ジョブ #${jobId} の動画はできましたが、投稿前にリンクの期限が切れました。`,
+  resultControls: '🔁 で同じ設定でもう一度、📩 で DM に送信、❌ でこのメッセージを削除します。',
+  submitUnknownNotice: (userId, jobId) => `<@${userId}> ジョブ #${jobId}: 動画サービスから応答がなく、開始されたか分かりません。再送信はしません。二重に課金されることはありません。`,
+  reactions: {
+    cannotCancelSubmitted: (jobId) => `ジョブ #${jobId} はすでに動画サービスに送信済みで、取り消せません。結果は投稿されます。`,
+    dmClosed: 'DM を送れませんでした。サーバーメンバーからの DM が閉じられています。プライバシー設定で開いてから、もう一度 📩 を押してください。',
+    dmCopy: (jobId) => `ジョブ #${jobId} の動画のコピーです。`,
+    unavailableHint: '（ここではリアクションを追加できないため、もう一度作るには同じプロンプトで `/video` を実行してください。）',
+  },
+  failedNotice: (userId, jobId, reason) => `<@${userId}> ジョブ #${jobId} は失敗しました: ${reason} 料金はかかっていません。`,
+};

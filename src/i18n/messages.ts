@@ -1,0 +1,77 @@
+import type { BudgetScope } from '../db/jobStore.ts';
+import { en } from './en.ts';
+import { ja } from './ja.ts';
+
+export type Orientation = 'landscape' | 'portrait' | 'square';
+export type FailureReason = keyof Messages['failureReasons'];
+
+export interface StatusParams {
+  model: string; durationSec: number; aspectRatio: string; resolution: string | undefined;
+  imageName: string | null; estimateMicros: number;
+}
+
+/** Every user-facing text. Both languages implement this, so a missing translation fails the type check. */
+export interface Messages {
+  guildOnly: string;
+  promptEmpty: string;
+  promptTooLong: (max: number, actual: number) => string;
+  unknownModel: (model: string, available: string[]) => string;
+  durationUnsupported: (model: string, duration: number, allowed: readonly number[]) => string;
+  resolutionUnsupported: (model: string, resolution: string, allowed: readonly string[]) => string;
+  imageType: (name: string) => string;
+  imageTooLarge: (name: string, sizeMb: string, maxMb: number) => string;
+  paused: string;
+  channelNotAllowed: (channelIds: readonly string[]) => string;
+  missingPermissions: (permissions: string[]) => string;
+  providerUnavailable: string;
+  tooManyActive: (max: number, jobIds: number[]) => string;
+  budgetExceeded: (scope: BudgetScope, estimateMicros: number, remainingMicros: number, resetsAt: number) => string;
+  orientationNote: (image: string, chosen: string) => string;
+  orientation: Record<Orientation, string>;
+  internalError: (ref: string) => string;
+
+  statusTitle: (jobId: number) => string;
+  statusParams: (p: StatusParams) => string;
+  status: {
+    awaiting_confirmation: (deadlineMs: number) => string;
+    queued: (position: number) => string;
+    submitting: string;
+    submitted: (progress: number, etaMs: number | null) => string;
+    completed: string;
+    delivered: (costMicros: number) => string;
+    failed: (reason: string) => string;
+    cancelled: string;
+    expired: string;
+    timed_out: (minutes: number) => string;
+    submit_unknown: string;
+    video_expired: string;
+  };
+  failureReasons: {
+    provider_failed: string; moderation: string; provider_rejected: string; provider_unavailable: string;
+    no_video: string; image_unreadable: string; interaction_expired: string;
+  };
+  resultReady: (userId: string, jobId: number) => string;
+  resultCost: (costMicros: number) => string;
+  resultLink: (url: string, expiresAtMs: number | null) => string;
+  resultExpired: (userId: string, jobId: number) => string;
+  resultControls: string;
+  submitUnknownNotice: (userId: string, jobId: number) => string;
+  reactions: {
+    cannotCancelSubmitted: (jobId: number) => string;
+    dmClosed: string;
+    dmCopy: (jobId: number) => string;
+    unavailableHint: string;
+  };
+  failedNotice: (userId: string, jobId: number, reason: string) => string;
+}
+
+export type Language = 'en' | 'ja';
+
+/** Discord locales are like `en-US` or `ja`; everything but Japanese falls back to English. */
+export function languageFor(locale: string | null | undefined): Language {
+  return locale?.toLowerCase().startsWith('ja') ? 'ja' : 'en';
+}
+
+export function messagesFor(locale: string | null | undefined): Messages {
+  return languageFor(locale) === 'ja' ? ja : en;
+}

@@ -1,0 +1,39 @@
+import { Routes, type REST, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Keys Discord adds to stored commands, which a definition never carries. */
+const serverOnlyKeys = new Set(['id', 'application_id', 'guild_id', 'version', 'dm_permission', 'nsfw', 'name_localized', 'description_localized', 'handler']);
+
+/** Drops what Discord fills in by default, so a stored command compares equal to its definition. */
+export function normalizeCommand(value: unknown): Json {
+  if (Array.isArray(value)) return value.map(normalizeCommand);
+  if (value === null || typeof value !== 'object') return value as Json;
+  const out: { [key: string]: Json } = {};
+  for (const key of Object.keys(value).sort()) {
+    const v = (value as Record<string, unknown>)[key];
+    if (serverOnlyKeys.has(key) || v === undefined || v === null || v === false) continue;
+    if (Array.isArray(v) && v.length === 0) continue;
+    if (typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0) continue;
+    out[key] = normalizeCommand(v);
+  }
+  return out;
+}
+
+export function commandsDiffer(stored: unknown[], wanted: RESTPostAPIChatInputApplicationCommandsJSONBody[]): boolean {
+  const key = (list: unknown[]) => JSON.stringify(
+    list.map(normalizeCommand).sort((a, b) => String((a as { name: string }).name).localeCompare(String((b as { name: string }).name))),
+  );
+  return key(stored) !== key(wanted);
+}
+
+/** Writes the commands only when Discord's copy differs, so restarts do not churn command versions. */
+export async function syncCommands(
+  rest: REST, applicationId: string, guildId: string | undefined, commands: RESTPostAPIChatInputApplicationCommandsJSONBody[],
+): Promise<'unchanged' | 'updated'> {
+  const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);
+  const stored = (await rest.get(route)) as unknown[];
+  if (!commandsDiffer(stored, commands)) return 'unchanged';
+  await rest.put(route, { body: commands });
+  return 'updated';
+}

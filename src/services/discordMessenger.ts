@@ -1,0 +1,83 @@
+import { DiscordAPIError, Routes, type REST } from 'discord.js';
+
+export interface OutgoingMessage {
+  content: string;
+  files?: { name: string; data: Buffer }[];
+  /** The only users this message may ping; roles, @everyone and @here never are. */
+  mentionUserIds?: string[];
+  /** With enforce_nonce, Discord returns the first message instead of posting a second one. */
+  nonce?: string;
+  replyToMessageId?: string;
+}
+
+export interface SentMessage { id: string; channelId: string }
+
+/** Discord error codes the bot reacts to. */
+export const DiscordCode = {
+  unknownChannel: 10003,
+  unknownMessage: 10008,
+  unknownInteraction: 10062,
+  invalidWebhookToken: 50027,
+  missingAccess: 50001,
+  cannotDmUser: 50007,
+  missingPermissions: 50013,
+  requestTooLarge: 40005,
+} as const;
+
+export function discordErrorCode(err: unknown): number | undefined {
+  return err instanceof DiscordAPIError && typeof err.code === 'number' ? err.code : undefined;
+}
+
+function messageBody(message: OutgoingMessage) {
+  return {
+    content: message.content,
+    allowed_mentions: { parse: [], users: message.mentionUserIds ?? [], replied_user: false },
+    ...(message.nonce ? { nonce: message.nonce, enforce_nonce: true } : {}),
+    ...(message.replyToMessageId ? { message_reference: { message_id: message.replyToMessageId, fail_if_not_exists: false } } : {}),
+    ...(message.files?.length ? { attachments: message.files.map((f, i) => ({ id: String(i), filename: f.name })) } : {}),
+  };
+}
+
+const rawFiles = (message: OutgoingMessage) => message.files?.map((f) => ({ name: f.name, data: f.data }));
+
+/**
+ * Every message the bot sends after acknowledging an interaction goes through here, over REST, so it
+ * works the same for a job started seconds ago and for one resumed after a restart.
+ */
+export function createDiscordMessenger(rest: REST) {
+  const sent = (raw: unknown): SentMessage => {
+    const m = raw as { id: string; channel_id: string };
+    return { id: m.id, channelId: m.channel_id };
+  };
+  return {
+    async editOriginal(applicationId: string, token: string, message: OutgoingMessage): Promise<SentMessage> {
+      return sent(await rest.patch(Routes.webhookMessage(applicationId, token, '@original'), {
+        body: messageBody(message), files: rawFiles(message), auth: false,
+      }));
+    },
+    async send(channelId: string, message: OutgoingMessage): Promise<SentMessage> {
+      return sent(await rest.post(Routes.channelMessages(channelId), { body: messageBody(message), files: rawFiles(message) }));
+    },
+    async edit(channelId: string, messageId: string, message: OutgoingMessage): Promise<void> {
+      await rest.patch(Routes.channelMessage(channelId, messageId), { body: messageBody(message), files: rawFiles(message) });
+    },
+    async delete(channelId: string, messageId: string): Promise<void> {
+      await rest.delete(Routes.channelMessage(channelId, messageId));
+    },
+    async react(channelId: string, messageId: string, emoji: string): Promise<void> {
+      await rest.put(Routes.channelMessageOwnReaction(channelId, messageId, encodeURIComponent(emoji)));
+    },
+    async unreact(channelId: string, messageId: string, emoji: string): Promise<void> {
+      await rest.delete(Routes.channelMessageOwnReaction(channelId, messageId, encodeURIComponent(emoji)));
+    },
+    async removeUserReaction(channelId: string, messageId: string, emoji: string, userId: string): Promise<void> {
+      await rest.delete(Routes.channelMessageUserReaction(channelId, messageId, encodeURIComponent(emoji), userId));
+    },
+    async dm(userId: string, message: OutgoingMessage): Promise<SentMessage> {
+      const channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
+      return this.send(channel.id, message);
+    },
+  };
+}
+
+export type DiscordMessenger = ReturnType<typeof createDiscordMessenger>;

@@ -1,0 +1,22 @@
+import type { Interaction } from 'discord.js';
+import type { CommandModule } from '../commands/index.ts';
+import { replyEphemeral } from '../commands/replies.ts';
+import { messagesFor } from '../i18n/messages.ts';
+import type { Logger } from '../logger.ts';
+
+/** The one place where a failing command turns into an ephemeral "something went wrong (ref …)". */
+export function createInteractionRouter(commands: CommandModule[], logger: Logger) {
+  const byName = new Map(commands.map((c) => [c.data.name, c]));
+  return async (interaction: Interaction): Promise<void> => {
+    if (!interaction.isChatInputCommand()) return;
+    const command = byName.get(interaction.commandName);
+    if (!command) return;
+    try {
+      await command.execute(interaction);
+    } catch (err) {
+      logger.error('command_failed', { ref: interaction.id, command: interaction.commandName, userId: interaction.user.id, err });
+      await replyEphemeral(interaction, messagesFor(interaction.locale).internalError(interaction.id))
+        .catch((replyErr) => logger.warn('error_reply_failed', { ref: interaction.id, err: replyErr }));
+    }
+  };
+}

@@ -1,0 +1,44 @@
+import type { Job } from '../db/jobRow.ts';
+import type { JobStore } from '../db/jobStore.ts';
+import type { Logger } from '../logger.ts';
+import type { ApimartClient } from './apimart/client.ts';
+import type { Clock } from './clock.ts';
+import type { DiscordMessenger, SentMessage } from './discordMessenger.ts';
+import type { ProviderHealth } from './providerHealth.ts';
+import type { StatusUpdater } from './statusUpdater.ts';
+
+export interface JobSettings {
+  maxConcurrentJobs: number;
+  pollMinIntervalMs: number;
+  pollMaxIntervalMs: number;
+  jobTimeoutMs: number;
+  /** How long a timed-out job is still polled for a late result. */
+  latePollWindowMs: number;
+  downloadTimeoutMs: number;
+}
+
+/** What the job steps (submit, poll, deliver) share; built once in the scheduler. */
+export interface JobContext {
+  store: JobStore;
+  apimart: ApimartClient;
+  messenger: DiscordMessenger;
+  status: StatusUpdater;
+  health: ProviderHealth;
+  clock: Clock;
+  logger: Logger;
+  settings: JobSettings;
+  fetch: typeof fetch;
+  /** Runs `step` for the job after `delayMs`, replacing whatever was scheduled for it. */
+  schedule(jobId: number, delayMs: number, step: () => Promise<void> | void): void;
+  /** Called after a job left the provider pipeline (finished, failed, unknown), so a slot is free. */
+  slotFreed(): void;
+  /** The job was accepted by the provider and should now be polled. */
+  startPolling(job: Job): void;
+  deliver(job: Job): void;
+  /** The result message exists: add its reaction controls. */
+  resultPosted(job: Job, message: SentMessage, content: string): Promise<void>;
+  /** The provider refused the account (401/402/403): start probing for its recovery. */
+  providerUnavailable(): void;
+  notifyUser(job: Job, content: string): Promise<void>;
+  jobLogger(job: Job): Logger;
+}

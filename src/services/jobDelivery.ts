@@ -1,0 +1,94 @@
+import type { Job } from '../db/jobRow.ts';
+import { messagesFor } from '../i18n/messages.ts';
+import { DiscordCode, discordErrorCode, type OutgoingMessage, type SentMessage } from './discordMessenger.ts';
+import type { JobContext } from './jobContext.ts';
+import { downloadVideo, type VideoDownload } from './videoDownload.ts';
+
+const retryDelaysMs = [5_000, 15_000, 60_000, 300_000];
+const noChannelAccess: readonly number[] = [
+  DiscordCode.missingAccess, DiscordCode.missingPermissions, DiscordCode.unknownChannel,
+];
+
+/** Same nonce for every attempt: with enforce_nonce Discord answers a repeat with the first message. */
+export const resultNonce = (jobId: number) => `video-result-${jobId}`;
+
+/** Posts a completed job's video exactly once, then marks the job delivered. */
+export function createJobDelivery(ctx: JobContext) {
+  const { store, clock, settings } = ctx;
+  const attempts = new Map<number, number>();
+
+  function resultMessage(job: Job, video: VideoDownload): OutgoingMessage {
+    const m = messagesFor(job.locale);
+    const lines = [m.resultReady(job.userId, job.id), m.resultCost(job.costMicros ?? job.estimateMicros)];
+    if (video.kind !== 'file') lines.push(m.resultLink(job.videoUrl ?? '', job.videoExpiresAt));
+    lines.push(m.resultControls);
+    return {
+      content: lines.join('\n'),
+      files: video.kind === 'file' ? [{ name: `video-${job.id}.mp4`, data: video.bytes }] : undefined,
+      mentionUserIds: [job.userId],
+      nonce: resultNonce(job.id),
+      replyToMessageId: job.statusMessageId ?? undefined,
+    };
+  }
+
+  async function post(job: Job, message: OutgoingMessage): Promise<SentMessage> {
+    try {
+      return await ctx.messenger.send(job.channelId, message);
+    } catch (err) {
+      const code = discordErrorCode(err);
+      if (code === undefined || !noChannelAccess.includes(code)) throw err;
+      ctx.jobLogger(job).warn('result_channel_unavailable', { code });
+      return ctx.messenger.dm(job.userId, { ...message, replyToMessageId: undefined });
+    }
+  }
+
+  async function expire(job: Job): Promise<void> {
+    const expired = store.markVideoExpired(job.id, clock.now());
+    if (!expired) return;
+    ctx.jobLogger(job).warn('job_video_expired', { taskId: job.taskId });
+    void ctx.status.refresh(job.id);
+    await ctx.notifyUser(expired, messagesFor(job.locale).resultExpired(job.userId, job.id));
+  }
+
+  async function deliver(jobId: number): Promise<void> {
+    const job = store.get(jobId);
+    if (!job || job.status !== 'completed' || !job.videoUrl) return;
+    const log = ctx.jobLogger(job);
+    try {
+      if (job.videoExpiresAt !== null && job.videoExpiresAt <= clock.now()) return await expire(job);
+      const video = await downloadVideo(job.videoUrl, job.attachmentSizeLimit, settings.downloadTimeoutMs, ctx.fetch);
+      if (video.kind === 'gone') return await expire(job);
+      const message = resultMessage(job, video);
+      const sent = await post(job, message);
+      const delivered = store.markDelivered(job.id, sent.channelId, sent.id, clock.now());
+      attempts.delete(job.id);
+      log.info('job_delivered', { messageId: sent.id, uploaded: video.kind === 'file' });
+      void ctx.status.refresh(job.id);
+      if (delivered) await ctx.resultPosted(delivered, sent, message.content);
+    } catch (err) {
+      const attempt = (attempts.get(job.id) ?? 0) + 1;
+      attempts.set(job.id, attempt);
+      const delayMs = retryDelaysMs[Math.min(attempt, retryDelaysMs.length) - 1] as number;
+      log.warn('job_delivery_failed', { err, attempt, retryInMs: delayMs });
+      ctx.schedule(job.id, delayMs, () => deliver(job.id));
+    }
+  }
+
+  /** 📩: a private copy for whoever asked; throws when their DMs are closed. */
+  async function sendCopy(job: Job, userId: string): Promise<void> {
+    if (!job.videoUrl) return;
+    const expired = job.videoExpiresAt !== null && job.videoExpiresAt <= clock.now();
+    const video: VideoDownload = expired
+      ? { kind: 'gone', status: 410 }
+      : await downloadVideo(job.videoUrl, job.attachmentSizeLimit, settings.downloadTimeoutMs, ctx.fetch).catch(() => ({ kind: 'gone', status: 0 }) as const);
+    const m = messagesFor(job.locale);
+    const content = video.kind === 'file' ? m.reactions.dmCopy(job.id) : `${m.reactions.dmCopy(job.id)}\n${m.resultLink(job.videoUrl, job.videoExpiresAt)}`;
+    await ctx.messenger.dm(userId, {
+      content, files: video.kind === 'file' ? [{ name: `video-${job.id}.mp4`, data: video.bytes }] : undefined,
+    });
+  }
+
+  return { deliver, sendCopy };
+}
+
+export type JobDelivery = ReturnType<typeof createJobDelivery>;

@@ -1,0 +1,39 @@
+import type { Config } from '../config.ts';
+import type { CreateJobResult, JobStore, NewJob } from '../db/jobStore.ts';
+import type { Messages } from '../i18n/messages.ts';
+import { utcPeriods } from './budgetPeriods.ts';
+import type { Clock } from './clock.ts';
+import type { ProviderHealth } from './providerHealth.ts';
+
+export type Rejection = (m: Messages) => string;
+
+/** The checks and the reservation shared by `/video` and 🔁, so a re-roll can skip none of them. */
+export function createJobIntake(deps: { config: Config; store: JobStore; health: ProviderHealth; clock: Clock }) {
+  const { config, store, health, clock } = deps;
+  return {
+    /** Server-level gates: channel allow-list, pause, provider outage. */
+    gate(guildId: string, channelId: string): Rejection | undefined {
+      if (config.allowedChannelIds.length > 0 && !config.allowedChannelIds.includes(channelId)) {
+        return (m) => m.channelNotAllowed(config.allowedChannelIds);
+      }
+      if (store.spend.isPaused(guildId)) return (m) => m.paused;
+      if (!health.isAvailable()) return (m) => m.providerUnavailable;
+      return undefined;
+    },
+    /** Budget and active-job checks plus the reservation, in one write transaction. */
+    create(job: NewJob): CreateJobResult {
+      const now = clock.now();
+      return store.createJob(job, {
+        now, ...utcPeriods(now),
+        userDailyMicros: config.userDailyBudgetMicros, userMonthlyMicros: config.userMonthlyBudgetMicros,
+        guildDailyMicros: config.guildDailyBudgetMicros, userMaxActiveJobs: config.userMaxActiveJobs,
+      });
+    },
+    rejectionText(result: Exclude<CreateJobResult, { ok: true } | { reason: 'duplicate' }>, estimateMicros: number): Rejection {
+      if (result.reason === 'too_many_active') return (m) => m.tooManyActive(config.userMaxActiveJobs, result.activeJobIds);
+      return (m) => m.budgetExceeded(result.scope, estimateMicros, result.remainingMicros, result.resetsAt);
+    },
+  };
+}
+
+export type JobIntake = ReturnType<typeof createJobIntake>;

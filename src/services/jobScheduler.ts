@@ -1,0 +1,149 @@
+import type { Job } from '../db/jobRow.ts';
+import type { JobStore } from '../db/jobStore.ts';
+import type { Logger } from '../logger.ts';
+import type { ApimartClient } from './apimart/client.ts';
+import type { Clock, TimerHandle } from './clock.ts';
+import type { DiscordMessenger, SentMessage } from './discordMessenger.ts';
+import type { JobContext, JobSettings } from './jobContext.ts';
+import { createJobDelivery } from './jobDelivery.ts';
+import { createJobPoller } from './jobPoller.ts';
+import { createJobSubmitter } from './jobSubmitter.ts';
+import type { ProviderHealth } from './providerHealth.ts';
+import type { StatusUpdater } from './statusUpdater.ts';
+
+export interface JobSchedulerDeps {
+  store: JobStore;
+  apimart: ApimartClient;
+  messenger: DiscordMessenger;
+  status: StatusUpdater;
+  health: ProviderHealth;
+  clock: Clock;
+  logger: Logger;
+  settings: JobSettings;
+  fetch?: typeof fetch;
+  healthProbeIntervalMs?: number;
+  onResultPosted?: (job: Job, message: SentMessage, content: string) => Promise<void>;
+}
+
+/**
+ * Owns every timer of the job pipeline (confirmation deadlines, queue retries, polls, delivery
+ * retries) and resumes all unfinished jobs from the database at start.
+ */
+export function createJobScheduler(deps: JobSchedulerDeps) {
+  const { store, clock, logger } = deps;
+  const timers = new Map<number, TimerHandle>();
+  let stopped = false;
+  const probeIntervalMs = deps.healthProbeIntervalMs ?? 60_000;
+  /** Timer keys: job ids are positive; the queue uses 0 and the provider probe this one. */
+  const probeTimerKey = -1;
+
+  const schedule = (key: number, delayMs: number, step: () => Promise<void> | void) => {
+    const previous = timers.get(key);
+    if (previous) clock.clearTimeout(previous);
+    if (stopped) return;
+    timers.set(key, clock.setTimeout(() => {
+      timers.delete(key);
+      if (stopped) return;
+      Promise.resolve().then(step).catch((err) => logger.error('job_step_crashed', { jobId: key, err }));
+    }, delayMs));
+  };
+
+  const ctx: JobContext = {
+    ...deps,
+    fetch: deps.fetch ?? fetch,
+    schedule,
+    slotFreed: () => submitter.kick(),
+    startPolling: (job) => poller.track(job),
+    deliver: (job) => void delivery.deliver(job.id),
+    resultPosted: (job, message, content) => deps.onResultPosted?.(job, message, content) ?? Promise.resolve(),
+    providerUnavailable: () => schedule(probeTimerKey, probeIntervalMs, probeProvider),
+    async notifyUser(job, content) {
+      try {
+        await deps.messenger.send(job.channelId, { content, mentionUserIds: [job.userId], replyToMessageId: job.statusMessageId ?? undefined });
+      } catch (err) {
+        logger.warn('user_notice_failed', { jobId: job.id, userId: job.userId, err });
+      }
+    },
+    jobLogger: (job) => logger.child({ jobId: job.id, userId: job.userId }),
+  };
+  const submitter = createJobSubmitter(ctx);
+  const poller = createJobPoller(ctx);
+  const delivery = createJobDelivery(ctx);
+
+  function armConfirmation(job: Job): void {
+    const deadline = job.confirmDeadlineAt ?? clock.now();
+    schedule(job.id, Math.max(0, deadline - clock.now()), () => {
+      const expired = store.endBeforeSubmission(job.id, 'expired', 'not_confirmed', clock.now());
+      if (expired) {
+        ctx.jobLogger(job).info('job_confirmation_expired');
+        void deps.status.refresh(job.id);
+      }
+    });
+  }
+
+  async function probeProvider(): Promise<void> {
+    if (deps.health.isAvailable()) return;
+    try {
+      const balance = await deps.apimart.getBalance();
+      if (balance.unlimited || balance.remainingUsd === null || balance.remainingUsd > 0) {
+        deps.health.markAvailable();
+        logger.info('provider_available_again');
+        submitter.kick();
+        return;
+      }
+    } catch (err) {
+      logger.warn('provider_probe_failed', { err });
+    }
+    schedule(probeTimerKey, probeIntervalMs, probeProvider);
+  }
+
+  return {
+    /** A new job row exists: show it and start it moving. */
+    accept(job: Job): void {
+      void deps.status.refresh(job.id);
+      if (job.status === 'awaiting_confirmation') armConfirmation(job);
+      else submitter.kick();
+    },
+    confirmed(job: Job): void {
+      const timer = timers.get(job.id);
+      if (timer) clock.clearTimeout(timer);
+      timers.delete(job.id);
+      void deps.status.refresh(job.id);
+      submitter.kick();
+    },
+    cancelled(job: Job): void {
+      const timer = timers.get(job.id);
+      if (timer) clock.clearTimeout(timer);
+      timers.delete(job.id);
+      void deps.status.refresh(job.id);
+    },
+    refreshStatus: (jobId: number) => deps.status.refresh(jobId),
+    sendResultByDm: (job: Job, userId: string) => delivery.sendCopy(job, userId),
+    /** Picks every unfinished job up again; nothing that may have reached the provider is resent. */
+    resume(): { resumed: number; quarantined: Job[] } {
+      const now = clock.now();
+      const quarantined = store.quarantineInterruptedSubmissions(now);
+      for (const job of quarantined) {
+        ctx.jobLogger(job).error('job_submit_outcome_unknown', { reason: 'process stopped during submission', reservedMicros: job.estimateMicros });
+      }
+      const jobs = store.unfinishedJobs();
+      for (const job of jobs) {
+        if (job.status === 'awaiting_confirmation') armConfirmation(job);
+        else if (job.status === 'submitted' || job.status === 'timed_out') poller.track(job);
+        else if (job.status === 'completed') ctx.deliver(job);
+      }
+      submitter.kick();
+      if (!deps.health.isAvailable()) schedule(probeTimerKey, probeIntervalMs, probeProvider);
+      return { resumed: jobs.length, quarantined };
+    },
+    stop(): void {
+      stopped = true;
+      for (const timer of timers.values()) clock.clearTimeout(timer);
+      timers.clear();
+      deps.status.stop();
+    },
+    pendingTimers: () => timers.size,
+  };
+}
+
+export type JobScheduler = ReturnType<typeof createJobScheduler>;

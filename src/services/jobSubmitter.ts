@@ -1,0 +1,94 @@
+import type { Job } from '../db/jobRow.ts';
+import { messagesFor } from '../i18n/messages.ts';
+import { ApimartHttpError, isProviderUnavailable, submitWasRefused } from './apimart/errors.ts';
+import type { JobContext } from './jobContext.ts';
+
+/** The scheduler key of the queue's own wake-up timer (job ids start at 1). */
+const queueTimerKey = 0;
+const refusedBackoffMs = (attempt: number) => Math.min(60_000, 2_000 * 2 ** Math.max(0, attempt - 1));
+
+function rejectionCode(err: ApimartHttpError): 'moderation' | 'provider_rejected' {
+  const text = `${err.type ?? ''} ${String(err.code ?? '')}`.toLowerCase();
+  return /moderat|policy|safety|sentinel|content/.test(text) ? 'moderation' : 'provider_rejected';
+}
+
+/** Moves queued jobs to the provider while `MAX_CONCURRENT_JOBS` allows, one POST per job. */
+export function createJobSubmitter(ctx: JobContext) {
+  const { store, clock } = ctx;
+  let wakeAt: number | null = null;
+
+  async function submit(job: Job): Promise<void> {
+    const log = ctx.jobLogger(job);
+    void ctx.status.refresh(job.id);
+    try {
+      const { taskId } = await ctx.apimart.submit(job.request, { idempotencyKey: `discord-video-job-${job.id}` });
+      const submitted = store.recordSubmitted(job.id, taskId, clock.now());
+      log.info('job_submitted', { taskId });
+      if (submitted) ctx.startPolling(submitted);
+      return;
+    } catch (err) {
+      handleSubmitError(job, err);
+    }
+  }
+
+  function handleSubmitError(job: Job, err: unknown): void {
+    const log = ctx.jobLogger(job);
+    const now = clock.now();
+    if (submitWasRefused(err)) {
+      const retryAfterMs = err instanceof ApimartHttpError ? err.retryAfterMs : undefined;
+      const retryAt = now + Math.max(retryAfterMs ?? 0, refusedBackoffMs(job.submitAttempts));
+      store.requeue(job.id, retryAt, now);
+      log.warn('job_submit_refused', { err, retryAt });
+      void ctx.status.refresh(job.id);
+      kickAt(retryAt);
+      return;
+    }
+    if (err instanceof ApimartHttpError && err.status >= 400 && err.status < 500 && err.status !== 408) {
+      const unavailable = isProviderUnavailable(err);
+      if (unavailable && ctx.health.markUnavailable(`HTTP ${err.status} ${err.type ?? ''}`.trim())) {
+        log.error('provider_unavailable', { err, action: 'new submissions stopped until the provider answers again' });
+        ctx.providerUnavailable();
+      }
+      const code = unavailable ? 'provider_unavailable' : rejectionCode(err);
+      const failed = store.endBeforeSubmission(job.id, 'failed', code, now);
+      log.warn('job_submit_rejected', { err, code });
+      if (failed) finishWithNotice(failed, (m) => m.failedNotice(failed.userId, failed.id, m.failureReasons[code]));
+      return;
+    }
+    // The request may have reached the provider: resending could bill twice, so an admin decides.
+    const unknown = store.markSubmitUnknown(job.id, err instanceof Error ? err.name : 'unknown', now);
+    log.error('job_submit_outcome_unknown', { err, reservedMicros: job.estimateMicros });
+    if (unknown) finishWithNotice(unknown, (m) => m.submitUnknownNotice(unknown.userId, unknown.id));
+  }
+
+  function finishWithNotice(job: Job, text: (m: ReturnType<typeof messagesFor>) => string): void {
+    void ctx.status.refresh(job.id);
+    void ctx.notifyUser(job, text(messagesFor(job.locale)));
+    ctx.slotFreed();
+  }
+
+  function kickAt(at: number): void {
+    if (wakeAt !== null && wakeAt <= at) return;
+    wakeAt = at;
+    ctx.schedule(queueTimerKey, Math.max(0, at - clock.now()), () => {
+      wakeAt = null;
+      kick();
+    });
+  }
+
+  function kick(): void {
+    if (!ctx.health.isAvailable()) return;
+    for (;;) {
+      const job = store.claimForSubmission(ctx.settings.maxConcurrentJobs, clock.now());
+      if (!job) break;
+      void submit(job);
+    }
+    // A due job left in the queue waits for a free slot (slotFreed kicks); only future retries need a timer.
+    const nextRetry = store.earliestQueuedRetryAt();
+    if (nextRetry !== null && nextRetry > clock.now()) kickAt(nextRetry);
+  }
+
+  return { kick };
+}
+
+export type JobSubmitter = ReturnType<typeof createJobSubmitter>;

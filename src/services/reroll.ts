@@ -1,0 +1,55 @@
+import type { Config } from '../config.ts';
+import type { Job } from '../db/jobRow.ts';
+import type { Logger } from '../logger.ts';
+import { estimateCostMicros } from '../modelCatalog.ts';
+import type { Clock } from './clock.ts';
+import type { JobIntake, Rejection } from './jobIntake.ts';
+import type { JobScheduler } from './jobScheduler.ts';
+
+/** Reactions arriving this close together on one result are one request. */
+export const rerollBurstWindowMs = 10_000;
+const confirmationWindowMs = 2 * 60_000;
+
+export interface RerollDeps { config: Config; intake: JobIntake; scheduler: JobScheduler; clock: Clock; logger: Logger }
+
+/**
+ * 🔁: a new job with the parent's parameters, paid by whoever asked for it, through the same gates,
+ * budgets and confirmation threshold as `/video`.
+ */
+export function rerollJob(parent: Job, reactorId: string, deps: RerollDeps): { ok: true; job: Job } | { ok: false; message?: Rejection } {
+  const { config, intake, clock } = deps;
+  const gate = intake.gate(parent.guildId, parent.channelId);
+  if (gate) return { ok: false, message: gate };
+  const model = config.models.find(parent.request.model);
+  if (!model || !model.durations.includes(parent.request.duration)) {
+    return { ok: false, message: (m) => m.unknownModel(parent.request.model, config.models.names()) };
+  }
+  const estimateMicros = estimateCostMicros(model, parent.request.duration, parent.request.resolution);
+  const now = clock.now();
+  const needsConfirmation = config.confirmAboveMicros > 0 && estimateMicros >= config.confirmAboveMicros;
+  const created = intake.create({
+    originKey: `reroll:${parent.id}:${reactorId}:${now}`,
+    parentJobId: parent.id,
+    rerollDedupeMs: rerollBurstWindowMs,
+    guildId: parent.guildId,
+    channelId: parent.channelId,
+    userId: reactorId,
+    locale: parent.locale,
+    applicationId: parent.applicationId,
+    interactionToken: null,
+    interactionAt: now,
+    attachmentSizeLimit: parent.attachmentSizeLimit,
+    request: parent.request,
+    imageName: parent.imageName,
+    estimateMicros,
+    needsConfirmation,
+    confirmDeadlineAt: needsConfirmation ? now + confirmationWindowMs : null,
+  });
+  if (!created.ok) {
+    if (created.reason === 'duplicate') return { ok: false };
+    return { ok: false, message: intake.rejectionText(created, estimateMicros) };
+  }
+  deps.logger.info('job_rerolled', { jobId: created.job.id, parentJobId: parent.id, userId: reactorId });
+  deps.scheduler.accept(created.job);
+  return { ok: true, job: created.job };
+}

@@ -1,0 +1,47 @@
+import type { Job } from '../db/jobRow.ts';
+import { messagesFor, type FailureReason, type Messages } from '../i18n/messages.ts';
+
+export interface StatusContext { queuePosition: number; jobTimeoutMinutes: number; predictedFinishMs: number | null }
+
+const maxQuotedPromptChars = 1500;
+
+/** The prompt as a block quote: it is echoed verbatim (mentions are disabled on every message). */
+function quote(prompt: string): string {
+  const chars = [...prompt];
+  const shown = chars.length > maxQuotedPromptChars ? `${chars.slice(0, maxQuotedPromptChars).join('')}…` : prompt;
+  return shown.split('\n').map((line) => `> ${line}`).join('\n');
+}
+
+export function failureText(m: Messages, code: string | null): string {
+  return m.failureReasons[(code ?? 'provider_failed') as FailureReason] ?? m.failureReasons.provider_failed;
+}
+
+function statusLine(job: Job, m: Messages, ctx: StatusContext): string {
+  switch (job.status) {
+    case 'awaiting_confirmation': return m.status.awaiting_confirmation(job.confirmDeadlineAt ?? job.createdAt);
+    case 'queued': return m.status.queued(ctx.queuePosition);
+    case 'submitting': return m.status.submitting;
+    case 'submitted': return m.status.submitted(job.progress, ctx.predictedFinishMs);
+    case 'completed': return m.status.completed;
+    case 'delivered': return m.status.delivered(job.costMicros ?? job.estimateMicros);
+    case 'failed': return m.status.failed(failureText(m, job.failureCode));
+    case 'cancelled': return m.status.cancelled;
+    case 'expired': return job.failureCode === 'video_expired' ? m.status.video_expired : m.status.expired;
+    case 'timed_out': return m.status.timed_out(ctx.jobTimeoutMinutes);
+    case 'submit_unknown': return m.status.submit_unknown;
+  }
+}
+
+export function renderStatus(job: Job, ctx: StatusContext): string {
+  const m = messagesFor(job.locale);
+  const r = job.request;
+  return [
+    m.statusTitle(job.id),
+    quote(r.prompt),
+    m.statusParams({
+      model: r.model, durationSec: r.duration, aspectRatio: r.aspect_ratio, resolution: r.resolution,
+      imageName: job.imageName, estimateMicros: job.estimateMicros,
+    }),
+    statusLine(job, m, ctx),
+  ].join('\n');
+}

@@ -1,0 +1,330 @@
+import { randomInt } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type FakeAnswer =
+  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | { raw: string; status?: number }
+  | { hang: true }
+  | { destroyAfterReceive: true };
+
+export interface FakeRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+  at: number;
+  /** 0 while unanswered, and for hang / destroyAfterReceive answers. */
+  status: number;
+}
+
+export type UrlShape = 'array' | 'string' | 'missing';
+export interface FakeProviderError { code: number | string; message: string; type: string }
+export interface FakeTaskPlan {
+  pollsUntilComplete?: number;
+  /** Completes on the first poll at or after this wall-clock time instead of by poll count. */
+  completeAtMs?: number;
+  outcome?: 'completed' | 'failed' | 'cancelled' | 'never';
+  error?: FakeProviderError;
+  videoBytes?: Buffer;
+  urlShape?: UrlShape;
+  /** USD; null omits the field. */
+  cost?: number | null;
+  expiresAtSec?: number;
+  estimatedTimeSec?: number;
+}
+export interface FakeTask {
+  id: string;
+  request: Record<string, unknown>;
+  idempotencyKey?: string;
+  createdAtMs: number;
+  completedAtMs?: number;
+  polls: number;
+  status: 'processing' | 'completed' | 'failed' | 'cancelled';
+  progress: number;
+  plan: FakeTaskPlan;
+  expired: boolean;
+}
+
+export const PREVIEW_MODELS = ['sora-2-preview', 'sora-2-pro-preview'];
+const DURATIONS = new Set<unknown>([4, 8, 12]);
+const ASPECT_RATIOS = new Set<unknown>(['landscape', 'portrait', '16:9', '9:16']);
+const SUBMIT_PATH = '/v1/videos/generations';
+const TASK_PATH = /^\/v1\/tasks\/([^/]+)$/;
+const FILE_PATH = /^\/files\/([^/]+)\.mp4$/;
+const VIDEO_TTL_SEC = 72 * 3600;
+// An `ftyp` box, so content sniffers recognise the default bytes as MP4.
+const SMALL_MP4 = Buffer.from('000000186674797069736f6d0000020069736f6d6d703432', 'hex');
+const MODERATION_MESSAGE: Record<string, string> = {
+  en: 'Your request was blocked by our moderation system.',
+  ja: 'リクエストはモデレーションシステムによってブロックされました。',
+};
+
+const apiError = (code: number, type: string, message: string) => ({ error: { code, message, type } });
+const toSec = (ms: number) => Math.floor(ms / 1000);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function ulidish(): string {
+  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  let time = '';
+  for (let t = Date.now(), i = 0; i < 10; i++, t = Math.floor(t / 32)) time = alphabet[t % 32] + time;
+  return time + Array.from({ length: 16 }, () => alphabet[randomInt(32)]).join('');
+}
+
+export class FakeApimart {
+  readonly requests: FakeRequest[] = [];
+  readonly tasks = new Map<string, FakeTask>();
+  readonly models = new Set(PREVIEW_MODELS);
+  defaults = {
+    pollsUntilComplete: 2,
+    estimatedTimeSec: 120,
+    videoBytes: SMALL_MP4,
+    urlShape: 'array' as UrlShape,
+    cost: undefined as number | null | undefined,
+    responseShape: 'array' as 'array' | 'object',
+  };
+  balance = { success: true, remain_balance: 100, used_balance: 0, unlimited_quota: false };
+  private readonly submitScript: FakeAnswer[] = [];
+  private readonly pollScript: FakeAnswer[] = [];
+  private readonly nextPlans: FakeTaskPlan[] = [];
+
+  private constructor(private readonly server: Server, readonly baseUrl: string, readonly apiKey: string) {}
+
+  static async start(opts: { apiKey?: string; models?: string[] } = {}): Promise<FakeApimart> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const fake = new FakeApimart(server, `http://127.0.0.1:${port}`, opts.apiKey ?? 'sk-fake-apimart-key');
+    for (const model of opts.models ?? []) fake.models.add(model);
+    server.on('request', (req, res) => {
+      fake.handle(req, res).catch((err: unknown) => {
+        if (!res.headersSent) res.writeHead(500).end(String(err));
+      });
+    });
+    return fake;
+  }
+
+  submits(): FakeRequest[] {
+    return this.requests.filter((r) => r.method === 'POST' && r.path === SUBMIT_PATH);
+  }
+  polls(taskId?: string): FakeRequest[] {
+    const matches = (path: string) => (taskId ? path === `/v1/tasks/${taskId}` : TASK_PATH.test(path));
+    return this.requests.filter((r) => r.method === 'GET' && matches(r.path));
+  }
+  scriptSubmit(...answers: FakeAnswer[]): void {
+    this.submitScript.push(...answers);
+  }
+  scriptPoll(...answers: FakeAnswer[]): void {
+    this.pollScript.push(...answers);
+  }
+
+  /** 'next' queues a plan for the next created task (FIFO); a task id amends that task's plan. */
+  setTaskPlan(taskIdOrNext: string, plan: FakeTaskPlan): void {
+    if (taskIdOrNext === 'next') this.nextPlans.push(plan);
+    else Object.assign(this.task(taskIdOrNext).plan, plan);
+  }
+  completeTask(taskId: string, overrides: FakeTaskPlan = {}): void {
+    this.finish(this.task(taskId), 'completed', overrides);
+  }
+  failTask(taskId: string, error?: FakeProviderError): void {
+    this.finish(this.task(taskId), 'failed', error ? { error } : {});
+  }
+  expireVideo(taskId: string): void {
+    this.task(taskId).expired = true;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private task(id: string): FakeTask {
+    const task = this.tasks.get(id);
+    if (!task) throw new Error(`fake apimart has no task ${id}`);
+    return task;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.baseUrl);
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = parseBody(Buffer.concat(chunks).toString('utf8'));
+    const method = req.method ?? 'GET';
+    const rec: FakeRequest = { method, path: url.pathname, query: url.searchParams, headers: req.headers, body, at: Date.now(), status: 0 };
+    this.requests.push(rec);
+    const reply = (a: FakeAnswer | undefined) => this.answer(res, rec, a);
+
+    const file = FILE_PATH.exec(url.pathname);
+    if (rec.method === 'GET' && file) return reply(this.serveFile(res, rec, decodeURIComponent(file[1] ?? '')));
+    if (req.headers.authorization !== `Bearer ${this.apiKey}`)
+      return reply({ status: 401, body: apiError(401, 'authentication_error', 'Invalid authentication credentials') });
+
+    const taskMatch = TASK_PATH.exec(url.pathname);
+    if (rec.method === 'POST' && url.pathname === SUBMIT_PATH) return reply(this.submit(rec));
+    if (rec.method === 'GET' && taskMatch) {
+      return reply(this.poll(decodeURIComponent(taskMatch[1] ?? ''), url.searchParams.get('language')));
+    }
+    if (rec.method === 'GET' && (url.pathname === '/v1/balance' || url.pathname === '/v1/user/balance')) {
+      const body = this.balance.success ? this.balance : { success: false, message: 'Failed to get token info: record not found' };
+      return reply({ status: 200, body });
+    }
+    reply({ status: 404, body: apiError(404, 'invalid_request_error', 'Not found') });
+  }
+
+  private answer(res: ServerResponse, rec: FakeRequest, a: FakeAnswer | undefined): void {
+    if (a === undefined || 'hang' in a) return;
+    if ('destroyAfterReceive' in a) return void res.socket?.destroy();
+    const status = a.status ?? 200;
+    const text = 'raw' in a ? a.raw : a.body === undefined ? '' : JSON.stringify(a.body);
+    const headers = 'headers' in a ? a.headers : undefined;
+    rec.status = status;
+    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(text);
+  }
+
+  private submit(rec: FakeRequest): FakeAnswer {
+    const invalid = validateSubmit(rec.body, this.models);
+    const key = typeof rec.headers['idempotency-key'] === 'string' ? rec.headers['idempotency-key'] : undefined;
+    const scripted = this.submitScript.shift();
+    if (scripted) {
+      // Like the real provider, a request that arrived creates its task even when the answer is lost.
+      const answerLost =
+        'hang' in scripted || 'destroyAfterReceive' in scripted || ('raw' in scripted && (scripted.status ?? 200) < 300);
+      if (answerLost && !invalid) this.createTask(rec.body as Record<string, unknown>, key);
+      return scripted;
+    }
+    if (invalid) return { status: 400, body: apiError(400, 'invalid_request_error', `Invalid request parameters: ${invalid}`) };
+    const replay = key === undefined ? undefined : [...this.tasks.values()].find((t) => t.idempotencyKey === key);
+    const task = replay ?? this.createTask(rec.body as Record<string, unknown>, key);
+    const headers: Record<string, string> = replay ? { 'idempotency-replayed': 'true' } : {};
+    const data =
+      this.defaults.responseShape === 'array'
+        ? [{ status: 'submitted', task_id: task.id }]
+        : {
+            id: task.id,
+            status: 'submitted',
+            object: 'video.generation.task',
+            model: task.request.model,
+            progress: 0,
+            created: toSec(task.createdAtMs),
+            type: 'video',
+          };
+    return { status: 200, body: { code: 200, data }, headers };
+  }
+
+  private createTask(request: Record<string, unknown>, idempotencyKey?: string): FakeTask {
+    const task: FakeTask = {
+      id: `task_${ulidish()}`,
+      request,
+      idempotencyKey,
+      createdAtMs: Date.now(),
+      polls: 0,
+      status: 'processing',
+      progress: 0,
+      plan: { ...this.nextPlans.shift() },
+      expired: false,
+    };
+    this.tasks.set(task.id, task);
+    return task;
+  }
+
+  private poll(taskId: string, language: string | null): FakeAnswer {
+    const scripted = this.pollScript.shift();
+    if (scripted) return scripted;
+    const task = this.tasks.get(taskId);
+    if (!task) return { status: 400, body: apiError(400, 'invalid_request_error', 'Invalid task ID') };
+    this.advance(task);
+    return { status: 200, body: { code: 200, data: this.render(task, language ?? 'en') } };
+  }
+
+  private advance(task: FakeTask): void {
+    if (task.status !== 'processing') return;
+    task.polls += 1;
+    const { plan } = task;
+    const fraction =
+      plan.completeAtMs !== undefined
+        ? (Date.now() - task.createdAtMs) / Math.max(1, plan.completeAtMs - task.createdAtMs)
+        : task.polls / Math.max(1, plan.pollsUntilComplete ?? this.defaults.pollsUntilComplete);
+    if (plan.outcome !== 'never' && fraction >= 1) return this.finish(task, plan.outcome ?? 'completed');
+    task.progress = Math.min(95, Math.max(task.progress + 1, Math.round(fraction * 100)));
+  }
+
+  private finish(task: FakeTask, outcome: 'completed' | 'failed' | 'cancelled', overrides: FakeTaskPlan = {}): void {
+    Object.assign(task.plan, overrides);
+    task.status = outcome;
+    task.completedAtMs = Date.now();
+    if (outcome === 'completed') task.progress = 100;
+  }
+
+  private costOf(task: FakeTask): number | null {
+    if (task.plan.cost !== undefined) return task.plan.cost;
+    if (this.defaults.cost !== undefined) return this.defaults.cost;
+    return Number(task.request.duration ?? 4) * 0.1;
+  }
+
+  private expiresAtSec(task: FakeTask): number {
+    return task.plan.expiresAtSec ?? toSec(task.completedAtMs ?? Date.now()) + VIDEO_TTL_SEC;
+  }
+
+  private render(task: FakeTask, language: string): Record<string, unknown> {
+    const { plan } = task;
+    const data: Record<string, unknown> = {
+      id: task.id,
+      status: task.status,
+      progress: task.progress,
+      created: toSec(task.createdAtMs),
+      estimated_time: plan.estimatedTimeSec ?? this.defaults.estimatedTimeSec,
+    };
+    if (task.status === 'failed') {
+      const message = MODERATION_MESSAGE[language] ?? MODERATION_MESSAGE.en;
+      data.error = plan.error ?? { code: 400, message, type: 'moderation_blocked' };
+    }
+    if (task.status !== 'completed' || task.completedAtMs === undefined) return data;
+    const url = `${this.baseUrl}/files/${task.id}.mp4`;
+    const shape = plan.urlShape ?? this.defaults.urlShape;
+    const video = shape === 'missing' ? {} : { url: shape === 'array' ? [url] : url };
+    const cost = this.costOf(task);
+    return {
+      ...data,
+      result: { videos: [{ ...video, expires_at: this.expiresAtSec(task) }] },
+      completed: toSec(task.completedAtMs),
+      actual_time: toSec(task.completedAtMs - task.createdAtMs),
+      ...(cost === null ? {} : { cost }),
+    };
+  }
+
+  private serveFile(res: ServerResponse, rec: FakeRequest, taskId: string): FakeAnswer | undefined {
+    const task = this.tasks.get(taskId);
+    if (!task || task.status !== 'completed') return { status: 404, body: apiError(404, 'not_found', 'Not found') };
+    if (task.expired || Date.now() / 1000 > this.expiresAtSec(task)) {
+      return { status: 403, body: apiError(403, 'permission_error', 'Link expired') };
+    }
+    const bytes = task.plan.videoBytes ?? this.defaults.videoBytes;
+    rec.status = 200;
+    res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(bytes.length) }).end(bytes);
+    return undefined;
+  }
+}
+
+/** JSON when it parses; otherwise the raw text, since tests may send malformed bodies on purpose. */
+function parseBody(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function validateSubmit(body: unknown, models: ReadonlySet<string>): string | undefined {
+  if (!isRecord(body)) return 'body must be a JSON object';
+  const { model, prompt, duration = 4, aspect_ratio = 'landscape', resolution, image_urls } = body;
+  if (typeof model !== 'string' || !models.has(model)) return `model ${String(model)} is not supported`;
+  if (typeof prompt !== 'string' || prompt.trim() === '') return 'prompt is required';
+  if (!DURATIONS.has(duration)) return 'duration must be 4, 8 or 12';
+  if (!ASPECT_RATIOS.has(aspect_ratio)) return 'aspect_ratio must be landscape or portrait';
+  if (resolution !== undefined && resolution !== 'standard' && resolution !== 'high') return 'resolution must be standard or high';
+  if (image_urls !== undefined && (!Array.isArray(image_urls) || !image_urls.every((u) => typeof u === 'string')))
+    return 'image_urls must be an array of URLs';
+  return undefined;
+}

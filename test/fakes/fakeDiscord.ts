@@ -1,0 +1,268 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FakeGateway } from './fakeDiscordGateway.ts';
+import { interactionCreateJson, reactionAddJson, reactionRemoveJson } from './fakeDiscordPayloads.ts';
+import { FakeRest, type FaultAnswer, type FaultMatch } from './fakeDiscordRest.ts';
+import { createRoutes } from './fakeDiscordRoutes.ts';
+import {
+  contentTypeFor,
+  DEFAULT_ATTACHMENT_LIMIT_BYTES,
+  DEFAULT_PERMISSIONS,
+  FakeDiscordState,
+  type FakeAttachment,
+  type FakeDiscordOptions,
+  type FakeMessage,
+  type RecordedRequest,
+} from './fakeDiscordState.ts';
+
+export type { FakeAttachment, FakeDiscordOptions, FakeInteraction, FakeMessage, FakeUser, RecordedFile, RecordedRequest } from './fakeDiscordState.ts';
+export type { FaultAnswer, FaultMatch } from './fakeDiscordRest.ts';
+
+export const DEFAULT_USER_ID = '1500000000000000001';
+
+export interface SendCommandOptions {
+  name: string;
+  /** e.g. [{ name: 'prompt', type: 3, value: 'a cat' }, { name: 'image', type: 11, value: attachment.id }] */
+  options?: unknown[];
+  /** resolved attachments (from addAttachment), referenced by type-11 options */
+  attachments?: FakeAttachment[];
+  userId?: string;
+  username?: string;
+  locale?: string;
+  channelId?: string;
+  memberPermissions?: string;
+  roles?: string[];
+  appPermissions?: string;
+  attachmentSizeLimit?: number;
+  interactionId?: string;
+}
+
+export interface SendReactionOptions {
+  userId: string;
+  messageId: string;
+  emoji: string;
+  channelId?: string;
+  roles?: string[];
+  username?: string;
+}
+
+interface Waiter {
+  pred: (r: RecordedRequest) => boolean;
+  resolve: (r: RecordedRequest) => void;
+  reject: (e: Error) => void;
+}
+
+/** Discord's REST API and gateway on one 127.0.0.1 port, for the real discord.js Client. */
+export class FakeDiscord {
+  readonly botToken: string;
+  readonly appId: string;
+  readonly guildId: string;
+  readonly channelId: string;
+  readonly botUserId: string;
+  readonly requests: RecordedRequest[];
+  readonly messages: Map<string, FakeMessage>;
+  readonly commands: { global: unknown[]; guild: Map<string, unknown[]> };
+  private readonly gateway: FakeGateway;
+  private readonly rest: FakeRest;
+  private readonly server: Server;
+  private readonly waiters = new Set<Waiter>();
+
+  private constructor(private readonly state: FakeDiscordState) {
+    this.botToken = state.botToken;
+    this.appId = state.appId;
+    this.guildId = state.guildId;
+    this.channelId = state.channelIds[0] ?? '';
+    this.botUserId = state.botUserId;
+    this.requests = state.requests;
+    this.messages = state.messages;
+    this.commands = state.commands;
+    this.gateway = new FakeGateway(state);
+    const routes = createRoutes(state, () => this.gateway.url, (t, d) => this.gateway.dispatch(t, d));
+    this.rest = new FakeRest(state, routes, (r) => this.notify(r));
+    this.server = createServer((req, res) => {
+      this.rest.handle(req, res).catch((error: unknown) => res.destroy(error instanceof Error ? error : new Error(String(error))));
+    });
+    this.server.on('upgrade', (req, socket, head) => {
+      if (new URL(req.url ?? '/', 'http://x').pathname === '/gateway') this.gateway.handleUpgrade(req, socket, head);
+      else socket.destroy();
+    });
+  }
+
+  static async start(opts: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+    const fake = new FakeDiscord(new FakeDiscordState(opts));
+    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    fake.state.origin = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+    return fake;
+  }
+
+  /** Give to discord.js as `rest.api`. */
+  get apiBase(): string {
+    return `${this.state.origin}/api`;
+  }
+
+  get identifyCount(): number {
+    return this.gateway.identifyCount;
+  }
+
+  get resumeCount(): number {
+    return this.gateway.resumeCount;
+  }
+
+  /** Gateway events dropped because the bot's IDENTIFY intents did not cover them. */
+  get droppedEvents(): readonly string[] {
+    return this.gateway.droppedEvents;
+  }
+
+  /** Attachment URLs the bot downloaded from the fake. */
+  get downloads(): readonly string[] {
+    return this.rest.downloads;
+  }
+
+  /** Serves `bytes` at http://127.0.0.1:PORT/attachments/<id>/<filename>. */
+  addAttachment(a: { filename: string; contentType?: string; bytes: Buffer; width?: number; height?: number; sizeOverride?: number }): FakeAttachment {
+    return this.state.storeFile({ ...a, contentType: contentTypeFor(a.filename, a.contentType) });
+  }
+
+  /** Injects a chat-input command as INTERACTION_CREATE. */
+  sendCommand(opts: SendCommandOptions): { id: string; token: string } {
+    const state = this.state;
+    const userId = opts.userId ?? DEFAULT_USER_ID;
+    const isDefault = userId === DEFAULT_USER_ID && !state.users.has(userId);
+    const user = state.rememberUser(userId, {
+      ...(opts.username ? { username: opts.username } : isDefault ? { username: 'alice', globalName: 'Alice' } : {}),
+      ...(opts.roles ? { roles: opts.roles } : {}),
+    });
+    const id = opts.interactionId ?? state.nextId();
+    const token = state.newToken();
+    const channelId = opts.channelId ?? this.channelId;
+    const attachmentSizeLimit = opts.attachmentSizeLimit ?? DEFAULT_ATTACHMENT_LIMIT_BYTES;
+    state.interactions.set(id, { id, token, channelId, guildId: state.guildId, userId, attachmentSizeLimit, acked: false, expired: false });
+    const registered = [...state.commands.global, ...(state.commands.guild.get(state.guildId) ?? [])] as { id: string; name: string }[];
+    const payload = interactionCreateJson(state, {
+      id,
+      token,
+      commandId: registered.find((c) => c.name === opts.name)?.id ?? state.nextId(),
+      name: opts.name,
+      options: opts.options ?? [],
+      attachments: opts.attachments ?? [],
+      user,
+      channelId,
+      locale: opts.locale ?? 'en-US',
+      memberPermissions: opts.memberPermissions ?? DEFAULT_PERMISSIONS,
+      appPermissions: opts.appPermissions ?? DEFAULT_PERMISSIONS,
+      attachmentSizeLimit,
+    });
+    this.gateway.dispatch('INTERACTION_CREATE', payload);
+    return { id, token };
+  }
+
+  /** From now on the interaction's callback answers 10062 and its webhook 50027 (15-minute expiry). */
+  expireInteraction(interactionId: string): void {
+    const interaction = this.state.interactions.get(interactionId);
+    if (interaction) interaction.expired = true;
+  }
+
+  /** MESSAGE_REACTION_ADD from a user, with member (roles) for guild channels. */
+  sendReaction(opts: SendReactionOptions): void {
+    const user = this.state.rememberUser(opts.userId, {
+      ...(opts.username ? { username: opts.username } : {}),
+      ...(opts.roles ? { roles: opts.roles } : {}),
+    });
+    const known = this.state.messages.get(opts.messageId);
+    const message = { id: opts.messageId, channel_id: opts.channelId ?? known?.channel_id ?? this.channelId, ...(known ? { author_id: known.author_id } : {}) };
+    if (known) {
+      const users = known.reactions.get(opts.emoji) ?? new Set<string>();
+      users.add(opts.userId);
+      known.reactions.set(opts.emoji, users);
+    }
+    this.gateway.dispatch('MESSAGE_REACTION_ADD', reactionAddJson(this.state, { user, message, emoji: opts.emoji }));
+  }
+
+  sendReactionRemove(opts: { userId: string; messageId: string; emoji: string; channelId?: string }): void {
+    const known = this.state.messages.get(opts.messageId);
+    known?.reactions.get(opts.emoji)?.delete(opts.userId);
+    const message = { id: opts.messageId, channel_id: opts.channelId ?? known?.channel_id ?? this.channelId };
+    this.gateway.dispatch('MESSAGE_REACTION_REMOVE', reactionRemoveJson(this.state, { userId: opts.userId, message, emoji: opts.emoji }));
+  }
+
+  /** Sends any gateway dispatch as is. */
+  dispatch(t: string, d: unknown): void {
+    this.gateway.dispatch(t, d);
+  }
+
+  /** The next `times` (default 1) requests matching method + path get this answer instead. */
+  failNext(match: FaultMatch, answer: FaultAnswer): void {
+    this.rest.failNext(match, answer);
+  }
+
+  /** Opening the DM works; posting to it answers 403 code 50007, like a user who closed DMs. */
+  dmFailsFor(userId: string): void {
+    this.state.dmFails.add(userId);
+  }
+
+  /** Closes the live gateway socket; 4000 (default) makes discord.js RESUME and get missed events replayed. */
+  closeGateway(code = 4000): void {
+    this.gateway.close(code);
+  }
+
+  /** While down, the live socket is dropped and new ones are cut right after connecting (1006). */
+  setGatewayDown(down: boolean): void {
+    this.gateway.setDown(down);
+  }
+
+  waitForRequest(pred: (r: RecordedRequest) => boolean, timeoutMs = 5000): Promise<RecordedRequest> {
+    const seen = this.requests.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        const recent = this.requests.slice(-10).map((r) => `${r.method} ${r.path} -> ${r.status}`);
+        reject(new Error(`no matching Discord request within ${timeoutMs} ms; recent: ${recent.join(', ') || 'none'}`));
+      }, timeoutMs);
+      const waiter: Waiter = {
+        pred,
+        resolve: (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  async waitFor(pred: () => boolean, timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!pred()) {
+      if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  /** Non-deleted messages of a channel (default: the first channel), oldest first. */
+  channelMessages(channelId = this.channelId): FakeMessage[] {
+    return [...this.messages.values()].filter((m) => m.channel_id === channelId && !m.deleted);
+  }
+
+  async stop(): Promise<void> {
+    for (const waiter of this.waiters) waiter.reject(new Error('FakeDiscord stopped'));
+    this.waiters.clear();
+    await this.gateway.stop();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private notify(r: RecordedRequest): void {
+    for (const waiter of this.waiters) {
+      if (waiter.pred(r)) {
+        this.waiters.delete(waiter);
+        waiter.resolve(r);
+      }
+    }
+  }
+}

@@ -1,0 +1,155 @@
+import {
+  contentTypeFor,
+  DEFAULT_ATTACHMENT_LIMIT_BYTES,
+  EPHEMERAL,
+  FakeApiError,
+  LOADING,
+  type FakeAttachment,
+  type FakeDiscordState,
+  type FakeMessage,
+  type RecordedRequest,
+} from './fakeDiscordState.ts';
+
+// Message create/edit semantics shared by channel and webhook routes: attachments kept by id or
+// taken from files[n], Discord's 2000-character content limit, per-file upload limit.
+
+const MAX_CONTENT = 2000;
+
+interface MessagePayload {
+  content?: unknown;
+  embeds?: unknown;
+  components?: unknown;
+  attachments?: unknown;
+  flags?: unknown;
+  nonce?: unknown;
+  message_reference?: unknown;
+}
+
+interface AttachmentMeta {
+  filename?: unknown;
+  description?: unknown;
+  title?: unknown;
+  duration_secs?: unknown;
+}
+
+export interface NewMessage {
+  channelId: string;
+  authorId: string;
+  type: number;
+  webhook?: boolean;
+  interactionId?: string;
+  ephemeral?: boolean;
+  flags?: number;
+  attachmentSizeLimit?: number;
+}
+
+export function payloadOf(req: RecordedRequest): MessagePayload {
+  const body = req.body;
+  return body && typeof body === 'object' && !Array.isArray(body) ? (body as MessagePayload) : {};
+}
+
+export function createMessage(state: FakeDiscordState, init: NewMessage, payload: MessagePayload, req: RecordedRequest): FakeMessage {
+  checkContent(payload);
+  const attachments = resolveAttachments(state, payload, req, [], init.attachmentSizeLimit);
+  const now = new Date().toISOString();
+  const message: FakeMessage = {
+    id: state.nextId(),
+    channel_id: init.channelId,
+    ...(state.isGuildChannel(init.channelId) ? { guild_id: state.guildId } : {}),
+    author_id: init.authorId,
+    type: init.type,
+    content: typeof payload.content === 'string' ? payload.content : '',
+    embeds: Array.isArray(payload.embeds) ? payload.embeds : [],
+    components: Array.isArray(payload.components) ? payload.components : [],
+    attachments,
+    reactions: new Map(),
+    deleted: false,
+    flags: init.flags ?? (typeof payload.flags === 'number' ? payload.flags : 0),
+    ephemeral: init.ephemeral ?? false,
+    timestamp: now,
+    edited_timestamp: null,
+    edits: 0,
+  };
+  if (init.webhook) message.webhook = true;
+  if (init.interactionId) message.interactionId = init.interactionId;
+  if (payload.nonce !== undefined && payload.nonce !== null) message.nonce = String(payload.nonce);
+  state.messages.set(message.id, message);
+  return message;
+}
+
+export function editMessage(state: FakeDiscordState, message: FakeMessage, payload: MessagePayload, req: RecordedRequest, attachmentSizeLimit?: number): void {
+  checkContent(payload);
+  message.attachments = resolveAttachments(state, payload, req, message.attachments, attachmentSizeLimit);
+  if (payload.content !== undefined) message.content = typeof payload.content === 'string' ? payload.content : '';
+  if (payload.embeds !== undefined) message.embeds = Array.isArray(payload.embeds) ? payload.embeds : [];
+  if (payload.components !== undefined) message.components = Array.isArray(payload.components) ? payload.components : [];
+  // editing a deferred ("thinking…") response completes it rather than marking it edited
+  const wasLoading = (message.flags & LOADING) !== 0;
+  message.flags &= ~LOADING;
+  if (typeof payload.flags === 'number') message.flags = (message.flags & EPHEMERAL) | payload.flags;
+  if (!wasLoading) message.edited_timestamp = new Date().toISOString();
+  message.edits += 1;
+}
+
+export function isEmpty(payload: MessagePayload, req: RecordedRequest): boolean {
+  const nonEmptyArray = (v: unknown) => Array.isArray(v) && v.length > 0;
+  return (
+    !(typeof payload.content === 'string' && payload.content.length > 0) &&
+    !nonEmptyArray(payload.embeds) &&
+    !nonEmptyArray(payload.components) &&
+    req.files.length === 0
+  );
+}
+
+function checkContent(payload: MessagePayload): void {
+  if (typeof payload.content === 'string' && payload.content.length > MAX_CONTENT) {
+    throw new FakeApiError(400, 50035, 'Invalid Form Body', {
+      content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${MAX_CONTENT} or fewer in length.` }] },
+    });
+  }
+}
+
+function resolveAttachments(
+  state: FakeDiscordState,
+  payload: MessagePayload,
+  req: RecordedRequest,
+  existing: FakeAttachment[],
+  limitBytes = DEFAULT_ATTACHMENT_LIMIT_BYTES,
+): FakeAttachment[] {
+  const tooBig = req.files.find((f) => f.bytes.length > limitBytes);
+  if (tooBig) throw new FakeApiError(413, 40005, 'Request entity too large');
+  const unused = new Map(req.files.map((f) => [f.field, f]));
+  const upload = (field: string, meta: AttachmentMeta) => {
+    const file = unused.get(field);
+    if (!file) return undefined;
+    unused.delete(field);
+    const filename = typeof meta.filename === 'string' ? meta.filename : file.filename;
+    const attachment = state.storeFile({ filename, contentType: contentTypeFor(filename, file.contentType), bytes: file.bytes });
+    if (typeof meta.description === 'string') attachment.description = meta.description;
+    if (typeof meta.title === 'string') attachment.title = meta.title;
+    if (typeof meta.duration_secs === 'number') attachment.duration_secs = meta.duration_secs;
+    return attachment;
+  };
+  let result: FakeAttachment[];
+  if (Array.isArray(payload.attachments)) {
+    // an explicit list replaces the message's attachments: kept ones by id, new ones by files[id]
+    result = (payload.attachments as (AttachmentMeta & { id?: unknown })[]).map((entry) => {
+      const id = String(entry.id);
+      const kept = existing.find((a) => a.id === id);
+      const added = kept ? undefined : upload(`files[${id}]`, entry);
+      if (!kept && !added) {
+        throw new FakeApiError(400, 50035, 'Invalid Form Body', {
+          attachments: { _errors: [{ code: 'ATTACHMENT_NOT_FOUND', message: `Unknown attachment ${id}` }] },
+        });
+      }
+      return kept ?? (added as FakeAttachment);
+    });
+  } else {
+    result = [...existing];
+  }
+  for (const field of [...unused.keys()]) {
+    const added = upload(field, {});
+    if (added) result.push(added);
+  }
+  return result;
+}

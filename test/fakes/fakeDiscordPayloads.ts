@@ -1,0 +1,293 @@
+import type {
+  APIApplicationCommandInteractionDataOption,
+  APIChatInputApplicationCommandGuildInteraction,
+  GatewayMessageReactionAddDispatchData,
+  GatewayMessageReactionRemoveDispatchData,
+  GuildMemberFlags,
+  Locale,
+} from 'discord-api-types/v10';
+import type { FakeAttachment, FakeDiscordState, FakeMessage, FakeUser } from './fakeDiscordState.ts';
+
+// Plain JSON builders for what the fake sends: users carry public_flags, flags and primary_guild so
+// that the fake's answers pass discord-api-spec's *ResponseSchema checks.
+
+const JOINED_AT = '2024-01-01T00:00:00.000Z';
+
+export function userJson(user: FakeUser) {
+  return {
+    id: user.id,
+    username: user.username,
+    discriminator: '0',
+    global_name: user.globalName,
+    avatar: null,
+    ...(user.bot ? { bot: true } : {}),
+    public_flags: 0,
+    flags: 0,
+    primary_guild: null,
+  };
+}
+
+export function memberJson(user: FakeUser) {
+  return {
+    user: userJson(user),
+    roles: [...user.roles],
+    joined_at: JOINED_AT,
+    deaf: false,
+    mute: false,
+    flags: 0 as GuildMemberFlags,
+    nick: null,
+    avatar: null,
+    banner: null,
+    premium_since: null,
+    pending: false,
+    communication_disabled_until: null,
+  };
+}
+
+export function channelJson(state: FakeDiscordState, channelId: string) {
+  const recipient = state.dmChannels.get(channelId);
+  if (recipient !== undefined) {
+    const user = state.users.get(recipient) ?? state.rememberUser(recipient);
+    return { id: channelId, type: 1 as const, last_message_id: null, flags: 0, recipients: [userJson(user)] };
+  }
+  const position = state.channelIds.indexOf(channelId);
+  return {
+    id: channelId,
+    type: 0 as const,
+    guild_id: state.guildId,
+    name: position === 0 ? 'general' : `channel-${position + 1}`,
+    position,
+    permission_overwrites: [],
+    parent_id: null,
+    topic: null,
+    nsfw: false,
+    last_message_id: null,
+    rate_limit_per_user: 0,
+    flags: 0,
+  };
+}
+
+export function guildJson(state: FakeDiscordState) {
+  return {
+    id: state.guildId,
+    name: 'Fake Guild',
+    icon: null,
+    splash: null,
+    discovery_splash: null,
+    banner: null,
+    description: null,
+    owner_id: state.ownerId,
+    afk_channel_id: null,
+    afk_timeout: 300,
+    verification_level: 0,
+    default_message_notifications: 0,
+    explicit_content_filter: 0,
+    mfa_level: 0,
+    nsfw_level: 0,
+    premium_tier: 0,
+    premium_progress_bar_enabled: false,
+    system_channel_id: null,
+    system_channel_flags: 0,
+    rules_channel_id: null,
+    public_updates_channel_id: null,
+    safety_alerts_channel_id: null,
+    vanity_url_code: null,
+    application_id: null,
+    preferred_locale: 'en-US',
+    features: [],
+    roles: state.roles.map((role, position) => ({
+      id: role.id,
+      name: role.name,
+      color: 0,
+      colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
+      hoist: false,
+      icon: null,
+      unicode_emoji: null,
+      position,
+      permissions: role.permissions,
+      managed: role.managed,
+      mentionable: false,
+      flags: 0,
+      ...(role.managed ? { tags: { bot_id: state.botUserId } } : {}),
+    })),
+    emojis: [],
+    stickers: [],
+  };
+}
+
+export function guildCreateJson(state: FakeDiscordState) {
+  const bot = state.users.get(state.botUserId);
+  return {
+    ...guildJson(state),
+    joined_at: JOINED_AT,
+    large: false,
+    unavailable: false,
+    member_count: 2,
+    channels: state.channelIds.map((id) => channelJson(state, id)),
+    members: bot ? [memberJson(bot)] : [],
+    threads: [],
+    presences: [],
+    voice_states: [],
+    stage_instances: [],
+    guild_scheduled_events: [],
+    soundboard_sounds: [],
+  };
+}
+
+export function readyJson(state: FakeDiscordState, sessionId: string, gatewayUrl: string) {
+  const bot = state.users.get(state.botUserId);
+  return {
+    v: 10,
+    user: { ...(bot ? userJson(bot) : {}), verified: true, mfa_enabled: false },
+    guilds: [{ id: state.guildId, unavailable: true }],
+    session_id: sessionId,
+    resume_gateway_url: gatewayUrl,
+    shard: [0, 1],
+    application: { id: state.appId, flags: 0 },
+    private_channels: [],
+    presences: [],
+    relationships: [],
+    guild_join_requests: [],
+    geo_ordered_rtc_regions: [],
+    user_settings: {},
+  };
+}
+
+function attachmentJson(a: FakeAttachment) {
+  return { ...a };
+}
+
+export function emojiJson(emoji: string): { id: string | null; name: string } {
+  const custom = /^(.+):(\d+)$/.exec(emoji);
+  return custom ? { id: custom[2] ?? null, name: custom[1] ?? emoji } : { id: null, name: emoji };
+}
+
+export function messageJson(state: FakeDiscordState, m: FakeMessage) {
+  const author = state.users.get(m.author_id) ?? state.rememberUser(m.author_id);
+  const interaction = m.interactionId ? state.interactions.get(m.interactionId) : undefined;
+  const interactionUser = interaction ? state.users.get(interaction.userId) : undefined;
+  const reactions = [...m.reactions].filter(([, users]) => users.size > 0);
+  return {
+    id: m.id,
+    channel_id: m.channel_id,
+    ...(m.guild_id ? { guild_id: m.guild_id } : {}),
+    type: m.type,
+    author: userJson(author),
+    content: m.content,
+    embeds: m.embeds,
+    components: m.components,
+    attachments: m.attachments.map(attachmentJson),
+    mentions: [],
+    mention_roles: [],
+    mention_everyone: false,
+    pinned: false,
+    tts: false,
+    timestamp: m.timestamp,
+    edited_timestamp: m.edited_timestamp,
+    flags: m.flags,
+    ...(m.nonce !== undefined ? { nonce: m.nonce } : {}),
+    ...(m.message_reference ? { message_reference: { type: 0, ...m.message_reference } } : {}),
+    ...(m.webhook ? { webhook_id: state.appId, application_id: state.appId } : {}),
+    ...(interaction && interactionUser
+      ? {
+          interaction_metadata: {
+            id: interaction.id,
+            type: 2 as const,
+            user: userJson(interactionUser),
+            authorizing_integration_owners: { '0': interaction.guildId },
+            ...(interaction.originalId && interaction.originalId !== m.id
+              ? { original_response_message_id: interaction.originalId }
+              : {}),
+          },
+        }
+      : {}),
+    ...(reactions.length
+      ? {
+          reactions: reactions.map(([emoji, users]) => ({
+            emoji: emojiJson(emoji),
+            count: users.size,
+            count_details: { burst: 0, normal: users.size },
+            burst_colors: [],
+            me_burst: false,
+            me: users.has(state.botUserId),
+          })),
+        }
+      : {}),
+  };
+}
+
+export interface CommandInjection {
+  id: string;
+  token: string;
+  commandId: string;
+  name: string;
+  options: unknown[];
+  attachments: FakeAttachment[];
+  user: FakeUser;
+  channelId: string;
+  locale: string;
+  memberPermissions: string;
+  appPermissions: string;
+  attachmentSizeLimit: number;
+}
+
+export function interactionCreateJson(state: FakeDiscordState, c: CommandInjection) {
+  const channel = channelJson(state, c.channelId);
+  const payload = {
+    id: c.id,
+    application_id: state.appId,
+    type: 2,
+    token: c.token,
+    version: 1,
+    data: {
+      id: c.commandId,
+      name: c.name,
+      type: 1,
+      options: c.options as APIApplicationCommandInteractionDataOption[],
+      ...(c.attachments.length
+        ? { resolved: { attachments: Object.fromEntries(c.attachments.map((a) => [a.id, attachmentJson(a)])) } }
+        : {}),
+    },
+    guild_id: state.guildId,
+    guild: { id: state.guildId, locale: 'en-US' as Locale, features: [] },
+    channel_id: c.channelId,
+    channel: { id: channel.id, type: 0, guild_id: state.guildId, name: 'name' in channel ? channel.name : 'general' },
+    member: { ...memberJson(c.user), permissions: c.memberPermissions },
+    app_permissions: c.appPermissions,
+    locale: c.locale as Locale,
+    guild_locale: 'en-US' as Locale,
+    entitlements: [],
+    authorizing_integration_owners: { '0': state.guildId },
+    context: 0,
+    attachment_size_limit: c.attachmentSizeLimit,
+  } satisfies APIChatInputApplicationCommandGuildInteraction;
+  return payload;
+}
+
+export function reactionAddJson(state: FakeDiscordState, r: { user: FakeUser; message: { id: string; channel_id: string; author_id?: string }; emoji: string }) {
+  const inGuild = state.isGuildChannel(r.message.channel_id);
+  return {
+    user_id: r.user.id,
+    channel_id: r.message.channel_id,
+    message_id: r.message.id,
+    ...(inGuild ? { guild_id: state.guildId, member: memberJson(r.user) } : {}),
+    emoji: emojiJson(r.emoji),
+    burst: false,
+    burst_colors: [],
+    type: 0,
+    ...(r.message.author_id ? { message_author_id: r.message.author_id } : {}),
+  } satisfies GatewayMessageReactionAddDispatchData;
+}
+
+export function reactionRemoveJson(state: FakeDiscordState, r: { userId: string; message: { id: string; channel_id: string }; emoji: string }) {
+  const inGuild = state.isGuildChannel(r.message.channel_id);
+  return {
+    user_id: r.userId,
+    channel_id: r.message.channel_id,
+    message_id: r.message.id,
+    ...(inGuild ? { guild_id: state.guildId } : {}),
+    emoji: emojiJson(r.emoji),
+    burst: false,
+    type: 0,
+  } satisfies GatewayMessageReactionRemoveDispatchData;
+}

@@ -1,0 +1,235 @@
+import { interactionRoutes } from './fakeDiscordInteractions.ts';
+import { createMessage, editMessage, isEmpty, payloadOf } from './fakeDiscordMessages.ts';
+import { channelJson, guildJson, memberJson, messageJson, reactionAddJson, reactionRemoveJson, userJson } from './fakeDiscordPayloads.ts';
+import type { Route, RouteAnswer } from './fakeDiscordRest.ts';
+import { FakeApiError, type FakeDiscordState, type FakeMessage, type FakeUser, type RecordedRequest } from './fakeDiscordState.ts';
+
+type Dispatch = (t: string, d: unknown) => void;
+type Params = Record<string, string>;
+
+const ok = (body: unknown): RouteAnswer => ({ status: 200, body });
+const noContent = (): RouteAnswer => ({ status: 204 });
+
+export function createRoutes(state: FakeDiscordState, gatewayUrl: () => string, dispatch: Dispatch): Route[] {
+  const bot = (method: string, path: string, handle: Route['handle']): Route => ({ method, path, auth: true, handle });
+  const message = '/channels/:channel/messages/:message';
+  const reaction = `${message}/reactions/:emoji`;
+  return [
+    bot('GET', '/gateway/bot', () =>
+      ok({
+        url: gatewayUrl(),
+        shards: 1,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+      }),
+    ),
+    { method: 'GET', path: '/gateway', auth: false, handle: () => ok({ url: gatewayUrl() }) },
+    ...interactionRoutes(state),
+    bot('POST', '/channels/:channel/messages', (req, p) => postChannelMessage(state, req, p)),
+    bot('GET', message, (_req, p) => ok(messageJson(state, channelMessage(state, p)))),
+    bot('PATCH', message, (req, p) => {
+      const m = channelMessage(state, p);
+      if (m.author_id !== state.botUserId) throw new FakeApiError(403, 50005, 'Cannot edit a message authored by another user');
+      editMessage(state, m, payloadOf(req), req);
+      return ok(messageJson(state, m));
+    }),
+    bot('DELETE', message, (_req, p) => {
+      channelMessage(state, p).deleted = true;
+      return noContent();
+    }),
+    bot('PUT', `${reaction}/@me`, (_req, p) => {
+      const m = channelMessage(state, p);
+      const emoji = p.emoji ?? '';
+      const users = m.reactions.get(emoji) ?? new Set<string>();
+      m.reactions.set(emoji, users);
+      if (!users.has(state.botUserId)) {
+        users.add(state.botUserId);
+        // real Discord echoes the bot's own reaction back over the gateway
+        dispatch('MESSAGE_REACTION_ADD', reactionAddJson(state, { user: knownUser(state, state.botUserId), message: m, emoji }));
+      }
+      return noContent();
+    }),
+    bot('DELETE', `${reaction}/:user`, (_req, p) => {
+      const m = channelMessage(state, p);
+      const emoji = p.emoji ?? '';
+      const userId = p.user === '@me' ? state.botUserId : (p.user ?? '');
+      if (m.reactions.get(emoji)?.delete(userId)) {
+        dispatch('MESSAGE_REACTION_REMOVE', reactionRemoveJson(state, { userId, message: m, emoji }));
+      }
+      return noContent();
+    }),
+    bot('GET', reaction, (_req, p) => {
+      const users = channelMessage(state, p).reactions.get(p.emoji ?? '') ?? new Set<string>();
+      return ok([...users].map((id) => userJson(knownUser(state, id))));
+    }),
+    bot('GET', '/channels/:channel', (_req, p) => ok(channelJson(state, channelId(state, p)))),
+    bot('POST', '/channels/:channel/typing', (_req, p) => {
+      channelId(state, p);
+      return noContent();
+    }),
+    bot('POST', '/users/@me/channels', (req) => openDm(state, req)),
+    bot('GET', '/users/:user', (_req, p) => ok(userJson(knownUser(state, p.user === '@me' ? state.botUserId : (p.user ?? ''))))),
+    bot('GET', '/guilds/:guild', (_req, p) => ok(guildJson(guildState(state, p)))),
+    bot('GET', '/guilds/:guild/channels', (_req, p) => ok(guildState(state, p).channelIds.map((id) => channelJson(state, id)))),
+    bot('GET', '/guilds/:guild/roles', (_req, p) => ok(guildJson(guildState(state, p)).roles)),
+    bot('GET', '/guilds/:guild/members/:user', (_req, p) => {
+      guildState(state, p);
+      const user = state.users.get(p.user ?? '');
+      if (!user) throw new FakeApiError(404, 10007, 'Unknown Member');
+      return ok(memberJson(user));
+    }),
+    bot('GET', '/applications/@me', () =>
+      ok({ id: state.appId, name: 'videobot', icon: null, description: '', bot_public: true, bot_require_code_grant: false, flags: 0, team: null }),
+    ),
+    ...commandRoutes(state),
+  ];
+}
+
+function postChannelMessage(state: FakeDiscordState, req: RecordedRequest, p: Params): RouteAnswer {
+  const channel = channelId(state, p);
+  const recipient = state.dmChannels.get(channel);
+  if (recipient !== undefined && state.dmFails.has(recipient)) {
+    throw new FakeApiError(403, 50007, 'Cannot send messages to this user');
+  }
+  const payload = payloadOf(req);
+  const nonceKey = payload.nonce === undefined || payload.nonce === null ? undefined : `${channel}:${String(payload.nonce)}`;
+  if (nonceKey && (req.body as { enforce_nonce?: unknown }).enforce_nonce === true) {
+    const earlier = state.liveMessage(state.nonces.get(nonceKey));
+    if (earlier) return ok(messageJson(state, earlier));
+  }
+  if (isEmpty(payload, req)) throw new FakeApiError(400, 50006, 'Cannot send an empty message');
+  const reference = payload.message_reference as { message_id?: string; fail_if_not_exists?: boolean } | undefined;
+  const referenced = reference ? state.liveMessage(reference.message_id) : undefined;
+  if (reference && !referenced && reference.fail_if_not_exists !== false) {
+    throw new FakeApiError(400, 50035, 'Invalid Form Body', {
+      message_reference: { _errors: [{ code: 'MESSAGE_REFERENCE_UNKNOWN_MESSAGE', message: 'Unknown message' }] },
+    });
+  }
+  const m = createMessage(state, { channelId: channel, authorId: state.botUserId, type: referenced ? 19 : 0 }, payload, req);
+  if (referenced) {
+    m.message_reference = { message_id: referenced.id, channel_id: referenced.channel_id, ...(referenced.guild_id ? { guild_id: referenced.guild_id } : {}) };
+  }
+  if (nonceKey) state.nonces.set(nonceKey, m.id);
+  return ok(messageJson(state, m));
+}
+
+function openDm(state: FakeDiscordState, req: RecordedRequest): RouteAnswer {
+  const recipient = (req.body as { recipient_id?: unknown } | undefined)?.recipient_id;
+  if (typeof recipient !== 'string') throw new FakeApiError(400, 50035, 'Invalid Form Body');
+  if (!state.users.has(recipient)) state.rememberUser(recipient);
+  const existing = [...state.dmChannels].find(([, user]) => user === recipient)?.[0];
+  const id = existing ?? state.nextId();
+  state.dmChannels.set(id, recipient);
+  return ok(channelJson(state, id));
+}
+
+function channelId(state: FakeDiscordState, p: Params): string {
+  const id = p.channel ?? '';
+  if (!state.isGuildChannel(id) && !state.dmChannels.has(id)) throw new FakeApiError(404, 10003, 'Unknown Channel');
+  return id;
+}
+
+function guildState(state: FakeDiscordState, p: Params): FakeDiscordState {
+  if (p.guild !== state.guildId) throw new FakeApiError(404, 10004, 'Unknown Guild');
+  return state;
+}
+
+function channelMessage(state: FakeDiscordState, p: Params): FakeMessage {
+  const channel = channelId(state, p);
+  const m = state.liveMessage(p.message);
+  // ephemeral messages exist only for their interaction's webhook
+  if (!m || m.channel_id !== channel || m.ephemeral) throw new FakeApiError(404, 10008, 'Unknown Message');
+  return m;
+}
+
+function knownUser(state: FakeDiscordState, id: string): FakeUser {
+  const user = state.users.get(id);
+  if (!user) throw new FakeApiError(404, 10013, 'Unknown User');
+  return user;
+}
+
+interface StoredCommand {
+  id: string;
+  name: string;
+  type: number;
+  [key: string]: unknown;
+}
+
+function commandRoutes(state: FakeDiscordState): Route[] {
+  const listFor = (p: Params): StoredCommand[] => {
+    if (p.app !== state.appId) throw new FakeApiError(404, 10002, 'Unknown Application');
+    if (p.guild === undefined) return state.commands.global as StoredCommand[];
+    if (p.guild !== state.guildId) throw new FakeApiError(404, 10004, 'Unknown Guild');
+    const list = state.commands.guild.get(p.guild) ?? [];
+    state.commands.guild.set(p.guild, list);
+    return list as StoredCommand[];
+  };
+  const store = (p: Params, input: unknown, list: StoredCommand[]): StoredCommand => {
+    const cmd = (input ?? {}) as Record<string, unknown>;
+    const type = typeof cmd.type === 'number' ? cmd.type : 1;
+    const name = String(cmd.name ?? '');
+    return {
+      default_member_permissions: null,
+      dm_permission: true,
+      contexts: null,
+      integration_types: [0],
+      nsfw: false,
+      description: '',
+      options: [],
+      ...cmd,
+      id: list.find((c) => c.name === name && c.type === type)?.id ?? state.nextId(),
+      application_id: state.appId,
+      version: state.nextId(),
+      type,
+      name,
+      ...(p.guild ? { guild_id: p.guild } : {}),
+    };
+  };
+  const one = (p: Params): StoredCommand => {
+    const found = listFor(p).find((c) => c.id === p.command);
+    if (!found) throw new FakeApiError(404, 10063, 'Unknown application command');
+    return found;
+  };
+  const routes: Route[] = [];
+  for (const base of ['/applications/:app/commands', '/applications/:app/guilds/:guild/commands']) {
+    routes.push(
+      { method: 'GET', path: base, auth: true, handle: (_req, p) => ok(listFor(p)) },
+      {
+        method: 'PUT',
+        path: base,
+        auth: true,
+        handle: (req, p) => {
+          if (!Array.isArray(req.body)) throw new FakeApiError(400, 50035, 'Invalid Form Body');
+          const list = listFor(p);
+          const next = req.body.map((c) => store(p, c, list));
+          list.splice(0, list.length, ...next);
+          return ok(list);
+        },
+      },
+      {
+        method: 'POST',
+        path: base,
+        auth: true,
+        handle: (req, p) => {
+          const list = listFor(p);
+          const cmd = store(p, req.body, list);
+          const index = list.findIndex((c) => c.id === cmd.id);
+          if (index >= 0) list[index] = cmd;
+          else list.push(cmd);
+          return { status: index >= 0 ? 200 : 201, body: cmd };
+        },
+      },
+      { method: 'GET', path: `${base}/:command`, auth: true, handle: (_req, p) => ok(one(p)) },
+      {
+        method: 'DELETE',
+        path: `${base}/:command`,
+        auth: true,
+        handle: (_req, p) => {
+          const list = listFor(p);
+          list.splice(list.indexOf(one(p)), 1);
+          return noContent();
+        },
+      },
+    );
+  }
+  return routes;
+}

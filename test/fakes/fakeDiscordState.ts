@@ -1,0 +1,248 @@
+import { randomBytes } from 'node:crypto';
+
+/** Default permissions Discord reports for a member or the app in a normal guild. */
+export const DEFAULT_PERMISSIONS = '2248473465835073';
+export const DEFAULT_ATTACHMENT_LIMIT_BYTES = 10 * 1024 * 1024;
+/** Message flags the fake interprets. */
+export const EPHEMERAL = 64;
+export const LOADING = 128;
+
+const DISCORD_EPOCH_MS = 1_420_070_400_000n;
+
+export interface RecordedFile {
+  field: string;
+  filename: string;
+  contentType: string;
+  bytes: Buffer;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Percent-decoded, without the `/api/v10` prefix and without the query. */
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string>;
+  /** Parsed JSON, or `payload_json` for multipart bodies. */
+  body: unknown;
+  files: RecordedFile[];
+  at: number;
+  /** Status the fake answered; 0 while a `hang` fault holds the request. */
+  status: number;
+  /** What the fake answered (JSON), undefined for 204 and hangs. */
+  responseBody: unknown;
+}
+
+export interface FakeAttachment {
+  id: string;
+  filename: string;
+  size: number;
+  url: string;
+  proxy_url: string;
+  content_type: string;
+  width?: number;
+  height?: number;
+  description?: string;
+  title?: string;
+  duration_secs?: number;
+}
+
+export interface FakeMessage {
+  id: string;
+  channel_id: string;
+  guild_id?: string;
+  author_id: string;
+  /** Discord message type: 0 default, 19 reply, 20 slash-command response. */
+  type: number;
+  content: string;
+  embeds: unknown[];
+  components: unknown[];
+  attachments: FakeAttachment[];
+  /** emoji (unicode, or `name:id` for custom) -> user ids */
+  reactions: Map<string, Set<string>>;
+  deleted: boolean;
+  nonce?: string;
+  flags: number;
+  /** Sent through an interaction webhook (original response or followup). */
+  webhook?: boolean;
+  interactionId?: string;
+  ephemeral: boolean;
+  timestamp: string;
+  edited_timestamp: string | null;
+  /** Number of successful edits after creation. */
+  edits: number;
+  message_reference?: { message_id: string; channel_id: string; guild_id?: string };
+}
+
+export interface FakeInteraction {
+  id: string;
+  token: string;
+  channelId: string;
+  guildId: string;
+  userId: string;
+  attachmentSizeLimit: number;
+  acked: boolean;
+  callbackType?: number;
+  originalId?: string;
+  expired: boolean;
+}
+
+export interface FakeUser {
+  id: string;
+  username: string;
+  globalName: string | null;
+  bot: boolean;
+  roles: string[];
+}
+
+export interface FakeRole {
+  id: string;
+  name: string;
+  permissions: string;
+  managed: boolean;
+}
+
+export interface StoredFile {
+  filename: string;
+  contentType: string;
+  bytes: Buffer;
+}
+
+export interface FakeDiscordOptions {
+  botToken?: string;
+  appId?: string;
+  guildId?: string;
+  channelIds?: string[];
+  ownerId?: string;
+  roles?: { id: string; permissions: string }[];
+}
+
+/** A Discord API error the fake answers with: `{ message, code }`. */
+export class FakeApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+    readonly errors?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** Everything the fake knows; shared by the REST and gateway halves. */
+export class FakeDiscordState {
+  readonly botToken: string;
+  readonly appId: string;
+  readonly botUserId: string;
+  readonly guildId: string;
+  readonly channelIds: string[];
+  readonly ownerId: string;
+  readonly botRoleId: string;
+  readonly roles: FakeRole[];
+  origin = '';
+  readonly requests: RecordedRequest[] = [];
+  readonly messages = new Map<string, FakeMessage>();
+  readonly commands: { global: unknown[]; guild: Map<string, unknown[]> } = { global: [], guild: new Map() };
+  readonly interactions = new Map<string, FakeInteraction>();
+  readonly users = new Map<string, FakeUser>();
+  /** DM channel id -> recipient user id */
+  readonly dmChannels = new Map<string, string>();
+  readonly dmFails = new Set<string>();
+  readonly files = new Map<string, StoredFile>();
+  /** `${channelId}:${nonce}` -> message id, for enforce_nonce */
+  readonly nonces = new Map<string, string>();
+  private lastIdMs = 0n;
+  private idCounter = 0n;
+
+  constructor(opts: FakeDiscordOptions = {}) {
+    this.botToken = opts.botToken ?? `fake-bot-token.${randomBytes(12).toString('hex')}`;
+    this.appId = opts.appId ?? '1100000000000000001';
+    this.botUserId = this.appId;
+    this.guildId = opts.guildId ?? '1200000000000000001';
+    this.channelIds = opts.channelIds?.length ? [...opts.channelIds] : ['1300000000000000001'];
+    this.ownerId = opts.ownerId ?? '1400000000000000001';
+    this.botRoleId = this.nextId();
+    this.roles = [
+      { id: this.guildId, name: '@everyone', permissions: '0', managed: false },
+      { id: this.botRoleId, name: 'videobot', permissions: DEFAULT_PERMISSIONS, managed: true },
+      ...(opts.roles ?? []).map((r, i) => ({ id: r.id, name: `role-${i + 1}`, permissions: r.permissions, managed: false })),
+    ];
+    this.users.set(this.botUserId, { id: this.botUserId, username: 'videobot', globalName: null, bot: true, roles: [this.botRoleId] });
+    this.users.set(this.ownerId, { id: this.ownerId, username: 'owner', globalName: 'Owner', bot: false, roles: [] });
+  }
+
+  /** Real-looking, increasing snowflakes (discord.js derives timestamps from them). */
+  nextId(): string {
+    const ms = BigInt(Date.now()) - DISCORD_EPOCH_MS;
+    if (ms > this.lastIdMs) {
+      this.lastIdMs = ms;
+      this.idCounter = 0n;
+    } else {
+      this.idCounter += 1n;
+    }
+    return ((this.lastIdMs << 22n) | (this.idCounter & 0xfffn)).toString();
+  }
+
+  newToken(): string {
+    return `fake-interaction-token-${randomBytes(24).toString('base64url')}`;
+  }
+
+  /** Remembers a user (and their roles) so member and user routes can answer for them. */
+  rememberUser(id: string, patch: { username?: string; globalName?: string | null; roles?: string[] } = {}): FakeUser {
+    const known = this.users.get(id);
+    const user: FakeUser = {
+      id,
+      username: patch.username ?? known?.username ?? `user${id.slice(-4)}`,
+      globalName: patch.globalName !== undefined ? patch.globalName : (known?.globalName ?? null),
+      bot: known?.bot ?? false,
+      roles: patch.roles ?? known?.roles ?? [],
+    };
+    this.users.set(id, user);
+    return user;
+  }
+
+  isGuildChannel(channelId: string): boolean {
+    return this.channelIds.includes(channelId);
+  }
+
+  storeFile(file: StoredFile & { width?: number; height?: number; sizeOverride?: number }): FakeAttachment {
+    const id = this.nextId();
+    this.files.set(id, { filename: file.filename, contentType: file.contentType, bytes: file.bytes });
+    const url = `${this.origin}/attachments/${id}/${encodeURIComponent(file.filename)}`;
+    const attachment: FakeAttachment = {
+      id,
+      filename: file.filename,
+      size: file.sizeOverride ?? file.bytes.length,
+      url,
+      proxy_url: url,
+      content_type: file.contentType,
+    };
+    if (file.width !== undefined) attachment.width = file.width;
+    if (file.height !== undefined) attachment.height = file.height;
+    return attachment;
+  }
+
+  liveMessage(messageId: string | undefined): FakeMessage | undefined {
+    const message = messageId === undefined ? undefined : this.messages.get(messageId);
+    return message && !message.deleted ? message : undefined;
+  }
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  mp4: 'video/mp4',
+  webm: 'video/webm',
+  mov: 'video/quicktime',
+  txt: 'text/plain; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+};
+
+/** Discord sets content_type from the file itself; the fake approximates it from the extension. */
+export function contentTypeFor(filename: string, declared: string | undefined): string {
+  if (declared && declared !== 'application/octet-stream') return declared;
+  const ext = filename.split('.').pop()?.toLowerCase() ?? '';
+  return CONTENT_TYPES[ext] ?? declared ?? 'application/octet-stream';
+}
