@@ -28,6 +28,7 @@ export interface AppDeps {
   clientOptions?: Partial<ClientOptions>;
   statusEditIntervalMs?: number;
   healthProbeIntervalMs?: number;
+  confirmationWindowMs?: number;
 }
 
 /** Builds every service and the Discord client; main.ts and the end-to-end tests both start here. */
@@ -70,7 +71,7 @@ export function createApp(deps: AppDeps) {
       downloadTimeoutMs: 120_000,
     },
   });
-  const intake = createJobIntake({ config, store, health, clock });
+  const intake = createJobIntake({ config, store, health, clock, confirmationWindowMs: deps.confirmationWindowMs });
   const reactions = createReactionHandler({
     config, store, scheduler, intake, messenger, clock, logger,
     isAdmin: createAdminCheck(client, config.adminRoleIds), botUserId: () => client.user?.id,

@@ -18,7 +18,6 @@ export interface VideoCommandDeps {
   logger: Logger;
 }
 
-export const confirmationWindowMs = 2 * 60_000;
 const defaultAttachmentLimit = 10 * 1024 * 1024;
 const requiredPermissions = [
   ['View Channel', PermissionFlagsBits.ViewChannel],
@@ -70,7 +69,6 @@ export async function executeVideo(interaction: ChatInputCommandInteraction, dep
   if (!built.ok) return replyEphemeral(interaction, built.message(m));
 
   const now = clock.now();
-  const needsConfirmation = config.confirmAboveMicros > 0 && built.estimateMicros >= config.confirmAboveMicros;
   const newJob: NewJob = {
     originKey: `interaction:${interaction.id}`,
     guildId: interaction.guildId as string,
@@ -85,8 +83,7 @@ export async function executeVideo(interaction: ChatInputCommandInteraction, dep
     request: built.request,
     imageName: options.image?.name ?? null,
     estimateMicros: built.estimateMicros,
-    needsConfirmation,
-    confirmDeadlineAt: needsConfirmation ? now + confirmationWindowMs : null,
+    ...deps.intake.confirmation(built.estimateMicros),
   };
   const created = deps.intake.create(newJob);
   if (!created.ok) {

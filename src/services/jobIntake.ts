@@ -8,9 +8,20 @@ import type { ProviderHealth } from './providerHealth.ts';
 export type Rejection = (m: Messages) => string;
 
 /** The checks and the reservation shared by `/video` and 🔁, so a re-roll can skip none of them. */
-export function createJobIntake(deps: { config: Config; store: JobStore; health: ProviderHealth; clock: Clock }) {
+/** How long a job at or above CONFIRM_ABOVE_USD waits for the requester's ✅. */
+export const defaultConfirmationWindowMs = 2 * 60_000;
+
+export interface JobIntakeDeps { config: Config; store: JobStore; health: ProviderHealth; clock: Clock; confirmationWindowMs?: number }
+
+export function createJobIntake(deps: JobIntakeDeps) {
   const { config, store, health, clock } = deps;
+  const windowMs = deps.confirmationWindowMs ?? defaultConfirmationWindowMs;
   return {
+    /** Whether an estimate needs the requester's ✅, and until when. */
+    confirmation(estimateMicros: number): { needsConfirmation: boolean; confirmDeadlineAt: number | null } {
+      const needsConfirmation = config.confirmAboveMicros > 0 && estimateMicros >= config.confirmAboveMicros;
+      return { needsConfirmation, confirmDeadlineAt: needsConfirmation ? clock.now() + windowMs : null };
+    },
     /** Server-level gates: channel allow-list, pause, provider outage. */
     gate(guildId: string, channelId: string): Rejection | undefined {
       if (config.allowedChannelIds.length > 0 && !config.allowedChannelIds.includes(channelId)) {

@@ -8,7 +8,6 @@ import type { JobScheduler } from './jobScheduler.ts';
 
 /** Reactions arriving this close together on one result are one request. */
 export const rerollBurstWindowMs = 10_000;
-const confirmationWindowMs = 2 * 60_000;
 
 export interface RerollDeps { config: Config; intake: JobIntake; scheduler: JobScheduler; clock: Clock; logger: Logger }
 
@@ -26,7 +25,6 @@ export function rerollJob(parent: Job, reactorId: string, deps: RerollDeps): { o
   }
   const estimateMicros = estimateCostMicros(model, parent.request.duration, parent.request.resolution);
   const now = clock.now();
-  const needsConfirmation = config.confirmAboveMicros > 0 && estimateMicros >= config.confirmAboveMicros;
   const created = intake.create({
     originKey: `reroll:${parent.id}:${reactorId}:${now}`,
     parentJobId: parent.id,
@@ -42,8 +40,7 @@ export function rerollJob(parent: Job, reactorId: string, deps: RerollDeps): { o
     request: parent.request,
     imageName: parent.imageName,
     estimateMicros,
-    needsConfirmation,
-    confirmDeadlineAt: needsConfirmation ? now + confirmationWindowMs : null,
+    ...intake.confirmation(estimateMicros),
   });
   if (!created.ok) {
     if (created.reason === 'duplicate') return { ok: false };

@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, type App, type AppDeps } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { openDatabase, type Db } from '../../src/db/openDatabase.ts';
+import { createLogger } from '../../src/logger.ts';
+import { FakeApimart } from '../fakes/fakeApimart.ts';
+import { FakeDiscord, type RecordedRequest } from '../fakes/fakeDiscord.ts';
+
+export interface HarnessOptions {
+  /** Environment variables on top of the test defaults (fast polls, fakes' URLs). */
+  env?: Record<string, string>;
+  discord?: FakeDiscord;
+  apimart?: FakeApimart;
+  dir?: string;
+  /** Overrides of the app's own timings (e.g. a short confirmation window). */
+  appDeps?: Partial<Pick<AppDeps, 'confirmationWindowMs' | 'statusEditIntervalMs' | 'healthProbeIntervalMs'>>;
+}
+
+export interface Harness {
+  discord: FakeDiscord;
+  apimart: FakeApimart;
+  app: App;
+  db: Db;
+  config: Config;
+  dbPath: string;
+  logLines: string[];
+  /** Stops the bot (not the fakes) and starts a new one on the same database. */
+  restart(env?: Record<string, string>): Promise<Harness>;
+  stop(): Promise<void>;
+}
+
+export const testEnv = (discord: FakeDiscord, apimart: FakeApimart, dbPath: string): Record<string, string> => ({
+  DISCORD_TOKEN: discord.botToken,
+  APIMART_API_KEY: apimart.apiKey,
+  DISCORD_API_URL: discord.apiBase,
+  APIMART_BASE_URL: apimart.baseUrl,
+  DATABASE_PATH: dbPath,
+  POLL_MIN_INTERVAL_MS: '20',
+  POLL_MAX_INTERVAL_MS: '100',
+  LOG_LEVEL: 'debug',
+});
+
+export const noIdentifyThrottle = { ws: { buildIdentifyThrottler: () => ({ waitForIdentify: async () => undefined }) } } as const;
+
+/** The real app and the real discord.js client against both fakes on 127.0.0.1, with a temp database. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const discord = options.discord ?? await FakeDiscord.start();
+  const apimart = options.apimart ?? await FakeApimart.start();
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'videobot-'));
+  const dbPath = join(dir, 'bot.db');
+  const config = loadConfig({ ...testEnv(discord, apimart, dbPath), ...options.env });
+  const logLines: string[] = [];
+  const logger = createLogger({ level: config.logLevel, secrets: [config.discordToken, config.apimartApiKey], write: (line) => logLines.push(line) });
+  const db = openDatabase(dbPath);
+  const app = createApp({
+    config, db, logger, statusEditIntervalMs: 10, healthProbeIntervalMs: 50,
+    clientOptions: { ...noIdentifyThrottle, rest: { globalRequestsPerSecond: 10_000 } } as never,
+    ...options.appDeps,
+  });
+  await app.start();
+  const ownsFakes = !options.discord;
+  const harness: Harness = {
+    discord, apimart, app, db, config, dbPath, logLines,
+    async restart(env) {
+      await app.stop();
+      db.close();
+      return startHarness({ ...options, env: { ...options.env, ...env }, discord, apimart, dir });
+    },
+    async stop() {
+      await app.stop();
+      db.close();
+      if (ownsFakes) {
+        await discord.stop();
+        await apimart.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+  return harness;
+}
+
+export const videoOptions = (o: { prompt?: string; duration?: number; aspect_ratio?: string; model?: string; resolution?: string; imageId?: string }) => [
+  { name: 'prompt', type: 3, value: o.prompt ?? 'a fox running through fresh snow' },
+  ...(o.duration !== undefined ? [{ name: 'duration', type: 4, value: o.duration }] : []),
+  ...(o.aspect_ratio ? [{ name: 'aspect_ratio', type: 3, value: o.aspect_ratio }] : []),
+  ...(o.model ? [{ name: 'model', type: 3, value: o.model }] : []),
+  ...(o.resolution ? [{ name: 'resolution', type: 3, value: o.resolution }] : []),
+  ...(o.imageId ? [{ name: 'image', type: 11, value: o.imageId }] : []),
+];
+
+export const isCallback = (interactionId: string) => (r: RecordedRequest) =>
+  r.method === 'POST' && r.path.startsWith(`/interactions/${interactionId}/`);
+
+export const isResultPost = (r: RecordedRequest) =>
+  r.method === 'POST' && /^\/channels\/\d+\/messages$/.test(r.path) && r.files.length > 0;
+
+export interface LedgerRow { job_id: number; user_id: string; kind: string; amount_micros: number }
+export const ledgerRows = (db: Db) => db.prepare('SELECT job_id, user_id, kind, amount_micros FROM ledger ORDER BY id').all() as LedgerRow[];
+export const jobRows = (db: Db) => db.prepare('SELECT id, status, task_id, cost_micros, estimate_micros, result_message_id, failure_code FROM jobs ORDER BY id').all() as
+  { id: number; status: string; task_id: string | null; cost_micros: number | null; estimate_micros: number; result_message_id: string | null; failure_code: string | null }[];

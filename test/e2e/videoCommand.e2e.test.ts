@@ -1,0 +1,39 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { validateRecordedRequests } from '../fakes/discordSpec.ts';
+import { DEFAULT_USER_ID } from '../fakes/fakeDiscord.ts';
+import { isCallback, isResultPost, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+describe('/video end to end', () => {
+  it('delivers an 8 s text job as an uploaded file whose bytes match the provider video', async () => {
+    h = await startHarness();
+    const { discord, apimart } = h;
+    const interaction = discord.sendCommand({ name: 'video', options: videoOptions({ duration: 8 }) });
+
+    const callback = await discord.waitForRequest(isCallback(interaction.id));
+    expect(callback.body).toMatchObject({ type: 5 });
+    expect(((callback.body as { data?: { flags?: number } }).data?.flags ?? 0) & 64).toBe(0);
+
+    const result = await discord.waitForRequest(isResultPost, 10_000);
+    expect(result.files).toHaveLength(1);
+    expect(Buffer.compare(result.files[0]!.bytes, apimart.defaults.videoBytes)).toBe(0);
+    expect(result.body).toMatchObject({ allowed_mentions: { parse: [], users: [DEFAULT_USER_ID] } });
+    expect(String((result.body as { content: string }).content)).toContain(`<@${DEFAULT_USER_ID}>`);
+
+    const submits = apimart.submits();
+    expect(submits).toHaveLength(1);
+    expect(submits[0]!.body).toEqual({ model: 'sora-2-preview', prompt: 'a fox running through fresh snow', duration: 8, aspect_ratio: 'landscape' });
+
+    await discord.waitFor(() => jobRows(h!.db)[0]?.status === 'delivered');
+    const [job] = jobRows(h.db);
+    expect(job).toMatchObject({ status: 'delivered', estimate_micros: 800_000, cost_micros: 800_000 });
+    expect(job!.task_id).toBe(apimart.submits()[0] && [...apimart.tasks.keys()][0]);
+    expect(ledgerRows(h.db).map((r) => [r.kind, r.amount_micros])).toEqual([['reserve', 800_000], ['settle', 0]]);
+    expect(validateRecordedRequests(discord.requests)).toEqual([]);
+  });
+});
