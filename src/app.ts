@@ -97,7 +97,7 @@ export function createApp(deps: AppDeps) {
       logger.info('bot_ready', { user: client.user?.tag, commands: sync, resumedJobs: resumed, submitUnknownJobs: quarantined.length });
     },
     async stop(): Promise<void> {
-      scheduler.stop();
+      await scheduler.stop();
       await client.destroy();
     },
   };

@@ -30,6 +30,8 @@ export interface JobContext {
   fetch: typeof fetch;
   /** Runs `step` for the job after `delayMs`, replacing whatever was scheduled for it. */
   schedule(jobId: number, delayMs: number, step: () => Promise<void> | void): void;
+  /** Keeps an in-flight step visible to stop(), so shutdown waits for it instead of closing the database under it. */
+  track(work: Promise<void>): void;
   /** Called after a job left the provider pipeline (finished, failed, unknown), so a slot is free. */
   slotFreed(): void;
   /** The job was accepted by the provider and should now be polled. */

@@ -32,7 +32,13 @@ export interface JobSchedulerDeps {
 export function createJobScheduler(deps: JobSchedulerDeps) {
   const { store, clock, logger } = deps;
   const timers = new Map<number, TimerHandle>();
+  const inFlight = new Set<Promise<void>>();
   let stopped = false;
+
+  const track = (work: Promise<void>) => {
+    const tracked = work.catch((err) => logger.error('job_step_crashed', { err })).finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  };
   const probeIntervalMs = deps.healthProbeIntervalMs ?? 60_000;
   /** Timer keys: job ids are positive; the queue uses 0 and the provider probe this one. */
   const probeTimerKey = -1;
@@ -44,7 +50,7 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     timers.set(key, clock.setTimeout(() => {
       timers.delete(key);
       if (stopped) return;
-      Promise.resolve().then(step).catch((err) => logger.error('job_step_crashed', { jobId: key, err }));
+      track(Promise.resolve().then(step));
     }, delayMs));
   };
 
@@ -52,9 +58,10 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     ...deps,
     fetch: deps.fetch ?? fetch,
     schedule,
+    track,
     slotFreed: () => submitter.kick(),
     startPolling: (job) => poller.track(job),
-    deliver: (job) => void delivery.deliver(job.id),
+    deliver: (job) => track(delivery.deliver(job.id)),
     resultPosted: (job, message, content) => deps.onResultPosted?.(job, message, content) ?? Promise.resolve(),
     providerUnavailable: () => schedule(probeTimerKey, probeIntervalMs, probeProvider),
     async notifyUser(job, content) {
@@ -136,11 +143,13 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
       if (!deps.health.isAvailable()) schedule(probeTimerKey, probeIntervalMs, probeProvider);
       return { resumed: jobs.length, quarantined };
     },
-    stop(): void {
+    /** Stops scheduling and waits (up to `graceMs`) for steps already talking to the provider or Discord. */
+    async stop(graceMs = 5_000): Promise<void> {
       stopped = true;
       for (const timer of timers.values()) clock.clearTimeout(timer);
       timers.clear();
-      deps.status.stop();
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
+      await Promise.race([Promise.allSettled([...inFlight, deps.status.stop()]), grace]);
     },
     pendingTimers: () => timers.size,
   };

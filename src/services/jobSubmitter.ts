@@ -81,7 +81,7 @@ export function createJobSubmitter(ctx: JobContext) {
     for (;;) {
       const job = store.claimForSubmission(ctx.settings.maxConcurrentJobs, clock.now());
       if (!job) break;
-      void submit(job);
+      ctx.track(submit(job));
     }
     // A due job left in the queue waits for a free slot (slotFreed kicks); only future retries need a timer.
     const nextRetry = store.earliestQueuedRetryAt();

@@ -107,9 +107,14 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       if (state?.timer) clock.clearTimeout(state.timer);
       states.delete(jobId);
     },
-    stop(): void {
-      for (const state of states.values()) if (state.timer) clock.clearTimeout(state.timer);
+    /** Drops pending edits and waits for the ones already sent. */
+    async stop(): Promise<void> {
+      const writing = [...states.values()].map((state) => {
+        if (state.timer) clock.clearTimeout(state.timer);
+        return state.chain;
+      });
       states.clear();
+      await Promise.allSettled(writing);
     },
   };
 }

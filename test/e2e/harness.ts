@@ -15,6 +15,8 @@ export interface HarnessOptions {
   apimart?: FakeApimart;
   dir?: string;
   /** Overrides of the app's own timings (e.g. a short confirmation window). */
+  /** Whether stop() also stops the fakes; a restarted harness inherits it. */
+  ownsFakes?: boolean;
   appDeps?: Partial<Pick<AppDeps, 'confirmationWindowMs' | 'statusEditIntervalMs' | 'healthProbeIntervalMs'>>;
 }
 
@@ -60,13 +62,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...options.appDeps,
   });
   await app.start();
-  const ownsFakes = !options.discord;
+  const ownsFakes = options.ownsFakes ?? !options.discord;
   const harness: Harness = {
     discord, apimart, app, db, config, dbPath, logLines,
     async restart(env) {
       await app.stop();
       db.close();
-      return startHarness({ ...options, env: { ...options.env, ...env }, discord, apimart, dir });
+      return startHarness({ ...options, env: { ...options.env, ...env }, discord, apimart, dir, ownsFakes });
     },
     async stop() {
       await app.stop();
