@@ -47,7 +47,8 @@ export class ConfigError extends Error {
 
 /** dotenv 17 prints a banner on every load unless told to be quiet. */
 export function loadDotenv(): void {
-  loadDotenvFile({ quiet: true });
+  // DOTENV_CONFIG_PATH lets tests and operators point at another file (or none).
+  loadDotenvFile({ quiet: true, path: process.env.DOTENV_CONFIG_PATH ?? '.env' });
 }
 
 const SNOWFLAKE = /^\d+$/;

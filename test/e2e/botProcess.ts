@@ -1,0 +1,53 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The bot as `npm start` runs it (tsx, src/main.ts), as a child process a test can SIGKILL. */
+export class BotProcess {
+  readonly output: string[] = [];
+  private exited: Promise<number | null>;
+
+  private constructor(readonly child: ChildProcess) {
+    const collect = (chunk: Buffer) => this.output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  }
+
+  static start(env: Record<string, string>): BotProcess {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: projectRoot,
+      env: { PATH: process.env.PATH ?? '', DOTENV_CONFIG_PATH: '/dev/null', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new BotProcess(child);
+  }
+
+  events(): { event: string; [key: string]: unknown }[] {
+    return this.output.flatMap((line) => {
+      try {
+        return [JSON.parse(line) as { event: string }];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  async waitForEvent(event: string, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.events().some((e) => e.event === event)) {
+      if (Date.now() > deadline) throw new Error(`bot never logged ${event}; output:\n${this.output.join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  async kill(): Promise<void> {
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  async exitCode(): Promise<number | null> {
+    return this.exited;
+  }
+}

@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakeApimart } from '../fakes/fakeApimart.ts';
+import { FakeDiscord } from '../fakes/fakeDiscord.ts';
+import { BotProcess } from './botProcess.ts';
+import { isResultPost, testEnv, videoOptions } from './harness.ts';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setup() {
+  const discord = await FakeDiscord.start();
+  const apimart = await FakeApimart.start();
+  const dir = mkdtempSync(join(tmpdir(), 'videobot-crash-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => apimart.stop(), () => discord.stop());
+  const env = testEnv(discord, apimart, join(dir, 'bot.db'));
+  const startBot = async () => {
+    const bot = BotProcess.start(env);
+    cleanups.push(() => bot.kill());
+    await bot.waitForEvent('bot_ready');
+    return bot;
+  };
+  const jobStatus = () => {
+    const db = new Database(env.DATABASE_PATH!, { readonly: true });
+    try {
+      return db.prepare('SELECT status FROM jobs ORDER BY id').all().map((r) => (r as { status: string }).status);
+    } finally {
+      db.close();
+    }
+  };
+  return { discord, apimart, startBot, jobStatus };
+}
+
+describe('the bot process killed mid-job', () => {
+  it('exits non-zero naming DISCORD_TOKEN and APIMART_API_KEY when unconfigured', async () => {
+    const bot = BotProcess.start({});
+    expect(await bot.exitCode()).not.toBe(0);
+    const output = bot.output.join('\n');
+    expect(output).toContain('DISCORD_TOKEN');
+    expect(output).toContain('APIMART_API_KEY');
+  });
+
+  it('resumes polling after SIGKILL and posts the result exactly once', async () => {
+    const { discord, apimart, startBot, jobStatus } = await setup();
+    apimart.setTaskPlan('next', { outcome: 'never' });
+    const first = await startBot();
+    discord.sendCommand({ name: 'video', options: videoOptions({ duration: 8 }) });
+    await discord.waitFor(() => apimart.polls().length >= 1, 15_000);
+    await first.kill();
+    expect(jobStatus()).toEqual(['submitted']);
+
+    const [taskId] = [...apimart.tasks.keys()];
+    apimart.setTaskPlan(taskId!, { outcome: 'completed', pollsUntilComplete: 0 });
+    const second = await startBot();
+    await discord.waitForRequest(isResultPost, 15_000);
+    await discord.waitFor(() => jobStatus()[0] === 'delivered', 15_000);
+    await second.kill();
+
+    const third = await startBot();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await third.kill();
+    expect(discord.requests.filter(isResultPost)).toHaveLength(1);
+    expect(apimart.submits()).toHaveLength(1);
+  });
+});
