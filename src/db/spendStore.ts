@@ -1,9 +1,12 @@
+import { jobFromRow, type Job, type JobRow } from './jobRow.ts';
 import type { Db } from './openDatabase.ts';
 
 export interface BudgetOverride { dailyMicros: number | null; monthlyMicros: number | null }
 export interface UserSpend { userId: string; spentMicros: number; heldMicros: number; jobs: number }
+/** `totalMicros` is the ledger sum (what budgets count); `heldMicros` of it is reserved by unfinished jobs. */
+export interface PeriodSpend { totalMicros: number; heldMicros: number }
 
-/** Ledger sums, budget overrides, per-server settings and the audit log. */
+/** Ledger sums, budget overrides, per-server settings, the audit log, and the reports read from them. */
 export function createSpendStore(db: Db) {
   const sumUser = db.prepare<[string, number, number], { total: number }>(
     'SELECT COALESCE(SUM(amount_micros), 0) AS total FROM ledger WHERE user_id = ? AND period_at >= ? AND period_at < ?');
@@ -13,6 +16,12 @@ export function createSpendStore(db: Db) {
     `SELECT COALESCE(SUM(l.amount_micros), 0) AS total FROM ledger l
      WHERE l.user_id = ? AND l.kind = 'reserve'
        AND NOT EXISTS (SELECT 1 FROM ledger o WHERE o.job_id = l.job_id AND o.kind IN ('settle', 'release'))`);
+  const userBreakdown = db.prepare<[string, number, number], { total: number; held: number }>(
+    `SELECT COALESCE(SUM(l.amount_micros), 0) AS total,
+       COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM ledger o WHERE o.job_id = l.job_id AND o.kind IN ('settle', 'release')) THEN l.amount_micros END), 0) AS held
+     FROM ledger l WHERE l.user_id = ? AND l.period_at >= ? AND l.period_at < ?`);
+  const recentInGuild = db.prepare<[string, string, number], JobRow>(
+    'SELECT * FROM jobs WHERE guild_id = ? AND user_id = ? ORDER BY id DESC LIMIT ?');
   const byUserInGuild = db.prepare<[string, number, number], { user_id: string; spent: number; held: number; jobs: number }>(
     `SELECT l.user_id,
        COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM ledger s WHERE s.job_id = l.job_id AND s.kind = 'settle') THEN l.amount_micros END), 0) AS spent,
@@ -42,6 +51,12 @@ export function createSpendStore(db: Db) {
     userSpendMicros: (userId: string, fromMs: number, toMs: number) => sumUser.get(userId, fromMs, toMs)?.total ?? 0,
     guildSpendMicros: (guildId: string, fromMs: number, toMs: number) => sumGuild.get(guildId, fromMs, toMs)?.total ?? 0,
     userHeldMicros: (userId: string) => sumHeldForUser.get(userId)?.total ?? 0,
+    userPeriodSpend(userId: string, fromMs: number, toMs: number): PeriodSpend {
+      const row = userBreakdown.get(userId, fromMs, toMs);
+      return { totalMicros: row?.total ?? 0, heldMicros: row?.held ?? 0 };
+    },
+    recentJobsInGuild: (guildId: string, userId: string, limit: number): Job[] =>
+      recentInGuild.all(guildId, userId, limit).map(jobFromRow),
     guildSpendByUser(guildId: string, fromMs: number, toMs: number): UserSpend[] {
       return byUserInGuild.all(guildId, fromMs, toMs)
         .map((r) => ({ userId: r.user_id, spentMicros: r.spent, heldMicros: r.held, jobs: r.jobs }));

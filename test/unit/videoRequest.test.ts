@@ -109,6 +109,7 @@ describe('buildVideoRequest rejects, saying what to change', () => {
     { name: 'a 2001-character prompt', o: { prompt: 'a'.repeat(2001) }, mentions: ['2001', '2000'] },
     { name: '2001 emoji', o: { prompt: '🦊'.repeat(2001) }, mentions: ['2001', '2000'] },
     { name: '`high` on sora-2-preview', o: { resolution: 'high' }, mentions: ['sora-2-preview', 'high', 'resolution'] },
+    { name: 'an aspect ratio other than landscape or portrait', o: { aspectRatio: 'square' }, mentions: ['square', 'landscape', 'portrait'] },
     { name: 'an unknown model', o: { model: 'sora-3' }, mentions: ['sora-3', 'sora-2-preview', 'sora-2-pro-preview'] },
     { name: 'a GIF', o: { image: image({ name: 'cat.gif', contentType: 'image/gif' }) }, mentions: ['cat.gif', 'GIF', 'PNG'] },
     { name: 'a PDF', o: { image: image({ name: 'doc.pdf', contentType: 'application/pdf' }) }, mentions: ['doc.pdf', 'JPEG'] },

@@ -1,0 +1,99 @@
+import type { BudgetScope } from '../db/jobStore.ts';
+import type { Job, JobStatus } from '../db/jobRow.ts';
+import type { BudgetOverride } from '../db/spendStore.ts';
+import { utcPeriods } from './budgetPeriods.ts';
+
+/** One budget as a member sees it; `limitMicros` 0 means no limit, and then `remainingMicros` is null. */
+export interface BudgetLine {
+  scope: BudgetScope;
+  limitMicros: number;
+  usedMicros: number;
+  remainingMicros: number | null;
+  resetsAt: number;
+  overridden: boolean;
+}
+
+export interface BudgetDefaults { userDailyMicros: number; userMonthlyMicros: number; guildDailyMicros: number }
+export interface BudgetUse { userDayMicros: number; userMonthMicros: number; guildDayMicros: number }
+
+/** The same effective limits `createJob` enforces: the admin's override when set, else the default. */
+export function budgetLines(defaults: BudgetDefaults, override: BudgetOverride | undefined, use: BudgetUse, nowMs: number): BudgetLine[] {
+  const p = utcPeriods(nowMs);
+  const line = (scope: BudgetScope, fallback: number, overrideMicros: number | null, usedMicros: number, resetsAt: number): BudgetLine => {
+    const limitMicros = overrideMicros ?? fallback;
+    return {
+      scope, limitMicros, usedMicros, resetsAt, overridden: overrideMicros !== null,
+      remainingMicros: limitMicros > 0 ? Math.max(0, limitMicros - usedMicros) : null,
+    };
+  };
+  const lines = [
+    line('user_daily', defaults.userDailyMicros, override?.dailyMicros ?? null, use.userDayMicros, p.dayEnd),
+    line('user_monthly', defaults.userMonthlyMicros, override?.monthlyMicros ?? null, use.userMonthMicros, p.monthEnd),
+    line('guild_daily', defaults.guildDailyMicros, null, use.guildDayMicros, p.dayEnd),
+  ];
+  // A server without a daily cap has nothing to tell its members about it.
+  return lines.filter((l) => l.scope !== 'guild_daily' || l.limitMicros > 0);
+}
+
+export const reportPeriods = ['today', 'month', 'all'] as const;
+export type ReportPeriod = (typeof reportPeriods)[number];
+
+export function reportWindow(period: ReportPeriod, nowMs: number): { fromMs: number; toMs: number } {
+  const p = utcPeriods(nowMs);
+  if (period === 'today') return { fromMs: p.dayStart, toMs: p.dayEnd };
+  if (period === 'month') return { fromMs: p.monthStart, toMs: p.monthEnd };
+  return { fromMs: 0, toMs: Number.MAX_SAFE_INTEGER };
+}
+
+export type HistoryCost =
+  | { kind: 'charged'; micros: number }
+  | { kind: 'reserved'; micros: number }
+  | { kind: 'none' };
+export type HistoryLink = { kind: 'video' | 'result' | 'status'; url: string };
+
+export interface HistoryEntry {
+  jobId: number;
+  createdAt: number;
+  prompt: string;
+  status: JobStatus;
+  cost: HistoryCost;
+  link: HistoryLink | null;
+}
+
+const endedWithoutCharge: readonly JobStatus[] = ['failed', 'cancelled', 'expired'];
+
+export function messageUrl(guildId: string, channelId: string, messageId: string): string {
+  return `https://discord.com/channels/${guildId}/${channelId}/${messageId}`;
+}
+
+/** One line of text, at most `maxChars` characters (code points, so emoji are never cut in half). */
+export function shortPrompt(prompt: string, maxChars: number): string {
+  const flat = prompt.replace(/\s+/g, ' ').trim();
+  const chars = [...flat];
+  return chars.length > maxChars ? `${chars.slice(0, maxChars - 1).join('').trimEnd()}…` : flat;
+}
+
+export function historyEntry(job: Job, nowMs: number, promptChars = 48): HistoryEntry {
+  const cost: HistoryCost = job.costMicros !== null ? { kind: 'charged', micros: job.costMicros }
+    : endedWithoutCharge.includes(job.status) ? { kind: 'none' }
+      : { kind: 'reserved', micros: job.estimateMicros };
+  const channelId = job.statusChannelId ?? job.channelId;
+  let link: HistoryLink | null = null;
+  if (job.videoUrl && (job.videoExpiresAt === null || job.videoExpiresAt > nowMs)) link = { kind: 'video', url: job.videoUrl };
+  else if (job.resultMessageId) link = { kind: 'result', url: messageUrl(job.guildId, channelId, job.resultMessageId) };
+  else if (job.statusMessageId) link = { kind: 'status', url: messageUrl(job.guildId, channelId, job.statusMessageId) };
+  return { jobId: job.id, createdAt: job.createdAt, prompt: shortPrompt(job.request.prompt, promptChars), status: job.status, cost, link };
+}
+
+/**
+ * Joins lines under a header without passing Discord's 2000-character limit: lines that do not fit
+ * are dropped from the end and counted in `more(n)`.
+ */
+export function fitLines(header: string, lines: readonly string[], more: (n: number) => string, maxChars = 2000): string {
+  for (let shown = lines.length; shown >= 0; shown--) {
+    const tail = shown < lines.length ? [more(lines.length - shown)] : [];
+    const text = [header, ...lines.slice(0, shown), ...tail].join('\n');
+    if (text.length <= maxChars) return text;
+  }
+  return header.slice(0, maxChars);
+}

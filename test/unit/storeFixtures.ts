@@ -1,0 +1,79 @@
+import { expect } from 'vitest';
+import type { Job } from '../../src/db/jobRow.ts';
+import type { BudgetWindow, JobStore, NewJob } from '../../src/db/jobStore.ts';
+import type { Db } from '../../src/db/openDatabase.ts';
+import { utcPeriods } from '../../src/services/budgetPeriods.ts';
+
+export const guildId = '100000000000000001';
+export const estimateMicros = 400_000;
+
+/** No limits unless a test sets them: each test states only the limit it is about. */
+export function budgetWindow(now: number, limits: Partial<Omit<BudgetWindow, 'now'>> = {}): BudgetWindow {
+  return {
+    now, ...utcPeriods(now),
+    userDailyMicros: 0, userMonthlyMicros: 0, guildDailyMicros: 0, userMaxActiveJobs: 0,
+    ...limits,
+  };
+}
+
+let originCounter = 0;
+
+export function newJob(overrides: Partial<NewJob> = {}): NewJob {
+  originCounter += 1;
+  return {
+    originKey: `interaction-${originCounter}`,
+    guildId,
+    channelId: '200000000000000002',
+    userId: 'user-a',
+    locale: 'en-US',
+    applicationId: '300000000000000003',
+    interactionToken: 'token',
+    interactionAt: 0,
+    attachmentSizeLimit: 10 * 1024 * 1024,
+    request: { model: 'sora-2-preview', prompt: 'a fox in the snow', duration: 4, aspect_ratio: 'landscape' },
+    imageName: null,
+    estimateMicros,
+    needsConfirmation: false,
+    confirmDeadlineAt: null,
+    ...overrides,
+  };
+}
+
+/** Creates a job that must be accepted, and returns it. */
+export function createAccepted(store: JobStore, now: number, overrides: Partial<NewJob> = {}, limits: Partial<Omit<BudgetWindow, 'now'>> = {}): Job {
+  const result = store.createJob(newJob(overrides), budgetWindow(now, limits));
+  if (!result.ok) throw new Error(`job was not accepted: ${JSON.stringify(result)}`);
+  return result.job;
+}
+
+export interface LedgerRow { job_id: number; user_id: string; kind: 'reserve' | 'settle' | 'release'; amount_micros: number; period_at: number }
+
+export function ledgerRows(db: Db, jobId?: number): LedgerRow[] {
+  const rows = db.prepare('SELECT job_id, user_id, kind, amount_micros, period_at FROM ledger ORDER BY id').all() as LedgerRow[];
+  return jobId === undefined ? rows : rows.filter((r) => r.job_id === jobId);
+}
+
+const releasedStatuses = new Set(['failed', 'cancelled', 'expired']);
+
+/** What the ledger must hold for a job: its settled cost, its estimate while held, nothing once released. */
+function expectedChargeMicros(job: Job): number {
+  if (job.costMicros !== null) return job.costMicros;
+  return releasedStatuses.has(job.status) ? 0 : job.estimateMicros;
+}
+
+/** A user's spend is the sum of the ledger, so it must agree with the jobs' money states. */
+export function expectLedgerMatchesJobs(db: Db, store: JobStore): void {
+  const ids = db.prepare('SELECT id FROM jobs ORDER BY id').pluck().all() as number[];
+  const jobs = ids.map((id) => store.get(id) as Job);
+  const ledger = ledgerRows(db);
+  const sum = (rows: LedgerRow[]) => rows.reduce((total, r) => total + r.amount_micros, 0);
+  for (const job of jobs) {
+    const rows = ledger.filter((r) => r.job_id === job.id);
+    expect(rows.filter((r) => r.kind === 'reserve'), `job #${job.id} reserve rows`).toHaveLength(1);
+    expect(sum(rows), `ledger of job #${job.id} (${job.status})`).toBe(expectedChargeMicros(job));
+  }
+  for (const userId of new Set(jobs.map((j) => j.userId))) {
+    const expected = jobs.filter((j) => j.userId === userId).reduce((total, j) => total + expectedChargeMicros(j), 0);
+    expect(sum(ledger.filter((r) => r.user_id === userId)), `ledger of ${userId}`).toBe(expected);
+  }
+}
