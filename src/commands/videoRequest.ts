@@ -45,7 +45,8 @@ function imageProblem(image: ImageOption): ((m: Messages) => string) | undefined
     : Object.values(imageTypes).some((extensions) => extensions.includes(extension));
   if (!typeOk) return (m) => m.imageType(image.name);
   if (image.sizeBytes > maxImageBytes) {
-    const sizeMb = (image.sizeBytes / 1024 / 1024).toFixed(1);
+    // Rounded up, so a file just over the limit never reads as exactly the limit.
+    const sizeMb = (Math.ceil((image.sizeBytes / 1024 / 1024) * 10) / 10).toFixed(1);
     return (m) => m.imageTooLarge(image.name, sizeMb, maxImageBytes / 1024 / 1024);
   }
   return undefined;

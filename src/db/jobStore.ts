@@ -110,16 +110,19 @@ export function createJobStore(db: Db) {
 
   function budgetRejection(input: NewJob, w: BudgetWindow): CreateJobResult | undefined {
     const override = spend.budgetOverride(input.guildId, input.userId);
-    const checks: { scope: BudgetScope; limit: number; used: () => number; resetsAt: number }[] = [
-      { scope: 'user_daily', limit: override?.dailyMicros ?? w.userDailyMicros, resetsAt: w.dayEnd,
+    // A configured limit of 0 means "no limit"; an admin's override of 0 means "nothing", so it is kept apart.
+    const limit = (overrideMicros: number | null | undefined, configured: number) =>
+      overrideMicros ?? (configured > 0 ? configured : null);
+    const checks: { scope: BudgetScope; limit: number | null; used: () => number; resetsAt: number }[] = [
+      { scope: 'user_daily', limit: limit(override?.dailyMicros, w.userDailyMicros), resetsAt: w.dayEnd,
         used: () => spend.userSpendMicros(input.userId, w.dayStart, w.dayEnd) },
-      { scope: 'user_monthly', limit: override?.monthlyMicros ?? w.userMonthlyMicros, resetsAt: w.monthEnd,
+      { scope: 'user_monthly', limit: limit(override?.monthlyMicros, w.userMonthlyMicros), resetsAt: w.monthEnd,
         used: () => spend.userSpendMicros(input.userId, w.monthStart, w.monthEnd) },
-      { scope: 'guild_daily', limit: w.guildDailyMicros, resetsAt: w.dayEnd,
+      { scope: 'guild_daily', limit: limit(undefined, w.guildDailyMicros), resetsAt: w.dayEnd,
         used: () => spend.guildSpendMicros(input.guildId, w.dayStart, w.dayEnd) },
     ];
     for (const check of checks) {
-      if (check.limit <= 0) continue;
+      if (check.limit === null) continue;
       const remaining = check.limit - check.used();
       if (input.estimateMicros > remaining) {
         return { ok: false, reason: 'budget', scope: check.scope, limitMicros: check.limit,

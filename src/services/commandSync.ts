@@ -32,7 +32,8 @@ export async function syncCommands(
   rest: REST, applicationId: string, guildId: string | undefined, commands: RESTPostAPIChatInputApplicationCommandsJSONBody[],
 ): Promise<'unchanged' | 'updated'> {
   const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);
-  const stored = (await rest.get(route)) as unknown[];
+  // Without with_localizations Discord omits the localization maps, and every start would look like a change.
+  const stored = (await rest.get(route, { query: new URLSearchParams({ with_localizations: 'true' }) })) as unknown[];
   if (!commandsDiffer(stored, commands)) return 'unchanged';
   await rest.put(route, { body: commands });
   return 'updated';

@@ -7,12 +7,12 @@ import type { ProviderHealth } from './providerHealth.ts';
 
 export type Rejection = (m: Messages) => string;
 
-/** The checks and the reservation shared by `/video` and 🔁, so a re-roll can skip none of them. */
 /** How long a job at or above CONFIRM_ABOVE_USD waits for the requester's ✅. */
 export const defaultConfirmationWindowMs = 2 * 60_000;
 
 export interface JobIntakeDeps { config: Config; store: JobStore; health: ProviderHealth; clock: Clock; confirmationWindowMs?: number }
 
+/** The checks and the reservation shared by `/video` and 🔁, so a re-roll can skip none of them. */
 export function createJobIntake(deps: JobIntakeDeps) {
   const { config, store, health, clock } = deps;
   const windowMs = deps.confirmationWindowMs ?? defaultConfirmationWindowMs;

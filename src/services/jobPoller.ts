@@ -16,7 +16,7 @@ export function createJobPoller(ctx: JobContext) {
   const { store, clock, settings } = ctx;
   const bounds = { minIntervalMs: settings.pollMinIntervalMs, maxIntervalMs: settings.pollMaxIntervalMs };
 
-  function scheduleNext(job: Job, retryAfterMs?: number): void {
+  function scheduleNext(job: Job, retryAfterMs?: number, spreadMs = 0): void {
     const now = clock.now();
     const submittedAt = job.submittedAt ?? job.updatedAt;
     if (job.status === 'timed_out' && now > submittedAt + settings.jobTimeoutMs + settings.latePollWindowMs) {
@@ -28,7 +28,7 @@ export function createJobPoller(ctx: JobContext) {
       consecutiveErrors: job.pollErrors, retryAfterMs,
     }, bounds);
     const slowed = job.status === 'timed_out' ? Math.max(delayMs, settings.pollMaxIntervalMs) : delayMs;
-    ctx.schedule(job.id, slowed, () => poll(job.id));
+    ctx.schedule(job.id, slowed + Math.random() * spreadMs, () => poll(job.id));
   }
 
   function applyTimeout(job: Job): Job {
@@ -87,8 +87,9 @@ export function createJobPoller(ctx: JobContext) {
   }
 
   return {
-    track(job: Job): void {
-      scheduleNext(job);
+    /** `spreadMs` staggers the first poll, so thousands of jobs resumed together do not poll in one instant. */
+    track(job: Job, spreadMs = 0): void {
+      scheduleNext(job, undefined, spreadMs);
     },
     pollNow: poll,
   };

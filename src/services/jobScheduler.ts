@@ -9,6 +9,7 @@ import { createJobDelivery } from './jobDelivery.ts';
 import { createJobPoller } from './jobPoller.ts';
 import { createJobSubmitter } from './jobSubmitter.ts';
 import type { ProviderHealth } from './providerHealth.ts';
+import { createQuietBatcher } from './quietBatcher.ts';
 import type { StatusUpdater } from './statusUpdater.ts';
 
 export interface JobSchedulerDeps {
@@ -22,8 +23,13 @@ export interface JobSchedulerDeps {
   settings: JobSettings;
   fetch?: typeof fetch;
   healthProbeIntervalMs?: number;
+  /** How long a burst of new jobs must pause before their follow-up work starts. */
+  acceptQuietMs?: number;
   onResultPosted?: (job: Job, message: SentMessage, content: string) => Promise<void>;
 }
+
+/** Resumed jobs' first polls are spread over this much time per job (capped at the max poll interval). */
+const resumeSpreadPerJobMs = 3;
 
 /**
  * Owns every timer of the job pipeline (confirmation deadlines, queue retries, polls, delivery
@@ -73,6 +79,7 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     },
     jobLogger: (job) => logger.child({ jobId: job.id, userId: job.userId }),
   };
+  const afterAcknowledgements = createQuietBatcher(clock, deps.acceptQuietMs ?? 25, 1_000);
   const submitter = createJobSubmitter(ctx);
   const poller = createJobPoller(ctx);
   const delivery = createJobDelivery(ctx);
@@ -107,9 +114,12 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
   return {
     /** A new job row exists: show it and start it moving. */
     accept(job: Job): void {
-      void deps.status.refresh(job.id);
-      if (job.status === 'awaiting_confirmation') armConfirmation(job);
-      else submitter.kick();
+      afterAcknowledgements.add(() => {
+        if (stopped) return;
+        void deps.status.refresh(job.id);
+        if (job.status === 'awaiting_confirmation') armConfirmation(job);
+        else submitter.kick();
+      });
     },
     confirmed(job: Job): void {
       const timer = timers.get(job.id);
@@ -134,9 +144,10 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
         ctx.jobLogger(job).error('job_submit_outcome_unknown', { reason: 'process stopped during submission', reservedMicros: job.estimateMicros });
       }
       const jobs = store.unfinishedJobs();
+      const resumeSpreadMs = Math.min(deps.settings.pollMaxIntervalMs, jobs.length * resumeSpreadPerJobMs);
       for (const job of jobs) {
         if (job.status === 'awaiting_confirmation') armConfirmation(job);
-        else if (job.status === 'submitted' || job.status === 'timed_out') poller.track(job);
+        else if (job.status === 'submitted' || job.status === 'timed_out') poller.track(job, resumeSpreadMs);
         else if (job.status === 'completed') ctx.deliver(job);
       }
       submitter.kick();
@@ -146,6 +157,7 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     /** Stops scheduling and waits (up to `graceMs`) for steps already talking to the provider or Discord. */
     async stop(graceMs = 5_000): Promise<void> {
       stopped = true;
+      afterAcknowledgements.stop();
       for (const timer of timers.values()) clock.clearTimeout(timer);
       timers.clear();
       const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());

@@ -14,6 +14,16 @@ export interface PollSituation {
 const fallbackEstimateSec = 180;
 /** Below this, progress says too little about the finishing time to extrapolate from. */
 const minProgressForExtrapolation = 5;
+/** The submit answer carries no estimate, so the first poll comes early to learn one. */
+const firstPollMs = 5_000;
+/** Far from the finish, one poll refines the prediction before the poll that should find the video. */
+const refineBeyondMs = 10_000;
+const refineFraction = 0.7;
+/** Land just after the predicted finish rather than just before it. */
+const finishMarginMs = 500;
+/** Once overdue, poll often enough that a late video is seen within seconds, widening slowly. */
+const overdueBaseMs = 3_000;
+const overdueWidening = 0.1;
 
 /** When the task should finish: extrapolated from progress once there is some, else the estimate. */
 export function predictedFinishMs(s: PollSituation): number {
@@ -25,10 +35,10 @@ export function predictedFinishMs(s: PollSituation): number {
 }
 
 /**
- * Delay until the next status poll. Before the predicted finish we wait half the remaining time, so a
- * job costs a handful of polls instead of one every few seconds, and the polls crowd in where the
- * result is likely to appear; once overdue we poll near the minimum, widening slowly. Errors back off
- * exponentially and never undercut the provider's Retry-After.
+ * Delay until the next status poll. Instead of asking every few seconds, the bot asks once early (to
+ * learn the estimate and progress), once more when far out (to refine the predicted finish), then
+ * just after the predicted finish; only a job running past its prediction is polled every few
+ * seconds. Errors back off exponentially and never undercut the provider's Retry-After.
  */
 export function nextPollDelayMs(s: PollSituation, bounds: PollBounds): number {
   const clamp = (ms: number) => Math.min(bounds.maxIntervalMs, Math.max(bounds.minIntervalMs, Math.round(ms)));
@@ -36,7 +46,9 @@ export function nextPollDelayMs(s: PollSituation, bounds: PollBounds): number {
     const backoff = clamp(bounds.minIntervalMs * 2 ** Math.min(s.consecutiveErrors, 10));
     return Math.max(backoff, s.retryAfterMs ?? 0);
   }
+  if (s.estimatedTimeSec === null && s.progress === 0) return clamp(firstPollMs);
   const remainingMs = predictedFinishMs(s) - s.nowMs;
-  if (remainingMs > 0) return clamp(remainingMs / 2);
-  return clamp(bounds.minIntervalMs + -remainingMs / 20);
+  if (remainingMs > refineBeyondMs) return clamp(remainingMs * refineFraction);
+  if (remainingMs > 0) return clamp(remainingMs + finishMarginMs);
+  return clamp(overdueBaseMs + -remainingMs * overdueWidening);
 }

@@ -4,12 +4,25 @@ import { messagesFor, type FailureReason, type Messages } from '../i18n/messages
 export interface StatusContext { queuePosition: number; jobTimeoutMinutes: number; predictedFinishMs: number | null }
 
 const maxQuotedPromptChars = 1500;
+/** Discord's limit on a message's content, counted here in UTF-16 units (never more than characters). */
+const maxContentLength = 2000;
+
+/** Cuts between code points, so no emoji or kanji is split in half. */
+function truncate(text: string, maxLength: number): string {
+  if (text.length <= maxLength) return text;
+  let kept = '';
+  for (const char of text) {
+    if (kept.length + char.length > maxLength - 1) break;
+    kept += char;
+  }
+  return `${kept}…`;
+}
 
 /** The prompt as a block quote: it is echoed verbatim (mentions are disabled on every message). */
-function quote(prompt: string): string {
+function quote(prompt: string, maxLength: number): string {
   const chars = [...prompt];
   const shown = chars.length > maxQuotedPromptChars ? `${chars.slice(0, maxQuotedPromptChars).join('')}…` : prompt;
-  return shown.split('\n').map((line) => `> ${line}`).join('\n');
+  return truncate(shown.split('\n').map((line) => `> ${line}`).join('\n'), maxLength);
 }
 
 export function failureText(m: Messages, code: string | null): string {
@@ -35,13 +48,12 @@ function statusLine(job: Job, m: Messages, ctx: StatusContext): string {
 export function renderStatus(job: Job, ctx: StatusContext): string {
   const m = messagesFor(job.locale);
   const r = job.request;
-  return [
-    m.statusTitle(job.id),
-    quote(r.prompt),
-    m.statusParams({
-      model: r.model, durationSec: r.duration, aspectRatio: r.aspect_ratio, resolution: r.resolution,
-      imageName: job.imageName, estimateMicros: job.estimateMicros,
-    }),
-    statusLine(job, m, ctx),
-  ].join('\n');
+  const title = m.statusTitle(job.id);
+  const params = m.statusParams({
+    model: r.model, durationSec: r.duration, aspectRatio: r.aspect_ratio, resolution: r.resolution,
+    imageName: job.imageName?.slice(0, 100) ?? null, estimateMicros: job.estimateMicros,
+  });
+  const status = statusLine(job, m, ctx);
+  const room = maxContentLength - title.length - params.length - status.length - 3;
+  return [title, quote(r.prompt, room), params, status].join('\n');
 }
