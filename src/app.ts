@@ -16,6 +16,7 @@ import { predictedFinishMs } from './services/pollSchedule.ts';
 import { createProviderHealth } from './services/providerHealth.ts';
 import { createReactionHandler } from './services/reactionHandler.ts';
 import { createStatusUpdater } from './services/statusUpdater.ts';
+import { createUsageReports } from './services/usageReports.ts';
 
 export interface AppDeps {
   config: Config;
@@ -29,6 +30,8 @@ export interface AppDeps {
   statusEditIntervalMs?: number;
   healthProbeIntervalMs?: number;
   confirmationWindowMs?: number;
+  /** How long a channel notice about a reaction (when the reactor's DMs are closed) stays up. */
+  reactionNoticeLifetimeMs?: number;
 }
 
 /** Builds every service and the Discord client; main.ts and the end-to-end tests both start here. */
@@ -75,8 +78,10 @@ export function createApp(deps: AppDeps) {
   const reactions = createReactionHandler({
     config, store, scheduler, intake, messenger, clock, logger,
     isAdmin: createAdminCheck(client, config.adminRoleIds), botUserId: () => client.user?.id,
+    noticeLifetimeMs: deps.reactionNoticeLifetimeMs,
   });
-  const commands = createCommands({ config, store, scheduler, intake, clock, logger });
+  const reports = createUsageReports({ config, store, clock });
+  const commands = createCommands({ config, store, scheduler, intake, clock, logger, apimart, reports });
   const route = createInteractionRouter(commands, logger);
 
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));

@@ -1,22 +1,36 @@
 import type { ChatInputCommandInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { Config } from '../config.ts';
+import { executeUsage, usageCommandData } from './usage.ts';
 import { executeVideo, type VideoCommandDeps } from './video.ts';
+import { executeVideoAdmin, type VideoAdminDeps } from './videoAdmin.ts';
+import { videoAdminCommandData } from './videoAdminCommandData.ts';
 import { videoCommandData } from './videoCommandData.ts';
+import { executeVideos, videosCommandData } from './videos.ts';
 
 export interface CommandModule {
   data: RESTPostAPIChatInputApplicationCommandsJSONBody;
   execute(interaction: ChatInputCommandInteraction): Promise<void>;
 }
 
-export type CommandDeps = VideoCommandDeps;
+export type CommandDeps = VideoCommandDeps & VideoAdminDeps;
 
 /** What is registered with Discord; needs only the configuration (deploy-commands uses it alone). */
 export function commandDefinitions(config: Config): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
-  return [videoCommandData(config.models, config.defaultModel)];
+  return [videoCommandData(config.models, config.defaultModel), usageCommandData, videosCommandData, videoAdminCommandData];
 }
 
-/** The explicit registry of slash commands that interactions route to. */
+/** The explicit registry of slash commands that interactions route to, keyed by command name. */
+const handlers: Record<string, (interaction: ChatInputCommandInteraction, deps: CommandDeps) => Promise<void>> = {
+  video: executeVideo,
+  usage: executeUsage,
+  videos: executeVideos,
+  'video-admin': executeVideoAdmin,
+};
+
 export function createCommands(deps: CommandDeps): CommandModule[] {
-  const [video] = commandDefinitions(deps.config) as [RESTPostAPIChatInputApplicationCommandsJSONBody];
-  return [{ data: video, execute: (i) => executeVideo(i, deps) }];
+  return commandDefinitions(deps.config).map((data) => {
+    const handler = handlers[data.name];
+    if (!handler) throw new Error(`no handler for /${data.name}`);
+    return { data, execute: (interaction) => handler(interaction, deps) };
+  });
 }

@@ -1,9 +1,11 @@
 import { formatUsd } from '../money.ts';
 import type { Messages } from './messages.ts';
+import { spendEn } from './spendEn.ts';
 
 const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 
 export const en: Messages = {
+  ...spendEn,
   guildOnly: 'This command works only in a server.',
   promptEmpty: 'The prompt is empty. Describe the video you want, for example `a fox running through fresh snow`.',
   promptTooLong: (max, actual) => `The prompt is ${actual} characters long; the limit is ${max}. Shorten it and try again.`,
@@ -69,6 +71,7 @@ export const en: Messages = {
     dmClosed: 'I could not DM you: your direct messages from server members are closed. Open them in Privacy Settings and react 📩 again.',
     dmCopy: (jobId) => `Your copy of the video from job #${jobId}.`,
     unavailableHint: '(I cannot add reactions here, so to make another, run `/video` again with the same prompt.)',
+    videoGone: (jobId) => `The video from job #${jobId} is no longer available: its link has expired.`,
   },
   failedNotice: (userId, jobId, reason) => `<@${userId}> job #${jobId} failed: ${reason} Nothing was charged.`,
 };

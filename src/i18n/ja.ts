@@ -1,9 +1,11 @@
 import { formatUsd } from '../money.ts';
 import type { Messages } from './messages.ts';
+import { spendJa } from './spendJa.ts';
 
 const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 
 export const ja: Messages = {
+  ...spendJa,
   guildOnly: 'このコマンドはサーバー内でのみ使えます。',
   promptEmpty: 'プロンプトが空です。作りたい動画を説明してください（例: `雪の中を走るキツネ`）。',
   promptTooLong: (max, actual) => `プロンプトが${actual}文字あります。上限は${max}文字です。短くしてもう一度お試しください。`,
@@ -68,6 +70,7 @@ export const ja: Messages = {
     dmClosed: 'DM を送れませんでした。サーバーメンバーからの DM が閉じられています。プライバシー設定で開いてから、もう一度 📩 を押してください。',
     dmCopy: (jobId) => `ジョブ #${jobId} の動画のコピーです。`,
     unavailableHint: '（ここではリアクションを追加できないため、もう一度作るには同じプロンプトで `/video` を実行してください。）',
+    videoGone: (jobId) => `ジョブ #${jobId} の動画はリンクの有効期限が切れたため、もう入手できません。`,
   },
   failedNotice: (userId, jobId, reason) => `<@${userId}> ジョブ #${jobId} は失敗しました: ${reason} 料金はかかっていません。`,
 };

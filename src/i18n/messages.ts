@@ -1,6 +1,7 @@
 import type { BudgetScope } from '../db/jobStore.ts';
 import { en } from './en.ts';
 import { ja } from './ja.ts';
+import type { SpendMessages } from './spendMessages.ts';
 
 export type Orientation = 'landscape' | 'portrait' | 'square';
 export type FailureReason = keyof Messages['failureReasons'];
@@ -11,7 +12,7 @@ export interface StatusParams {
 }
 
 /** Every user-facing text. Both languages implement this, so a missing translation fails the type check. */
-export interface Messages {
+export interface Messages extends SpendMessages {
   guildOnly: string;
   promptEmpty: string;
   promptTooLong: (max: number, actual: number) => string;
@@ -61,6 +62,7 @@ export interface Messages {
     dmClosed: string;
     dmCopy: (jobId: number) => string;
     unavailableHint: string;
+    videoGone: (jobId: number) => string;
   };
   failedNotice: (userId: string, jobId: number, reason: string) => string;
 }

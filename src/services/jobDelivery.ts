@@ -1,13 +1,18 @@
 import type { Job } from '../db/jobRow.ts';
 import { messagesFor } from '../i18n/messages.ts';
 import { DiscordCode, discordErrorCode, type OutgoingMessage, type SentMessage } from './discordMessenger.ts';
+import { createConcurrencyLimit } from './concurrencyLimit.ts';
 import type { JobContext } from './jobContext.ts';
 import { downloadVideo, type VideoDownload } from './videoDownload.ts';
 
+const maxConcurrentDeliveries = 3;
 const retryDelaysMs = [5_000, 15_000, 60_000, 300_000];
 const noChannelAccess: readonly number[] = [
   DiscordCode.missingAccess, DiscordCode.missingPermissions, DiscordCode.unknownChannel,
 ];
+
+/** A DM is outside the server, so a boosted server's larger upload limit does not apply there. */
+const dmAttachmentLimitBytes = 10 * 1024 * 1024;
 
 /** Same nonce for every attempt: with enforce_nonce Discord answers a repeat with the first message. */
 export const resultNonce = (jobId: number) => `video-result-${jobId}`;
@@ -50,7 +55,14 @@ export function createJobDelivery(ctx: JobContext) {
     await ctx.notifyUser(expired, messagesFor(job.locale).resultExpired(job.userId, job.id));
   }
 
+  /** Each delivery holds a whole video in memory; a few at a time bound that however many finish at once. */
+  const oneOfFew = createConcurrencyLimit(maxConcurrentDeliveries);
+
   async function deliver(jobId: number): Promise<void> {
+    return oneOfFew(() => deliverNow(jobId));
+  }
+
+  async function deliverNow(jobId: number): Promise<void> {
     const job = store.get(jobId);
     if (!job || job.status !== 'completed' || !job.videoUrl) return;
     const log = ctx.jobLogger(job);
@@ -74,15 +86,19 @@ export function createJobDelivery(ctx: JobContext) {
     }
   }
 
-  /** 📩: a private copy for whoever asked; throws when their DMs are closed. */
+  /** 📩: a private copy (or its link) for whoever asked; throws when their DMs are closed. */
   async function sendCopy(job: Job, userId: string): Promise<void> {
     if (!job.videoUrl) return;
     const expired = job.videoExpiresAt !== null && job.videoExpiresAt <= clock.now();
     const video: VideoDownload = expired
       ? { kind: 'gone', status: 410 }
-      : await downloadVideo(job.videoUrl, job.attachmentSizeLimit, settings.downloadTimeoutMs, ctx.fetch).catch(() => ({ kind: 'gone', status: 0 }) as const);
+      : await downloadVideo(job.videoUrl, Math.min(job.attachmentSizeLimit, dmAttachmentLimitBytes), settings.downloadTimeoutMs, ctx.fetch)
+        .catch(() => ({ kind: 'gone', status: 0 }) as const);
     const m = messagesFor(job.locale);
-    const content = video.kind === 'file' ? m.reactions.dmCopy(job.id) : `${m.reactions.dmCopy(job.id)}\n${m.resultLink(job.videoUrl, job.videoExpiresAt)}`;
+    const linkDead = video.kind === 'gone' && video.status !== 0;
+    const content = video.kind === 'file' ? m.reactions.dmCopy(job.id)
+      : linkDead ? m.reactions.videoGone(job.id)
+      : `${m.reactions.dmCopy(job.id)}\n${m.resultLink(job.videoUrl, job.videoExpiresAt)}`;
     await ctx.messenger.dm(userId, {
       content, files: video.kind === 'file' ? [{ name: `video-${job.id}.mp4`, data: video.bytes }] : undefined,
     });

@@ -2,7 +2,9 @@ import type { Job } from '../db/jobRow.ts';
 import { messagesFor } from '../i18n/messages.ts';
 import { ApimartHttpError, isProviderUnavailable, submitWasRefused } from './apimart/errors.ts';
 import type { JobContext } from './jobContext.ts';
+import { checkReferenceImage } from './referenceImage.ts';
 
+const imageCheckTimeoutMs = 5_000;
 /** The scheduler key of the queue's own wake-up timer (job ids start at 1). */
 const queueTimerKey = 0;
 const refusedBackoffMs = (attempt: number) => Math.min(60_000, 2_000 * 2 ** Math.max(0, attempt - 1));
@@ -17,9 +19,22 @@ export function createJobSubmitter(ctx: JobContext) {
   const { store, clock } = ctx;
   let wakeAt: number | null = null;
 
+  /** False when the job was failed here because its reference image is not one. */
+  async function imageUsable(job: Job): Promise<boolean> {
+    const url = job.request.image_urls?.[0];
+    if (!url) return true;
+    const check = await checkReferenceImage(url, ctx.fetch, imageCheckTimeoutMs);
+    if (check === 'ok' || check === 'unknown') return true;
+    const failed = store.endBeforeSubmission(job.id, 'failed', 'image_unreadable', clock.now());
+    ctx.jobLogger(job).warn('job_image_rejected', { check });
+    if (failed) finishWithNotice(failed, (m) => m.failedNotice(failed.userId, failed.id, m.failureReasons.image_unreadable));
+    return false;
+  }
+
   async function submit(job: Job): Promise<void> {
     const log = ctx.jobLogger(job);
     void ctx.status.refresh(job.id);
+    if (!(await imageUsable(job))) return;
     try {
       const { taskId } = await ctx.apimart.submit(job.request, { idempotencyKey: `discord-video-job-${job.id}` });
       const submitted = store.recordSubmitted(job.id, taskId, clock.now());

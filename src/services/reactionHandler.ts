@@ -1,12 +1,12 @@
 import type { MessageReaction, PartialMessageReaction, PartialUser, User } from 'discord.js';
-import type { Job } from '../db/jobRow.ts';
 import type { Config } from '../config.ts';
+import type { Job, JobStatus } from '../db/jobRow.ts';
 import type { JobStore } from '../db/jobStore.ts';
 import { messagesFor } from '../i18n/messages.ts';
 import type { Logger } from '../logger.ts';
 import type { AdminCheck } from './adminCheck.ts';
 import type { Clock } from './clock.ts';
-import { discordErrorCode, type DiscordMessenger, type SentMessage } from './discordMessenger.ts';
+import { DiscordCode, discordErrorCode, type DiscordMessenger, type SentMessage } from './discordMessenger.ts';
 import type { JobIntake } from './jobIntake.ts';
 import type { JobScheduler } from './jobScheduler.ts';
 import { createReactionControls } from './reactionControls.ts';
@@ -14,6 +14,9 @@ import { createReactorNotifier } from './reactorNotifier.ts';
 import { rerollJob } from './reroll.ts';
 
 export const Emoji = { confirm: '✅', cancel: '❌', reroll: '🔁', dm: '📩' } as const;
+
+/** The request may already have reached the provider, which has no cancel endpoint. */
+const pastCancelling: readonly JobStatus[] = ['submitting', 'submitted', 'timed_out', 'submit_unknown', 'completed'];
 
 export interface ReactionHandlerDeps {
   config: Config;
@@ -25,8 +28,11 @@ export interface ReactionHandlerDeps {
   logger: Logger;
   isAdmin: AdminCheck;
   botUserId: () => string | undefined;
-  fetch?: typeof fetch;
+  noticeLifetimeMs?: number;
 }
+
+interface Reacted { job: Job; channelId: string; messageId: string; emoji: string; userId: string; admin: boolean }
+type Outcome = 'done' | 'refused';
 
 /**
  * Reactions carry no authorization of their own: every action is checked against the job's requester
@@ -34,75 +40,100 @@ export interface ReactionHandlerDeps {
  */
 export function createReactionHandler(deps: ReactionHandlerDeps) {
   const { store, clock, logger, messenger } = deps;
-  const controls = createReactionControls({ messenger, logger });
-  const tell = createReactorNotifier({ messenger, clock, logger });
+  const controls = createReactionControls({ messenger, logger, clock });
+  const tell = createReactorNotifier({ messenger, clock, logger, noticeLifetimeMs: deps.noticeLifetimeMs });
 
-  async function removeReaction(job: Job, messageId: string, emoji: string, userId: string): Promise<void> {
-    await messenger.removeUserReaction(job.statusChannelId ?? job.channelId, messageId, emoji, userId)
-      .catch((err) => logger.debug('reaction_remove_failed', { jobId: job.id, code: discordErrorCode(err) }));
+  function audit(r: Reacted, action: string): void {
+    if (r.userId === r.job.userId) return;
+    store.spend.audit({ guildId: r.job.guildId, actorId: r.userId, action, targetUserId: r.job.userId, jobId: r.job.id, now: clock.now() });
   }
 
-  async function onStatusReaction(job: Job, emoji: string, userId: string, admin: boolean): Promise<'done' | 'refused'> {
-    const m = messagesFor(job.locale);
+  function confirm(job: Job): void {
     const now = clock.now();
+    // The deadline timer may not have fired yet (just after a restart, say): a late ✅ must not start the job.
+    if (job.confirmDeadlineAt !== null && job.confirmDeadlineAt <= now) {
+      const expired = store.endBeforeSubmission(job.id, 'expired', 'not_confirmed', now);
+      if (expired) deps.scheduler.cancelled(expired);
+      return;
+    }
+    const confirmed = store.confirm(job.id, now);
+    if (confirmed) deps.scheduler.confirmed(confirmed);
+  }
+
+  async function onStatusReaction(r: Reacted): Promise<Outcome> {
+    const { job, emoji, userId } = r;
+    const requester = userId === job.userId;
     if (emoji === Emoji.confirm) {
-      if (userId !== job.userId) return 'refused';
-      const confirmed = store.confirm(job.id, now);
-      if (confirmed) deps.scheduler.confirmed(confirmed);
+      if (!requester) return 'refused';
+      if (job.status === 'awaiting_confirmation') confirm(job);
       return 'done';
     }
     if (emoji !== Emoji.cancel) return 'done';
-    if (userId !== job.userId && !admin) return 'refused';
-    const cancelled = store.endBeforeSubmission(job.id, 'cancelled', userId === job.userId ? 'cancelled_by_user' : 'cancelled_by_admin', now);
+    if (!requester && !r.admin) return 'refused';
+    const cancelled = store.endBeforeSubmission(job.id, 'cancelled', requester ? 'cancelled_by_user' : 'cancelled_by_admin', clock.now());
     if (cancelled) {
       deps.scheduler.cancelled(cancelled);
-      if (userId !== job.userId) store.spend.audit({ guildId: job.guildId, actorId: userId, action: 'cancel_job', targetUserId: job.userId, jobId: job.id, now });
-    } else if (['submitting', 'submitted', 'timed_out', 'completed'].includes(job.status)) {
-      await tell(userId, job.channelId, m.reactions.cannotCancelSubmitted(job.id));
+      audit(r, 'cancel_job');
+      return 'done';
+    }
+    const current = store.get(job.id) ?? job;
+    if (pastCancelling.includes(current.status)) {
+      await tell({ userId, channelId: r.channelId, content: messagesFor(job.locale).reactions.cannotCancelSubmitted(job.id) });
     }
     return 'done';
   }
 
-  async function onResultReaction(job: Job, messageId: string, emoji: string, userId: string, admin: boolean): Promise<'done' | 'refused'> {
-    const m = messagesFor(job.locale);
+  async function sendCopy(r: Reacted): Promise<void> {
+    try {
+      await deps.scheduler.sendResultByDm(r.job, r.userId);
+    } catch (err) {
+      const code = discordErrorCode(err);
+      logger.info('result_dm_failed', { jobId: r.job.id, userId: r.userId, code });
+      if (code === DiscordCode.cannotDmUser) {
+        await tell({ userId: r.userId, channelId: r.channelId, content: messagesFor(r.job.locale).reactions.dmClosed, channelOnly: true });
+      }
+    }
+  }
+
+  async function onResultReaction(r: Reacted): Promise<Outcome> {
+    const { job, emoji, userId } = r;
     if (emoji === Emoji.dm) {
-      await deps.scheduler.sendResultByDm(job, userId).catch(async () => tell(userId, job.channelId, m.reactions.dmClosed));
+      await sendCopy(r);
       return 'done';
     }
-    if (userId !== job.userId && !admin) return emoji === Emoji.cancel || emoji === Emoji.reroll ? 'refused' : 'done';
-    const audit = (action: string) => userId !== job.userId &&
-      store.spend.audit({ guildId: job.guildId, actorId: userId, action, targetUserId: job.userId, jobId: job.id, now: clock.now() });
+    if (userId !== job.userId && !r.admin) return emoji === Emoji.confirm ? 'done' : 'refused';
     if (emoji === Emoji.cancel) {
-      await messenger.delete(job.statusChannelId ?? job.channelId, messageId)
+      await messenger.delete(r.channelId, r.messageId)
+        .then(() => audit(r, 'delete_result'))
         .catch((err) => logger.warn('result_delete_failed', { jobId: job.id, code: discordErrorCode(err) }));
-      audit('delete_result');
     } else if (emoji === Emoji.reroll) {
       const outcome = rerollJob(job, userId, deps);
-      if (outcome.ok) audit('reroll_job');
-      else if (outcome.message) await tell(userId, job.channelId, outcome.message(m));
+      if (outcome.ok) audit(r, 'reroll_job');
+      else if (outcome.message) await tell({ userId, channelId: r.channelId, content: outcome.message(messagesFor(job.locale)) });
     }
     return 'done';
   }
 
   return {
     async onReactionAdd(reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser): Promise<void> {
+      const { channelId, id: messageId } = reaction.message;
       try {
         if (user.id === deps.botUserId()) return;
         const emoji = reaction.emoji.name ?? '';
         if (!Object.values(Emoji).includes(emoji as never)) return;
-        const found = store.findByMessageId(reaction.message.id);
+        const found = store.findByMessageId(messageId);
         if (!found) return;
         const { job, kind } = found;
-        const admin = user.id !== job.userId && await deps.isAdmin(job.guildId, user.id);
-        const outcome = kind === 'status'
-          ? await onStatusReaction(job, emoji, user.id, admin)
-          : await onResultReaction(job, reaction.message.id, emoji, user.id, admin);
+        const admin = user.id !== job.userId && emoji !== Emoji.dm && await deps.isAdmin(job.guildId, user.id);
+        const reacted: Reacted = { job, channelId, messageId, emoji, userId: user.id, admin };
+        const outcome = kind === 'status' ? await onStatusReaction(reacted) : await onResultReaction(reacted);
         if (outcome === 'refused') {
           logger.info('reaction_refused', { jobId: job.id, userId: user.id, emoji });
-          await removeReaction(job, reaction.message.id, emoji, user.id);
+          await messenger.removeUserReaction(channelId, messageId, emoji, user.id)
+            .catch((err) => logger.debug('reaction_remove_failed', { jobId: job.id, code: discordErrorCode(err) }));
         }
       } catch (err) {
-        logger.error('reaction_failed', { messageId: reaction.message.id, userId: user.id, err });
+        logger.error('reaction_failed', { messageId, userId: user.id, err });
       }
     },
     /** Keeps the bot's own ✅/❌ on a status message in line with what the job still allows. */

@@ -19,11 +19,17 @@ export function rerollJob(parent: Job, reactorId: string, deps: RerollDeps): { o
   const { config, intake, clock } = deps;
   const gate = intake.gate(parent.guildId, parent.channelId);
   if (gate) return { ok: false, message: gate };
-  const model = config.models.find(parent.request.model);
-  if (!model || !model.durations.includes(parent.request.duration)) {
-    return { ok: false, message: (m) => m.unknownModel(parent.request.model, config.models.names()) };
+  // The catalog is data and may have changed since the parent ran.
+  const { model: modelName, duration, resolution } = parent.request;
+  const model = config.models.find(modelName);
+  if (!model) return { ok: false, message: (m) => m.unknownModel(modelName, config.models.names()) };
+  if (!model.durations.includes(duration)) {
+    return { ok: false, message: (m) => m.durationUnsupported(model.name, duration, model.durations) };
   }
-  const estimateMicros = estimateCostMicros(model, parent.request.duration, parent.request.resolution);
+  if (resolution !== undefined && !model.resolutions.includes(resolution)) {
+    return { ok: false, message: (m) => m.resolutionUnsupported(model.name, resolution, model.resolutions) };
+  }
+  const estimateMicros = estimateCostMicros(model, duration, resolution);
   const now = clock.now();
   const created = intake.create({
     originKey: `reroll:${parent.id}:${reactorId}:${now}`,

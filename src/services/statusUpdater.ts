@@ -2,119 +2,156 @@ import { terminalStatuses, type Job } from '../db/jobRow.ts';
 import type { JobStore } from '../db/jobStore.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock, TimerHandle } from './clock.ts';
-import { DiscordCode, discordErrorCode, type DiscordMessenger, type SentMessage } from './discordMessenger.ts';
+import type { DiscordMessenger, SentMessage } from './discordMessenger.ts';
+import { createStatusWriter } from './statusWriter.ts';
 import { renderStatus, type StatusContext } from './statusText.ts';
 
-/** Discord's interaction token lives 15 minutes; stop trusting it a minute early. */
-export const interactionTokenLifetimeMs = 14 * 60_000;
+export { interactionTokenLifetimeMs } from './statusWriter.ts';
 
 export interface StatusUpdaterDeps {
   store: JobStore;
   messenger: DiscordMessenger;
   clock: Clock;
   logger: Logger;
+  /** At most one edit per message per this interval. */
   minEditIntervalMs: number;
+  /** Bot-wide pace of status writes, below Discord's global 50 requests/s so results and acks keep room. */
+  maxEditsPerSecond?: number;
+  maxEditsInFlight?: number;
   contextFor: (job: Job) => StatusContext;
   /** Called after every successful write, e.g. to keep the reaction controls in step. */
   onStatusWritten?: (job: Job, message: SentMessage) => Promise<void>;
 }
 
-interface EditState { lastText?: string; lastEditAt: number; timer?: TimerHandle; chain: Promise<void> }
-
-const tokenRejected = (err: unknown) => {
-  const code = discordErrorCode(err);
-  return code === DiscordCode.invalidWebhookToken || code === DiscordCode.unknownInteraction || code === 10015;
-};
+interface EditState {
+  lastText?: string;
+  lastEditAt: number;
+  timer?: TimerHandle;
+  queued: boolean;
+  writing: boolean;
+  again: boolean;
+  waiters: (() => void)[];
+}
 
 /**
- * Keeps each job's public status message in step with the job, with at most one edit per message per
- * `minEditIntervalMs` and none when the visible text is unchanged.
+ * Keeps each job's public status message in step with the job: at most one edit per message per
+ * `minEditIntervalMs`, none when the visible text is unchanged, and a bot-wide pace, so thousands of
+ * jobs make a short queue of job ids (each edit shows the latest state when its turn comes) rather
+ * than a backlog of stale requests inside the REST client.
  */
 export function createStatusUpdater(deps: StatusUpdaterDeps) {
-  const { store, messenger, clock, logger } = deps;
+  const { store, clock, logger } = deps;
+  const writeStatus = createStatusWriter(deps);
+  const maxPerSecond = deps.maxEditsPerSecond ?? 30;
+  const maxInFlight = deps.maxEditsInFlight ?? 10;
   const states = new Map<number, EditState>();
+  const ready = new Set<number>();
+  let inFlight = 0;
+  let windowStart = 0;
+  let writesInWindow = 0;
+  let pumpTimer: TimerHandle | undefined;
+  let stopped = false;
 
   const stateOf = (jobId: number): EditState => {
     let state = states.get(jobId);
-    if (!state) states.set(jobId, (state = { lastEditAt: 0, chain: Promise.resolve() }));
+    if (!state) states.set(jobId, (state = { lastEditAt: 0, queued: false, writing: false, again: false, waiters: [] }));
     return state;
   };
 
-  const tokenUsable = (job: Job) => job.interactionToken !== null && clock.now() - job.interactionAt < interactionTokenLifetimeMs;
-
-  async function postNew(job: Job, content: string): Promise<SentMessage> {
-    const message = await messenger.send(job.channelId, { content });
-    store.setStatusMessage(job.id, message.channelId, message.id, clock.now());
-    return message;
+  function settle(jobId: number, state: EditState): void {
+    for (const resolve of state.waiters.splice(0)) resolve();
+    if (state.again) {
+      state.again = false;
+      schedule(jobId, state);
+    } else if (state.lastText !== undefined && terminalStatuses.includes(store.get(jobId)?.status as never)) {
+      states.delete(jobId);
+    }
   }
 
-  async function writeStatus(job: Job, content: string): Promise<SentMessage> {
-    if (tokenUsable(job)) {
-      try {
-        const message = await messenger.editOriginal(job.applicationId, job.interactionToken as string, { content });
-        if (job.statusMessageId !== message.id) store.setStatusMessage(job.id, message.channelId, message.id, clock.now());
-        return message;
-      } catch (err) {
-        if (!tokenRejected(err)) throw err;
-        store.forgetInteractionToken(job.id);
-      }
-    }
-    if (job.statusMessageId && job.statusChannelId) {
-      try {
-        await messenger.edit(job.statusChannelId, job.statusMessageId, { content });
-        return { id: job.statusMessageId, channelId: job.statusChannelId };
-      } catch (err) {
-        if (discordErrorCode(err) !== DiscordCode.unknownMessage) throw err;
-        logger.info('status_message_replaced', { jobId: job.id, userId: job.userId });
-      }
-    }
-    return postNew(job, content);
-  }
-
-  async function flush(jobId: number): Promise<void> {
-    const state = stateOf(jobId);
-    state.timer = undefined;
-    const job = store.get(jobId);
-    if (!job) return;
-    const content = renderStatus(job, deps.contextFor(job));
-    if (content === state.lastText) return;
-    state.lastEditAt = clock.now();
+  async function write(jobId: number, state: EditState, job: Job, content: string): Promise<void> {
     try {
       const message = await writeStatus(job, content);
       state.lastText = content;
       await deps.onStatusWritten?.(job, message);
-      if (terminalStatuses.includes(job.status)) states.delete(jobId);
     } catch (err) {
       logger.warn('status_edit_failed', { jobId, userId: job.userId, err });
+    } finally {
+      state.writing = false;
+      inFlight--;
+      settle(jobId, state);
+      pump();
     }
   }
 
-  return {
-    /** Schedules an edit that shows the job's current state, coalesced with any pending one. */
-    refresh(jobId: number): Promise<void> {
+  function pump(): void {
+    if (stopped) return;
+    for (const jobId of ready) {
+      if (inFlight >= maxInFlight) return;
+      const now = clock.now();
+      if (now - windowStart >= 1000) {
+        windowStart = now;
+        writesInWindow = 0;
+      }
+      if (writesInWindow >= maxPerSecond) {
+        pumpTimer ??= clock.setTimeout(() => { pumpTimer = undefined; pump(); }, windowStart + 1000 - now);
+        return;
+      }
+      ready.delete(jobId);
       const state = stateOf(jobId);
-      if (state.timer) return state.chain;
-      const delayMs = Math.max(0, state.lastEditAt + deps.minEditIntervalMs - clock.now());
-      return new Promise((resolve) => {
-        state.timer = clock.setTimeout(() => {
-          state.chain = state.chain.then(() => flush(jobId));
-          void state.chain.then(resolve);
-        }, delayMs);
-      });
-    },
-    forget(jobId: number): void {
-      const state = states.get(jobId);
-      if (state?.timer) clock.clearTimeout(state.timer);
-      states.delete(jobId);
+      state.queued = false;
+      const job = store.get(jobId);
+      const content = job && renderStatus(job, deps.contextFor(job));
+      if (!job || content === state.lastText) {
+        settle(jobId, state);
+        continue;
+      }
+      state.writing = true;
+      state.lastEditAt = now;
+      inFlight++;
+      writesInWindow++;
+      void write(jobId, state, job, content as string);
+    }
+  }
+
+  function schedule(jobId: number, state: EditState): void {
+    if (state.queued || state.timer) return;
+    if (state.writing) {
+      state.again = true;
+      return;
+    }
+    const delayMs = state.lastEditAt + deps.minEditIntervalMs - clock.now();
+    const enqueue = () => {
+      state.timer = undefined;
+      state.queued = true;
+      ready.add(jobId);
+      pump();
+    };
+    if (delayMs > 0) state.timer = clock.setTimeout(enqueue, delayMs);
+    else enqueue();
+  }
+
+  return {
+    /** Asks for an edit that shows the job's state at the time it is made; resolves once it was tried. */
+    refresh(jobId: number): Promise<void> {
+      if (stopped) return Promise.resolve();
+      const state = stateOf(jobId);
+      const done = new Promise<void>((resolve) => state.waiters.push(resolve));
+      schedule(jobId, state);
+      return done;
     },
     /** Drops pending edits and waits for the ones already sent. */
     async stop(): Promise<void> {
-      const writing = [...states.values()].map((state) => {
+      stopped = true;
+      if (pumpTimer) clock.clearTimeout(pumpTimer);
+      const writing: Promise<void>[] = [];
+      for (const state of states.values()) {
         if (state.timer) clock.clearTimeout(state.timer);
-        return state.chain;
-      });
+        if (state.writing) writing.push(new Promise((resolve) => state.waiters.push(resolve)));
+        else for (const resolve of state.waiters.splice(0)) resolve();
+      }
+      ready.clear();
+      await Promise.all(writing);
       states.clear();
-      await Promise.allSettled(writing);
     },
   };
 }

@@ -1,12 +1,14 @@
+import { escapeMarkdown } from 'discord.js';
 import type { BudgetScope } from '../db/jobStore.ts';
 import type { Job, JobStatus } from '../db/jobRow.ts';
 import type { BudgetOverride } from '../db/spendStore.ts';
+import { formatUsd } from '../money.ts';
 import { utcPeriods } from './budgetPeriods.ts';
 
-/** One budget as a member sees it; `limitMicros` 0 means no limit, and then `remainingMicros` is null. */
+/** One budget as a member sees it; a null limit (and remainder) means no limit. */
 export interface BudgetLine {
   scope: BudgetScope;
-  limitMicros: number;
+  limitMicros: number | null;
   usedMicros: number;
   remainingMicros: number | null;
   resetsAt: number;
@@ -16,14 +18,17 @@ export interface BudgetLine {
 export interface BudgetDefaults { userDailyMicros: number; userMonthlyMicros: number; guildDailyMicros: number }
 export interface BudgetUse { userDayMicros: number; userMonthMicros: number; guildDayMicros: number }
 
-/** The same effective limits `createJob` enforces: the admin's override when set, else the default. */
+/**
+ * The limits `createJob` enforces: a configured 0 means no limit, while an admin's override is taken
+ * as given (an override of 0 allows nothing).
+ */
 export function budgetLines(defaults: BudgetDefaults, override: BudgetOverride | undefined, use: BudgetUse, nowMs: number): BudgetLine[] {
   const p = utcPeriods(nowMs);
-  const line = (scope: BudgetScope, fallback: number, overrideMicros: number | null, usedMicros: number, resetsAt: number): BudgetLine => {
-    const limitMicros = overrideMicros ?? fallback;
+  const line = (scope: BudgetScope, configured: number, overrideMicros: number | null, usedMicros: number, resetsAt: number): BudgetLine => {
+    const limitMicros = overrideMicros ?? (configured > 0 ? configured : null);
     return {
       scope, limitMicros, usedMicros, resetsAt, overridden: overrideMicros !== null,
-      remainingMicros: limitMicros > 0 ? Math.max(0, limitMicros - usedMicros) : null,
+      remainingMicros: limitMicros === null ? null : Math.max(0, limitMicros - usedMicros),
     };
   };
   const lines = [
@@ -32,7 +37,7 @@ export function budgetLines(defaults: BudgetDefaults, override: BudgetOverride |
     line('guild_daily', defaults.guildDailyMicros, null, use.guildDayMicros, p.dayEnd),
   ];
   // A server without a daily cap has nothing to tell its members about it.
-  return lines.filter((l) => l.scope !== 'guild_daily' || l.limitMicros > 0);
+  return lines.filter((l) => l.scope !== 'guild_daily' || l.limitMicros !== null);
 }
 
 export const reportPeriods = ['today', 'month', 'all'] as const;
@@ -82,7 +87,7 @@ export function historyEntry(job: Job, nowMs: number, promptChars = 48): History
   if (job.videoUrl && (job.videoExpiresAt === null || job.videoExpiresAt > nowMs)) link = { kind: 'video', url: job.videoUrl };
   else if (job.resultMessageId) link = { kind: 'result', url: messageUrl(job.guildId, channelId, job.resultMessageId) };
   else if (job.statusMessageId) link = { kind: 'status', url: messageUrl(job.guildId, channelId, job.statusMessageId) };
-  return { jobId: job.id, createdAt: job.createdAt, prompt: shortPrompt(job.request.prompt, promptChars), status: job.status, cost, link };
+  return { jobId: job.id, createdAt: job.createdAt, prompt: escapeMarkdown(shortPrompt(job.request.prompt, promptChars)), status: job.status, cost, link };
 }
 
 /**
@@ -96,4 +101,9 @@ export function fitLines(header: string, lines: readonly string[], more: (n: num
     if (text.length <= maxChars) return text;
   }
   return header.slice(0, maxChars);
+}
+
+/** The provider reports balances as decimal USD; shown like every other amount. */
+export function formatProviderUsd(usd: number): string {
+  return formatUsd(Math.round(usd * 1_000_000));
 }

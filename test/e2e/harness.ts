@@ -17,7 +17,7 @@ export interface HarnessOptions {
   /** Overrides of the app's own timings (e.g. a short confirmation window). */
   /** Whether stop() also stops the fakes; a restarted harness inherits it. */
   ownsFakes?: boolean;
-  appDeps?: Partial<Pick<AppDeps, 'confirmationWindowMs' | 'statusEditIntervalMs' | 'healthProbeIntervalMs'>>;
+  appDeps?: Partial<Pick<AppDeps, 'confirmationWindowMs' | 'statusEditIntervalMs' | 'healthProbeIntervalMs' | 'reactionNoticeLifetimeMs'>>;
 }
 
 export interface Harness {

@@ -78,9 +78,22 @@ export function validateDiscordRequest(method: string, path: string, body: unkno
   if (body === undefined || body === null) return ['missing body'];
   const schema = rule.schema(body);
   if (typeof schema === 'string') return [schema];
-  const result = z.safeParse(schema, body);
+  const input = rule.template.includes('/commands') ? permissionsAsNumbers(body) : body;
+  const result = z.safeParse(schema, input);
   if (!result.success) return result.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
-  return droppedKeys(body, result.data, []).map((key) => `${key}: not in the spec (silently dropped)`);
+  return droppedKeys(input, result.data, []).map((key) => `${key}: not in the spec (silently dropped)`);
+}
+
+/**
+ * The spec types `default_member_permissions` in requests as an integer, Discord's docs and
+ * discord-api-types as a string; Discord accepts both (discord/discord-api-spec#11). A string of
+ * digits is checked as the number it stands for.
+ */
+function permissionsAsNumbers(body: unknown): unknown {
+  if (Array.isArray(body)) return body.map(permissionsAsNumbers);
+  if (!isPlainObject(body) || typeof body.default_member_permissions !== 'string') return body;
+  const value = body.default_member_permissions;
+  return /^\d+$/.test(value) ? { ...body, default_member_permissions: Number(value) } : body;
 }
 
 /** validateDiscordRequest for every recorded request, each problem prefixed with `METHOD path`. */

@@ -1,0 +1,45 @@
+import type { Db } from './openDatabase.ts';
+
+export interface LeaseHolder { host: string; pid: number; heartbeatAt: number }
+
+export class InstanceConflictError extends Error {
+  override name = 'InstanceConflictError';
+  constructor(readonly holder: LeaseHolder) {
+    super(`another bot instance (pid ${holder.pid} on ${holder.host}) is using this database; stop it first`);
+  }
+}
+
+/**
+ * One bot per database file: two would both poll and deliver every job. The lease names the holder;
+ * a stale heartbeat, or a holder process on this host that no longer exists (a crash), frees it.
+ */
+export function createInstanceLease(db: Db, self: { host: string; pid: number }, opts: { staleMs: number; isAlive: (pid: number) => boolean }) {
+  const readHolder = db.prepare<[], { host: string; pid: number; heartbeat_at: number }>('SELECT host, pid, heartbeat_at FROM instance_lease WHERE id = 1');
+  const write = db.prepare(
+    `INSERT INTO instance_lease (id, host, pid, heartbeat_at) VALUES (1, @host, @pid, @now)
+     ON CONFLICT (id) DO UPDATE SET host = @host, pid = @pid, heartbeat_at = @now`);
+  const renew = db.prepare('UPDATE instance_lease SET heartbeat_at = ? WHERE id = 1 AND host = ? AND pid = ?');
+  const remove = db.prepare('DELETE FROM instance_lease WHERE id = 1 AND host = ? AND pid = ?');
+
+  const isSelf = (h: { host: string; pid: number }) => h.host === self.host && h.pid === self.pid;
+
+  const acquire = db.transaction((now: number) => {
+      const row = readHolder.get();
+      if (row && !isSelf(row)) {
+        const holder = { host: row.host, pid: row.pid, heartbeatAt: row.heartbeat_at };
+        const fresh = now - row.heartbeat_at < opts.staleMs;
+        const deadHere = row.host === self.host && !opts.isAlive(row.pid);
+        if (fresh && !deadHere) throw new InstanceConflictError(holder);
+      }
+      write.run({ ...self, now });
+  });
+
+  return {
+    /** Throws InstanceConflictError while another live instance holds the lease. */
+    acquire: (now: number) => acquire.immediate(now),
+    heartbeat: (now: number) => renew.run(now, self.host, self.pid).changes === 1,
+    release: () => void remove.run(self.host, self.pid),
+  };
+}
+
+export type InstanceLease = ReturnType<typeof createInstanceLease>;

@@ -1,0 +1,56 @@
+import type { JobStatus } from '../db/jobRow.ts';
+import type { BudgetOverride, UserSpend } from '../db/spendStore.ts';
+import type { Balance } from '../services/apimart/client.ts';
+import type { BudgetLine, HistoryEntry, ReportPeriod } from '../services/usageSummary.ts';
+
+/** A job that still holds its reservation although its outcome at the provider is unclear. */
+export interface AttentionJob {
+  jobId: number; userId: string; status: 'submit_unknown' | 'timed_out';
+  reservedMicros: number; taskId: string | null; createdAt: number;
+}
+
+/** Why the provider balance could not be read; `detail` is the provider's own (sanitised) words. */
+export type BalanceFailure =
+  | { kind: 'refused'; status: number; detail: string | null }
+  | { kind: 'unreachable' }
+  | { kind: 'unexpected' };
+
+/** The texts of `/usage`, `/videos` and `/video-admin`, part of `Messages` in every language. */
+export interface SpendMessages {
+  usage: {
+    title: (userId: string, self: boolean) => string;
+    spend: (period: 'today' | 'month' | 'total', totalMicros: number, heldMicros: number) => string;
+    budgetsTitle: string;
+    budget: (line: BudgetLine) => string;
+    activeTitle: (count: number) => string;
+    noActiveJobs: string;
+    othersOnlyForAdmins: string;
+  };
+  history: {
+    title: (userId: string, self: boolean) => string;
+    empty: (self: boolean) => string;
+    status: Record<JobStatus, string>;
+    line: (entry: HistoryEntry) => string;
+    more: (count: number) => string;
+  };
+  admin: {
+    notAdmin: string;
+    invalidAmount: (option: string) => string;
+    clearWithAmounts: string;
+    budgetShow: (userId: string, override: BudgetOverride | undefined, dailyDefaultMicros: number, monthlyDefaultMicros: number) => string;
+    budgetSet: (userId: string, override: BudgetOverride, dailyDefaultMicros: number, monthlyDefaultMicros: number) => string;
+    budgetCleared: (userId: string, existed: boolean) => string;
+    paused: string;
+    resumed: string;
+    reportTitle: (period: ReportPeriod) => string;
+    reportUser: (spend: UserSpend) => string;
+    reportTotal: (spentMicros: number, heldMicros: number) => string;
+    reportEmpty: string;
+    attentionTitle: (count: number) => string;
+    attentionJob: (job: AttentionJob) => string;
+    attentionNone: string;
+    more: (count: number) => string;
+    balance: (balance: Balance) => string;
+    balanceFailed: (failure: BalanceFailure) => string;
+  };
+}

@@ -1,0 +1,126 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { utcPeriods } from '../../src/services/budgetPeriods.ts';
+import { validateRecordedRequests } from '../fakes/discordSpec.ts';
+import { DEFAULT_USER_ID } from '../fakes/fakeDiscord.ts';
+import { isResultPost, jobRows, startHarness, type Harness } from './harness.ts';
+import { answerTo, auditActions, deliveredCount as deliveredJobs, runAdmin, sendVideo } from './spendHelpers.ts';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+const video = () => sendVideo(h!);
+const answer = (interaction: { id: string; token: string }) => answerTo(h!, interaction);
+const admin = (subcommand: string, options: unknown[] = []) => runAdmin(h!, subcommand, options);
+const setDaily = (usd: number) => admin('budget', [{ name: 'user', type: 6, value: DEFAULT_USER_ID }, { name: 'daily_usd', type: 10, value: usd }]);
+const deliveredCount = () => deliveredJobs(h!);
+
+describe('budgets end to end', () => {
+  it('lets exactly two of five parallel /video requests through a budget for two, and tells the others what is left', async () => {
+    h = await startHarness({ env: { USER_DAILY_BUDGET_USD: '0.8', USER_MAX_ACTIVE_JOBS: '10' } });
+    const interactions = Array.from({ length: 5 }, () => video());
+    const answers = await Promise.all(interactions.map(answer));
+
+    const accepted = answers.filter((a) => a.type === 5);
+    const refused = answers.filter((a) => a.type === 4);
+    expect(accepted).toHaveLength(2);
+    expect(refused).toHaveLength(3);
+    const resetsAt = Math.floor(utcPeriods(Date.now()).dayEnd / 1000);
+    for (const answer of refused) {
+      expect(answer.flags & 64).toBe(64);
+      expect(answer.content).toContain('only $0.00 is left of your daily budget');
+      expect(answer.content).toContain(`<t:${resetsAt}:R>`);
+    }
+    await h.discord.waitFor(() => deliveredCount() === 2, 10_000);
+    expect(h.apimart.submits()).toHaveLength(2);
+    expect(jobRows(h.db)).toHaveLength(2);
+    expect(validateRecordedRequests(h.discord.requests)).toEqual([]);
+  });
+
+  it('shows the estimate while a job waits for confirmation, before anything is sent or settled', async () => {
+    h = await startHarness({ env: { CONFIRM_ABOVE_USD: '0.4' } });
+    expect((await answer(video())).type).toBe(5);
+    const status = await h.discord.waitForRequest((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original'));
+    const content = String((status.body as { content?: string }).content);
+    expect(content).toContain('estimate $0.40');
+    expect(content).toContain('Waiting for confirmation');
+    expect(h.apimart.submits()).toEqual([]);
+    expect(jobRows(h.db)[0]).toMatchObject({ status: 'awaiting_confirmation', cost_micros: null });
+  });
+
+  it('shows the estimate on the status message and the settled cost on the result', async () => {
+    h = await startHarness();
+    h.apimart.setTaskPlan('next', { cost: 0.35 });
+    expect((await answer(video())).type).toBe(5);
+    const status = await h.discord.waitForRequest((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original')
+      && String((r.body as { content?: string }).content).includes('estimate $0.40'));
+    const result = await h.discord.waitForRequest(isResultPost, 10_000);
+    expect(status.at).toBeLessThanOrEqual(result.at);
+    expect((result.body as { content: string }).content).toContain('Cost: $0.35.');
+    await h.discord.waitFor(() => deliveredCount() === 1);
+    expect(jobRows(h.db)[0]).toMatchObject({ estimate_micros: 400_000, cost_micros: 350_000 });
+  });
+
+  it('follows an admin override that raises and then lowers the daily limit', async () => {
+    h = await startHarness({ env: { USER_DAILY_BUDGET_USD: '0.4', USER_MAX_ACTIVE_JOBS: '10' } });
+    expect((await answer(video())).type).toBe(5);
+    const refused = await answer(video());
+    expect(refused.content).toContain('only $0.00 is left of your daily budget');
+
+    const raised = await setDaily(1);
+    expect(raised.content).toContain(`<@${DEFAULT_USER_ID}>`);
+    expect(raised.content).toContain('daily $1.00 (override)');
+    expect(raised.allowedMentions).toEqual({ parse: [] });
+    expect((await answer(video())).type).toBe(5);
+
+    await setDaily(0.5);
+    const lowered = await answer(video());
+    expect(lowered.type).toBe(4);
+    expect(lowered.content).toContain('only $0.00 is left of your daily budget');
+
+    const cleared = await admin('budget', [{ name: 'user', type: 6, value: DEFAULT_USER_ID }, { name: 'clear', type: 5, value: true }]);
+    expect(cleared.content).toContain('back on the default limits');
+    expect(h.app.store.spend.budgetOverride(h.discord.guildId, DEFAULT_USER_ID)).toBeUndefined();
+
+    await h.discord.waitFor(() => deliveredCount() === 2, 10_000);
+    expect(h.apimart.submits()).toHaveLength(2);
+    expect(auditActions(h)).toEqual(['budget_set', 'budget_set', 'budget_clear']);
+    const detail = h.db.prepare("SELECT detail FROM audit_log WHERE action = 'budget_set' ORDER BY id DESC LIMIT 1").pluck().get() as string;
+    expect(JSON.parse(detail)).toEqual({ before: { dailyMicros: 1_000_000, monthlyMicros: null }, after: { dailyMicros: 500_000, monthlyMicros: null } });
+    expect(validateRecordedRequests(h.discord.requests)).toEqual([]);
+  });
+
+  it('rejects an amount below zero without changing the override', async () => {
+    h = await startHarness();
+    const answer = await setDaily(-1);
+    expect(answer.content).toContain('`daily_usd` must be a USD amount of 0 or more');
+    expect(h.app.store.spend.budgetOverride(h.discord.guildId, DEFAULT_USER_ID)).toBeUndefined();
+    expect(auditActions(h)).toEqual([]);
+  });
+
+  it('refuses new jobs while paused, still delivers the running one, and accepts again after resume', async () => {
+    h = await startHarness({ env: { USER_MAX_ACTIVE_JOBS: '10' } });
+    h.apimart.setTaskPlan('next', { outcome: 'never' });
+    expect((await answer(video())).type).toBe(5);
+    await h.discord.waitFor(() => jobRows(h!.db)[0]?.status === 'submitted');
+
+    expect((await admin('pause')).content).toContain('Paused');
+    const refused = await answer(video());
+    expect(refused).toMatchObject({ type: 4 });
+    expect(refused.content).toContain('paused in this server');
+
+    const [taskId] = [...h.apimart.tasks.keys()];
+    h.apimart.completeTask(taskId as string);
+    await h.discord.waitForRequest(isResultPost, 10_000);
+    await h.discord.waitFor(() => jobRows(h!.db)[0]?.status === 'delivered');
+
+    expect((await admin('resume')).content).toContain('Resumed');
+    expect((await answer(video())).type).toBe(5);
+    await h.discord.waitFor(() => deliveredCount() === 2, 10_000);
+    expect(h.apimart.submits()).toHaveLength(2);
+    expect(auditActions(h)).toEqual(['pause', 'resume']);
+    expect(validateRecordedRequests(h.discord.requests)).toEqual([]);
+  });
+});
