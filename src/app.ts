@@ -1,7 +1,9 @@
+import { hostname } from 'node:os';
 import { Client, Events, GatewayIntentBits, Partials, type ClientOptions } from 'discord.js';
 import { createCommands } from './commands/index.ts';
 import type { Config } from './config.ts';
 import { createJobStore } from './db/jobStore.ts';
+import { createInstanceLease } from './db/instanceLease.ts';
 import type { Db } from './db/openDatabase.ts';
 import type { Logger } from './logger.ts';
 import { createAdminCheck } from './services/adminCheck.ts';
@@ -32,6 +34,18 @@ export interface AppDeps {
   confirmationWindowMs?: number;
   /** How long a channel notice about a reaction (when the reactor's DMs are closed) stays up. */
   reactionNoticeLifetimeMs?: number;
+}
+
+const leaseHeartbeatMs = 10_000;
+const leaseStaleMs = 60_000;
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Builds every service and the Discord client; main.ts and the end-to-end tests both start here. */
@@ -90,20 +104,31 @@ export function createApp(deps: AppDeps) {
   client.on(Events.ShardDisconnect, (event, shardId) => logger.warn('gateway_disconnected', { shardId, code: event.code }));
   client.on(Events.ShardResume, (shardId) => logger.info('gateway_resumed', { shardId }));
 
+  const lease = createInstanceLease(deps.db, { host: hostname(), pid: process.pid }, { staleMs: leaseStaleMs, isAlive: processIsAlive });
+  let heartbeat: NodeJS.Timeout | undefined;
+
   return {
     client, store, scheduler, commands,
     async start(): Promise<void> {
+      lease.acquire(clock.now());
+      heartbeat = setInterval(() => lease.heartbeat(clock.now()), leaseHeartbeatMs);
+      heartbeat.unref();
+      // Jobs resume before the gateway connects, so no reaction or command can act on a job that a
+      // crash left half-submitted before it is marked as such.
+      client.rest.setToken(config.discordToken);
+      const { resumed, quarantined } = scheduler.resume();
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.discordToken);
       await ready;
       const applicationId = client.application?.id ?? client.user?.id ?? '';
       const sync = await syncCommands(client.rest, applicationId, config.discordGuildId, commands.map((c) => c.data));
-      const { resumed, quarantined } = scheduler.resume();
       logger.info('bot_ready', { user: client.user?.tag, commands: sync, resumedJobs: resumed, submitUnknownJobs: quarantined.length });
     },
     async stop(): Promise<void> {
+      if (heartbeat) clearInterval(heartbeat);
       await scheduler.stop();
       await client.destroy();
+      lease.release();
     },
   };
 }
