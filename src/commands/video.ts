@@ -85,7 +85,7 @@ export async function executeVideo(interaction: ChatInputCommandInteraction, dep
     estimateMicros: built.estimateMicros,
     ...deps.intake.confirmation(built.estimateMicros),
   };
-  const created = deps.intake.create(newJob);
+  const created = await deps.intake.createSoon(newJob);
   if (!created.ok) {
     // A replayed interaction (gateway resume) already has its job and its reply.
     if (created.reason === 'duplicate') return;

@@ -171,11 +171,24 @@ export function createJobStore(db: Db) {
     return { ok: true, job };
   });
 
+  const createJobsTxn = db.transaction((inputs: readonly NewJob[], w: BudgetWindow) => inputs.map((input) => {
+    try {
+      return createJobTxn(input, w);
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
+  }));
+
   return {
     spend,
     get: read,
     /** Budget check, active-job check and the reservation, as one write transaction. */
     createJob: (input: NewJob, window: BudgetWindow): CreateJobResult => createJobTxn.immediate(input, window),
+    /**
+     * Several reservations in one commit (one fsync): each is checked in order against the ones before
+     * it, exactly as separate transactions would be; one that throws is rolled back alone.
+     */
+    createJobs: (inputs: readonly NewJob[], window: BudgetWindow): (CreateJobResult | Error)[] => createJobsTxn.immediate(inputs, window),
     unfinishedJobs: () => unfinished.all().map(jobFromRow),
     recentJobsForUser: (userId: string, limit: number) => recentForUser.all(userId, limit).map(jobFromRow),
     jobsNeedingAttention: (guildId: string) => needingAttention.all(guildId).map(jobFromRow),
