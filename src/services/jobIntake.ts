@@ -7,6 +7,12 @@ import type { ProviderHealth } from './providerHealth.ts';
 
 export type Rejection = (m: Messages) => string;
 
+/**
+ * Bounds a group commit: every command in it is acknowledged at the same moment, and a thousand
+ * simultaneous acknowledgements open more connections than a listen backlog takes at once.
+ */
+const maxGroupCommit = 32;
+
 interface PendingCreate { job: NewJob; resolve: (result: CreateJobResult) => void; reject: (err: unknown) => void }
 
 /** How long a job at or above CONFIRM_ABOVE_USD waits for the requester's ✅. */
@@ -32,6 +38,7 @@ export function createJobIntake(deps: JobIntakeDeps) {
   function commitPending(): void {
     const batch = pending;
     pending = [];
+    if (batch.length === 0) return;
     let results: (CreateJobResult | Error)[];
     try {
       results = store.createJobs(batch.map((p) => p.job), budgetWindow());
@@ -73,6 +80,7 @@ export function createJobIntake(deps: JobIntakeDeps) {
       return new Promise((resolve, reject) => {
         pending.push({ job, resolve, reject });
         if (pending.length === 1) setImmediate(commitPending);
+        else if (pending.length >= maxGroupCommit) commitPending();
       });
     },
     rejectionText(result: Exclude<CreateJobResult, { ok: true } | { reason: 'duplicate' }>, estimateMicros: number): Rejection {

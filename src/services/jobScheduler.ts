@@ -1,5 +1,6 @@
 import type { Job } from '../db/jobRow.ts';
 import type { JobStore } from '../db/jobStore.ts';
+import { messagesFor } from '../i18n/messages.ts';
 import type { Logger } from '../logger.ts';
 import type { ApimartClient } from './apimart/client.ts';
 import type { Clock, TimerHandle } from './clock.ts';
@@ -142,6 +143,9 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
       const quarantined = store.quarantineInterruptedSubmissions(now);
       for (const job of quarantined) {
         ctx.jobLogger(job).error('job_submit_outcome_unknown', { reason: 'process stopped during submission', reservedMicros: job.estimateMicros });
+        // Tell the requester, as a live submit whose answer was lost does (jobSubmitter), and show it on the status.
+        void deps.status.refresh(job.id);
+        track(ctx.notifyUser(job, messagesFor(job.locale).submitUnknownNotice(job.userId, job.id)));
       }
       const jobs = store.unfinishedJobs();
       const resumeSpreadMs = Math.min(deps.settings.pollMaxIntervalMs, jobs.length * resumeSpreadPerJobMs);

@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeApimart } from '../fakes/fakeApimart.ts';
 import { FakeDiscord } from '../fakes/fakeDiscord.ts';
 import { BotProcess } from './botProcess.ts';
-import { isResultPost, testEnv, videoOptions } from './harness.ts';
+import { ledgerProblems, type CrashJobRow } from './crashHelpers.ts';
+import { isResultPost, testEnv, videoOptions, type LedgerRow } from './harness.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -25,15 +26,22 @@ async function setup() {
     await bot.waitForEvent('bot_ready');
     return bot;
   };
-  const jobStatus = () => {
+  const readDb = <T>(read: (db: Database.Database) => T): T => {
     const db = new Database(env.DATABASE_PATH!, { readonly: true });
     try {
-      return db.prepare('SELECT status FROM jobs ORDER BY id').all().map((r) => (r as { status: string }).status);
+      return read(db);
     } finally {
       db.close();
     }
   };
-  return { discord, apimart, startBot, jobStatus };
+  const jobStatus = () => readDb((db) => db.prepare('SELECT status FROM jobs ORDER BY id').pluck().all() as string[]);
+  /** Violations of the money invariants (crashHelpers.ledgerProblems), and the ledger's kinds in order. */
+  const ledgerState = () => readDb((db) => {
+    const jobs = db.prepare('SELECT * FROM jobs ORDER BY id').all() as CrashJobRow[];
+    const ledger = db.prepare('SELECT job_id, user_id, kind, amount_micros FROM ledger ORDER BY id').all() as LedgerRow[];
+    return { problems: ledgerProblems(jobs, ledger), kinds: ledger.map((r) => r.kind) };
+  });
+  return { discord, apimart, startBot, jobStatus, ledgerState };
 }
 
 describe('the bot process killed mid-job', () => {
@@ -46,13 +54,14 @@ describe('the bot process killed mid-job', () => {
   });
 
   it('resumes polling after SIGKILL and posts the result exactly once', async () => {
-    const { discord, apimart, startBot, jobStatus } = await setup();
+    const { discord, apimart, startBot, jobStatus, ledgerState } = await setup();
     apimart.setTaskPlan('next', { outcome: 'never' });
     const first = await startBot();
     discord.sendCommand({ name: 'video', options: videoOptions({ duration: 8 }) });
     await discord.waitFor(() => apimart.polls().length >= 1, 15_000);
     await first.kill();
     expect(jobStatus()).toEqual(['submitted']);
+    expect(ledgerState()).toEqual({ problems: [], kinds: ['reserve'] });
 
     const [taskId] = [...apimart.tasks.keys()];
     apimart.setTaskPlan(taskId!, { outcome: 'completed', pollsUntilComplete: 0 });
@@ -66,5 +75,7 @@ describe('the bot process killed mid-job', () => {
     await third.kill();
     expect(discord.requests.filter(isResultPost)).toHaveLength(1);
     expect(apimart.submits()).toHaveLength(1);
+    expect(jobStatus()).toEqual(['delivered']);
+    expect(ledgerState()).toEqual({ problems: [], kinds: ['reserve', 'settle'] });
   });
 });
