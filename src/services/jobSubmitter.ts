@@ -1,10 +1,16 @@
 import type { Job } from '../db/jobRow.ts';
 import { messagesFor } from '../i18n/messages.ts';
-import { ApimartHttpError, isProviderUnavailable, submitWasRefused } from './apimart/errors.ts';
+import { ApimartHttpError, effectiveStatus, isProviderUnavailable, submitOutcomeUnknown, submitWasRefused } from './apimart/errors.ts';
 import type { JobContext } from './jobContext.ts';
 import { checkReferenceImage } from './referenceImage.ts';
 
 const imageCheckTimeoutMs = 5_000;
+/**
+ * Submissions on the wire at once. A burst of a thousand accepted jobs then reaches the provider as
+ * a steady stream instead of a thousand simultaneous connections and a thousand back-to-back fsyncs
+ * that would stall the event loop (and with it every acknowledgement still to be sent).
+ */
+const maxParallelPosts = 8;
 /** The scheduler key of the queue's own wake-up timer (job ids start at 1). */
 const queueTimerKey = 0;
 const refusedBackoffMs = (attempt: number) => Math.min(60_000, 2_000 * 2 ** Math.max(0, attempt - 1));
@@ -18,6 +24,7 @@ function rejectionCode(err: ApimartHttpError): 'moderation' | 'provider_rejected
 export function createJobSubmitter(ctx: JobContext) {
   const { store, clock } = ctx;
   let wakeAt: number | null = null;
+  let postsInFlight = 0;
 
   /** False when the job was failed here because its reference image is not one. */
   async function imageUsable(job: Job): Promise<boolean> {
@@ -58,9 +65,10 @@ export function createJobSubmitter(ctx: JobContext) {
       kickAt(retryAt);
       return;
     }
-    if (err instanceof ApimartHttpError && err.status >= 400 && err.status < 500 && err.status !== 408) {
+    // An explicit refusal (a 4xx, or an error body sent with HTTP 200) created no task: release it.
+    if (err instanceof ApimartHttpError && !submitOutcomeUnknown(err)) {
       const unavailable = isProviderUnavailable(err);
-      if (unavailable && ctx.health.markUnavailable(`HTTP ${err.status} ${err.type ?? ''}`.trim())) {
+      if (unavailable && ctx.health.markUnavailable(`HTTP ${effectiveStatus(err)} ${err.type ?? ''}`.trim())) {
         log.error('provider_unavailable', { err, action: 'new submissions stopped until the provider answers again' });
         ctx.providerUnavailable();
       }
@@ -93,10 +101,14 @@ export function createJobSubmitter(ctx: JobContext) {
 
   function kick(): void {
     if (!ctx.health.isAvailable()) return;
-    for (;;) {
+    while (postsInFlight < maxParallelPosts) {
       const job = store.claimForSubmission(ctx.settings.maxConcurrentJobs, clock.now());
       if (!job) break;
-      ctx.track(submit(job));
+      postsInFlight++;
+      ctx.track(submit(job).finally(() => {
+        postsInFlight--;
+        kick();
+      }));
     }
     // A due job left in the queue waits for a free slot (slotFreed kicks); only future retries need a timer.
     const nextRetry = store.earliestQueuedRetryAt();
