@@ -36,15 +36,31 @@ export function createJobDelivery(ctx: JobContext) {
     };
   }
 
-  async function post(job: Job, message: OutgoingMessage): Promise<SentMessage> {
+  /** Returns what was posted, and where: the channel, else the requester's DMs, else a link in the channel. */
+  async function post(job: Job, message: OutgoingMessage): Promise<{ sent: SentMessage; content: string }> {
     try {
-      return await ctx.messenger.send(job.channelId, message);
+      return { sent: await ctx.messenger.send(job.channelId, message), content: message.content };
     } catch (err) {
       const code = discordErrorCode(err);
       if (code === undefined || !noChannelAccess.includes(code)) throw err;
       ctx.jobLogger(job).warn('result_channel_unavailable', { code });
-      return ctx.messenger.dm(job.userId, { ...message, replyToMessageId: undefined });
+      try {
+        return { sent: await ctx.messenger.dm(job.userId, { ...message, replyToMessageId: undefined }), content: message.content };
+      } catch (dmErr) {
+        if (discordErrorCode(dmErr) !== DiscordCode.cannotDmUser || !message.files || !job.videoUrl) throw dmErr;
+        // Often only Attach Files is missing: a short reply with the link may still be allowed where the upload was not.
+        ctx.jobLogger(job).warn('result_dm_closed', { code: DiscordCode.cannotDmUser });
+        const reply = linkOnly(job, message);
+        return { sent: await ctx.messenger.send(job.channelId, reply), content: reply.content };
+      }
     }
+  }
+
+  /** The same nonce as the refused upload, so a retry of this reply is deduplicated too. */
+  function linkOnly(job: Job, message: OutgoingMessage): OutgoingMessage {
+    const m = messagesFor(job.locale);
+    const lines = [m.resultReady(job.userId, job.id), m.resultCost(job.costMicros ?? job.estimateMicros), job.videoUrl ?? ''];
+    return { ...message, files: undefined, content: lines.join('\n') };
   }
 
   async function expire(job: Job): Promise<void> {
@@ -71,12 +87,12 @@ export function createJobDelivery(ctx: JobContext) {
       const video = await downloadVideo(job.videoUrl, job.attachmentSizeLimit, settings.downloadTimeoutMs, ctx.fetch);
       if (video.kind === 'gone') return await expire(job);
       const message = resultMessage(job, video);
-      const sent = await post(job, message);
+      const { sent, content } = await post(job, message);
       const delivered = store.markDelivered(job.id, sent.channelId, sent.id, clock.now());
       attempts.delete(job.id);
       log.info('job_delivered', { messageId: sent.id, uploaded: video.kind === 'file' });
       void ctx.status.refresh(job.id);
-      if (delivered) await ctx.resultPosted(delivered, sent, message.content);
+      if (delivered) await ctx.resultPosted(delivered, sent, content);
     } catch (err) {
       const attempt = (attempts.get(job.id) ?? 0) + 1;
       attempts.set(job.id, attempt);

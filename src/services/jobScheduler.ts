@@ -80,7 +80,7 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     },
     jobLogger: (job) => logger.child({ jobId: job.id, userId: job.userId }),
   };
-  const afterAcknowledgements = createQuietBatcher(clock, deps.acceptQuietMs ?? 25, 1_000);
+  const afterAcknowledgements = createQuietBatcher(clock, deps.acceptQuietMs ?? 25, 5_000);
   const submitter = createJobSubmitter(ctx);
   const poller = createJobPoller(ctx);
   const delivery = createJobDelivery(ctx);

@@ -33,14 +33,23 @@ export function createStatusWriter(deps: { store: JobStore; messenger: DiscordMe
         if (job.statusMessageId !== message.id) store.setStatusMessage(job.id, message.channelId, message.id, clock.now());
         return message;
       } catch (err) {
-        if (!tokenRejected(err)) throw err;
+        const gone = discordErrorCode(err) === DiscordCode.unknownMessage;
+        if (!gone && !tokenRejected(err)) throw err;
+        // Either way the token can no longer show the status: without forgetting it, every later write
+        // would hit the same error (and, for a deleted reply, post yet another message).
         store.forgetInteractionToken(job.id);
+        if (gone) {
+          logger.info('status_message_replaced', { jobId: job.id, userId: job.userId });
+          return postNew(job, content);
+        }
       }
     }
-    if (job.statusMessageId && job.statusChannelId) {
+    // The status message always lives in the command's channel. Not status_channel_id: delivery rewrites
+    // that to the result's channel, a DM when the channel refused the upload.
+    if (job.statusMessageId) {
       try {
-        await messenger.edit(job.statusChannelId, job.statusMessageId, { content });
-        return { id: job.statusMessageId, channelId: job.statusChannelId };
+        await messenger.edit(job.channelId, job.statusMessageId, { content });
+        return { id: job.statusMessageId, channelId: job.channelId };
       } catch (err) {
         if (discordErrorCode(err) !== DiscordCode.unknownMessage) throw err;
         logger.info('status_message_replaced', { jobId: job.id, userId: job.userId });

@@ -15,8 +15,8 @@ export class BotProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
-  static start(env: Record<string, string>): BotProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  static start(env: Record<string, string>, script = 'src/main.ts'): BotProcess {
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
       cwd: projectRoot,
       env: { PATH: process.env.PATH ?? '', DOTENV_CONFIG_PATH: '/dev/null', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -17,7 +17,9 @@ export interface HarnessOptions {
   /** Overrides of the app's own timings (e.g. a short confirmation window). */
   /** Whether stop() also stops the fakes; a restarted harness inherits it. */
   ownsFakes?: boolean;
-  appDeps?: Partial<Pick<AppDeps, 'confirmationWindowMs' | 'statusEditIntervalMs' | 'healthProbeIntervalMs' | 'reactionNoticeLifetimeMs'>>;
+  appDeps?: Partial<Pick<AppDeps, 'confirmationWindowMs' | 'statusEditIntervalMs' | 'healthProbeIntervalMs' | 'reactionNoticeLifetimeMs' | 'clock' | 'apimart'>>;
+  /** Extra @discordjs/rest options, e.g. a short `timeout` so a hung Discord request is retried quickly. */
+  rest?: { timeout?: number; retries?: number };
 }
 
 export interface Harness {
@@ -58,7 +60,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const db = openDatabase(dbPath);
   const app = createApp({
     config, db, logger, statusEditIntervalMs: 10, healthProbeIntervalMs: 50,
-    clientOptions: { ...noIdentifyThrottle, rest: { globalRequestsPerSecond: 10_000 } } as never,
+    clientOptions: { ...noIdentifyThrottle, rest: { globalRequestsPerSecond: 10_000, ...options.rest } } as never,
     ...options.appDeps,
   });
   await app.start();

@@ -66,6 +66,8 @@ export class FakeDiscord {
   private readonly rest: FakeRest;
   private readonly server: Server;
   private readonly waiters = new Set<Waiter>();
+  /** INTERACTION_CREATE payloads by interaction id, for replayInteraction. */
+  private readonly interactionPayloads = new Map<string, unknown>();
 
   private constructor(private readonly state: FakeDiscordState) {
     this.botToken = state.botToken;
@@ -90,7 +92,8 @@ export class FakeDiscord {
 
   static async start(opts: FakeDiscordOptions = {}): Promise<FakeDiscord> {
     const fake = new FakeDiscord(new FakeDiscordState(opts));
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    // A deep accept queue: bursts of new connections must not be dropped (and retried seconds later) by the fake.
+    await new Promise<void>((resolve) => fake.server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
     fake.state.origin = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
     return fake;
   }
@@ -152,8 +155,16 @@ export class FakeDiscord {
       appPermissions: opts.appPermissions ?? DEFAULT_PERMISSIONS,
       attachmentSizeLimit,
     });
+    this.interactionPayloads.set(id, payload);
     this.gateway.dispatch('INTERACTION_CREATE', payload);
     return { id, token };
+  }
+
+  /** Dispatches an earlier INTERACTION_CREATE again, same id and token, as a gateway replay after a resume does. */
+  replayInteraction(interactionId: string): void {
+    const payload = this.interactionPayloads.get(interactionId);
+    if (payload === undefined) throw new Error(`no interaction ${interactionId} to replay`);
+    this.gateway.dispatch('INTERACTION_CREATE', payload);
   }
 
   /** From now on the interaction's callback answers 10062 and its webhook 50027 (15-minute expiry). */

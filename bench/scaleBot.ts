@@ -1,0 +1,71 @@
+/**
+ * The bot under the scale benchmark, as its own process so its memory and event loop are measured
+ * apart from the fakes. `seed` fills the database with submitted jobs first; then the app starts,
+ * polls for BENCH_RUN_MS, and one JSON line of measurements goes to stdout.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { createJobStore } from '../src/db/jobStore.ts';
+import { openDatabase } from '../src/db/openDatabase.ts';
+import { createLogger } from '../src/logger.ts';
+import { utcPeriods } from '../src/services/budgetPeriods.ts';
+import { noIdentifyThrottle } from '../test/e2e/harness.ts';
+import { percentile } from './stats.ts';
+import { scaleTaskId } from './scaleTasks.ts';
+
+const mode = process.argv[2] as 'seed' | 'restart';
+const taskIds = Array.from({ length: Number(process.env.BENCH_TASK_COUNT ?? 0) }, (_, i) => scaleTaskId(i));
+const runMs = Number(process.env.BENCH_RUN_MS ?? 20_000);
+const config = loadConfig(process.env);
+const db = openDatabase(config.databasePath);
+
+const stateChangeMs: number[] = [];
+function timed<T>(fn: () => T): T {
+  const start = performance.now();
+  const result = fn();
+  stateChangeMs.push(performance.now() - start);
+  return result;
+}
+
+if (mode === 'seed') {
+  const store = createJobStore(db);
+  const now = Date.now();
+  const window = { now, ...utcPeriods(now), userDailyMicros: 0, userMonthlyMicros: 0, guildDailyMicros: 0, userMaxActiveJobs: 0 };
+  for (const [i, taskId] of taskIds.entries()) {
+    const created = timed(() => store.createJob({
+      originKey: `bench:${i}`, guildId: process.env.BENCH_GUILD_ID ?? '1', channelId: process.env.BENCH_CHANNEL_ID ?? '1',
+      userId: String(1_800_000_000_000_000_000n + BigInt(i % 500)), locale: 'en-US', applicationId: process.env.BENCH_APP_ID ?? '1',
+      interactionToken: null, interactionAt: now, attachmentSizeLimit: 10 * 1024 * 1024,
+      request: { model: 'sora-2-preview', prompt: `scale ${i}`, duration: 4, aspect_ratio: 'landscape' },
+      imageName: null, estimateMicros: 400_000, needsConfirmation: false, confirmDeadlineAt: null,
+    }, window));
+    if (!created.ok) throw new Error(`seed failed: ${created.reason}`);
+    const claimed = timed(() => store.claimForSubmission(Number.MAX_SAFE_INTEGER, now));
+    timed(() => store.recordSubmitted(claimed!.id, taskId, now));
+  }
+}
+
+const logger = createLogger({ level: 'error', secrets: [config.discordToken, config.apimartApiKey] });
+const app = createApp({ config, db, logger, clientOptions: { ...noIdentifyThrottle } as never });
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+const startedAt = performance.now();
+await app.start();
+const startMs = performance.now() - startedAt;
+const scheduled = app.scheduler.pendingTimers();
+loopDelay.enable();
+let peakRssBytes = 0;
+const sampler = setInterval(() => { peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss); }, 250);
+await new Promise((resolve) => setTimeout(resolve, runMs));
+clearInterval(sampler);
+loopDelay.disable();
+process.stdout.write(`${JSON.stringify({
+  mode, startMs, scheduled,
+  peakRssMb: peakRssBytes / 1024 / 1024,
+  loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+  stateChangeP50Ms: percentile(stateChangeMs, 50), stateChangeP99Ms: percentile(stateChangeMs, 99),
+  stateChanges: stateChangeMs.length,
+})}\n`);
+await app.stop();
+db.close();
+process.exit(0);

@@ -1,0 +1,98 @@
+import { Events } from 'discord.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { validateRecordedRequests } from '../fakes/discordSpec.ts';
+import { isCallback, isResultPost, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  if (h) expect(validateRecordedRequests(h.discord.requests)).toEqual([]);
+  await h?.stop();
+  h = undefined;
+});
+
+const logged = (h: Harness, event: string) => h.logLines.filter((line) => JSON.parse(line).event === event);
+const delivered = (h: Harness) => jobRows(h.db).filter((j) => j.status === 'delivered').length;
+
+/** Trap 9 of discord-testing.md: never tear down while a RESUME is in flight. */
+async function waitForResume(h: Harness, resumesBefore: number): Promise<void> {
+  await h.discord.waitFor(() => h.discord.resumeCount > resumesBefore && logged(h, 'gateway_resumed').length > resumesBefore, 10_000);
+}
+
+describe('gateway resume', () => {
+  it('makes one job from a command that crossed a gateway close (4000), whether it arrived before or after the RESUME', async () => {
+    h = await startHarness();
+    // dispatched while disconnected: held by Discord and replayed after RESUME
+    h.discord.closeGateway(4000);
+    const replayed = h.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 4 }), userId: '1500000000000000021' });
+    await waitForResume(h, 0);
+    // dispatched just before the close frame
+    const inFlight = h.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 4 }), userId: '1500000000000000022' });
+    h.discord.closeGateway(4000);
+    await waitForResume(h, 1);
+    await h.discord.waitFor(() => delivered(h!) === 2, 10_000);
+    expect(h.discord.requests.filter(isCallback(replayed.id))).toHaveLength(1);
+    expect(h.discord.requests.filter(isCallback(inFlight.id))).toHaveLength(1);
+    expect(jobRows(h.db)).toHaveLength(2);
+    expect(ledgerRows(h.db).filter((r) => r.kind === 'reserve')).toHaveLength(2);
+    expect(h.apimart.submits()).toHaveLength(2);
+    expect(h.discord.requests.filter(isResultPost)).toHaveLength(2);
+    expect(h.discord.identifyCount).toBe(1);
+  });
+
+  it('ignores an interaction the resumed session delivers a second time: one job, one reservation, one submit', async () => {
+    h = await startHarness();
+    h.apimart.setTaskPlan('next', { outcome: 'never' });
+    const received: string[] = [];
+    h.app.client.on(Events.InteractionCreate, (i) => received.push(i.id));
+    const interaction = h.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 4 }) });
+    await h.discord.waitForRequest(isCallback(interaction.id));
+    await h.discord.waitFor(() => jobRows(h!.db)[0]?.status === 'submitted', 10_000);
+    h.discord.closeGateway(4000);
+    // the same dispatch (id and token) again, held while disconnected and replayed after RESUME
+    h.discord.replayInteraction(interaction.id);
+    await waitForResume(h, 0);
+    await h.discord.waitFor(() => received.length === 2);
+    expect(received).toEqual([interaction.id, interaction.id]);
+    h.apimart.completeTask(jobRows(h.db)[0]!.task_id!);
+    await h.discord.waitFor(() => delivered(h!) === 1, 10_000);
+
+    expect(jobRows(h.db)).toHaveLength(1);
+    expect(ledgerRows(h.db).map((r) => r.kind)).toEqual(['reserve', 'settle']);
+    expect(h.apimart.submits()).toHaveLength(1);
+    expect(h.discord.requests.filter(isCallback(interaction.id))).toHaveLength(1);
+    expect(h.discord.requests.filter(isResultPost)).toHaveLength(1);
+    expect(logged(h, 'command_failed')).toEqual([]);
+  });
+});
+
+describe('gateway outage', () => {
+  it('keeps polling and delivering over REST while the gateway is down, then resumes and takes new commands', async () => {
+    h = await startHarness();
+    for (const _ of [1, 2]) h.apimart.setTaskPlan('next', { outcome: 'never' });
+    h.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 4 }), userId: '1500000000000000011' });
+    h.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 4 }), userId: '1500000000000000012' });
+    await h.discord.waitFor(() => jobRows(h!.db).filter((j) => j.status === 'submitted').length === 2, 10_000);
+
+    let reconnecting = 0;
+    h.app.client.on(Events.ShardReconnecting, () => reconnecting++);
+    h.discord.setGatewayDown(true);
+    await h.discord.waitFor(() => reconnecting >= 2, 10_000);
+    const pollsBefore = h.apimart.polls().length;
+    for (const task of h.apimart.tasks.keys()) h.apimart.completeTask(task);
+    await h.discord.waitFor(() => delivered(h!) === 2, 10_000);
+    expect(h.apimart.polls().length).toBeGreaterThan(pollsBefore);
+    expect(h.discord.requests.filter(isResultPost).map((r) => r.status)).toEqual([200, 200]);
+    expect(h.discord.resumeCount).toBe(0);
+    expect(reconnecting).toBeGreaterThan(1);
+
+    h.discord.setGatewayDown(false);
+    await waitForResume(h, 0);
+    expect(h.discord.identifyCount).toBe(1);
+    const after = h.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 4 }) });
+    await h.discord.waitForRequest(isCallback(after.id), 10_000);
+    await h.discord.waitFor(() => delivered(h!) === 3, 10_000);
+    expect(h.apimart.submits()).toHaveLength(3);
+    expect(ledgerRows(h.db).filter((r) => r.kind === 'settle')).toHaveLength(3);
+    expect(logged(h, 'job_step_crashed')).toEqual([]);
+  });
+});
