@@ -32,6 +32,15 @@ export function normalizePrompt(raw: string): string {
   return raw.replace(/[\u200B-\u200D\u2060\uFEFF]/g, '').trim();
 }
 
+/**
+ * Whether anything in the prompt renders. Hangul fillers, the braille blank, soft hyphens, bidi marks
+ * and other default-ignorable characters are the usual ways to type an "empty" name on Discord; a
+ * prompt of only those would be paid for and describe nothing.
+ */
+export function hasVisibleText(prompt: string): boolean {
+  return /[^\p{White_Space}\p{Default_Ignorable_Code_Point}\u2800]/u.test(prompt);
+}
+
 export function orientationOf(width: number, height: number): Orientation {
   if (width === height) return 'square';
   return width > height ? 'landscape' : 'portrait';
@@ -55,7 +64,7 @@ function imageProblem(image: ImageOption): ((m: Messages) => string) | undefined
 /** Every check of `/video`'s options, before any money is reserved; pure, so it is tested by table. */
 export function buildVideoRequest(options: VideoOptions, catalog: ModelCatalog, defaultModel: string): VideoRequestResult {
   const prompt = normalizePrompt(options.prompt);
-  if (prompt.length === 0) return reject((m) => m.promptEmpty);
+  if (!hasVisibleText(prompt)) return reject((m) => m.promptEmpty);
   const promptChars = [...prompt].length;
   if (promptChars > maxPromptChars) return reject((m) => m.promptTooLong(maxPromptChars, promptChars));
 

@@ -24,6 +24,8 @@ function rejectionCode(err: ApimartHttpError): 'moderation' | 'provider_rejected
 export function createJobSubmitter(ctx: JobContext) {
   const { store, clock } = ctx;
   let wakeAt: number | null = null;
+  /** A 429 is about the account, not one job: no job is sent before its Retry-After has passed. */
+  let holdUntil = 0;
   let postsInFlight = 0;
 
   /** False when the job was failed here because its reference image is not one. */
@@ -59,6 +61,7 @@ export function createJobSubmitter(ctx: JobContext) {
     if (submitWasRefused(err)) {
       const retryAfterMs = err instanceof ApimartHttpError ? err.retryAfterMs : undefined;
       const retryAt = now + Math.max(retryAfterMs ?? 0, refusedBackoffMs(job.submitAttempts));
+      holdUntil = Math.max(holdUntil, now + Math.max(retryAfterMs ?? 0, refusedBackoffMs(1)));
       store.requeue(job.id, retryAt, now);
       log.warn('job_submit_refused', { err, retryAt });
       void ctx.status.refresh(job.id);
@@ -68,8 +71,9 @@ export function createJobSubmitter(ctx: JobContext) {
     // An explicit refusal (a 4xx, or an error body sent with HTTP 200) created no task: release it.
     if (err instanceof ApimartHttpError && !submitOutcomeUnknown(err)) {
       const unavailable = isProviderUnavailable(err);
-      if (unavailable && ctx.health.markUnavailable(`HTTP ${effectiveStatus(err)} ${err.type ?? ''}`.trim())) {
-        log.error('provider_unavailable', { err, action: 'new submissions stopped until the provider answers again' });
+      const reason = `HTTP ${effectiveStatus(err)} ${err.type ?? ''}`.trim();
+      if (unavailable && ctx.health.markUnavailable(reason)) {
+        log.error('provider_unavailable', { err, reason, action: 'new submissions stopped until the provider answers again' });
         ctx.providerUnavailable();
       }
       const code = unavailable ? 'provider_unavailable' : rejectionCode(err);
@@ -101,6 +105,7 @@ export function createJobSubmitter(ctx: JobContext) {
 
   function kick(): void {
     if (!ctx.health.isAvailable()) return;
+    if (clock.now() < holdUntil) return kickAt(holdUntil);
     while (postsInFlight < maxParallelPosts) {
       const job = store.claimForSubmission(ctx.settings.maxConcurrentJobs, clock.now());
       if (!job) break;

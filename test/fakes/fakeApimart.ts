@@ -93,7 +93,8 @@ export class FakeApimart {
 
   static async start(opts: { apiKey?: string; models?: string[] } = {}): Promise<FakeApimart> {
     const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    // A deep accept queue: bursts of new connections must not be dropped (and retried seconds later) by the fake.
+    await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
     const { port } = server.address() as AddressInfo;
     const fake = new FakeApimart(server, `http://127.0.0.1:${port}`, opts.apiKey ?? 'sk-fake-apimart-key');
     for (const model of opts.models ?? []) fake.models.add(model);

@@ -6,6 +6,12 @@ import { z } from 'zod';
 const code = z.union([z.string(), z.number()]);
 /** Money and counts sometimes arrive as numeric strings. */
 const numeric = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
+/**
+ * A field the bot can do without: an unreadable value becomes absent instead of failing the whole
+ * answer, so a completed task with, say, `progress: "100%"` is still delivered rather than polled
+ * until it times out.
+ */
+const optional = <S extends z.ZodType>(schema: S) => schema.nullish().catch(undefined);
 
 export const providerErrorSchema = z.looseObject({
   code: code.nullish(),
@@ -46,30 +52,29 @@ export const submitResponseSchema = z.looseObject({
   data: z.union([z.array(submitItemSchema).min(1), submitItemSchema]),
 });
 
+/** `url` is documented as an array of strings and was once a string; `toTaskStatus` picks the first usable one. */
 const videoSchema = z.looseObject({
-  url: z.union([z.string(), z.array(z.string())]).nullish(),
-  expires_at: numeric.nullish(),
+  url: z.unknown(),
+  expires_at: optional(numeric),
 });
 
 export const taskDataSchema = z.looseObject({
-  id: z.string().nullish(),
-  task_id: z.string().nullish(),
+  id: optional(z.string()),
+  task_id: optional(z.string()),
   // Unknown status strings are allowed and treated as non-terminal by the client.
   status: z.string(),
-  progress: numeric.nullish(),
-  result: z
-    .looseObject({
-      videos: z.array(videoSchema).nullish(),
-      thumbnail_url: z.string().nullish(),
-    })
-    .nullish(),
-  estimated_time: numeric.nullish(),
-  created: numeric.nullish(),
-  completed: numeric.nullish(),
-  actual_time: numeric.nullish(),
-  error: providerErrorSchema.nullish(),
-  cost: numeric.nullish(),
-  credits_cost: numeric.nullish(),
+  progress: optional(numeric),
+  result: optional(z.looseObject({
+    videos: optional(z.union([z.array(z.unknown()), z.looseObject({})])),
+    thumbnail_url: optional(z.string()),
+  })),
+  estimated_time: optional(numeric),
+  created: optional(numeric),
+  completed: optional(numeric),
+  actual_time: optional(numeric),
+  error: optional(providerErrorSchema),
+  cost: optional(numeric),
+  credits_cost: optional(numeric),
 });
 
 export const taskStatusResponseSchema = z.looseObject({
@@ -127,8 +132,8 @@ const STATE_BY_STATUS: Record<string, TaskState> = {
 /** Maps a task's `data` to the client's view; `clean` strips secrets from provider text. */
 export function toTaskStatus(requestedId: string, data: TaskData, clean: (text: string) => string): TaskStatus {
   const state = STATE_BY_STATUS[data.status.toLowerCase()] ?? 'unknown';
-  const video = data.result?.videos?.[0];
-  const url = Array.isArray(video?.url) ? video.url.find((u) => u.length > 0) : video?.url || undefined;
+  const video = firstVideo(data.result?.videos);
+  const url = firstHttpUrl(video?.url);
   const expiresAt = video?.expires_at ?? undefined;
   const progress = data.progress ?? (state === 'completed' ? 100 : 0);
   const error = data.error;
@@ -151,4 +156,19 @@ export function toTaskStatus(requestedId: string, data: TaskData, clean: (text: 
         }
       : undefined,
   };
+}
+
+function firstVideo(videos: unknown): z.output<typeof videoSchema> | undefined {
+  const candidates = Array.isArray(videos) ? videos : videos ? [videos] : [];
+  for (const candidate of candidates) {
+    const parsed = videoSchema.safeParse(candidate);
+    if (parsed.success && firstHttpUrl(parsed.data.url)) return parsed.data;
+  }
+  return undefined;
+}
+
+/** The bot downloads this URL and re-uploads it, so only http(s) links count as a video. */
+function firstHttpUrl(url: unknown): string | undefined {
+  const candidates = Array.isArray(url) ? url : [url];
+  return candidates.find((u): u is string => typeof u === 'string' && /^https?:\/\//i.test(u));
 }
