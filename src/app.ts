@@ -78,6 +78,7 @@ export function createApp(deps: AppDeps) {
   const scheduler = createJobScheduler({
     store, apimart, messenger, status, health, clock, logger, fetch: deps.fetch,
     healthProbeIntervalMs: deps.healthProbeIntervalMs,
+    botUserId: () => client.user?.id,
     onResultPosted: (job, message, content) => reactions.addResultControls(job, message, content),
     settings: {
       maxConcurrentJobs: config.maxConcurrentJobs,

@@ -39,6 +39,8 @@ export interface Job {
   statusMessageId: string | null;
   statusChannelId: string | null;
   resultMessageId: string | null;
+  /** When the first attempt to post the result began; past Discord's nonce window, retries look before posting. */
+  resultPostStartedAt: number | null;
   failureCode: string | null;
   failureDetail: string | null;
   createdAt: number;
@@ -56,7 +58,7 @@ export interface JobRow {
   progress: number; estimated_time_sec: number | null; poll_errors: number; submit_attempts: number;
   next_attempt_at: number | null; confirm_deadline_at: number | null; video_url: string | null;
   video_expires_at: number | null; status_message_id: string | null; status_channel_id: string | null;
-  result_message_id: string | null; failure_code: string | null; failure_detail: string | null;
+  result_message_id: string | null; result_post_started_at: number | null; failure_code: string | null; failure_detail: string | null;
   created_at: number; updated_at: number; submitted_at: number | null; completed_at: number | null;
   finished_at: number | null;
 }
@@ -91,6 +93,7 @@ export function jobFromRow(row: JobRow): Job {
     statusMessageId: row.status_message_id,
     statusChannelId: row.status_channel_id,
     resultMessageId: row.result_message_id,
+    resultPostStartedAt: row.result_post_started_at,
     failureCode: row.failure_code,
     failureDetail: row.failure_detail,
     createdAt: row.created_at,

@@ -83,6 +83,8 @@ export function createJobStore(db: Db) {
     'UPDATE jobs SET poll_errors = poll_errors + 1, updated_at = ? WHERE id = ? RETURNING poll_errors');
   const updateStatusMessage = db.prepare(
     'UPDATE jobs SET status_message_id = ?, status_channel_id = ?, updated_at = ? WHERE id = ?');
+  const markPostStarted = db.prepare<[number, number], { at: number }>(
+    'UPDATE jobs SET result_post_started_at = COALESCE(result_post_started_at, ?) WHERE id = ? RETURNING result_post_started_at AS at');
   const clearToken = db.prepare('UPDATE jobs SET interaction_token = NULL WHERE id = ?');
   const submittingIds = db.prepare<[], { id: number }>("SELECT id FROM jobs WHERE status = 'submitting'");
   const needingAttention = db.prepare<[string], JobRow>(
@@ -258,6 +260,11 @@ export function createJobStore(db: Db) {
       if (job) writeLedger(job, 'release', -job.estimateMicros, now);
       return job;
     }),
+
+    /** Records the first attempt only; later attempts keep its time. */
+    markResultPostStarted(id: number, now: number): number {
+      return markPostStarted.get(now, id)?.at ?? now;
+    },
 
     markDelivered: db.transaction((id: number, channelId: string, resultMessageId: string, now: number) => {
       const job = transition(id, ['completed'], 'delivered', now,

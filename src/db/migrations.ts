@@ -108,6 +108,9 @@ export const migrations: readonly string[] = [
     heartbeat_at INTEGER NOT NULL
   ) STRICT;
   `,
+  `
+  ALTER TABLE jobs ADD COLUMN result_post_started_at INTEGER;
+  `,
 ];
 
 export function migrate(db: Database): void {

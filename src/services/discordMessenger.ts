@@ -11,6 +11,11 @@ export interface OutgoingMessage {
 }
 
 export interface SentMessage { id: string; channelId: string }
+export interface ChannelMessage extends SentMessage { content: string; authorId: string }
+
+const discordEpochMs = 1_420_070_400_000n;
+/** The smallest message id Discord could have given a message created at `ms`. */
+export const snowflakeAt = (ms: number) => ((BigInt(Math.max(0, Math.floor(ms))) - discordEpochMs) << 22n).toString();
 
 /** Discord error codes the bot reacts to. */
 export const DiscordCode = {
@@ -73,9 +78,18 @@ export function createDiscordMessenger(rest: REST) {
     async removeUserReaction(channelId: string, messageId: string, emoji: string, userId: string): Promise<void> {
       await rest.delete(Routes.channelMessageUserReaction(channelId, messageId, encodeURIComponent(emoji), userId));
     },
+    async dmChannelId(userId: string): Promise<string> {
+      return ((await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string }).id;
+    },
     async dm(userId: string, message: OutgoingMessage): Promise<SentMessage> {
-      const channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
-      return this.send(channel.id, message);
+      return this.send(await this.dmChannelId(userId), message);
+    },
+    /** Up to 100 messages posted after `afterMessageId`. */
+    async messagesAfter(channelId: string, afterMessageId: string): Promise<ChannelMessage[]> {
+      const raw = (await rest.get(Routes.channelMessages(channelId), {
+        query: new URLSearchParams({ after: afterMessageId, limit: '100' }),
+      })) as { id: string; channel_id: string; content: string; author: { id: string } }[];
+      return raw.map((m) => ({ id: m.id, channelId: m.channel_id, content: m.content, authorId: m.author.id }));
     },
   };
 }

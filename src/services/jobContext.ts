@@ -28,6 +28,8 @@ export interface JobContext {
   logger: Logger;
   settings: JobSettings;
   fetch: typeof fetch;
+  /** The bot's own user id once logged in; finds its earlier messages. */
+  botUserId(): string | undefined;
   /** Runs `step` for the job after `delayMs`, replacing whatever was scheduled for it. */
   schedule(jobId: number, delayMs: number, step: () => Promise<void> | void): void;
   /** Keeps an in-flight step visible to stop(), so shutdown waits for it instead of closing the database under it. */

@@ -1,6 +1,7 @@
 import type { Job } from '../db/jobRow.ts';
 import { messagesFor } from '../i18n/messages.ts';
-import { DiscordCode, discordErrorCode, type OutgoingMessage, type SentMessage } from './discordMessenger.ts';
+import { DiscordCode, discordErrorCode, type ChannelMessage, type OutgoingMessage, type SentMessage } from './discordMessenger.ts';
+import { findEarlierResult, nonceTrustedForMs } from './earlierResult.ts';
 import { createConcurrencyLimit } from './concurrencyLimit.ts';
 import type { JobContext } from './jobContext.ts';
 import { downloadVideo, type VideoDownload } from './videoDownload.ts';
@@ -71,6 +72,19 @@ export function createJobDelivery(ctx: JobContext) {
     await ctx.notifyUser(expired, messagesFor(job.locale).resultExpired(job.userId, job.id));
   }
 
+  /**
+   * Within Discord's nonce window a repeated post returns the first message; past it, an earlier
+   * attempt's message is looked up instead, so a long outage or downtime cannot post the video twice.
+   */
+  async function earlierAttemptsResult(job: Job): Promise<ChannelMessage | undefined> {
+    const startedAt = store.markResultPostStarted(job.id, clock.now());
+    const botUserId = ctx.botUserId();
+    if (clock.now() - startedAt <= nonceTrustedForMs || !botUserId) return undefined;
+    const earlier = await findEarlierResult(ctx.messenger, job, botUserId, startedAt);
+    if (earlier) ctx.jobLogger(job).info('result_found_from_earlier_attempt', { messageId: earlier.id });
+    return earlier;
+  }
+
   /** Each delivery holds a whole video in memory; a few at a time bound that however many finish at once. */
   const oneOfFew = createConcurrencyLimit(maxConcurrentDeliveries);
 
@@ -87,7 +101,8 @@ export function createJobDelivery(ctx: JobContext) {
       const video = await downloadVideo(job.videoUrl, job.attachmentSizeLimit, settings.downloadTimeoutMs, ctx.fetch);
       if (video.kind === 'gone') return await expire(job);
       const message = resultMessage(job, video);
-      const { sent, content } = await post(job, message);
+      const earlier = await earlierAttemptsResult(job);
+      const { sent, content } = earlier ? { sent: earlier, content: earlier.content } : await post(job, message);
       const delivered = store.markDelivered(job.id, sent.channelId, sent.id, clock.now());
       attempts.delete(job.id);
       log.info('job_delivered', { messageId: sent.id, uploaded: video.kind === 'file' });

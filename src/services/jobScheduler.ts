@@ -24,6 +24,7 @@ export interface JobSchedulerDeps {
   settings: JobSettings;
   fetch?: typeof fetch;
   healthProbeIntervalMs?: number;
+  botUserId?: () => string | undefined;
   /** How long a burst of new jobs must pause before their follow-up work starts. */
   acceptQuietMs?: number;
   onResultPosted?: (job: Job, message: SentMessage, content: string) => Promise<void>;
@@ -64,6 +65,7 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
   const ctx: JobContext = {
     ...deps,
     fetch: deps.fetch ?? fetch,
+    botUserId: () => deps.botUserId?.(),
     schedule,
     track,
     slotFreed: () => submitter.kick(),

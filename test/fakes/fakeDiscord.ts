@@ -207,6 +207,11 @@ export class FakeDiscord {
   }
 
   /** Opening the DM works; posting to it answers 403 code 50007, like a user who closed DMs. */
+  /** Discord honours a nonce only for a few minutes: this is those minutes passing. */
+  forgetNonces(): void {
+    this.state.nonces.clear();
+  }
+
   dmFailsFor(userId: string): void {
     this.state.dmFails.add(userId);
   }

@@ -26,6 +26,16 @@ export function createRoutes(state: FakeDiscordState, gatewayUrl: () => string, 
     ...interactionRoutes(state),
     bot('POST', '/channels/:channel/messages', (req, p) => postChannelMessage(state, req, p)),
     bot('GET', message, (_req, p) => ok(messageJson(state, channelMessage(state, p)))),
+    bot('GET', '/channels/:channel/messages', (req, p) => {
+      // Channel history, newest first, like Discord: `after` and `limit` (at most 100).
+      const channel = channelId(state, p);
+      const after = BigInt(req.query.get('after') ?? '0');
+      const limit = Math.min(100, Number(req.query.get('limit') ?? 50));
+      const history = [...state.messages.values()]
+        .filter((m) => m.channel_id === channel && !m.deleted && !m.ephemeral && BigInt(m.id) > after)
+        .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
+      return ok(history.slice(0, limit).map((m) => messageJson(state, m)));
+    }),
     bot('PATCH', message, (req, p) => {
       const m = channelMessage(state, p);
       if (m.author_id !== state.botUserId) throw new FakeApiError(403, 50005, 'Cannot edit a message authored by another user');

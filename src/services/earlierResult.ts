@@ -1,0 +1,55 @@
+import type { Job } from '../db/jobRow.ts';
+import { DiscordCode, discordErrorCode, snowflakeAt, type ChannelMessage, type DiscordMessenger } from './discordMessenger.ts';
+
+const unreadable: readonly number[] = [
+  DiscordCode.missingAccess, DiscordCode.missingPermissions, DiscordCode.unknownChannel, DiscordCode.cannotDmUser,
+];
+
+/**
+ * Discord honours a nonce only for "a few minutes". A retry later than this (a long outage, a
+ * restart after downtime) cannot rely on it, so it reads the channel for the earlier post first.
+ */
+export const nonceTrustedForMs = 2 * 60_000;
+const historyPages = 10;
+/** Clock skew between this machine and Discord's ids. */
+const lookBackMs = 60_000;
+
+/** The bot's result message for this job, if an earlier attempt posted it. */
+export function isResultOf(job: Job, botUserId: string, message: ChannelMessage): boolean {
+  return message.authorId === botUserId
+    && message.content.startsWith(`<@${job.userId}>`)
+    && new RegExp(`#${job.id}(?!\\d)`).test(message.content);
+}
+
+async function findIn(messenger: DiscordMessenger, channelId: string, job: Job, botUserId: string, sinceMs: number): Promise<ChannelMessage | undefined> {
+  let after = snowflakeAt(sinceMs - lookBackMs);
+  for (let page = 0; page < historyPages; page++) {
+    const messages = await messenger.messagesAfter(channelId, after);
+    const found = messages.find((m) => isResultOf(job, botUserId, m));
+    if (found || messages.length < 100) return found;
+    after = messages.reduce((max, m) => (BigInt(m.id) > BigInt(max) ? m.id : max), after);
+  }
+  return undefined;
+}
+
+/** A place the bot may not read is skipped; any other failure means "cannot tell yet". */
+async function unlessUnreadable<T>(lookup: () => Promise<T | undefined>): Promise<T | undefined> {
+  try {
+    return await lookup();
+  } catch (err) {
+    const code = discordErrorCode(err);
+    if (code !== undefined && unreadable.includes(code)) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Looks in the command's channel, then in the requester's DMs (where a result goes when the channel
+ * refuses it). Throws while Discord cannot answer, so the caller retries later instead of posting a
+ * second copy it could not rule out.
+ */
+export async function findEarlierResult(messenger: DiscordMessenger, job: Job, botUserId: string, sinceMs: number): Promise<ChannelMessage | undefined> {
+  const inChannel = await unlessUnreadable(() => findIn(messenger, job.channelId, job, botUserId, sinceMs));
+  if (inChannel) return inChannel;
+  return unlessUnreadable(async () => findIn(messenger, await messenger.dmChannelId(job.userId), job, botUserId, sinceMs));
+}
