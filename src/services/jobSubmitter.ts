@@ -11,6 +11,7 @@ const imageCheckTimeoutMs = 5_000;
  * that would stall the event loop (and with it every acknowledgement still to be sent).
  */
 const maxParallelPosts = 8;
+const queuePositionsShown = 50;
 /** The scheduler key of the queue's own wake-up timer (job ids start at 1). */
 const queueTimerKey = 0;
 const refusedBackoffMs = (attempt: number) => Math.min(60_000, 2_000 * 2 ** Math.max(0, attempt - 1));
@@ -106,15 +107,19 @@ export function createJobSubmitter(ctx: JobContext) {
   function kick(): void {
     if (!ctx.health.isAvailable()) return;
     if (clock.now() < holdUntil) return kickAt(holdUntil);
+    let claimed = false;
     while (postsInFlight < maxParallelPosts) {
       const job = store.claimForSubmission(ctx.settings.maxConcurrentJobs, clock.now());
       if (!job) break;
+      claimed = true;
       postsInFlight++;
       ctx.track(submit(job).finally(() => {
         postsInFlight--;
         kick();
       }));
     }
+    // The queue moved: the jobs still waiting show their new positions (the first few, which move soonest).
+    if (claimed) for (const id of store.firstQueuedJobIds(queuePositionsShown)) void ctx.status.refresh(id);
     // A due job left in the queue waits for a free slot (slotFreed kicks); only future retries need a timer.
     const nextRetry = store.earliestQueuedRetryAt();
     if (nextRetry !== null && nextRetry > clock.now()) kickAt(nextRetry);

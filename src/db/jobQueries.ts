@@ -1,0 +1,44 @@
+import { activeStatuses, jobFromRow, type Job, type JobRow, type JobStatus } from './jobRow.ts';
+import type { Db } from './openDatabase.ts';
+
+export const inList = (statuses: readonly JobStatus[]) => statuses.map((s) => `'${s}'`).join(', ');
+
+/** Read-only questions about jobs: lookups, lists, the queue. */
+export function createJobQueries(db: Db) {
+  const byId = db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE id = ?');
+  const activeForUser = db.prepare<[string], { id: number }>(
+    `SELECT id FROM jobs WHERE user_id = ? AND status IN (${inList(activeStatuses)}) ORDER BY id`);
+  const unfinished = db.prepare<[], JobRow>(
+    "SELECT * FROM jobs WHERE status NOT IN ('delivered', 'failed', 'cancelled', 'expired') ORDER BY id");
+  const earliestQueuedRetry = db.prepare<[], { at: number | null }>(
+    "SELECT MIN(next_attempt_at) AS at FROM jobs WHERE status = 'queued' AND next_attempt_at IS NOT NULL");
+  const firstQueued = db.prepare<[number], { id: number }>("SELECT id FROM jobs WHERE status = 'queued' ORDER BY id LIMIT ?");
+  const queuePositionStmt = db.prepare<[number], { n: number }>(
+    "SELECT COUNT(*) AS n FROM jobs WHERE status = 'queued' AND id <= ?");
+  const byMessage = db.prepare<[string], JobRow & { message_kind: 'status' | 'result' }>(
+    `SELECT j.*, m.kind AS message_kind FROM job_messages m JOIN jobs j ON j.id = m.job_id WHERE m.message_id = ?`);
+  const recentForUser = db.prepare<[string, number], JobRow>(
+    'SELECT * FROM jobs WHERE user_id = ? ORDER BY id DESC LIMIT ?');
+  const needingAttention = db.prepare<[string], JobRow>(
+    "SELECT * FROM jobs WHERE guild_id = ? AND status IN ('submit_unknown', 'timed_out') ORDER BY id");
+
+  return {
+    get(id: number): Job | undefined {
+      const row = byId.get(id);
+      return row && jobFromRow(row);
+    },
+    unfinishedJobs: () => unfinished.all().map(jobFromRow),
+    recentJobsForUser: (userId: string, limit: number) => recentForUser.all(userId, limit).map(jobFromRow),
+    jobsNeedingAttention: (guildId: string) => needingAttention.all(guildId).map(jobFromRow),
+    activeJobIdsForUser: (userId: string) => activeForUser.all(userId).map((r) => r.id),
+    queuePosition: (jobId: number) => queuePositionStmt.get(jobId)?.n ?? 0,
+    firstQueuedJobIds: (limit: number) => firstQueued.all(limit).map((r) => r.id),
+    earliestQueuedRetryAt: () => earliestQueuedRetry.get()?.at ?? null,
+    findByMessageId(messageId: string): { job: Job; kind: 'status' | 'result' } | undefined {
+      const row = byMessage.get(messageId);
+      return row && { job: jobFromRow(row), kind: row.message_kind };
+    },
+  };
+}
+
+export type JobQueries = ReturnType<typeof createJobQueries>;

@@ -1,0 +1,125 @@
+import type { VideoGenerationRequest } from '../services/apimart/client.ts';
+import type { JobQueries } from './jobQueries.ts';
+import type { Job, JobRow } from './jobRow.ts';
+import { createLedgerWriter } from './ledgerWriter.ts';
+import type { Db } from './openDatabase.ts';
+import type { SpendStore } from './spendStore.ts';
+
+export interface NewJob {
+  originKey: string;
+  parentJobId?: number | null;
+  /** A re-roll of the same parent within this window is the same request (a burst of 🔁). */
+  rerollDedupeMs?: number;
+  guildId: string;
+  channelId: string;
+  userId: string;
+  locale: string;
+  applicationId: string;
+  interactionToken: string | null;
+  interactionAt: number;
+  attachmentSizeLimit: number;
+  request: VideoGenerationRequest;
+  imageName: string | null;
+  estimateMicros: number;
+  needsConfirmation: boolean;
+  confirmDeadlineAt: number | null;
+}
+
+/** Limits in micro-USD (0 = none) and the UTC periods they apply to. */
+export interface BudgetWindow {
+  now: number;
+  dayStart: number; dayEnd: number; monthStart: number; monthEnd: number;
+  userDailyMicros: number; userMonthlyMicros: number; guildDailyMicros: number;
+  userMaxActiveJobs: number;
+}
+
+export type BudgetScope = 'user_daily' | 'user_monthly' | 'guild_daily';
+export type CreateJobResult =
+  | { ok: true; job: Job }
+  | { ok: false; reason: 'duplicate' }
+  | { ok: false; reason: 'too_many_active'; activeJobIds: number[] }
+  | { ok: false; reason: 'budget'; scope: BudgetScope; limitMicros: number; remainingMicros: number; resetsAt: number };
+
+/** New jobs: the duplicate, active-job and budget checks and the reservation, in one transaction. */
+export function createJobReservations(db: Db, spend: SpendStore, queries: JobQueries) {
+  const byOrigin = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE origin_key = ?');
+  const lastChildAt = db.prepare<[number], { at: number | null }>(
+    'SELECT MAX(created_at) AS at FROM jobs WHERE parent_job_id = ?');
+  const insertJob = db.prepare(
+    `INSERT INTO jobs (origin_key, parent_job_id, guild_id, channel_id, user_id, locale, application_id,
+       interaction_token, interaction_at, attachment_size_limit, status, prompt, model, duration_sec, aspect_ratio,
+       resolution, image_url, image_name, request_json, estimate_micros, confirm_deadline_at, created_at, updated_at)
+     VALUES (@originKey, @parentJobId, @guildId, @channelId, @userId, @locale, @applicationId,
+       @interactionToken, @interactionAt, @attachmentSizeLimit, @status, @prompt, @model, @durationSec, @aspectRatio,
+       @resolution, @imageUrl, @imageName, @requestJson, @estimateMicros, @confirmDeadlineAt, @now, @now)`);
+  const writeLedger = createLedgerWriter(db);
+  const read = queries.get;
+
+  function budgetRejection(input: NewJob, w: BudgetWindow): CreateJobResult | undefined {
+    const override = spend.budgetOverride(input.guildId, input.userId);
+    // A configured limit of 0 means "no limit"; an admin's override of 0 means "nothing", so it is kept apart.
+    const limit = (overrideMicros: number | null | undefined, configured: number) =>
+      overrideMicros ?? (configured > 0 ? configured : null);
+    const checks: { scope: BudgetScope; limit: number | null; used: () => number; resetsAt: number }[] = [
+      { scope: 'user_daily', limit: limit(override?.dailyMicros, w.userDailyMicros), resetsAt: w.dayEnd,
+        used: () => spend.userSpendMicros(input.userId, w.dayStart, w.dayEnd) },
+      { scope: 'user_monthly', limit: limit(override?.monthlyMicros, w.userMonthlyMicros), resetsAt: w.monthEnd,
+        used: () => spend.userSpendMicros(input.userId, w.monthStart, w.monthEnd) },
+      { scope: 'guild_daily', limit: limit(undefined, w.guildDailyMicros), resetsAt: w.dayEnd,
+        used: () => spend.guildSpendMicros(input.guildId, w.dayStart, w.dayEnd) },
+    ];
+    for (const check of checks) {
+      if (check.limit === null) continue;
+      const remaining = check.limit - check.used();
+      if (input.estimateMicros > remaining) {
+        return { ok: false, reason: 'budget', scope: check.scope, limitMicros: check.limit,
+          remainingMicros: Math.max(0, remaining), resetsAt: check.resetsAt };
+      }
+    }
+    return undefined;
+  }
+
+  const createJobTxn = db.transaction((input: NewJob, w: BudgetWindow): CreateJobResult => {
+    if (byOrigin.get(input.originKey)) return { ok: false, reason: 'duplicate' };
+    if (input.parentJobId && (lastChildAt.get(input.parentJobId)?.at ?? -Infinity) > w.now - (input.rerollDedupeMs ?? 0)) {
+      return { ok: false, reason: 'duplicate' };
+    }
+    const active = queries.activeJobIdsForUser(input.userId);
+    if (w.userMaxActiveJobs > 0 && active.length >= w.userMaxActiveJobs) {
+      return { ok: false, reason: 'too_many_active', activeJobIds: active };
+    }
+    const rejection = budgetRejection(input, w);
+    if (rejection) return rejection;
+    const r = input.request;
+    const { rerollDedupeMs: _window, needsConfirmation: _confirm, ...columns } = input;
+    const info = insertJob.run({
+      ...columns,
+      parentJobId: input.parentJobId ?? null,
+      status: input.needsConfirmation ? 'awaiting_confirmation' : 'queued',
+      prompt: r.prompt, model: r.model, durationSec: r.duration, aspectRatio: r.aspect_ratio,
+      resolution: r.resolution ?? null, imageUrl: r.image_urls?.[0] ?? null,
+      requestJson: JSON.stringify(r), now: w.now,
+    });
+    const job = read(Number(info.lastInsertRowid)) as Job;
+    writeLedger(job, 'reserve', job.estimateMicros, w.now);
+    return { ok: true, job };
+  });
+
+  const createJobsTxn = db.transaction((inputs: readonly NewJob[], w: BudgetWindow) => inputs.map((input) => {
+    try {
+      return createJobTxn(input, w);
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
+  }));
+
+  return {
+    /** Budget check, active-job check and the reservation, as one write transaction. */
+    createJob: (input: NewJob, window: BudgetWindow): CreateJobResult => createJobTxn.immediate(input, window),
+    /**
+     * Several reservations in one commit (one fsync): each is checked in order against the ones before
+     * it, exactly as separate transactions would be; one that throws is rolled back alone.
+     */
+    createJobs: (inputs: readonly NewJob[], window: BudgetWindow): (CreateJobResult | Error)[] => createJobsTxn.immediate(inputs, window),
+  };
+}
