@@ -28,14 +28,25 @@ export const usageCommandData = {
   options: [adminUserOption],
 } satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
-export async function executeUsage(interaction: ChatInputCommandInteraction, deps: SpendCommandDeps): Promise<void> {
+/**
+ * The member `/usage` or `/videos` is about, after its checks: guild only, others only for admins (an
+ * admin's look at someone else is audited). Undefined once the refusal has been sent.
+ */
+export async function viewedMember(interaction: ChatInputCommandInteraction, deps: SpendCommandDeps, action: string): Promise<{ guildId: string; userId: string; self: boolean } | undefined> {
   const m = messagesFor(interaction.locale);
-  if (!interaction.inGuild()) return replyEphemeral(interaction, m.guildOnly);
+  if (!interaction.inGuild()) return void (await replyEphemeral(interaction, m.guildOnly));
   const target = targetMember(interaction, deps.config.adminRoleIds);
-  if (!target) return replyEphemeral(interaction, m.usage.othersOnlyForAdmins);
+  if (!target) return void (await replyEphemeral(interaction, m.usage.othersOnlyForAdmins));
   if (!target.self) {
-    deps.store.spend.audit({ guildId: interaction.guildId, actorId: interaction.user.id, action: 'usage_view', targetUserId: target.userId, now: deps.clock.now() });
+    deps.store.spend.audit({ guildId: interaction.guildId, actorId: interaction.user.id, action, targetUserId: target.userId, now: deps.clock.now() });
   }
-  const summary = deps.reports.usage(interaction.guildId, target.userId);
+  return { guildId: interaction.guildId, ...target };
+}
+
+export async function executeUsage(interaction: ChatInputCommandInteraction, deps: SpendCommandDeps): Promise<void> {
+  const target = await viewedMember(interaction, deps, 'usage_view');
+  if (!target) return;
+  const m = messagesFor(interaction.locale);
+  const summary = deps.reports.usage(target.guildId, target.userId);
   await replyEphemeral(interaction, renderUsage(m, target.userId, target.self, summary));
 }

@@ -1,9 +1,8 @@
 import { ApplicationCommandType, ApplicationIntegrationType, InteractionContextType, MessageFlags, type ChatInputCommandInteraction, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { messagesFor } from '../i18n/messages.ts';
-import { targetMember } from '../services/memberAccess.ts';
 import { renderHistory } from '../services/usageText.ts';
-import { noMentions, replyEphemeral } from './replies.ts';
-import { adminUserOption, type SpendCommandDeps } from './usage.ts';
+import { noMentions } from './replies.ts';
+import { adminUserOption, viewedMember, type SpendCommandDeps } from './usage.ts';
 
 export const videosCommandData = {
   name: 'videos',
@@ -16,14 +15,10 @@ export const videosCommandData = {
 } satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
 export async function executeVideos(interaction: ChatInputCommandInteraction, deps: SpendCommandDeps): Promise<void> {
+  const target = await viewedMember(interaction, deps, 'videos_view');
+  if (!target) return;
   const m = messagesFor(interaction.locale);
-  if (!interaction.inGuild()) return replyEphemeral(interaction, m.guildOnly);
-  const target = targetMember(interaction, deps.config.adminRoleIds);
-  if (!target) return replyEphemeral(interaction, m.usage.othersOnlyForAdmins);
-  if (!target.self) {
-    deps.store.spend.audit({ guildId: interaction.guildId, actorId: interaction.user.id, action: 'videos_view', targetUserId: target.userId, now: deps.clock.now() });
-  }
-  const entries = deps.reports.history(interaction.guildId, target.userId);
+  const entries = deps.reports.history(target.guildId, target.userId);
   await interaction.reply({
     content: renderHistory(m, target.userId, target.self, entries),
     // Ten links would otherwise unfurl into ten video previews.

@@ -34,6 +34,8 @@ export interface JobContext {
   schedule(jobId: number, delayMs: number, step: () => Promise<void> | void): void;
   /** Keeps an in-flight step visible to stop(), so shutdown waits for it instead of closing the database under it. */
   track(work: Promise<void>): void;
+  /** True while a burst of commands is still being acknowledged: new submissions wait for it to end. */
+  acknowledging(): boolean;
   /** Called after a job left the provider pipeline (finished, failed, unknown), so a slot is free. */
   slotFreed(): void;
   /** The job was accepted by the provider and should now be polled. */

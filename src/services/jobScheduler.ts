@@ -68,6 +68,7 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     botUserId: () => deps.botUserId?.(),
     schedule,
     track,
+    acknowledging: () => afterAcknowledgements.hasPending(),
     slotFreed: () => submitter.kick(),
     startPolling: (job) => poller.track(job),
     deliver: (job) => track(delivery.deliver(job.id)),

@@ -12,6 +12,9 @@ const imageCheckTimeoutMs = 5_000;
  */
 const maxParallelPosts = 8;
 const queuePositionsShown = 50;
+const queuePositionsEveryMs = 1_000;
+/** Scheduler keys of the submitter's own timers (job ids start at 1; the provider probe uses -1). */
+const queuePositionsTimerKey = -2;
 /** The scheduler key of the queue's own wake-up timer (job ids start at 1). */
 const queueTimerKey = 0;
 const refusedBackoffMs = (attempt: number) => Math.min(60_000, 2_000 * 2 ** Math.max(0, attempt - 1));
@@ -28,6 +31,7 @@ export function createJobSubmitter(ctx: JobContext) {
   /** A 429 is about the account, not one job: no job is sent before its Retry-After has passed. */
   let holdUntil = 0;
   let postsInFlight = 0;
+  let positionsPending = false;
 
   /** False when the job was failed here because its reference image is not one. */
   async function imageUsable(job: Job): Promise<boolean> {
@@ -104,11 +108,27 @@ export function createJobSubmitter(ctx: JobContext) {
     });
   }
 
+  /**
+   * The queue moved: the jobs still waiting show their new positions (the first few, which move
+   * soonest), once per second at most however fast the queue drains.
+   */
+  function showQueuePositionsSoon(): void {
+    if (positionsPending) return;
+    positionsPending = true;
+    ctx.schedule(queuePositionsTimerKey, queuePositionsEveryMs, () => {
+      positionsPending = false;
+      for (const id of store.firstQueuedJobIds(queuePositionsShown)) void ctx.status.refresh(id);
+    });
+  }
+
   function kick(): void {
     if (!ctx.health.isAvailable()) return;
+    // While a burst of commands is being acknowledged, submissions trickle (one at a time) so they
+    // do not compete with it; the burst's own follow-up work kicks again once it is over.
+    const parallelPosts = ctx.acknowledging() ? 1 : maxParallelPosts;
     if (clock.now() < holdUntil) return kickAt(holdUntil);
     let claimed = false;
-    while (postsInFlight < maxParallelPosts) {
+    while (postsInFlight < parallelPosts) {
       const job = store.claimForSubmission(ctx.settings.maxConcurrentJobs, clock.now());
       if (!job) break;
       claimed = true;
@@ -118,8 +138,7 @@ export function createJobSubmitter(ctx: JobContext) {
         kick();
       }));
     }
-    // The queue moved: the jobs still waiting show their new positions (the first few, which move soonest).
-    if (claimed) for (const id of store.firstQueuedJobIds(queuePositionsShown)) void ctx.status.refresh(id);
+    if (claimed) showQueuePositionsSoon();
     // A due job left in the queue waits for a free slot (slotFreed kicks); only future retries need a timer.
     const nextRetry = store.earliestQueuedRetryAt();
     if (nextRetry !== null && nextRetry > clock.now()) kickAt(nextRetry);

@@ -25,6 +25,8 @@ export function createQuietBatcher(clock: Clock, quietMs: number, maxDelayMs: nu
       else firstAt = now;
       timer = clock.setTimeout(flush, Math.max(0, Math.min(quietMs, firstAt + maxDelayMs - now)));
     },
+    /** True while a burst is still arriving (its work not yet started). */
+    hasPending: () => pending.length > 0,
     stop(): void {
       if (timer) clock.clearTimeout(timer);
       timer = undefined;
