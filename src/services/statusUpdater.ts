@@ -65,6 +65,8 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       schedule(jobId, state);
     } else if (state.lastText !== undefined && terminalStatuses.includes(store.get(jobId)?.status as never)) {
       states.delete(jobId);
+      // The final text is up: the interaction token is of no more use, and a credential is better not kept.
+      store.forgetInteractionToken(jobId);
     }
   }
 
