@@ -103,6 +103,7 @@ export function createApp(deps: AppDeps) {
   client.on(Events.MessageReactionAdd, (reaction, user) => void reactions.onReactionAdd(reaction, user));
   client.on(Events.Error, (err) => logger.error('discord_client_error', { err }));
   client.on(Events.ShardDisconnect, (event, shardId) => logger.warn('gateway_disconnected', { shardId, code: event.code }));
+  client.on(Events.ShardReconnecting, (shardId) => logger.warn('gateway_reconnecting', { shardId }));
   client.on(Events.ShardResume, (shardId) => logger.info('gateway_resumed', { shardId }));
 
   const lease = createInstanceLease(deps.db, { host: hostname(), pid: process.pid }, { staleMs: leaseStaleMs, isAlive: processIsAlive });
