@@ -32,7 +32,9 @@ export function createJobStore(db: Db) {
   const markPostStarted = db.prepare<[number, number], { at: number }>(
     'UPDATE jobs SET result_post_started_at = COALESCE(result_post_started_at, ?) WHERE id = ? RETURNING result_post_started_at AS at');
   const clearToken = db.prepare('UPDATE jobs SET interaction_token = NULL WHERE id = ?');
-  const submittingIds = db.prepare<[], { id: number }>("SELECT id FROM jobs WHERE status = 'submitting'");
+  const submittingIds = db.prepare<[], { id: number; submit_sending_at: number | null }>(
+    "SELECT id, submit_sending_at FROM jobs WHERE status = 'submitting'");
+  const markSending = db.prepare("UPDATE jobs SET submit_sending_at = ? WHERE id = ? AND status = 'submitting'");
 
   /**
    * Progress and poll errors are rewritten on every poll and are worthless after a power cut (the next
@@ -86,7 +88,12 @@ export function createJobStore(db: Db) {
       transition(id, ['submitting'], 'submitted', now, { task_id: taskId, submitted_at: now, next_attempt_at: null }),
 
     requeue: (id: number, retryAt: number, now: number) =>
-      transition(id, ['submitting'], 'queued', now, { next_attempt_at: retryAt }),
+      transition(id, ['submitting'], 'queued', now, { next_attempt_at: retryAt, submit_sending_at: null }),
+
+    /** Written (and synced) just before the POST: from here on a crash leaves the outcome unknown. */
+    markSubmitSending(id: number, now: number): void {
+      markSending.run(now, id);
+    },
 
     markSubmitUnknown: (id: number, detail: string, now: number) =>
       transition(id, ['submitting'], 'submit_unknown', now, { failure_code: 'submit_unknown', failure_detail: detail }),
@@ -148,8 +155,16 @@ export function createJobStore(db: Db) {
     },
 
     /** At start-up: a POST that may have left before the crash is never sent again. */
+    /**
+     * At start-up: a job whose POST may have left before the crash is never sent again; one that was
+     * claimed but provably never sent (no marker) simply goes back to the queue.
+     */
     quarantineInterruptedSubmissions(now: number): Job[] {
       return submittingIds.all().flatMap((row) => {
+        if (row.submit_sending_at === null) {
+          transition(row.id, ['submitting'], 'queued', now);
+          return [];
+        }
         const job = transition(row.id, ['submitting'], 'submit_unknown', now,
           { failure_code: 'submit_unknown', failure_detail: 'process stopped during submission' });
         return job ? [job] : [];

@@ -111,6 +111,9 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE jobs ADD COLUMN result_post_started_at INTEGER;
   `,
+  `
+  ALTER TABLE jobs ADD COLUMN submit_sending_at INTEGER;
+  `,
 ];
 
 export function migrate(db: Database): void {

@@ -49,6 +49,7 @@ export function createJobSubmitter(ctx: JobContext) {
     const log = ctx.jobLogger(job);
     void ctx.status.refresh(job.id);
     if (!(await imageUsable(job))) return;
+    store.markSubmitSending(job.id, clock.now());
     try {
       const { taskId } = await ctx.apimart.submit(job.request, { idempotencyKey: `discord-video-job-${job.id}` });
       const submitted = store.recordSubmitted(job.id, taskId, clock.now());

@@ -222,11 +222,30 @@ describe('createJobStore', () => {
     it('quarantines submissions interrupted by a restart as submit_unknown, leaving others alone', () => {
       const interrupted = createAccepted(store, now);
       store.claimForSubmission(10, now);
+      store.markSubmitSending(interrupted.id, now);
       const running = submitted('task-2');
       const queued = createAccepted(store, now);
       expect(store.quarantineInterruptedSubmissions(now).map((j) => [j.id, j.status])).toEqual([[interrupted.id, 'submit_unknown']]);
       expect([store.get(running.id)?.status, store.get(queued.id)?.status]).toEqual(['submitted', 'queued']);
       expect(store.quarantineInterruptedSubmissions(now)).toEqual([]);
+    });
+
+    it('puts a claimed job whose POST provably never started back in the queue at restart', () => {
+      const claimed = createAccepted(store, now);
+      store.claimForSubmission(10, now);
+      expect(store.quarantineInterruptedSubmissions(now)).toEqual([]);
+      expect(store.get(claimed.id)?.status).toBe('queued');
+      expect(ledgerRows(db, claimed.id).map((r) => r.kind)).toEqual(['reserve']);
+    });
+
+    it('clears the sending marker when a refused submit is requeued', () => {
+      const refused = createAccepted(store, now);
+      store.claimForSubmission(10, now);
+      store.markSubmitSending(refused.id, now);
+      store.requeue(refused.id, now + 1_000, now);
+      store.claimForSubmission(10, now + 1_000);
+      expect(store.quarantineInterruptedSubmissions(now + 2_000)).toEqual([]);
+      expect(store.get(refused.id)?.status).toBe('queued');
     });
 
     it('reports queue positions that move up as jobs leave the queue', () => {
