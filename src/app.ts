@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { Client, Events, GatewayIntentBits, Partials, type ClientOptions } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Partials, Routes, type ClientOptions } from 'discord.js';
 import { createCommands } from './commands/index.ts';
 import type { Config } from './config.ts';
 import { createJobStore } from './db/jobStore.ts';
@@ -78,7 +78,7 @@ export function createApp(deps: AppDeps) {
   const scheduler = createJobScheduler({
     store, apimart, messenger, status, health, clock, logger, fetch: deps.fetch,
     healthProbeIntervalMs: deps.healthProbeIntervalMs,
-    botUserId: () => client.user?.id,
+    botUserId: () => client.user?.id ?? botUserIdBeforeLogin,
     onResultPosted: (job, message, content) => reactions.addResultControls(job, message, content),
     settings: {
       maxConcurrentJobs: config.maxConcurrentJobs,
@@ -108,6 +108,7 @@ export function createApp(deps: AppDeps) {
 
   const lease = createInstanceLease(deps.db, { host: hostname(), pid: process.pid }, { staleMs: leaseStaleMs, isAlive: processIsAlive });
   let heartbeat: NodeJS.Timeout | undefined;
+  let botUserIdBeforeLogin: string | undefined;
 
   return {
     client, store, scheduler, commands,
@@ -118,6 +119,8 @@ export function createApp(deps: AppDeps) {
       // Jobs resume before the gateway connects, so no reaction or command can act on a job that a
       // crash left half-submitted before it is marked as such.
       client.rest.setToken(config.discordToken);
+      // Resumed deliveries may need to recognise the bot's own earlier posts before the gateway is up.
+      botUserIdBeforeLogin = ((await client.rest.get(Routes.user())) as { id: string }).id;
       const { resumed, quarantined } = scheduler.resume();
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.discordToken);

@@ -78,8 +78,10 @@ export function createJobDelivery(ctx: JobContext) {
    */
   async function earlierAttemptsResult(job: Job): Promise<ChannelMessage | undefined> {
     const startedAt = store.markResultPostStarted(job.id, clock.now());
+    if (clock.now() - startedAt <= nonceTrustedForMs) return undefined;
     const botUserId = ctx.botUserId();
-    if (clock.now() - startedAt <= nonceTrustedForMs || !botUserId) return undefined;
+    // Jobs resume before login: until the bot knows who it is, it cannot recognise its own post.
+    if (!botUserId) throw new Error('bot user not known yet; delivery retried after login');
     const earlier = await findEarlierResult(ctx.messenger, job, botUserId, startedAt);
     if (earlier) ctx.jobLogger(job).info('result_found_from_earlier_attempt', { messageId: earlier.id });
     return earlier;
