@@ -51,6 +51,12 @@ export function loadDotenv(): void {
   loadDotenvFile({ quiet: true, path: process.env.DOTENV_CONFIG_PATH ?? '.env' });
 }
 
+/** The process's own configuration: `.env` (if any) under the real environment, validated. */
+export function loadConfigFromEnvironment(): Config {
+  loadDotenv();
+  return loadConfig(process.env);
+}
+
 const SNOWFLAKE = /^\d+$/;
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const satisfies readonly LogLevel[];
 

@@ -1,12 +1,11 @@
 import { REST } from 'discord.js';
 import { commandDefinitions } from './commands/index.ts';
-import { ConfigError, loadConfig, loadDotenv } from './config.ts';
+import { ConfigError, loadConfigFromEnvironment } from './config.ts';
 import { syncCommands } from './services/commandSync.ts';
 
 /** `npm run deploy-commands`: the same sync the bot runs on start, without starting the bot. */
-loadDotenv();
 try {
-  const config = loadConfig(process.env);
+  const config = loadConfigFromEnvironment();
   const rest = new REST({ api: config.discordApiUrl }).setToken(config.discordToken);
   const app = (await rest.get('/oauth2/applications/@me')) as { id: string };
   const result = await syncCommands(rest, app.id, config.discordGuildId, commandDefinitions(config));

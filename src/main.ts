@@ -1,12 +1,11 @@
-import { ConfigError, loadConfig, loadDotenv } from './config.ts';
+import { ConfigError, loadConfigFromEnvironment } from './config.ts';
 import { createApp } from './app.ts';
 import { openDatabase } from './db/openDatabase.ts';
 import { createLogger } from './logger.ts';
 
-loadDotenv();
 let config;
 try {
-  config = loadConfig(process.env);
+  config = loadConfigFromEnvironment();
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
   process.stderr.write(`${err.message}\nCopy .env.example to .env and fill it in; README.md explains every setting.\n`);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { validateRecordedRequests } from '../fakes/discordSpec.ts';
 import type { RecordedRequest } from '../fakes/fakeDiscord.ts';
 import { isCallback, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
+import { apiError, contentOf, channelPosts, logEvents } from './requestViews.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -10,11 +11,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-const apiError = (code: number, type: string, message: string) => ({ error: { code, message, type } });
-const contentOf = (r: RecordedRequest) => String((r.body as { content?: unknown } | undefined)?.content ?? '');
-const channelPosts = (hh: Harness) => hh.discord.requests.filter((r) => r.method === 'POST' && /^\/channels\/\d+\/messages$/.test(r.path));
 const kinds = (hh: Harness, jobId: number) => ledgerRows(hh.db).filter((r) => r.job_id === jobId).map((r) => r.kind);
-const logEvents = (hh: Harness, event: string) => hh.logLines.filter((l) => l.includes(`"event":"${event}"`));
 const waitStatus = (hh: Harness, index: number, status: string) => hh.discord.waitFor(() => jobRows(hh.db)[index]?.status === status, 10_000);
 
 /** The ephemeral text a rejected `/video` gets. */

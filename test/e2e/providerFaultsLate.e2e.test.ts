@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../../src/services/clock.ts';
 import { validateRecordedRequests } from '../fakes/discordSpec.ts';
 import type { RecordedRequest } from '../fakes/fakeDiscord.ts';
 import { isResultPost, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
+import { contentOf, channelPosts, statusEdits, logEvents, videoDownloads } from './requestViews.ts';
 import { runAdmin } from './spendHelpers.ts';
 
 let h: Harness | undefined;
@@ -12,14 +13,9 @@ afterEach(async () => {
   h = undefined;
 });
 
-const contentOf = (r: RecordedRequest) => String((r.body as { content?: unknown } | undefined)?.content ?? '');
-const channelPosts = (hh: Harness) => hh.discord.requests.filter((r) => r.method === 'POST' && /^\/channels\/\d+\/messages$/.test(r.path));
-const statusEdits = (hh: Harness) => hh.discord.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original'));
 const kinds = (hh: Harness) => ledgerRows(hh.db).map((r) => r.kind);
-const logEvents = (hh: Harness, event: string) => hh.logLines.filter((l) => l.includes(`"event":"${event}"`));
 const firstJob = (hh: Harness) => jobRows(hh.db)[0];
 const waitStatus = (hh: Harness, status: string) => hh.discord.waitFor(() => firstJob(hh)?.status === status, 10_000);
-const videoDownloads = (hh: Harness) => hh.apimart.requests.filter((r) => r.path.startsWith('/files/'));
 
 /** The system clock, plus however far a test moves it ahead; its timers stay real. */
 function movableClock(): Clock & { advance(ms: number): void } {

@@ -3,6 +3,7 @@ import { validateRecordedRequests } from '../fakes/discordSpec.ts';
 import type { FakeAnswer } from '../fakes/fakeApimart.ts';
 import { DEFAULT_USER_ID, type RecordedRequest } from '../fakes/fakeDiscord.ts';
 import { isResultPost, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
+import { apiError, contentOf, channelPosts, statusEdits, logEvents, videoDownloads } from './requestViews.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -11,15 +12,9 @@ afterEach(async () => {
   h = undefined;
 });
 
-const apiError = (code: number, type: string, message: string) => ({ error: { code, message, type } });
-const contentOf = (r: RecordedRequest) => String((r.body as { content?: unknown } | undefined)?.content ?? '');
-const channelPosts = (hh: Harness) => hh.discord.requests.filter((r) => r.method === 'POST' && /^\/channels\/\d+\/messages$/.test(r.path));
-const statusEdits = (hh: Harness) => hh.discord.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original'));
 const kinds = (hh: Harness) => ledgerRows(hh.db).map((r) => r.kind);
-const logEvents = (hh: Harness, event: string) => hh.logLines.filter((l) => l.includes(`"event":"${event}"`));
 const firstJob = (hh: Harness) => jobRows(hh.db)[0];
 const waitStatus = (hh: Harness, status: string) => hh.discord.waitFor(() => firstJob(hh)?.status === status, 10_000);
-const videoDownloads = (hh: Harness) => hh.apimart.requests.filter((r) => r.path.startsWith('/files/'));
 
 /** The job went through its faults and was delivered once, settled once, and never failed or released. */
 function expectDeliveredOnce(hh: Harness): void {

@@ -6,6 +6,7 @@ import { validateRecordedRequests } from '../fakes/discordSpec.ts';
 import { FakeApimart, type FakeAnswer } from '../fakes/fakeApimart.ts';
 import { DEFAULT_USER_ID, type RecordedRequest } from '../fakes/fakeDiscord.ts';
 import { isResultPost, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
+import { apiError, contentOf, channelPosts, statusEdits, logEvents } from './requestViews.ts';
 import { runAdmin } from './spendHelpers.ts';
 
 let h: Harness | undefined;
@@ -15,12 +16,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-const apiError = (code: number, type: string, message: string) => ({ error: { code, message, type } });
-const contentOf = (r: RecordedRequest) => String((r.body as { content?: unknown } | undefined)?.content ?? '');
-const channelPosts = (hh: Harness) => hh.discord.requests.filter((r) => r.method === 'POST' && /^\/channels\/\d+\/messages$/.test(r.path));
-const statusEdits = (hh: Harness) => hh.discord.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original'));
 const kinds = (hh: Harness, jobId: number) => ledgerRows(hh.db).filter((r) => r.job_id === jobId).map((r) => r.kind);
-const logEvents = (hh: Harness, event: string) => hh.logLines.filter((l) => l.includes(`"event":"${event}"`));
 const waitStatus = (hh: Harness, index: number, status: string) => hh.discord.waitFor(() => jobRows(hh.db)[index]?.status === status, 10_000);
 
 describe('provider faults on submit', () => {
