@@ -1,4 +1,5 @@
 import type { Job } from '../db/jobRow.ts';
+import { messagesFor } from '../i18n/messages.ts';
 import { DiscordCode, discordErrorCode, snowflakeAt, type ChannelMessage, type DiscordMessenger } from './discordMessenger.ts';
 
 const unreadable: readonly number[] = [
@@ -14,11 +15,13 @@ const historyPages = 10;
 /** Clock skew between this machine and Discord's ids. */
 const lookBackMs = 60_000;
 
-/** The bot's result message for this job, if an earlier attempt posted it. */
+/**
+ * The bot's result message for this job, if an earlier attempt posted it: every form of the result
+ * (upload, link, link-only reply) opens with the same line, which no other message of the bot uses.
+ */
 export function isResultOf(job: Job, botUserId: string, message: ChannelMessage): boolean {
-  return message.authorId === botUserId
-    && message.content.startsWith(`<@${job.userId}>`)
-    && new RegExp(`#${job.id}(?!\\d)`).test(message.content);
+  const opening = `${messagesFor(job.locale).resultReady(job.userId, job.id)}\n`;
+  return message.authorId === botUserId && message.content.startsWith(opening);
 }
 
 async function findIn(messenger: DiscordMessenger, channelId: string, job: Job, botUserId: string, sinceMs: number): Promise<ChannelMessage | undefined> {

@@ -173,6 +173,21 @@ describe('job pipeline model', () => {
 
 describe('job pipeline regressions (deterministic)', () => {
   const start = starts[0] as number;
+
+  it('a notice about the same job is never mistaken for its result once the nonce window has passed', async () => {
+    // Shrunk counterexample found by the property: the "cannot cancel" notice for job #1 was adopted as its result.
+    world = await runScenario({
+      start: 1741608000000, seed: 0, commands: [
+        { t: 'discordToggle', user: 0, what: 'dmClosed' }, { t: 'video', user: 0, duration: 4 },
+        { t: 'discordFail', op: 'editOriginal', kind: 'http500' },
+        { t: 'react', pick: 0, on: 'status', emoji: '❌', by: 'owner', times: 1, gapMs: 0 },
+        { t: 'video', user: 0, duration: 4 },
+        { t: 'discordToggle', user: 0, what: 'channelDown' }, { t: 'advance', ms: 0 },
+        { t: 'discordFail', op: 'editOriginal', kind: 'http500' }, { t: 'advance', ms: 300000 },
+      ] as Command[],
+    });
+    expect(world.job(world.jobIds[0] as number).status).toBe('delivered');
+  });
   const submitCalls = (w: World, jobId: number) => w.provider.submitsForJob(jobId);
   const ledgerKinds = (w: World, jobId: number) =>
     w.db.prepare('SELECT kind FROM ledger WHERE job_id = ? ORDER BY id').pluck().all(jobId) as string[];
