@@ -95,4 +95,34 @@ describe('gateway outage', () => {
     expect(ledgerRows(h.db).filter((r) => r.kind === 'settle')).toHaveLength(3);
     expect(logged(h, 'job_step_crashed')).toEqual([]);
   });
+
+  it('delivers every result over REST through an outage whose session cannot be resumed, then identifies once and takes the commands sent meanwhile', async () => {
+    h = await startHarness();
+    for (const _ of [1, 2]) h.apimart.setTaskPlan('next', { outcome: 'never' });
+    h.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 4 }), userId: '1500000000000000031' });
+    h.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 4 }), userId: '1500000000000000032' });
+    await h.discord.waitFor(() => jobRows(h!.db).filter((j) => j.status === 'submitted').length === 2, 10_000);
+
+    let reconnecting = 0;
+    h.app.client.on(Events.ShardReconnecting, () => reconnecting++);
+    h.discord.setGatewayDown(true);
+    await h.discord.waitFor(() => reconnecting >= 2, 10_000);
+    for (const task of h.apimart.tasks.keys()) h.apimart.completeTask(task);
+    await h.discord.waitFor(() => delivered(h!) === 2, 10_000);
+    // A command sent while the bot is away, then Discord drops the session.
+    const meanwhile = h.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 4 }), userId: '1500000000000000033' });
+    h.discord.invalidateSession();
+
+    let ready = 0;
+    h.app.client.on(Events.ShardReady, () => ready++);
+    h.discord.setGatewayDown(false);
+    await h.discord.waitFor(() => h!.discord.identifyCount === 2 && ready >= 1, 10_000);
+    await h.discord.waitForRequest(isCallback(meanwhile.id), 10_000);
+    await h.discord.waitFor(() => delivered(h!) === 3, 10_000);
+    expect(h.discord.identifyCount).toBe(2);
+    expect(h.discord.resumeCount).toBe(0);
+    expect(h.discord.requests.filter(isResultPost)).toHaveLength(3);
+    expect(h.apimart.submits()).toHaveLength(3);
+    expect(ledgerRows(h.db).filter((r) => r.kind === 'settle')).toHaveLength(3);
+  });
 });

@@ -226,6 +226,11 @@ export class FakeDiscord {
     this.gateway.setDown(down);
   }
 
+  /** Discord forgets the session (a long outage): the bot's RESUME is refused and it identifies afresh. */
+  invalidateSession(): void {
+    this.gateway.invalidateSession();
+  }
+
   waitForRequest(pred: (r: RecordedRequest) => boolean, timeoutMs = 5000): Promise<RecordedRequest> {
     const seen = this.requests.find(pred);
     if (seen) return Promise.resolve(seen);

@@ -60,6 +60,11 @@ export class FakeGateway {
     if (this.live) this.send(this.live, event);
   }
 
+  /** The session can no longer be resumed (as after a long outage): the next RESUME gets op 9. */
+  invalidateSession(): void {
+    if (this.sessionId !== null) this.sessionId = `${this.sessionId}-invalidated`;
+  }
+
   close(code: number): void {
     const socket = this.live;
     this.live = null;
