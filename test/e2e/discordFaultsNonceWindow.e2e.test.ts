@@ -1,12 +1,10 @@
 import { afterEach, expect, it } from 'vitest';
 import { systemClock, type Clock } from '../../src/services/clock.ts';
-import { validateRecordedRequests } from '../fakes/discordSpec.ts';
-import { isResultPost, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
+import { checkAndStop, isResultPost, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
-  if (h) expect(validateRecordedRequests(h.discord.requests)).toEqual([]);
-  await h?.stop();
+  await checkAndStop(h);
   h = undefined;
 });
 

@@ -1,15 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { messagesFor } from '../../src/i18n/messages.ts';
 import { interactionTokenLifetimeMs } from '../../src/services/statusWriter.ts';
-import { validateRecordedRequests } from '../fakes/discordSpec.ts';
 import type { RecordedRequest } from '../fakes/fakeDiscord.ts';
-import { isResultPost, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
+import { checkAndStop, isResultPost, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
 
 const en = messagesFor('en-US');
 let h: Harness | undefined;
 afterEach(async () => {
-  if (h) expect(validateRecordedRequests(h.discord.requests)).toEqual([]);
-  await h?.stop();
+  await checkAndStop(h);
   h = undefined;
 });
 

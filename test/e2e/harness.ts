@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { createApp, type App, type AppDeps } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { openDatabase, type Db } from '../../src/db/openDatabase.ts';
 import { createLogger } from '../../src/logger.ts';
+import { validateRecordedRequests } from '../fakes/discordSpec.ts';
 import { FakeApimart } from '../fakes/fakeApimart.ts';
 import { FakeDiscord, type RecordedRequest } from '../fakes/fakeDiscord.ts';
 
@@ -83,6 +85,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   };
   return harness;
+}
+
+/** Every test's teardown: the bot sent only spec-valid bodies to Discord, then everything stops. */
+export async function checkAndStop(h: Harness | undefined): Promise<void> {
+  if (h) expect(validateRecordedRequests(h.discord.requests)).toEqual([]);
+  await h?.stop();
 }
 
 export const videoOptions = (o: { prompt?: string; duration?: number; aspect_ratio?: string; model?: string; resolution?: string; imageId?: string }) => [

@@ -1,12 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { validateRecordedRequests } from '../fakes/discordSpec.ts';
 import { DEFAULT_USER_ID, type FakeAttachment, type RecordedRequest } from '../fakes/fakeDiscord.ts';
-import { isCallback, isResultPost, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
+import { checkAndStop, isCallback, isResultPost, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
-  if (h) expect(validateRecordedRequests(h.discord.requests)).toEqual([]);
-  await h?.stop();
+  await checkAndStop(h);
   h = undefined;
 });
 

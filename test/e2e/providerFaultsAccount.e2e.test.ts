@@ -1,13 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { validateRecordedRequests } from '../fakes/discordSpec.ts';
 import type { RecordedRequest } from '../fakes/fakeDiscord.ts';
-import { isCallback, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
+import { checkAndStop, isCallback, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
 import { apiError, contentOf, channelPosts, logEvents } from './requestViews.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
-  if (h) expect(validateRecordedRequests(h.discord.requests)).toEqual([]);
-  await h?.stop();
+  await checkAndStop(h);
   h = undefined;
 });
 

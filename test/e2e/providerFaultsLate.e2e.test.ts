@@ -1,15 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock, type Clock } from '../../src/services/clock.ts';
-import { validateRecordedRequests } from '../fakes/discordSpec.ts';
 import type { RecordedRequest } from '../fakes/fakeDiscord.ts';
-import { isResultPost, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
+import { checkAndStop, isResultPost, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
 import { contentOf, channelPosts, statusEdits, logEvents, videoDownloads } from './requestViews.ts';
 import { runAdmin } from './spendHelpers.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
-  if (h) expect(validateRecordedRequests(h.discord.requests)).toEqual([]);
-  await h?.stop();
+  await checkAndStop(h);
   h = undefined;
 });
 

@@ -1,14 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { validateRecordedRequests } from '../fakes/discordSpec.ts';
 import type { FakeAnswer } from '../fakes/fakeApimart.ts';
 import { DEFAULT_USER_ID, type RecordedRequest } from '../fakes/fakeDiscord.ts';
-import { isResultPost, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
+import { checkAndStop, isResultPost, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
 import { apiError, contentOf, channelPosts, statusEdits, logEvents, videoDownloads } from './requestViews.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
-  if (h) expect(validateRecordedRequests(h.discord.requests)).toEqual([]);
-  await h?.stop();
+  await checkAndStop(h);
   h = undefined;
 });
 

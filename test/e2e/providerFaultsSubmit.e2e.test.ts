@@ -2,17 +2,15 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApimartClient } from '../../src/services/apimart/client.ts';
-import { validateRecordedRequests } from '../fakes/discordSpec.ts';
 import { FakeApimart, type FakeAnswer } from '../fakes/fakeApimart.ts';
 import { DEFAULT_USER_ID, type RecordedRequest } from '../fakes/fakeDiscord.ts';
-import { isResultPost, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
+import { checkAndStop, isResultPost, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
 import { apiError, contentOf, channelPosts, statusEdits, logEvents } from './requestViews.ts';
 import { runAdmin } from './spendHelpers.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
-  if (h) expect(validateRecordedRequests(h.discord.requests)).toEqual([]);
-  await h?.stop();
+  await checkAndStop(h);
   h = undefined;
 });
 

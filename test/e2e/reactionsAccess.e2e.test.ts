@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { validateRecordedRequests } from '../fakes/discordSpec.ts';
 import type { RecordedRequest } from '../fakes/fakeDiscord.ts';
-import { isResultPost, ledgerRows, startHarness, type Harness } from './harness.ts';
+import { checkAndStop, isResultPost, ledgerRows, startHarness, type Harness } from './harness.ts';
 import {
   auditRows, deliveredJob, dmChannelsOf, dmsTo, isMessageDelete, isOwnReactionDelete, isUserReactionDelete, job, jobs,
   ledgerSum, otherMemberId, requesterId, startJob, waitForStatus,
@@ -9,8 +8,7 @@ import {
 
 let h: Harness | undefined;
 afterEach(async () => {
-  if (h) expect(validateRecordedRequests(h.discord.requests)).toEqual([]);
-  await h?.stop();
+  await checkAndStop(h);
   h = undefined;
 });
 

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { messagesFor } from '../../src/i18n/messages.ts';
-import { validateRecordedRequests } from '../fakes/discordSpec.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { checkAndStop, startHarness, type Harness } from './harness.ts';
 import {
   adminListRole, auditRows, contentOf, deliveredJob, dmsTo, isChannelPost, isMessageDelete, jobs, ledgerCount,
   manageServerRole, managerId, otherMemberId, requesterId, resultPosts, roleAdminId, startJob, startWithAdminRoles, waitForStatus,
@@ -10,8 +9,7 @@ import {
 const en = messagesFor('en-US');
 let h: Harness | undefined;
 afterEach(async () => {
-  if (h) expect(validateRecordedRequests(h.discord.requests)).toEqual([]);
-  await h?.stop();
+  await checkAndStop(h);
   h = undefined;
 });
 
