@@ -1,7 +1,7 @@
 import type { VideoGenerationRequest } from '../services/apimart/client.ts';
 import type { JobQueries } from './jobQueries.ts';
 import type { Job, JobRow } from './jobRow.ts';
-import { createLedgerWriter } from './ledgerWriter.ts';
+import type { LedgerWriter } from './ledgerWriter.ts';
 import type { Db } from './openDatabase.ts';
 import type { SpendStore } from './spendStore.ts';
 
@@ -41,7 +41,7 @@ export type CreateJobResult =
   | { ok: false; reason: 'budget'; scope: BudgetScope; limitMicros: number; remainingMicros: number; resetsAt: number };
 
 /** New jobs: the duplicate, active-job and budget checks and the reservation, in one transaction. */
-export function createJobReservations(db: Db, spend: SpendStore, queries: JobQueries) {
+export function createJobReservations(db: Db, spend: SpendStore, queries: JobQueries, writeLedger: LedgerWriter) {
   const byOrigin = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE origin_key = ?');
   const lastChildAt = db.prepare<[number], { at: number | null }>(
     'SELECT MAX(created_at) AS at FROM jobs WHERE parent_job_id = ?');
@@ -52,7 +52,6 @@ export function createJobReservations(db: Db, spend: SpendStore, queries: JobQue
      VALUES (@originKey, @parentJobId, @guildId, @channelId, @userId, @locale, @applicationId,
        @interactionToken, @interactionAt, @attachmentSizeLimit, @status, @prompt, @model, @durationSec, @aspectRatio,
        @resolution, @imageUrl, @imageName, @requestJson, @estimateMicros, @confirmDeadlineAt, @now, @now)`);
-  const writeLedger = createLedgerWriter(db);
   const read = queries.get;
 
   function budgetRejection(input: NewJob, w: BudgetWindow): CreateJobResult | undefined {

@@ -12,8 +12,8 @@ export type { BudgetScope, BudgetWindow, CreateJobResult, NewJob } from './jobRe
 export function createJobStore(db: Db) {
   const spend = createSpendStore(db);
   const queries = createJobQueries(db);
-  const reservations = createJobReservations(db, spend, queries);
   const writeLedger = createLedgerWriter(db);
+  const reservations = createJobReservations(db, spend, queries, writeLedger);
   const read = queries.get;
   const countSubmissions = db.prepare<[], { n: number }>(
     "SELECT COUNT(*) AS n FROM jobs WHERE status IN ('submitting', 'submitted')");
