@@ -9,7 +9,7 @@ import { loadConfig } from '../src/config.ts';
 import { createJobStore } from '../src/db/jobStore.ts';
 import { openDatabase } from '../src/db/openDatabase.ts';
 import { createLogger } from '../src/logger.ts';
-import { utcPeriods } from '../src/services/budgetPeriods.ts';
+import { utcPeriods } from '../src/services/spend/budgetPeriods.ts';
 import { noIdentifyThrottle } from '../test/e2e/harness.ts';
 import { percentile } from './stats.ts';
 import { scaleTaskId } from './scaleTasks.ts';

@@ -1,7 +1,7 @@
 import { REST } from 'discord.js';
 import { commandDefinitions } from './commands/index.ts';
 import { ConfigError, loadConfigFromEnvironment } from './config.ts';
-import { syncCommands } from './services/commandSync.ts';
+import { syncCommands } from './services/discord/commandSync.ts';
 
 /** `npm run deploy-commands`: the same sync the bot runs on start, without starting the bot. */
 try {

@@ -2,10 +2,10 @@ import { ApplicationCommandOptionType, ApplicationCommandType, ApplicationIntegr
 import type { Config } from '../config.ts';
 import type { JobStore } from '../db/jobStore.ts';
 import { messagesFor } from '../i18n/messages.ts';
-import type { Clock } from '../services/clock.ts';
-import { targetMember } from '../services/memberAccess.ts';
-import type { UsageReports } from '../services/usageReports.ts';
-import { renderUsage } from '../services/usageText.ts';
+import type { Clock } from '../clock.ts';
+import { targetMember } from '../services/discord/memberAccess.ts';
+import type { UsageReports } from '../services/spend/usageReports.ts';
+import { renderUsage } from '../services/spend/usageText.ts';
 import { replyEphemeral } from './replies.ts';
 
 export interface SpendCommandDeps { config: Config; store: JobStore; reports: UsageReports; clock: Clock }

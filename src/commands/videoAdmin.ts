@@ -6,9 +6,9 @@ import type { Logger } from '../logger.ts';
 import { usdToMicros } from '../money.ts';
 import type { ApimartClient } from '../services/apimart/client.ts';
 import { ApimartError, ApimartHttpError, ApimartNetworkError, ApimartTimeoutError } from '../services/apimart/errors.ts';
-import { isInteractionAdmin } from '../services/memberAccess.ts';
-import { reportPeriods, type ReportPeriod } from '../services/usageSummary.ts';
-import { renderReport } from '../services/usageText.ts';
+import { isInteractionAdmin } from '../services/discord/memberAccess.ts';
+import { reportPeriods, type ReportPeriod } from '../services/spend/usageSummary.ts';
+import { renderReport } from '../services/spend/usageText.ts';
 import { noMentions, replyEphemeral } from './replies.ts';
 import type { SpendCommandDeps } from './usage.ts';
 

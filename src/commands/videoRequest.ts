@@ -1,6 +1,6 @@
 import type { Messages, Orientation } from '../i18n/messages.ts';
 import { estimateCostMicros, type ModelCatalog, type ModelSpec, type Resolution } from '../modelCatalog.ts';
-import type { VideoGenerationRequest } from '../services/apimart/client.ts';
+import type { VideoGenerationRequest } from '../videoGenerationRequest.ts';
 
 export const maxPromptChars = 2000;
 export const maxImageBytes = 10 * 1024 * 1024;

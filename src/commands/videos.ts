@@ -1,6 +1,6 @@
 import { ApplicationCommandType, ApplicationIntegrationType, InteractionContextType, MessageFlags, type ChatInputCommandInteraction, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { messagesFor } from '../i18n/messages.ts';
-import { renderHistory } from '../services/usageText.ts';
+import { renderHistory } from '../services/spend/usageText.ts';
 import { noMentions } from './replies.ts';
 import { adminUserOption, viewedMember, type SpendCommandDeps } from './usage.ts';
 

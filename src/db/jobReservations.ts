@@ -1,4 +1,4 @@
-import type { VideoGenerationRequest } from '../services/apimart/client.ts';
+import type { VideoGenerationRequest } from '../videoGenerationRequest.ts';
 import type { JobQueries } from './jobQueries.ts';
 import type { Job, JobRow } from './jobRow.ts';
 import type { LedgerWriter } from './ledgerWriter.ts';

@@ -1,4 +1,4 @@
-import type { VideoGenerationRequest } from '../services/apimart/client.ts';
+import type { VideoGenerationRequest } from '../videoGenerationRequest.ts';
 
 export const jobStatuses = [
   'awaiting_confirmation', 'queued', 'submitting', 'submitted', 'completed', 'delivered',

@@ -1,5 +1,5 @@
 import { formatUsd } from '../money.ts';
-import { formatProviderUsd } from '../services/usageSummary.ts';
+import { formatProviderUsd } from '../services/spend/usageSummary.ts';
 import type { SpendMessages } from './spendMessages.ts';
 
 const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;

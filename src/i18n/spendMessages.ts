@@ -1,7 +1,7 @@
 import type { JobStatus } from '../db/jobRow.ts';
 import type { BudgetOverride, UserSpend } from '../db/spendStore.ts';
 import type { Balance } from '../services/apimart/client.ts';
-import type { BudgetLine, HistoryEntry, ReportPeriod } from '../services/usageSummary.ts';
+import type { BudgetLine, HistoryEntry, ReportPeriod } from '../services/spend/usageSummary.ts';
 
 /** A job that still holds its reservation although its outcome at the provider is unclear. */
 export interface AttentionJob {

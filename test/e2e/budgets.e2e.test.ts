@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { utcPeriods } from '../../src/services/budgetPeriods.ts';
+import { utcPeriods } from '../../src/services/spend/budgetPeriods.ts';
 import { validateRecordedRequests } from '../fakes/discordSpec.ts';
 import { DEFAULT_USER_ID } from '../fakes/fakeDiscord.ts';
 import { isResultPost, jobRows, startHarness, type Harness } from './harness.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatUsd } from '../../src/money.ts';
-import { utcPeriods } from '../../src/services/budgetPeriods.ts';
+import { utcPeriods } from '../../src/services/spend/budgetPeriods.ts';
 import { validateRecordedRequests } from '../fakes/discordSpec.ts';
 import { DEFAULT_USER_ID } from '../fakes/fakeDiscord.ts';
 import { jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { messagesFor } from '../../src/i18n/messages.ts';
-import { systemClock, type Clock } from '../../src/services/clock.ts';
+import { systemClock, type Clock } from '../../src/clock.ts';
 import { DEFAULT_USER_ID, type FakeDiscord, type RecordedRequest } from '../fakes/fakeDiscord.ts';
 import { checkAndStop, isResultPost, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
 import { dmsTo } from './reactionsHelpers.ts';

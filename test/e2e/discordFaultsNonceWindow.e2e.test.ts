@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
-import { systemClock, type Clock } from '../../src/services/clock.ts';
+import { systemClock, type Clock } from '../../src/clock.ts';
 import { checkAndStop, isResultPost, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
 
 let h: Harness | undefined;

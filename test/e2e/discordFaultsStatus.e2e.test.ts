@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { messagesFor } from '../../src/i18n/messages.ts';
-import { interactionTokenLifetimeMs } from '../../src/services/statusWriter.ts';
+import { interactionTokenLifetimeMs } from '../../src/services/status/statusWriter.ts';
 import type { RecordedRequest } from '../fakes/fakeDiscord.ts';
 import { checkAndStop, isResultPost, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
 

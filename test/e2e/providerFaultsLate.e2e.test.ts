@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock, type Clock } from '../../src/services/clock.ts';
+import { systemClock, type Clock } from '../../src/clock.ts';
 import type { RecordedRequest } from '../fakes/fakeDiscord.ts';
 import { checkAndStop, isResultPost, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
 import { contentOf, channelPosts, statusEdits, logEvents, videoDownloads } from './requestViews.ts';

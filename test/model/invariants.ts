@@ -1,7 +1,7 @@
 import { activeStatuses, type JobStatus } from '../../src/db/jobRow.ts';
 import type { CreateJobResult } from '../../src/db/jobStore.ts';
-import { utcPeriods } from '../../src/services/budgetPeriods.ts';
-import { rerollBurstWindowMs } from '../../src/services/reroll.ts';
+import { utcPeriods } from '../../src/services/spend/budgetPeriods.ts';
+import { rerollBurstWindowMs } from '../../src/services/controls/reroll.ts';
 import { ambiguousSubmitModes, refusedSubmitModes } from './modelApimart.ts';
 import type { World } from './world.ts';
 

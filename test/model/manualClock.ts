@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../../src/services/clock.ts';
+import type { Clock, TimerHandle } from '../../src/clock.ts';
 
 interface Timer { at: number; seq: number; fn: () => void; owner: ClockView }
 

@@ -1,5 +1,5 @@
 import { DiscordAPIError, HTTPError } from 'discord.js';
-import type { DiscordMessenger, OutgoingMessage, SentMessage } from '../../src/services/discordMessenger.ts';
+import type { DiscordMessenger, OutgoingMessage, SentMessage } from '../../src/services/discord/discordMessenger.ts';
 import type { ModelProcess } from './modelApimart.ts';
 
 export const discordOps = ['editOriginal', 'send', 'edit', 'delete', 'react', 'dm', 'defer'] as const;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createJobStore, type JobStore } from '../../src/db/jobStore.ts';
 import { openDatabase, type Db } from '../../src/db/openDatabase.ts';
-import { utcPeriods } from '../../src/services/budgetPeriods.ts';
+import { utcPeriods } from '../../src/services/spend/budgetPeriods.ts';
 import { budgetWindow, createAccepted, estimateMicros, expectLedgerMatchesJobs, newJob } from './storeFixtures.ts';
 
 const lastMs = (y: number, m: number, d: number) => Date.UTC(y, m, d, 23, 59, 59, 999);

@@ -2,7 +2,7 @@ import { ApplicationCommandOptionType, type REST, type RESTPostAPIChatInputAppli
 import { describe, expect, it } from 'vitest';
 import { commandDefinitions } from '../../src/commands/index.ts';
 import { loadConfig } from '../../src/config.ts';
-import { commandsDiffer, normalizeCommand, syncCommands } from '../../src/services/commandSync.ts';
+import { commandsDiffer, normalizeCommand, syncCommands } from '../../src/services/discord/commandSync.ts';
 
 type Command = RESTPostAPIChatInputApplicationCommandsJSONBody;
 type Option = Record<string, unknown> & { name: string; type: number; choices?: Record<string, unknown>[] };

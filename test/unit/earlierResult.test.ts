@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Job } from '../../src/db/jobRow.ts';
 import { en } from '../../src/i18n/en.ts';
 import { ja } from '../../src/i18n/ja.ts';
-import { isResultOf } from '../../src/services/earlierResult.ts';
+import { isResultOf } from '../../src/services/jobs/earlierResult.ts';
 
 const bot = '1100000000000000001';
 const job = (locale: string, id = 1) => ({ id, userId: '1500000000000000001', locale }) as Job;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Clock, TimerHandle } from '../../src/services/clock.ts';
-import { nextPollDelayMs, predictedFinishMs, type PollSituation } from '../../src/services/pollSchedule.ts';
+import type { Clock, TimerHandle } from '../../src/clock.ts';
+import { nextPollDelayMs, predictedFinishMs, type PollSituation } from '../../src/services/jobs/pollSchedule.ts';
 
 const bounds = { minIntervalMs: 2_000, maxIntervalMs: 30_000 };
 

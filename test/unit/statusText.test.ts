@@ -3,7 +3,7 @@ import { jobStatuses, type Job, type JobStatus } from '../../src/db/jobRow.ts';
 import { en } from '../../src/i18n/en.ts';
 import { ja } from '../../src/i18n/ja.ts';
 import type { Messages } from '../../src/i18n/messages.ts';
-import { renderStatus, type StatusContext } from '../../src/services/statusText.ts';
+import { renderStatus, type StatusContext } from '../../src/services/status/statusText.ts';
 
 const createdAt = Date.UTC(2025, 5, 15, 12);
 const ctx: StatusContext = { queuePosition: 3, jobTimeoutMinutes: 45, predictedFinishMs: createdAt + 300_000 };

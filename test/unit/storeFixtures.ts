@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type { Job } from '../../src/db/jobRow.ts';
 import type { BudgetWindow, JobStore, NewJob } from '../../src/db/jobStore.ts';
 import type { Db } from '../../src/db/openDatabase.ts';
-import { utcPeriods } from '../../src/services/budgetPeriods.ts';
+import { utcPeriods } from '../../src/services/spend/budgetPeriods.ts';
 
 export const guildId = '100000000000000001';
 export const estimateMicros = 400_000;

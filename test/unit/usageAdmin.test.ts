@@ -3,7 +3,7 @@ import { balanceFailure, parseBudgetChange } from '../../src/commands/videoAdmin
 import { en } from '../../src/i18n/en.ts';
 import { ja } from '../../src/i18n/ja.ts';
 import { ApimartHttpError, ApimartNetworkError, ApimartResponseShapeError, ApimartTimeoutError } from '../../src/services/apimart/errors.ts';
-import { renderReport } from '../../src/services/usageText.ts';
+import { renderReport } from '../../src/services/spend/usageText.ts';
 
 const none = { dailyUsd: null, monthlyUsd: null, clear: null };
 

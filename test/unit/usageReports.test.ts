@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createJobStore, type JobStore } from '../../src/db/jobStore.ts';
 import { openDatabase, type Db } from '../../src/db/openDatabase.ts';
-import type { Clock } from '../../src/services/clock.ts';
-import { createUsageReports, type UsageReports } from '../../src/services/usageReports.ts';
+import type { Clock } from '../../src/clock.ts';
+import { createUsageReports, type UsageReports } from '../../src/services/spend/usageReports.ts';
 import { createAccepted, guildId } from './storeFixtures.ts';
 
 const config: Config = loadConfig({

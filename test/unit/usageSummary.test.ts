@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jobFromRow, type Job, type JobRow } from '../../src/db/jobRow.ts';
-import { budgetLines, fitLines, formatProviderUsd, historyEntry, reportWindow, shortPrompt } from '../../src/services/usageSummary.ts';
+import { budgetLines, fitLines, formatProviderUsd, historyEntry, reportWindow, shortPrompt } from '../../src/services/spend/usageSummary.ts';
 
 const defaults = { userDailyMicros: 5_000_000, userMonthlyMicros: 50_000_000, guildDailyMicros: 0 };
 const use = { userDayMicros: 1_200_000, userMonthMicros: 7_000_000, guildDayMicros: 3_000_000 };

@@ -23,14 +23,8 @@ import {
 
 export type { TaskState, TaskStatus } from './schemas.ts';
 
-export interface VideoGenerationRequest {
-  model: string;
-  prompt: string;
-  duration: number;
-  aspect_ratio: 'landscape' | 'portrait';
-  resolution?: 'standard' | 'high';
-  image_urls?: string[];
-}
+import type { VideoGenerationRequest } from '../../videoGenerationRequest.ts';
+export type { VideoGenerationRequest } from '../../videoGenerationRequest.ts';
 
 export interface Balance {
   remainingUsd: number | null;

@@ -1,8 +1,8 @@
-import { terminalStatuses, type Job } from '../db/jobRow.ts';
-import type { JobStore } from '../db/jobStore.ts';
-import type { Logger } from '../logger.ts';
-import type { Clock, TimerHandle } from './clock.ts';
-import type { DiscordMessenger, SentMessage } from './discordMessenger.ts';
+import { terminalStatuses, type Job } from '../../db/jobRow.ts';
+import type { JobStore } from '../../db/jobStore.ts';
+import type { Logger } from '../../logger.ts';
+import type { Clock, TimerHandle } from '../../clock.ts';
+import type { DiscordMessenger, SentMessage } from '../discord/discordMessenger.ts';
 import { createStatusWriter } from './statusWriter.ts';
 import { renderStatus, type StatusContext } from './statusText.ts';
 

@@ -1,4 +1,4 @@
-import type { Messages } from '../i18n/messages.ts';
+import type { Messages } from '../../i18n/messages.ts';
 import type { HistoryEntry } from './usageSummary.ts';
 import { fitLines } from './usageSummary.ts';
 import type { GuildReport, UsageSummary } from './usageReports.ts';

@@ -1,6 +1,6 @@
-import type { Logger } from '../logger.ts';
-import type { Clock } from './clock.ts';
-import { discordErrorCode, type DiscordMessenger } from './discordMessenger.ts';
+import type { Logger } from '../../logger.ts';
+import type { Clock } from '../../clock.ts';
+import { discordErrorCode, type DiscordMessenger } from '../discord/discordMessenger.ts';
 
 export const defaultNoticeLifetimeMs = 15_000;
 

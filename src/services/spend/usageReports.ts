@@ -1,10 +1,10 @@
-import type { Config } from '../config.ts';
-import type { Job } from '../db/jobRow.ts';
-import type { JobStore } from '../db/jobStore.ts';
-import type { PeriodSpend, UserSpend } from '../db/spendStore.ts';
-import type { AttentionJob } from '../i18n/spendMessages.ts';
+import type { Config } from '../../config.ts';
+import type { Job } from '../../db/jobRow.ts';
+import type { JobStore } from '../../db/jobStore.ts';
+import type { PeriodSpend, UserSpend } from '../../db/spendStore.ts';
+import type { AttentionJob } from '../../i18n/spendMessages.ts';
 import { utcPeriods } from './budgetPeriods.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../../clock.ts';
 import { budgetLines, historyEntry, reportWindow, type BudgetLine, type HistoryEntry, type ReportPeriod } from './usageSummary.ts';
 
 export interface UsageSummary {

@@ -1,8 +1,8 @@
-import { terminalStatuses, type Job } from '../db/jobRow.ts';
-import { messagesFor } from '../i18n/messages.ts';
-import type { Logger } from '../logger.ts';
-import type { Clock } from './clock.ts';
-import { DiscordCode, discordErrorCode, type DiscordMessenger, type SentMessage } from './discordMessenger.ts';
+import { terminalStatuses, type Job } from '../../db/jobRow.ts';
+import { messagesFor } from '../../i18n/messages.ts';
+import type { Logger } from '../../logger.ts';
+import type { Clock } from '../../clock.ts';
+import { DiscordCode, discordErrorCode, type DiscordMessenger, type SentMessage } from '../discord/discordMessenger.ts';
 
 export const resultReactions = ['🔁', '📩', '❌'] as const;
 const statusReactions = ['✅', '❌'] as const;

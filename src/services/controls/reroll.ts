@@ -1,10 +1,10 @@
-import type { Config } from '../config.ts';
-import type { Job } from '../db/jobRow.ts';
-import type { Logger } from '../logger.ts';
-import { estimateCostMicros } from '../modelCatalog.ts';
-import type { Clock } from './clock.ts';
-import type { JobIntake, Rejection } from './jobIntake.ts';
-import type { JobScheduler } from './jobScheduler.ts';
+import type { Config } from '../../config.ts';
+import type { Job } from '../../db/jobRow.ts';
+import type { Logger } from '../../logger.ts';
+import { estimateCostMicros } from '../../modelCatalog.ts';
+import type { Clock } from '../../clock.ts';
+import type { JobIntake, Rejection } from '../jobs/jobIntake.ts';
+import type { JobScheduler } from '../jobs/jobScheduler.ts';
 
 /** Reactions arriving this close together on one result are one request. */
 export const rerollBurstWindowMs = 10_000;

@@ -1,9 +1,9 @@
-import type { Config } from '../config.ts';
-import type { CreateJobResult, JobStore, NewJob } from '../db/jobStore.ts';
-import type { Messages } from '../i18n/messages.ts';
-import { utcPeriods } from './budgetPeriods.ts';
-import type { Clock } from './clock.ts';
-import type { ProviderHealth } from './providerHealth.ts';
+import type { Config } from '../../config.ts';
+import type { CreateJobResult, JobStore, NewJob } from '../../db/jobStore.ts';
+import type { Messages } from '../../i18n/messages.ts';
+import { utcPeriods } from '../spend/budgetPeriods.ts';
+import type { Clock } from '../../clock.ts';
+import type { ProviderHealth } from '../apimart/providerHealth.ts';
 
 export type Rejection = (m: Messages) => string;
 

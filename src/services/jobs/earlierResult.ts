@@ -1,6 +1,6 @@
-import type { Job } from '../db/jobRow.ts';
-import { messagesFor } from '../i18n/messages.ts';
-import { DiscordCode, discordErrorCode, snowflakeAt, type ChannelMessage, type DiscordMessenger } from './discordMessenger.ts';
+import type { Job } from '../../db/jobRow.ts';
+import { messagesFor } from '../../i18n/messages.ts';
+import { DiscordCode, discordErrorCode, snowflakeAt, type ChannelMessage, type DiscordMessenger } from '../discord/discordMessenger.ts';
 
 const unreadable: readonly number[] = [
   DiscordCode.missingAccess, DiscordCode.missingPermissions, DiscordCode.unknownChannel, DiscordCode.cannotDmUser,

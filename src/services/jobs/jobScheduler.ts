@@ -1,17 +1,17 @@
-import type { Job } from '../db/jobRow.ts';
-import type { JobStore } from '../db/jobStore.ts';
-import { messagesFor } from '../i18n/messages.ts';
-import type { Logger } from '../logger.ts';
-import type { ApimartClient } from './apimart/client.ts';
-import type { Clock, TimerHandle } from './clock.ts';
-import type { DiscordMessenger, SentMessage } from './discordMessenger.ts';
+import type { Job } from '../../db/jobRow.ts';
+import type { JobStore } from '../../db/jobStore.ts';
+import { messagesFor } from '../../i18n/messages.ts';
+import type { Logger } from '../../logger.ts';
+import type { ApimartClient } from '../apimart/client.ts';
+import type { Clock, TimerHandle } from '../../clock.ts';
+import type { DiscordMessenger, SentMessage } from '../discord/discordMessenger.ts';
 import type { JobContext, JobSettings } from './jobContext.ts';
 import { createJobDelivery } from './jobDelivery.ts';
 import { createJobPoller } from './jobPoller.ts';
 import { createJobSubmitter } from './jobSubmitter.ts';
-import type { ProviderHealth } from './providerHealth.ts';
+import type { ProviderHealth } from '../apimart/providerHealth.ts';
 import { createQuietBatcher } from './quietBatcher.ts';
-import type { StatusUpdater } from './statusUpdater.ts';
+import type { StatusUpdater } from '../status/statusUpdater.ts';
 
 export interface JobSchedulerDeps {
   store: JobStore;

@@ -1,6 +1,6 @@
-import type { Job } from '../db/jobRow.ts';
-import { messagesFor } from '../i18n/messages.ts';
-import { DiscordCode, discordErrorCode, type ChannelMessage, type OutgoingMessage, type SentMessage } from './discordMessenger.ts';
+import type { Job } from '../../db/jobRow.ts';
+import { messagesFor } from '../../i18n/messages.ts';
+import { DiscordCode, discordErrorCode, type ChannelMessage, type OutgoingMessage, type SentMessage } from '../discord/discordMessenger.ts';
 import { findEarlierResult, nonceTrustedForMs } from './earlierResult.ts';
 import { createConcurrencyLimit } from './concurrencyLimit.ts';
 import type { JobContext } from './jobContext.ts';

@@ -1,6 +1,6 @@
 import type { Interaction } from 'discord.js';
-import type { CommandModule } from '../commands/index.ts';
-import { replyEphemeral } from '../commands/replies.ts';
+import type { CommandModule } from './index.ts';
+import { replyEphemeral } from './replies.ts';
 import { messagesFor } from '../i18n/messages.ts';
 import type { Logger } from '../logger.ts';
 

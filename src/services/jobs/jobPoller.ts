@@ -1,10 +1,10 @@
-import type { Job } from '../db/jobRow.ts';
-import { languageFor, messagesFor } from '../i18n/messages.ts';
-import { ApimartHttpError } from './apimart/errors.ts';
-import type { TaskStatus } from './apimart/client.ts';
+import type { Job } from '../../db/jobRow.ts';
+import { languageFor, messagesFor } from '../../i18n/messages.ts';
+import { ApimartHttpError } from '../apimart/errors.ts';
+import type { TaskStatus } from '../apimart/client.ts';
 import type { JobContext } from './jobContext.ts';
 import { nextPollDelayMs } from './pollSchedule.ts';
-import { failureText } from './statusText.ts';
+import { failureText } from '../status/statusText.ts';
 
 function failureCodeOf(task: TaskStatus): 'moderation' | 'provider_failed' {
   const text = `${task.error?.type ?? ''} ${String(task.error?.code ?? '')} ${task.error?.message ?? ''}`.toLowerCase();

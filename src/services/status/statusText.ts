@@ -1,5 +1,5 @@
-import type { Job } from '../db/jobRow.ts';
-import { messagesFor, type FailureReason, type Messages } from '../i18n/messages.ts';
+import type { Job } from '../../db/jobRow.ts';
+import { messagesFor, type FailureReason, type Messages } from '../../i18n/messages.ts';
 
 export interface StatusContext { queuePosition: number; jobTimeoutMinutes: number; predictedFinishMs: number | null }
 

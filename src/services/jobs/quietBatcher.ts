@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from './clock.ts';
+import type { Clock, TimerHandle } from '../../clock.ts';
 
 /**
  * Runs queued work once nothing new has arrived for `quietMs` (or `maxDelayMs` after the first item).

@@ -1,11 +1,11 @@
-import type { Job } from '../db/jobRow.ts';
-import type { JobStore } from '../db/jobStore.ts';
-import type { Logger } from '../logger.ts';
-import type { ApimartClient } from './apimart/client.ts';
-import type { Clock } from './clock.ts';
-import type { DiscordMessenger, SentMessage } from './discordMessenger.ts';
-import type { ProviderHealth } from './providerHealth.ts';
-import type { StatusUpdater } from './statusUpdater.ts';
+import type { Job } from '../../db/jobRow.ts';
+import type { JobStore } from '../../db/jobStore.ts';
+import type { Logger } from '../../logger.ts';
+import type { ApimartClient } from '../apimart/client.ts';
+import type { Clock } from '../../clock.ts';
+import type { DiscordMessenger, SentMessage } from '../discord/discordMessenger.ts';
+import type { ProviderHealth } from '../apimart/providerHealth.ts';
+import type { StatusUpdater } from '../status/statusUpdater.ts';
 
 export interface JobSettings {
   maxConcurrentJobs: number;

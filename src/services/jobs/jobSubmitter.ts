@@ -1,6 +1,6 @@
-import type { Job } from '../db/jobRow.ts';
-import { messagesFor } from '../i18n/messages.ts';
-import { ApimartHttpError, effectiveStatus, isProviderUnavailable, submitOutcomeUnknown, submitWasRefused } from './apimart/errors.ts';
+import type { Job } from '../../db/jobRow.ts';
+import { messagesFor } from '../../i18n/messages.ts';
+import { ApimartHttpError, effectiveStatus, isProviderUnavailable, submitOutcomeUnknown, submitWasRefused } from '../apimart/errors.ts';
 import type { JobContext } from './jobContext.ts';
 import { checkReferenceImage } from './referenceImage.ts';
 

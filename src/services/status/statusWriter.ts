@@ -1,8 +1,8 @@
-import type { Job } from '../db/jobRow.ts';
-import type { JobStore } from '../db/jobStore.ts';
-import type { Logger } from '../logger.ts';
-import type { Clock } from './clock.ts';
-import { DiscordCode, discordErrorCode, type DiscordMessenger, type SentMessage } from './discordMessenger.ts';
+import type { Job } from '../../db/jobRow.ts';
+import type { JobStore } from '../../db/jobStore.ts';
+import type { Logger } from '../../logger.ts';
+import type { Clock } from '../../clock.ts';
+import { DiscordCode, discordErrorCode, type DiscordMessenger, type SentMessage } from '../discord/discordMessenger.ts';
 
 /** Discord's interaction token lives 15 minutes; stop trusting it a minute early. */
 export const interactionTokenLifetimeMs = 14 * 60_000;

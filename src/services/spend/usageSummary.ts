@@ -1,8 +1,8 @@
 import { escapeMarkdown } from 'discord.js';
-import type { BudgetScope } from '../db/jobStore.ts';
-import type { Job, JobStatus } from '../db/jobRow.ts';
-import type { BudgetOverride } from '../db/spendStore.ts';
-import { formatUsd } from '../money.ts';
+import type { BudgetScope } from '../../db/jobStore.ts';
+import type { Job, JobStatus } from '../../db/jobRow.ts';
+import type { BudgetOverride } from '../../db/spendStore.ts';
+import { formatUsd } from '../../money.ts';
 import { utcPeriods } from './budgetPeriods.ts';
 
 /** One budget as a member sees it; a null limit (and remainder) means no limit. */
