@@ -19,6 +19,8 @@ import { createProviderHealth } from './services/apimart/providerHealth.ts';
 import { createReactionHandler } from './services/controls/reactionHandler.ts';
 import { createStatusUpdater } from './services/status/statusUpdater.ts';
 import { createUsageReports } from './services/spend/usageReports.ts';
+import { boundedCache, boundedCacheSweepers } from './sharding/clientCache.ts';
+import { processShardScope, resolveShardPlan } from './sharding/resolveShards.ts';
 
 export interface AppDeps {
   config: Config;
@@ -38,6 +40,8 @@ export interface AppDeps {
 
 const leaseHeartbeatMs = 10_000;
 const leaseStaleMs = 60_000;
+/** With several processes, a slot freed by another one is noticed this often. */
+const sharedQueueCheckMs = 2_000;
 
 function processIsAlive(pid: number): boolean {
   try {
@@ -52,11 +56,15 @@ function processIsAlive(pid: number): boolean {
 export function createApp(deps: AppDeps) {
   const { config, logger } = deps;
   const clock = deps.clock ?? systemClock;
-  const store = createJobStore(deps.db);
+  // Started by the ShardingManager, this process works only on its own servers' jobs.
+  const shardScope = processShardScope(config);
+  const store = createJobStore(deps.db, shardScope);
   const apimart = deps.apimart ?? createApimartClient({ baseUrl: config.apimartBaseUrl, apiKey: config.apimartApiKey });
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions],
     partials: [Partials.Message, Partials.Reaction, Partials.User],
+    makeCache: boundedCache(),
+    sweepers: boundedCacheSweepers(),
     ...deps.clientOptions,
     rest: { api: config.discordApiUrl, ...deps.clientOptions?.rest },
   });
@@ -106,19 +114,30 @@ export function createApp(deps: AppDeps) {
   client.on(Events.ShardReconnecting, (shardId) => logger.warn('gateway_reconnecting', { shardId }));
   client.on(Events.ShardResume, (shardId) => logger.info('gateway_resumed', { shardId }));
 
-  const lease = createInstanceLease(deps.db, { host: hostname(), pid: process.pid }, { staleMs: leaseStaleMs, isAlive: processIsAlive });
   let heartbeat: NodeJS.Timeout | undefined;
+  let queueCheck: NodeJS.Timeout | undefined;
+  let lease: ReturnType<typeof createInstanceLease> | undefined;
   let botUserIdBeforeLogin: string | undefined;
 
   return {
     client, store, scheduler, commands,
     async start(): Promise<void> {
-      lease.acquire(clock.now());
-      heartbeat = setInterval(() => lease.heartbeat(clock.now()), leaseHeartbeatMs);
+      client.rest.setToken(config.discordToken);
+      const plan = await resolveShardPlan(config, client.rest);
+      client.options.shards = [...plan.shardIds];
+      client.options.shardCount = plan.shardCount;
+      const held = createInstanceLease(deps.db, { host: hostname(), pid: process.pid },
+        { staleMs: leaseStaleMs, isAlive: processIsAlive, shardIds: plan.shardIds, shardCount: plan.shardCount });
+      held.acquire(clock.now());
+      lease = held;
+      heartbeat = setInterval(() => held.heartbeat(clock.now()), leaseHeartbeatMs);
       heartbeat.unref();
+      if (shardScope) {
+        queueCheck = setInterval(() => scheduler.kickQueue(), sharedQueueCheckMs);
+        queueCheck.unref();
+      }
       // Jobs resume before the gateway connects, so no reaction or command can act on a job that a
       // crash left half-submitted before it is marked as such.
-      client.rest.setToken(config.discordToken);
       // Resumed deliveries may need to recognise the bot's own earlier posts before the gateway is up.
       botUserIdBeforeLogin = ((await client.rest.get(Routes.user())) as { id: string }).id;
       const { resumed, quarantined } = scheduler.resume();
@@ -126,14 +145,21 @@ export function createApp(deps: AppDeps) {
       await client.login(config.discordToken);
       await ready;
       const applicationId = client.application?.id ?? client.user?.id ?? '';
-      const sync = await syncCommands(client.rest, applicationId, config.discordGuildId, commands.map((c) => c.data));
-      logger.info('bot_ready', { user: client.user?.tag, commands: sync, resumedJobs: resumed, submitUnknownJobs: quarantined.length });
+      // Commands belong to the application, not to a shard: the process running shard 0 syncs them.
+      const sync = plan.shardIds.includes(0)
+        ? await syncCommands(client.rest, applicationId, config.discordGuildId, commands.map((c) => c.data))
+        : 'left to shard 0';
+      logger.info('bot_ready', {
+        user: client.user?.tag, commands: sync, resumedJobs: resumed, submitUnknownJobs: quarantined.length,
+        shards: plan.shardIds, shardCount: plan.shardCount, pid: process.pid,
+      });
     },
     async stop(): Promise<void> {
       if (heartbeat) clearInterval(heartbeat);
+      if (queueCheck) clearInterval(queueCheck);
       await scheduler.stop();
       await client.destroy();
-      lease.release();
+      lease?.release();
     },
   };
 }

@@ -35,6 +35,12 @@ export interface Config {
   adminRoleIds: readonly string[];
   allowedChannelIds: readonly string[];
   logLevel: LogLevel;
+  /** Gateway shards in total: Discord's recommended count (`auto`) or a fixed number. */
+  shards: number | 'auto';
+  /** Above 1, `npm start` runs discord.js's ShardingManager with this many processes on one database. */
+  shardProcesses: number;
+  /** Set in a process the ShardingManager started: which process it is and the bot's total shard count. */
+  shardProcess: { index: number; shardCount: number } | undefined;
 }
 
 /** Names every bad variable in one message and never carries a value: tokens must not reach logs. */
@@ -119,6 +125,12 @@ const variables = {
     .transform((level) => level.toLowerCase())
     .pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }))
     .prefault('info'),
+  SHARDS: z
+    .string()
+    .regex(/^(auto|[1-9]\d{0,4})$/, 'must be auto or a positive integer')
+    .transform((raw): number | 'auto' => (raw === 'auto' ? 'auto' : Number(raw)))
+    .prefault('auto'),
+  SHARD_PROCESSES: positiveInt('1'),
 };
 
 type Variables = typeof variables;
@@ -131,8 +143,15 @@ export function loadConfig(
   const readFile = deps.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
   const problems: string[] = [];
   const values: Partial<Record<keyof Variables, unknown>> = {};
+  // discord.js's ShardingManager starts its processes with SHARDS = the process's index and
+  // SHARD_COUNT = the total: the operator's SHARDS was already resolved by the manager.
+  const managed = env.SHARDING_MANAGER === 'true';
+  const shardProcess = managed ? { index: Number(env.SHARDS), shardCount: Number(env.SHARD_COUNT) } : undefined;
+  if (shardProcess && !(Number.isInteger(shardProcess.index) && shardProcess.index >= 0 && shardProcess.shardCount > shardProcess.index)) {
+    problems.push('SHARDS: the sharding manager passed an invalid shard');
+  }
   for (const name of Object.keys(variables) as (keyof Variables)[]) {
-    const result = variables[name].safeParse(readVariable(env, name));
+    const result = variables[name].safeParse(managed && name === 'SHARDS' ? undefined : readVariable(env, name));
     // Only our own messages are kept: zod's defaults may quote the input, which could be a secret.
     if (result.success) values[name] = result.data;
     else problems.push(`${name}: ${result.error.issues[0]?.message ?? 'invalid'}`);
@@ -177,6 +196,9 @@ export function loadConfig(
     adminRoleIds: Object.freeze(ok.ADMIN_ROLE_IDS),
     allowedChannelIds: Object.freeze(ok.ALLOWED_CHANNEL_IDS),
     logLevel: ok.LOG_LEVEL,
+    shards: ok.SHARDS,
+    shardProcesses: ok.SHARD_PROCESSES,
+    shardProcess,
   });
 }
 

@@ -1,18 +1,20 @@
 import { activeStatuses, jobFromRow, type Job, type JobRow, type JobStatus } from './jobRow.ts';
 import type { Db } from './openDatabase.ts';
+import { ownedJobsSql, type ShardScope } from './shardScope.ts';
 
 export const inList = (statuses: readonly JobStatus[]) => statuses.map((s) => `'${s}'`).join(', ');
 
-/** Read-only questions about jobs: lookups, lists, the queue. */
-export function createJobQueries(db: Db) {
+/** Read-only questions about jobs: lookups, lists, the queue. The work lists keep to the scope's servers. */
+export function createJobQueries(db: Db, scope?: ShardScope) {
+  const owned = ownedJobsSql(scope);
   const byId = db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE id = ?');
   const activeForUser = db.prepare<[string], { id: number }>(
     `SELECT id FROM jobs WHERE user_id = ? AND status IN (${inList(activeStatuses)}) ORDER BY id`);
   const unfinished = db.prepare<[], JobRow>(
-    "SELECT * FROM jobs WHERE status NOT IN ('delivered', 'failed', 'cancelled', 'expired') ORDER BY id");
+    `SELECT * FROM jobs WHERE status NOT IN ('delivered', 'failed', 'cancelled', 'expired') AND ${owned} ORDER BY id`);
   const earliestQueuedRetry = db.prepare<[], { at: number | null }>(
-    "SELECT MIN(next_attempt_at) AS at FROM jobs WHERE status = 'queued' AND next_attempt_at IS NOT NULL");
-  const firstQueued = db.prepare<[number], { id: number }>("SELECT id FROM jobs WHERE status = 'queued' ORDER BY id LIMIT ?");
+    `SELECT MIN(next_attempt_at) AS at FROM jobs WHERE status = 'queued' AND next_attempt_at IS NOT NULL AND ${owned}`);
+  const firstQueued = db.prepare<[number], { id: number }>(`SELECT id FROM jobs WHERE status = 'queued' AND ${owned} ORDER BY id LIMIT ?`);
   const queuePositionStmt = db.prepare<[number], { n: number }>(
     "SELECT COUNT(*) AS n FROM jobs WHERE status = 'queued' AND id <= ?");
   const byMessage = db.prepare<[string], JobRow & { message_kind: 'status' | 'result' }>(

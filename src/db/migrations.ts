@@ -114,6 +114,16 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE jobs ADD COLUMN submit_sending_at INTEGER;
   `,
+  `
+  CREATE TABLE shard_lease (
+    shard_id INTEGER PRIMARY KEY CHECK (shard_id >= 0),
+    shard_count INTEGER NOT NULL CHECK (shard_count > shard_id),
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    heartbeat_at INTEGER NOT NULL
+  ) STRICT;
+  DROP TABLE instance_lease;
+  `,
 ];
 
 export function migrate(db: Database): void {
@@ -123,6 +133,8 @@ export function migrate(db: Database): void {
   }
   for (let version = current; version < migrations.length; version++) {
     db.transaction(() => {
+      // Shard processes start together on one file: another may have applied this step meanwhile.
+      if ((db.pragma('user_version', { simple: true }) as number) > version) return;
       db.exec(migrations[version] as string);
       db.pragma(`user_version = ${version + 1}`);
     }).immediate();

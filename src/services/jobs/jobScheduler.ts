@@ -139,6 +139,10 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
       void deps.status.refresh(job.id);
     },
     refreshStatus: (jobId: number) => deps.status.refresh(jobId),
+    /** Another process may have freed a provider slot: try the queue again. */
+    kickQueue: () => {
+      if (!stopped) submitter.kick();
+    },
     sendResultByDm: (job: Job, userId: string) => delivery.sendCopy(job, userId),
     /** Picks every unfinished job up again; nothing that may have reached the provider is resent. */
     resume(): { resumed: number; quarantined: Job[] } {
