@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeGateway } from './fakeDiscordGateway.ts';
+import type { AddGuildOptions, FakeGuild } from './fakeDiscordGuilds.ts';
 import { interactionCreateJson, reactionAddJson, reactionRemoveJson } from './fakeDiscordPayloads.ts';
 import { FakeRest, type FaultAnswer, type FaultMatch } from './fakeDiscordRest.ts';
 import { createRoutes } from './fakeDiscordRoutes.ts';
@@ -17,6 +18,8 @@ import {
 
 export type { FakeAttachment, FakeDiscordOptions, FakeInteraction, FakeMessage, FakeUser, RecordedFile, RecordedRequest } from './fakeDiscordState.ts';
 export type { FaultAnswer, FaultMatch } from './fakeDiscordRest.ts';
+export type { AddGuildOptions, FakeGuild } from './fakeDiscordGuilds.ts';
+export { guildIdOnShard, shardOfGuild } from './fakeDiscordGuilds.ts';
 
 export const DEFAULT_USER_ID = '1500000000000000001';
 
@@ -126,7 +129,17 @@ export class FakeDiscord {
     return this.state.storeFile({ ...a, contentType: contentTypeFor(a.filename, a.contentType) });
   }
 
-  /** Injects a chat-input command as INTERACTION_CREATE. */
+  /** Adds a server the bot is in (its channels, roles and the bot's member); it arrives on its shard's next IDENTIFY. */
+  addGuild(opts: AddGuildOptions = {}): FakeGuild {
+    return this.state.guilds.add(opts);
+  }
+
+  /** IDENTIFYs seen, as [shard_id, shard_count]. */
+  get identifiedShards(): readonly [number, number][] {
+    return this.gateway.identifiedShards;
+  }
+
+  /** Injects a chat-input command as INTERACTION_CREATE (in the server of `channelId`). */
   sendCommand(opts: SendCommandOptions): { id: string; token: string } {
     const state = this.state;
     const userId = opts.userId ?? DEFAULT_USER_ID;
@@ -139,8 +152,9 @@ export class FakeDiscord {
     const token = state.newToken();
     const channelId = opts.channelId ?? this.channelId;
     const attachmentSizeLimit = opts.attachmentSizeLimit ?? DEFAULT_ATTACHMENT_LIMIT_BYTES;
-    state.interactions.set(id, { id, token, channelId, guildId: state.guildId, userId, attachmentSizeLimit, acked: false, expired: false });
-    const registered = [...state.commands.global, ...(state.commands.guild.get(state.guildId) ?? [])] as { id: string; name: string }[];
+    const guildId = state.guildIdOf(channelId);
+    state.interactions.set(id, { id, token, channelId, guildId, userId, attachmentSizeLimit, acked: false, expired: false });
+    const registered = [...state.commands.global, ...(state.commands.guild.get(guildId) ?? [])] as { id: string; name: string }[];
     const payload = interactionCreateJson(state, {
       id,
       token,

@@ -6,6 +6,7 @@ import type {
   GuildMemberFlags,
   Locale,
 } from 'discord-api-types/v10';
+import type { FakeGuild } from './fakeDiscordGuilds.ts';
 import type { FakeAttachment, FakeDiscordState, FakeMessage, FakeUser } from './fakeDiscordState.ts';
 
 // Plain JSON builders for what the fake sends: users carry public_flags, flags and primary_guild so
@@ -50,11 +51,12 @@ export function channelJson(state: FakeDiscordState, channelId: string) {
     const user = state.users.get(recipient) ?? state.rememberUser(recipient);
     return { id: channelId, type: 1 as const, last_message_id: null, flags: 0, recipients: [userJson(user)] };
   }
-  const position = state.channelIds.indexOf(channelId);
+  const guild = state.guilds.ofChannel(channelId) ?? state.guilds.primary;
+  const position = guild.channelIds.indexOf(channelId);
   return {
     id: channelId,
     type: 0 as const,
-    guild_id: state.guildId,
+    guild_id: guild.id,
     name: position === 0 ? 'general' : `channel-${position + 1}`,
     position,
     permission_overwrites: [],
@@ -67,10 +69,10 @@ export function channelJson(state: FakeDiscordState, channelId: string) {
   };
 }
 
-export function guildJson(state: FakeDiscordState) {
+export function guildJson(state: FakeDiscordState, guild: FakeGuild = state.guilds.primary) {
   return {
-    id: state.guildId,
-    name: 'Fake Guild',
+    id: guild.id,
+    name: guild.name,
     icon: null,
     splash: null,
     discovery_splash: null,
@@ -95,7 +97,7 @@ export function guildJson(state: FakeDiscordState) {
     application_id: null,
     preferred_locale: 'en-US',
     features: [],
-    roles: state.roles.map((role, position) => ({
+    roles: guild.roles.map((role, position) => ({
       id: role.id,
       name: role.name,
       color: 0,
@@ -115,16 +117,16 @@ export function guildJson(state: FakeDiscordState) {
   };
 }
 
-export function guildCreateJson(state: FakeDiscordState) {
+export function guildCreateJson(state: FakeDiscordState, guild: FakeGuild = state.guilds.primary) {
   const bot = state.users.get(state.botUserId);
   return {
-    ...guildJson(state),
+    ...guildJson(state, guild),
     joined_at: JOINED_AT,
     large: false,
     unavailable: false,
     member_count: 2,
-    channels: state.channelIds.map((id) => channelJson(state, id)),
-    members: bot ? [memberJson(bot)] : [],
+    channels: guild.channelIds.map((id) => channelJson(state, id)),
+    members: bot ? [{ ...memberJson(bot), roles: [guild.botRoleId] }] : [],
     threads: [],
     presences: [],
     voice_states: [],
@@ -134,15 +136,15 @@ export function guildCreateJson(state: FakeDiscordState) {
   };
 }
 
-export function readyJson(state: FakeDiscordState, sessionId: string, gatewayUrl: string) {
+export function readyJson(state: FakeDiscordState, sessionId: string, gatewayUrl: string, shard: [number, number] = [0, 1], guildIds: string[] = [state.guildId]) {
   const bot = state.users.get(state.botUserId);
   return {
     v: 10,
     user: { ...(bot ? userJson(bot) : {}), verified: true, mfa_enabled: false },
-    guilds: [{ id: state.guildId, unavailable: true }],
+    guilds: guildIds.map((id) => ({ id, unavailable: true })),
     session_id: sessionId,
     resume_gateway_url: gatewayUrl,
-    shard: [0, 1],
+    shard,
     application: { id: state.appId, flags: 0 },
     private_channels: [],
     presences: [],
@@ -233,6 +235,7 @@ export interface CommandInjection {
 
 export function interactionCreateJson(state: FakeDiscordState, c: CommandInjection) {
   const channel = channelJson(state, c.channelId);
+  const guildId = state.guildIdOf(c.channelId);
   const payload = {
     id: c.id,
     application_id: state.appId,
@@ -248,16 +251,16 @@ export function interactionCreateJson(state: FakeDiscordState, c: CommandInjecti
         ? { resolved: { attachments: Object.fromEntries(c.attachments.map((a) => [a.id, attachmentJson(a)])) } }
         : {}),
     },
-    guild_id: state.guildId,
-    guild: { id: state.guildId, locale: 'en-US' as Locale, features: [] },
+    guild_id: guildId,
+    guild: { id: guildId, locale: 'en-US' as Locale, features: [] },
     channel_id: c.channelId,
-    channel: { id: channel.id, type: 0, guild_id: state.guildId, name: 'name' in channel ? channel.name : 'general' },
+    channel: { id: channel.id, type: 0, guild_id: guildId, name: 'name' in channel ? channel.name : 'general' },
     member: { ...memberJson(c.user), permissions: c.memberPermissions },
     app_permissions: c.appPermissions,
     locale: c.locale as Locale,
     guild_locale: 'en-US' as Locale,
     entitlements: [],
-    authorizing_integration_owners: { '0': state.guildId },
+    authorizing_integration_owners: { '0': guildId },
     context: 0,
     attachment_size_limit: c.attachmentSizeLimit,
   } satisfies APIChatInputApplicationCommandGuildInteraction;
@@ -270,7 +273,7 @@ export function reactionAddJson(state: FakeDiscordState, r: { user: FakeUser; me
     user_id: r.user.id,
     channel_id: r.message.channel_id,
     message_id: r.message.id,
-    ...(inGuild ? { guild_id: state.guildId, member: memberJson(r.user) } : {}),
+    ...(inGuild ? { guild_id: state.guildIdOf(r.message.channel_id), member: memberJson(r.user) } : {}),
     emoji: emojiJson(r.emoji),
     burst: false,
     burst_colors: [],
@@ -285,7 +288,7 @@ export function reactionRemoveJson(state: FakeDiscordState, r: { userId: string;
     user_id: r.userId,
     channel_id: r.message.channel_id,
     message_id: r.message.id,
-    ...(inGuild ? { guild_id: state.guildId } : {}),
+    ...(inGuild ? { guild_id: state.guildIdOf(r.message.channel_id) } : {}),
     emoji: emojiJson(r.emoji),
     burst: false,
     type: 0,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { FakeGuilds } from './fakeDiscordGuilds.ts';
 
 /** Default permissions Discord reports for a member or the app in a normal guild. */
 export const DEFAULT_PERMISSIONS = '2248473465835073';
@@ -114,6 +115,10 @@ export interface FakeDiscordOptions {
   channelIds?: string[];
   ownerId?: string;
   roles?: { id: string; permissions: string }[];
+  /** Discord's recommended shard count, reported by GET /gateway/bot (default 1). */
+  shards?: number;
+  /** `session_start_limit.max_concurrency` of GET /gateway/bot (default 1). */
+  maxConcurrency?: number;
 }
 
 /** A Discord API error the fake answers with: `{ message, code }`. */
@@ -138,6 +143,10 @@ export class FakeDiscordState {
   readonly ownerId: string;
   readonly botRoleId: string;
   readonly roles: FakeRole[];
+  /** Every server the bot is in; the first is the one above. */
+  readonly guilds: FakeGuilds;
+  readonly recommendedShards: number;
+  readonly maxConcurrency: number;
   origin = '';
   readonly requests: RecordedRequest[] = [];
   readonly messages = new Map<string, FakeMessage>();
@@ -166,6 +175,9 @@ export class FakeDiscordState {
       { id: this.botRoleId, name: 'videobot', permissions: DEFAULT_PERMISSIONS, managed: true },
       ...(opts.roles ?? []).map((r, i) => ({ id: r.id, name: `role-${i + 1}`, permissions: r.permissions, managed: false })),
     ];
+    this.guilds = new FakeGuilds({ id: this.guildId, name: 'Fake Guild', channelIds: this.channelIds, roles: this.roles, botRoleId: this.botRoleId }, () => this.nextId());
+    this.recommendedShards = opts.shards ?? 1;
+    this.maxConcurrency = opts.maxConcurrency ?? 1;
     this.users.set(this.botUserId, { id: this.botUserId, username: 'videobot', globalName: null, bot: true, roles: [this.botRoleId] });
     this.users.set(this.ownerId, { id: this.ownerId, username: 'owner', globalName: 'Owner', bot: false, roles: [] });
   }
@@ -201,7 +213,12 @@ export class FakeDiscordState {
   }
 
   isGuildChannel(channelId: string): boolean {
-    return this.channelIds.includes(channelId);
+    return this.guilds.ofChannel(channelId) !== undefined;
+  }
+
+  /** The server of a guild channel (the first server for unknown ids, as before servers were many). */
+  guildIdOf(channelId: string): string {
+    return this.guilds.ofChannel(channelId)?.id ?? this.guildId;
   }
 
   storeFile(file: StoredFile & { width?: number; height?: number; sizeOverride?: number }): FakeAttachment {
