@@ -39,24 +39,28 @@ async function runManager(config: Config): Promise<void> {
 }
 
 function runBot(config: Config): void {
+  // A shard process's lines name it: the manager's processes share one stdout.
+  const log = config.shardProcess ? logger.child({ shardProcess: config.shardProcess.index }) : logger;
   const db = openDatabase(config.databasePath);
-  const app = createApp({ config, db, logger });
+  const app = createApp({ config, db, logger: log });
 
   let stopping = false;
   async function shutdown(signal: string): Promise<void> {
     if (stopping) return;
     stopping = true;
-    logger.info('bot_stopping', { signal });
-    await app.stop().catch((err) => logger.error('stop_failed', { err }));
+    log.info('bot_stopping', { signal });
+    await app.stop().catch((err) => log.error('stop_failed', { err }));
     db.close();
     process.exit(0);
   }
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('unhandledRejection', (err) => logger.error('unhandled_rejection', { err }));
+  // The manager is gone (killed): stop too, rather than keep shards its next run will want.
+  if (config.shardProcess) process.on('disconnect', () => void shutdown('manager_gone'));
+  process.on('unhandledRejection', (err) => log.error('unhandled_rejection', { err }));
 
   app.start().catch((err) => {
-    logger.error('start_failed', { err });
+    log.error('start_failed', { err });
     db.close();
     process.exit(1);
   });
