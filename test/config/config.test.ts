@@ -43,6 +43,9 @@ describe('loadConfig', () => {
       adminRoleIds: [],
       allowedChannelIds: [],
       logLevel: 'info',
+      shards: 'auto',
+      shardProcesses: 1,
+      shardProcess: undefined,
     });
   });
 
