@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { measureAckLatency } from './ackLatency.ts';
 import { measureProviderLoad } from './providerLoad.ts';
 import { measureScale } from './scale.ts';
+import { measureSharding } from './sharding.ts';
 import type { BenchResult } from './stats.ts';
 
 /** `npm run bench`: every measurement, a table, and bench/results.json. BENCH_SIZE=small for a quick run. */
@@ -20,6 +21,7 @@ const wanted = (name: string) => !only || only.includes(name);
 if (wanted('ack')) await part('acknowledgement latency', () => measureAckLatency(small ? [1, 10] : [1, 100, 1000]));
 if (wanted('provider')) await part('provider load and freshness', () => measureProviderLoad(small ? 4 : 40, small ? 6 : 40));
 if (wanted('scale')) await part('scale', () => measureScale(small ? 200 : 10_000, small ? 3_000 : 40_000));
+if (wanted('sharding')) await part('sharding', () => measureSharding(small ? [100] : [100, 1_000, 10_000], small ? [100] : [100, 1_000, 10_000]));
 
 mkdirSync(new URL('.', import.meta.url), { recursive: true });
 writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);

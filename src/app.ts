@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { Client, Events, GatewayIntentBits, Partials, Routes, type ClientOptions } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Routes, type ClientOptions } from 'discord.js';
 import { createCommands } from './commands/index.ts';
 import type { Config } from './config.ts';
 import { createJobStore } from './db/jobStore.ts';
@@ -11,6 +11,7 @@ import { createApimartClient, type ApimartClient } from './services/apimart/clie
 import { systemClock, type Clock } from './clock.ts';
 import { syncCommands } from './services/discord/commandSync.ts';
 import { createDiscordMessenger } from './services/discord/discordMessenger.ts';
+import { reactionAddFromGateway } from './services/discord/gatewayReactions.ts';
 import { createInteractionRouter } from './commands/interactionRouter.ts';
 import { createJobIntake } from './services/jobs/jobIntake.ts';
 import { createJobScheduler } from './services/jobs/jobScheduler.ts';
@@ -62,7 +63,6 @@ export function createApp(deps: AppDeps) {
   const apimart = deps.apimart ?? createApimartClient({ baseUrl: config.apimartBaseUrl, apiKey: config.apimartApiKey });
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions],
-    partials: [Partials.Message, Partials.Reaction, Partials.User],
     makeCache: boundedCache(),
     sweepers: boundedCacheSweepers(),
     ...deps.clientOptions,
@@ -108,7 +108,10 @@ export function createApp(deps: AppDeps) {
   const route = createInteractionRouter(commands, logger);
 
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
-  client.on(Events.MessageReactionAdd, (reaction, user) => void reactions.onReactionAdd(reaction, user));
+  client.on(Events.Raw, (packet: { t?: string | null; d?: unknown }) => {
+    const added = reactionAddFromGateway(packet);
+    if (added) void reactions.onReactionAdd(added.reaction, added.user);
+  });
   client.on(Events.Error, (err) => logger.error('discord_client_error', { err }));
   client.on(Events.ShardDisconnect, (event, shardId) => logger.warn('gateway_disconnected', { shardId, code: event.code }));
   client.on(Events.ShardReconnecting, (shardId) => logger.warn('gateway_reconnecting', { shardId }));

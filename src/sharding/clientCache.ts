@@ -2,15 +2,19 @@ import { Options, type CacheFactory, type SweeperOptions, type User } from 'disc
 
 /**
  * What the bot keeps of Discord's state, so memory grows with servers only by what it needs: each
- * server, its channels (reaction events are dropped for uncached channels) and roles (members' admin
- * roles are resolved through them), and the bot's own member. Messages, reactions and other members
- * are never kept: reactions on uncached messages arrive as partials, members are fetched when needed,
- * and interactions carry their member. discord.js does not support limiting the guild, channel and
- * role caches, so those stay whole.
+ * server, its roles (members' permissions and admin roles are resolved through them) and the bot's
+ * own member. Nothing else is kept: channels (the bot addresses them by id over REST; interactions
+ * carry the app's permissions; reactions are read from the raw gateway event), messages, reactions,
+ * other members (fetched when needed; interactions carry theirs), emojis, stickers, presences.
+ * discord.js calls limiting the channel caches unsupported because its channel-based helpers then
+ * find nothing; the bot uses none of them, and the end-to-end suite runs with these limits.
  */
 export function boundedCache(): CacheFactory {
   const isSelf = (user: { id: string; client: { user: User | null } }) => user.id === user.client.user?.id;
   return Options.cacheWithLimits({
+    // Not in discord.js's CacheFactory typings (see above), but honoured by cacheWithLimits.
+    ...({ ChannelManager: 0, GuildChannelManager: 0, PermissionOverwriteManager: 0 } as object),
+    ThreadManager: 0,
     MessageManager: 0,
     ReactionManager: 0,
     ReactionUserManager: 0,

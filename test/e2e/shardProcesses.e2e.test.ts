@@ -41,7 +41,7 @@ async function shardedSetup(extraEnv: Record<string, string> = {}) {
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => apimart.stop(), () => discord.stop());
   const serverA = discord.addGuild({ id: guildIdOnShard(0, 2, 1), channels: 2, roles: 3 });
   const serverB = discord.addGuild({ id: guildIdOnShard(1, 2, 2), channels: 2, roles: 3 });
-  const env = { ...testEnv(discord, apimart, join(dir, 'bot.db')), SHARD_PROCESSES: '2', ...extraEnv };
+  const env: Record<string, string> = { ...testEnv(discord, apimart, join(dir, 'bot.db')), SHARD_PROCESSES: '2', ...extraEnv };
   const manager = BotProcess.start(env);
   const readies = () => manager.events().filter((e) => e.event === 'bot_ready') as unknown as ReadyEvent[];
   cleanups.push(async () => {
@@ -58,7 +58,7 @@ async function shardedSetup(extraEnv: Record<string, string> = {}) {
   };
   await waitForReadies(2);
   const readDb = <T>(read: (db: Database.Database) => T): T => {
-    const db = new Database(env.DATABASE_PATH, { readonly: true, fileMustExist: true });
+    const db = new Database(env.DATABASE_PATH ?? '', { readonly: true, fileMustExist: true });
     try {
       return read(db);
     } finally {
