@@ -12,7 +12,7 @@ import { percentile, round, sleep, type BenchResult } from './stats.ts';
 const channelsPerServer = 25;
 const rolesPerServer = 15;
 const ackBurst = 100;
-const settleMs = 3_000;
+const settleMs = 2_000;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 interface Run { startMs: number; rssKb: number; ackP99Ms: number; shardCount: number }
@@ -79,12 +79,12 @@ async function runBot(servers: number, processes: number): Promise<Run> {
     const latencies = await Promise.all(sent.map(async ({ at, interaction }) => (await discord.waitForRequest(isCallback(interaction.id), 60_000)).at - at));
     return { startMs: readyAt - started, rssKb: rss, ackP99Ms: percentile(latencies, 99), shardCount: readies[0]?.shardCount ?? 0 };
   } finally {
-    child.kill('SIGTERM');
-    await Promise.race([exited, sleep(15_000)]);
+    // Measured: no graceful stop needed (the database is thrown away).
+    child.kill('SIGKILL');
+    await Promise.race([exited, sleep(5_000)]);
     for (const { pid } of readies) {
       try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
     }
-    child.kill('SIGKILL');
     await discord.stop();
     await apimart.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -96,18 +96,28 @@ export async function measureSharding(sizes: readonly number[], twoProcessSizes:
   const results: BenchResult[] = [];
   for (const processes of [1, 2]) {
     const wanted = processes === 1 ? sizes : twoProcessSizes;
+    if (wanted.length === 0) continue;
     const baseline = await runBot(0, processes);
+    const suffix = `${processes}_process${processes > 1 ? 'es' : ''}`;
+    let largest = { servers: 0, run: baseline };
     for (const servers of wanted) {
       const run = await runBot(servers, processes);
-      const label = `${servers}_servers_${processes}_process${processes > 1 ? 'es' : ''}`;
-      const perServerKb = (run.rssKb - baseline.rssKb) / servers;
+      const label = `${servers}_servers_${suffix}`;
+      if (servers > largest.servers) largest = { servers, run };
       results.push(
         { name: `shard_rss_${label}`, value: round(run.rssKb / 1024), unit: 'MB', goal: `informational (${run.shardCount} shards)`, met: true },
-        { name: `shard_rss_per_idle_server_${label}`, value: round(perServerKb), unit: 'KB', goal: '< 20 KB', met: perServerKb < 20 },
         { name: `shard_startup_${label}`, value: round(run.startMs), unit: 'ms', goal: 'informational (start to every process ready)', met: true },
         { name: `shard_ack_p99_${label}`, value: round(run.ackP99Ms), unit: 'ms', goal: `< 3000 ms (burst of ${ackBurst})`, met: run.ackP99Ms < 3_000 },
       );
     }
+    // The slope from no extra servers to the most: below ~1,000 servers it drowns in the heap's own noise.
+    const perServerKb = (largest.run.rssKb - baseline.rssKb) / largest.servers;
+    const meaningful = largest.servers >= 1_000;
+    results.push({
+      name: `shard_rss_per_idle_server_${suffix}`, value: round(perServerKb), unit: 'KB',
+      goal: meaningful ? `< 20 KB (0 → ${largest.servers} servers)` : `informational below 1,000 servers (0 → ${largest.servers})`,
+      met: !meaningful || perServerKb < 20,
+    });
   }
   return results;
 }
