@@ -20,6 +20,7 @@ import { createProviderHealth } from './services/apimart/providerHealth.ts';
 import { createReactionHandler } from './services/controls/reactionHandler.ts';
 import { createStatusUpdater } from './services/status/statusUpdater.ts';
 import { createUsageReports } from './services/spend/usageReports.ts';
+import { createOperations } from './services/operations/operations.ts';
 import { boundedCache, boundedCacheSweepers } from './sharding/clientCache.ts';
 import { processShardScope, resolveShardPlan } from './sharding/resolveShards.ts';
 
@@ -55,12 +56,19 @@ function processIsAlive(pid: number): boolean {
 
 /** Builds every service and the Discord client; main.ts and the end-to-end tests both start here. */
 export function createApp(deps: AppDeps) {
-  const { config, logger } = deps;
+  const { config } = deps;
   const clock = deps.clock ?? systemClock;
   // Started by the ShardingManager, this process works only on its own servers' jobs.
   const shardScope = processShardScope(config);
   const store = createJobStore(deps.db, shardScope);
-  const apimart = deps.apimart ?? createApimartClient({ baseUrl: config.apimartBaseUrl, apiKey: config.apimartApiKey });
+  const health = createProviderHealth();
+  const operations = createOperations({
+    config, db: deps.db, logger: deps.logger, clock, health,
+    // Each shard process serves its metrics on METRICS_PORT + its index.
+    metricsPortOffset: config.shardProcess?.index ?? 0,
+    apimart: deps.apimart ?? createApimartClient({ baseUrl: config.apimartBaseUrl, apiKey: config.apimartApiKey }),
+  });
+  const { logger, apimart } = operations;
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions],
     makeCache: boundedCache(),
@@ -69,7 +77,6 @@ export function createApp(deps: AppDeps) {
     rest: { api: config.discordApiUrl, ...deps.clientOptions?.rest },
   });
   const messenger = createDiscordMessenger(client.rest);
-  const health = createProviderHealth();
   const status = createStatusUpdater({
     store, messenger, clock, logger,
     minEditIntervalMs: deps.statusEditIntervalMs ?? 5_000,
@@ -123,7 +130,7 @@ export function createApp(deps: AppDeps) {
   let botUserIdBeforeLogin: string | undefined;
 
   return {
-    client, store, scheduler, commands,
+    client, store, scheduler, commands, operations,
     async start(): Promise<void> {
       client.rest.setToken(config.discordToken);
       const plan = await resolveShardPlan(config, client.rest);
@@ -144,6 +151,7 @@ export function createApp(deps: AppDeps) {
       // Resumed deliveries may need to recognise the bot's own earlier posts before the gateway is up.
       botUserIdBeforeLogin = ((await client.rest.get(Routes.user())) as { id: string }).id;
       const { resumed, quarantined } = scheduler.resume();
+      await operations.start(client);
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.discordToken);
       await ready;
@@ -162,6 +170,7 @@ export function createApp(deps: AppDeps) {
       if (queueCheck) clearInterval(queueCheck);
       await scheduler.stop();
       await client.destroy();
+      await operations.stop();
       lease?.release();
     },
   };
