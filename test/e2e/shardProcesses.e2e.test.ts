@@ -72,8 +72,12 @@ async function shardedSetup(extraEnv: Record<string, string> = {}) {
   return { discord, apimart, manager, serverA, serverB, readies, waitForReadies, jobs, ledger, video };
 }
 
+// Three tsx processes start one after another (the manager, then each shard process once the one before
+// is ready), and a killed one is started again: far more than a single bot's start-up.
+const processTimeout = { timeout: 150_000 };
+
 describe('two shard processes on one database (SHARD_PROCESSES=2)', () => {
-  it('runs each server\'s jobs in the process of its shard, and together they keep one member\'s budget and the bot-wide limit', async () => {
+  it('runs each server\'s jobs in the process of its shard, and together they keep one member\'s budget and the bot-wide limit', processTimeout, async () => {
     const s = await shardedSetup({ USER_DAILY_BUDGET_USD: '0.8', USER_MAX_ACTIVE_JOBS: '10', MAX_CONCURRENT_JOBS: '1' });
     const ready = s.readies();
     expect(ready.map((r) => r.shards).sort()).toEqual([[0], [1]]);
@@ -104,7 +108,7 @@ describe('two shard processes on one database (SHARD_PROCESSES=2)', () => {
     expect(validateRecordedRequests(s.discord.requests)).toEqual([]);
   });
 
-  it('loses nothing when one shard process is killed with SIGKILL: its replacement resumes that shard\'s jobs', async () => {
+  it('loses nothing when one shard process is killed with SIGKILL: its replacement resumes that shard\'s jobs', processTimeout, async () => {
     const s = await shardedSetup();
     s.apimart.setTaskPlan('next', { outcome: 'never' });
     s.apimart.setTaskPlan('next', { outcome: 'never' });
