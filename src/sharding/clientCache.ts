@@ -12,8 +12,10 @@ import { Options, type CacheFactory, type SweeperOptions, type User } from 'disc
 export function boundedCache(): CacheFactory {
   const isSelf = (user: { id: string; client: { user: User | null } }) => user.id === user.client.user?.id;
   return Options.cacheWithLimits({
-    // Not in discord.js's CacheFactory typings (see above), but honoured by cacheWithLimits.
-    ...({ ChannelManager: 0, GuildChannelManager: 0, PermissionOverwriteManager: 0 } as object),
+    // Not in discord.js's CacheFactory typings (see above), but honoured by cacheWithLimits; discord.js
+    // prints an UnsupportedCacheOverwriteWarning for each once at start. (Channels' own permission
+    // overwrites go with the channels, so they need no limit of their own.)
+    ...({ ChannelManager: 0, GuildChannelManager: 0 } as object),
     ThreadManager: 0,
     MessageManager: 0,
     ReactionManager: 0,

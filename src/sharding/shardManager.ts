@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { REST, Routes, ShardingManager, type Shard } from 'discord.js';
+import { REST, ShardingManager, type Shard } from 'discord.js';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import { totalShardCount } from './resolveShards.ts';
+import { gatewayBotInfo, totalShardCount } from './resolveShards.ts';
 
 /** Discord allows one IDENTIFY per 5 seconds in each of `max_concurrency` buckets. */
 const identifySpacingMs = 5_500;
@@ -19,10 +19,10 @@ const processEntry = fileURLToPath(new URL('../main.ts', import.meta.url));
  */
 export async function runShardManager(config: Config, logger: Logger) {
   const rest = new REST({ api: config.discordApiUrl }).setToken(config.discordToken);
-  const shardCount = await totalShardCount(config, rest);
-  const { session_start_limit: limit } = (await rest.get(Routes.gatewayBot())) as { session_start_limit?: { max_concurrency?: number } };
+  const gateway = await gatewayBotInfo(rest);
+  const shardCount = totalShardCount(config, gateway);
   // Processes identify in parallel only when every shard has an IDENTIFY bucket of its own.
-  const delay = (limit?.max_concurrency ?? 1) >= shardCount ? 0 : identifySpacingMs;
+  const delay = gateway.maxConcurrency >= shardCount ? 0 : identifySpacingMs;
   const manager = new ShardingManager(processEntry, {
     totalShards: shardCount,
     // ShardingManager runs one "shard" per process: here each stands for a process, whose index picks its shards.
