@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { VideoGenerationRequest } from '../videoGenerationRequest.ts';
 import type { JobQueries } from './jobQueries.ts';
 import type { Job, JobRow } from './jobRow.ts';
@@ -48,10 +49,10 @@ export function createJobReservations(db: Db, spend: SpendStore, queries: JobQue
   const insertJob = db.prepare(
     `INSERT INTO jobs (origin_key, parent_job_id, guild_id, channel_id, user_id, locale, application_id,
        interaction_token, interaction_at, attachment_size_limit, status, prompt, model, duration_sec, aspect_ratio,
-       resolution, image_url, image_name, request_json, estimate_micros, confirm_deadline_at, created_at, updated_at)
+       resolution, image_url, image_name, request_json, estimate_micros, confirm_deadline_at, idempotency_key, created_at, updated_at)
      VALUES (@originKey, @parentJobId, @guildId, @channelId, @userId, @locale, @applicationId,
        @interactionToken, @interactionAt, @attachmentSizeLimit, @status, @prompt, @model, @durationSec, @aspectRatio,
-       @resolution, @imageUrl, @imageName, @requestJson, @estimateMicros, @confirmDeadlineAt, @now, @now)`);
+       @resolution, @imageUrl, @imageName, @requestJson, @estimateMicros, @confirmDeadlineAt, @idempotencyKey, @now, @now)`);
   const read = queries.get;
 
   function budgetRejection(input: NewJob, w: BudgetWindow): CreateJobResult | undefined {
@@ -97,7 +98,7 @@ export function createJobReservations(db: Db, spend: SpendStore, queries: JobQue
       status: input.needsConfirmation ? 'awaiting_confirmation' : 'queued',
       prompt: r.prompt, model: r.model, durationSec: r.duration, aspectRatio: r.aspect_ratio,
       resolution: r.resolution ?? null, imageUrl: r.image_urls?.[0] ?? null,
-      requestJson: JSON.stringify(r), now: w.now,
+      requestJson: JSON.stringify(r), idempotencyKey: randomUUID(), now: w.now,
     });
     const job = read(Number(info.lastInsertRowid)) as Job;
     writeLedger(job, 'reserve', job.estimateMicros, w.now);

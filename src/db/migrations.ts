@@ -114,6 +114,15 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE jobs ADD COLUMN submit_sending_at INTEGER;
   `,
+  // A random per-job Idempotency-Key (a row number repeats across databases sharing one apimart key).
+  // Rows that exist at upgrade keep the key they were already sent with: the old derivation, exactly.
+  // The spend index lets the bot-wide daily budget sum one day of the ledger without a table scan.
+  `
+  ALTER TABLE jobs ADD COLUMN idempotency_key TEXT;
+  UPDATE jobs SET idempotency_key = 'discord-video-job-' || id WHERE idempotency_key IS NULL;
+  CREATE UNIQUE INDEX jobs_by_idempotency_key ON jobs (idempotency_key);
+  CREATE INDEX ledger_by_period ON ledger (period_at, amount_micros);
+  `,
 ];
 
 export function migrate(db: Database): void {

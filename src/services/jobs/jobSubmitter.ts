@@ -51,7 +51,7 @@ export function createJobSubmitter(ctx: JobContext) {
     if (!(await imageUsable(job))) return;
     store.markSubmitSending(job.id, clock.now());
     try {
-      const { taskId } = await ctx.apimart.submit(job.request, { idempotencyKey: `discord-video-job-${job.id}` });
+      const { taskId } = await ctx.apimart.submit(job.request, { idempotencyKey: job.idempotencyKey });
       const submitted = store.recordSubmitted(job.id, taskId, clock.now());
       log.info('job_submitted', { taskId });
       if (submitted) ctx.startPolling(submitted);
