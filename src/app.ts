@@ -19,6 +19,7 @@ import { createProviderHealth } from './services/apimart/providerHealth.ts';
 import { createReactionHandler } from './services/controls/reactionHandler.ts';
 import { createStatusUpdater } from './services/status/statusUpdater.ts';
 import { createUsageReports } from './services/spend/usageReports.ts';
+import { defaultLatePollWindowMs } from './services/spend/resolvable.ts';
 
 export interface AppDeps {
   config: Config;
@@ -85,7 +86,7 @@ export function createApp(deps: AppDeps) {
       pollMinIntervalMs: config.pollMinIntervalMs,
       pollMaxIntervalMs: config.pollMaxIntervalMs,
       jobTimeoutMs: config.jobTimeoutMs,
-      latePollWindowMs: 24 * 60 * 60_000,
+      latePollWindowMs: defaultLatePollWindowMs,
       downloadTimeoutMs: 120_000,
     },
   });

@@ -31,10 +31,12 @@ export interface BudgetWindow {
   now: number;
   dayStart: number; dayEnd: number; monthStart: number; monthEnd: number;
   userDailyMicros: number; userMonthlyMicros: number; guildDailyMicros: number;
+  /** Every server's spend together (BOT_DAILY_BUDGET_USD). */
+  botDailyMicros: number;
   userMaxActiveJobs: number;
 }
 
-export type BudgetScope = 'user_daily' | 'user_monthly' | 'guild_daily';
+export type BudgetScope = 'user_daily' | 'user_monthly' | 'guild_daily' | 'bot_daily';
 export type CreateJobResult =
   | { ok: true; job: Job }
   | { ok: false; reason: 'duplicate' }
@@ -67,6 +69,9 @@ export function createJobReservations(db: Db, spend: SpendStore, queries: JobQue
         used: () => spend.userSpendMicros(input.userId, w.monthStart, w.monthEnd) },
       { scope: 'guild_daily', limit: limit(undefined, w.guildDailyMicros), resetsAt: w.dayEnd,
         used: () => spend.guildSpendMicros(input.guildId, w.dayStart, w.dayEnd) },
+      // Checked here, inside the reservation's transaction (and each group commit's), like the others.
+      { scope: 'bot_daily', limit: limit(undefined, w.botDailyMicros), resetsAt: w.dayEnd,
+        used: () => spend.botSpendMicros(w.dayStart, w.dayEnd) },
     ];
     for (const check of checks) {
       if (check.limit === null) continue;

@@ -31,7 +31,8 @@ export function createJobIntake(deps: JobIntakeDeps) {
     return {
       now, ...utcPeriods(now),
       userDailyMicros: config.userDailyBudgetMicros, userMonthlyMicros: config.userMonthlyBudgetMicros,
-      guildDailyMicros: config.guildDailyBudgetMicros, userMaxActiveJobs: config.userMaxActiveJobs,
+      guildDailyMicros: config.guildDailyBudgetMicros, botDailyMicros: config.botDailyBudgetMicros,
+      userMaxActiveJobs: config.userMaxActiveJobs,
     };
   };
 
