@@ -26,7 +26,7 @@ describe('/video-admin', () => {
     const registered = h.discord.commands.global as { name: string; default_member_permissions?: string | null; contexts?: number[]; options?: { name: string }[] }[];
     const adminCommand = registered.find((c) => c.name === 'video-admin');
     expect(adminCommand).toMatchObject({ default_member_permissions: '32', contexts: [0] });
-    expect(adminCommand?.options?.map((o) => o.name)).toEqual(['budget', 'pause', 'resume', 'report', 'balance']);
+    expect(adminCommand?.options?.map((o) => o.name)).toEqual(['budget', 'pause', 'resume', 'report', 'balance', 'resolve', 'status']);
     expect(registered.map((c) => c.name).sort()).toEqual(['usage', 'video', 'video-admin', 'videos']);
     expect(validateRecordedRequests(h.discord.requests)).toEqual([]);
   });
