@@ -42,6 +42,9 @@ describe('loadConfig', () => {
       jobTimeoutMs: 45 * 60_000,
       adminRoleIds: [],
       allowedChannelIds: [],
+      allowedGuildIds: [],
+      botDailyBudgetMicros: 0,
+      ownerUserIds: [],
       logLevel: 'info',
     });
   });
