@@ -11,10 +11,14 @@ function duration(ms: number): string {
   return hours < 48 ? `${hours} h ${minutes % 60} min` : `${Math.floor(hours / 24)} days ${hours % 24} h`;
 }
 
+// Each line is ~150 characters; ten keep the whole status within Discord's 2000.
+const maxAwaitingShown = 10;
+
 function status(s: BotStatusView): string {
   const awaiting = s.awaiting.length === 0 ? ['Awaiting resolution: none.'] : [
     `**Awaiting resolution in this server (${s.awaiting.length})**`,
-    ...s.awaiting.map((j) => `\`#${j.jobId}\` ${j.status === 'submit_unknown' ? 'submit outcome unknown' : 'timed out'} · ${opsEn.ops.resolveHint(j.jobId, j.resolvableAt)}`),
+    ...s.awaiting.slice(0, maxAwaitingShown).map((j) => `\`#${j.jobId}\` ${j.status === 'submit_unknown' ? 'submit outcome unknown' : 'timed out'} · ${opsEn.ops.resolveHint(j.jobId, j.resolvableAt)}`),
+    ...(s.awaiting.length > maxAwaitingShown ? [`…and ${s.awaiting.length - maxAwaitingShown} more: \`/video-admin report\` lists them all.`] : []),
   ];
   return [
     '🩺 **Bot status**',

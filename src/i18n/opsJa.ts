@@ -11,10 +11,13 @@ function duration(ms: number): string {
   return hours < 48 ? `${hours}時間${minutes % 60}分` : `${Math.floor(hours / 24)}日${hours % 24}時間`;
 }
 
+const maxAwaitingShown = 10;
+
 function status(s: BotStatusView): string {
   const awaiting = s.awaiting.length === 0 ? ['解決待ちのジョブ: なし。'] : [
     `**このサーバーで解決待ちのジョブ（${s.awaiting.length}件）**`,
-    ...s.awaiting.map((j) => `\`#${j.jobId}\` ${j.status === 'submit_unknown' ? '送信結果不明' : 'タイムアウト'} · ${opsJa.ops.resolveHint(j.jobId, j.resolvableAt)}`),
+    ...s.awaiting.slice(0, maxAwaitingShown).map((j) => `\`#${j.jobId}\` ${j.status === 'submit_unknown' ? '送信結果不明' : 'タイムアウト'} · ${opsJa.ops.resolveHint(j.jobId, j.resolvableAt)}`),
+    ...(s.awaiting.length > maxAwaitingShown ? [`…ほか${s.awaiting.length - maxAwaitingShown}件: \`/video-admin report\` にすべて表示されます。`] : []),
   ];
   return [
     '🩺 **ボットの状態**',
