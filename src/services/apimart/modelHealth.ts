@@ -29,7 +29,7 @@ export function isModelGoneAnswer(err: unknown): boolean {
  * accepted submit resets the count) the model is turned off until restart or an admin's
  * `/video-admin resume`; `/video` then refuses it before reserving anything.
  */
-export function createModelHealth(deps: { clock: Clock; threshold?: number }) {
+export function createModelHealth(deps: { clock: Pick<Clock, 'now'>; threshold?: number }) {
   const threshold = deps.threshold ?? modelGoneAnswersBeforeTurnOff;
   const streaks = new Map<string, number>();
   const off = new Map<string, number>();
