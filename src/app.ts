@@ -26,6 +26,8 @@ import { createOwnerCheck } from './services/discord/ownerCheck.ts';
 import { createJobResolution } from './services/jobs/jobResolution.ts';
 import { createBotStatus } from './services/spend/botStatus.ts';
 import { watchAllowedGuilds } from './services/discord/allowedGuilds.ts';
+import { createOperations } from './services/operations/operations.ts';
+import { createOperationsQueries } from './db/operationsQueries.ts';
 
 export interface AppDeps {
   config: Config;
@@ -57,10 +59,15 @@ function processIsAlive(pid: number): boolean {
 
 /** Builds every service and the Discord client; main.ts and the end-to-end tests both start here. */
 export function createApp(deps: AppDeps) {
-  const { config, logger } = deps;
+  const { config } = deps;
   const clock = deps.clock ?? systemClock;
   const store = createJobStore(deps.db);
-  const apimart = deps.apimart ?? createApimartClient({ baseUrl: config.apimartBaseUrl, apiKey: config.apimartApiKey });
+  const health = createProviderHealth();
+  const operations = createOperations({
+    config, db: deps.db, logger: deps.logger, clock, health,
+    apimart: deps.apimart ?? createApimartClient({ baseUrl: config.apimartBaseUrl, apiKey: config.apimartApiKey }),
+  });
+  const { logger, apimart } = operations;
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions],
     partials: [Partials.Message, Partials.Reaction, Partials.User],
@@ -68,7 +75,6 @@ export function createApp(deps: AppDeps) {
     rest: { api: config.discordApiUrl, ...deps.clientOptions?.rest },
   });
   const messenger = createDiscordMessenger(client.rest);
-  const health = createProviderHealth();
   const models = createModelHealth({ clock });
   const latePoll = { jobTimeoutMs: config.jobTimeoutMs, latePollWindowMs: defaultLatePollWindowMs };
   const status = createStatusUpdater({
@@ -107,7 +113,9 @@ export function createApp(deps: AppDeps) {
   const reports = createUsageReports({ config, store, clock, latePoll });
   const owners = createOwnerCheck({ client, configuredIds: config.ownerUserIds, clock, logger });
   const resolution = createJobResolution({ store, messenger, status, clock, logger, latePoll });
-  const botStatus = createBotStatus({ store, health, models, clock, latePoll, version: readBotVersion(), startedAt: clock.now() });
+  const botStatus = createBotStatus({
+    store, queue: createOperationsQueries(deps.db), health, models, clock, latePoll, version: readBotVersion(), startedAt: clock.now(),
+  });
   const commands = createCommands({
     config, store, scheduler, intake, clock, logger, apimart, reports, models, resolution, botStatus, isOwner: owners.isOwner,
   });
@@ -126,7 +134,7 @@ export function createApp(deps: AppDeps) {
   let botUserIdBeforeLogin: string | undefined;
 
   return {
-    client, store, scheduler, commands,
+    client, store, scheduler, commands, operations,
     async start(): Promise<void> {
       lease.acquire(clock.now());
       heartbeat = setInterval(() => lease.heartbeat(clock.now()), leaseHeartbeatMs);
@@ -137,6 +145,7 @@ export function createApp(deps: AppDeps) {
       // Resumed deliveries may need to recognise the bot's own earlier posts before the gateway is up.
       botUserIdBeforeLogin = ((await client.rest.get(Routes.user())) as { id: string }).id;
       const { resumed, quarantined } = scheduler.resume();
+      await operations.start(client);
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.discordToken);
       await ready;
@@ -149,6 +158,7 @@ export function createApp(deps: AppDeps) {
       if (heartbeat) clearInterval(heartbeat);
       await scheduler.stop();
       await client.destroy();
+      await operations.stop();
       lease.release();
     },
   };

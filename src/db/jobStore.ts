@@ -2,7 +2,6 @@ import type { Statement } from 'better-sqlite3';
 import { createJobQueries, inList } from './jobQueries.ts';
 import { createJobReservations } from './jobReservations.ts';
 import { createJobResolutions } from './jobResolutions.ts';
-import { createOperationsQueries } from './operationsQueries.ts';
 import type { Job, JobStatus } from './jobRow.ts';
 import { createLedgerWriter } from './ledgerWriter.ts';
 import type { Db } from './openDatabase.ts';
@@ -69,7 +68,6 @@ export function createJobStore(db: Db) {
     ...queries,
     ...reservations,
     ...resolutions,
-    ...createOperationsQueries(db),
 
     confirm: (id: number, now: number) =>
       transition(id, ['awaiting_confirmation'], 'queued', now, { confirm_deadline_at: null }),

@@ -1,12 +1,16 @@
 import type { Clock } from '../../clock.ts';
+import type { JobStatus } from '../../db/jobRow.ts';
 import type { JobStore } from '../../db/jobStore.ts';
+import type { OperationsQueries } from '../../db/operationsQueries.ts';
 import type { BotStatusView } from '../../i18n/opsMessages.ts';
 import type { ModelHealth } from '../apimart/modelHealth.ts';
 import type { ProviderHealth } from '../apimart/providerHealth.ts';
 import { resolvableAt, type LatePollWindow } from './resolvable.ts';
 
 export interface BotStatusDeps {
-  store: JobStore; health: ProviderHealth; models: ModelHealth; clock: Clock; latePoll: LatePollWindow;
+  store: JobStore;
+  queue: Pick<OperationsQueries, 'unfinishedJobCounts' | 'oldestActiveJobCreatedAt'>;
+  health: ProviderHealth; models: ModelHealth; clock: Clock; latePoll: LatePollWindow;
   version: string; startedAt: number;
 }
 
@@ -18,9 +22,11 @@ export function createBotStatus(deps: BotStatusDeps) {
   return {
     view(guildId: string): BotStatusView {
       const now = deps.clock.now();
-      const queue = deps.store.queueStats();
+      const counts = deps.queue.unfinishedJobCounts();
+      const count = (status: JobStatus) => counts.get(status) ?? 0;
       return {
-        queued: queue.queued, running: queue.running, oldestJobCreatedAt: queue.oldestCreatedAt,
+        queued: count('queued'), running: count('submitting') + count('submitted'),
+        oldestJobCreatedAt: deps.queue.oldestActiveJobCreatedAt(),
         providerDownReason: deps.health.reason(),
         modelsOff: deps.models.turnedOff(),
         awaiting: deps.store.jobsNeedingAttention(guildId).map((job) => ({
