@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { createJobQueries, inList } from './jobQueries.ts';
 import { createJobReservations } from './jobReservations.ts';
+import { createJobResolutions } from './jobResolutions.ts';
 import type { Job, JobStatus } from './jobRow.ts';
 import { createLedgerWriter } from './ledgerWriter.ts';
 import { writeTransaction } from './busyRetry.ts';
@@ -9,6 +10,7 @@ import { ownedJobsSql, type ShardScope } from './shardScope.ts';
 import { createSpendStore } from './spendStore.ts';
 
 export type { BudgetScope, BudgetWindow, CreateJobResult, NewJob } from './jobReservations.ts';
+export type { ResolutionOutcome } from './jobResolutions.ts';
 
 /**
  * Every job state change, each guarded by the state it leaves and written with its ledger row. With a
@@ -20,6 +22,7 @@ export function createJobStore(db: Db, scope?: ShardScope) {
   const queries = createJobQueries(db, scope);
   const writeLedger = createLedgerWriter(db);
   const reservations = createJobReservations(db, spend, queries, writeLedger);
+  const resolutions = createJobResolutions(db, spend, queries, writeLedger);
   const read = queries.get;
   const countSubmissions = db.prepare<[], { n: number }>(
     "SELECT COUNT(*) AS n FROM jobs WHERE status IN ('submitting', 'submitted')");
@@ -70,6 +73,7 @@ export function createJobStore(db: Db, scope?: ShardScope) {
     spend,
     ...queries,
     ...reservations,
+    ...resolutions,
 
     confirm: (id: number, now: number) =>
       transition(id, ['awaiting_confirmation'], 'queued', now, { confirm_deadline_at: null }),

@@ -17,7 +17,6 @@ afterEach(async () => {
 
 const alice = '1500000000000000011';
 const bob = '1500000000000000012';
-const carol = '1500000000000000013';
 
 interface ReadyEvent { event: string; pid: number; shards: number[]; shardCount: number; resumedJobs: number }
 
@@ -65,7 +64,7 @@ async function shardedSetup(extraEnv: Record<string, string> = {}) {
       db.close();
     }
   };
-  const jobs = () => readDb((db) => db.prepare('SELECT * FROM jobs ORDER BY id').all() as (CrashJobRow & { guild_id: string })[]);
+  const jobs = () => readDb((db) => db.prepare('SELECT * FROM jobs ORDER BY id').all() as (CrashJobRow & { guild_id: string; idempotency_key: string })[]);
   const ledger = () => readDb((db) => db.prepare('SELECT job_id, user_id, kind, amount_micros FROM ledger ORDER BY id').all() as LedgerRow[]);
   const video = (server: FakeGuild, userId: string) =>
     discord.sendCommand({ name: 'video', userId, channelId: server.channelIds[1], options: videoOptions({ duration: 4 }) });
@@ -77,8 +76,8 @@ async function shardedSetup(extraEnv: Record<string, string> = {}) {
 const processTimeout = { timeout: 150_000 };
 
 describe('two shard processes on one database (SHARD_PROCESSES=2)', () => {
-  it('runs each server\'s jobs in the process of its shard, and together they keep one member\'s budget and the bot-wide limit', processTimeout, async () => {
-    const s = await shardedSetup({ USER_DAILY_BUDGET_USD: '0.8', USER_MAX_ACTIVE_JOBS: '10', MAX_CONCURRENT_JOBS: '1' });
+  it('runs each server\'s jobs in the process of its shard; alice on shard 0 and bob on shard 1 race for one bot-wide budget and one provider slot', processTimeout, async () => {
+    const s = await shardedSetup({ BOT_DAILY_BUDGET_USD: '1.2', USER_MAX_ACTIVE_JOBS: '10', MAX_CONCURRENT_JOBS: '1' });
     const ready = s.readies();
     expect(ready.map((r) => r.shards).sort()).toEqual([[0], [1]]);
     expect(new Set(ready.map((r) => r.pid)).size).toBe(2);
@@ -86,25 +85,24 @@ describe('two shard processes on one database (SHARD_PROCESSES=2)', () => {
     // Commands are the application's: only the process with shard 0 writes them.
     expect(s.discord.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/commands'))).toHaveLength(1);
 
-    // Carol is in both servers; her $0.80 a day pays for two $0.40 jobs, whichever process takes them.
-    const sent = [s.serverA, s.serverB, s.serverA, s.serverB, s.serverA, s.serverB].map((server) => s.video(server, carol));
+    // $1.20 for the whole bot today pays for three $0.40 jobs, whichever process takes them.
+    const sent = [0, 1, 2, 3, 4, 5].map((i) => (i % 2 === 0 ? s.video(s.serverA, alice) : s.video(s.serverB, bob)));
     const callbacks = await Promise.all(sent.map((i) => s.discord.waitForRequest(isCallback(i.id), 30_000)));
     expect(callbacks).toHaveLength(6);
-    await s.discord.waitFor(() => s.jobs().length === 2 && s.jobs().every((j) => j.status === 'delivered'), 60_000);
+    await s.discord.waitFor(() => s.jobs().length === 3 && s.jobs().every((j) => j.status === 'delivered'), 90_000);
     const ledger = s.ledger();
-    expect(ledger.filter((r) => r.kind === 'reserve').reduce((sum, r) => sum + r.amount_micros, 0)).toBe(800_000);
+    expect(ledger.filter((r) => r.kind === 'reserve').reduce((sum, r) => sum + r.amount_micros, 0)).toBe(1_200_000);
     expect(ledgerProblems(s.jobs(), ledger)).toEqual([]);
-    expect(s.apimart.submits()).toHaveLength(2);
+    expect(s.apimart.submits()).toHaveLength(3);
 
     // Each job was submitted by the process that runs its server's shard.
     const submittedBy = new Map(s.manager.events().filter((e) => e.event === 'job_submitted').map((e) => [e.jobId, e.shardProcess]));
     for (const job of s.jobs()) expect(submittedBy.get(job.id)).toBe(job.guild_id === s.serverA.id ? 0 : 1);
 
-    // MAX_CONCURRENT_JOBS=1 across both processes: the second submit waited for the first task to finish.
-    const [first, second] = s.apimart.submits();
-    const firstTask = [...s.apimart.tasks.values()][0];
-    expect(second!.at).toBeGreaterThanOrEqual(firstTask!.completedAtMs ?? Infinity);
-    expect(first).toBeDefined();
+    // MAX_CONCURRENT_JOBS=1 across both processes: each submit waited for the task before it to finish.
+    const submits = s.apimart.submits();
+    const tasks = [...s.apimart.tasks.values()];
+    for (let i = 1; i < submits.length; i++) expect(submits[i]!.at).toBeGreaterThanOrEqual(tasks[i - 1]!.completedAtMs ?? Infinity);
     expect(validateRecordedRequests(s.discord.requests)).toEqual([]);
   });
 
@@ -129,7 +127,7 @@ describe('two shard processes on one database (SHARD_PROCESSES=2)', () => {
     for (const job of s.jobs()) {
       const posts = [...s.discord.messages.values()].filter((m) => m.nonce === `video-result-${job.id}` && !m.deleted);
       expect(posts, `result posts of job ${job.id}`).toHaveLength(1);
-      expect(s.apimart.submits().filter((r) => r.headers['idempotency-key'] === `discord-video-job-${job.id}`)).toHaveLength(1);
+      expect(s.apimart.submits().filter((r) => r.headers['idempotency-key'] === job.idempotency_key)).toHaveLength(1);
     }
     expect(ledgerProblems(s.jobs(), s.ledger())).toEqual([]);
     expect(s.readies().filter((r) => r.shards.includes(0))).toHaveLength(1);
