@@ -3,6 +3,13 @@ import type { Db } from './openDatabase.ts';
 
 export interface LeaseHolder { host: string; pid: number; heartbeatAt: number; shardId: number; shardCount: number }
 
+/**
+ * Whether the process is still running. `started` is its start time as stored with the lease (null when
+ * unknown): a pid that answers but started at another time was reused by an unrelated process.
+ */
+export type ProcessLiveness = (pid: number, started: string | null) => boolean;
+export interface LeaseSelf { host: string; pid: number; started?: string | null }
+
 export class InstanceConflictError extends Error {
   override name = 'InstanceConflictError';
   constructor(readonly holder: LeaseHolder) {
@@ -18,14 +25,14 @@ export class InstanceConflictError extends Error {
  */
 export function createInstanceLease(
   db: Db,
-  self: { host: string; pid: number },
-  opts: { staleMs: number; isAlive: (pid: number) => boolean; shardIds: readonly number[]; shardCount: number },
+  self: LeaseSelf,
+  opts: { staleMs: number; isAlive: ProcessLiveness; shardIds: readonly number[]; shardCount: number },
 ) {
-  const readHolders = db.prepare<[], { shard_id: number; shard_count: number; host: string; pid: number; heartbeat_at: number }>(
-    'SELECT shard_id, shard_count, host, pid, heartbeat_at FROM shard_lease');
+  const readHolders = db.prepare<[], { shard_id: number; shard_count: number; host: string; pid: number; pid_started: string | null; heartbeat_at: number }>(
+    'SELECT shard_id, shard_count, host, pid, pid_started, heartbeat_at FROM shard_lease');
   const write = db.prepare(
-    `INSERT INTO shard_lease (shard_id, shard_count, host, pid, heartbeat_at) VALUES (@shardId, @shardCount, @host, @pid, @now)
-     ON CONFLICT (shard_id) DO UPDATE SET shard_count = @shardCount, host = @host, pid = @pid, heartbeat_at = @now`);
+    `INSERT INTO shard_lease (shard_id, shard_count, host, pid, pid_started, heartbeat_at) VALUES (@shardId, @shardCount, @host, @pid, @started, @now)
+     ON CONFLICT (shard_id) DO UPDATE SET shard_count = @shardCount, host = @host, pid = @pid, pid_started = @started, heartbeat_at = @now`);
   const removeOther = db.prepare('DELETE FROM shard_lease WHERE shard_id = ?');
   const renew = db.prepare('UPDATE shard_lease SET heartbeat_at = ? WHERE host = ? AND pid = ?');
   const remove = db.prepare('DELETE FROM shard_lease WHERE host = ? AND pid = ?');
@@ -38,13 +45,15 @@ export function createInstanceLease(
       if (isSelf(row)) continue;
       const holder = { host: row.host, pid: row.pid, heartbeatAt: row.heartbeat_at, shardId: row.shard_id, shardCount: row.shard_count };
       const fresh = now - row.heartbeat_at < opts.staleMs;
-      const deadHere = row.host === self.host && !opts.isAlive(row.pid);
+      const deadHere = row.host === self.host && !opts.isAlive(row.pid, row.pid_started);
       const overlaps = row.shard_count !== opts.shardCount || ours.has(row.shard_id);
       if (overlaps && fresh && !deadHere) throw new InstanceConflictError(holder);
       // A holder that is gone, or that ran another split of the shards, leaves nothing to keep.
       if (row.shard_count !== opts.shardCount || !fresh || deadHere) removeOther.run(row.shard_id);
     }
-    for (const shardId of opts.shardIds) write.run({ ...self, shardId, shardCount: opts.shardCount, now });
+    for (const shardId of opts.shardIds) {
+      write.run({ host: self.host, pid: self.pid, started: self.started ?? null, shardId, shardCount: opts.shardCount, now });
+    }
   });
 
   return {

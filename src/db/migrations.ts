@@ -132,15 +132,17 @@ export const migrations: readonly string[] = [
   CREATE INDEX IF NOT EXISTS ledger_by_period ON ledger (period_at);
   `,
   // One lease per gateway shard instead of one per database: shard processes share the file.
+  // pid_started (the holder's process start time) tells a reused pid from the holder. The old
+  // instance_lease table is left in place, unused, so that migrations written against it still apply.
   `
   CREATE TABLE shard_lease (
     shard_id INTEGER PRIMARY KEY CHECK (shard_id >= 0),
     shard_count INTEGER NOT NULL CHECK (shard_count > shard_id),
     host TEXT NOT NULL,
     pid INTEGER NOT NULL,
+    pid_started TEXT,
     heartbeat_at INTEGER NOT NULL
   ) STRICT;
-  DROP TABLE instance_lease;
   `,
 ];
 

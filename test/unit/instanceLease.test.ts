@@ -91,4 +91,14 @@ describe('instance lease: one process per shard', () => {
     make('box', 2, [1], 2).acquire(1_000);
     expect(db.prepare('SELECT shard_id, shard_count, pid FROM shard_lease').all()).toEqual([{ shard_id: 1, shard_count: 2, pid: 2 }]);
   });
+
+  it('stores the holder\'s start time and passes it to the liveness check, so a reused pid holds nothing', () => {
+    const db = openDatabase(':memory:');
+    const started = new Map([[1, 'started-at-1']]);
+    const opts = { staleMs, shardIds: [0], shardCount: 1, isAlive: (pid: number, at: string | null) => started.get(pid) === at };
+    createInstanceLease(db, { host: 'box', pid: 1, started: 'started-at-1' }, opts).acquire(0);
+    expect(() => createInstanceLease(db, { host: 'box', pid: 2 }, opts).acquire(10)).toThrow(/pid 1/);
+    started.set(1, 'started-later');
+    expect(() => createInstanceLease(db, { host: 'box', pid: 2 }, opts).acquire(20)).not.toThrow();
+  });
 });
