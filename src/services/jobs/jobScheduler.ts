@@ -144,7 +144,8 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     refreshStatus: (jobId: number) => deps.status.refresh(jobId),
     /** Another process may have freed a provider slot: try the queue again. */
     kickQueue: () => {
-      if (!stopped) submitter.kick();
+      // A read first: the claim takes the write lock, which other processes would then wait for.
+      if (!stopped && store.firstQueuedJobIds(1).length > 0) submitter.kick();
     },
     sendResultByDm: (job: Job, userId: string) => delivery.sendCopy(job, userId),
     /** Picks every unfinished job up again; nothing that may have reached the provider is resent. */
