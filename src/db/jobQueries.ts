@@ -22,6 +22,10 @@ export function createJobQueries(db: Db) {
   const needingAttention = db.prepare<[string], JobRow>(
     "SELECT * FROM jobs WHERE guild_id = ? AND status IN ('submit_unknown', 'timed_out') ORDER BY id");
 
+  const withDeliveryProblem = db.prepare<[string, number, number], JobRow>(
+    `SELECT * FROM jobs WHERE guild_id = ? AND delivery_problem IS NOT NULL AND finished_at >= ? AND finished_at < ?
+     ORDER BY id DESC LIMIT 50`);
+
   return {
     get(id: number): Job | undefined {
       const row = byId.get(id);
@@ -30,6 +34,9 @@ export function createJobQueries(db: Db) {
     unfinishedJobs: () => unfinished.all().map(jobFromRow),
     recentJobsForUser: (userId: string, limit: number) => recentForUser.all(userId, limit).map(jobFromRow),
     jobsNeedingAttention: (guildId: string) => needingAttention.all(guildId).map(jobFromRow),
+    /** Results that could not be posted where they belonged, finished in the window (newest first). */
+    jobsWithDeliveryProblems: (guildId: string, fromMs: number, toMs: number) =>
+      withDeliveryProblem.all(guildId, fromMs, toMs).map(jobFromRow),
     activeJobIdsForUser: (userId: string) => activeForUser.all(userId).map((r) => r.id),
     queuePosition: (jobId: number) => queuePositionStmt.get(jobId)?.n ?? 0,
     firstQueuedJobIds: (limit: number) => firstQueued.all(limit).map((r) => r.id),

@@ -8,7 +8,11 @@ export type JobStatus = (typeof jobStatuses)[number];
 
 export const terminalStatuses: readonly JobStatus[] = ['delivered', 'failed', 'cancelled', 'expired'];
 /** Jobs that count against USER_MAX_ACTIVE_JOBS. */
-export const activeStatuses: readonly JobStatus[] = ['awaiting_confirmation', 'queued', 'submitting', 'submitted', 'completed'];
+/**
+ * Jobs that count against USER_MAX_ACTIVE_JOBS. Not `completed`: the provider has finished it, so a
+ * delivery stuck on Discord never locks its requester out.
+ */
+export const activeStatuses: readonly JobStatus[] = ['awaiting_confirmation', 'queued', 'submitting', 'submitted'];
 
 export interface Job {
   id: number;
@@ -43,6 +47,14 @@ export interface Job {
   resultPostStartedAt: number | null;
   failureCode: string | null;
   failureDetail: string | null;
+  /** Failed result-post attempts so far; bounded, and kept across restarts. */
+  deliveryAttempts: number;
+  /** Why the result could not go where it belonged (thread locked, channel deleted…); listed in the report. */
+  deliveryProblem: string | null;
+  /** The reference image's orientation, when it overrides `aspect_ratio`. */
+  imageOrientation: 'landscape' | 'portrait' | 'square' | null;
+  /** A moderator deleted the status message: no status is posted for this job again. */
+  statusDeletedAt: number | null;
   createdAt: number;
   updatedAt: number;
   submittedAt: number | null;
@@ -59,6 +71,8 @@ export interface JobRow {
   next_attempt_at: number | null; confirm_deadline_at: number | null; video_url: string | null;
   video_expires_at: number | null; status_message_id: string | null; status_channel_id: string | null;
   result_message_id: string | null; result_post_started_at: number | null; failure_code: string | null; failure_detail: string | null;
+  delivery_attempts: number; delivery_problem: string | null; image_orientation: 'landscape' | 'portrait' | 'square' | null;
+  status_deleted_at: number | null;
   created_at: number; updated_at: number; submitted_at: number | null; completed_at: number | null;
   finished_at: number | null;
 }
@@ -96,6 +110,10 @@ export function jobFromRow(row: JobRow): Job {
     resultPostStartedAt: row.result_post_started_at,
     failureCode: row.failure_code,
     failureDetail: row.failure_detail,
+    deliveryAttempts: row.delivery_attempts ?? 0,
+    deliveryProblem: row.delivery_problem ?? null,
+    imageOrientation: row.image_orientation ?? null,
+    statusDeletedAt: row.status_deleted_at ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     submittedAt: row.submitted_at,

@@ -114,6 +114,19 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE jobs ADD COLUMN submit_sending_at INTEGER;
   `,
+  `
+  ALTER TABLE jobs ADD COLUMN delivery_attempts INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE jobs ADD COLUMN delivery_problem TEXT;
+  ALTER TABLE jobs ADD COLUMN image_orientation TEXT CHECK (image_orientation IN ('landscape', 'portrait', 'square'));
+  ALTER TABLE jobs ADD COLUMN status_deleted_at INTEGER;
+  CREATE TABLE dm_copies (
+    job_id INTEGER NOT NULL REFERENCES jobs(id),
+    user_id TEXT NOT NULL,
+    sent_at INTEGER NOT NULL,
+    repeats INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (job_id, user_id)
+  ) STRICT;
+  `,
 ];
 
 export function migrate(db: Database): void {
