@@ -2,6 +2,7 @@ import type { BudgetScope } from '../db/jobStore.ts';
 import { en } from './en.ts';
 import { ja } from './ja.ts';
 import type { SpendMessages } from './spendMessages.ts';
+import type { DeliveryMessages } from './deliveryMessages.ts';
 
 export type Orientation = 'landscape' | 'portrait' | 'square';
 export type FailureReason = keyof Messages['failureReasons'];
@@ -12,7 +13,7 @@ export interface StatusParams {
 }
 
 /** Every user-facing text. Both languages implement this, so a missing translation fails the type check. */
-export interface Messages extends SpendMessages {
+export interface Messages extends SpendMessages, DeliveryMessages {
   guildOnly: string;
   promptEmpty: string;
   promptTooLong: (max: number, actual: number) => string;
