@@ -212,6 +212,12 @@ export class FakeDiscord {
     this.state.nonces.clear();
   }
 
+  /** The server's AutoMod blocks messages containing any of these words (answers 200000), like a keyword rule. */
+  setAutomodKeywords(words: string[]): void {
+    this.state.automodKeywords.clear();
+    for (const word of words) this.state.automodKeywords.add(word);
+  }
+
   dmFailsFor(userId: string): void {
     this.state.dmFails.add(userId);
   }

@@ -51,12 +51,12 @@ export function createResultPoster(messenger: DiscordMessenger) {
    * 40005 → the link, 160002 → no reply reference, AutoMod → none of the member's words. Any other
    * error is the caller's to classify.
    */
-  async function post(job: Job, channelId: string, first: Form): Promise<Posted> {
+  async function post(job: Job, send: (message: OutgoingMessage) => Promise<SentMessage>, first: Form): Promise<Posted> {
     let form = first;
     for (;;) {
       const message = build(job, form);
       try {
-        return { sent: await messenger.send(channelId, message), content: message.content };
+        return { sent: await send(message), content: message.content };
       } catch (err) {
         const next = adapt(form, classifyDiscordError(err).kind);
         if (!next) throw err;
@@ -72,15 +72,15 @@ export function createResultPoster(messenger: DiscordMessenger) {
     return undefined;
   }
 
+  const toChannel = (job: Job) => (message: OutgoingMessage) => messenger.send(job.channelId, message);
   return {
-    inChannel: (job: Job, payload: ResultPayload) => post(job, job.channelId, { payload, reply: true, minimal: false }),
+    inChannel: (job: Job, payload: ResultPayload) => post(job, toChannel(job), { payload, reply: true, minimal: false }),
     /** The bare link in the channel, saying why (uploads kept failing, or DMs were closed). */
-    linkInChannel: (job: Job, note: string) => post(job, job.channelId, { payload: { kind: 'link' }, reply: false, minimal: true, note }),
+    linkInChannel: (job: Job, note: string) => post(job, toChannel(job), { payload: { kind: 'link' }, reply: false, minimal: true, note }),
     /** The requester's DMs: the video when it fits a DM's 10 MiB, else its link; `note` says why it came here. */
-    async inDm(job: Job, payload: ResultPayload, note: string): Promise<Posted> {
+    inDm(job: Job, payload: ResultPayload, note: string): Promise<Posted> {
       const fits = payload.kind === 'file' && payload.bytes.length <= dmAttachmentLimitBytes;
-      const dmChannelId = await messenger.dmChannelId(job.userId);
-      return post(job, dmChannelId, { payload: fits ? payload : { kind: 'link' }, reply: false, minimal: true, note });
+      return post(job, (message) => messenger.dm(job.userId, message), { payload: fits ? payload : { kind: 'link' }, reply: false, minimal: true, note });
     },
   };
 }
