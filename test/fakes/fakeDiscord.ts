@@ -222,6 +222,11 @@ export class FakeDiscord {
     this.state.dmFails.add(userId);
   }
 
+  /** The member opened their DMs again. */
+  dmOpensFor(userId: string): void {
+    this.state.dmFails.delete(userId);
+  }
+
   /** Closes the live gateway socket; 4000 (default) makes discord.js RESUME and get missed events replayed. */
   closeGateway(code = 4000): void {
     this.gateway.close(code);
