@@ -16,6 +16,9 @@ const maxConcurrentDeliveries = 3;
 /** Waits after the 1st, 2nd… failed attempt; after the last one the job ends (a link, or undeliverable). */
 export const deliveryRetryDelaysMs = [5_000, 15_000, 60_000, 300_000];
 export const maxDeliveryAttempts = deliveryRetryDelaysMs.length + 1;
+const lastRetryDelayMs = 300_000;
+/** After the last upload attempt, how many more times (at the last delay) an unreadable channel is read again. */
+const lookupRetriesAfterLastAttempt = 12;
 /** Videos kept in memory between attempts, all jobs together; past this a job keeps only its link. */
 const keptBytesLimit = 256 * 1024 * 1024;
 
@@ -99,8 +102,22 @@ export function createJobDelivery(ctx: JobContext) {
     }
   }
 
-  /** Attempts ran out on temporary errors: the bare link, here or by DM, then give up. */
+  /**
+   * Attempts ran out on temporary errors: the bare link, here or by DM, then give up. Not while an
+   * earlier attempt's post cannot be ruled out (reading the channel fails too): the link would be a
+   * second result. Reading is cheap, so it is tried a while longer before the job ends without it.
+   */
   async function giveUp(job: Job): Promise<void> {
+    try {
+      const earlier = await earlierPost(job);
+      if (earlier) return await finish(job, { sent: earlier, content: earlier.content }, null);
+    } catch (err) {
+      const attempts = store.recordDeliveryAttempt(job.id, clock.now());
+      ctx.jobLogger(job).warn('result_lookup_failed', { err, attempt: attempts });
+      if (attempts === 0) return forget(job.id);
+      if (attempts < maxDeliveryAttempts + lookupRetriesAfterLastAttempt) return ctx.schedule(job.id, lastRetryDelayMs, () => deliver(job.id));
+      return undeliverable(job, 'attempts_exhausted');
+    }
     const m = messagesFor(job.locale);
     const note = m.delivery.linkInstead(m.delivery.problem.attempts_exhausted);
     for (const attempt of [() => poster.linkInChannel(job, note), () => poster.inDm(job, { kind: 'link' }, note)]) {
@@ -134,10 +151,10 @@ export function createJobDelivery(ctx: JobContext) {
 
   async function attempt(job: Job): Promise<void> {
     // Before the expiry check: a post whose answer was lost must be found, not reported as expired.
-    const earlier = await earlierPost(job);
-    if (earlier) return finish(job, { sent: earlier, content: earlier.content }, job.deliveryProblem as DeliveryProblem | null);
-    if (job.videoExpiresAt !== null && job.videoExpiresAt <= clock.now()) return expire(job);
     if (job.deliveryAttempts >= maxDeliveryAttempts) return giveUp(job);
+    const earlier = await earlierPost(job);
+    if (earlier) return finish(job, { sent: earlier, content: earlier.content }, null);
+    if (job.videoExpiresAt !== null && job.videoExpiresAt <= clock.now()) return expire(job);
     const payload = await payloadFor(job);
     if (payload === 'gone') return expire(job);
     keep(job.id, payload);
