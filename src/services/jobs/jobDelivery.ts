@@ -7,6 +7,7 @@ import { createConcurrencyLimit } from './concurrencyLimit.ts';
 import { createDmCopy } from './dmCopy.ts';
 import { findEarlierResult } from './earlierResult.ts';
 import type { JobContext } from './jobContext.ts';
+import { createKeptVideos } from './keptVideos.ts';
 import { createResultPoster, type Posted, type ResultPayload } from './resultPoster.ts';
 import { downloadVideo } from './videoDownload.ts';
 
@@ -38,22 +39,8 @@ function problemOf(fault: DiscordFault): DeliveryProblem {
 export function createJobDelivery(ctx: JobContext) {
   const { store, clock, settings } = ctx;
   const poster = createResultPoster(ctx.messenger);
-  const kept = new Map<number, ResultPayload>();
-  let keptBytes = 0;
-
-  function keep(jobId: number, payload: ResultPayload): void {
-    forget(jobId);
-    const size = payload.kind === 'file' ? payload.bytes.length : 0;
-    const stored: ResultPayload = keptBytes + size > keptBytesLimit ? { kind: 'link' } : payload;
-    if (stored.kind === 'file') keptBytes += size;
-    kept.set(jobId, stored);
-  }
-
-  function forget(jobId: number): void {
-    const payload = kept.get(jobId);
-    if (payload?.kind === 'file') keptBytes -= payload.bytes.length;
-    kept.delete(jobId);
-  }
+  const kept = createKeptVideos(keptBytesLimit);
+  const forget = kept.forget;
 
   async function finish(job: Job, posted: Posted, problem: DeliveryProblem | null): Promise<void> {
     forget(job.id);
@@ -157,7 +144,7 @@ export function createJobDelivery(ctx: JobContext) {
     if (job.videoExpiresAt !== null && job.videoExpiresAt <= clock.now()) return expire(job);
     const payload = await payloadFor(job);
     if (payload === 'gone') return expire(job);
-    keep(job.id, payload);
+    kept.keep(job.id, payload);
     store.markResultPostStarted(job.id, clock.now());
     let posted: Posted;
     try {
