@@ -85,7 +85,7 @@ export function createJobReservations(db: Db, spend: SpendStore, queries: JobQue
     if (input.parentJobId && (lastChildAt.get(input.parentJobId)?.at ?? -Infinity) > w.now - (input.rerollDedupeMs ?? 0)) {
       return { ok: false, reason: 'duplicate' };
     }
-    const active = queries.activeJobIdsForUser(input.userId);
+    const active = queries.limitedJobIdsForUser(input.userId);
     if (w.userMaxActiveJobs > 0 && active.length >= w.userMaxActiveJobs) {
       return { ok: false, reason: 'too_many_active', activeJobIds: active };
     }

@@ -8,11 +8,13 @@ export type JobStatus = (typeof jobStatuses)[number];
 
 export const terminalStatuses: readonly JobStatus[] = ['delivered', 'failed', 'cancelled', 'expired'];
 /** Jobs that count against USER_MAX_ACTIVE_JOBS. */
+/** Jobs shown as active (e.g. in /usage): everything not yet finished for the member. */
+export const activeStatuses: readonly JobStatus[] = ['awaiting_confirmation', 'queued', 'submitting', 'submitted', 'completed'];
 /**
  * Jobs that count against USER_MAX_ACTIVE_JOBS. Not `completed`: the provider has finished it, so a
  * delivery stuck on Discord never locks its requester out.
  */
-export const activeStatuses: readonly JobStatus[] = ['awaiting_confirmation', 'queued', 'submitting', 'submitted'];
+export const limitedStatuses: readonly JobStatus[] = ['awaiting_confirmation', 'queued', 'submitting', 'submitted'];
 
 export interface Job {
   id: number;
