@@ -49,6 +49,8 @@ export interface Job {
   resultPostStartedAt: number | null;
   failureCode: string | null;
   failureDetail: string | null;
+  /** Sent as Idempotency-Key on every submit of this job: random, so no other database can repeat it. */
+  idempotencyKey: string;
   /** Failed result-post attempts so far; bounded, and kept across restarts. */
   deliveryAttempts: number;
   /** Why the result could not go where it belonged (thread locked, channel deleted…); listed in the report. */
@@ -73,6 +75,7 @@ export interface JobRow {
   next_attempt_at: number | null; confirm_deadline_at: number | null; video_url: string | null;
   video_expires_at: number | null; status_message_id: string | null; status_channel_id: string | null;
   result_message_id: string | null; result_post_started_at: number | null; failure_code: string | null; failure_detail: string | null;
+  idempotency_key: string;
   delivery_attempts: number; delivery_problem: string | null; image_orientation: 'landscape' | 'portrait' | 'square' | null;
   status_deleted_at: number | null;
   created_at: number; updated_at: number; submitted_at: number | null; completed_at: number | null;
@@ -116,6 +119,7 @@ export function jobFromRow(row: JobRow): Job {
     deliveryProblem: row.delivery_problem ?? null,
     imageOrientation: row.image_orientation ?? null,
     statusDeletedAt: row.status_deleted_at ?? null,
+    idempotencyKey: row.idempotency_key,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     submittedAt: row.submitted_at,
