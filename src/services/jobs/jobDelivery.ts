@@ -17,7 +17,7 @@ const maxConcurrentDeliveries = 3;
 /** Waits after the 1st, 2nd… failed attempt; after the last one the job ends (a link, or undeliverable). */
 export const deliveryRetryDelaysMs = [5_000, 15_000, 60_000, 300_000];
 export const maxDeliveryAttempts = deliveryRetryDelaysMs.length + 1;
-const lastRetryDelayMs = 300_000;
+const lastRetryDelayMs = deliveryRetryDelaysMs[deliveryRetryDelaysMs.length - 1] as number;
 /** After the last upload attempt, how many more times (at the last delay) an unreadable channel is read again. */
 const lookupRetriesAfterLastAttempt = 12;
 /** Videos kept in memory between attempts, all jobs together; past this a job keeps only its link. */
