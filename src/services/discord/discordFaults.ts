@@ -32,6 +32,8 @@ const placeClosed: Partial<Record<number, PlaceClosedReason>> = {
 };
 
 export function classifyDiscordError(err: unknown): DiscordFault {
+  // An upload over the edge's limit is refused before Discord's API sees it: a 413 without a JSON body.
+  if (err instanceof DiscordAPIError && err.status === 413) return { kind: 'too_large' };
   if (!(err instanceof DiscordAPIError) || typeof err.code !== 'number') return { kind: 'temporary' };
   const code = err.code;
   if (code === Code.RequestEntityTooLarge) return { kind: 'too_large' };
