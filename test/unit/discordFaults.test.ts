@@ -29,6 +29,11 @@ describe('classifyDiscordError', () => {
     expect(classifyDiscordError(edge)).toEqual({ kind: 'too_large' });
   });
 
+  it('treats 401 (the bot token itself was refused) as temporary: it says nothing about the message', () => {
+    // As 'refused' it made every result finishing meanwhile undeliverable for good, although the operator fixes the token.
+    expect(classifyDiscordError(apiError(401, 0))).toEqual({ kind: 'temporary' });
+  });
+
   it('treats a 5xx without a body, a timeout and a network error as temporary', () => {
     expect(classifyDiscordError(new HTTPError(502, 'Bad Gateway', 'POST', 'https://discord.test/', {}))).toEqual({ kind: 'temporary' });
     expect(classifyDiscordError(Object.assign(new Error('aborted'), { name: 'AbortError' }))).toEqual({ kind: 'temporary' });

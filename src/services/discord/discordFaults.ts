@@ -43,7 +43,8 @@ export function classifyDiscordError(err: unknown): DiscordFault {
   const reason = placeClosed[code];
   if (reason) return { kind: 'place_closed', reason };
   // discord.js has already waited out 429s and retried 5xx by the time an error reaches here.
-  if (err.status >= 400 && err.status < 500 && err.status !== 408 && err.status !== 429) return { kind: 'refused', reason: `discord_${code}` };
+  // 401 is about the bot's token, not the message: once the operator fixes it, the same post succeeds.
+  if (err.status >= 400 && err.status < 500 && err.status !== 401 && err.status !== 408 && err.status !== 429) return { kind: 'refused', reason: `discord_${code}` };
   return { kind: 'temporary' };
 }
 
