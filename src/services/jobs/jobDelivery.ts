@@ -142,7 +142,9 @@ export function createJobDelivery(ctx: JobContext) {
     if (job.deliveryAttempts >= maxDeliveryAttempts) return giveUp(job);
     const earlier = await earlierPost(job);
     if (earlier) return finish(job, { sent: earlier, content: earlier.content }, null);
-    if (job.videoExpiresAt !== null && job.videoExpiresAt <= clock.now()) return expire(job);
+    // A dead link does not matter while the video itself is kept from an earlier attempt.
+    const expired = job.videoExpiresAt !== null && job.videoExpiresAt <= clock.now();
+    if (expired && kept.get(job.id)?.kind !== 'file') return expire(job);
     const payload = await payloadFor(job);
     if (payload === 'gone') return expire(job);
     kept.keep(job.id, payload);
