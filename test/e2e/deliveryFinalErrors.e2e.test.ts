@@ -150,6 +150,23 @@ describe('a result post that keeps failing', () => {
   });
 });
 
+describe('the bare link after the last attempt', () => {
+  it('is not sent again by DM when its channel post went through but the answer was lost', async () => {
+    h = await startHarness({ appDeps: { clock: quickRetries }, rest: { retries: 0 } });
+    h.discord.failNext(guildPost(h), { status: 500, times: maxDeliveryAttempts });
+    // The link is posted, but Discord answers 500: the DM link would be a second result.
+    h.discord.failNext(guildPost(h), { status: 500, apply: true, times: 1 });
+    const job = await finishedJob(h, 'delivered');
+    const posts = guildPosts(h);
+    expect(posts.map((r) => [r.status, r.files.length])).toEqual([...Array(maxDeliveryAttempts).fill([500, 1]), [500, 0]]);
+    const linkPost = h.discord.channelMessages().filter((m) => m.content.startsWith(en.resultReady(DEFAULT_USER_ID, 1)));
+    expect(linkPost).toHaveLength(1);
+    expect(job.result_message_id).toBe(linkPost[0]!.id);
+    expect(dmsTo(h.discord, DEFAULT_USER_ID)).toEqual([]);
+    expect(ledgerRows(h.db).map((r) => r.kind)).toEqual(['reserve', 'settle']);
+  });
+});
+
 describe('a video kept between attempts', () => {
   it('is still uploaded when its link expired while the upload was being retried', async () => {
     let offsetMs = 0;
