@@ -1,11 +1,13 @@
 import { formatUsd } from '../money.ts';
 import type { Messages } from './messages.ts';
+import { placeEn } from './placeMessages.ts';
 import { spendEn } from './spendEn.ts';
 
 const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 
 export const en: Messages = {
   ...spendEn,
+  ...placeEn,
   guildOnly: 'This command works only in a server.',
   promptEmpty: 'The prompt is empty. Describe the video you want, for example `a fox running through fresh snow`.',
   promptTooLong: (max, actual) => `The prompt is ${actual} characters long; the limit is ${max}. Shorten it and try again.`,

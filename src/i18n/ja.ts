@@ -1,11 +1,13 @@
 import { formatUsd } from '../money.ts';
 import type { Messages } from './messages.ts';
+import { placeJa } from './placeMessages.ts';
 import { spendJa } from './spendJa.ts';
 
 const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 
 export const ja: Messages = {
   ...spendJa,
+  ...placeJa,
   guildOnly: 'このコマンドはサーバー内でのみ使えます。',
   promptEmpty: 'プロンプトが空です。作りたい動画を説明してください（例: `雪の中を走るキツネ`）。',
   promptTooLong: (max, actual) => `プロンプトが${actual}文字あります。上限は${max}文字です。短くしてもう一度お試しください。`,

@@ -1,6 +1,7 @@
 import type { BudgetScope } from '../db/jobStore.ts';
 import { en } from './en.ts';
 import { ja } from './ja.ts';
+import type { PlaceMessages } from './placeMessages.ts';
 import type { SpendMessages } from './spendMessages.ts';
 
 export type Orientation = 'landscape' | 'portrait' | 'square';
@@ -12,7 +13,7 @@ export interface StatusParams {
 }
 
 /** Every user-facing text. Both languages implement this, so a missing translation fails the type check. */
-export interface Messages extends SpendMessages {
+export interface Messages extends SpendMessages, PlaceMessages {
   guildOnly: string;
   promptEmpty: string;
   promptTooLong: (max: number, actual: number) => string;
