@@ -114,6 +114,9 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE jobs ADD COLUMN submit_sending_at INTEGER;
   `,
+  `
+  ALTER TABLE jobs ADD COLUMN place_gone_at INTEGER;
+  `,
 ];
 
 export function migrate(db: Database): void {

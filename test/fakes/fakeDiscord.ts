@@ -238,13 +238,15 @@ export class FakeDiscord {
 
   /**
    * CHANNEL_DELETE (THREAD_DELETE for a thread, with id, guild_id, parent_id and type only); from then
-   * on REST answers 10003 Unknown Channel. A deleted channel takes its threads with it.
+   * on REST answers 10003 Unknown Channel. A deleted channel takes its threads with it. `offline`: it
+   * happened while the bot was not connected, so no session will ever carry the event.
    */
-  deleteChannel(id: string): void {
+  deleteChannel(id: string, opts: { offline?: boolean } = {}): void {
     const channel = this.channel(id);
     const payload = channelJson(this.state, id);
     channel.deleted = true;
     for (const thread of this.state.channels.values()) if (thread.parentId === id) thread.deleted = true;
+    if (opts.offline) return;
     if (isThread(channel)) {
       this.gateway.dispatch('THREAD_DELETE', { id, guild_id: this.guildId, parent_id: channel.parentId, type: channel.type });
     } else {
@@ -256,10 +258,10 @@ export class FakeDiscord {
    * The bot is kicked: GUILD_DELETE without `unavailable` (topics/gateway-events#guild-delete); from
    * then on guild routes answer 10004 Unknown Guild and its channels 50001 Missing Access.
    */
-  removeGuild(id: string = this.guildId): void {
+  removeGuild(id: string = this.guildId, opts: { offline?: boolean } = {}): void {
     if (id !== this.guildId) throw new Error(`the fake has one guild, ${this.guildId}`);
     this.state.guildRemoved = true;
-    this.gateway.dispatch('GUILD_DELETE', { id });
+    if (!opts.offline) this.gateway.dispatch('GUILD_DELETE', { id });
   }
 
   /** Changes a role's guild-wide permissions (the @everyone role's id is the guild id). */

@@ -23,22 +23,31 @@ export function createJobDelivery(ctx: JobContext) {
   const { store, clock, settings } = ctx;
   const attempts = new Map<number, number>();
 
-  function resultMessage(job: Job, video: VideoDownload): OutgoingMessage {
+  /**
+   * In a DM the 🔁 📩 ❌ controls cannot work (the bot receives no DM reactions), so a result sent there
+   * carries neither their text nor, later, the reactions.
+   */
+  function resultMessage(job: Job, video: VideoDownload, inDm: boolean): OutgoingMessage {
     const m = messagesFor(job.locale);
     const lines = [m.resultReady(job.userId, job.id), m.resultCost(job.costMicros ?? job.estimateMicros)];
     if (video.kind !== 'file') lines.push(m.resultLink(job.videoUrl ?? '', job.videoExpiresAt));
-    lines.push(m.resultControls);
+    if (inDm && job.placeGoneAt !== null) lines.push(m.placeGoneDelivery);
+    if (!inDm) lines.push(m.resultControls);
     return {
       content: lines.join('\n'),
       files: video.kind === 'file' ? [{ name: `video-${job.id}.mp4`, data: video.bytes }] : undefined,
       mentionUserIds: [job.userId],
       nonce: resultNonce(job.id),
-      replyToMessageId: job.statusMessageId ?? undefined,
+      replyToMessageId: inDm ? undefined : job.statusMessageId ?? undefined,
     };
   }
 
   /** Returns what was posted, and where: the channel, else the requester's DMs, else a link in the channel. */
-  async function post(job: Job, message: OutgoingMessage): Promise<{ sent: SentMessage; content: string }> {
+  async function post(job: Job, video: VideoDownload): Promise<{ sent: SentMessage; content: string }> {
+    const inDm = resultMessage(job, video, true);
+    // The server or channel is gone (bot removed, channel deleted): straight to the requester's DMs.
+    if (job.placeGoneAt !== null) return { sent: await ctx.messenger.dm(job.userId, inDm), content: inDm.content };
+    const message = resultMessage(job, video, false);
     try {
       return { sent: await ctx.messenger.send(job.channelId, message), content: message.content };
     } catch (err) {
@@ -46,7 +55,7 @@ export function createJobDelivery(ctx: JobContext) {
       if (code === undefined || !noChannelAccess.includes(code)) throw err;
       ctx.jobLogger(job).warn('result_channel_unavailable', { code });
       try {
-        return { sent: await ctx.messenger.dm(job.userId, { ...message, replyToMessageId: undefined }), content: message.content };
+        return { sent: await ctx.messenger.dm(job.userId, inDm), content: inDm.content };
       } catch (dmErr) {
         if (discordErrorCode(dmErr) !== DiscordCode.cannotDmUser || !message.files || !job.videoUrl) throw dmErr;
         // Often only Attach Files is missing: a short reply with the link may still be allowed where the upload was not.
@@ -102,9 +111,8 @@ export function createJobDelivery(ctx: JobContext) {
       if (job.videoExpiresAt !== null && job.videoExpiresAt <= clock.now()) return await expire(job);
       const video = await downloadVideo(job.videoUrl, job.attachmentSizeLimit, settings.downloadTimeoutMs, ctx.fetch);
       if (video.kind === 'gone') return await expire(job);
-      const message = resultMessage(job, video);
       const earlier = await earlierAttemptsResult(job);
-      const { sent, content } = earlier ? { sent: earlier, content: earlier.content } : await post(job, message);
+      const { sent, content } = earlier ? { sent: earlier, content: earlier.content } : await post(job, video);
       const delivered = store.markDelivered(job.id, sent.channelId, sent.id, clock.now());
       attempts.delete(job.id);
       log.info('job_delivered', { messageId: sent.id, uploaded: video.kind === 'file' });

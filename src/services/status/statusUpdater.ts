@@ -102,8 +102,9 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       const state = stateOf(jobId);
       state.queued = false;
       const job = store.get(jobId);
-      const content = job && renderStatus(job, deps.contextFor(job));
-      if (!job || content === state.lastText) {
+      // Where the server or channel is gone there is no status message left to write to.
+      const content = job && job.placeGoneAt === null ? renderStatus(job, deps.contextFor(job)) : undefined;
+      if (!job || content === undefined || content === state.lastText) {
         settle(jobId, state);
         continue;
       }
@@ -111,7 +112,7 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       state.lastEditAt = now;
       inFlight++;
       writesInWindow++;
-      void write(jobId, state, job, content as string);
+      void write(jobId, state, job, content);
     }
   }
 
