@@ -102,7 +102,7 @@ export function createApp(deps: AppDeps) {
   const reports = createUsageReports({ config, store, clock });
   const commands = createCommands({ config, store, scheduler, intake, clock, logger, apimart, reports });
   const route = createInteractionRouter(commands, logger);
-  const places = createGonePlaces({ store, scheduler, messenger, clock, logger });
+  const places = createGonePlaces({ store, scheduler, messenger, clock, logger, onChannelGone: reactions.channelGone });
 
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
   client.on(Events.MessageReactionAdd, (reaction, user) => void reactions.onReactionAdd(reaction, user));

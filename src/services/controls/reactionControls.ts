@@ -62,5 +62,6 @@ export function createReactionControls(deps: { messenger: DiscordMessenger; logg
     },
 
     idle: () => queue.idle(),
+    channelGone: (channelId: string) => queue.channelGone(channelId),
   };
 }

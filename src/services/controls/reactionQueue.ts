@@ -68,6 +68,10 @@ export function createReactionQueue(deps: { messenger: DiscordMessenger; logger:
     },
     /** Whether reactions are known not to work in this channel right now. */
     refuses,
+    /** The channel is gone (deleted, or the bot left its server): drop what is queued there and add nothing more. */
+    channelGone(channelId: string): void {
+      refusedUntil.set(channelId, Number.POSITIVE_INFINITY);
+    },
     /** Resolves once every queued write has been tried (tests, shutdown). */
     async idle(): Promise<void> {
       while (tails.size > 0) await Promise.allSettled([...tails.values()]);

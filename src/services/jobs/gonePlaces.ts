@@ -16,6 +16,8 @@ export interface GonePlacesDeps {
   messenger: DiscordMessenger;
   clock: Clock;
   logger: Logger;
+  /** A job's channel is gone for the bot (e.g. to drop its queued reaction writes). */
+  onChannelGone?: (channelId: string) => void;
 }
 
 /**
@@ -39,6 +41,7 @@ export function createGonePlaces(deps: GonePlacesDeps) {
     for (const id of jobIds) {
       const left = store.leaveGonePlace(id, code, clock.now());
       if (!left) continue;
+      deps.onChannelGone?.(left.job.channelId);
       logger.info('job_place_gone', { jobId: id, userId: left.job.userId, code, cancelled: left.cancelled, status: left.job.status });
       if (left.cancelled) {
         cancelled++;
