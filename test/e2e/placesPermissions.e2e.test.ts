@@ -58,6 +58,19 @@ describe('permissions by channel kind', () => {
     }
   });
 
+  it('makes videos in an announcement channel and in a voice channel’s text chat', async () => {
+    h = await startHarness();
+    const { discord } = h;
+    const places = [discord.addChannel({ type: ChannelKind.announcement }), discord.addChannel({ type: ChannelKind.voice })];
+    for (const [i, place] of places.entries()) {
+      await discord.waitFor(() => h!.app.client.channels.cache.has(place.id));
+      videoIn(discord, place.id);
+      const job = await jobCreated(h, i + 1);
+      await waitForStatus(h, job.id, 'delivered');
+      expect(discord.requests.filter(isResultPost).at(-1)).toMatchObject({ path: `/channels/${place.id}/messages`, status: 200 });
+    }
+  });
+
   it('refuses a channel without Read Message History, since every result and notice is a reply', async () => {
     h = await startHarness();
     const { discord } = h;
