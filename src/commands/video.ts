@@ -79,6 +79,8 @@ export async function executeVideo(interaction: ChatInputCommandInteraction, dep
   const options = readOptions(interaction);
   const built = buildVideoRequest(options, config.models, config.defaultModel);
   if (!built.ok) return replyEphemeral(interaction, built.message(m));
+  const modelOff = deps.intake.modelGate(built.request.model);
+  if (modelOff) return replyEphemeral(interaction, modelOff(m));
 
   const confirmation = deps.intake.confirmation(built.estimateMicros);
   if (await threadMembershipProblem(interaction, confirmation.needsConfirmation, deps.logger)) {

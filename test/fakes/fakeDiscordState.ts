@@ -114,6 +114,9 @@ export interface FakeDiscordOptions {
   guildId?: string;
   channelIds?: string[];
   ownerId?: string;
+  /** The application's owner (default: the server owner), or its team members when `team` is set. */
+  applicationOwnerId?: string;
+  team?: { id: string; memberIds: string[] };
   roles?: { id: string; permissions: string }[];
   /** Per-channel reaction writes allowed per second (Discord: about 4); off when absent. */
   reactionsPerSecond?: number;
@@ -139,6 +142,8 @@ export class FakeDiscordState {
   readonly guildId: string;
   readonly channelIds: string[];
   readonly ownerId: string;
+  applicationOwnerId: string;
+  team: { id: string; memberIds: string[] } | null;
   readonly botRoleId: string;
   readonly roles: FakeRole[];
   origin = '';
@@ -168,6 +173,8 @@ export class FakeDiscordState {
     this.guildId = opts.guildId ?? '1200000000000000001';
     this.channelIds = opts.channelIds?.length ? [...opts.channelIds] : ['1300000000000000001'];
     this.ownerId = opts.ownerId ?? '1400000000000000001';
+    this.applicationOwnerId = opts.applicationOwnerId ?? this.ownerId;
+    this.team = opts.team ?? null;
     this.botRoleId = this.nextId();
     this.roles = [
       { id: this.guildId, name: '@everyone', permissions: '0', managed: false },
