@@ -3,7 +3,7 @@ import type { Config } from '../config.ts';
 import type { JobStore, NewJob } from '../db/jobStore.ts';
 import { messagesFor, type Messages } from '../i18n/messages.ts';
 import type { Logger } from '../logger.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock, TimerHandle } from '../clock.ts';
 import type { JobScheduler } from '../services/jobs/jobScheduler.ts';
 import type { JobIntake } from '../services/jobs/jobIntake.ts';
 import { canJoinThread, channelPlace, missingPermissions, threadClosed } from '../services/discord/channelPlace.ts';
@@ -20,6 +20,7 @@ export interface VideoCommandDeps {
 }
 
 const defaultAttachmentLimit = 10 * 1024 * 1024;
+const joinBudgetMs = 1_500;
 
 function readOptions(interaction: ChatInputCommandInteraction): VideoOptions {
   const o = interaction.options;
@@ -52,12 +53,19 @@ function gateProblem(interaction: ChatInputCommandInteraction, deps: VideoComman
  * Discord shows a private thread's reactions only to its members: the bot joins where it may, and
  * otherwise takes no job there that would wait for a ✅ it can never see.
  */
-async function threadMembershipProblem(interaction: ChatInputCommandInteraction, needsConfirmation: boolean, log: Logger): Promise<boolean> {
+async function threadMembershipProblem(
+  interaction: ChatInputCommandInteraction, needsConfirmation: boolean, clock: Clock, log: Logger,
+): Promise<boolean> {
   const place = channelPlace(interaction.channel);
   if (!place.privateThread || place.joined) return false;
   if (canJoinThread(place, interaction.appPermissions)) {
     try {
-      await (interaction.channel as ThreadChannel).join();
+      // Before the acknowledgement, which Discord wants within 3 s: a slow join counts as a failed one.
+      let timer: TimerHandle | undefined;
+      const tooSlow = new Promise<never>((_, reject) => {
+        timer = clock.setTimeout(() => reject(new Error('thread join timed out')), joinBudgetMs);
+      });
+      await Promise.race([(interaction.channel as ThreadChannel).join(), tooSlow]).finally(() => timer && clock.clearTimeout(timer));
       return false;
     } catch (err) {
       log.warn('thread_join_failed', { channelId: interaction.channelId, err });
@@ -83,7 +91,7 @@ export async function executeVideo(interaction: ChatInputCommandInteraction, dep
   if (modelOff) return replyEphemeral(interaction, modelOff(m));
 
   const confirmation = deps.intake.confirmation(built.estimateMicros);
-  if (await threadMembershipProblem(interaction, confirmation.needsConfirmation, deps.logger)) {
+  if (await threadMembershipProblem(interaction, confirmation.needsConfirmation, clock, deps.logger)) {
     return replyEphemeral(interaction, m.privateThreadNeedsMember);
   }
 

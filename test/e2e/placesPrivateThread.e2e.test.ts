@@ -61,6 +61,16 @@ describe('private threads', () => {
     expect(h.apimart.submits()).toEqual([]);
   });
 
+  it('refuses a ✅ job when the join does not answer in time, still within Discord’s 3 s', async () => {
+    h = await startHarness();
+    const { discord } = h;
+    const thread = await privateThread(h, true);
+    discord.failNext({ method: 'PUT', path: /\/thread-members\/@me$/ }, { hang: true });
+    const answer = await answerTo(discord, videoIn(discord, thread.id, { duration: 12 }));
+    expect(answer).toMatchObject({ ephemeral: true, content: en.privateThreadNeedsMember });
+    expect(jobRows(h.db)).toEqual([]);
+  });
+
   it('needs no join where it is already a member', async () => {
     h = await startHarness();
     const { discord } = h;

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { botSeesReactions, isThread, newChannel, permissionsIn, ReactionLimiter, type FakeChannel, type NewChannel } from './fakeDiscordChannels.ts';
+import { botCanView, botSeesReactions, isThread, newChannel, permissionsIn, ReactionLimiter, type FakeChannel, type NewChannel } from './fakeDiscordChannels.ts';
 import { FakeGateway } from './fakeDiscordGateway.ts';
 import { botThreadMemberJson, channelJson, interactionCreateJson, reactionAddJson, reactionRemoveJson } from './fakeDiscordPayloads.ts';
 import { FakeRest, type FaultAnswer, type FaultMatch } from './fakeDiscordRest.ts';
@@ -211,7 +211,8 @@ export class FakeDiscord {
     const channel = newChannel(init.id ?? this.state.nextId(), init);
     this.state.channels.set(channel.id, channel);
     if (!isThread(channel)) this.gateway.dispatch('CHANNEL_CREATE', channelJson(this.state, channel.id));
-    else if (botSeesReactions(this.state, channel) || channel.type !== 12) this.dispatchThread('THREAD_CREATE', channel);
+    // a private thread reaches only those who can see it: its members and whoever has Manage Threads
+    else if (botCanView(this.state, channel)) this.dispatchThread('THREAD_CREATE', channel);
     return channel;
   }
 
