@@ -13,7 +13,7 @@ export function createJobPlaces(db: Db, read: (id: number) => Job | undefined, e
   const inGuild = db.prepare<[string], { id: number }>(`SELECT id FROM jobs WHERE guild_id = ? AND ${unfinished} ORDER BY id`);
   const inChannels = (count: number) => db.prepare<string[], { id: number }>(
     `SELECT id FROM jobs WHERE channel_id IN (${Array(count).fill('?').join(', ')}) AND ${unfinished} ORDER BY id`);
-  const markGone = db.prepare('UPDATE jobs SET place_gone_at = COALESCE(place_gone_at, ?), updated_at = ? WHERE id = ?');
+  const markGone = db.prepare('UPDATE jobs SET place_gone = COALESCE(place_gone, ?), updated_at = ? WHERE id = ?');
 
   return {
     unfinishedJobIdsInGuild: (guildId: string) => inGuild.all(guildId).map((r) => r.id),
@@ -26,7 +26,7 @@ export function createJobPlaces(db: Db, read: (id: number) => Job | undefined, e
      * going and is delivered by DM.
      */
     leaveGonePlace: db.transaction((id: number, code: GonePlaceCode, now: number): { job: Job; cancelled: boolean } | undefined => {
-      markGone.run(now, now, id);
+      markGone.run(code, now, id);
       const cancelled = endBeforeSubmission(id, 'cancelled', code, now);
       if (cancelled) return { job: cancelled, cancelled: true };
       const job = read(id);

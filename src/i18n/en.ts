@@ -3,11 +3,13 @@ import type { Messages } from './messages.ts';
 import { placeEn } from './placeMessages.ts';
 import { opsEn } from './opsEn.ts';
 import { spendEn } from './spendEn.ts';
+import { deliveryEn } from './deliveryEn.ts';
 
 const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 
 export const en: Messages = {
   ...spendEn,
+  ...deliveryEn,
   ...placeEn,
   ...opsEn,
   guildOnly: 'This command works only in a server.',

@@ -3,11 +3,13 @@ import type { Messages } from './messages.ts';
 import { placeJa } from './placeMessages.ts';
 import { opsJa } from './opsJa.ts';
 import { spendJa } from './spendJa.ts';
+import { deliveryJa } from './deliveryJa.ts';
 
 const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 
 export const ja: Messages = {
   ...spendJa,
+  ...deliveryJa,
   ...placeJa,
   ...opsJa,
   guildOnly: 'このコマンドはサーバー内でのみ使えます。',

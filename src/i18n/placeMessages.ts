@@ -4,7 +4,6 @@ export interface PlaceMessages {
   threadClosed: string;
   privateThreadNeedsMember: string;
   placeGoneCancelled: (jobId: number, why: 'guild_removed' | 'channel_deleted') => string;
-  placeGoneDelivery: string;
 }
 
 export const placeEn: PlaceMessages = {
@@ -15,7 +14,6 @@ export const placeEn: PlaceMessages = {
     'Add me to the thread (mention me here), or make a shorter video that needs no ✅. Nothing was charged.',
   placeGoneCancelled: (jobId, why) => `Your video job #${jobId} was cancelled before it started, because ${
     why === 'guild_removed' ? 'I was removed from its server' : 'its channel was deleted'}. Nothing was charged.`,
-  placeGoneDelivery: 'The channel where you asked for this video is no longer available to me, so here it is by DM.',
 };
 
 export const placeJa: PlaceMessages = {
@@ -26,5 +24,4 @@ export const placeJa: PlaceMessages = {
     'スレッドに私を追加する（ここで私をメンションする）か、✅ が不要な短い動画にしてください。料金はかかっていません。',
   placeGoneCancelled: (jobId, why) => `動画ジョブ #${jobId} は開始前にキャンセルされました。${
     why === 'guild_removed' ? '私がサーバーから削除された' : 'チャンネルが削除された'}ためです。料金はかかっていません。`,
-  placeGoneDelivery: 'リクエストされたチャンネルが利用できなくなったため、DM でお届けします。',
 };

@@ -25,14 +25,16 @@ async function withBusySlot(): Promise<{ h: Harness; submitted: number; taskId: 
 }
 
 /** The result went to the requester's DMs, without the 🔁 📩 ❌ text or reactions that cannot work there. */
-function expectResultByDm(harness: Harness, jobId: number): void {
+function expectResultByDm(harness: Harness, jobId: number, why: 'bot_removed' | 'channel_deleted', channelId: string): void {
   const [dm, ...more] = dmsTo(harness.discord, requesterId).filter((r) => r.files.length > 0);
   expect(more).toEqual([]);
   expect(contentOf(dm!)).toContain(en.resultReady(requesterId, jobId));
-  expect(contentOf(dm!)).toContain(en.placeGoneDelivery);
+  expect(contentOf(dm!)).toContain(en.delivery.movedToDm(channelId, en.delivery.problem[why]));
   expect(contentOf(dm!)).not.toContain(en.resultControls);
   for (const channel of dmChannelsOf(harness.discord, requesterId)) expect(reactionWritesIn(harness.discord, channel)).toEqual([]);
   expect(job(harness.db, jobId)).toMatchObject({ status: 'delivered' });
+  // listed in /video-admin report as a result that missed its channel
+  expect(harness.db.prepare('SELECT delivery_problem FROM jobs WHERE id = ?').pluck().get(jobId)).toBe(why);
 }
 
 describe('when the bot is removed or a channel disappears', () => {
@@ -58,7 +60,7 @@ describe('when the bot is removed or a channel disappears', () => {
     const postsBefore = discord.requests.filter(postsTo(discord.channelId)).length;
     apimart.completeTask(busy.taskId);
     await waitForStatus(h, busy.submitted, 'delivered');
-    expectResultByDm(h, busy.submitted);
+    expectResultByDm(h, busy.submitted, 'bot_removed', discord.channelId);
     expect(discord.requests.filter(postsTo(discord.channelId))).toHaveLength(postsBefore);
     expect(apimart.submits()).toHaveLength(1);
   });
@@ -100,7 +102,7 @@ describe('when the bot is removed or a channel disappears', () => {
     const taskId = h.db.prepare('SELECT task_id FROM jobs WHERE id = ?').pluck().get(submitted.id) as string;
     apimart.completeTask(taskId);
     await waitForStatus(h, submitted.id, 'delivered');
-    expectResultByDm(h, submitted.id);
+    expectResultByDm(h, submitted.id, 'channel_deleted', doomed.id);
     // the result was never tried in the deleted channel
     expect(discord.requests.filter((r) => postsTo(doomed.id)(r) && r.status === 404)).toEqual([]);
   });
@@ -144,6 +146,6 @@ describe('on start, before spending', () => {
     expect(h.apimart.submits()).toHaveLength(1);
     h.apimart.completeTask(busy.taskId);
     await waitForStatus(h, busy.submitted, 'delivered');
-    expectResultByDm(h, busy.submitted);
+    expectResultByDm(h, busy.submitted, 'bot_removed', h.discord.channelId);
   });
 });

@@ -150,10 +150,10 @@ function requirePermission(state: FakeDiscordState, channel: FakeChannel, flag: 
 function checkThreadOpen(state: FakeDiscordState, channel: FakeChannel, onUnarchive?: (c: FakeChannel) => void): void {
   if (!isThread(channel)) return;
   const moderator = has(permissionsIn(state, state.botUserId, channel.id), P.ManageThreads);
-  if (channel.archived && channel.locked) throw new FakeApiError(400, 50083, 'Thread is archived');
+  if (channel.archived && channel.locked) throw new FakeApiError(400, 50083, 'Cannot execute action on an archived thread');
   if (channel.locked && !moderator) throw new FakeApiError(403, 160005, 'Thread is locked');
   if (channel.archived) {
-    if (!onUnarchive) throw new FakeApiError(400, 50083, 'Thread is archived');
+    if (!onUnarchive) throw new FakeApiError(400, 50083, 'Cannot execute action on an archived thread');
     channel.archived = false;
     onUnarchive(channel);
   }
@@ -169,7 +169,7 @@ export function checkCanPost(
   requirePermission(state, channel, isThread(channel) ? P.SendMessagesInThreads : P.SendMessages);
   if (post.files) requirePermission(state, channel, P.AttachFiles);
   if (post.reply && !has(permissionsIn(state, state.botUserId, channel.id), P.ReadMessageHistory)) {
-    throw new FakeApiError(400, 160002, 'Cannot reply without permission to read message history');
+    throw new FakeApiError(403, 160002, 'Cannot reply without permission to read message history');
   }
   checkThreadOpen(state, channel, onUnarchive);
 }
@@ -205,7 +205,7 @@ export function checkCanReadHistory(state: FakeDiscordState, channel: FakeChanne
  */
 export function joinThread(state: FakeDiscordState, channel: FakeChannel): boolean {
   if (!isThread(channel)) throw new FakeApiError(400, 50024, 'Cannot execute action on this channel type');
-  if (channel.archived) throw new FakeApiError(400, 50083, 'Thread is archived');
+  if (channel.archived) throw new FakeApiError(400, 50083, 'Cannot execute action on an archived thread');
   if (channel.members.has(state.botUserId)) return false;
   channel.members.add(state.botUserId);
   return true;

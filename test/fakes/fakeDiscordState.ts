@@ -163,6 +163,8 @@ export class FakeDiscordState {
   /** The bot was removed from the guild (GUILD_DELETE without `unavailable`). */
   guildRemoved = false;
   reactionLimiter: ReactionLimiter | undefined;
+  /** The guild's AutoMod keyword rule (block message): matching messages answer 200000. */
+  readonly automodKeywords = new Set<string>();
   private lastIdMs = 0n;
   private idCounter = 0n;
 

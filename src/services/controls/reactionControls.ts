@@ -30,7 +30,7 @@ export function createReactionControls(deps: { messenger: DiscordMessenger; logg
     async syncStatus(job: Job, message?: SentMessage): Promise<void> {
       const channelId = message?.channelId ?? job.statusChannelId;
       const messageId = message?.id ?? job.statusMessageId;
-      if (!channelId || !messageId || job.placeGoneAt !== null || channelId !== job.channelId) return;
+      if (!channelId || !messageId || job.placeGone !== null || channelId !== job.channelId) return;
       const wanted = statusReactionsFor(job);
       const known = shown.get(messageId);
       // A job from before a restart may carry any of them; adding or removing one twice is harmless.
@@ -52,7 +52,7 @@ export function createReactionControls(deps: { messenger: DiscordMessenger; logg
 
     /** Without Add Reactions the video still stands; the message then says how to go on without them. */
     async addResult(job: Job, message: SentMessage, content: string): Promise<void> {
-      if (job.placeGoneAt !== null || message.channelId !== job.channelId) return;
+      if (job.placeGone !== null || message.channelId !== job.channelId) return;
       const writes = resultReactions.map((emoji) => ({ channelId: message.channelId, messageId: message.id, emoji, add: true, jobId: job.id }));
       queue.push(writes, async () => {
         const hint = messagesFor(job.locale).reactions.unavailableHint;

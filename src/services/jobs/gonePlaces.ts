@@ -65,7 +65,7 @@ export function createGonePlaces(deps: GonePlacesDeps) {
     async checkUnfinished(lookup: PlaceLookup): Promise<number> {
       let gone = 0;
       for (const job of store.unfinishedJobs()) {
-        if (job.placeGoneAt !== null) continue;
+        if (job.placeGone !== null) continue;
         const where = await lookup(job).catch((err: unknown) => {
           logger.warn('place_check_failed', { jobId: job.id, err });
           return 'here' as const;

@@ -85,7 +85,7 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     async notifyUser(job, content) {
       try {
         // The job's channel or server is gone: the requester hears about it privately.
-        if (job.placeGoneAt !== null) await deps.messenger.dm(job.userId, { content });
+        if (job.placeGone !== null) await deps.messenger.dm(job.userId, { content });
         else await deps.messenger.send(job.channelId, { content, mentionUserIds: [job.userId], replyToMessageId: job.statusMessageId ?? undefined });
       } catch (err) {
         logger.warn('user_notice_failed', { jobId: job.id, userId: job.userId, err });
@@ -127,7 +127,8 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
 
   return {
     /** A new job row exists: show it and start it moving. */
-    accept(job: Job): void {
+    accept(job: Job, statusMessageId?: string): void {
+      if (statusMessageId) store.setStatusMessage(job.id, job.channelId, statusMessageId, clock.now());
       afterAcknowledgements.add(() => {
         if (stopped) return;
         void deps.status.refresh(job.id);
