@@ -167,6 +167,8 @@ export function createJobDelivery(ctx: JobContext) {
     if (payload === 'gone') return expire(job);
     kept.keep(job.id, payload);
     store.markResultPostStarted(job.id, clock.now());
+    // The bot left the server, or the channel was deleted (gonePlaces.ts): straight to the requester's DMs.
+    if (job.placeGone !== null) return deliverElsewhere(job, payload, job.placeGone === 'guild_removed' ? 'bot_removed' : 'channel_deleted');
     let posted: Posted;
     try {
       posted = await poster.inChannel(job, payload);
