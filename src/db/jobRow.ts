@@ -50,6 +50,8 @@ export interface Job {
   submittedAt: number | null;
   completedAt: number | null;
   finishedAt: number | null;
+  /** When RETENTION_DAYS erased its prompt, request and links: nothing of it can be sent again. */
+  erasedAt?: number | null;
 }
 
 export interface JobRow {
@@ -62,7 +64,7 @@ export interface JobRow {
   video_expires_at: number | null; status_message_id: string | null; status_channel_id: string | null;
   result_message_id: string | null; result_post_started_at: number | null; failure_code: string | null; failure_detail: string | null;
   idempotency_key: string; created_at: number; updated_at: number; submitted_at: number | null; completed_at: number | null;
-  finished_at: number | null;
+  finished_at: number | null; erased_at?: number | null;
 }
 
 export function jobFromRow(row: JobRow): Job {
@@ -104,5 +106,6 @@ export function jobFromRow(row: JobRow): Job {
     submittedAt: row.submitted_at,
     completedAt: row.completed_at,
     finishedAt: row.finished_at,
+    erasedAt: row.erased_at ?? null,
   };
 }
