@@ -7,6 +7,8 @@ import type { ModelHealth } from '../apimart/modelHealth.ts';
 import type { ProviderHealth } from '../apimart/providerHealth.ts';
 
 export type Rejection = (m: Messages) => string;
+/** For src/commands, which may not reach into src/db even for types. */
+export type { JobStore, NewJob };
 
 /**
  * Bounds a group commit: every command in it is acknowledged at the same moment, and a thousand
