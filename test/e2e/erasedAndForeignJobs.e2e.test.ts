@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { messagesFor } from '../../src/i18n/messages.ts';
-import { checkAndStop, startHarness, type Harness } from './harness.ts';
+import { checkAndStop, startHarness, videoOptions, type Harness } from './harness.ts';
 import { contentOf, deliveredJob, dmsTo, jobs, ledgerCount, otherMemberId, requesterId } from './reactionsHelpers.ts';
 
 const en = messagesFor('en-US');
@@ -59,5 +59,25 @@ describe('ALLOWED_GUILD_IDS and reactions', () => {
     expect(jobs(h.db)).toHaveLength(1);
     expect(ledgerCount(h.db)).toBe(ledgerBefore);
     expect(h.apimart.submits()).toHaveLength(1);
+  });
+});
+
+describe('🔁 on a result whose model was turned off since', () => {
+  it('is refused before anything is reserved, naming the model', async () => {
+    h = await startHarness();
+    const model = 'sora-2-preview';
+    const done = await deliveredJob(h);
+    h.apimart.models.delete(model);
+    for (let n = 2; n <= 4; n++) {
+      h.discord.sendCommand({ name: 'video', options: videoOptions({ model }) });
+      await h.discord.waitFor(() => jobs(h!.db)[n - 1]?.status === 'failed', 10_000);
+    }
+    const ledgerBefore = ledgerCount(h.db);
+
+    h.discord.sendReaction({ userId: requesterId, messageId: done.result_message_id, emoji: '🔁' });
+    await h.discord.waitFor(() => dmTexts(requesterId).includes(en.ops.modelTurnedOff(model)), 10_000);
+    expect(jobs(h.db)).toHaveLength(4);
+    expect(ledgerCount(h.db)).toBe(ledgerBefore);
+    expect(h.apimart.submits()).toHaveLength(4);
   });
 });
