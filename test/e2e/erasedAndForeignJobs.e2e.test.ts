@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { messagesFor } from '../../src/i18n/messages.ts';
 import { checkAndStop, startHarness, videoOptions, type Harness } from './harness.ts';
+import { answerTo } from './spendHelpers.ts';
 import { contentOf, deliveredJob, dmsTo, jobs, ledgerCount, otherMemberId, requesterId } from './reactionsHelpers.ts';
 
 const en = messagesFor('en-US');
@@ -44,6 +45,17 @@ describe('controls on a job erased by RETENTION_DAYS', () => {
     h.discord.sendReaction({ userId: otherMemberId, messageId: done.result_message_id, emoji: '📩' });
     await h.discord.waitFor(() => dmTexts(otherMemberId).includes(en.ops.jobErased(done.id)), 10_000);
     expect(dmsTo(h.discord, otherMemberId).every((r) => !(r.body as { attachments?: unknown[] }).attachments?.length)).toBe(true);
+  });
+
+  it('lists the job in /videos as erased instead of with empty quotes', async () => {
+    h = await startHarness({ env: { RETENTION_DAYS: '1' } });
+    const done = await erasedDeliveredJob(h);
+    const listed = await answerTo(h, h.discord.sendCommand({ name: 'videos' }));
+    expect(listed.content).toContain(`\`#${done.id}\``);
+    expect(listed.content).toContain('(prompt erased)');
+    expect(listed.content).not.toContain('“”');
+    const ja = await answerTo(h, h.discord.sendCommand({ name: 'videos', locale: 'ja' }));
+    expect(ja.content).toContain('（プロンプトは消去済み）');
   });
 });
 
