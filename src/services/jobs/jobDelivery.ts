@@ -105,6 +105,7 @@ export function createJobDelivery(ctx: JobContext) {
       if (attempts < maxDeliveryAttempts + lookupRetriesAfterLastAttempt) return ctx.schedule(job.id, lastRetryDelayMs, () => deliver(job.id));
       return undeliverable(job, 'attempts_exhausted');
     }
+    if (job.videoExpiresAt !== null && job.videoExpiresAt <= clock.now()) return expire(job);
     const m = messagesFor(job.locale);
     const note = m.delivery.linkInstead(m.delivery.problem.attempts_exhausted);
     for (const attempt of [() => poster.linkInChannel(job, note), () => poster.inDm(job, { kind: 'link' }, note)]) {

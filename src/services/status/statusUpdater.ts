@@ -76,7 +76,7 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
     try {
       const { message, promptBlocked } = await writeStatus(job, texts);
       if (promptBlocked) state.promptBlocked = true;
-      state.lastText = texts.full;
+      state.lastText = promptBlocked ? texts.withoutPrompt : texts.full;
       if (message) await deps.onStatusWritten?.(job, message);
     } catch (err) {
       logger.warn('status_edit_failed', { jobId, userId: job.userId, err });
