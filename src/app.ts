@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { Client, Events, GatewayIntentBits, Routes, type ClientOptions } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Partials, Routes, type ClientOptions } from 'discord.js';
 import { createCommands } from './commands/index.ts';
 import type { Config } from './config.ts';
 import { createJobStore } from './db/jobStore.ts';
@@ -11,10 +11,11 @@ import { createApimartClient, type ApimartClient } from './services/apimart/clie
 import { systemClock, type Clock } from './clock.ts';
 import { syncCommands } from './services/discord/commandSync.ts';
 import { createDiscordMessenger } from './services/discord/discordMessenger.ts';
-import { reactionAddFromGateway } from './services/discord/gatewayReactions.ts';
 import { createInteractionRouter } from './commands/interactionRouter.ts';
 import { createJobIntake } from './services/jobs/jobIntake.ts';
 import { createJobScheduler } from './services/jobs/jobScheduler.ts';
+import { createGonePlaces } from './services/jobs/gonePlaces.ts';
+import { placeLookup } from './services/discord/placeLookup.ts';
 import { predictedFinishMs } from './services/jobs/pollSchedule.ts';
 import { createProviderHealth } from './services/apimart/providerHealth.ts';
 import { createReactionHandler } from './services/controls/reactionHandler.ts';
@@ -81,6 +82,9 @@ export function createApp(deps: AppDeps) {
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions],
     makeCache: boundedCache(),
     sweepers: boundedCacheSweepers(),
+    // Channel: an interaction from a channel the bot does not cache (a private thread it is not in)
+    // still tells what kind of channel it is, which decides the permissions that count there.
+    partials: [Partials.Message, Partials.Reaction, Partials.User, Partials.Channel],
     ...deps.clientOptions,
     rest: { api: config.discordApiUrl, ...deps.clientOptions?.rest },
   });
@@ -131,12 +135,17 @@ export function createApp(deps: AppDeps) {
   });
   const route = createInteractionRouter(commands, logger, config.allowedGuildIds);
   watchAllowedGuilds(client, config.allowedGuildIds, logger);
+  const places = createGonePlaces({ store, scheduler, messenger, clock, logger, onChannelGone: reactions.channelGone });
 
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
-  client.on(Events.Raw, (packet: { t?: string | null; d?: unknown }) => {
-    const added = reactionAddFromGateway(packet);
-    if (added) void reactions.onReactionAdd(added.reaction, added.user);
+  client.on(Events.MessageReactionAdd, (reaction, user) => void reactions.onReactionAdd(reaction, user));
+  // discord.js emits GuildDelete only when the bot was removed; an outage is GuildUnavailable.
+  client.on(Events.GuildDelete, (guild) => void places.guildRemoved(guild.id));
+  client.on(Events.ChannelDelete, (channel) => {
+    const threads = 'threads' in channel ? [...channel.threads.cache.keys()] : [];
+    places.channelsDeleted([channel.id, ...threads]);
   });
+  client.on(Events.ThreadDelete, (thread) => void places.channelsDeleted([thread.id]));
   client.on(Events.Error, (err) => logger.error('discord_client_error', { err }));
   client.on(Events.ShardDisconnect, (event, shardId) => logger.warn('gateway_disconnected', { shardId, code: event.code }));
   client.on(Events.ShardReconnecting, (shardId) => logger.warn('gateway_reconnecting', { shardId }));
@@ -168,12 +177,16 @@ export function createApp(deps: AppDeps) {
       // crash left half-submitted before it is marked as such.
       // Resumed deliveries may need to recognise the bot's own earlier posts before the gateway is up.
       botUserIdBeforeLogin = ((await client.rest.get(Routes.user())) as { id: string }).id;
+      scheduler.holdSubmissions();
       const { resumed, quarantined } = scheduler.resume();
       await operations.start(client);
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.discordToken);
       await ready;
       await owners.refresh();
+      // Servers the bot left and channels deleted while it was down: nothing is spent on their jobs.
+      const placeGoneJobs = await places.checkUnfinished(placeLookup(client));
+      scheduler.releaseSubmissions();
       const applicationId = client.application?.id ?? client.user?.id ?? '';
       // Commands belong to the application, not to a shard: the process running shard 0 syncs them.
       const sync = plan.shardIds.includes(0)
@@ -181,7 +194,7 @@ export function createApp(deps: AppDeps) {
         : 'left to shard 0';
       logger.info('bot_ready', {
         user: client.user?.tag, commands: sync, resumedJobs: resumed, submitUnknownJobs: quarantined.length,
-        shards: plan.shardIds, shardCount: plan.shardCount, pid: process.pid,
+        placeGoneJobs, shards: plan.shardIds, shardCount: plan.shardCount, pid: process.pid,
       });
     },
     async stop(): Promise<void> {

@@ -146,6 +146,9 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (job_id, user_id)
   ) STRICT;
   `,
+  `
+  ALTER TABLE jobs ADD COLUMN place_gone TEXT CHECK (place_gone IN ('guild_removed', 'channel_deleted'));
+  `,
   // One lease per gateway shard instead of one per database: shard processes share the file.
   // pid_started (the holder's process start time) tells a reused pid from the holder. The old
   // instance_lease table is left in place, unused, so that migrations written against it still apply.

@@ -2,21 +2,15 @@ import { Options, type CacheFactory, type SweeperOptions, type User } from 'disc
 
 /**
  * What the bot keeps of Discord's state, so memory grows with servers only by what it needs: each
- * server, its roles (members' permissions and admin roles are resolved through them) and the bot's
- * own member. Nothing else is kept: channels (the bot addresses them by id over REST; interactions
- * carry the app's permissions; reactions are read from the raw gateway event), messages, reactions,
- * other members (fetched when needed; interactions carry theirs), emojis, stickers, presences.
- * discord.js calls limiting the channel caches unsupported because its channel-based helpers then
- * find nothing; the bot uses none of them, and the end-to-end suite runs with these limits.
+ * server, its roles (members' permissions and admin roles are resolved through them), its channels
+ * and active threads (a deleted channel or server must be matched to the jobs in it, and a thread's
+ * kind, lock and the bot's membership decide where it may post), and the bot's own member in servers
+ * and threads. Nothing else is kept: messages, reactions, other members (fetched when needed;
+ * interactions carry theirs), emojis, stickers, presences.
  */
 export function boundedCache(): CacheFactory {
   const isSelf = (user: { id: string; client: { user: User | null } }) => user.id === user.client.user?.id;
   return Options.cacheWithLimits({
-    // Not in discord.js's CacheFactory typings (see above), but honoured by cacheWithLimits; discord.js
-    // prints an UnsupportedCacheOverwriteWarning for each once at start. (Channels' own permission
-    // overwrites go with the channels, so they need no limit of their own.)
-    ...({ ChannelManager: 0, GuildChannelManager: 0 } as object),
-    ThreadManager: 0,
     MessageManager: 0,
     ReactionManager: 0,
     ReactionUserManager: 0,
@@ -33,7 +27,8 @@ export function boundedCache(): CacheFactory {
     ApplicationCommandManager: 0,
     ApplicationEmojiManager: 0,
     EntitlementManager: 0,
-    ThreadMemberManager: 0,
+    // A thread's `joined` is the bot's own thread member.
+    ThreadMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user?.id },
     GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => isSelf(member) },
     // Interactions and reactions bring users along; a thousand recent ones is plenty for any lookup.
     UserManager: { maxSize: 1_000, keepOverLimit: (user) => isSelf(user) },

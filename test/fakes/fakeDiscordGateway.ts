@@ -68,13 +68,15 @@ export class FakeGateway {
   }
 
   /** The shard an event goes to under the current shard count. */
-  shardOf(d: unknown): number {
-    const guildId = (d as { guild_id?: unknown } | null)?.guild_id;
+  shardOf(d: unknown, t = ''): number {
+    // GUILD_CREATE/UPDATE/DELETE carry the server's id as `id`; every other guild event as `guild_id`.
+    const data = d as { guild_id?: unknown; id?: unknown } | null;
+    const guildId = t.startsWith('GUILD_') && !t.startsWith('GUILD_MEMBER') && !t.startsWith('GUILD_ROLE') && data?.guild_id === undefined ? data?.id : data?.guild_id;
     return typeof guildId === 'string' ? shardOfGuild(guildId, this.shardCount) : 0;
   }
 
   dispatch(t: string, d: unknown): void {
-    const session = this.sessions.get(this.shardOf(d));
+    const session = this.sessions.get(this.shardOf(d, t));
     if (!session) {
       this.pending.push({ t, d });
       return;
@@ -173,12 +175,12 @@ export class FakeGateway {
     this.shardCount = shardCount;
     const previous = this.sessions.get(shardId);
     const undelivered = previous ? previous.log.filter((e) => !e.sent).map(({ t, d: data }) => ({ t, d: data })) : [];
-    const routed = this.pending.filter((e) => this.shardOf(e.d) === shardId);
-    this.pending = this.pending.filter((e) => this.shardOf(e.d) !== shardId);
+    const routed = this.pending.filter((e) => this.shardOf(e.d, e.t) === shardId);
+    this.pending = this.pending.filter((e) => this.shardOf(e.d, e.t) !== shardId);
     const session: Session = { shard: [shardId, shardCount], sessionId: this.state.newToken().slice(-32), seq: 0, log: [], live: ws, intents: d.intents ?? 0 };
     this.sessions.set(shardId, session);
     this.append(session, 'READY', readyJson(this.state, session.sessionId, this.url, session.shard, guilds.map((g) => g.id)));
-    for (const guild of guilds) this.append(session, 'GUILD_CREATE', guildCreateJson(this.state, guild));
+    for (const guild of guilds) if (!(this.state.guildRemoved && guild.id === this.state.guildId)) this.append(session, 'GUILD_CREATE', guildCreateJson(this.state, guild));
     for (const event of [...undelivered, ...routed]) this.append(session, event.t, event.d);
   }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { newChannel, type FakeChannel, type ReactionLimiter } from './fakeDiscordChannels.ts';
 import { FakeGuilds } from './fakeDiscordGuilds.ts';
 
 /** Default permissions Discord reports for a member or the app in a normal guild. */
@@ -122,6 +123,8 @@ export interface FakeDiscordOptions {
   shards?: number;
   /** `session_start_limit.max_concurrency` of GET /gateway/bot (default 1). */
   maxConcurrency?: number;
+  /** Per-channel reaction writes allowed per second (Discord: about 4); off when absent. */
+  reactionsPerSecond?: number;
 }
 
 /** A Discord API error the fake answers with: `{ message, code }`. */
@@ -164,6 +167,11 @@ export class FakeDiscordState {
   readonly files = new Map<string, StoredFile>();
   /** `${channelId}:${nonce}` -> message id, for enforce_nonce */
   readonly nonces = new Map<string, string>();
+  /** Every guild channel and thread, the first `channelIds` as text channels. */
+  readonly channels = new Map<string, FakeChannel>();
+  /** The bot was removed from the guild (GUILD_DELETE without `unavailable`). */
+  guildRemoved = false;
+  reactionLimiter: ReactionLimiter | undefined;
   /** The guild's AutoMod keyword rule (block message): matching messages answer 200000. */
   readonly automodKeywords = new Set<string>();
   private lastIdMs = 0n;
@@ -189,6 +197,7 @@ export class FakeDiscordState {
     this.maxConcurrency = opts.maxConcurrency ?? 1;
     this.users.set(this.botUserId, { id: this.botUserId, username: 'videobot', globalName: null, bot: true, roles: [this.botRoleId] });
     this.users.set(this.ownerId, { id: this.ownerId, username: 'owner', globalName: 'Owner', bot: false, roles: [] });
+    this.channelIds.forEach((id, i) => this.channels.set(id, newChannel(id, { name: i === 0 ? 'general' : `channel-${i + 1}` })));
   }
 
   /** Real-looking, increasing snowflakes (discord.js derives timestamps from them). */
@@ -222,12 +231,19 @@ export class FakeDiscordState {
   }
 
   isGuildChannel(channelId: string): boolean {
-    return this.guilds.ofChannel(channelId) !== undefined;
+    return this.channels.has(channelId);
   }
 
-  /** The server of a guild channel (the first server for unknown ids, as before servers were many). */
+  /** The server of a guild channel or thread (the first server for unknown ids, as before servers were many). */
   guildIdOf(channelId: string): string {
-    return this.guilds.ofChannel(channelId)?.id ?? this.guildId;
+    const channel = this.channels.get(channelId);
+    const id = channel?.parentId && !this.guilds.ofChannel(channelId) ? channel.parentId : channelId;
+    return this.guilds.ofChannel(id)?.id ?? this.guildId;
+  }
+
+  /** Whether the bot was removed from the server of this channel (only the first server can be removed). */
+  removedFrom(channelId: string): boolean {
+    return this.guildRemoved && this.guildIdOf(channelId) === this.guildId;
   }
 
   storeFile(file: StoredFile & { width?: number; height?: number; sizeOverride?: number }): FakeAttachment {
