@@ -3,6 +3,7 @@ import {
   ApimartHttpError,
   ApimartNetworkError,
   ApimartResponseShapeError,
+  ApimartResponseTooLargeError,
   ApimartTimeoutError,
   collectErrorCodes,
   isRetryableRead,
@@ -20,6 +21,7 @@ import {
   toTaskStatus,
   type TaskStatus,
 } from './schemas.ts';
+import { BodyTooLargeError, maxJsonAnswerBytes, readCappedText } from './cappedBody.ts';
 
 export type { TaskState, TaskStatus } from './schemas.ts';
 
@@ -85,8 +87,9 @@ export function createApimartClient(deps: ApimartClientDeps): ApimartClient {
         redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),
       });
-      text = await response.text();
+      text = await readCappedText(response, maxJsonAnswerBytes);
     } catch (err) {
+      if (err instanceof BodyTooLargeError && response) throw new ApimartResponseTooLargeError(ctx, response.status, maxJsonAnswerBytes);
       const name = (err as { name?: unknown } | null)?.name;
       if (name === 'TimeoutError' || name === 'AbortError') throw new ApimartTimeoutError(ctx, timeoutMs);
       const codes = collectErrorCodes(err);

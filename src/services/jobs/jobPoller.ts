@@ -75,14 +75,23 @@ export function createJobPoller(ctx: JobContext) {
   async function poll(jobId: number): Promise<void> {
     const job = store.get(jobId);
     if (!job || !job.taskId || (job.status !== 'submitted' && job.status !== 'timed_out')) return;
+    let task: TaskStatus;
     try {
-      const task = await ctx.apimart.getTask(job.taskId, { language: languageFor(job.locale) });
-      onTask(job, task);
+      task = await ctx.apimart.getTask(job.taskId, { language: languageFor(job.locale) });
     } catch (err) {
       store.recordPollError(job.id, clock.now());
       ctx.jobLogger(job).warn('job_poll_failed', { taskId: job.taskId, err });
       const updated = applyTimeout(store.get(job.id) ?? job);
       scheduleNext(updated, err instanceof ApimartHttpError ? err.retryAfterMs : undefined);
+      return;
+    }
+    try {
+      onTask(job, task);
+    } catch (err) {
+      // The provider answered; the database refused what the bot made of it. That is a bug in the bot,
+      // and the same answer would be refused again on every poll, so the job stops here (a restart
+      // resumes it) instead of polling forever as if the provider were failing.
+      ctx.jobLogger(job).error('store_error', { taskId: job.taskId, taskState: task.state, err });
     }
   }
 
