@@ -114,6 +114,9 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE jobs ADD COLUMN submit_sending_at INTEGER;
   `,
+  `
+  ALTER TABLE instance_lease ADD COLUMN pid_started TEXT;
+  `,
 ];
 
 export function migrate(db: Database): void {

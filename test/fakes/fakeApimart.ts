@@ -88,6 +88,7 @@ export class FakeApimart {
   private readonly submitScript: FakeAnswer[] = [];
   private readonly pollScript: FakeAnswer[] = [];
   private readonly nextPlans: FakeTaskPlan[] = [];
+  private readonly submitHolds: Promise<void>[] = [];
 
   private constructor(private readonly server: Server, readonly baseUrl: string, readonly apiKey: string) {}
 
@@ -115,6 +116,12 @@ export class FakeApimart {
   }
   scriptSubmit(...answers: FakeAnswer[]): void {
     this.submitScript.push(...answers);
+  }
+  /** The next submit is received at once but answered only when the returned function is called. */
+  holdNextSubmit(): () => void {
+    let release = () => {};
+    this.submitHolds.push(new Promise<void>((resolve) => (release = resolve)));
+    return () => release();
   }
   scriptPoll(...answers: FakeAnswer[]): void {
     this.pollScript.push(...answers);
@@ -162,7 +169,11 @@ export class FakeApimart {
       return reply({ status: 401, body: apiError(401, 'authentication_error', 'Invalid authentication credentials') });
 
     const taskMatch = TASK_PATH.exec(url.pathname);
-    if (rec.method === 'POST' && url.pathname === SUBMIT_PATH) return reply(this.submit(rec));
+    if (rec.method === 'POST' && url.pathname === SUBMIT_PATH) {
+      const hold = this.submitHolds.shift();
+      if (hold) await hold;
+      return reply(this.submit(rec));
+    }
     if (rec.method === 'GET' && taskMatch) {
       return reply(this.poll(decodeURIComponent(taskMatch[1] ?? ''), url.searchParams.get('language')));
     }

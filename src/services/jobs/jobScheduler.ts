@@ -40,6 +40,8 @@ const resumeSpreadPerJobMs = 3;
 export function createJobScheduler(deps: JobSchedulerDeps) {
   const { store, clock, logger } = deps;
   const timers = new Map<number, TimerHandle>();
+  /** Jobs this instance quarantined at start: a stalled previous instance may still store their task id. */
+  const quarantinedIds = new Set<number>();
   const inFlight = new Set<Promise<void>>();
   let stopped = false;
 
@@ -145,6 +147,7 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
       const now = clock.now();
       const quarantined = store.quarantineInterruptedSubmissions(now);
       for (const job of quarantined) {
+        quarantinedIds.add(job.id);
         ctx.jobLogger(job).error('job_submit_outcome_unknown', { reason: 'process stopped during submission', reservedMicros: job.estimateMicros });
         // Tell the requester, as a live submit whose answer was lost does (jobSubmitter), and show it on the status.
         void deps.status.refresh(job.id);
@@ -160,6 +163,20 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
       submitter.kick();
       if (!deps.health.isAvailable()) schedule(probeTimerKey, probeIntervalMs, probeProvider);
       return { resumed: jobs.length, quarantined };
+    },
+    /**
+     * A previous instance that stalled (and was taken over) may still have received a quarantined
+     * job's task id and stored it: that job now runs at the provider, so it is polled from here.
+     */
+    adoptLateTaskIds(): void {
+      for (const id of quarantinedIds) {
+        const job = store.get(id);
+        if (job?.status === 'submit_unknown') continue;
+        quarantinedIds.delete(id);
+        if (!job || job.status !== 'submitted' || timers.has(id)) continue;
+        ctx.jobLogger(job).warn('job_late_task_id_adopted', { taskId: job.taskId });
+        poller.track(job);
+      }
     },
     /** Stops scheduling and waits (up to `graceMs`) for steps already talking to the provider or Discord. */
     async stop(graceMs = 5_000): Promise<void> {
