@@ -22,6 +22,9 @@ export function createJobQueries(db: Db) {
   const needingAttention = db.prepare<[string], JobRow>(
     "SELECT * FROM jobs WHERE guild_id = ? AND status IN ('submit_unknown', 'timed_out') ORDER BY id");
 
+  const unusableLinks = db.prepare<[string], JobRow>(
+    "SELECT * FROM jobs WHERE failure_code = 'unusable_link' AND guild_id = ? ORDER BY id");
+
   return {
     get(id: number): Job | undefined {
       const row = byId.get(id);
@@ -30,6 +33,8 @@ export function createJobQueries(db: Db) {
     unfinishedJobs: () => unfinished.all().map(jobFromRow),
     recentJobsForUser: (userId: string, limit: number) => recentForUser.all(userId, limit).map(jobFromRow),
     jobsNeedingAttention: (guildId: string) => needingAttention.all(guildId).map(jobFromRow),
+    /** Jobs whose provider link was refused: billed, never delivered, so an admin should know. */
+    jobsWithUnusableLink: (guildId: string) => unusableLinks.all(guildId).map(jobFromRow),
     activeJobIdsForUser: (userId: string) => activeForUser.all(userId).map((r) => r.id),
     queuePosition: (jobId: number) => queuePositionStmt.get(jobId)?.n ?? 0,
     firstQueuedJobIds: (limit: number) => firstQueued.all(limit).map((r) => r.id),

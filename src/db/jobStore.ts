@@ -150,6 +150,10 @@ export function createJobStore(db: Db) {
     markVideoExpired: (id: number, now: number) =>
       transition(id, ['completed'], 'expired', now, { failure_code: 'video_expired', finished_at: now }),
 
+    /** The provider's link was refused (videoLinkGuard); it billed the video, so the settlement stands. */
+    markVideoLinkRefused: (id: number, reason: string, now: number) =>
+      transition(id, ['completed'], 'expired', now, { failure_code: 'unusable_link', failure_detail: reason, finished_at: now }),
+
     setStatusMessage: db.transaction((id: number, channelId: string, messageId: string, now: number) => {
       updateStatusMessage.run(messageId, channelId, now, id);
       insertMessage.run(messageId, id, 'status');

@@ -61,7 +61,8 @@ export const spendEn: SpendMessages = {
     attentionTitle: (count) =>
       `**To reconcile with the provider's bill (${count})**: jobs whose submit got no answer, or that timed out, still hold their reservation.`,
     attentionJob: (j) => {
-      const what = j.status === 'submit_unknown' ? 'submit outcome unknown' : 'timed out';
+      const what = j.status === 'submit_unknown' ? 'submit outcome unknown'
+        : j.status === 'unusable_link' ? 'provider returned an unusable video link (settled, not posted)' : 'timed out';
       const task = j.taskId ? `task \`${j.taskId}\`` : 'no task id (the submit got no answer)';
       return `\`#${j.jobId}\` <@${j.userId}> · ${what} · ${formatUsd(j.reservedMicros)} reserved · ${task} · ${ts(j.createdAt, 'f')}`;
     },

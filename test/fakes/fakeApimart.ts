@@ -33,6 +33,12 @@ export interface FakeTaskPlan {
   cost?: number | null;
   expiresAtSec?: number;
   estimatedTimeSec?: number;
+  /** The link the result names instead of the fake's own file (a hostile provider or relay). */
+  videoUrl?: string;
+  /** Serving the file answers with this content type instead of video/mp4. */
+  fileContentType?: string;
+  /** Serving the file answers 302 to this location (once) instead of the bytes. */
+  fileRedirectTo?: string;
 }
 export interface FakeTask {
   id: string;
@@ -292,7 +298,7 @@ export class FakeApimart {
       data.error = plan.error ?? { code: 400, message, type: 'moderation_blocked' };
     }
     if (task.status !== 'completed' || task.completedAtMs === undefined) return data;
-    const url = `${this.baseUrl}/files/${task.id}.mp4`;
+    const url = plan.videoUrl ?? `${this.baseUrl}/files/${task.id}.mp4`;
     const shape = plan.urlShape ?? this.defaults.urlShape;
     const video = shape === 'missing' ? {} : { url: shape === 'array' ? [url] : url };
     const cost = this.costOf(task);
@@ -311,9 +317,15 @@ export class FakeApimart {
     if (task.expired || Date.now() / 1000 > this.expiresAtSec(task)) {
       return { status: 403, body: apiError(403, 'permission_error', 'Link expired') };
     }
+    const redirectTo = task.plan.fileRedirectTo;
+    if (redirectTo) {
+      task.plan.fileRedirectTo = undefined;
+      return { status: 302, headers: { location: redirectTo } };
+    }
     const bytes = task.plan.videoBytes ?? this.defaults.videoBytes;
     rec.status = 200;
-    res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(bytes.length) }).end(bytes);
+    const contentType = task.plan.fileContentType ?? 'video/mp4';
+    res.writeHead(200, { 'content-type': contentType, 'content-length': String(bytes.length) }).end(bytes);
     return undefined;
   }
 }

@@ -26,7 +26,7 @@ const heldStatuses: readonly JobStatus[] = ['awaiting_confirmation', 'queued', '
 function expectedMoney(job: JobRow): 'held' | 'settled' | 'released' {
   if (heldStatuses.includes(job.status)) return 'held';
   if (job.status === 'completed' || job.status === 'delivered') return 'settled';
-  if (job.status === 'expired') return job.failure_code === 'video_expired' ? 'settled' : 'released';
+  if (job.status === 'expired') return job.failure_code === 'video_expired' || job.failure_code === 'unusable_link' ? 'settled' : 'released';
   return 'released';
 }
 

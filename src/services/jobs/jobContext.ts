@@ -28,6 +28,8 @@ export interface JobContext {
   logger: Logger;
   settings: JobSettings;
   fetch: typeof fetch;
+  /** Fetches result videos: in the app, only links the provider could legitimately serve (videoLinkGuard). */
+  fetchVideo: typeof fetch;
   /** The bot's own user id once logged in; finds its earlier messages. */
   botUserId(): string | undefined;
   /** Runs `step` for the job after `delayMs`, replacing whatever was scheduled for it. */

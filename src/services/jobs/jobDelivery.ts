@@ -4,7 +4,7 @@ import { DiscordCode, discordErrorCode, type ChannelMessage, type OutgoingMessag
 import { findEarlierResult, nonceTrustedForMs } from './earlierResult.ts';
 import { createConcurrencyLimit } from './concurrencyLimit.ts';
 import type { JobContext } from './jobContext.ts';
-import { downloadVideo, type VideoDownload } from './videoDownload.ts';
+import { downloadVideo, VideoLinkRefusedError, type VideoDownload } from './videoDownload.ts';
 
 const maxConcurrentDeliveries = 3;
 const retryDelaysMs = [5_000, 15_000, 60_000, 300_000];
@@ -72,6 +72,16 @@ export function createJobDelivery(ctx: JobContext) {
     await ctx.notifyUser(expired, messagesFor(job.locale).resultExpired(job.userId, job.id));
   }
 
+  /** The provider billed it, so the settlement stands; the link is neither fetched again nor posted. */
+  async function refuseLink(job: Job, err: VideoLinkRefusedError): Promise<void> {
+    attempts.delete(job.id);
+    const refused = store.markVideoLinkRefused(job.id, err.reason, clock.now());
+    if (!refused) return;
+    ctx.jobLogger(job).error('job_video_link_refused', { taskId: job.taskId, reason: err.reason });
+    void ctx.status.refresh(job.id);
+    await ctx.notifyUser(refused, messagesFor(job.locale).resultUnusableLink(job.userId, job.id));
+  }
+
   /**
    * Within Discord's nonce window a repeated post returns the first message; past it, an earlier
    * attempt's message is looked up instead, so a long outage or downtime cannot post the video twice.
@@ -100,7 +110,7 @@ export function createJobDelivery(ctx: JobContext) {
     const log = ctx.jobLogger(job);
     try {
       if (job.videoExpiresAt !== null && job.videoExpiresAt <= clock.now()) return await expire(job);
-      const video = await downloadVideo(job.videoUrl, job.attachmentSizeLimit, settings.downloadTimeoutMs, ctx.fetch);
+      const video = await downloadVideo(job.videoUrl, job.attachmentSizeLimit, settings.downloadTimeoutMs, ctx.fetchVideo);
       if (video.kind === 'gone') return await expire(job);
       const message = resultMessage(job, video);
       const earlier = await earlierAttemptsResult(job);
@@ -111,6 +121,7 @@ export function createJobDelivery(ctx: JobContext) {
       void ctx.status.refresh(job.id);
       if (delivered) await ctx.resultPosted(delivered, sent, content);
     } catch (err) {
+      if (err instanceof VideoLinkRefusedError) return await refuseLink(job, err);
       const attempt = (attempts.get(job.id) ?? 0) + 1;
       attempts.set(job.id, attempt);
       const delayMs = retryDelaysMs[Math.min(attempt, retryDelaysMs.length) - 1] as number;
@@ -125,7 +136,7 @@ export function createJobDelivery(ctx: JobContext) {
     const expired = job.videoExpiresAt !== null && job.videoExpiresAt <= clock.now();
     const video: VideoDownload = expired
       ? { kind: 'gone', status: 410 }
-      : await downloadVideo(job.videoUrl, Math.min(job.attachmentSizeLimit, dmAttachmentLimitBytes), settings.downloadTimeoutMs, ctx.fetch)
+      : await downloadVideo(job.videoUrl, Math.min(job.attachmentSizeLimit, dmAttachmentLimitBytes), settings.downloadTimeoutMs, ctx.fetchVideo)
         .catch(() => ({ kind: 'gone', status: 0 }) as const);
     const m = messagesFor(job.locale);
     const linkDead = video.kind === 'gone' && video.status !== 0;

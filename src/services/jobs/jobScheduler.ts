@@ -23,6 +23,7 @@ export interface JobSchedulerDeps {
   logger: Logger;
   settings: JobSettings;
   fetch?: typeof fetch;
+  fetchVideo?: typeof fetch;
   healthProbeIntervalMs?: number;
   botUserId?: () => string | undefined;
   /** How long a burst of new jobs must pause before their follow-up work starts. */
@@ -67,6 +68,7 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
   const ctx: JobContext = {
     ...deps,
     fetch: deps.fetch ?? fetch,
+    fetchVideo: deps.fetchVideo ?? deps.fetch ?? fetch,
     botUserId: () => deps.botUserId?.(),
     schedule,
     track,

@@ -59,7 +59,7 @@ export function createUsageReports(deps: { config: Config; store: JobStore; cloc
         period,
         users: spend.guildSpendByUser(guildId, fromMs, toMs),
         // Every unresolved job, whatever the period: each one is money the provider may have billed.
-        attention: store.jobsNeedingAttention(guildId).map(attentionJob),
+        attention: [...store.jobsNeedingAttention(guildId), ...store.jobsWithUnusableLink(guildId)].map(attentionJob),
       };
     },
   };
@@ -67,7 +67,7 @@ export function createUsageReports(deps: { config: Config; store: JobStore; cloc
 
 function attentionJob(job: Job): AttentionJob {
   return {
-    jobId: job.id, userId: job.userId, status: job.status === 'timed_out' ? 'timed_out' : 'submit_unknown',
+    jobId: job.id, userId: job.userId, status: job.failureCode === 'unusable_link' ? 'unusable_link' : job.status === 'timed_out' ? 'timed_out' : 'submit_unknown',
     reservedMicros: job.estimateMicros, taskId: job.taskId, createdAt: job.createdAt,
   };
 }
