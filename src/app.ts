@@ -16,6 +16,8 @@ import { createInteractionRouter } from './commands/interactionRouter.ts';
 import { createJobIntake } from './services/jobs/jobIntake.ts';
 import { createJobScheduler } from './services/jobs/jobScheduler.ts';
 import { createGuardedVideoFetch } from './services/jobs/videoLinkGuard.ts';
+import { createTaskPush } from './services/jobs/taskPush.ts';
+import { startWebhookServer, type WebhookServer } from './services/apimart/webhookServer.ts';
 import { predictedFinishMs } from './services/jobs/pollSchedule.ts';
 import { createProviderHealth } from './services/apimart/providerHealth.ts';
 import { createReactionHandler } from './services/controls/reactionHandler.ts';
@@ -70,8 +72,10 @@ export function createApp(deps: AppDeps) {
     }),
     onStatusWritten: (job, message) => reactions.syncStatusControls(job, message),
   });
+  const push = config.publicWebhookUrl ? createTaskPush({ logger }) : undefined;
+  let webhookServer: WebhookServer | undefined;
   const scheduler = createJobScheduler({
-    store, apimart, messenger, status, health, clock, logger, fetch: deps.fetch,
+    store, apimart, messenger, status, health, clock, logger, fetch: deps.fetch, push,
     fetchVideo: deps.fetch ?? createGuardedVideoFetch({ trustedOrigin: config.apimartBaseUrl }),
     healthProbeIntervalMs: deps.healthProbeIntervalMs,
     botUserId: () => client.user?.id ?? botUserIdBeforeLogin,
@@ -139,6 +143,14 @@ export function createApp(deps: AppDeps) {
       heartbeat.unref();
       // Jobs resume before the gateway connects, so no reaction or command can act on a job that a
       // crash left half-submitted before it is marked as such.
+      if (config.publicWebhookUrl) {
+        // Listening before jobs resume, so a callback for a job submitted from here on finds the server.
+        webhookServer = await startWebhookServer({
+          publicUrl: config.publicWebhookUrl, host: config.webhookListenHost, port: config.webhookListenPort, logger,
+          onTaskHint: (taskId) => scheduler.taskHint(taskId),
+        });
+        push?.activate(webhookServer.webhookUrl);
+      }
       client.rest.setToken(config.discordToken);
       // Resumed deliveries may need to recognise the bot's own earlier posts before the gateway is up.
       botUserIdBeforeLogin = ((await client.rest.get(Routes.user())) as { id: string }).id;
@@ -153,6 +165,7 @@ export function createApp(deps: AppDeps) {
     async stop(): Promise<void> {
       if (heartbeat) clearInterval(heartbeat);
       await scheduler.stop();
+      await webhookServer?.close();
       await client.destroy();
       if (!leaseLost) lease.release();
     },

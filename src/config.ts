@@ -35,6 +35,10 @@ export interface Config {
   adminRoleIds: readonly string[];
   allowedChannelIds: readonly string[];
   logLevel: LogLevel;
+  /** Provider callbacks: the public base URL that reaches the callback server, or undefined (polling only). */
+  publicWebhookUrl: string | undefined;
+  webhookListenHost: string;
+  webhookListenPort: number;
 }
 
 /** Names every bad variable in one message and never carries a value: tokens must not reach logs. */
@@ -94,6 +98,13 @@ const idList = z
   .transform((raw) => [...new Set((raw ?? '').split(',').map((id) => id.trim()).filter((id) => id !== ''))])
   .refine((ids) => ids.every((id) => SNOWFLAKE.test(id)), 'must be comma-separated Discord ids');
 
+const port = z
+  .string()
+  .regex(/^\d+$/, 'must be a port number (0-65535)')
+  .transform(Number)
+  .refine((n) => n <= 65_535, 'must be a port number (0-65535)')
+  .prefault('8787');
+
 const variables = {
   DISCORD_TOKEN: required,
   APIMART_API_KEY: required,
@@ -114,6 +125,9 @@ const variables = {
   JOB_TIMEOUT_MINUTES: positiveInt('45'),
   ADMIN_ROLE_IDS: idList,
   ALLOWED_CHANNEL_IDS: idList,
+  PUBLIC_WEBHOOK_URL: z.string().refine(isHttpUrl, 'must be an http(s) URL').transform((url) => url.replace(/\/+$/, '')).optional(),
+  WEBHOOK_LISTEN_HOST: z.string().prefault('127.0.0.1'),
+  WEBHOOK_LISTEN_PORT: port,
   LOG_LEVEL: z
     .string()
     .transform((level) => level.toLowerCase())
@@ -177,6 +191,9 @@ export function loadConfig(
     adminRoleIds: Object.freeze(ok.ADMIN_ROLE_IDS),
     allowedChannelIds: Object.freeze(ok.ALLOWED_CHANNEL_IDS),
     logLevel: ok.LOG_LEVEL,
+    publicWebhookUrl: ok.PUBLIC_WEBHOOK_URL,
+    webhookListenHost: ok.WEBHOOK_LISTEN_HOST,
+    webhookListenPort: ok.WEBHOOK_LISTEN_PORT,
   });
 }
 

@@ -22,6 +22,7 @@ export function createJobQueries(db: Db) {
   const needingAttention = db.prepare<[string], JobRow>(
     "SELECT * FROM jobs WHERE guild_id = ? AND status IN ('submit_unknown', 'timed_out') ORDER BY id");
 
+  const byTaskId = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE task_id = ?');
   const unusableLinks = db.prepare<[string], JobRow>(
     "SELECT * FROM jobs WHERE failure_code = 'unusable_link' AND guild_id = ? ORDER BY id");
 
@@ -32,6 +33,10 @@ export function createJobQueries(db: Db) {
     },
     unfinishedJobs: () => unfinished.all().map(jobFromRow),
     recentJobsForUser: (userId: string, limit: number) => recentForUser.all(userId, limit).map(jobFromRow),
+    jobByTaskId(taskId: string): Job | undefined {
+      const row = byTaskId.get(taskId);
+      return row && jobFromRow(row);
+    },
     jobsNeedingAttention: (guildId: string) => needingAttention.all(guildId).map(jobFromRow),
     /** Jobs whose provider link was refused: billed, never delivered, so an admin should know. */
     jobsWithUnusableLink: (guildId: string) => unusableLinks.all(guildId).map(jobFromRow),

@@ -6,6 +6,7 @@ import type { Clock } from '../../clock.ts';
 import type { DiscordMessenger, SentMessage } from '../discord/discordMessenger.ts';
 import type { ProviderHealth } from '../apimart/providerHealth.ts';
 import type { StatusUpdater } from '../status/statusUpdater.ts';
+import type { TaskPush } from './taskPush.ts';
 
 export interface JobSettings {
   maxConcurrentJobs: number;
@@ -30,6 +31,8 @@ export interface JobContext {
   fetch: typeof fetch;
   /** Fetches result videos: in the app, only links the provider could legitimately serve (videoLinkGuard). */
   fetchVideo: typeof fetch;
+  /** Provider callbacks, when PUBLIC_WEBHOOK_URL is set. */
+  push?: TaskPush;
   /** The bot's own user id once logged in; finds its earlier messages. */
   botUserId(): string | undefined;
   /** Runs `step` for the job after `delayMs`, replacing whatever was scheduled for it. */

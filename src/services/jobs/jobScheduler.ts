@@ -11,6 +11,7 @@ import { createJobPoller } from './jobPoller.ts';
 import { createJobSubmitter } from './jobSubmitter.ts';
 import type { ProviderHealth } from '../apimart/providerHealth.ts';
 import { createQuietBatcher } from './quietBatcher.ts';
+import type { TaskPush } from './taskPush.ts';
 import type { StatusUpdater } from '../status/statusUpdater.ts';
 
 export interface JobSchedulerDeps {
@@ -24,6 +25,7 @@ export interface JobSchedulerDeps {
   settings: JobSettings;
   fetch?: typeof fetch;
   fetchVideo?: typeof fetch;
+  push?: TaskPush;
   healthProbeIntervalMs?: number;
   botUserId?: () => string | undefined;
   /** How long a burst of new jobs must pause before their follow-up work starts. */
@@ -143,6 +145,11 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
       void deps.status.refresh(job.id);
     },
     refreshStatus: (jobId: number) => deps.status.refresh(jobId),
+    /** A provider callback named this task: poll it now if it is one of ours and still running. */
+    taskHint(taskId: string): void {
+      const job = store.jobByTaskId(taskId);
+      if (job && poller.hint(job)) ctx.jobLogger(job).debug('job_poll_on_callback', { taskId });
+    },
     sendResultByDm: (job: Job, userId: string) => delivery.sendCopy(job, userId),
     /** Picks every unfinished job up again; nothing that may have reached the provider is resent. */
     resume(): { resumed: number; quarantined: Job[] } {

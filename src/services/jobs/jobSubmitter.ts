@@ -51,13 +51,29 @@ export function createJobSubmitter(ctx: JobContext) {
     if (!(await imageUsable(job))) return;
     store.markSubmitSending(job.id, clock.now());
     try {
-      const { taskId } = await ctx.apimart.submit(job.request, { idempotencyKey: `discord-video-job-${job.id}` });
+      const { taskId, withWebhook } = await post(job, `discord-video-job-${job.id}`);
       const submitted = store.recordSubmitted(job.id, taskId, clock.now());
+      if (withWebhook) ctx.push?.expectCallbacks(job.id);
       log.info('job_submitted', { taskId });
       if (submitted) ctx.startPolling(submitted);
       return;
     } catch (err) {
       handleSubmitError(job, err);
+    }
+  }
+
+  /**
+   * One POST, carrying the webhook when push is on. A 400 to that means nothing was accepted, and the
+   * field is the likely cause: the same request is sent once more without it, and never with it again.
+   */
+  async function post(job: Job, idempotencyKey: string): Promise<{ taskId: string; withWebhook: boolean }> {
+    const webhook = ctx.push?.webhookField();
+    try {
+      return { ...await ctx.apimart.submit(job.request, { idempotencyKey, webhook }), withWebhook: webhook !== undefined };
+    } catch (err) {
+      if (webhook === undefined || !(err instanceof ApimartHttpError) || effectiveStatus(err) !== 400) throw err;
+      ctx.push?.refused(err);
+      return { ...await ctx.apimart.submit(job.request, { idempotencyKey }), withWebhook: false };
     }
   }
 
