@@ -55,14 +55,16 @@ async function runSchedule(jobCount: number, estimateSec: number, env: Record<st
 
 export async function measureProviderLoad(jobCount: number, estimateSec: number): Promise<BenchResult[]> {
   const port = await freePort();
-  const [polling, fixed, push] = await Promise.all([
+  // The two polling runs share the process (their goal is seconds); push runs alone, since its
+  // sub-second goal would otherwise measure the other bots' event-loop time rather than its own.
+  const [polling, fixed] = await Promise.all([
     runSchedule(jobCount, estimateSec, { POLL_MIN_INTERVAL_MS: '2000', POLL_MAX_INTERVAL_MS: '30000' }),
     runSchedule(jobCount, estimateSec, { POLL_MIN_INTERVAL_MS: '5000', POLL_MAX_INTERVAL_MS: '5000' }),
-    runSchedule(jobCount, estimateSec, {
-      POLL_MIN_INTERVAL_MS: '2000', POLL_MAX_INTERVAL_MS: '30000',
-      PUBLIC_WEBHOOK_URL: `http://127.0.0.1:${port}`, WEBHOOK_LISTEN_PORT: String(port),
-    }),
   ]);
+  const push = await runSchedule(jobCount, estimateSec, {
+    POLL_MIN_INTERVAL_MS: '2000', POLL_MAX_INTERVAL_MS: '30000',
+    PUBLIC_WEBHOOK_URL: `http://127.0.0.1:${port}`, WEBHOOK_LISTEN_PORT: String(port),
+  });
   const p95 = (run: ScheduleRun) => percentile(run.freshnessMs, 95);
   const fixedRequests = round(fixed.statusRequestsPerJob, 2);
   return [

@@ -275,8 +275,12 @@ export class FakeApimart {
     }
     this.tasks.set(task.id, task);
     // A task with a webhook finishes on time whether polled or not, since the callback announces it.
-    if (task.webhook && task.plan.completeAtMs !== undefined && task.plan.outcome !== 'never') {
-      this.later(task.plan.completeAtMs - Date.now(), () => this.advance(task, false));
+    const { outcome = 'completed', completeAtMs } = task.plan;
+    if (task.webhook && completeAtMs !== undefined && outcome !== 'never') {
+      // Timers may fire a millisecond before Date.now() reaches the due time: finish regardless.
+      this.later(completeAtMs - Date.now(), () => {
+        if (task.status === 'pending' || task.status === 'processing') this.finish(task, outcome);
+      });
     }
     return task;
   }
