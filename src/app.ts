@@ -23,6 +23,15 @@ import { createProviderHealth } from './services/apimart/providerHealth.ts';
 import { createReactionHandler } from './services/controls/reactionHandler.ts';
 import { createStatusUpdater } from './services/status/statusUpdater.ts';
 import { createUsageReports } from './services/spend/usageReports.ts';
+import { defaultLatePollWindowMs } from './services/spend/resolvable.ts';
+import { readBotVersion } from './botVersion.ts';
+import { createModelHealth } from './services/apimart/modelHealth.ts';
+import { createOwnerCheck } from './services/discord/ownerCheck.ts';
+import { createJobResolution } from './services/jobs/jobResolution.ts';
+import { createBotStatus } from './services/spend/botStatus.ts';
+import { watchAllowedGuilds } from './services/discord/allowedGuilds.ts';
+import { createOperations } from './services/operations/operations.ts';
+import { createOperationsQueries } from './db/operationsQueries.ts';
 
 export interface AppDeps {
   config: Config;
@@ -47,10 +56,15 @@ const leaseStaleMs = 60_000;
 
 /** Builds every service and the Discord client; main.ts and the end-to-end tests both start here. */
 export function createApp(deps: AppDeps) {
-  const { config, logger } = deps;
+  const { config } = deps;
   const clock = deps.clock ?? systemClock;
   const store = createJobStore(deps.db);
-  const apimart = deps.apimart ?? createApimartClient({ baseUrl: config.apimartBaseUrl, apiKey: config.apimartApiKey });
+  const health = createProviderHealth();
+  const operations = createOperations({
+    config, db: deps.db, logger: deps.logger, clock, health,
+    apimart: deps.apimart ?? createApimartClient({ baseUrl: config.apimartBaseUrl, apiKey: config.apimartApiKey }),
+  });
+  const { logger, apimart } = operations;
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions],
     partials: [Partials.Message, Partials.Reaction, Partials.User],
@@ -58,7 +72,8 @@ export function createApp(deps: AppDeps) {
     rest: { api: config.discordApiUrl, ...deps.clientOptions?.rest },
   });
   const messenger = createDiscordMessenger(client.rest);
-  const health = createProviderHealth();
+  const models = createModelHealth({ clock });
+  const latePoll = { jobTimeoutMs: config.jobTimeoutMs, latePollWindowMs: defaultLatePollWindowMs };
   const status = createStatusUpdater({
     store, messenger, clock, logger,
     minEditIntervalMs: deps.statusEditIntervalMs ?? 5_000,
@@ -75,7 +90,7 @@ export function createApp(deps: AppDeps) {
   const push = config.publicWebhookUrl ? createTaskPush({ logger }) : undefined;
   let webhookServer: WebhookServer | undefined;
   const scheduler = createJobScheduler({
-    store, apimart, messenger, status, health, clock, logger, fetch: deps.fetch, push,
+    store, apimart, messenger, status, health, models, clock, logger, fetch: deps.fetch, push,
     fetchVideo: deps.fetch ?? createGuardedVideoFetch({ trustedOrigin: config.apimartBaseUrl }),
     healthProbeIntervalMs: deps.healthProbeIntervalMs,
     botUserId: () => client.user?.id ?? botUserIdBeforeLogin,
@@ -85,19 +100,27 @@ export function createApp(deps: AppDeps) {
       pollMinIntervalMs: config.pollMinIntervalMs,
       pollMaxIntervalMs: config.pollMaxIntervalMs,
       jobTimeoutMs: config.jobTimeoutMs,
-      latePollWindowMs: 24 * 60 * 60_000,
+      latePollWindowMs: latePoll.latePollWindowMs,
       downloadTimeoutMs: 120_000,
     },
   });
-  const intake = createJobIntake({ config, store, health, clock, confirmationWindowMs: deps.confirmationWindowMs });
+  const intake = createJobIntake({ config, store, health, models, clock, confirmationWindowMs: deps.confirmationWindowMs });
   const reactions = createReactionHandler({
     config, store, scheduler, intake, messenger, clock, logger,
     isAdmin: createAdminCheck(client, config.adminRoleIds), botUserId: () => client.user?.id,
     noticeLifetimeMs: deps.reactionNoticeLifetimeMs,
   });
-  const reports = createUsageReports({ config, store, clock });
-  const commands = createCommands({ config, store, scheduler, intake, clock, logger, apimart, reports });
-  const route = createInteractionRouter(commands, logger);
+  const reports = createUsageReports({ config, store, clock, latePoll });
+  const owners = createOwnerCheck({ client, configuredIds: config.ownerUserIds, clock, logger });
+  const resolution = createJobResolution({ store, messenger, status, clock, logger, latePoll });
+  const botStatus = createBotStatus({
+    store, queue: createOperationsQueries(deps.db), health, models, clock, latePoll, version: readBotVersion(), startedAt: clock.now(),
+  });
+  const commands = createCommands({
+    config, store, scheduler, intake, clock, logger, apimart, reports, models, resolution, botStatus, isOwner: owners.isOwner,
+  });
+  const route = createInteractionRouter(commands, logger, config.allowedGuildIds);
+  watchAllowedGuilds(client, config.allowedGuildIds, logger);
 
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
   client.on(Events.MessageReactionAdd, (reaction, user) => void reactions.onReactionAdd(reaction, user));
@@ -136,7 +159,7 @@ export function createApp(deps: AppDeps) {
   let botUserIdBeforeLogin: string | undefined;
 
   return {
-    client, store, scheduler, commands,
+    client, store, scheduler, commands, operations,
     async start(): Promise<void> {
       lease.acquire(clock.now());
       heartbeat = setInterval(() => void renewLease(), deps.leaseHeartbeatMs ?? 10_000);
@@ -155,9 +178,11 @@ export function createApp(deps: AppDeps) {
       // Resumed deliveries may need to recognise the bot's own earlier posts before the gateway is up.
       botUserIdBeforeLogin = ((await client.rest.get(Routes.user())) as { id: string }).id;
       const { resumed, quarantined } = scheduler.resume();
+      await operations.start(client);
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.discordToken);
       await ready;
+      await owners.refresh();
       const applicationId = client.application?.id ?? client.user?.id ?? '';
       const sync = await syncCommands(client.rest, applicationId, config.discordGuildId, commands.map((c) => c.data));
       logger.info('bot_ready', { user: client.user?.tag, commands: sync, resumedJobs: resumed, submitUnknownJobs: quarantined.length });
@@ -167,6 +192,7 @@ export function createApp(deps: AppDeps) {
       await scheduler.stop();
       await webhookServer?.close();
       await client.destroy();
+      await operations.stop();
       if (!leaseLost) lease.release();
     },
   };

@@ -25,6 +25,8 @@ export interface Config {
   userDailyBudgetMicros: Micros;
   userMonthlyBudgetMicros: Micros;
   guildDailyBudgetMicros: Micros;
+  /** All spend, every server, per UTC day; 0 = no limit. */
+  botDailyBudgetMicros: Micros;
   userMaxActiveJobs: number;
   maxConcurrentJobs: number;
   /** 0 = never ask for confirmation. */
@@ -34,7 +36,16 @@ export interface Config {
   jobTimeoutMs: number;
   adminRoleIds: readonly string[];
   allowedChannelIds: readonly string[];
+  /** Empty = every server. */
+  allowedGuildIds: readonly string[];
+  /** Besides the application's owner or team: who may raise a member's limits above the ceilings. */
+  ownerUserIds: readonly string[];
   logLevel: LogLevel;
+  /** Health and metrics HTTP server; undefined = off. */
+  metricsPort: number | undefined;
+  metricsHost: string;
+  /** 0 = keep prompts and URLs of finished jobs forever. */
+  retentionDays: number;
   /** Provider callbacks: the public base URL that reaches the callback server, or undefined (polling only). */
   publicWebhookUrl: string | undefined;
   webhookListenHost: string;
@@ -59,6 +70,12 @@ export function loadDotenv(): void {
 export function loadConfigFromEnvironment(): Config {
   loadDotenv();
   return loadConfig(process.env);
+}
+
+/** DATABASE_PATH alone, for tools such as `npm run backup` that need no tokens. */
+export function loadDatabasePathFromEnvironment(): string {
+  loadDotenv();
+  return variables.DATABASE_PATH.parse(readVariable(process.env, 'DATABASE_PATH'));
 }
 
 const SNOWFLAKE = /^\d+$/;
@@ -125,6 +142,9 @@ const variables = {
   JOB_TIMEOUT_MINUTES: positiveInt('45'),
   ADMIN_ROLE_IDS: idList,
   ALLOWED_CHANNEL_IDS: idList,
+  BOT_DAILY_BUDGET_USD: usdAmount('0'),
+  ALLOWED_GUILD_IDS: idList,
+  OWNER_USER_IDS: idList,
   PUBLIC_WEBHOOK_URL: z.string().refine(isHttpUrl, 'must be an http(s) URL').transform((url) => url.replace(/\/+$/, '')).optional(),
   WEBHOOK_LISTEN_HOST: z.string().prefault('127.0.0.1'),
   WEBHOOK_LISTEN_PORT: port,
@@ -133,6 +153,19 @@ const variables = {
     .transform((level) => level.toLowerCase())
     .pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }))
     .prefault('info'),
+  METRICS_PORT: z
+    .string()
+    .regex(/^\d+$/, 'must be a port number (1-65535)')
+    .transform(Number)
+    .refine((port) => port >= 1 && port <= 65_535, 'must be a port number (1-65535)')
+    .optional(),
+  METRICS_HOST: z.string().prefault('127.0.0.1'),
+  RETENTION_DAYS: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of days (0 = keep)')
+    .transform(Number)
+    .refine((days) => Number.isSafeInteger(days), 'must be a whole number of days (0 = keep)')
+    .prefault('0'),
 };
 
 type Variables = typeof variables;
@@ -190,7 +223,13 @@ export function loadConfig(
     jobTimeoutMs: ok.JOB_TIMEOUT_MINUTES * 60_000,
     adminRoleIds: Object.freeze(ok.ADMIN_ROLE_IDS),
     allowedChannelIds: Object.freeze(ok.ALLOWED_CHANNEL_IDS),
+    botDailyBudgetMicros: ok.BOT_DAILY_BUDGET_USD,
+    allowedGuildIds: Object.freeze(ok.ALLOWED_GUILD_IDS),
+    ownerUserIds: Object.freeze(ok.OWNER_USER_IDS),
     logLevel: ok.LOG_LEVEL,
+    metricsPort: ok.METRICS_PORT,
+    metricsHost: ok.METRICS_HOST,
+    retentionDays: ok.RETENTION_DAYS,
     publicWebhookUrl: ok.PUBLIC_WEBHOOK_URL,
     webhookListenHost: ok.WEBHOOK_LISTEN_HOST,
     webhookListenPort: ok.WEBHOOK_LISTEN_PORT,

@@ -114,6 +114,23 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE jobs ADD COLUMN submit_sending_at INTEGER;
   `,
+  // Retention: erased_at marks a finished job whose prompt and URLs were erased; the partial index
+  // finds the next ones to erase without walking the history. Spend today, every server, reads by period.
+  `
+  ALTER TABLE jobs ADD COLUMN erased_at INTEGER;
+  CREATE INDEX jobs_to_erase ON jobs (finished_at) WHERE erased_at IS NULL AND finished_at IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS ledger_by_period ON ledger (period_at);
+  `,
+  // A random per-job Idempotency-Key (a row number repeats across databases sharing one apimart key).
+  // Rows that exist at upgrade keep the key they were already sent with: the old derivation, exactly.
+  // The spend index lets the bot-wide daily budget sum one day of the ledger without a table scan
+  // (defined exactly as retention's, so whichever migration runs first makes it).
+  `
+  ALTER TABLE jobs ADD COLUMN idempotency_key TEXT;
+  UPDATE jobs SET idempotency_key = 'discord-video-job-' || id WHERE idempotency_key IS NULL;
+  CREATE UNIQUE INDEX jobs_by_idempotency_key ON jobs (idempotency_key);
+  CREATE INDEX IF NOT EXISTS ledger_by_period ON ledger (period_at);
+  `,
   `
   ALTER TABLE instance_lease ADD COLUMN pid_started TEXT;
   `,

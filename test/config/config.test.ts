@@ -42,8 +42,34 @@ describe('loadConfig', () => {
       jobTimeoutMs: 45 * 60_000,
       adminRoleIds: [],
       allowedChannelIds: [],
+      allowedGuildIds: [],
+      botDailyBudgetMicros: 0,
+      ownerUserIds: [],
       logLevel: 'info',
+      metricsPort: undefined,
+      metricsHost: '127.0.0.1',
+      retentionDays: 0,
+      publicWebhookUrl: undefined,
+      webhookListenHost: '127.0.0.1',
+      webhookListenPort: 8787,
     });
+  });
+
+  it('reads the push settings and refuses a webhook URL that is not http(s) or a port out of range', () => {
+    expect(loadConfig({ ...base, PUBLIC_WEBHOOK_URL: 'https://bot.example.com/apimart/', WEBHOOK_LISTEN_HOST: '0.0.0.0', WEBHOOK_LISTEN_PORT: '0' }))
+      .toMatchObject({ publicWebhookUrl: 'https://bot.example.com/apimart', webhookListenHost: '0.0.0.0', webhookListenPort: 0 });
+    expect(configError({ ...base, PUBLIC_WEBHOOK_URL: 'ftp://bot.example.com', WEBHOOK_LISTEN_PORT: '70000' }).problems).toEqual([
+      'PUBLIC_WEBHOOK_URL: must be an http(s) URL', 'WEBHOOK_LISTEN_PORT: must be a port number (0-65535)',
+    ]);
+  });
+
+  it('reads the operations settings and names the bad ones', () => {
+    expect(loadConfig({ ...base, METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0', RETENTION_DAYS: '90' }))
+      .toMatchObject({ metricsPort: 9464, metricsHost: '0.0.0.0', retentionDays: 90 });
+    expect(configError({ ...base, METRICS_PORT: '70000', RETENTION_DAYS: '-1' }).problems).toEqual([
+      'METRICS_PORT: must be a port number (1-65535)',
+      'RETENTION_DAYS: must be a whole number of days (0 = keep)',
+    ]);
   });
 
   it('reads every variable when set', () => {

@@ -1,6 +1,7 @@
 import type { Job } from '../../db/jobRow.ts';
 import { messagesFor } from '../../i18n/messages.ts';
 import { ApimartHttpError, effectiveStatus, isProviderUnavailable, submitOutcomeUnknown, submitWasRefused } from '../apimart/errors.ts';
+import { isModelGoneAnswer } from '../apimart/modelHealth.ts';
 import type { JobContext } from './jobContext.ts';
 import { checkReferenceImage } from './referenceImage.ts';
 
@@ -49,9 +50,11 @@ export function createJobSubmitter(ctx: JobContext) {
     const log = ctx.jobLogger(job);
     void ctx.status.refresh(job.id);
     if (!(await imageUsable(job))) return;
+    if (ctx.models.isOff(job.request.model)) return failModelRetired(job);
     store.markSubmitSending(job.id, clock.now());
     try {
-      const { taskId, withWebhook } = await post(job, `discord-video-job-${job.id}`);
+      const { taskId, withWebhook } = await post(job, job.idempotencyKey);
+      ctx.models.recordAccepted(job.request.model);
       const submitted = store.recordSubmitted(job.id, taskId, clock.now());
       if (withWebhook) ctx.push?.expectCallbacks(job.id);
       log.info('job_submitted', { taskId });
@@ -64,7 +67,8 @@ export function createJobSubmitter(ctx: JobContext) {
 
   /**
    * One POST, carrying the webhook when push is on. A 400 to that means nothing was accepted, and the
-   * field is the likely cause: the same request is sent once more without it, and never with it again.
+   * field may be the cause: the same request is sent once more without it, and if that is accepted,
+   * the field is never sent again.
    */
   async function post(job: Job, idempotencyKey: string): Promise<{ taskId: string; withWebhook: boolean }> {
     const webhook = ctx.push?.webhookField();
@@ -72,8 +76,10 @@ export function createJobSubmitter(ctx: JobContext) {
       return { ...await ctx.apimart.submit(job.request, { idempotencyKey, webhook }), withWebhook: webhook !== undefined };
     } catch (err) {
       if (webhook === undefined || !(err instanceof ApimartHttpError) || effectiveStatus(err) !== 400) throw err;
+      const answer = await ctx.apimart.submit(job.request, { idempotencyKey });
+      // Only now is the field known to be the cause: a 400 for anything else (say, a retired model) leaves push on.
       ctx.push?.refused(err);
-      return { ...await ctx.apimart.submit(job.request, { idempotencyKey }), withWebhook: false };
+      return { ...answer, withWebhook: false };
     }
   }
 
@@ -98,7 +104,9 @@ export function createJobSubmitter(ctx: JobContext) {
         log.error('provider_unavailable', { err, reason, action: 'new submissions stopped until the provider answers again' });
         ctx.providerUnavailable();
       }
-      const code = unavailable ? 'provider_unavailable' : rejectionCode(err);
+      const modelGone = !unavailable && isModelGoneAnswer(err);
+      if (modelGone) noteModelGone(job);
+      const code = unavailable ? 'provider_unavailable' : modelGone ? 'model_retired' : rejectionCode(err);
       const failed = store.endBeforeSubmission(job.id, 'failed', code, now);
       log.warn('job_submit_rejected', { err, code });
       if (failed) finishWithNotice(failed, (m) => m.failedNotice(failed.userId, failed.id, m.failureReasons[code]));
@@ -108,6 +116,19 @@ export function createJobSubmitter(ctx: JobContext) {
     const unknown = store.markSubmitUnknown(job.id, err instanceof Error ? err.name : 'unknown', now);
     log.error('job_submit_outcome_unknown', { err, reservedMicros: job.estimateMicros });
     if (unknown) finishWithNotice(unknown, (m) => m.submitUnknownNotice(unknown.userId, unknown.id));
+  }
+
+  function noteModelGone(job: Job): void {
+    const model = job.request.model;
+    const { turnedOff, streak } = ctx.models.recordGone(model);
+    if (turnedOff) ctx.logger.error('model_turned_off', { model, consecutiveAnswers: streak, action: '/video refuses it until restart or /video-admin resume' });
+  }
+
+  /** A queued job for a model turned off meanwhile: sending it would only be refused again. */
+  function failModelRetired(job: Job): void {
+    const failed = store.endBeforeSubmission(job.id, 'failed', 'model_retired', clock.now());
+    ctx.jobLogger(job).warn('job_model_turned_off', { model: job.request.model });
+    if (failed) finishWithNotice(failed, (m) => m.failedNotice(failed.userId, failed.id, m.failureReasons.model_retired));
   }
 
   function finishWithNotice(job: Job, text: (m: ReturnType<typeof messagesFor>) => string): void {

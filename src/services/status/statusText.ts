@@ -41,6 +41,7 @@ function statusLine(job: Job, m: Messages, ctx: StatusContext): string {
     case 'cancelled': return m.status.cancelled;
     case 'expired':
       if (job.failureCode === 'unusable_link') return m.unusableLinkStatus;
+      if (job.failureCode === 'resolved_billed') return m.ops.statusResolvedBilled(job.costMicros ?? job.estimateMicros);
       return job.failureCode === 'video_expired' ? m.status.video_expired : m.status.expired;
     case 'timed_out': return m.status.timed_out(ctx.jobTimeoutMinutes);
     case 'submit_unknown': return m.status.submit_unknown;
