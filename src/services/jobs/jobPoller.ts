@@ -64,8 +64,9 @@ export function createJobPoller(ctx: JobContext) {
     const now = clock.now();
     const log = ctx.jobLogger(job);
     if (task.state === 'completed' || task.state === 'failed' || task.state === 'cancelled') forget(job.id);
+    const seen = queueSeen.get(job.id);
     if (task.state === 'pending' || task.state === 'submitted') queueSeen.set(job.id, { queued: true, atMs: now });
-    else if (queueSeen.get(job.id)?.queued) queueSeen.set(job.id, { queued: false, atMs: queueSeen.get(job.id)?.atMs ?? now });
+    else if (seen?.queued) seen.queued = false;
     if (task.state === 'completed' && task.videoUrl) {
       const completed = store.completeTask(job.id, {
         videoUrl: task.videoUrl, videoExpiresAt: task.videoExpiresAtMs ?? null, costMicros: task.costMicros ?? null,
