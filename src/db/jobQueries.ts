@@ -1,4 +1,4 @@
-import { activeStatuses, jobFromRow, type Job, type JobRow, type JobStatus } from './jobRow.ts';
+import { activeStatuses, jobFromRow, limitedStatuses, type Job, type JobRow, type JobStatus } from './jobRow.ts';
 import type { Db } from './openDatabase.ts';
 
 export const inList = (statuses: readonly JobStatus[]) => statuses.map((s) => `'${s}'`).join(', ');
@@ -8,6 +8,8 @@ export function createJobQueries(db: Db) {
   const byId = db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE id = ?');
   const activeForUser = db.prepare<[string], { id: number }>(
     `SELECT id FROM jobs WHERE user_id = ? AND status IN (${inList(activeStatuses)}) ORDER BY id`);
+  const limitedForUser = db.prepare<[string], { id: number }>(
+    `SELECT id FROM jobs WHERE user_id = ? AND status IN (${inList(limitedStatuses)}) ORDER BY id`);
   const unfinished = db.prepare<[], JobRow>(
     "SELECT * FROM jobs WHERE status NOT IN ('delivered', 'failed', 'cancelled', 'expired') ORDER BY id");
   const earliestQueuedRetry = db.prepare<[], { at: number | null }>(
@@ -22,6 +24,9 @@ export function createJobQueries(db: Db) {
   const needingAttention = db.prepare<[string], JobRow>(
     "SELECT * FROM jobs WHERE guild_id = ? AND status IN ('submit_unknown', 'timed_out') ORDER BY id");
 
+  const withDeliveryProblem = db.prepare<[string, number, number], JobRow>(
+    `SELECT * FROM jobs WHERE guild_id = ? AND delivery_problem IS NOT NULL AND finished_at >= ? AND finished_at < ?
+     ORDER BY id DESC LIMIT 50`);
   const byTaskId = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE task_id = ?');
   const unusableLinks = db.prepare<[string], JobRow>(
     "SELECT * FROM jobs WHERE failure_code = 'unusable_link' AND guild_id = ? ORDER BY id");
@@ -38,9 +43,14 @@ export function createJobQueries(db: Db) {
       return row && jobFromRow(row);
     },
     jobsNeedingAttention: (guildId: string) => needingAttention.all(guildId).map(jobFromRow),
+    /** Results that could not be posted where they belonged, finished in the window (newest first). */
+    jobsWithDeliveryProblems: (guildId: string, fromMs: number, toMs: number) =>
+      withDeliveryProblem.all(guildId, fromMs, toMs).map(jobFromRow),
     /** Jobs whose provider link was refused: billed, never delivered, so an admin should know. */
     jobsWithUnusableLink: (guildId: string) => unusableLinks.all(guildId).map(jobFromRow),
     activeJobIdsForUser: (userId: string) => activeForUser.all(userId).map((r) => r.id),
+    /** The jobs USER_MAX_ACTIVE_JOBS counts: those the provider has not finished. */
+    limitedJobIdsForUser: (userId: string) => limitedForUser.all(userId).map((r) => r.id),
     queuePosition: (jobId: number) => queuePositionStmt.get(jobId)?.n ?? 0,
     firstQueuedJobIds: (limit: number) => firstQueued.all(limit).map((r) => r.id),
     earliestQueuedRetryAt: () => earliestQueuedRetry.get()?.at ?? null,

@@ -27,7 +27,7 @@ function expectedMoney(job: JobRow): 'held' | 'settled' | 'released' {
   if (heldStatuses.includes(job.status)) return 'held';
   if (job.status === 'completed' || job.status === 'delivered') return 'settled';
   if (job.status === 'expired') {
-    return ['video_expired', 'resolved_billed', 'unusable_link'].includes(job.failure_code ?? '') ? 'settled' : 'released';
+    return ['video_expired', 'resolved_billed', 'undeliverable', 'unusable_link'].includes(job.failure_code ?? '') ? 'settled' : 'released';
   }
   return 'released';
 }
@@ -199,7 +199,7 @@ export function checkInvariants(world: World): void {
   // Jobs end only for a reason: a cancel someone was allowed to make, or a deadline that really passed.
   for (const job of jobs) {
     if (job.status === 'cancelled' && !world.cancelRequested.has(job.id)) fail(`job #${job.id} was cancelled, but nobody allowed to asked`);
-    if (job.status === 'expired' && job.failure_code !== 'video_expired') {
+    if (job.status === 'expired' && job.failure_code !== 'video_expired' && job.failure_code !== 'undeliverable') {
       if (world.confirmedJobs.has(job.id)) fail(`job #${job.id} expired unconfirmed although its requester confirmed it`);
       if (job.confirm_deadline_at === null || (job.finished_at ?? 0) < job.confirm_deadline_at) {
         fail(`job #${job.id} expired at ${job.finished_at}, before its confirmation deadline ${job.confirm_deadline_at}`);
