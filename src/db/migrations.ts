@@ -147,6 +147,9 @@ export const migrations: readonly string[] = [
   ) STRICT;
   `,
   `
+  ALTER TABLE jobs ADD COLUMN place_gone TEXT CHECK (place_gone IN ('guild_removed', 'channel_deleted'));
+  `,
+  `
   ALTER TABLE instance_lease ADD COLUMN pid_started TEXT;
   `,
   `

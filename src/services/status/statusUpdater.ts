@@ -105,9 +105,10 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       const state = stateOf(jobId);
       state.queued = false;
       const job = store.get(jobId);
+      // Where the server or channel is gone there is no status message left to write to.
       const context = job && deps.contextFor(job);
-      const content = job && renderStatus(job, context as StatusContext, { withoutPrompt: state.promptBlocked });
-      if (!job || content === state.lastText) {
+      const content = job && job.placeGone === null ? renderStatus(job, context as StatusContext, { withoutPrompt: state.promptBlocked }) : undefined;
+      if (!job || content === undefined || content === state.lastText) {
         settle(jobId, state);
         continue;
       }
