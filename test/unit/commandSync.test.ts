@@ -56,7 +56,7 @@ describe('commandsDiffer', () => {
     { name: 'a removed option', edit: (_c: Command, o: Option[]) => { o.pop(); } },
     { name: 'a prompt that is no longer required', edit: (_c: Command, o: Option[]) => { o[0]!.required = false; } },
     { name: 'a changed Japanese localization', edit: (c: Command) => { c.description_localizations = { ja: '動画を作ります' }; } },
-    { name: 'a changed maximum length', edit: (_c: Command, o: Option[]) => { o[0]!.max_length = 2000; } },
+    { name: 'a changed maximum length', edit: (_c: Command, o: Option[]) => { o[0]!.max_length = 6000; } },
   ])('sees $name as a difference', ({ edit }) => {
     expect(commandsDiffer(stored, editedVideo(edit))).toBe(true);
   });
@@ -65,6 +65,17 @@ describe('commandsDiffer', () => {
     const models = JSON.stringify({ models: [{ name: 'sora-3', durations: [4, 8, 12], usdPerSecond: 0.2 }] });
     const changed = loadConfig({ ...env, MODELS_FILE: 'models.json', DEFAULT_MODEL: 'sora-3' }, { readFile: () => models });
     expect(commandsDiffer(stored, commandDefinitions(changed))).toBe(true);
+  });
+
+  it('sees a changed price, or a duration only a new model offers, as a difference', () => {
+    const catalog = (pro: number, durations: number[]) => JSON.stringify({ models: [
+      { name: 'sora-2-preview', durations: [4, 8, 12], usdPerSecond: 0.1 },
+      { name: 'sora-2-pro-preview', durations, resolutions: { standard: pro, high: 0.5 } },
+    ] });
+    const withCatalog = (json: string) => commandDefinitions(loadConfig({ ...env, MODELS_FILE: 'models.json' }, { readFile: () => json }));
+    expect(commandsDiffer(stored, withCatalog(catalog(0.3, [4, 8, 12])))).toBe(false);
+    expect(commandsDiffer(stored, withCatalog(catalog(0.35, [4, 8, 12])))).toBe(true);
+    expect(commandsDiffer(stored, withCatalog(catalog(0.3, [4, 8, 12, 16])))).toBe(true);
   });
 
   it('sees a missing or an extra stored command as a difference', () => {
