@@ -9,6 +9,7 @@ import type { Logger } from './logger.ts';
 import { createAdminCheck } from './services/discord/adminCheck.ts';
 import { createApimartClient, type ApimartClient } from './services/apimart/client.ts';
 import { systemClock, type Clock } from './clock.ts';
+import { createCommandDirectory } from './services/discord/commandDirectory.ts';
 import { syncCommands } from './services/discord/commandSync.ts';
 import { createDiscordMessenger } from './services/discord/discordMessenger.ts';
 import { createInteractionRouter } from './commands/interactionRouter.ts';
@@ -61,6 +62,7 @@ export function createApp(deps: AppDeps) {
     rest: { api: config.discordApiUrl, ...deps.clientOptions?.rest },
   });
   const messenger = createDiscordMessenger(client.rest);
+  const commandDirectory = createCommandDirectory();
   const health = createProviderHealth();
   const status = createStatusUpdater({
     store, messenger, clock, logger,
@@ -93,10 +95,10 @@ export function createApp(deps: AppDeps) {
   const reactions = createReactionHandler({
     config, store, scheduler, intake, messenger, clock, logger,
     isAdmin: createAdminCheck(client, config.adminRoleIds), botUserId: () => client.user?.id,
-    noticeLifetimeMs: deps.reactionNoticeLifetimeMs,
+    noticeLifetimeMs: deps.reactionNoticeLifetimeMs, mention: commandDirectory.mention,
   });
   const reports = createUsageReports({ config, store, clock });
-  const commands = createCommands({ config, store, scheduler, intake, clock, logger, apimart, reports });
+  const commands = createCommands({ config, store, scheduler, intake, clock, logger, apimart, reports, mention: commandDirectory.mention });
   const route = createInteractionRouter(commands, logger);
 
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
@@ -127,7 +129,8 @@ export function createApp(deps: AppDeps) {
       await ready;
       const applicationId = client.application?.id ?? client.user?.id ?? '';
       const sync = await syncCommands(client.rest, applicationId, config.discordGuildId, commands.map((c) => c.data));
-      logger.info('bot_ready', { user: client.user?.tag, commands: sync, resumedJobs: resumed, submitUnknownJobs: quarantined.length });
+      commandDirectory.remember(sync.registered);
+      logger.info('bot_ready', { user: client.user?.tag, commands: sync.outcome, resumedJobs: resumed, submitUnknownJobs: quarantined.length });
     },
     async stop(): Promise<void> {
       if (heartbeat) clearInterval(heartbeat);

@@ -1,5 +1,6 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, ApplicationIntegrationType, InteractionContextType, type ChatInputCommandInteraction, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { Config } from '../config.ts';
+import type { CommandMention } from '../i18n/commandNames.ts';
 import type { JobStore } from '../db/jobStore.ts';
 import { messagesFor } from '../i18n/messages.ts';
 import type { Clock } from '../clock.ts';
@@ -8,7 +9,7 @@ import type { UsageReports } from '../services/spend/usageReports.ts';
 import { renderUsage } from '../services/spend/usageText.ts';
 import { replyEphemeral } from './replies.ts';
 
-export interface SpendCommandDeps { config: Config; store: JobStore; reports: UsageReports; clock: Clock }
+export interface SpendCommandDeps { config: Config; store: JobStore; reports: UsageReports; clock: Clock; mention: CommandMention }
 
 /** The `user` option of `/usage` and `/videos`; the command checks that its caller is an admin. */
 export const adminUserOption = {

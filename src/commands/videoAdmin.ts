@@ -76,13 +76,13 @@ async function budget(c: AdminContext): Promise<void> {
   };
   store.spend.setBudgetOverride({ guildId: c.guildId, userId, ...next, actorId: c.actorId, now: clock.now() });
   audit(c, 'budget_set', { targetUserId: userId, detail: { before: current ?? null, after: next } });
-  await replyEphemeral(c.interaction, c.m.admin.budgetSet(userId, next, ...defaults));
+  await replyEphemeral(c.interaction, c.m.admin.budgetSet(userId, next, ...defaults, c.deps.mention));
 }
 
 async function setPaused(c: AdminContext, paused: boolean): Promise<void> {
   c.deps.store.spend.setPaused(c.guildId, paused, c.actorId, c.deps.clock.now());
   audit(c, paused ? 'pause' : 'resume');
-  await replyEphemeral(c.interaction, paused ? c.m.admin.paused : c.m.admin.resumed);
+  await replyEphemeral(c.interaction, (paused ? c.m.admin.paused : c.m.admin.resumed)(c.deps.mention));
 }
 
 async function report(c: AdminContext): Promise<void> {
@@ -115,7 +115,7 @@ export async function executeVideoAdmin(interaction: ChatInputCommandInteraction
   const subcommand = interaction.options.getSubcommand();
   if (!isInteractionAdmin(interaction, deps.config.adminRoleIds)) {
     deps.logger.warn('admin_command_refused', { ref: interaction.id, userId: interaction.user.id, subcommand });
-    return replyEphemeral(interaction, m.admin.notAdmin);
+    return replyEphemeral(interaction, m.admin.notAdmin(deps.mention));
   }
   const c: AdminContext = { interaction, deps, m, guildId: interaction.guildId, actorId: interaction.user.id };
   switch (subcommand) {

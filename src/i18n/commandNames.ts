@@ -17,3 +17,7 @@ export const jaSubcommandNames = {
 export const jaChoiceNames: Record<'landscape' | 'portrait' | Resolution, string> = {
   landscape: '横長', portrait: '縦長', standard: '標準画質', high: '高画質',
 };
+
+export type CommandName = 'video' | 'usage' | 'videos' | 'video-admin';
+/** Names a slash command (and subcommand) for a text: a clickable mention once its id is known. */
+export type CommandMention = (command: CommandName, subcommand?: string) => string;

@@ -96,15 +96,28 @@ function fakeRest(storedCommands: unknown[]) {
 describe('syncCommands', () => {
   it('leaves unchanged guild commands alone', async () => {
     const { rest, calls } = fakeRest(stored);
-    expect(await syncCommands(rest, 'app', '123', wanted)).toBe('unchanged');
+    expect(await syncCommands(rest, 'app', '123', wanted)).toEqual({
+      outcome: 'unchanged', registered: stored.map((c) => ({ name: c.name, id: c.id })),
+    });
     expect(calls).toEqual([{ method: 'get', route: '/applications/app/guilds/123/commands' }]);
   });
 
   it('writes the global commands when they differ', async () => {
     const { rest, calls } = fakeRest([]);
-    expect(await syncCommands(rest, 'app', undefined, wanted)).toBe('updated');
+    expect((await syncCommands(rest, 'app', undefined, wanted)).outcome).toBe('updated');
     expect(calls.map((c) => [c.method, c.route])).toEqual([['get', '/applications/app/commands'], ['put', '/applications/app/commands']]);
     expect(calls[1]?.body).toEqual(wanted);
+  });
+
+  it('returns the ids Discord gave the commands it wrote, for command mentions', async () => {
+    const calls: string[] = [];
+    const rest = {
+      get: async () => { calls.push('get'); return []; },
+      put: async (_route: string, o: { body: Command[] }) => { calls.push('put'); return o.body.map((c, i) => ({ ...c, id: `4000${i}` })); },
+    } as unknown as REST;
+    const result = await syncCommands(rest, 'app', undefined, wanted);
+    expect(calls).toEqual(['get', 'put']);
+    expect(result.registered).toEqual(wanted.map((c, i) => ({ name: c.name, id: `4000${i}` })));
   });
 });
 

@@ -1,4 +1,5 @@
 import { terminalStatuses, type Job } from '../../db/jobRow.ts';
+import type { CommandMention } from '../../i18n/commandNames.ts';
 import { messagesFor } from '../../i18n/messages.ts';
 import type { Logger } from '../../logger.ts';
 import type { Clock } from '../../clock.ts';
@@ -17,7 +18,7 @@ const lacksPermission = (code: number | undefined) =>
   code === DiscordCode.missingPermissions || code === DiscordCode.missingAccess;
 
 /** The bot's own reactions: added where an action applies, removed once it no longer does. */
-export function createReactionControls(deps: { messenger: DiscordMessenger; logger: Logger; clock: Clock }) {
+export function createReactionControls(deps: { messenger: DiscordMessenger; logger: Logger; clock: Clock; mention: CommandMention }) {
   const { messenger, logger } = deps;
   const startedAt = deps.clock.now();
   /** What this process put on each status message; messages of older jobs are not in it. */
@@ -60,7 +61,7 @@ export function createReactionControls(deps: { messenger: DiscordMessenger; logg
           const code = discordErrorCode(err);
           logger.info('reaction_controls_unavailable', { jobId: job.id, code });
           if (lacksPermission(code)) {
-            const hint = messagesFor(job.locale).reactions.unavailableHint;
+            const hint = messagesFor(job.locale).reactions.unavailableHint(deps.mention);
             await messenger.edit(message.channelId, message.id, { content: `${content}\n${hint}`, mentionUserIds: [] })
               .catch((editErr) => logger.info('reaction_hint_failed', { jobId: job.id, code: discordErrorCode(editErr) }));
           }

@@ -1,3 +1,4 @@
+import type { CommandMention } from '../../i18n/commandNames.ts';
 import type { Messages } from '../../i18n/messages.ts';
 import type { HistoryEntry } from './usageSummary.ts';
 import { fitLines } from './usageSummary.ts';
@@ -23,8 +24,8 @@ export function renderUsage(m: Messages, userId: string, self: boolean, s: Usage
   return fitLines(header, s.activeJobs.map((e) => m.history.line(e)), m.history.more, discordMaxChars);
 }
 
-export function renderHistory(m: Messages, userId: string, self: boolean, entries: HistoryEntry[]): string {
-  if (entries.length === 0) return m.history.empty(self);
+export function renderHistory(m: Messages, userId: string, self: boolean, entries: HistoryEntry[], mention: CommandMention): string {
+  if (entries.length === 0) return m.history.empty(self, mention);
   return fitLines(m.history.title(userId, self), entries.map((e) => m.history.line(e)), m.history.more, discordMaxChars);
 }
 
