@@ -20,6 +20,8 @@ import { createProviderHealth } from './services/apimart/providerHealth.ts';
 import { createReactionHandler } from './services/controls/reactionHandler.ts';
 import { createStatusUpdater } from './services/status/statusUpdater.ts';
 import { createUsageReports } from './services/spend/usageReports.ts';
+import { createChartRenderer } from './services/spend/chartRenderer.ts';
+import { createSpendCharts } from './services/spend/spendCharts.ts';
 
 export interface AppDeps {
   config: Config;
@@ -98,7 +100,8 @@ export function createApp(deps: AppDeps) {
     noticeLifetimeMs: deps.reactionNoticeLifetimeMs, mention: commandDirectory.mention,
   });
   const reports = createUsageReports({ config, store, clock });
-  const commands = createCommands({ config, store, scheduler, intake, clock, logger, apimart, reports, mention: commandDirectory.mention });
+  const charts = createSpendCharts({ store, clock, renderer: createChartRenderer() });
+  const commands = createCommands({ config, store, scheduler, intake, clock, logger, apimart, reports, charts, mention: commandDirectory.mention });
   const route = createInteractionRouter(commands, logger);
 
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));

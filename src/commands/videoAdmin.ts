@@ -7,10 +7,12 @@ import { usdToMicros } from '../money.ts';
 import type { ApimartClient } from '../services/apimart/client.ts';
 import { ApimartError, ApimartHttpError, ApimartNetworkError, ApimartTimeoutError } from '../services/apimart/errors.ts';
 import { isInteractionAdmin } from '../services/discord/memberAccess.ts';
+import { memberDisplayNames } from '../services/discord/memberNames.ts';
+import { maxChartedMembers } from '../services/spend/chartData.ts';
 import { reportPeriods, type ReportPeriod } from '../services/spend/usageSummary.ts';
 import { renderReport } from '../services/spend/usageText.ts';
 import { noMentions, replyEphemeral } from './replies.ts';
-import type { SpendCommandDeps } from './usage.ts';
+import { chartOrNothing, editWithChart, type SpendCommandDeps } from './usage.ts';
 
 export interface VideoAdminDeps extends SpendCommandDeps { apimart: ApimartClient; logger: Logger }
 
@@ -89,7 +91,13 @@ async function report(c: AdminContext): Promise<void> {
   const chosen = c.interaction.options.getString('period');
   const period: ReportPeriod = reportPeriods.find((p) => p === chosen) ?? 'month';
   audit(c, 'report', { detail: { period } });
-  await replyEphemeral(c.interaction, renderReport(c.m, c.deps.reports.report(c.guildId, period)));
+  await c.interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const r = c.deps.reports.report(c.guildId, period);
+  const chart = await chartOrNothing(c.deps, c.interaction, async () => {
+    const names = await memberDisplayNames(c.interaction.client.rest, c.guildId, r.users.slice(0, maxChartedMembers).map((u) => u.userId));
+    return c.deps.charts.report(r, names, c.interaction.locale);
+  });
+  await editWithChart(c.interaction, renderReport(c.m, r), chart);
 }
 
 async function balance(c: AdminContext): Promise<void> {

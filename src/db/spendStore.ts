@@ -5,6 +5,10 @@ export interface BudgetOverride { dailyMicros: number | null; monthlyMicros: num
 export interface UserSpend { userId: string; spentMicros: number; heldMicros: number; jobs: number }
 /** `totalMicros` is the ledger sum (what budgets count); `heldMicros` of it is reserved by unfinished jobs. */
 export interface PeriodSpend { totalMicros: number; heldMicros: number }
+/** One UTC day of a member's ledger: `day` counts days from the start of the window. */
+export interface DaySpend extends PeriodSpend { day: number }
+
+const dayMs = 86_400_000;
 
 /** Ledger sums, budget overrides, per-server settings, the audit log, and the reports read from them. */
 export function createSpendStore(db: Db) {
@@ -20,6 +24,12 @@ export function createSpendStore(db: Db) {
     `SELECT COALESCE(SUM(l.amount_micros), 0) AS total,
        COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM ledger o WHERE o.job_id = l.job_id AND o.kind IN ('settle', 'release')) THEN l.amount_micros END), 0) AS held
      FROM ledger l WHERE l.user_id = ? AND l.period_at >= ? AND l.period_at < ?`);
+  // A range on the (user_id, period_at) index; the day is the row's offset from the window's first midnight.
+  const userByDay = db.prepare<{ userId: string; fromMs: number; toMs: number; dayMs: number }, { day: number; total: number; held: number }>(
+    `SELECT (l.period_at - @fromMs) / @dayMs AS day, COALESCE(SUM(l.amount_micros), 0) AS total,
+       COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM ledger o WHERE o.job_id = l.job_id AND o.kind IN ('settle', 'release')) THEN l.amount_micros END), 0) AS held
+     FROM ledger l WHERE l.user_id = @userId AND l.period_at >= @fromMs AND l.period_at < @toMs
+     GROUP BY day ORDER BY day`);
   const recentInGuild = db.prepare<[string, string, number], JobRow>(
     'SELECT * FROM jobs WHERE guild_id = ? AND user_id = ? ORDER BY id DESC LIMIT ?');
   const byUserInGuild = db.prepare<[string, number, number], { user_id: string; spent: number; held: number; jobs: number }>(
@@ -54,6 +64,11 @@ export function createSpendStore(db: Db) {
     userPeriodSpend(userId: string, fromMs: number, toMs: number): PeriodSpend {
       const row = userBreakdown.get(userId, fromMs, toMs);
       return { totalMicros: row?.total ?? 0, heldMicros: row?.held ?? 0 };
+    },
+    /** Days without ledger rows are left out; `fromMs` should be a UTC midnight. */
+    userDailySpend(userId: string, fromMs: number, toMs: number): DaySpend[] {
+      return userByDay.all({ userId, fromMs, toMs, dayMs })
+        .map((r) => ({ day: r.day, totalMicros: r.total, heldMicros: r.held }));
     },
     recentJobsInGuild: (guildId: string, userId: string, limit: number): Job[] =>
       recentInGuild.all(guildId, userId, limit).map(jobFromRow),

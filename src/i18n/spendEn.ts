@@ -1,5 +1,6 @@
 import { time, TimestampStyles, userMention, type TimestampStylesString } from 'discord.js';
 import { formatUsd } from '../money.ts';
+import { chartsEn } from './chartTexts.ts';
 import { plural } from './plural.ts';
 import { formatProviderUsd } from '../services/spend/usageSummary.ts';
 import type { SpendMessages } from './spendMessages.ts';
@@ -82,4 +83,5 @@ export const spendEn: SpendMessages = {
       return "Could not read the provider balance: apimart's answer had an unexpected shape. The details are in the bot's log.";
     },
   },
+  charts: chartsEn,
 };

@@ -1,5 +1,6 @@
 import { time, TimestampStyles, userMention, type TimestampStylesString } from 'discord.js';
 import { formatUsd } from '../money.ts';
+import { chartsJa } from './chartTexts.ts';
 import { jaOptionNames } from './commandNames.ts';
 import { formatProviderUsd } from '../services/spend/usageSummary.ts';
 import type { SpendMessages } from './spendMessages.ts';
@@ -84,4 +85,5 @@ export const spendJa: SpendMessages = {
       return 'プロバイダーの残高を取得できませんでした: apimart の応答の形式が想定外です。詳細はボットのログにあります。';
     },
   },
+  charts: chartsJa,
 };

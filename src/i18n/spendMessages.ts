@@ -1,6 +1,7 @@
 import type { JobStatus } from '../db/jobRow.ts';
 import type { BudgetOverride, UserSpend } from '../db/spendStore.ts';
 import type { Balance } from '../services/apimart/client.ts';
+import type { ChartTexts } from './chartTexts.ts';
 import type { CommandMention } from './commandNames.ts';
 import type { BudgetLine, HistoryEntry, ReportPeriod } from '../services/spend/usageSummary.ts';
 
@@ -54,4 +55,5 @@ export interface SpendMessages {
     balance: (balance: Balance) => string;
     balanceFailed: (failure: BalanceFailure) => string;
   };
+  charts: ChartTexts;
 }
