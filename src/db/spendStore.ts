@@ -10,6 +10,16 @@ export interface DaySpend extends PeriodSpend { day: number }
 
 const dayMs = 86_400_000;
 
+/**
+ * A member's ledger per UTC day: a range on the (user_id, period_at) index. The day is the row's offset
+ * from the window's first midnight, cast because JavaScript numbers are bound as REAL.
+ */
+export const userDailySpendSql =
+  `SELECT CAST((l.period_at - @fromMs) / @dayMs AS INTEGER) AS day, COALESCE(SUM(l.amount_micros), 0) AS total,
+       COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM ledger o WHERE o.job_id = l.job_id AND o.kind IN ('settle', 'release')) THEN l.amount_micros END), 0) AS held
+     FROM ledger l WHERE l.user_id = @userId AND l.period_at >= @fromMs AND l.period_at < @toMs
+     GROUP BY day ORDER BY day`;
+
 /** Ledger sums, budget overrides, per-server settings, the audit log, and the reports read from them. */
 export function createSpendStore(db: Db) {
   const sumUser = db.prepare<[string, number, number], { total: number }>(
@@ -24,12 +34,7 @@ export function createSpendStore(db: Db) {
     `SELECT COALESCE(SUM(l.amount_micros), 0) AS total,
        COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM ledger o WHERE o.job_id = l.job_id AND o.kind IN ('settle', 'release')) THEN l.amount_micros END), 0) AS held
      FROM ledger l WHERE l.user_id = ? AND l.period_at >= ? AND l.period_at < ?`);
-  // A range on the (user_id, period_at) index; the day is the row's offset from the window's first midnight.
-  const userByDay = db.prepare<{ userId: string; fromMs: number; toMs: number; dayMs: number }, { day: number; total: number; held: number }>(
-    `SELECT (l.period_at - @fromMs) / @dayMs AS day, COALESCE(SUM(l.amount_micros), 0) AS total,
-       COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM ledger o WHERE o.job_id = l.job_id AND o.kind IN ('settle', 'release')) THEN l.amount_micros END), 0) AS held
-     FROM ledger l WHERE l.user_id = @userId AND l.period_at >= @fromMs AND l.period_at < @toMs
-     GROUP BY day ORDER BY day`);
+  const userByDay = db.prepare<{ userId: string; fromMs: number; toMs: number; dayMs: number }, { day: number; total: number; held: number }>(userDailySpendSql);
   const recentInGuild = db.prepare<[string, string, number], JobRow>(
     'SELECT * FROM jobs WHERE guild_id = ? AND user_id = ? ORDER BY id DESC LIMIT ?');
   const byUserInGuild = db.prepare<[string, number, number], { user_id: string; spent: number; held: number; jobs: number }>(
