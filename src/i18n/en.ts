@@ -1,6 +1,6 @@
 import { channelMention, time, TimestampStyles, userMention, type TimestampStylesString } from 'discord.js';
 import { formatUsd } from '../money.ts';
-import { plural } from './plural.ts';
+import { oneOf, plural } from './plural.ts';
 import type { Messages } from './messages.ts';
 import { spendEn } from './spendEn.ts';
 
@@ -13,10 +13,10 @@ export const en: Messages = {
   promptTooLong: (max, actual) => `The prompt is ${actual} characters long; the limit is ${max}. Shorten it and try again.`,
   unknownModel: (model, available) => `The model \`${model}\` is not available. Choose one of: ${available.map((m) => `\`${m}\``).join(', ')}.`,
   durationUnsupported: (model, duration, allowed) =>
-    `\`${model}\` cannot make ${duration}-second videos. Choose ${allowed.join(', ')} seconds.`,
+    `\`${model}\` cannot make ${duration}-second videos. Choose ${oneOf(allowed)} seconds.`,
   resolutionUnsupported: (model, resolution, allowed) => allowed.length === 0
     ? `\`${model}\` has no resolution choice, so \`${resolution}\` cannot be used. Leave \`resolution\` empty or pick another model.`
-    : `\`${model}\` does not offer \`${resolution}\`. Choose ${allowed.map((r) => `\`${r}\``).join(' or ')}.`,
+    : `\`${model}\` does not offer \`${resolution}\`. Choose ${oneOf(allowed.map((r) => `\`${r}\``))}.`,
   imageType: (name) => `\`${name}\` is not a JPEG, PNG or WebP image. Attach one of those formats (GIFs are not supported).`,
   imageTooLarge: (name, sizeMb, maxMb) => `\`${name}\` is ${sizeMb} MB; images can be at most ${maxMb} MB. Attach a smaller image.`,
   paused: 'Video generation is paused in this server by an admin. Try again later.',

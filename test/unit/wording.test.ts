@@ -61,6 +61,8 @@ describe('plurals', () => {
     expect(en.admin.reportUser({ ...user, jobs: 1 })).toMatch(/ · 1 job$/);
     expect(en.admin.reportUser({ ...user, jobs: 3 })).toMatch(/ · 3 jobs$/);
     for (const text of [...namingTexts(en), en.tooManyActive(2, [1, 2])]) expect(text).not.toContain('(s)');
+    expect(en.durationUnsupported('m', 6, [4, 8, 12])).toBe('`m` cannot make 6-second videos. Choose 4, 8, or 12 seconds.');
+    expect(en.durationUnsupported('m', 6, [4, 8])).toBe('`m` cannot make 6-second videos. Choose 4 or 8 seconds.');
   });
 });
 
