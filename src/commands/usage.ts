@@ -5,11 +5,12 @@ import type { JobStore } from '../db/jobStore.ts';
 import { messagesFor } from '../i18n/messages.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
-import type { ChartFile, SpendCharts } from '../services/spend/spendCharts.ts';
+import type { SpendCharts } from '../services/spend/spendCharts.ts';
 import { targetMember } from '../services/discord/memberAccess.ts';
 import type { UsageReports } from '../services/spend/usageReports.ts';
 import { renderUsage } from '../services/spend/usageText.ts';
-import { noMentions, replyEphemeral } from './replies.ts';
+import { chartOrNothing, editWithChart } from './chartReplies.ts';
+import { replyEphemeral } from './replies.ts';
 
 export interface SpendCommandDeps {
   config: Config; store: JobStore; reports: UsageReports; clock: Clock; mention: CommandMention; charts: SpendCharts; logger: Logger;
@@ -58,23 +59,4 @@ export async function executeUsage(interaction: ChatInputCommandInteraction, dep
   const dailyLimit = summary.budgets.find((line) => line.scope === 'user_daily')?.limitMicros ?? null;
   const chart = await chartOrNothing(deps, interaction, () => deps.charts.usage(target.userId, dailyLimit, interaction.locale));
   await editWithChart(interaction, renderUsage(m, target.userId, target.self, summary), chart);
-}
-
-/** A chart that cannot be drawn is logged and left out: the numbers are in the text anyway. */
-export async function chartOrNothing(
-  deps: { logger: Logger }, interaction: ChatInputCommandInteraction, draw: () => Promise<ChartFile | undefined>,
-): Promise<ChartFile | undefined> {
-  try {
-    return await draw();
-  } catch (err) {
-    deps.logger.warn('chart_failed', { ref: interaction.id, err });
-    return undefined;
-  }
-}
-
-export async function editWithChart(interaction: ChatInputCommandInteraction, content: string, chart: ChartFile | undefined): Promise<void> {
-  await interaction.editReply({
-    content, allowedMentions: noMentions,
-    files: chart ? [{ attachment: chart.data, name: chart.name, description: chart.description }] : [],
-  });
 }

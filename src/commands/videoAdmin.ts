@@ -12,7 +12,8 @@ import { maxChartedMembers } from '../services/spend/chartData.ts';
 import { reportPeriods, type ReportPeriod } from '../services/spend/usageSummary.ts';
 import { renderReport } from '../services/spend/usageText.ts';
 import { noMentions, replyEphemeral } from './replies.ts';
-import { chartOrNothing, editWithChart, type SpendCommandDeps } from './usage.ts';
+import { chartOrNothing, editWithChart } from './chartReplies.ts';
+import type { SpendCommandDeps } from './usage.ts';
 
 export interface VideoAdminDeps extends SpendCommandDeps { apimart: ApimartClient; logger: Logger }
 
