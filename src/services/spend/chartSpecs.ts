@@ -48,6 +48,8 @@ export function usageChartSpec(data: UsageChartData, t: ChartTexts): TopLevelSpe
   const labels = data.days.map((d) => d.label);
   // Every fifth day is labelled, counted back from today so today always is.
   const shownLabels = labels.filter((_, i) => (labels.length - 1 - i) % 5 === 0);
+  // Headroom above the tallest bar or the budget line, so the budget's label stays clear of the legend.
+  const highest = Math.max(data.dailyLimitMicros ?? 0, ...data.days.map((d) => d.spentMicros + d.reservedMicros));
   const budget = data.dailyLimitMicros === null ? [] : [
     { mark: { type: 'rule' as const, color: palette.budget, strokeWidth: 2, strokeDash: [6, 4] }, encoding: { y: { datum: usd(data.dailyLimitMicros) } } },
     {
@@ -64,7 +66,11 @@ export function usageChartSpec(data: UsageChartData, t: ChartTexts): TopLevelSpe
         mark: { type: 'bar' },
         encoding: {
           x: { field: 'label', type: 'ordinal', sort: null, title: t.day, axis: { values: shownLabels, labelAngle: 0, labelExpr: 'slice(datum.label, 5)' } },
-          y: { field: 'usd', type: 'quantitative', stack: 'zero', title: t.amount, axis: { format: '$.2f', tickCount: 5 } },
+          y: {
+            field: 'usd', type: 'quantitative', stack: 'zero', title: t.amount, axis: { format: '$.2f', tickCount: 5 },
+            // An empty month still gets a readable axis, from $0 up.
+            scale: { domainMin: 0, domainMax: highest > 0 ? usd(highest) * 1.15 : 1 },
+          },
           color: f.color,
           order: { field: 'order' },
         },
