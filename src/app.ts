@@ -22,7 +22,15 @@ import { createStatusUpdater } from './services/status/statusUpdater.ts';
 import { createUsageReports } from './services/spend/usageReports.ts';
 import { createChartRenderer } from './services/spend/chartRenderer.ts';
 import { createSpendCharts } from './services/spend/spendCharts.ts';
+import { defaultLatePollWindowMs } from './services/spend/resolvable.ts';
+import { readBotVersion } from './botVersion.ts';
+import { createModelHealth } from './services/apimart/modelHealth.ts';
+import { createOwnerCheck } from './services/discord/ownerCheck.ts';
+import { createJobResolution } from './services/jobs/jobResolution.ts';
+import { createBotStatus } from './services/spend/botStatus.ts';
+import { watchAllowedGuilds } from './services/discord/allowedGuilds.ts';
 import { createOperations } from './services/operations/operations.ts';
+import { createOperationsQueries } from './db/operationsQueries.ts';
 
 export interface AppDeps {
   config: Config;
@@ -71,6 +79,8 @@ export function createApp(deps: AppDeps) {
   });
   const messenger = createDiscordMessenger(client.rest);
   const commandDirectory = createCommandDirectory();
+  const models = createModelHealth({ clock });
+  const latePoll = { jobTimeoutMs: config.jobTimeoutMs, latePollWindowMs: defaultLatePollWindowMs };
   const status = createStatusUpdater({
     store, messenger, clock, logger,
     minEditIntervalMs: deps.statusEditIntervalMs ?? 5_000,
@@ -85,7 +95,7 @@ export function createApp(deps: AppDeps) {
     onStatusWritten: (job, message) => reactions.syncStatusControls(job, message),
   });
   const scheduler = createJobScheduler({
-    store, apimart, messenger, status, health, clock, logger, fetch: deps.fetch,
+    store, apimart, messenger, status, health, models, clock, logger, fetch: deps.fetch,
     healthProbeIntervalMs: deps.healthProbeIntervalMs,
     botUserId: () => client.user?.id ?? botUserIdBeforeLogin,
     onResultPosted: (job, message, content) => reactions.addResultControls(job, message, content),
@@ -94,20 +104,29 @@ export function createApp(deps: AppDeps) {
       pollMinIntervalMs: config.pollMinIntervalMs,
       pollMaxIntervalMs: config.pollMaxIntervalMs,
       jobTimeoutMs: config.jobTimeoutMs,
-      latePollWindowMs: 24 * 60 * 60_000,
+      latePollWindowMs: latePoll.latePollWindowMs,
       downloadTimeoutMs: 120_000,
     },
   });
-  const intake = createJobIntake({ config, store, health, clock, confirmationWindowMs: deps.confirmationWindowMs });
+  const intake = createJobIntake({ config, store, health, models, clock, confirmationWindowMs: deps.confirmationWindowMs });
   const reactions = createReactionHandler({
     config, store, scheduler, intake, messenger, clock, logger,
     isAdmin: createAdminCheck(client, config.adminRoleIds), botUserId: () => client.user?.id,
     noticeLifetimeMs: deps.reactionNoticeLifetimeMs, mention: commandDirectory.mention,
   });
-  const reports = createUsageReports({ config, store, clock });
+  const reports = createUsageReports({ config, store, clock, latePoll });
   const charts = createSpendCharts({ store, clock, renderer: createChartRenderer() });
-  const commands = createCommands({ config, store, scheduler, intake, clock, logger, apimart, reports, charts, mention: commandDirectory.mention });
-  const route = createInteractionRouter(commands, logger);
+  const owners = createOwnerCheck({ client, configuredIds: config.ownerUserIds, clock, logger });
+  const resolution = createJobResolution({ store, messenger, status, clock, logger, latePoll });
+  const botStatus = createBotStatus({
+    store, queue: createOperationsQueries(deps.db), health, models, clock, latePoll, version: readBotVersion(), startedAt: clock.now(),
+  });
+  const commands = createCommands({
+    config, store, scheduler, intake, clock, logger, apimart, reports, models, resolution, botStatus, isOwner: owners.isOwner,
+    charts, mention: commandDirectory.mention,
+  });
+  const route = createInteractionRouter(commands, logger, config.allowedGuildIds);
+  watchAllowedGuilds(client, config.allowedGuildIds, logger);
 
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
   client.on(Events.MessageReactionAdd, (reaction, user) => void reactions.onReactionAdd(reaction, user));
@@ -136,6 +155,7 @@ export function createApp(deps: AppDeps) {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.discordToken);
       await ready;
+      await owners.refresh();
       const applicationId = client.application?.id ?? client.user?.id ?? '';
       const sync = await syncCommands(client.rest, applicationId, config.discordGuildId, commands.map((c) => c.data));
       commandDirectory.remember(sync.registered);

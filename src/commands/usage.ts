@@ -55,8 +55,10 @@ export async function executeUsage(interaction: ChatInputCommandInteraction, dep
   // Drawing the chart can take longer than Discord waits for an answer.
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const m = messagesFor(interaction.locale);
-  const summary = deps.reports.usage(target.guildId, target.userId);
+  const summary = deps.reports.usage(target.guildId, target.userId, target.self);
   const dailyLimit = summary.budgets.find((line) => line.scope === 'user_daily')?.limitMicros ?? null;
-  const chart = await chartOrNothing(deps, interaction, () => deps.charts.usage(target.userId, dailyLimit, interaction.locale));
+  // An admin looking at someone else sees this server's spend only, in the chart as in the text.
+  const scope = target.self ? { userId: target.userId } : { userId: target.userId, guildId: target.guildId };
+  const chart = await chartOrNothing(deps, interaction, () => deps.charts.usage(scope, dailyLimit, interaction.locale));
   await editWithChart(interaction, renderUsage(m, target.userId, target.self, summary), chart);
 }

@@ -11,14 +11,17 @@ export interface DaySpend extends PeriodSpend { day: number }
 const dayMs = 86_400_000;
 
 /**
- * A member's ledger per UTC day: a range on the (user_id, period_at) index. The day is the row's offset
- * from the window's first midnight, cast because JavaScript numbers are bound as REAL.
+ * A member's ledger per UTC day: a range on the (user_id, period_at) index, or for one server on the
+ * (guild_id, period_at) one. The day is the row's offset from the window's first midnight, cast because
+ * JavaScript numbers are bound as REAL.
  */
-export const userDailySpendSql =
+const dailySpendSql = (scope: string) =>
   `SELECT CAST((l.period_at - @fromMs) / @dayMs AS INTEGER) AS day, COALESCE(SUM(l.amount_micros), 0) AS total,
        COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM ledger o WHERE o.job_id = l.job_id AND o.kind IN ('settle', 'release')) THEN l.amount_micros END), 0) AS held
-     FROM ledger l WHERE l.user_id = @userId AND l.period_at >= @fromMs AND l.period_at < @toMs
+     FROM ledger l WHERE ${scope} AND l.period_at >= @fromMs AND l.period_at < @toMs
      GROUP BY day ORDER BY day`;
+export const userDailySpendSql = dailySpendSql('l.user_id = @userId');
+export const userDailySpendInGuildSql = dailySpendSql('l.guild_id = @guildId AND l.user_id = @userId');
 
 /** Ledger sums, budget overrides, per-server settings, the audit log, and the reports read from them. */
 export function createSpendStore(db: Db) {
@@ -26,6 +29,8 @@ export function createSpendStore(db: Db) {
     'SELECT COALESCE(SUM(amount_micros), 0) AS total FROM ledger WHERE user_id = ? AND period_at >= ? AND period_at < ?');
   const sumGuild = db.prepare<[string, number, number], { total: number }>(
     'SELECT COALESCE(SUM(amount_micros), 0) AS total FROM ledger WHERE guild_id = ? AND period_at >= ? AND period_at < ?');
+  const sumBot = db.prepare<[number, number], { total: number }>(
+    'SELECT COALESCE(SUM(amount_micros), 0) AS total FROM ledger WHERE period_at >= ? AND period_at < ?');
   const sumHeldForUser = db.prepare<[string], { total: number }>(
     `SELECT COALESCE(SUM(l.amount_micros), 0) AS total FROM ledger l
      WHERE l.user_id = ? AND l.kind = 'reserve'
@@ -35,6 +40,12 @@ export function createSpendStore(db: Db) {
        COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM ledger o WHERE o.job_id = l.job_id AND o.kind IN ('settle', 'release')) THEN l.amount_micros END), 0) AS held
      FROM ledger l WHERE l.user_id = ? AND l.period_at >= ? AND l.period_at < ?`);
   const userByDay = db.prepare<{ userId: string; fromMs: number; toMs: number; dayMs: number }, { day: number; total: number; held: number }>(userDailySpendSql);
+  const userInGuildByDay = db.prepare<{ guildId: string; userId: string; fromMs: number; toMs: number; dayMs: number }, { day: number; total: number; held: number }>(userDailySpendInGuildSql);
+  // guild_id and user_id first, so a (guild_id, user_id, …) index serves it.
+  const userBreakdownInGuild = db.prepare<[string, string, number, number], { total: number; held: number }>(
+    `SELECT COALESCE(SUM(l.amount_micros), 0) AS total,
+       COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM ledger o WHERE o.job_id = l.job_id AND o.kind IN ('settle', 'release')) THEN l.amount_micros END), 0) AS held
+     FROM ledger l WHERE l.guild_id = ? AND l.user_id = ? AND l.period_at >= ? AND l.period_at < ?`);
   const recentInGuild = db.prepare<[string, string, number], JobRow>(
     'SELECT * FROM jobs WHERE guild_id = ? AND user_id = ? ORDER BY id DESC LIMIT ?');
   const byUserInGuild = db.prepare<[string, number, number], { user_id: string; spent: number; held: number; jobs: number }>(
@@ -65,6 +76,7 @@ export function createSpendStore(db: Db) {
   return {
     userSpendMicros: (userId: string, fromMs: number, toMs: number) => sumUser.get(userId, fromMs, toMs)?.total ?? 0,
     guildSpendMicros: (guildId: string, fromMs: number, toMs: number) => sumGuild.get(guildId, fromMs, toMs)?.total ?? 0,
+    botSpendMicros: (fromMs: number, toMs: number) => sumBot.get(fromMs, toMs)?.total ?? 0,
     userHeldMicros: (userId: string) => sumHeldForUser.get(userId)?.total ?? 0,
     userPeriodSpend(userId: string, fromMs: number, toMs: number): PeriodSpend {
       const row = userBreakdown.get(userId, fromMs, toMs);
@@ -74,6 +86,16 @@ export function createSpendStore(db: Db) {
     userDailySpend(userId: string, fromMs: number, toMs: number): DaySpend[] {
       return userByDay.all({ userId, fromMs, toMs, dayMs })
         .map((r) => ({ day: r.day, totalMicros: r.total, heldMicros: r.held }));
+    },
+    /** The same, counting only what the member spent in one server. */
+    userDailySpendInGuild(guildId: string, userId: string, fromMs: number, toMs: number): DaySpend[] {
+      return userInGuildByDay.all({ guildId, userId, fromMs, toMs, dayMs })
+        .map((r) => ({ day: r.day, totalMicros: r.total, heldMicros: r.held }));
+    },
+    /** The same, counting only what the member spent in one server. */
+    userPeriodSpendInGuild(guildId: string, userId: string, fromMs: number, toMs: number): PeriodSpend {
+      const row = userBreakdownInGuild.get(guildId, userId, fromMs, toMs);
+      return { totalMicros: row?.total ?? 0, heldMicros: row?.held ?? 0 };
     },
     recentJobsInGuild: (guildId: string, userId: string, limit: number): Job[] =>
       recentInGuild.all(guildId, userId, limit).map(jobFromRow),

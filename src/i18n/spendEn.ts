@@ -3,6 +3,7 @@ import { formatUsd } from '../money.ts';
 import { chartsEn } from './chartTexts.ts';
 import { plural } from './plural.ts';
 import { formatProviderUsd } from '../services/spend/usageSummary.ts';
+import { opsEn } from './opsEn.ts';
 import type { SpendMessages } from './spendMessages.ts';
 
 const ts = (ms: number, style: TimestampStylesString = TimestampStyles.RelativeTime) => time(Math.floor(ms / 1000), style);
@@ -19,7 +20,7 @@ export const spendEn: SpendMessages = {
     },
     budgetsTitle: '**Budgets**',
     budget: (line) => {
-      const name = { user_daily: 'Daily', user_monthly: 'Monthly', guild_daily: "This server's daily" }[line.scope];
+      const name = { user_daily: 'Daily', user_monthly: 'Monthly', guild_daily: "This server's daily", bot_daily: "The bot's daily (all servers)" }[line.scope];
       if (line.limitMicros === null || line.remainingMicros === null) return `${name}: no limit`;
       return `${name}: ${formatUsd(line.remainingMicros)} left of ${formatUsd(line.limitMicros)}${line.overridden ? ' (set by an admin)' : ''}, resets ${ts(line.resetsAt)}`;
     },
@@ -66,7 +67,7 @@ export const spendEn: SpendMessages = {
     attentionJob: (j) => {
       const what = j.status === 'submit_unknown' ? 'submit outcome unknown' : 'timed out';
       const task = j.taskId ? `task \`${j.taskId}\`` : 'no task id (the submit got no answer)';
-      return `\`#${j.jobId}\` ${userMention(j.userId)} · ${what} · ${formatUsd(j.reservedMicros)} reserved · ${task} · ${ts(j.createdAt, TimestampStyles.ShortDateTime)}`;
+      return `\`#${j.jobId}\` ${userMention(j.userId)} · ${what} · ${formatUsd(j.reservedMicros)} reserved · ${task} · ${ts(j.createdAt, TimestampStyles.ShortDateTime)}\n  → ${opsEn.ops.resolveHint(j.jobId, j.resolvableAt)}`;
     },
     attentionNone: 'No jobs with an unknown outcome or a timeout: nothing to reconcile.',
     more: (count) => `…and ${count} more not shown.`,

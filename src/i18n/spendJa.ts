@@ -3,6 +3,7 @@ import { formatUsd } from '../money.ts';
 import { chartsJa } from './chartTexts.ts';
 import { jaOptionNames } from './commandNames.ts';
 import { formatProviderUsd } from '../services/spend/usageSummary.ts';
+import { opsJa } from './opsJa.ts';
 import type { SpendMessages } from './spendMessages.ts';
 
 const ts = (ms: number, style: TimestampStylesString = TimestampStyles.RelativeTime) => time(Math.floor(ms / 1000), style);
@@ -21,7 +22,7 @@ export const spendJa: SpendMessages = {
     },
     budgetsTitle: '**予算**',
     budget: (line) => {
-      const name = { user_daily: '1日', user_monthly: '月間', guild_daily: 'このサーバーの1日' }[line.scope];
+      const name = { user_daily: '1日', user_monthly: '月間', guild_daily: 'このサーバーの1日', bot_daily: 'ボット全体の1日（全サーバー）' }[line.scope];
       if (line.limitMicros === null || line.remainingMicros === null) return `${name}: 上限なし`;
       return `${name}: ${formatUsd(line.limitMicros)} のうち残り ${formatUsd(line.remainingMicros)}${line.overridden ? '（管理者が設定）' : ''}、${ts(line.resetsAt)}にリセット`;
     },
@@ -68,7 +69,7 @@ export const spendJa: SpendMessages = {
     attentionJob: (j) => {
       const what = j.status === 'submit_unknown' ? '送信結果不明' : 'タイムアウト';
       const task = j.taskId ? `タスク \`${j.taskId}\`` : 'タスクIDなし（送信に応答なし）';
-      return `\`#${j.jobId}\` ${userMention(j.userId)} · ${what} · 予約 ${formatUsd(j.reservedMicros)} · ${task} · ${ts(j.createdAt, TimestampStyles.ShortDateTime)}`;
+      return `\`#${j.jobId}\` ${userMention(j.userId)} · ${what} · 予約 ${formatUsd(j.reservedMicros)} · ${task} · ${ts(j.createdAt, TimestampStyles.ShortDateTime)}\n  → ${opsJa.ops.resolveHint(j.jobId, j.resolvableAt)}`;
     },
     attentionNone: '結果不明やタイムアウトのジョブはありません。照合の必要はありません。',
     more: (count) => `…ほか${count}件は省略しました。`,

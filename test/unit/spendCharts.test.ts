@@ -56,7 +56,7 @@ describe('the /usage chart data', () => {
     jobAt(today - 30 * dayMs, 'user-a', { settle: 999_000 });
     jobAt(today, 'user-b', { settle: 777_000 });
     const charts = createSpendCharts({ store, clock, renderer: recordingRenderer(false) });
-    const data = charts.usageData('user-a', 5_000_000);
+    const data = charts.usageData({ userId: 'user-a' }, 5_000_000);
 
     expect(data.days).toHaveLength(30);
     expect(data.days[0]!.label).toBe('2026-11-03');

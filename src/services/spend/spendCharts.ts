@@ -11,6 +11,9 @@ import type { GuildReport } from './usageReports.ts';
 /** A chart ready to attach: PNG bytes, a file name and the alt text Discord shows for it. */
 export interface ChartFile { name: string; data: Buffer; description: string }
 
+/** Whose spend: a member's whole ledger, or (for an admin looking at them) one server's part of it. */
+export interface SpendScope { userId: string; guildId?: string }
+
 /** The pictures of `/usage` and `/video-admin report`, read from the ledger at the clock's now. */
 export function createSpendCharts(deps: { store: JobStore; clock: Clock; renderer: ChartRenderer }) {
   const { store, clock, renderer } = deps;
@@ -21,18 +24,21 @@ export function createSpendCharts(deps: { store: JobStore; clock: Clock; rendere
     return messagesFor(locale).charts;
   }
 
-  /** A member's whole ledger per UTC day (as their budgets count it), today and the 29 days before. */
-  function usageData(userId: string, dailyLimitMicros: number | null): UsageChartData {
+  /** The ledger per UTC day (the whole of it as budgets count it, or one server's), today and the 29 days before. */
+  function usageData(scope: SpendScope, dailyLimitMicros: number | null): UsageChartData {
     const { fromMs, toMs } = usageChartWindow(utcPeriods(clock.now()).dayStart);
-    return { days: dailyBars(store.spend.userDailySpend(userId, fromMs, toMs), fromMs), dailyLimitMicros };
+    const rows = scope.guildId === undefined
+      ? store.spend.userDailySpend(scope.userId, fromMs, toMs)
+      : store.spend.userDailySpendInGuild(scope.guildId, scope.userId, fromMs, toMs);
+    return { days: dailyBars(rows, fromMs), dailyLimitMicros };
   }
 
   return {
     usageData,
 
-    async usage(userId: string, dailyLimitMicros: number | null, locale: string | null | undefined): Promise<ChartFile> {
+    async usage(scope: SpendScope, dailyLimitMicros: number | null, locale: string | null | undefined): Promise<ChartFile> {
       const t = await textsFor(locale);
-      const data = await renderer.render(usageChartSpec(usageData(userId, dailyLimitMicros), t));
+      const data = await renderer.render(usageChartSpec(usageData(scope, dailyLimitMicros), t));
       return { name: 'daily-spend.png', data, description: t.usageAlt };
     },
 
