@@ -2,14 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TopLevelSpec } from 'vega-lite';
 import { createJobStore, type JobStore } from '../../src/db/jobStore.ts';
 import { openDatabase, type Db } from '../../src/db/openDatabase.ts';
-import { userDailySpendSql } from '../../src/db/spendStore.ts';
+import { userDailySpendInGuildSql, userDailySpendSql } from '../../src/db/spendStore.ts';
 import { chartsEn, chartsJa } from '../../src/i18n/chartTexts.ts';
 import { dailyBars, memberBars, usageChartWindow } from '../../src/services/spend/chartData.ts';
 import { createChartRenderer, type ChartRenderer } from '../../src/services/spend/chartRenderer.ts';
 import { chartRows, reportChartSpec, usageChartSpec, type ChartRow } from '../../src/services/spend/chartSpecs.ts';
 import { createSpendCharts } from '../../src/services/spend/spendCharts.ts';
 import { decodePng } from '../support/pngImage.ts';
-import { createAccepted, ledgerRows } from './storeFixtures.ts';
+import { createAccepted, guildId, ledgerRows } from './storeFixtures.ts';
 
 const dayMs = 86_400_000;
 const now = Date.UTC(2026, 11, 2, 15, 0);
@@ -81,6 +81,17 @@ describe('the /usage chart data', () => {
       { label: '2026-12-02', kind: 'reserved (unfinished jobs)', usd: 0.4, order: 1 },
     ]);
     expect(JSON.stringify(spec)).toContain('"datum":5');
+  });
+
+  it("counts one server only for an admin's view of a member", () => {
+    jobAt(today + 1_000, 'user-a', { settle: 350_000 });
+    const other = createAccepted(store, today + 2_000, { userId: 'user-a', guildId: '100000000000000009' });
+    expect(other.guildId).toBe('100000000000000009');
+    const charts = createSpendCharts({ store, clock, renderer: recordingRenderer(false) });
+    expect(charts.usageData({ userId: 'user-a' }, null).days[29]).toEqual({ label: '2026-12-02', spentMicros: 350_000, reservedMicros: 400_000 });
+    expect(charts.usageData({ userId: 'user-a', guildId }, null).days[29]).toEqual({ label: '2026-12-02', spentMicros: 350_000, reservedMicros: 0 });
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${userDailySpendInGuildSql}`).all({ guildId, userId: 'u', fromMs: 0, toMs: 1, dayMs }) as { detail: string }[];
+    expect(plan[0]?.detail).toMatch(/SEARCH l USING INDEX ledger_by_(guild|user) \((guild|user)_id=\? AND period_at>\? AND period_at<\?\)/);
   });
 
   it('reads the days with a range on the ledger index', () => {
