@@ -60,5 +60,5 @@ export async function executeUsage(interaction: ChatInputCommandInteraction, dep
   // An admin looking at someone else sees this server's spend only, in the chart as in the text.
   const scope = target.self ? { userId: target.userId } : { userId: target.userId, guildId: target.guildId };
   const chart = await chartOrNothing(deps, interaction, () => deps.charts.usage(scope, dailyLimit, interaction.locale));
-  await editWithChart(interaction, renderUsage(m, target.userId, target.self, summary), chart);
+  await editWithChart(interaction, renderUsage(m, target.userId, target.self, summary, deps.mention), chart);
 }

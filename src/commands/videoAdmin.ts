@@ -120,7 +120,7 @@ async function report(c: AdminContext): Promise<void> {
     const names = await memberDisplayNames(c.interaction.client.rest, c.guildId, r.users.slice(0, maxChartedMembers).map((u) => u.userId));
     return c.deps.charts.report(r, names, c.interaction.locale);
   });
-  await editWithChart(c.interaction, renderReport(c.m, r), chart);
+  await editWithChart(c.interaction, renderReport(c.m, r, c.deps.mention), chart);
 }
 
 async function balance(c: AdminContext): Promise<void> {

@@ -64,10 +64,10 @@ export const spendEn: SpendMessages = {
     reportEmpty: 'Nothing was spent in this period.',
     attentionTitle: (count) =>
       `**To reconcile with the provider's bill (${count})**: jobs whose submit got no answer, or that timed out, still hold their reservation.`,
-    attentionJob: (j) => {
+    attentionJob: (j, command) => {
       const what = j.status === 'submit_unknown' ? 'submit outcome unknown' : 'timed out';
       const task = j.taskId ? `task \`${j.taskId}\`` : 'no task id (the submit got no answer)';
-      return `\`#${j.jobId}\` ${userMention(j.userId)} · ${what} · ${formatUsd(j.reservedMicros)} reserved · ${task} · ${ts(j.createdAt, TimestampStyles.ShortDateTime)}\n  → ${opsEn.ops.resolveHint(j.jobId, j.resolvableAt)}`;
+      return `\`#${j.jobId}\` ${userMention(j.userId)} · ${what} · ${formatUsd(j.reservedMicros)} reserved · ${task} · ${ts(j.createdAt, TimestampStyles.ShortDateTime)}\n  → ${opsEn.ops.resolveHint(j.jobId, j.resolvableAt, command)}`;
     },
     attentionNone: 'No jobs with an unknown outcome or a timeout: nothing to reconcile.',
     more: (count) => `…and ${count} more not shown.`,

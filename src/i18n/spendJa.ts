@@ -66,10 +66,10 @@ export const spendJa: SpendMessages = {
     reportEmpty: 'この期間の利用はありません。',
     attentionTitle: (count) =>
       `**プロバイダーの請求と照合が必要なジョブ（${count}件）**: 送信の応答がなかった、またはタイムアウトしたため、予約が残っています。`,
-    attentionJob: (j) => {
+    attentionJob: (j, command) => {
       const what = j.status === 'submit_unknown' ? '送信結果不明' : 'タイムアウト';
       const task = j.taskId ? `タスク \`${j.taskId}\`` : 'タスクIDなし（送信に応答なし）';
-      return `\`#${j.jobId}\` ${userMention(j.userId)} · ${what} · 予約 ${formatUsd(j.reservedMicros)} · ${task} · ${ts(j.createdAt, TimestampStyles.ShortDateTime)}\n  → ${opsJa.ops.resolveHint(j.jobId, j.resolvableAt)}`;
+      return `\`#${j.jobId}\` ${userMention(j.userId)} · ${what} · 予約 ${formatUsd(j.reservedMicros)} · ${task} · ${ts(j.createdAt, TimestampStyles.ShortDateTime)}\n  → ${opsJa.ops.resolveHint(j.jobId, j.resolvableAt, command)}`;
     },
     attentionNone: '結果不明やタイムアウトのジョブはありません。照合の必要はありません。',
     more: (count) => `…ほか${count}件は省略しました。`,

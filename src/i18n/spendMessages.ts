@@ -51,7 +51,7 @@ export interface SpendMessages {
     reportTotal: (spentMicros: number, heldMicros: number) => string;
     reportEmpty: string;
     attentionTitle: (count: number) => string;
-    attentionJob: (job: AttentionJob) => string;
+    attentionJob: (job: AttentionJob, command: CommandMention) => string;
     attentionNone: string;
     more: (count: number) => string;
     balance: (balance: Balance) => string;

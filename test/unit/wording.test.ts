@@ -2,7 +2,7 @@ import { Locale } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { commandDefinitions } from '../../src/commands/index.ts';
 import { loadConfig } from '../../src/config.ts';
-import { jaChoiceNames, jaOptionNames, jaSubcommandNames, type CommandMention } from '../../src/i18n/commandNames.ts';
+import { jaChoiceNames, jaOptionNames, jaOutcomeNames, jaSubcommandNames, type CommandMention } from '../../src/i18n/commandNames.ts';
 import { en } from '../../src/i18n/en.ts';
 import { ja } from '../../src/i18n/ja.ts';
 import { languageFor, type Messages } from '../../src/i18n/messages.ts';
@@ -46,6 +46,15 @@ const namingTexts = (m: Messages, mention: CommandMention = createCommandDirecto
   m.admin.notAdmin(mention),
   m.history.empty(true, mention),
   m.reactions.unavailableHint(mention),
+  m.ops.thisServerOnly('1', mention),
+  m.ops.aboveCeiling('daily_usd', 5_000_000),
+  m.ops.modelTurnedOff('sora-legacy', mention),
+  m.ops.resolveHint(7, null, mention),
+  m.ops.status({
+    queued: 0, running: 0, oldestJobCreatedAt: null, providerDownReason: null, modelsOff: [{ model: 'x', since: 0 }],
+    awaiting: Array.from({ length: 11 }, (_, i) => ({ jobId: i + 1, status: 'timed_out' as const, resolvableAt: null })),
+    version: '1', startedAt: 0, now: 3 * 86_400_000,
+  }, mention),
 ];
 
 describe('plurals', () => {
@@ -57,6 +66,11 @@ describe('plurals', () => {
     expect(en.tooManyActive(2, [7, 8])).toContain('You already have 2 jobs running (#7, #8)');
     expect(en.status.timed_out(1)).toContain('No result after 1 minute.');
     expect(en.status.timed_out(45)).toContain('No result after 45 minutes.');
+    const status = (days: number) => en.ops.status({
+      queued: 0, running: 0, oldestJobCreatedAt: null, providerDownReason: null, modelsOff: [], awaiting: [], version: '1', startedAt: 0, now: days * 86_400_000,
+    }, (c) => c);
+    expect(status(2)).toContain('up 2 days 0 h');
+    expect(status(3.5)).toContain('up 3 days 12 h');
     const user = { userId: '1', spentMicros: 0, heldMicros: 0 };
     expect(en.admin.reportUser({ ...user, jobs: 1 })).toMatch(/ · 1 job$/);
     expect(en.admin.reportUser({ ...user, jobs: 3 })).toMatch(/ · 3 jobs$/);
@@ -80,7 +94,7 @@ describe('Japanese names', () => {
     const registered = registeredJapanese();
     expect(Object.fromEntries(registered.options)).toEqual(jaOptionNames);
     expect(Object.fromEntries(registered.subcommands)).toMatchObject(jaSubcommandNames);
-    for (const [value, jaName] of Object.entries(jaChoiceNames)) expect(registered.choices.get(value)).toContain(jaName);
+    for (const [value, jaName] of Object.entries({ ...jaChoiceNames, ...jaOutcomeNames })) expect(registered.choices.get(value)).toContain(jaName);
   });
 
   it('name options and choices in Japanese texts, never by their English names', () => {
@@ -96,6 +110,8 @@ describe('Japanese names', () => {
       .toBe('`m` · 8秒 · 縦長 · 高画質 · 見積もり $0.000001');
     expect(ja.admin.budgetShow('1', undefined, 0, 0)).toContain('`1日の上限ドル`・`月間の上限ドル`・`解除`');
     expect(ja.usage.othersOnlyForAdmins).toContain('`ユーザー` なしで');
+    expect(ja.ops.resolveHint(7, null, (c, sub) => `</${c} ${sub}:9>`)).toBe('解決: </video-admin resolve:9> `ジョブ:7` `結果:請求あり` または </video-admin resolve:9> `ジョブ:7` `結果:請求なし`');
+    expect(ja.ops.aboveCeiling('monthly_usd', 50_000_000)).toMatch(/^`月間の上限ドル` の上限は \$50\.00 です/);
   });
 });
 

@@ -8,10 +8,10 @@ const discordMaxChars = 2000;
 // The reconciliation list matters most in a report, so it gets its share of the message first.
 const attentionMaxChars = 1100;
 
-export function renderUsage(m: Messages, userId: string, self: boolean, s: UsageSummary): string {
+export function renderUsage(m: Messages, userId: string, self: boolean, s: UsageSummary, mention: CommandMention): string {
   const header = [
     m.usage.title(userId, self),
-    ...(s.thisServerOnly ? [m.ops.thisServerOnly(userId)] : []),
+    ...(s.thisServerOnly ? [m.ops.thisServerOnly(userId, mention)] : []),
     m.usage.spend('today', s.today.totalMicros, s.today.heldMicros),
     m.usage.spend('month', s.month.totalMicros, s.month.heldMicros),
     m.usage.spend('total', s.total.totalMicros, s.total.heldMicros),
@@ -30,9 +30,9 @@ export function renderHistory(m: Messages, userId: string, self: boolean, entrie
   return fitLines(m.history.title(userId, self), entries.map((e) => m.history.line(e)), m.history.more, discordMaxChars);
 }
 
-export function renderReport(m: Messages, r: GuildReport): string {
+export function renderReport(m: Messages, r: GuildReport, mention: CommandMention): string {
   const attention = r.attention.length === 0 ? m.admin.attentionNone
-    : fitLines(m.admin.attentionTitle(r.attention.length), r.attention.map((j) => m.admin.attentionJob(j)), m.admin.more, attentionMaxChars);
+    : fitLines(m.admin.attentionTitle(r.attention.length), r.attention.map((j) => m.admin.attentionJob(j, mention)), m.admin.more, attentionMaxChars);
   const spent = r.users.reduce((sum, u) => sum + u.spentMicros, 0);
   const held = r.users.reduce((sum, u) => sum + u.heldMicros, 0);
   const header = [m.admin.reportTitle(r.period), r.users.length === 0 ? m.admin.reportEmpty : m.admin.reportTotal(spent, held)].join('\n');
