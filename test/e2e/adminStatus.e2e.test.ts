@@ -59,6 +59,6 @@ describe('/video-admin status', () => {
   it('is for admins only', async () => {
     h = await startHarness();
     const answer = await answerTo(h, h.discord.sendCommand({ name: 'video-admin', options: [{ name: 'status', type: 1, options: [] }] }));
-    expect(answer.content).toContain('Only admins can use `/video-admin`');
+    expect(answer.content).toContain(`Only admins can use ${registeredMentions(h.discord)('video-admin')}`);
   });
 });
