@@ -4,6 +4,7 @@ import { jaChoiceNames, jaOptionNames } from './commandNames.ts';
 import type { Messages } from './messages.ts';
 import { opsJa } from './opsJa.ts';
 import { spendJa } from './spendJa.ts';
+import { deliveryJa } from './deliveryJa.ts';
 
 const ts = (ms: number, style: TimestampStylesString = TimestampStyles.RelativeTime) => time(Math.floor(ms / 1000), style);
 /** A value the command data names in Japanese (landscape, high…) is shown by that name. */
@@ -11,6 +12,7 @@ const choice = (value: string) => jaChoiceNames[value as keyof typeof jaChoiceNa
 
 export const ja: Messages = {
   ...spendJa,
+  ...deliveryJa,
   ...opsJa,
   guildOnly: 'このコマンドはサーバー内でのみ使えます。',
   promptEmpty: 'プロンプトが空です。作りたい動画を説明してください（例: `雪の中を走るキツネ`）。',

@@ -47,6 +47,7 @@ export function rerollJob(parent: Job, reactorId: string, deps: RerollDeps): { o
     attachmentSizeLimit: parent.attachmentSizeLimit,
     request: parent.request,
     imageName: parent.imageName,
+    imageOrientation: parent.imageOrientation,
     estimateMicros,
     ...intake.confirmation(estimateMicros),
   });

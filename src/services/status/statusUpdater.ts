@@ -3,7 +3,7 @@ import type { JobStore } from '../../db/jobStore.ts';
 import type { Logger } from '../../logger.ts';
 import type { Clock, TimerHandle } from '../../clock.ts';
 import type { DiscordMessenger, SentMessage } from '../discord/discordMessenger.ts';
-import { createStatusWriter } from './statusWriter.ts';
+import { createStatusWriter, type StatusTexts } from './statusWriter.ts';
 import { renderStatus, type StatusContext } from './statusText.ts';
 
 export { interactionTokenLifetimeMs } from './statusWriter.ts';
@@ -30,6 +30,8 @@ interface EditState {
   queued: boolean;
   writing: boolean;
   again: boolean;
+  /** The server's AutoMod refused the text quoting the prompt: later writes leave it out from the start. */
+  promptBlocked: boolean;
   waiters: (() => void)[];
 }
 
@@ -54,7 +56,7 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
 
   const stateOf = (jobId: number): EditState => {
     let state = states.get(jobId);
-    if (!state) states.set(jobId, (state = { lastEditAt: 0, queued: false, writing: false, again: false, waiters: [] }));
+    if (!state) states.set(jobId, (state = { lastEditAt: 0, queued: false, writing: false, again: false, promptBlocked: false, waiters: [] }));
     return state;
   };
 
@@ -70,11 +72,12 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
     }
   }
 
-  async function write(jobId: number, state: EditState, job: Job, content: string): Promise<void> {
+  async function write(jobId: number, state: EditState, job: Job, texts: StatusTexts): Promise<void> {
     try {
-      const message = await writeStatus(job, content);
-      state.lastText = content;
-      await deps.onStatusWritten?.(job, message);
+      const { message, promptBlocked } = await writeStatus(job, texts);
+      if (promptBlocked) state.promptBlocked = true;
+      state.lastText = texts.full;
+      if (message) await deps.onStatusWritten?.(job, message);
     } catch (err) {
       logger.warn('status_edit_failed', { jobId, userId: job.userId, err });
     } finally {
@@ -102,7 +105,8 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       const state = stateOf(jobId);
       state.queued = false;
       const job = store.get(jobId);
-      const content = job && renderStatus(job, deps.contextFor(job));
+      const context = job && deps.contextFor(job);
+      const content = job && renderStatus(job, context as StatusContext, { withoutPrompt: state.promptBlocked });
       if (!job || content === state.lastText) {
         settle(jobId, state);
         continue;
@@ -111,7 +115,8 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       state.lastEditAt = now;
       inFlight++;
       writesInWindow++;
-      void write(jobId, state, job, content as string);
+      const withoutPrompt = state.promptBlocked ? content as string : renderStatus(job, context as StatusContext, { withoutPrompt: true });
+      void write(jobId, state, job, { full: content as string, withoutPrompt });
     }
   }
 
