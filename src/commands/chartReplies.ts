@@ -3,21 +3,24 @@ import type { Logger } from '../logger.ts';
 import type { ChartFile } from '../services/spend/spendCharts.ts';
 import { noMentions } from './replies.ts';
 
-/** A chart that cannot be drawn is logged and left out: the numbers are in the text anyway. */
-export async function chartOrNothing(
+/**
+ * Adds a chart to the answer already sent: the numbers go out at once, the picture (whose first
+ * drawing loads the chart libraries) follows in an edit. A chart that cannot be drawn is logged and
+ * left out; the text says everything it shows.
+ */
+export async function attachChart(
   deps: { logger: Logger }, interaction: ChatInputCommandInteraction, draw: () => Promise<ChartFile | undefined>,
-): Promise<ChartFile | undefined> {
+): Promise<void> {
+  let chart: ChartFile | undefined;
   try {
-    return await draw();
+    chart = await draw();
   } catch (err) {
     deps.logger.warn('chart_failed', { ref: interaction.id, err });
-    return undefined;
+    return;
   }
-}
-
-export async function editWithChart(interaction: ChatInputCommandInteraction, content: string, chart: ChartFile | undefined): Promise<void> {
+  if (!chart) return;
   await interaction.editReply({
-    content, allowedMentions: noMentions,
-    files: chart ? [{ attachment: chart.data, name: chart.name, description: chart.description }] : [],
+    allowedMentions: noMentions,
+    files: [{ attachment: chart.data, name: chart.name, description: chart.description }],
   });
 }

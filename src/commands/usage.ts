@@ -1,4 +1,4 @@
-import { ApplicationCommandOptionType, ApplicationCommandType, ApplicationIntegrationType, InteractionContextType, MessageFlags, type ChatInputCommandInteraction, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import { ApplicationCommandOptionType, ApplicationCommandType, ApplicationIntegrationType, InteractionContextType, type ChatInputCommandInteraction, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { Config } from '../config.ts';
 import type { CommandMention } from '../i18n/commandNames.ts';
 import type { JobStore } from '../db/jobStore.ts';
@@ -9,7 +9,7 @@ import type { SpendCharts } from '../services/spend/spendCharts.ts';
 import { targetMember } from '../services/discord/memberAccess.ts';
 import type { UsageReports } from '../services/spend/usageReports.ts';
 import { renderUsage } from '../services/spend/usageText.ts';
-import { chartOrNothing, editWithChart } from './chartReplies.ts';
+import { attachChart } from './chartReplies.ts';
 import { replyEphemeral } from './replies.ts';
 
 export interface SpendCommandDeps {
@@ -52,13 +52,11 @@ export async function viewedMember(interaction: ChatInputCommandInteraction, dep
 export async function executeUsage(interaction: ChatInputCommandInteraction, deps: SpendCommandDeps): Promise<void> {
   const target = await viewedMember(interaction, deps, 'usage_view');
   if (!target) return;
-  // Drawing the chart can take longer than Discord waits for an answer.
-  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const m = messagesFor(interaction.locale);
   const summary = deps.reports.usage(target.guildId, target.userId, target.self);
   const dailyLimit = summary.budgets.find((line) => line.scope === 'user_daily')?.limitMicros ?? null;
   // An admin looking at someone else sees this server's spend only, in the chart as in the text.
   const scope = target.self ? { userId: target.userId } : { userId: target.userId, guildId: target.guildId };
-  const chart = await chartOrNothing(deps, interaction, () => deps.charts.usage(scope, dailyLimit, interaction.locale));
-  await editWithChart(interaction, renderUsage(m, target.userId, target.self, summary, deps.mention), chart);
+  await replyEphemeral(interaction, renderUsage(m, target.userId, target.self, summary, deps.mention));
+  await attachChart(deps, interaction, () => deps.charts.usage(scope, dailyLimit, interaction.locale));
 }

@@ -12,7 +12,7 @@ import { maxChartedMembers } from '../services/spend/chartData.ts';
 import { reportPeriods, type ReportPeriod } from '../services/spend/usageSummary.ts';
 import { renderReport } from '../services/spend/usageText.ts';
 import { noMentions, replyEphemeral } from './replies.ts';
-import { chartOrNothing, editWithChart } from './chartReplies.ts';
+import { attachChart } from './chartReplies.ts';
 import type { SpendCommandDeps } from './usage.ts';
 import { ceilingExceeded, overrideCeilings } from '../services/spend/budgetCeilings.ts';
 import type { ModelHealth } from '../services/apimart/modelHealth.ts';
@@ -114,13 +114,13 @@ async function report(c: AdminContext): Promise<void> {
   const chosen = c.interaction.options.getString('period');
   const period: ReportPeriod = reportPeriods.find((p) => p === chosen) ?? 'month';
   audit(c, 'report', { detail: { period } });
-  await c.interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const r = c.deps.reports.report(c.guildId, period);
-  const chart = await chartOrNothing(c.deps, c.interaction, async () => {
+  await replyEphemeral(c.interaction, renderReport(c.m, r, c.deps.mention));
+  await attachChart(c.deps, c.interaction, async () => {
+    if (r.users.length === 0) return undefined;
     const names = await memberDisplayNames(c.interaction.client.rest, c.guildId, r.users.slice(0, maxChartedMembers).map((u) => u.userId));
     return c.deps.charts.report(r, names, c.interaction.locale);
   });
-  await editWithChart(c.interaction, renderReport(c.m, r, c.deps.mention), chart);
 }
 
 async function balance(c: AdminContext): Promise<void> {

@@ -55,7 +55,7 @@ afterAll(async () => {
 describe('/usage and /videos', () => {
   it('reports today, this month and the total exactly as the ledger sums them', async () => {
     const answer = await ask('usage');
-    expect(answer).toMatchObject({ type: 5, allowedMentions: { parse: [] } });
+    expect(answer).toMatchObject({ type: 4, allowedMentions: { parse: [] } });
     expect(answer.flags & 64).toBe(64);
     const p = utcPeriods(Date.now());
     const today = ledgerSums(p.dayStart, p.dayEnd);

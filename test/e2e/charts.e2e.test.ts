@@ -21,11 +21,12 @@ afterAll(async () => {
   await checkAndStop(h);
 });
 
-/** The edit of a deferred ephemeral answer, with the chart it uploaded. */
+/** The edit that adds the chart to the ephemeral answer. */
 async function chartEdit(interaction: { token: string }): Promise<{ request: RecordedRequest; attachment: { filename: string; description?: string } }> {
   const request = await h.discord.waitForRequest(
-    (r) => r.method === 'PATCH' && r.path === `/webhooks/${h.discord.appId}/${interaction.token}/messages/@original`, 20_000);
-  const body = request.body as { attachments?: { filename: string; description?: string }[] };
+    (r) => r.method === 'PATCH' && r.path === `/webhooks/${h.discord.appId}/${interaction.token}/messages/@original` && r.files.length > 0, 20_000);
+  const body = request.body as { content?: string; attachments?: { filename: string; description?: string }[] };
+  expect(body.content).toBeUndefined();
   expect(request.files).toHaveLength(1);
   expect(body.attachments).toHaveLength(1);
   return { request, attachment: body.attachments![0]! };
@@ -35,7 +36,8 @@ describe('charts', () => {
   it('/usage answers with the numbers and a PNG of the daily spend with the daily budget line', async () => {
     const interaction = h.discord.sendCommand({ name: 'usage' });
     const answer = await answerTo(h, interaction);
-    expect(answer).toMatchObject({ type: 5 });
+    // The numbers come at once; the chart follows in an edit.
+    expect(answer).toMatchObject({ type: 4 });
     expect(answer.flags & 64).toBe(64);
     const spentToday = ledgerRows(h.db).filter((r) => r.user_id === DEFAULT_USER_ID).reduce((sum, r) => sum + r.amount_micros, 0);
     expect(spentToday).toBe(350_000);
@@ -61,12 +63,15 @@ describe('charts', () => {
   });
 
   it('/video-admin report attaches the spend per member, named by their display names', async () => {
-    const answer = runAdmin(h, 'report', [{ name: 'period', type: 3, value: 'month' }]);
-    const text = (await answer).content;
-    expect(text).toContain(`<@${DEFAULT_USER_ID}>: $0.35 spent`);
-    expect(text).toContain(`<@${otherUser}>: $0.80 spent`);
-    const edit = h.discord.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original') && r.files.length > 0).at(-1)!;
-    expect((edit.body as { attachments: unknown[] }).attachments).toEqual([{ id: '0', description: chartsEn.reportAlt }]);
+    const before = h.discord.requests.length;
+    const answer = await runAdmin(h, 'report', [{ name: 'period', type: 3, value: 'month' }]);
+    expect(answer.type).toBe(4);
+    expect(answer.content).toContain(`<@${DEFAULT_USER_ID}>: $0.35 spent`);
+    expect(answer.content).toContain(`<@${otherUser}>: $0.80 spent`);
+    const edit = await h.discord.waitForRequest((r) => h.discord.requests.indexOf(r) >= before && r.method === 'PATCH' && r.path.endsWith('/messages/@original') && r.files.length > 0, 20_000);
+    // The edit only adds the picture: the text stays as it was sent.
+    expect(edit.body).toMatchObject({ allowed_mentions: { parse: [] }, attachments: [{ id: '0', description: chartsEn.reportAlt }] });
+    expect((edit.body as { content?: string }).content).toBeUndefined();
     expect(edit.files[0]).toMatchObject({ filename: 'spend-by-member.png', contentType: 'image/png' });
     const image = decodePng(edit.files[0]!.bytes);
     expect(image.colors).toContain(colors.background);
