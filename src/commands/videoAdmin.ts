@@ -1,5 +1,4 @@
 import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
-import type { BudgetOverride } from '../db/spendStore.ts';
 import { messagesFor, type Messages } from '../i18n/messages.ts';
 import type { BalanceFailure } from '../i18n/spendMessages.ts';
 import type { Logger } from '../logger.ts';
@@ -11,6 +10,7 @@ import { memberDisplayNames } from '../services/discord/memberNames.ts';
 import { maxChartedMembers } from '../services/spend/chartData.ts';
 import { reportPeriods, type ReportPeriod } from '../services/spend/usageSummary.ts';
 import { renderReport } from '../services/spend/usageText.ts';
+import type { BudgetOverride } from '../services/spend/usageReports.ts';
 import { noMentions, replyEphemeral } from './replies.ts';
 import { attachChart } from './chartReplies.ts';
 import type { SpendCommandDeps } from './usage.ts';

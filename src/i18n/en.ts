@@ -2,6 +2,7 @@ import { channelMention, time, TimestampStyles, userMention, type TimestampStyle
 import { formatUsd } from '../money.ts';
 import { oneOf, plural } from './plural.ts';
 import type { Messages } from './messages.ts';
+import { placeEn } from './placeMessages.ts';
 import { opsEn } from './opsEn.ts';
 import { spendEn } from './spendEn.ts';
 import { deliveryEn } from './deliveryEn.ts';
@@ -11,6 +12,7 @@ const ts = (ms: number, style: TimestampStylesString = TimestampStyles.RelativeT
 export const en: Messages = {
   ...spendEn,
   ...deliveryEn,
+  ...placeEn,
   ...opsEn,
   guildOnly: 'This command works only in a server.',
   promptEmpty: 'The prompt is empty. Describe the video you want, for example `a fox running through fresh snow`.',

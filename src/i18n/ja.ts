@@ -2,6 +2,7 @@ import { channelMention, time, TimestampStyles, userMention, type TimestampStyle
 import { formatUsd } from '../money.ts';
 import { jaChoiceNames, jaOptionNames } from './commandNames.ts';
 import type { Messages } from './messages.ts';
+import { placeJa } from './placeMessages.ts';
 import { opsJa } from './opsJa.ts';
 import { spendJa } from './spendJa.ts';
 import { deliveryJa } from './deliveryJa.ts';
@@ -13,6 +14,7 @@ const choice = (value: string) => jaChoiceNames[value as keyof typeof jaChoiceNa
 export const ja: Messages = {
   ...spendJa,
   ...deliveryJa,
+  ...placeJa,
   ...opsJa,
   guildOnly: 'このコマンドはサーバー内でのみ使えます。',
   promptEmpty: 'プロンプトが空です。作りたい動画を説明してください（例: `雪の中を走るキツネ`）。',

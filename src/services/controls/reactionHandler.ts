@@ -86,6 +86,10 @@ export function createReactionHandler(deps: ReactionHandlerDeps) {
   }
 
   async function sendCopy(r: Reacted): Promise<void> {
+    if (r.job.erasedAt != null) {
+      await tell({ userId: r.userId, channelId: r.channelId, content: messagesFor(r.job.locale).ops.jobErased(r.job.id, deps.mention) });
+      return;
+    }
     try {
       await deps.scheduler.sendResultByDm(r.job, r.userId);
     } catch (err) {
@@ -141,6 +145,8 @@ export function createReactionHandler(deps: ReactionHandlerDeps) {
     /** Keeps the bot's own ✅/❌ on a status message in line with what the job still allows. */
     syncStatusControls: (job: Job, message?: SentMessage) => controls.syncStatus(job, message),
     addResultControls: (job: Job, message: SentMessage, content: string) => controls.addResult(job, message, content),
+    /** A job's channel is gone: its queued reaction writes are dropped. */
+    channelGone: (channelId: string) => controls.channelGone(channelId),
   };
 }
 

@@ -54,7 +54,7 @@ export function createOperations(deps: {
     port: undefined as number | undefined,
     async start(client: Client): Promise<void> {
       const gateway = observeDiscord(client, metrics);
-      retention.start();
+      void retention.start();
       if (config.metricsPort === undefined) return;
       server = createHealthServer({
         host: config.metricsHost,

@@ -76,7 +76,7 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
     try {
       const { message, promptBlocked } = await writeStatus(job, texts);
       if (promptBlocked) state.promptBlocked = true;
-      state.lastText = texts.full;
+      state.lastText = promptBlocked ? texts.withoutPrompt : texts.full;
       if (message) await deps.onStatusWritten?.(job, message);
     } catch (err) {
       logger.warn('status_edit_failed', { jobId, userId: job.userId, err });
@@ -105,9 +105,10 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       const state = stateOf(jobId);
       state.queued = false;
       const job = store.get(jobId);
+      // Where the server or channel is gone there is no status message left to write to.
       const context = job && deps.contextFor(job);
-      const content = job && renderStatus(job, context as StatusContext, { withoutPrompt: state.promptBlocked });
-      if (!job || content === state.lastText) {
+      const content = job && job.placeGone === null ? renderStatus(job, context as StatusContext, { withoutPrompt: state.promptBlocked }) : undefined;
+      if (!job || content === undefined || content === state.lastText) {
         settle(jobId, state);
         continue;
       }
