@@ -10,6 +10,7 @@ import type { Logger } from './logger.ts';
 import { createAdminCheck } from './services/discord/adminCheck.ts';
 import { createApimartClient, type ApimartClient } from './services/apimart/client.ts';
 import { systemClock, type Clock } from './clock.ts';
+import { createCommandDirectory } from './services/discord/commandDirectory.ts';
 import { syncCommands } from './services/discord/commandSync.ts';
 import { createDiscordMessenger } from './services/discord/discordMessenger.ts';
 import { createInteractionRouter } from './commands/interactionRouter.ts';
@@ -25,6 +26,8 @@ import { createProviderHealth } from './services/apimart/providerHealth.ts';
 import { createReactionHandler } from './services/controls/reactionHandler.ts';
 import { createStatusUpdater } from './services/status/statusUpdater.ts';
 import { createUsageReports } from './services/spend/usageReports.ts';
+import { createChartRenderer } from './services/spend/chartRenderer.ts';
+import { createSpendCharts } from './services/spend/spendCharts.ts';
 import { defaultLatePollWindowMs } from './services/spend/resolvable.ts';
 import { readBotVersion } from './botVersion.ts';
 import { createModelHealth } from './services/apimart/modelHealth.ts';
@@ -76,6 +79,7 @@ export function createApp(deps: AppDeps) {
     rest: { api: config.discordApiUrl, ...deps.clientOptions?.rest },
   });
   const messenger = createDiscordMessenger(client.rest);
+  const commandDirectory = createCommandDirectory();
   const models = createModelHealth({ clock });
   const latePoll = { jobTimeoutMs: config.jobTimeoutMs, latePollWindowMs: defaultLatePollWindowMs };
   const status = createStatusUpdater({
@@ -108,13 +112,14 @@ export function createApp(deps: AppDeps) {
       downloadTimeoutMs: 120_000,
     },
   });
-  const intake = createJobIntake({ config, store, health, models, clock, confirmationWindowMs: deps.confirmationWindowMs });
+  const intake = createJobIntake({ config, store, health, models, clock, confirmationWindowMs: deps.confirmationWindowMs, mention: commandDirectory.mention });
   const reactions = createReactionHandler({
     config, store, scheduler, intake, messenger, clock, logger,
     isAdmin: createAdminCheck(client, config.adminRoleIds), botUserId: () => client.user?.id,
-    noticeLifetimeMs: deps.reactionNoticeLifetimeMs,
+    noticeLifetimeMs: deps.reactionNoticeLifetimeMs, mention: commandDirectory.mention,
   });
   const reports = createUsageReports({ config, store, clock, latePoll });
+  const charts = createSpendCharts({ store, clock, renderer: createChartRenderer() });
   const owners = createOwnerCheck({ client, configuredIds: config.ownerUserIds, clock, logger });
   const resolution = createJobResolution({ store, messenger, status, clock, logger, latePoll });
   const botStatus = createBotStatus({
@@ -122,6 +127,7 @@ export function createApp(deps: AppDeps) {
   });
   const commands = createCommands({
     config, store, scheduler, intake, clock, logger, apimart, reports, models, resolution, botStatus, isOwner: owners.isOwner,
+    charts, mention: commandDirectory.mention,
   });
   const route = createInteractionRouter(commands, logger, config.allowedGuildIds);
   watchAllowedGuilds(client, config.allowedGuildIds, logger);
@@ -201,7 +207,8 @@ export function createApp(deps: AppDeps) {
       scheduler.releaseSubmissions();
       const applicationId = client.application?.id ?? client.user?.id ?? '';
       const sync = await syncCommands(client.rest, applicationId, config.discordGuildId, commands.map((c) => c.data));
-      logger.info('bot_ready', { user: client.user?.tag, commands: sync, resumedJobs: resumed, submitUnknownJobs: quarantined.length, placeGoneJobs });
+      commandDirectory.remember(sync.registered);
+      logger.info('bot_ready', { user: client.user?.tag, commands: sync.outcome, resumedJobs: resumed, submitUnknownJobs: quarantined.length, placeGoneJobs });
     },
     async stop(): Promise<void> {
       if (heartbeat) clearInterval(heartbeat);
