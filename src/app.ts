@@ -3,17 +3,22 @@ import { Client, Events, GatewayIntentBits, Partials, Routes, type ClientOptions
 import { createCommands } from './commands/index.ts';
 import type { Config } from './config.ts';
 import { createJobStore } from './db/jobStore.ts';
-import { createInstanceLease } from './db/instanceLease.ts';
+import { createInstanceLease, type InstanceLease } from './db/instanceLease.ts';
+import { isProcessRunning, processStartTime } from './processLiveness.ts';
 import type { Db } from './db/openDatabase.ts';
 import type { Logger } from './logger.ts';
 import { createAdminCheck } from './services/discord/adminCheck.ts';
 import { createApimartClient, type ApimartClient } from './services/apimart/client.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { syncCommands } from './services/discord/commandSync.ts';
+import { createCommandDirectory } from './services/discord/commandDirectory.ts';
+import { registeredCommands, syncCommands } from './services/discord/commandSync.ts';
 import { createDiscordMessenger } from './services/discord/discordMessenger.ts';
 import { createInteractionRouter } from './commands/interactionRouter.ts';
 import { createJobIntake } from './services/jobs/jobIntake.ts';
 import { createJobScheduler } from './services/jobs/jobScheduler.ts';
+import { createGuardedVideoFetch } from './services/jobs/videoLinkGuard.ts';
+import { createTaskPush } from './services/jobs/taskPush.ts';
+import { startWebhookServer, type WebhookServer } from './services/apimart/webhookServer.ts';
 import { createGonePlaces } from './services/jobs/gonePlaces.ts';
 import { placeLookup } from './services/discord/placeLookup.ts';
 import { predictedFinishMs } from './services/jobs/pollSchedule.ts';
@@ -21,6 +26,8 @@ import { createProviderHealth } from './services/apimart/providerHealth.ts';
 import { createReactionHandler } from './services/controls/reactionHandler.ts';
 import { createStatusUpdater } from './services/status/statusUpdater.ts';
 import { createUsageReports } from './services/spend/usageReports.ts';
+import { createChartRenderer } from './services/spend/chartRenderer.ts';
+import { createSpendCharts } from './services/spend/spendCharts.ts';
 import { defaultLatePollWindowMs } from './services/spend/resolvable.ts';
 import { readBotVersion } from './botVersion.ts';
 import { createModelHealth } from './services/apimart/modelHealth.ts';
@@ -47,21 +54,14 @@ export interface AppDeps {
   confirmationWindowMs?: number;
   /** How long a channel notice about a reaction (when the reactor's DMs are closed) stays up. */
   reactionNoticeLifetimeMs?: number;
+  leaseHeartbeatMs?: number;
+  /** Ends the process; called with 1 when another instance took the lease (tests observe it instead). */
+  exit?: (code: number) => void;
 }
 
-const leaseHeartbeatMs = 10_000;
 const leaseStaleMs = 60_000;
 /** With several processes, a slot freed by another one is noticed this often. */
 const sharedQueueCheckMs = 2_000;
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Builds every service and the Discord client; main.ts and the end-to-end tests both start here. */
 export function createApp(deps: AppDeps) {
@@ -89,6 +89,7 @@ export function createApp(deps: AppDeps) {
     rest: { api: config.discordApiUrl, ...deps.clientOptions?.rest },
   });
   const messenger = createDiscordMessenger(client.rest);
+  const commandDirectory = createCommandDirectory();
   const models = createModelHealth({ clock });
   const latePoll = { jobTimeoutMs: config.jobTimeoutMs, latePollWindowMs: defaultLatePollWindowMs };
   const status = createStatusUpdater({
@@ -104,8 +105,11 @@ export function createApp(deps: AppDeps) {
     }),
     onStatusWritten: (job, message) => reactions.syncStatusControls(job, message),
   });
+  const push = config.publicWebhookUrl ? createTaskPush({ logger }) : undefined;
+  let webhookServer: WebhookServer | undefined;
   const scheduler = createJobScheduler({
-    store, apimart, messenger, status, health, models, clock, logger, fetch: deps.fetch,
+    store, apimart, messenger, status, health, models, clock, logger, fetch: deps.fetch, push,
+    fetchVideo: deps.fetch ?? createGuardedVideoFetch({ trustedOrigin: config.apimartBaseUrl }),
     healthProbeIntervalMs: deps.healthProbeIntervalMs,
     botUserId: () => client.user?.id ?? botUserIdBeforeLogin,
     onResultPosted: (job, message, content) => reactions.addResultControls(job, message, content),
@@ -118,13 +122,14 @@ export function createApp(deps: AppDeps) {
       downloadTimeoutMs: 120_000,
     },
   });
-  const intake = createJobIntake({ config, store, health, models, clock, confirmationWindowMs: deps.confirmationWindowMs });
+  const intake = createJobIntake({ config, store, health, models, clock, confirmationWindowMs: deps.confirmationWindowMs, mention: commandDirectory.mention });
   const reactions = createReactionHandler({
     config, store, scheduler, intake, messenger, clock, logger,
     isAdmin: createAdminCheck(client, config.adminRoleIds), botUserId: () => client.user?.id,
-    noticeLifetimeMs: deps.reactionNoticeLifetimeMs,
+    noticeLifetimeMs: deps.reactionNoticeLifetimeMs, mention: commandDirectory.mention,
   });
   const reports = createUsageReports({ config, store, clock, latePoll });
+  const charts = createSpendCharts({ store, clock, renderer: createChartRenderer() });
   const owners = createOwnerCheck({ client, configuredIds: config.ownerUserIds, clock, logger });
   const resolution = createJobResolution({ store, messenger, status, clock, logger, latePoll });
   const botStatus = createBotStatus({
@@ -132,6 +137,7 @@ export function createApp(deps: AppDeps) {
   });
   const commands = createCommands({
     config, store, scheduler, intake, clock, logger, apimart, reports, models, resolution, botStatus, isOwner: owners.isOwner,
+    charts, mention: commandDirectory.mention,
   });
   const route = createInteractionRouter(commands, logger, config.allowedGuildIds);
   watchAllowedGuilds(client, config.allowedGuildIds, logger);
@@ -151,6 +157,32 @@ export function createApp(deps: AppDeps) {
   client.on(Events.ShardReconnecting, (shardId) => logger.warn('gateway_reconnecting', { shardId }));
   client.on(Events.ShardResume, (shardId) => logger.info('gateway_resumed', { shardId }));
 
+  const exit = deps.exit ?? ((code: number) => process.exit(code));
+  let leaseLost = false;
+
+  /**
+   * After a stall longer than the stale time (SIGSTOP, a suspended VM) another process may have taken
+   * one of this process's shards over. Working on would poll and deliver those jobs twice, so this one
+   * stops at once.
+   */
+  async function renewLease(held: InstanceLease): Promise<void> {
+    if (leaseLost) return;
+    let renewed: boolean;
+    try {
+      renewed = held.heartbeat(clock.now());
+    } catch (err) {
+      logger.warn('instance_lease_heartbeat_failed', { err });
+      return;
+    }
+    if (renewed) return scheduler.adoptLateTaskIds();
+    leaseLost = true;
+    logger.error('instance_lease_lost', { action: 'another instance took over this database; stopping and exiting with code 1' });
+    if (heartbeat) clearInterval(heartbeat);
+    if (queueCheck) clearInterval(queueCheck);
+    await scheduler.stop().catch((err) => logger.error('stop_failed', { err }));
+    await client.destroy().catch(() => undefined);
+    exit(1);
+  }
   let heartbeat: NodeJS.Timeout | undefined;
   let queueCheck: NodeJS.Timeout | undefined;
   let lease: ReturnType<typeof createInstanceLease> | undefined;
@@ -163,11 +195,11 @@ export function createApp(deps: AppDeps) {
       const plan = await resolveShardPlan(config, client.rest);
       client.options.shards = [...plan.shardIds];
       client.options.shardCount = plan.shardCount;
-      const held = createInstanceLease(deps.db, { host: hostname(), pid: process.pid },
-        { staleMs: leaseStaleMs, isAlive: processIsAlive, shardIds: plan.shardIds, shardCount: plan.shardCount });
+      const held = createInstanceLease(deps.db, { host: hostname(), pid: process.pid, started: processStartTime(process.pid) },
+        { staleMs: leaseStaleMs, isAlive: isProcessRunning, shardIds: plan.shardIds, shardCount: plan.shardCount });
       held.acquire(clock.now());
       lease = held;
-      heartbeat = setInterval(() => held.heartbeat(clock.now()), leaseHeartbeatMs);
+      heartbeat = setInterval(() => void renewLease(held), deps.leaseHeartbeatMs ?? 10_000);
       heartbeat.unref();
       if (shardScope) {
         queueCheck = setInterval(() => scheduler.kickQueue(), sharedQueueCheckMs);
@@ -175,6 +207,16 @@ export function createApp(deps: AppDeps) {
       }
       // Jobs resume before the gateway connects, so no reaction or command can act on a job that a
       // crash left half-submitted before it is marked as such.
+      // One callback server per host port: with several shard processes only the first listens, and the
+      // others' tasks are polled as without PUBLIC_WEBHOOK_URL (push is only a hint to poll sooner).
+      if (config.publicWebhookUrl && (config.shardProcess?.index ?? 0) === 0) {
+        // Listening before jobs resume, so a callback for a job submitted from here on finds the server.
+        webhookServer = await startWebhookServer({
+          publicUrl: config.publicWebhookUrl, host: config.webhookListenHost, port: config.webhookListenPort, logger,
+          onTaskHint: (taskId) => scheduler.taskHint(taskId),
+        });
+        push?.activate(webhookServer.webhookUrl);
+      }
       // Resumed deliveries may need to recognise the bot's own earlier posts before the gateway is up.
       botUserIdBeforeLogin = ((await client.rest.get(Routes.user())) as { id: string }).id;
       scheduler.holdSubmissions();
@@ -191,9 +233,10 @@ export function createApp(deps: AppDeps) {
       // Commands belong to the application, not to a shard: the process running shard 0 syncs them.
       const sync = plan.shardIds.includes(0)
         ? await syncCommands(client.rest, applicationId, config.discordGuildId, commands.map((c) => c.data))
-        : 'left to shard 0';
+        : { outcome: 'left to shard 0', registered: await registeredCommands(client.rest, applicationId, config.discordGuildId) };
+      commandDirectory.remember(sync.registered);
       logger.info('bot_ready', {
-        user: client.user?.tag, commands: sync, resumedJobs: resumed, submitUnknownJobs: quarantined.length,
+        user: client.user?.tag, commands: sync.outcome, resumedJobs: resumed, submitUnknownJobs: quarantined.length,
         placeGoneJobs, shards: plan.shardIds, shardCount: plan.shardCount, pid: process.pid,
       });
     },
@@ -201,9 +244,10 @@ export function createApp(deps: AppDeps) {
       if (heartbeat) clearInterval(heartbeat);
       if (queueCheck) clearInterval(queueCheck);
       await scheduler.stop();
+      await webhookServer?.close();
       await client.destroy();
       await operations.stop();
-      lease?.release();
+      if (!leaseLost) lease?.release();
     },
   };
 }

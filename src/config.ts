@@ -52,6 +52,10 @@ export interface Config {
   shardProcesses: number;
   /** Set in a process the ShardingManager started: which process it is and the bot's total shard count. */
   shardProcess: { index: number; shardCount: number } | undefined;
+  /** Provider callbacks: the public base URL that reaches the callback server, or undefined (polling only). */
+  publicWebhookUrl: string | undefined;
+  webhookListenHost: string;
+  webhookListenPort: number;
 }
 
 /** Names every bad variable in one message and never carries a value: tokens must not reach logs. */
@@ -117,6 +121,13 @@ const idList = z
   .transform((raw) => [...new Set((raw ?? '').split(',').map((id) => id.trim()).filter((id) => id !== ''))])
   .refine((ids) => ids.every((id) => SNOWFLAKE.test(id)), 'must be comma-separated Discord ids');
 
+const port = z
+  .string()
+  .regex(/^\d+$/, 'must be a port number (0-65535)')
+  .transform(Number)
+  .refine((n) => n <= 65_535, 'must be a port number (0-65535)')
+  .prefault('8787');
+
 const variables = {
   DISCORD_TOKEN: required,
   APIMART_API_KEY: required,
@@ -140,6 +151,9 @@ const variables = {
   BOT_DAILY_BUDGET_USD: usdAmount('0'),
   ALLOWED_GUILD_IDS: idList,
   OWNER_USER_IDS: idList,
+  PUBLIC_WEBHOOK_URL: z.string().refine(isHttpUrl, 'must be an http(s) URL').transform((url) => url.replace(/\/+$/, '')).optional(),
+  WEBHOOK_LISTEN_HOST: z.string().prefault('127.0.0.1'),
+  WEBHOOK_LISTEN_PORT: port,
   LOG_LEVEL: z
     .string()
     .transform((level) => level.toLowerCase())
@@ -238,6 +252,9 @@ export function loadConfig(
     shards: ok.SHARDS,
     shardProcesses: ok.SHARD_PROCESSES,
     shardProcess,
+    publicWebhookUrl: ok.PUBLIC_WEBHOOK_URL,
+    webhookListenHost: ok.WEBHOOK_LISTEN_HOST,
+    webhookListenPort: ok.WEBHOOK_LISTEN_PORT,
   });
 }
 

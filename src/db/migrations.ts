@@ -149,6 +149,12 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE jobs ADD COLUMN place_gone TEXT CHECK (place_gone IN ('guild_removed', 'channel_deleted'));
   `,
+  `
+  ALTER TABLE instance_lease ADD COLUMN pid_started TEXT;
+  `,
+  `
+  CREATE INDEX jobs_with_unusable_link ON jobs (guild_id, id) WHERE failure_code = 'unusable_link';
+  `,
   // One lease per gateway shard instead of one per database: shard processes share the file.
   // pid_started (the holder's process start time) tells a reused pid from the holder. The old
   // instance_lease table is left in place, unused, so that migrations written against it still apply.

@@ -5,6 +5,23 @@ export interface BudgetOverride { dailyMicros: number | null; monthlyMicros: num
 export interface UserSpend { userId: string; spentMicros: number; heldMicros: number; jobs: number }
 /** `totalMicros` is the ledger sum (what budgets count); `heldMicros` of it is reserved by unfinished jobs. */
 export interface PeriodSpend { totalMicros: number; heldMicros: number }
+/** One UTC day of a member's ledger: `day` counts days from the start of the window. */
+export interface DaySpend extends PeriodSpend { day: number }
+
+const dayMs = 86_400_000;
+
+/**
+ * A member's ledger per UTC day: a range on the (user_id, period_at) index, or for one server on the
+ * (guild_id, period_at) one. The day is the row's offset from the window's first midnight, cast because
+ * JavaScript numbers are bound as REAL.
+ */
+const dailySpendSql = (scope: string) =>
+  `SELECT CAST((l.period_at - @fromMs) / @dayMs AS INTEGER) AS day, COALESCE(SUM(l.amount_micros), 0) AS total,
+       COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM ledger o WHERE o.job_id = l.job_id AND o.kind IN ('settle', 'release')) THEN l.amount_micros END), 0) AS held
+     FROM ledger l WHERE ${scope} AND l.period_at >= @fromMs AND l.period_at < @toMs
+     GROUP BY day ORDER BY day`;
+export const userDailySpendSql = dailySpendSql('l.user_id = @userId');
+export const userDailySpendInGuildSql = dailySpendSql('l.guild_id = @guildId AND l.user_id = @userId');
 
 /** Ledger sums, budget overrides, per-server settings, the audit log, and the reports read from them. */
 export function createSpendStore(db: Db) {
@@ -22,6 +39,8 @@ export function createSpendStore(db: Db) {
     `SELECT COALESCE(SUM(l.amount_micros), 0) AS total,
        COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM ledger o WHERE o.job_id = l.job_id AND o.kind IN ('settle', 'release')) THEN l.amount_micros END), 0) AS held
      FROM ledger l WHERE l.user_id = ? AND l.period_at >= ? AND l.period_at < ?`);
+  const userByDay = db.prepare<{ userId: string; fromMs: number; toMs: number; dayMs: number }, { day: number; total: number; held: number }>(userDailySpendSql);
+  const userInGuildByDay = db.prepare<{ guildId: string; userId: string; fromMs: number; toMs: number; dayMs: number }, { day: number; total: number; held: number }>(userDailySpendInGuildSql);
   // guild_id and user_id first, so a (guild_id, user_id, …) index serves it.
   const userBreakdownInGuild = db.prepare<[string, string, number, number], { total: number; held: number }>(
     `SELECT COALESCE(SUM(l.amount_micros), 0) AS total,
@@ -62,6 +81,16 @@ export function createSpendStore(db: Db) {
     userPeriodSpend(userId: string, fromMs: number, toMs: number): PeriodSpend {
       const row = userBreakdown.get(userId, fromMs, toMs);
       return { totalMicros: row?.total ?? 0, heldMicros: row?.held ?? 0 };
+    },
+    /** Days without ledger rows are left out; `fromMs` should be a UTC midnight. */
+    userDailySpend(userId: string, fromMs: number, toMs: number): DaySpend[] {
+      return userByDay.all({ userId, fromMs, toMs, dayMs })
+        .map((r) => ({ day: r.day, totalMicros: r.total, heldMicros: r.held }));
+    },
+    /** The same, counting only what the member spent in one server. */
+    userDailySpendInGuild(guildId: string, userId: string, fromMs: number, toMs: number): DaySpend[] {
+      return userInGuildByDay.all({ guildId, userId, fromMs, toMs, dayMs })
+        .map((r) => ({ day: r.day, totalMicros: r.total, heldMicros: r.held }));
     },
     /** The same, counting only what the member spent in one server. */
     userPeriodSpendInGuild(guildId: string, userId: string, fromMs: number, toMs: number): PeriodSpend {

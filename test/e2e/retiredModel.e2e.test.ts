@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { registeredMentions } from './commandMentions.ts';
 import { checkAndStop, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
 import { logEvents } from './requestViews.ts';
 import { answerTo, auditActions, runAdmin } from './spendHelpers.ts';
@@ -30,7 +31,7 @@ describe('a model the provider says no longer exists', () => {
     const refused = await videoWith(retired);
     expect(refused.type).toBe(4);
     expect(refused.flags & 64).toBe(64);
-    expect(refused.content).toBe(`The model \`${retired}\` is turned off: the video service said several times in a row that it no longer exists. Choose another model; an admin can turn it back on with \`/video-admin resume\`.`);
+    expect(refused.content).toBe(`The model \`${retired}\` is turned off: the video service said several times in a row that it no longer exists. Choose another model; an admin can turn it back on with ${registeredMentions(h.discord)('video-admin', 'resume')}.`);
     expect(jobRows(h.db)).toHaveLength(3);
     expect(ledgerRows(h.db)).toHaveLength(ledgerBefore);
     expect(h.apimart.submits()).toHaveLength(3);

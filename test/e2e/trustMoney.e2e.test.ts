@@ -43,7 +43,7 @@ describe('the environment budgets are ceilings for a server admin', () => {
       options: [{ name: 'budget', type: 1, options: budget({ daily_usd: 6 }) }],
     }));
     expect(answer.flags & 64).toBe(64);
-    expect(answer.content).toContain('`daily_usd` の上限は $5.00 です');
+    expect(answer.content).toContain('`1日の上限ドル` の上限は $5.00 です');
     expect(overrideOf()).toBeUndefined();
   });
 

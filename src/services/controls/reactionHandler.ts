@@ -1,6 +1,7 @@
 import type { Config } from '../../config.ts';
 import type { Job, JobStatus } from '../../db/jobRow.ts';
 import type { JobStore } from '../../db/jobStore.ts';
+import type { CommandMention } from '../../i18n/commandNames.ts';
 import { messagesFor } from '../../i18n/messages.ts';
 import type { Logger } from '../../logger.ts';
 import type { AdminCheck } from '../discord/adminCheck.ts';
@@ -28,6 +29,7 @@ export interface ReactionHandlerDeps {
   isAdmin: AdminCheck;
   botUserId: () => string | undefined;
   noticeLifetimeMs?: number;
+  mention: CommandMention;
 }
 
 interface Reacted { job: Job; channelId: string; messageId: string; emoji: string; userId: string; admin: boolean }
@@ -42,7 +44,7 @@ type Outcome = 'done' | 'refused';
  */
 export function createReactionHandler(deps: ReactionHandlerDeps) {
   const { store, clock, logger, messenger } = deps;
-  const controls = createReactionControls({ messenger, logger, clock });
+  const controls = createReactionControls({ messenger, logger, clock, mention: deps.mention });
   const tell = createReactorNotifier({ messenger, clock, logger, noticeLifetimeMs: deps.noticeLifetimeMs });
 
   function audit(r: Reacted, action: string): void {
@@ -87,7 +89,7 @@ export function createReactionHandler(deps: ReactionHandlerDeps) {
 
   async function sendCopy(r: Reacted): Promise<void> {
     if (r.job.erasedAt != null) {
-      await tell({ userId: r.userId, channelId: r.channelId, content: messagesFor(r.job.locale).ops.jobErased(r.job.id) });
+      await tell({ userId: r.userId, channelId: r.channelId, content: messagesFor(r.job.locale).ops.jobErased(r.job.id, deps.mention) });
       return;
     }
     try {

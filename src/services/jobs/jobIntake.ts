@@ -1,6 +1,8 @@
 import type { Config } from '../../config.ts';
 import type { CreateJobResult, JobStore, NewJob } from '../../db/jobStore.ts';
+import type { CommandMention } from '../../i18n/commandNames.ts';
 import type { Messages } from '../../i18n/messages.ts';
+import { plainCommandMention } from '../discord/commandDirectory.ts';
 import { utcPeriods } from '../spend/budgetPeriods.ts';
 import type { Clock } from '../../clock.ts';
 import type { ModelHealth } from '../apimart/modelHealth.ts';
@@ -21,7 +23,11 @@ interface PendingCreate { job: NewJob; resolve: (result: CreateJobResult) => voi
 /** How long a job at or above CONFIRM_ABOVE_USD waits for the requester's ✅. */
 export const defaultConfirmationWindowMs = 2 * 60_000;
 
-export interface JobIntakeDeps { config: Config; store: JobStore; health: ProviderHealth; models?: ModelHealth; clock: Clock; confirmationWindowMs?: number }
+export interface JobIntakeDeps {
+  config: Config; store: JobStore; health: ProviderHealth; models?: ModelHealth; clock: Clock; confirmationWindowMs?: number;
+  /** How refusals name commands; plain code where no command sync told the ids (the model test). */
+  mention?: CommandMention;
+}
 
 /** The checks and the reservation shared by `/video` and 🔁, so a re-roll can skip none of them. */
 export function createJobIntake(deps: JobIntakeDeps) {
@@ -76,7 +82,7 @@ export function createJobIntake(deps: JobIntakeDeps) {
     },
     /** A model the provider keeps saying it does not have is refused before anything is reserved. */
     modelGate(model: string): Rejection | undefined {
-      return deps.models?.isOff(model) ? (m) => m.ops.modelTurnedOff(model) : undefined;
+      return deps.models?.isOff(model) ? (m) => m.ops.modelTurnedOff(model, deps.mention ?? plainCommandMention) : undefined;
     },
     /** Budget and active-job checks plus the reservation, in one write transaction. */
     create(job: NewJob): CreateJobResult {
