@@ -1,4 +1,4 @@
-import { activeStatuses, jobFromRow, type Job, type JobRow, type JobStatus } from './jobRow.ts';
+import { activeStatuses, jobFromRow, unfinishedStatuses, type Job, type JobRow, type JobStatus } from './jobRow.ts';
 import type { Db } from './openDatabase.ts';
 
 export const inList = (statuses: readonly JobStatus[]) => statuses.map((s) => `'${s}'`).join(', ');
@@ -7,9 +7,10 @@ export const inList = (statuses: readonly JobStatus[]) => statuses.map((s) => `'
 export function createJobQueries(db: Db) {
   const byId = db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE id = ?');
   const activeForUser = db.prepare<[string], { id: number }>(
-    `SELECT id FROM jobs WHERE user_id = ? AND status IN (${inList(activeStatuses)}) ORDER BY id`);
+    // Through the partial index of unfinished jobs (active ones are a subset), never the member's history.
+    `SELECT id FROM jobs INDEXED BY jobs_unfinished_by_user WHERE user_id = ? AND status IN (${inList(unfinishedStatuses)}) AND status IN (${inList(activeStatuses)}) ORDER BY id`);
   const unfinished = db.prepare<[], JobRow>(
-    "SELECT * FROM jobs WHERE status NOT IN ('delivered', 'failed', 'cancelled', 'expired') ORDER BY id");
+    `SELECT * FROM jobs INDEXED BY jobs_unfinished WHERE status IN (${inList(unfinishedStatuses)}) ORDER BY id`);
   const earliestQueuedRetry = db.prepare<[], { at: number | null }>(
     "SELECT MIN(next_attempt_at) AS at FROM jobs WHERE status = 'queued' AND next_attempt_at IS NOT NULL");
   const firstQueued = db.prepare<[number], { id: number }>("SELECT id FROM jobs WHERE status = 'queued' ORDER BY id LIMIT ?");

@@ -45,7 +45,7 @@ export function createUsageReports(deps: { config: Config; store: JobStore; cloc
         .flatMap((id) => store.get(id) ?? [])
         .filter((job) => job.guildId === guildId)
         .map((job) => historyEntry(job, now));
-      return { today, month, total: spend.userPeriodSpend(userId, 0, Number.MAX_SAFE_INTEGER), budgets, activeJobs };
+      return { today, month, total: spend.userTotalSpend(userId), budgets, activeJobs };
     },
 
     history(guildId: string, userId: string): HistoryEntry[] {
