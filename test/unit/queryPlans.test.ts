@@ -102,7 +102,7 @@ function planOf(db: Db, sql: string): string[] {
   const code = sql.replace(/'(?:[^']|'')*'/g, "''");
   const named = [...new Set([...code.matchAll(/[@:$]([A-Za-z_]\w*)/g)].map((m) => m[1] as string))];
   const positional = (code.match(/\?/g) ?? []).length;
-  const statement = originalPrepare.call(db, `EXPLAIN QUERY PLAN ${sql}`);
+  const statement = originalPrepare.call(db, `EXPLAIN QUERY PLAN ${sql}`) as Database.Statement<unknown[]>;
   const args: unknown[] = Array.from({ length: positional }, () => 1);
   if (named.length > 0) args.push(Object.fromEntries(named.map((n) => [n, 1])));
   return (statement.all(...args) as { detail: string }[]).map((r) => r.detail);
@@ -119,7 +119,7 @@ describe('query plans', () => {
     } as typeof originalPrepare;
     db = openDatabase(':memory:');
     exerciseStores(db);
-    const indexes = originalPrepare.call(db, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all() as { name: string; sql: string }[];
+    const indexes = (originalPrepare.call(db, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL") as Database.Statement<[]>).all() as { name: string; sql: string }[];
     for (const index of indexes) if (/\bWHERE\b/i.test(index.sql)) partialIndexes.add(index.name);
   });
   afterAll(() => {
