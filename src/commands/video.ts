@@ -6,7 +6,8 @@ import type { Logger } from '../logger.ts';
 import type { Clock } from '../clock.ts';
 import type { JobScheduler } from '../services/jobs/jobScheduler.ts';
 import type { JobIntake } from '../services/jobs/jobIntake.ts';
-import { replyEphemeral } from './replies.ts';
+import type { SentMessage } from '../services/discord/discordMessenger.ts';
+import { noMentions, replyEphemeral } from './replies.ts';
 import { buildVideoRequest, type VideoOptions } from './videoRequest.ts';
 
 export interface VideoCommandDeps {
@@ -56,7 +57,7 @@ function gateProblem(interaction: ChatInputCommandInteraction, deps: VideoComman
 
 /**
  * `/video`. Everything up to the reservation is synchronous, so a rejection is still an ephemeral
- * reply; only an accepted job gets the public deferred reply, which Discord cannot make private later.
+ * reply; only an accepted job gets the public reply, which Discord cannot make private later.
  */
 export async function executeVideo(interaction: ChatInputCommandInteraction, deps: VideoCommandDeps): Promise<void> {
   const { config, store, clock } = deps;
@@ -92,17 +93,23 @@ export async function executeVideo(interaction: ChatInputCommandInteraction, dep
     return replyEphemeral(interaction, deps.intake.rejectionText(created, built.estimateMicros)(m));
   }
 
+  // The acknowledgement is the first status: one request instead of a deferral and an edit, and the
+  // requester sees the job number, parameters and queue position at once. Logging waits until after it.
   const job = created.job;
-  const log = deps.logger.child({ jobId: job.id, userId: job.userId });
+  const firstStatus = deps.scheduler.firstStatus(job);
+  let message: SentMessage | undefined;
   try {
-    await interaction.deferReply();
+    const response = await interaction.reply({ ...firstStatus, allowedMentions: noMentions, withResponse: true });
+    const sent = response.resource?.message;
+    message = sent ? { id: sent.id, channelId: sent.channelId } : undefined;
   } catch (err) {
     store.endBeforeSubmission(job.id, 'cancelled', 'interaction_expired', clock.now());
-    log.warn('job_acknowledge_failed', { err });
+    deps.logger.warn('job_acknowledge_failed', { jobId: job.id, userId: job.userId, err });
     return;
   }
+  deps.scheduler.accept(job, { payload: firstStatus, message });
+  const log = deps.logger.child({ jobId: job.id, userId: job.userId });
   log.info('job_accepted', { status: job.status, estimateMicros: job.estimateMicros, model: job.request.model, durationSec: job.request.duration });
-  deps.scheduler.accept(job);
 
   const chosen = built.request.aspect_ratio;
   if (built.imageOrientation && built.imageOrientation !== chosen) {

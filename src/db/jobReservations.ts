@@ -1,6 +1,6 @@
 import type { VideoGenerationRequest } from '../videoGenerationRequest.ts';
 import type { JobQueries } from './jobQueries.ts';
-import type { Job, JobRow } from './jobRow.ts';
+import { jobFromRow, type Job, type JobRow } from './jobRow.ts';
 import type { LedgerWriter } from './ledgerWriter.ts';
 import type { Db } from './openDatabase.ts';
 import type { SpendStore } from './spendStore.ts';
@@ -51,8 +51,8 @@ export function createJobReservations(db: Db, spend: SpendStore, queries: JobQue
        resolution, image_url, image_name, request_json, estimate_micros, confirm_deadline_at, created_at, updated_at)
      VALUES (@originKey, @parentJobId, @guildId, @channelId, @userId, @locale, @applicationId,
        @interactionToken, @interactionAt, @attachmentSizeLimit, @status, @prompt, @model, @durationSec, @aspectRatio,
-       @resolution, @imageUrl, @imageName, @requestJson, @estimateMicros, @confirmDeadlineAt, @now, @now)`);
-  const read = queries.get;
+       @resolution, @imageUrl, @imageName, @requestJson, @estimateMicros, @confirmDeadlineAt, @now, @now)
+     RETURNING *`);
 
   function budgetRejection(input: NewJob, w: BudgetWindow): CreateJobResult | undefined {
     const override = spend.budgetOverride(input.guildId, input.userId);
@@ -91,7 +91,7 @@ export function createJobReservations(db: Db, spend: SpendStore, queries: JobQue
     if (rejection) return rejection;
     const r = input.request;
     const { rerollDedupeMs: _window, needsConfirmation: _confirm, ...columns } = input;
-    const info = insertJob.run({
+    const row = insertJob.get({
       ...columns,
       parentJobId: input.parentJobId ?? null,
       status: input.needsConfirmation ? 'awaiting_confirmation' : 'queued',
@@ -99,7 +99,7 @@ export function createJobReservations(db: Db, spend: SpendStore, queries: JobQue
       resolution: r.resolution ?? null, imageUrl: r.image_urls?.[0] ?? null,
       requestJson: JSON.stringify(r), now: w.now,
     });
-    const job = read(Number(info.lastInsertRowid)) as Job;
+    const job = jobFromRow(row as JobRow);
     writeLedger(job, 'reserve', job.estimateMicros, w.now);
     return { ok: true, job };
   });

@@ -11,7 +11,7 @@ import { createJobPoller } from './jobPoller.ts';
 import { createJobSubmitter } from './jobSubmitter.ts';
 import type { ProviderHealth } from '../apimart/providerHealth.ts';
 import { createQuietBatcher } from './quietBatcher.ts';
-import type { StatusUpdater } from '../status/statusUpdater.ts';
+import type { StatusPayload, StatusUpdater } from '../status/statusUpdater.ts';
 
 export interface JobSchedulerDeps {
   store: JobStore;
@@ -116,10 +116,13 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
   }
 
   return {
-    /** A new job row exists: show it and start it moving. */
-    accept(job: Job): void {
+    /** A new job's first status, to be its acknowledgement. */
+    firstStatus: (job: Job): StatusPayload => deps.status.render(job),
+    /** A new job row exists and its acknowledgement showed `shown` (if any): keep it current and start it moving. */
+    accept(job: Job, shown?: { payload: StatusPayload; message: SentMessage | undefined }): void {
       afterAcknowledgements.add(() => {
         if (stopped) return;
+        if (shown) deps.status.shown(job, shown.payload, shown.message);
         void deps.status.refresh(job.id);
         if (job.status === 'awaiting_confirmation') armConfirmation(job);
         else submitter.kick();
