@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { FakeRateLimits, type RateLimitOptions } from './fakeDiscordRateLimits.ts';
 
 /** Default permissions Discord reports for a member or the app in a normal guild. */
 export const DEFAULT_PERMISSIONS = '2248473465835073';
@@ -114,6 +115,8 @@ export interface FakeDiscordOptions {
   channelIds?: string[];
   ownerId?: string;
   roles?: { id: string; permissions: string }[];
+  /** Enforce Discord's rate limits (off by default: only tests about them, and the bench, want them). */
+  rateLimits?: boolean | RateLimitOptions;
 }
 
 /** A Discord API error the fake answers with: `{ message, code }`. */
@@ -150,11 +153,13 @@ export class FakeDiscordState {
   readonly files = new Map<string, StoredFile>();
   /** `${channelId}:${nonce}` -> message id, for enforce_nonce */
   readonly nonces = new Map<string, string>();
+  readonly rateLimits: FakeRateLimits | undefined;
   private lastIdMs = 0n;
   private idCounter = 0n;
 
   constructor(opts: FakeDiscordOptions = {}) {
     this.botToken = opts.botToken ?? `fake-bot-token.${randomBytes(12).toString('hex')}`;
+    this.rateLimits = opts.rateLimits ? new FakeRateLimits(opts.rateLimits === true ? {} : opts.rateLimits) : undefined;
     this.appId = opts.appId ?? '1100000000000000001';
     this.botUserId = this.appId;
     this.guildId = opts.guildId ?? '1200000000000000001';
