@@ -110,3 +110,17 @@ export function jobFromRow(row: JobRow): Job {
     finishedAt: row.finished_at,
   };
 }
+
+/** What following a submitted task needs: no prompt, no request JSON to parse on every poll. */
+export type PollJob = Pick<Job, 'id' | 'userId' | 'status' | 'taskId' | 'locale' | 'submittedAt' | 'updatedAt' | 'progress' | 'estimatedTimeSec' | 'pollErrors' | 'estimateMicros'>;
+
+export const pollColumns = 'id, user_id, status, task_id, locale, submitted_at, updated_at, progress, estimated_time_sec, poll_errors, estimate_micros';
+export type PollRow = Pick<JobRow, 'id' | 'user_id' | 'status' | 'task_id' | 'locale' | 'submitted_at' | 'updated_at' | 'progress' | 'estimated_time_sec' | 'poll_errors' | 'estimate_micros'>;
+
+export function pollJobFromRow(row: PollRow): PollJob {
+  return {
+    id: row.id, userId: row.user_id, status: row.status, taskId: row.task_id, locale: row.locale,
+    submittedAt: row.submitted_at, updatedAt: row.updated_at, progress: row.progress,
+    estimatedTimeSec: row.estimated_time_sec, pollErrors: row.poll_errors, estimateMicros: row.estimate_micros,
+  };
+}

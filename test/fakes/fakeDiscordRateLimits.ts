@@ -37,7 +37,8 @@ export function bucketFor(method: string, path: string): { name: BucketName; maj
   if (s[1] === 'webhooks') return { name: 'interaction_webhook', major: `${s[2]}/${s[3]}`, exemptFromGlobal: true };
   if (s[1] === 'channels') {
     const channel = s[2] ?? '';
-    if (s[5] === 'reactions') return { name: 'reactions', major: channel, exemptFromGlobal: false };
+    // Adding and removing a reaction are two routes, each with its own bucket per channel.
+    if (s[5] === 'reactions') return { name: 'reactions', major: `${method} ${channel}`, exemptFromGlobal: false };
     if (s[3] === 'messages' && s.length === 4 && method === 'POST') return { name: 'channel_messages', major: channel, exemptFromGlobal: false };
     if (s[3] === 'messages' && s.length === 5 && method === 'PATCH') return { name: 'message_edit', major: channel, exemptFromGlobal: false };
     if (s[3] === 'messages' && s.length === 5 && method === 'DELETE') return { name: 'message_delete', major: channel, exemptFromGlobal: false };
@@ -83,7 +84,7 @@ export class FakeRateLimits {
       'X-RateLimit-Remaining': String(remaining),
       'X-RateLimit-Reset': ((window as Window).resetAt / 1000).toFixed(3),
       'X-RateLimit-Reset-After': (((window as Window).resetAt - now) / 1000).toFixed(3),
-      'X-RateLimit-Bucket': hashOf(bucket.name === 'default' ? bucket.major.replace(/ \d*$/, '') : bucket.name),
+      'X-RateLimit-Bucket': hashOf(bucket.name === 'default' || bucket.name === 'reactions' ? `${bucket.name} ${bucket.major.replace(/ ?\d*$/, '')}` : bucket.name),
     });
     if (window.count >= rule.limit) {
       this.provoked.route++;
