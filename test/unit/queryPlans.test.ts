@@ -3,6 +3,8 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInstanceLease } from '../../src/db/instanceLease.ts';
 import { createJobStore } from '../../src/db/jobStore.ts';
+import { createOperationsQueries } from '../../src/db/operationsQueries.ts';
+import { createRetentionStore } from '../../src/db/retentionStore.ts';
 import { openDatabase, type Db } from '../../src/db/openDatabase.ts';
 import { createAccepted, guildId } from './storeFixtures.ts';
 
@@ -23,6 +25,11 @@ function callerFile(): string {
 /** Drives every path of the stores, so lazily prepared statements (the transitions) exist too. */
 function exerciseStores(db: Db): void {
   const store = createJobStore(db);
+  const operations = createOperationsQueries(db);
+  operations.unfinishedJobCounts();
+  operations.oldestActiveJobCreatedAt();
+  operations.spendMicrosBetween(0, 1);
+  createRetentionStore(db).eraseFinishedBefore(Date.now(), Date.now(), 10);
   const lease = createInstanceLease(db, { host: 'h', pid: 1 }, { staleMs: 1000, isAlive: () => true });
   lease.acquire(1);
   lease.heartbeat(2);
