@@ -26,9 +26,9 @@ async function stage(key: string, title: string, run: () => Promise<BenchResult[
 }
 
 await stage('ack', 'acknowledgement latency', () => (small
-  ? measureAckLatency([10, 100], 3, 8_000, 100)
+  ? measureAckLatency([100], 3, 7_000, 100)
   : measureAckLatency([100, 1000, 3000], 3, 20_000, 1000)));
-await stage('history', 'cost at history size', () => measureHistory(small ? 50_000 : 1_000_000, small ? 20 : 100));
+await stage('history', 'cost at history size', () => measureHistory(small ? 50_000 : 1_000_000, small ? 20 : 100, small ? 1 : 3));
 await stage('provider', 'provider load and freshness', () => measureProviderLoad(small ? 4 : 40, small ? 6 : 40));
 await stage('scale', 'scale', () => (small ? measureScale([200], 3_000) : measureScale([10_000, 10_000, 10_000, 30_000], 40_000)));
 
