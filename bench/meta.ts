@@ -14,7 +14,8 @@ export function benchMeta(size: 'full' | 'small'): BenchMeta {
   };
   return {
     commit: git('rev-parse', 'HEAD') || 'unknown',
-    dirty: git('status', '--porcelain', '--untracked-files=no') !== '',
+    // The results file itself is rewritten by every run, so it does not make the tree count as changed.
+    dirty: git('status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/results.json') !== '',
     node: process.version,
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
