@@ -108,7 +108,10 @@ export async function botBurst(size: number, watchMs: number, opts: BurstOptions
   const dbPath = opts.dbPath ?? join(dir, 'bot.db');
   const bot = await startClient('src/main.ts', { ...testEnv(discord, apimart, dbPath), ...benchEnv, ...opts.env });
   try {
-    const sent = await burst(discord, size, opts.userOf);
+    const sent = await burst(discord, size, opts.userOf).catch((err: Error) => {
+      const answered = discord.requests.filter((r) => callbackOf(r)).length;
+      throw new Error(`${err.message}: ${answered} callbacks; bot output:\n${bot.output.slice(-20).join('\n')}`);
+    });
     const ackMs = ackTimes(discord, sent);
     // The acknowledgement is the first status when it carries content; a deferral waits for its edit.
     const firstStatusMs = sent.map((s, i) => {
