@@ -49,7 +49,7 @@ function commandCosts(db: Db, store: JobStore, heavyRecentJobId: number): Record
   const config = loadConfig({ DISCORD_TOKEN: 'x', APIMART_API_KEY: 'x', DATABASE_PATH: ':memory:', ...benchBudgetEnv });
   const reports = createUsageReports({ config, store, clock: { now: () => now, setTimeout, clearTimeout } as never });
   const window = {
-    now, ...utcPeriods(now), userDailyMicros: 10_000_000, userMonthlyMicros: 100_000_000, guildDailyMicros: 1, userMaxActiveJobs: 1_000,
+    now, ...utcPeriods(now), userDailyMicros: 10_000_000, userMonthlyMicros: 100_000_000, guildDailyMicros: 1, botDailyMicros: 0, userMaxActiveJobs: 1_000,
   };
   // A fresh re-roll of the heavy member's latest job, so every later 🔁 of it is a duplicate.
   const child = store.createJob(newJob(now, 0, heavyRecentJobId), { ...window, guildDailyMicros: 0 });
@@ -75,7 +75,7 @@ function expectReason(result: ReturnType<JobStore['createJob']>, reason: string)
 function addUnfinished(db: Db, count: number): void {
   const store = createJobStore(db);
   const now = Date.now();
-  const window = { now, ...utcPeriods(now), userDailyMicros: 0, userMonthlyMicros: 0, guildDailyMicros: 0, userMaxActiveJobs: 0 };
+  const window = { now, ...utcPeriods(now), userDailyMicros: 0, userMonthlyMicros: 0, guildDailyMicros: 0, botDailyMicros: 0, userMaxActiveJobs: 0 };
   for (let i = 0; i < count; i++) {
     const created = store.createJob({ ...newJob(now, 10_000 + i), userId: memberId(1 + (i % 1999)) }, window);
     if (!created.ok) throw new Error(`history: unfinished job refused (${created.reason})`);

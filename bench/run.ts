@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { measureAckLatency } from './ackLatency.ts';
 import { measureHistory } from './history.ts';
 import { benchMeta } from './meta.ts';
+import { measureBusyChannel } from './busyChannel.ts';
 import { measureProviderLoad } from './providerLoad.ts';
 import { measureScale } from './scale.ts';
 import type { BenchResult } from './stats.ts';
@@ -30,6 +31,7 @@ await stage('ack', 'acknowledgement latency', () => (small
   : measureAckLatency([100, 1000, 3000], 3, 20_000, 1000)));
 await stage('history', 'cost at history size', () => measureHistory(small ? 50_000 : 1_000_000, small ? 20 : 100, small ? 1 : 3));
 await stage('provider', 'provider load and freshness', () => measureProviderLoad(small ? 4 : 40, small ? 6 : 40));
+await stage('busy', 'busy channel', () => measureBusyChannel(small ? 30 : 100));
 await stage('scale', 'scale', () => (small ? measureScale([200], 3_000) : measureScale([10_000, 10_000, 10_000, 30_000], 30_000)));
 
 writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify({ meta: { ...meta, stageSeconds: stageTimes }, results }, null, 2)}\n`);

@@ -40,7 +40,7 @@ if (mode === 'seed') {
   // The configured budgets, as /video would apply them: the seeding pays for every reservation check.
   const window = {
     now, ...utcPeriods(now), userDailyMicros: config.userDailyBudgetMicros, userMonthlyMicros: config.userMonthlyBudgetMicros,
-    guildDailyMicros: config.guildDailyBudgetMicros, userMaxActiveJobs: config.userMaxActiveJobs,
+    guildDailyMicros: config.guildDailyBudgetMicros, botDailyMicros: config.botDailyBudgetMicros, userMaxActiveJobs: config.userMaxActiveJobs,
   };
   for (const [i, taskId] of taskIds.entries()) {
     // The first 2,000 state changes are timed as the bot pays for them (fsync); the rest of the seed is

@@ -14,12 +14,22 @@ import { createDiscordMessenger } from './services/discord/discordMessenger.ts';
 import { createInteractionRouter } from './commands/interactionRouter.ts';
 import { createJobIntake } from './services/jobs/jobIntake.ts';
 import { createJobScheduler } from './services/jobs/jobScheduler.ts';
+import { createGonePlaces } from './services/jobs/gonePlaces.ts';
+import { placeLookup } from './services/discord/placeLookup.ts';
 import { predictedFinishMs } from './services/jobs/pollSchedule.ts';
 import { createProviderHealth } from './services/apimart/providerHealth.ts';
 import { createReactionHandler } from './services/controls/reactionHandler.ts';
 import { createStatusUpdater } from './services/status/statusUpdater.ts';
 import { createUsageReports } from './services/spend/usageReports.ts';
+import { defaultLatePollWindowMs } from './services/spend/resolvable.ts';
+import { readBotVersion } from './botVersion.ts';
+import { createModelHealth } from './services/apimart/modelHealth.ts';
+import { createOwnerCheck } from './services/discord/ownerCheck.ts';
+import { createJobResolution } from './services/jobs/jobResolution.ts';
+import { createBotStatus } from './services/spend/botStatus.ts';
+import { watchAllowedGuilds } from './services/discord/allowedGuilds.ts';
 import { createOperations } from './services/operations/operations.ts';
+import { createOperationsQueries } from './db/operationsQueries.ts';
 
 export interface AppDeps {
   config: Config;
@@ -62,11 +72,15 @@ export function createApp(deps: AppDeps) {
   const { logger, apimart } = operations;
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions],
-    partials: [Partials.Message, Partials.Reaction, Partials.User],
+    // Channel: an interaction from a channel the bot does not cache (a private thread it is not in)
+    // still tells what kind of channel it is, which decides the permissions that count there.
+    partials: [Partials.Message, Partials.Reaction, Partials.User, Partials.Channel],
     ...deps.clientOptions,
     rest: { api: config.discordApiUrl, ...deps.clientOptions?.rest },
   });
   const messenger = createDiscordMessenger(client.rest);
+  const models = createModelHealth({ clock });
+  const latePoll = { jobTimeoutMs: config.jobTimeoutMs, latePollWindowMs: defaultLatePollWindowMs };
   const status = createStatusUpdater({
     store, messenger, clock, logger,
     minEditIntervalMs: deps.statusEditIntervalMs ?? 5_000,
@@ -81,7 +95,7 @@ export function createApp(deps: AppDeps) {
     onStatusWritten: (job, message) => reactions.syncStatusControls(job, message),
   });
   const scheduler = createJobScheduler({
-    store, apimart, messenger, status, health, clock, logger, fetch: deps.fetch,
+    store, apimart, messenger, status, health, models, clock, logger, fetch: deps.fetch,
     healthProbeIntervalMs: deps.healthProbeIntervalMs,
     botUserId: () => client.user?.id ?? botUserIdBeforeLogin,
     onResultPosted: (job, message, content) => reactions.addResultControls(job, message, content),
@@ -90,22 +104,38 @@ export function createApp(deps: AppDeps) {
       pollMinIntervalMs: config.pollMinIntervalMs,
       pollMaxIntervalMs: config.pollMaxIntervalMs,
       jobTimeoutMs: config.jobTimeoutMs,
-      latePollWindowMs: 24 * 60 * 60_000,
+      latePollWindowMs: latePoll.latePollWindowMs,
       downloadTimeoutMs: 120_000,
     },
   });
-  const intake = createJobIntake({ config, store, health, clock, confirmationWindowMs: deps.confirmationWindowMs });
+  const intake = createJobIntake({ config, store, health, models, clock, confirmationWindowMs: deps.confirmationWindowMs });
   const reactions = createReactionHandler({
     config, store, scheduler, intake, messenger, clock, logger,
     isAdmin: createAdminCheck(client, config.adminRoleIds), botUserId: () => client.user?.id,
     noticeLifetimeMs: deps.reactionNoticeLifetimeMs,
   });
-  const reports = createUsageReports({ config, store, clock });
-  const commands = createCommands({ config, store, scheduler, intake, clock, logger, apimart, reports });
-  const route = createInteractionRouter(commands, logger);
+  const reports = createUsageReports({ config, store, clock, latePoll });
+  const owners = createOwnerCheck({ client, configuredIds: config.ownerUserIds, clock, logger });
+  const resolution = createJobResolution({ store, messenger, status, clock, logger, latePoll });
+  const botStatus = createBotStatus({
+    store, queue: createOperationsQueries(deps.db), health, models, clock, latePoll, version: readBotVersion(), startedAt: clock.now(),
+  });
+  const commands = createCommands({
+    config, store, scheduler, intake, clock, logger, apimart, reports, models, resolution, botStatus, isOwner: owners.isOwner,
+  });
+  const route = createInteractionRouter(commands, logger, config.allowedGuildIds);
+  watchAllowedGuilds(client, config.allowedGuildIds, logger);
+  const places = createGonePlaces({ store, scheduler, messenger, clock, logger, onChannelGone: reactions.channelGone });
 
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
   client.on(Events.MessageReactionAdd, (reaction, user) => void reactions.onReactionAdd(reaction, user));
+  // discord.js emits GuildDelete only when the bot was removed; an outage is GuildUnavailable.
+  client.on(Events.GuildDelete, (guild) => void places.guildRemoved(guild.id));
+  client.on(Events.ChannelDelete, (channel) => {
+    const threads = 'threads' in channel ? [...channel.threads.cache.keys()] : [];
+    places.channelsDeleted([channel.id, ...threads]);
+  });
+  client.on(Events.ThreadDelete, (thread) => void places.channelsDeleted([thread.id]));
   client.on(Events.Error, (err) => logger.error('discord_client_error', { err }));
   client.on(Events.ShardDisconnect, (event, shardId) => logger.warn('gateway_disconnected', { shardId, code: event.code }));
   client.on(Events.ShardReconnecting, (shardId) => logger.warn('gateway_reconnecting', { shardId }));
@@ -126,14 +156,19 @@ export function createApp(deps: AppDeps) {
       client.rest.setToken(config.discordToken);
       // Resumed deliveries may need to recognise the bot's own earlier posts before the gateway is up.
       botUserIdBeforeLogin = ((await client.rest.get(Routes.user())) as { id: string }).id;
+      scheduler.holdSubmissions();
       const { resumed, quarantined } = scheduler.resume();
       await operations.start(client);
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.discordToken);
       await ready;
+      await owners.refresh();
+      // Servers the bot left and channels deleted while it was down: nothing is spent on their jobs.
+      const placeGoneJobs = await places.checkUnfinished(placeLookup(client));
+      scheduler.releaseSubmissions();
       const applicationId = client.application?.id ?? client.user?.id ?? '';
       const sync = await syncCommands(client.rest, applicationId, config.discordGuildId, commands.map((c) => c.data));
-      logger.info('bot_ready', { user: client.user?.tag, commands: sync, resumedJobs: resumed, submitUnknownJobs: quarantined.length });
+      logger.info('bot_ready', { user: client.user?.tag, commands: sync, resumedJobs: resumed, submitUnknownJobs: quarantined.length, placeGoneJobs });
     },
     async stop(): Promise<void> {
       if (heartbeat) clearInterval(heartbeat);

@@ -1,4 +1,4 @@
-import { activeStatuses, jobFromRow, pollColumns, pollJobFromRow, unfinishedStatuses, type Job, type JobRow, type JobStatus, type PollJob, type PollRow } from './jobRow.ts';
+import { activeStatuses, jobFromRow, limitedStatuses, pollColumns, pollJobFromRow, unfinishedStatuses, type Job, type JobRow, type JobStatus, type PollJob, type PollRow } from './jobRow.ts';
 import type { Db } from './openDatabase.ts';
 
 export const inList = (statuses: readonly JobStatus[]) => statuses.map((s) => `'${s}'`).join(', ');
@@ -10,6 +10,8 @@ export function createJobQueries(db: Db) {
   const activeForUser = db.prepare<[string], { id: number }>(
     // Through the partial index of unfinished jobs (active ones are a subset), never the member's history.
     `SELECT id FROM jobs INDEXED BY jobs_unfinished_by_user WHERE user_id = ? AND status IN (${inList(unfinishedStatuses)}) AND status IN (${inList(activeStatuses)}) ORDER BY id`);
+  const limitedForUser = db.prepare<[string], { id: number }>(
+    `SELECT id FROM jobs INDEXED BY jobs_unfinished_by_user WHERE user_id = ? AND status IN (${inList(unfinishedStatuses)}) AND status IN (${inList(limitedStatuses)}) ORDER BY id`);
   const unfinished = db.prepare<[], JobRow>(
     `SELECT * FROM jobs INDEXED BY jobs_unfinished WHERE status IN (${inList(unfinishedStatuses)}) ORDER BY id`);
   const earliestQueuedRetry = db.prepare<[], { at: number | null }>(
@@ -24,6 +26,10 @@ export function createJobQueries(db: Db) {
   const needingAttention = db.prepare<[string], JobRow>(
     "SELECT * FROM jobs WHERE guild_id = ? AND status IN ('submit_unknown', 'timed_out') ORDER BY id");
 
+  const withDeliveryProblem = db.prepare<[string, number, number], JobRow>(
+    `SELECT * FROM jobs WHERE guild_id = ? AND delivery_problem IS NOT NULL AND finished_at >= ? AND finished_at < ?
+     ORDER BY id DESC LIMIT 50`);
+
   return {
     get(id: number): Job | undefined {
       const row = byId.get(id);
@@ -37,7 +43,12 @@ export function createJobQueries(db: Db) {
     unfinishedJobs: () => unfinished.all().map(jobFromRow),
     recentJobsForUser: (userId: string, limit: number) => recentForUser.all(userId, limit).map(jobFromRow),
     jobsNeedingAttention: (guildId: string) => needingAttention.all(guildId).map(jobFromRow),
+    /** Results that could not be posted where they belonged, finished in the window (newest first). */
+    jobsWithDeliveryProblems: (guildId: string, fromMs: number, toMs: number) =>
+      withDeliveryProblem.all(guildId, fromMs, toMs).map(jobFromRow),
     activeJobIdsForUser: (userId: string) => activeForUser.all(userId).map((r) => r.id),
+    /** The jobs USER_MAX_ACTIVE_JOBS counts: those the provider has not finished. */
+    limitedJobIdsForUser: (userId: string) => limitedForUser.all(userId).map((r) => r.id),
     queuePosition: (jobId: number) => queuePositionStmt.get(jobId)?.n ?? 0,
     firstQueuedJobIds: (limit: number) => firstQueued.all(limit).map((r) => r.id),
     earliestQueuedRetryAt: () => earliestQueuedRetry.get()?.at ?? null,

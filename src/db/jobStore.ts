@@ -1,12 +1,16 @@
 import type { Statement } from 'better-sqlite3';
+import { createJobPlaces } from './jobPlaces.ts';
 import { createJobQueries, inList } from './jobQueries.ts';
 import { createJobReservations } from './jobReservations.ts';
+import { createJobResolutions } from './jobResolutions.ts';
 import { pollColumns, pollJobFromRow, type Job, type JobStatus, type PollJob, type PollRow } from './jobRow.ts';
 import { createLedgerWriter } from './ledgerWriter.ts';
 import type { Db } from './openDatabase.ts';
 import { createSpendStore } from './spendStore.ts';
+import { createDmCopies } from './dmCopies.ts';
 
 export type { BudgetScope, BudgetWindow, CreateJobResult, NewJob } from './jobReservations.ts';
+export type { ResolutionOutcome } from './jobResolutions.ts';
 
 /** Every job state change, each guarded by the state it leaves and written with its ledger row. */
 export function createJobStore(db: Db) {
@@ -14,6 +18,7 @@ export function createJobStore(db: Db) {
   const queries = createJobQueries(db);
   const writeLedger = createLedgerWriter(db);
   const reservations = createJobReservations(db, spend, queries, writeLedger);
+  const resolutions = createJobResolutions(db, spend, queries, writeLedger);
   const read = queries.get;
   const countSubmissions = db.prepare<[], { n: number }>(
     "SELECT COUNT(*) AS n FROM jobs WHERE status IN ('submitting', 'submitted')");
@@ -35,6 +40,9 @@ export function createJobStore(db: Db) {
   const submittingIds = db.prepare<[], { id: number; submit_sending_at: number | null }>(
     "SELECT id, submit_sending_at FROM jobs WHERE status = 'submitting'");
   const markSending = db.prepare("UPDATE jobs SET submit_sending_at = ? WHERE id = ? AND status = 'submitting'");
+  const addDeliveryAttempt = db.prepare<[number, number], { n: number }>(
+    "UPDATE jobs SET delivery_attempts = delivery_attempts + 1, updated_at = ? WHERE id = ? AND status = 'completed' RETURNING delivery_attempts AS n");
+  const markStatusGone = db.prepare('UPDATE jobs SET status_deleted_at = ? WHERE id = ? AND status_deleted_at IS NULL');
 
   /**
    * Progress and poll errors are rewritten on every poll and are worthless after a power cut (the next
@@ -60,21 +68,26 @@ export function createJobStore(db: Db) {
     return result.changes === 1 ? read(id) : undefined;
   }
 
+  /** Ends a job that never reached the provider; its reservation is released with it. */
+  const endBeforeSubmission = db.transaction((id: number, to: 'cancelled' | 'expired' | 'failed', code: string, now: number) => {
+    const from: JobStatus[] = to === 'failed' ? ['submitting'] : ['awaiting_confirmation', 'queued'];
+    const job = transition(id, from, to, now, { failure_code: code, finished_at: now });
+    if (job) writeLedger(job, 'release', -job.estimateMicros, now);
+    return job;
+  });
+
   return {
     spend,
     ...queries,
     ...reservations,
+    ...createDmCopies(db),
+    ...createJobPlaces(db, read, endBeforeSubmission),
+    ...resolutions,
 
     confirm: (id: number, now: number) =>
       transition(id, ['awaiting_confirmation'], 'queued', now, { confirm_deadline_at: null }),
 
-    /** Ends a job that never reached the provider; its reservation is released with it. */
-    endBeforeSubmission: db.transaction((id: number, to: 'cancelled' | 'expired' | 'failed', code: string, now: number) => {
-      const from: JobStatus[] = to === 'failed' ? ['submitting'] : ['awaiting_confirmation', 'queued'];
-      const job = transition(id, from, to, now, { failure_code: code, finished_at: now });
-      if (job) writeLedger(job, 'release', -job.estimateMicros, now);
-      return job;
-    }),
+    endBeforeSubmission,
 
     /** Takes the oldest due queued job if a provider slot is free. */
     claimForSubmission: db.transaction((maxConcurrent: number, now: number): Job | undefined => {
@@ -136,9 +149,10 @@ export function createJobStore(db: Db) {
       return markPostStarted.get(now, id)?.at ?? now;
     },
 
-    markDelivered: db.transaction((id: number, channelId: string, resultMessageId: string, now: number) => {
+    /** `problem` says why it went elsewhere (a DM, a bare link); such a job is listed in the report. */
+    markDelivered: db.transaction((id: number, channelId: string, resultMessageId: string, now: number, problem: string | null = null) => {
       const job = transition(id, ['completed'], 'delivered', now,
-        { result_message_id: resultMessageId, status_channel_id: channelId, finished_at: now });
+        { result_message_id: resultMessageId, status_channel_id: channelId, finished_at: now, delivery_problem: problem });
       if (job) insertMessage.run(resultMessageId, id, 'result');
       return job;
     }),
@@ -146,6 +160,20 @@ export function createJobStore(db: Db) {
     /** The link died before delivery; the provider billed it, so the settlement stands. */
     markVideoExpired: (id: number, now: number) =>
       transition(id, ['completed'], 'expired', now, { failure_code: 'video_expired', finished_at: now }),
+
+    /** Nowhere would take the result: ended, still settled (the provider billed it), and listed in the report. */
+    markUndeliverable: (id: number, problem: string, now: number) =>
+      transition(id, ['completed'], 'expired', now, { failure_code: 'undeliverable', delivery_problem: problem, finished_at: now }),
+
+    /** Returns how many attempts have now failed; 0 when the job is no longer waiting for delivery. */
+    recordDeliveryAttempt(id: number, now: number): number {
+      return addDeliveryAttempt.get(now, id)?.n ?? 0;
+    },
+
+    /** True only the first time, so the requester is told once. */
+    markStatusDeleted(id: number, now: number): boolean {
+      return markStatusGone.run(now, id).changes === 1;
+    },
 
     setStatusMessage: db.transaction((id: number, channelId: string, messageId: string, now: number) => {
       updateStatusMessage.run(messageId, channelId, now, id);

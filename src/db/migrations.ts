@@ -121,6 +121,34 @@ export const migrations: readonly string[] = [
   CREATE INDEX jobs_to_erase ON jobs (finished_at) WHERE erased_at IS NULL AND finished_at IS NOT NULL;
   CREATE INDEX IF NOT EXISTS ledger_by_period ON ledger (period_at);
   `,
+  // A random per-job Idempotency-Key (a row number repeats across databases sharing one apimart key).
+  // Rows that exist at upgrade keep the key they were already sent with: the old derivation, exactly.
+  // The spend index lets the bot-wide daily budget sum one day of the ledger without a table scan
+  // (defined exactly as retention's, so whichever migration runs first makes it).
+  `
+  ALTER TABLE jobs ADD COLUMN idempotency_key TEXT;
+  UPDATE jobs SET idempotency_key = 'discord-video-job-' || id WHERE idempotency_key IS NULL;
+  CREATE UNIQUE INDEX jobs_by_idempotency_key ON jobs (idempotency_key);
+  CREATE INDEX IF NOT EXISTS ledger_by_period ON ledger (period_at);
+  `,
+  // Delivery: bounded attempts, why a result missed its channel, the image's orientation for the
+  // status, a status message a moderator deleted, and one 📩 copy per member and job per hour.
+  `
+  ALTER TABLE jobs ADD COLUMN delivery_attempts INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE jobs ADD COLUMN delivery_problem TEXT;
+  ALTER TABLE jobs ADD COLUMN image_orientation TEXT CHECK (image_orientation IN ('landscape', 'portrait', 'square'));
+  ALTER TABLE jobs ADD COLUMN status_deleted_at INTEGER;
+  CREATE TABLE dm_copies (
+    job_id INTEGER NOT NULL REFERENCES jobs(id),
+    user_id TEXT NOT NULL,
+    sent_at INTEGER NOT NULL,
+    repeats INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (job_id, user_id)
+  ) STRICT;
+  `,
+  `
+  ALTER TABLE jobs ADD COLUMN place_gone TEXT CHECK (place_gone IN ('guild_removed', 'channel_deleted'));
+  `,
   // Cost independent of history: every per-command question reads only the rows it answers with.
   // Partial indexes hold only unfinished jobs, so they stay as small as the work in flight.
   `
@@ -144,6 +172,12 @@ export const migrations: readonly string[] = [
     INSERT INTO user_spend_totals (user_id, total_micros) VALUES (NEW.user_id, NEW.amount_micros)
       ON CONFLICT (user_id) DO UPDATE SET total_micros = total_micros + excluded.total_micros;
   END;
+  `,
+  // The same for two questions added beside it: a server's unfinished jobs, and its results that missed their channel.
+  `
+  CREATE INDEX jobs_unfinished_by_guild ON jobs (guild_id, id) WHERE status IN
+    ('awaiting_confirmation', 'queued', 'submitting', 'submitted', 'completed', 'timed_out', 'submit_unknown');
+  CREATE INDEX jobs_delivery_problems_by_guild ON jobs (guild_id, id) WHERE delivery_problem IS NOT NULL;
   `,
 ];
 

@@ -1,7 +1,10 @@
 import type { BudgetScope } from '../db/jobStore.ts';
 import { en } from './en.ts';
 import { ja } from './ja.ts';
+import type { OpsMessages } from './opsMessages.ts';
+import type { PlaceMessages } from './placeMessages.ts';
 import type { SpendMessages } from './spendMessages.ts';
+import type { DeliveryMessages } from './deliveryMessages.ts';
 
 export type Orientation = 'landscape' | 'portrait' | 'square';
 export type FailureReason = keyof Messages['failureReasons'];
@@ -12,7 +15,7 @@ export interface StatusParams {
 }
 
 /** Every user-facing text. Both languages implement this, so a missing translation fails the type check. */
-export interface Messages extends SpendMessages {
+export interface Messages extends SpendMessages, OpsMessages, DeliveryMessages, PlaceMessages {
   guildOnly: string;
   promptEmpty: string;
   promptTooLong: (max: number, actual: number) => string;
@@ -50,6 +53,7 @@ export interface Messages extends SpendMessages {
   failureReasons: {
     provider_failed: string; moderation: string; provider_rejected: string; provider_unavailable: string;
     no_video: string; image_unreadable: string; interaction_expired: string;
+    model_retired: string; resolved_not_billed: string;
   };
   resultReady: (userId: string, jobId: number) => string;
   resultCost: (costMicros: number) => string;

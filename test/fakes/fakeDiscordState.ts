@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { FakeRateLimits, type RateLimitOptions } from './fakeDiscordRateLimits.ts';
+import { newChannel, type FakeChannel, type ReactionLimiter } from './fakeDiscordChannels.ts';
 
 /** Default permissions Discord reports for a member or the app in a normal guild. */
 export const DEFAULT_PERMISSIONS = '2248473465835073';
@@ -114,9 +115,14 @@ export interface FakeDiscordOptions {
   guildId?: string;
   channelIds?: string[];
   ownerId?: string;
+  /** The application's owner (default: the server owner), or its team members when `team` is set. */
+  applicationOwnerId?: string;
+  team?: { id: string; memberIds: string[] };
   roles?: { id: string; permissions: string }[];
   /** Enforce Discord's rate limits (off by default: only tests about them, and the bench, want them). */
   rateLimits?: boolean | RateLimitOptions;
+  /** Per-channel reaction writes allowed per second (Discord: about 4); off when absent. */
+  reactionsPerSecond?: number;
 }
 
 /** A Discord API error the fake answers with: `{ message, code }`. */
@@ -139,6 +145,8 @@ export class FakeDiscordState {
   readonly guildId: string;
   readonly channelIds: string[];
   readonly ownerId: string;
+  applicationOwnerId: string;
+  team: { id: string; memberIds: string[] } | null;
   readonly botRoleId: string;
   readonly roles: FakeRole[];
   origin = '';
@@ -154,6 +162,13 @@ export class FakeDiscordState {
   /** `${channelId}:${nonce}` -> message id, for enforce_nonce */
   readonly nonces = new Map<string, string>();
   readonly rateLimits: FakeRateLimits | undefined;
+  /** Every guild channel and thread, the first `channelIds` as text channels. */
+  readonly channels = new Map<string, FakeChannel>();
+  /** The bot was removed from the guild (GUILD_DELETE without `unavailable`). */
+  guildRemoved = false;
+  reactionLimiter: ReactionLimiter | undefined;
+  /** The guild's AutoMod keyword rule (block message): matching messages answer 200000. */
+  readonly automodKeywords = new Set<string>();
   private lastIdMs = 0n;
   private idCounter = 0n;
 
@@ -165,6 +180,8 @@ export class FakeDiscordState {
     this.guildId = opts.guildId ?? '1200000000000000001';
     this.channelIds = opts.channelIds?.length ? [...opts.channelIds] : ['1300000000000000001'];
     this.ownerId = opts.ownerId ?? '1400000000000000001';
+    this.applicationOwnerId = opts.applicationOwnerId ?? this.ownerId;
+    this.team = opts.team ?? null;
     this.botRoleId = this.nextId();
     this.roles = [
       { id: this.guildId, name: '@everyone', permissions: '0', managed: false },
@@ -173,6 +190,7 @@ export class FakeDiscordState {
     ];
     this.users.set(this.botUserId, { id: this.botUserId, username: 'videobot', globalName: null, bot: true, roles: [this.botRoleId] });
     this.users.set(this.ownerId, { id: this.ownerId, username: 'owner', globalName: 'Owner', bot: false, roles: [] });
+    this.channelIds.forEach((id, i) => this.channels.set(id, newChannel(id, { name: i === 0 ? 'general' : `channel-${i + 1}` })));
   }
 
   /** Real-looking, increasing snowflakes (discord.js derives timestamps from them). */
@@ -206,7 +224,7 @@ export class FakeDiscordState {
   }
 
   isGuildChannel(channelId: string): boolean {
-    return this.channelIds.includes(channelId);
+    return this.channels.has(channelId);
   }
 
   storeFile(file: StoredFile & { width?: number; height?: number; sizeOverride?: number }): FakeAttachment {

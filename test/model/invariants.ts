@@ -26,7 +26,7 @@ const heldStatuses: readonly JobStatus[] = ['awaiting_confirmation', 'queued', '
 function expectedMoney(job: JobRow): 'held' | 'settled' | 'released' {
   if (heldStatuses.includes(job.status)) return 'held';
   if (job.status === 'completed' || job.status === 'delivered') return 'settled';
-  if (job.status === 'expired') return job.failure_code === 'video_expired' ? 'settled' : 'released';
+  if (job.status === 'expired') return ['video_expired', 'resolved_billed', 'undeliverable'].includes(job.failure_code ?? '') ? 'settled' : 'released';
   return 'released';
 }
 
@@ -48,15 +48,19 @@ export function checkAdmission(world: World, a: { guildId: string; userId: strin
     user_daily: sumWhere(db, 'user_id', a.userId, p.dayStart, p.dayEnd),
     user_monthly: sumWhere(db, 'user_id', a.userId, p.monthStart, p.monthEnd),
     guild_daily: sumWhere(db, 'guild_id', a.guildId, p.dayStart, p.dayEnd),
+    bot_daily: db.prepare('SELECT COALESCE(SUM(amount_micros), 0) FROM ledger WHERE period_at >= ? AND period_at < ?').pluck().get(p.dayStart, p.dayEnd) as number,
   };
-  const limits = { user_daily: config.userDailyBudgetMicros, user_monthly: config.userMonthlyBudgetMicros, guild_daily: config.guildDailyBudgetMicros };
+  const limits = {
+    user_daily: config.userDailyBudgetMicros, user_monthly: config.userMonthlyBudgetMicros, guild_daily: config.guildDailyBudgetMicros,
+    bot_daily: config.botDailyBudgetMicros,
+  };
   const created = a.created;
   if (a.hadJob) {
     if (created.ok || created.reason !== 'duplicate') fail(`a replayed interaction made a second job (${JSON.stringify(created.ok ? { id: created.job.id } : created)})`);
     return;
   }
   if (created.ok) {
-    for (const scope of ['user_daily', 'user_monthly', 'guild_daily'] as const) {
+    for (const scope of ['user_daily', 'user_monthly', 'guild_daily', 'bot_daily'] as const) {
       if (limits[scope] > 0 && used[scope] > limits[scope]) {
         fail(`job #${created.job.id} was reserved although ${scope} spend is now ${used[scope]} > limit ${limits[scope]}`);
       }
@@ -193,7 +197,7 @@ export function checkInvariants(world: World): void {
   // Jobs end only for a reason: a cancel someone was allowed to make, or a deadline that really passed.
   for (const job of jobs) {
     if (job.status === 'cancelled' && !world.cancelRequested.has(job.id)) fail(`job #${job.id} was cancelled, but nobody allowed to asked`);
-    if (job.status === 'expired' && job.failure_code !== 'video_expired') {
+    if (job.status === 'expired' && job.failure_code !== 'video_expired' && job.failure_code !== 'undeliverable') {
       if (world.confirmedJobs.has(job.id)) fail(`job #${job.id} expired unconfirmed although its requester confirmed it`);
       if (job.confirm_deadline_at === null || (job.finished_at ?? 0) < job.confirm_deadline_at) {
         fail(`job #${job.id} expired at ${job.finished_at}, before its confirmation deadline ${job.confirm_deadline_at}`);

@@ -59,7 +59,7 @@ function exerciseStores(db: Db): void {
     store.markVideoExpired(id, now);
   });
   const parent = createAccepted(store, now);
-  store.createJobs([{ ...createInput(parent.id) }], { now, dayStart: 0, dayEnd: now * 2, monthStart: 0, monthEnd: now * 2, userDailyMicros: 1, userMonthlyMicros: 1, guildDailyMicros: 1, userMaxActiveJobs: 1 });
+  store.createJobs([{ ...createInput(parent.id) }], { now, dayStart: 0, dayEnd: now * 2, monthStart: 0, monthEnd: now * 2, userDailyMicros: 1, userMonthlyMicros: 1, guildDailyMicros: 1, botDailyMicros: 0, userMaxActiveJobs: 1 });
   const queued = createAccepted(store, now, { needsConfirmation: true, confirmDeadlineAt: now + 1 });
   store.confirm(queued.id, now);
   store.endBeforeSubmission(queued.id, 'cancelled', 'cancelled', now);
@@ -72,6 +72,8 @@ function exerciseStores(db: Db): void {
   store.unfinishedJobs();
   store.recentJobsForUser('u', 10);
   store.jobsNeedingAttention(guildId);
+  store.unfinishedJobIdsInGuild(guildId);
+  store.unfinishedJobIdsInChannels(['2', '3']);
   store.queuePosition(1);
   store.firstQueuedJobIds(5);
   store.earliestQueuedRetryAt();

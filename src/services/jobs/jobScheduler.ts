@@ -9,6 +9,7 @@ import type { JobContext, JobSettings } from './jobContext.ts';
 import { createJobDelivery } from './jobDelivery.ts';
 import { createJobPoller } from './jobPoller.ts';
 import { createJobSubmitter } from './jobSubmitter.ts';
+import { createModelHealth, type ModelHealth } from '../apimart/modelHealth.ts';
 import type { ProviderHealth } from '../apimart/providerHealth.ts';
 import { createQuietBatcher } from './quietBatcher.ts';
 import type { StatusPayload, StatusUpdater } from '../status/statusUpdater.ts';
@@ -19,6 +20,7 @@ export interface JobSchedulerDeps {
   messenger: DiscordMessenger;
   status: StatusUpdater;
   health: ProviderHealth;
+  models?: ModelHealth;
   clock: Clock;
   logger: Logger;
   settings: JobSettings;
@@ -42,6 +44,11 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
   const timers = new Map<number, TimerHandle>();
   const inFlight = new Set<Promise<void>>();
   let stopped = false;
+  /** While held (at start, until every job's server and channel are known to exist), nothing is submitted. */
+  let submissionsHeld = false;
+  const kickSubmitter = () => {
+    if (!submissionsHeld) submitter.kick();
+  };
 
   const track = (work: Promise<void>) => {
     const tracked = work.catch((err) => logger.error('job_step_crashed', { err })).finally(() => inFlight.delete(tracked));
@@ -64,19 +71,22 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
 
   const ctx: JobContext = {
     ...deps,
+    models: deps.models ?? createModelHealth({ clock }),
     fetch: deps.fetch ?? fetch,
     botUserId: () => deps.botUserId?.(),
     schedule,
     track,
     acknowledging: () => afterAcknowledgements.hasPending(),
-    slotFreed: () => submitter.kick(),
+    slotFreed: () => kickSubmitter(),
     startPolling: (job) => poller.track(job),
     deliver: (job) => track(delivery.deliver(job.id)),
     resultPosted: (job, message, content) => deps.onResultPosted?.(job, message, content) ?? Promise.resolve(),
     providerUnavailable: () => schedule(probeTimerKey, probeIntervalMs, probeProvider),
     async notifyUser(job, content) {
       try {
-        await deps.messenger.send(job.channelId, { content, mentionUserIds: [job.userId], replyToMessageId: job.statusMessageId ?? undefined });
+        // The job's channel or server is gone: the requester hears about it privately.
+        if (job.placeGone !== null) await deps.messenger.dm(job.userId, { content });
+        else await deps.messenger.send(job.channelId, { content, mentionUserIds: [job.userId], replyToMessageId: job.statusMessageId ?? undefined });
       } catch (err) {
         logger.warn('user_notice_failed', { jobId: job.id, userId: job.userId, err });
       }
@@ -106,7 +116,7 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
       if (balance.unlimited || balance.remainingUsd === null || balance.remainingUsd > 0) {
         deps.health.markAvailable();
         logger.info('provider_available_again');
-        submitter.kick();
+        kickSubmitter();
         return;
       }
     } catch (err) {
@@ -116,16 +126,19 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
   }
 
   return {
-    /** A new job's first status, to be its acknowledgement. */
-    firstStatus: (job: Job): StatusPayload => deps.status.render(job),
-    /** A new job row exists and its acknowledgement showed `shown` (if any): keep it current and start it moving. */
-    accept(job: Job, shown?: { payload: StatusPayload; message: SentMessage | undefined }): void {
+    /** A new job's first status, to be its acknowledgement (without the prompt where AutoMod refused it). */
+    firstStatus: (job: Job, withoutPrompt = false): StatusPayload => deps.status.render(job, withoutPrompt),
+    /**
+     * A new job row exists and its acknowledgement showed `shown`: its message is the job's status message
+     * at once (controls map to it), the status is kept current, and the job starts moving.
+     */
+    accept(job: Job, shown?: { payload: StatusPayload; message: SentMessage | undefined; promptBlocked?: boolean }): void {
+      if (shown) deps.status.shown(job, shown.payload, shown.message, shown.promptBlocked);
       afterAcknowledgements.add(() => {
         if (stopped) return;
-        if (shown) deps.status.shown(job, shown.payload, shown.message);
         void deps.status.refresh(job.id);
         if (job.status === 'awaiting_confirmation') armConfirmation(job);
-        else submitter.kick();
+        else kickSubmitter();
       });
     },
     confirmed(job: Job): void {
@@ -133,7 +146,7 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
       if (timer) clock.clearTimeout(timer);
       timers.delete(job.id);
       void deps.status.refresh(job.id);
-      submitter.kick();
+      kickSubmitter();
     },
     cancelled(job: Job): void {
       const timer = timers.get(job.id);
@@ -160,9 +173,17 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
         else if (job.status === 'submitted' || job.status === 'timed_out') poller.track(job, resumeSpreadMs);
         else if (job.status === 'completed') ctx.deliver(job);
       }
-      submitter.kick();
+      kickSubmitter();
       if (!deps.health.isAvailable()) schedule(probeTimerKey, probeIntervalMs, probeProvider);
       return { resumed: jobs.length, quarantined };
+    },
+    /** Nothing goes to the provider until releaseSubmissions(): start-up checks first that jobs still have a place. */
+    holdSubmissions(): void {
+      submissionsHeld = true;
+    },
+    releaseSubmissions(): void {
+      submissionsHeld = false;
+      kickSubmitter();
     },
     /** Stops scheduling and waits (up to `graceMs`) for steps already talking to the provider or Discord. */
     async stop(graceMs = 5_000): Promise<void> {

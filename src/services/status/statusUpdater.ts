@@ -3,7 +3,7 @@ import type { JobStore } from '../../db/jobStore.ts';
 import type { Logger } from '../../logger.ts';
 import type { Clock, TimerHandle } from '../../clock.ts';
 import type { DiscordMessenger, SentMessage } from '../discord/discordMessenger.ts';
-import { createStatusWriter } from './statusWriter.ts';
+import { createStatusWriter, type StatusTexts } from './statusWriter.ts';
 import { renderStatus, type StatusContext } from './statusText.ts';
 
 export { interactionTokenLifetimeMs } from './statusWriter.ts';
@@ -32,6 +32,8 @@ interface EditState {
   queued: boolean;
   writing: boolean;
   again: boolean;
+  /** The server's AutoMod refused the text quoting the prompt: later writes leave it out from the start. */
+  promptBlocked: boolean;
   waiters: (() => void)[];
 }
 
@@ -56,7 +58,7 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
 
   const stateOf = (jobId: number): EditState => {
     let state = states.get(jobId);
-    if (!state) states.set(jobId, (state = { lastEditAt: 0, queued: false, writing: false, again: false, waiters: [] }));
+    if (!state) states.set(jobId, (state = { lastEditAt: 0, queued: false, writing: false, again: false, promptBlocked: false, waiters: [] }));
     return state;
   };
 
@@ -72,11 +74,12 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
     }
   }
 
-  async function write(jobId: number, state: EditState, job: Job, content: string): Promise<void> {
+  async function write(jobId: number, state: EditState, job: Job, texts: StatusTexts): Promise<void> {
     try {
-      const message = await writeStatus(job, content);
-      state.lastText = content;
-      await deps.onStatusWritten?.(job, message);
+      const { message, promptBlocked } = await writeStatus(job, texts);
+      if (promptBlocked) state.promptBlocked = true;
+      state.lastText = promptBlocked ? texts.withoutPrompt : texts.full;
+      if (message) await deps.onStatusWritten?.(job, message);
     } catch (err) {
       logger.warn('status_edit_failed', { jobId, userId: job.userId, err });
     } finally {
@@ -104,8 +107,10 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       const state = stateOf(jobId);
       state.queued = false;
       const job = store.get(jobId);
-      const content = job && renderStatus(job, deps.contextFor(job));
-      if (!job || content === state.lastText) {
+      // Where the server or channel is gone there is no status message left to write to.
+      const context = job && deps.contextFor(job);
+      const content = job && job.placeGone === null ? renderStatus(job, context as StatusContext, { withoutPrompt: state.promptBlocked }) : undefined;
+      if (!job || content === undefined || content === state.lastText) {
         settle(jobId, state);
         continue;
       }
@@ -113,7 +118,8 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       state.lastEditAt = now;
       inFlight++;
       writesInWindow++;
-      void write(jobId, state, job, content as string);
+      const withoutPrompt = state.promptBlocked ? content as string : renderStatus(job, context as StatusContext, { withoutPrompt: true });
+      void write(jobId, state, job, { full: content as string, withoutPrompt });
     }
   }
 
@@ -136,14 +142,15 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
 
   return {
     /** The status message for a job as it is now: the same renderer every later edit uses. */
-    render: (job: Job): StatusPayload => ({ content: renderStatus(job, deps.contextFor(job)) }),
+    render: (job: Job, withoutPrompt = false): StatusPayload => ({ content: renderStatus(job, deps.contextFor(job), { withoutPrompt }) }),
     /**
      * The acknowledgement already showed `payload`: an identical refresh writes nothing, the next edit
      * keeps its pace from now, and the message gets what every written status gets.
      */
-    shown(job: Job, payload: StatusPayload, message: SentMessage | undefined): void {
+    shown(job: Job, payload: StatusPayload, message: SentMessage | undefined, promptBlocked = false): void {
       const state = stateOf(job.id);
       state.lastText = payload.content;
+      if (promptBlocked) state.promptBlocked = true;
       state.lastEditAt = clock.now();
       if (!message) return;
       store.setStatusMessage(job.id, message.channelId, message.id, clock.now());
