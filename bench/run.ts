@@ -17,13 +17,22 @@ const results: BenchResult[] = [];
 const stageTimes: Record<string, number> = {};
 const only = process.env.BENCH_ONLY?.split(',');
 
+const write = () => writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify({ meta: { ...meta, stageSeconds: stageTimes }, results }, null, 2)}\n`);
+
+/** A stage that fails is a missed goal, not a lost run: the results so far are written after every stage. */
 async function stage(key: string, title: string, run: () => Promise<BenchResult[]>): Promise<void> {
   if (only && !only.includes(key)) return;
   const started = Date.now();
   process.stdout.write(`running ${title}…\n`);
-  results.push(...await run());
+  try {
+    results.push(...await run());
+  } catch (err) {
+    process.stdout.write(`  ${title} failed: ${String(err).slice(0, 2000)}\n`);
+    results.push({ name: `stage_completed_${key}`, value: 0, unit: 'runs', goal: `the stage runs to the end (${String(err).split('\n').slice(0, 6).join(' ').slice(0, 300)})`, met: false });
+  }
   stageTimes[key] = Math.round((Date.now() - started) / 100) / 10;
   process.stdout.write(`  ${title} took ${stageTimes[key]} s\n`);
+  write();
 }
 
 await stage('ack', 'acknowledgement latency', () => (small
@@ -34,7 +43,7 @@ await stage('provider', 'provider load and freshness', () => measureProviderLoad
 await stage('busy', 'busy channel', () => measureBusyChannel(small ? 30 : 100));
 await stage('scale', 'scale', () => (small ? measureScale([200], 3_000) : measureScale([10_000, 10_000, 10_000, 30_000], 30_000)));
 
-writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify({ meta: { ...meta, stageSeconds: stageTimes }, results }, null, 2)}\n`);
+write();
 const width = Math.max(...results.map((r) => r.name.length));
 process.stdout.write(`\n${meta.size} run of ${meta.commit.slice(0, 12)}${meta.dirty ? ' (uncommitted changes)' : ''} on ${meta.cores} × ${meta.cpu}, ${meta.memoryGiB} GiB, Node ${meta.node}, ${meta.date}\n`);
 for (const r of results) {
