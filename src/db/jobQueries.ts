@@ -29,6 +29,9 @@ export function createJobQueries(db: Db) {
   const withDeliveryProblem = db.prepare<[string, number, number], JobRow>(
     `SELECT * FROM jobs WHERE guild_id = ? AND delivery_problem IS NOT NULL AND finished_at >= ? AND finished_at < ?
      ORDER BY id DESC LIMIT 50`);
+  const byTaskId = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE task_id = ?');
+  const unusableLinks = db.prepare<[string], JobRow>(
+    "SELECT * FROM jobs WHERE failure_code = 'unusable_link' AND guild_id = ? ORDER BY id");
 
   return {
     get(id: number): Job | undefined {
@@ -42,10 +45,16 @@ export function createJobQueries(db: Db) {
     },
     unfinishedJobs: () => unfinished.all().map(jobFromRow),
     recentJobsForUser: (userId: string, limit: number) => recentForUser.all(userId, limit).map(jobFromRow),
+    jobByTaskId(taskId: string): Job | undefined {
+      const row = byTaskId.get(taskId);
+      return row && jobFromRow(row);
+    },
     jobsNeedingAttention: (guildId: string) => needingAttention.all(guildId).map(jobFromRow),
     /** Results that could not be posted where they belonged, finished in the window (newest first). */
     jobsWithDeliveryProblems: (guildId: string, fromMs: number, toMs: number) =>
       withDeliveryProblem.all(guildId, fromMs, toMs).map(jobFromRow),
+    /** Jobs whose provider link was refused: billed, never delivered, so an admin should know. */
+    jobsWithUnusableLink: (guildId: string) => unusableLinks.all(guildId).map(jobFromRow),
     activeJobIdsForUser: (userId: string) => activeForUser.all(userId).map((r) => r.id),
     /** The jobs USER_MAX_ACTIVE_JOBS counts: those the provider has not finished. */
     limitedJobIdsForUser: (userId: string) => limitedForUser.all(userId).map((r) => r.id),

@@ -97,8 +97,13 @@ export function createJobStore(db: Db) {
       return transition(row.id, ['queued'], 'submitting', now, { submit_attempts: row.submit_attempts + 1 });
     }),
 
+    /**
+     * Also from `submit_unknown`: when this process stalled and another instance quarantined the job,
+     * the answer that arrives afterwards is the one thing that says which task the provider billed.
+     */
     recordSubmitted: (id: number, taskId: string, now: number) =>
-      transition(id, ['submitting'], 'submitted', now, { task_id: taskId, submitted_at: now, next_attempt_at: null }),
+      transition(id, ['submitting', 'submit_unknown'], 'submitted', now,
+        { task_id: taskId, submitted_at: now, next_attempt_at: null, failure_code: null, failure_detail: null }),
 
     requeue: (id: number, retryAt: number, now: number) =>
       transition(id, ['submitting'], 'queued', now, { next_attempt_at: retryAt, submit_sending_at: null }),
@@ -174,6 +179,10 @@ export function createJobStore(db: Db) {
     markStatusDeleted(id: number, now: number): boolean {
       return markStatusGone.run(now, id).changes === 1;
     },
+
+    /** The provider's link was refused (videoLinkGuard); it billed the video, so the settlement stands. */
+    markVideoLinkRefused: (id: number, reason: string, now: number) =>
+      transition(id, ['completed'], 'expired', now, { failure_code: 'unusable_link', failure_detail: reason, finished_at: now }),
 
     setStatusMessage: db.transaction((id: number, channelId: string, messageId: string, now: number) => {
       updateStatusMessage.run(messageId, channelId, now, id);

@@ -149,6 +149,12 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE jobs ADD COLUMN place_gone TEXT CHECK (place_gone IN ('guild_removed', 'channel_deleted'));
   `,
+  `
+  ALTER TABLE instance_lease ADD COLUMN pid_started TEXT;
+  `,
+  `
+  CREATE INDEX jobs_with_unusable_link ON jobs (guild_id, id) WHERE failure_code = 'unusable_link';
+  `,
   // Cost independent of history: every per-command question reads only the rows it answers with.
   // Partial indexes hold only unfinished jobs, so they stay as small as the work in flight.
   `

@@ -81,5 +81,7 @@ export const en: Messages = {
     unavailableHint: '(I cannot add reactions here, so to make another, run `/video` again with the same prompt.)',
     videoGone: (jobId) => `The video from job #${jobId} is no longer available: its link has expired.`,
   },
+  unusableLinkStatus: '⚠️ The video service returned a link I will not open, so the video cannot be posted. The video service charged for it; the admins have been told.',
+  resultUnusableLink: (userId, jobId) => `<@${userId}> job #${jobId}: the video service returned an unusable link, so I cannot post the video. It charged for the video; the admins can see this job in their report.`,
   failedNotice: (userId, jobId, reason) => `<@${userId}> job #${jobId} failed: ${reason} Nothing was charged.`,
 };

@@ -80,5 +80,7 @@ export const ja: Messages = {
     unavailableHint: '（ここではリアクションを追加できないため、もう一度作るには同じプロンプトで `/video` を実行してください。）',
     videoGone: (jobId) => `ジョブ #${jobId} の動画はリンクの有効期限が切れたため、もう入手できません。`,
   },
+  unusableLinkStatus: '⚠️ 動画サービスが開けないリンクを返したため、動画を投稿できません。動画サービスの料金は発生しています。管理者に通知済みです。',
+  resultUnusableLink: (userId, jobId) => `<@${userId}> ジョブ #${jobId}: 動画サービスが使えないリンクを返したため、動画を投稿できません。料金は発生しています。管理者のレポートにこのジョブが表示されます。`,
   failedNotice: (userId, jobId, reason) => `<@${userId}> ジョブ #${jobId} は失敗しました: ${reason} 料金はかかっていません。`,
 };

@@ -69,6 +69,8 @@ export interface Messages extends SpendMessages, OpsMessages, DeliveryMessages, 
     videoGone: (jobId: number) => string;
   };
   failedNotice: (userId: string, jobId: number, reason: string) => string;
+  unusableLinkStatus: string;
+  resultUnusableLink: (userId: string, jobId: number) => string;
 }
 
 export type Language = 'en' | 'ja';

@@ -37,7 +37,7 @@ export const spendEn: SpendMessages = {
       const cost = e.cost.kind === 'charged' ? formatUsd(e.cost.micros)
         : e.cost.kind === 'reserved' ? `${formatUsd(e.cost.micros)} reserved` : 'not charged';
       const label = e.link && { video: 'video', result: 'result', status: 'message' }[e.link.kind];
-      return `\`#${e.jobId}\` ${ts(e.createdAt)} · ${spendEn.history.status[e.status]} · ${cost} · “${e.prompt}”${e.link ? ` · [${label}](${e.link.url})` : ''}`;
+      return `\`#${e.jobId}\` ${ts(e.createdAt)} · ${spendEn.history.status[e.status]} · ${cost} · ${e.erased ? '(prompt erased)' : `“${e.prompt}”`}${e.link ? ` · [${label}](${e.link.url})` : ''}`;
     },
     more: (count) => `…and ${count} more not shown.`,
   },
@@ -62,8 +62,11 @@ export const spendEn: SpendMessages = {
     attentionTitle: (count) =>
       `**To reconcile with the provider's bill (${count})**: jobs whose submit got no answer, or that timed out, still hold their reservation.`,
     attentionJob: (j) => {
-      const what = j.status === 'submit_unknown' ? 'submit outcome unknown' : 'timed out';
       const task = j.taskId ? `task \`${j.taskId}\`` : 'no task id (the submit got no answer)';
+      if (j.status === 'unusable_link') {
+        return `\`#${j.jobId}\` <@${j.userId}> · the provider returned an unusable video link: settled, never posted · ${task} · ${ts(j.createdAt, 'f')}`;
+      }
+      const what = j.status === 'submit_unknown' ? 'submit outcome unknown' : 'timed out';
       return `\`#${j.jobId}\` <@${j.userId}> · ${what} · ${formatUsd(j.reservedMicros)} reserved · ${task} · ${ts(j.createdAt, 'f')}\n  → ${opsEn.ops.resolveHint(j.jobId, j.resolvableAt)}`;
     },
     attentionNone: 'No jobs with an unknown outcome or a timeout: nothing to reconcile.',

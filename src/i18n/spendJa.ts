@@ -37,7 +37,7 @@ export const spendJa: SpendMessages = {
       const cost = e.cost.kind === 'charged' ? formatUsd(e.cost.micros)
         : e.cost.kind === 'reserved' ? `${formatUsd(e.cost.micros)} 予約中` : '請求なし';
       const label = e.link && { video: '動画', result: '結果', status: 'メッセージ' }[e.link.kind];
-      return `\`#${e.jobId}\` ${ts(e.createdAt)} · ${spendJa.history.status[e.status]} · ${cost} · 「${e.prompt}」${e.link ? ` · [${label}](${e.link.url})` : ''}`;
+      return `\`#${e.jobId}\` ${ts(e.createdAt)} · ${spendJa.history.status[e.status]} · ${cost} · ${e.erased ? '（プロンプトは消去済み）' : `「${e.prompt}」`}${e.link ? ` · [${label}](${e.link.url})` : ''}`;
     },
     more: (count) => `…ほか${count}件は省略しました。`,
   },
@@ -62,8 +62,11 @@ export const spendJa: SpendMessages = {
     attentionTitle: (count) =>
       `**プロバイダーの請求と照合が必要なジョブ（${count}件）**: 送信の応答がなかった、またはタイムアウトしたため、予約が残っています。`,
     attentionJob: (j) => {
-      const what = j.status === 'submit_unknown' ? '送信結果不明' : 'タイムアウト';
       const task = j.taskId ? `タスク \`${j.taskId}\`` : 'タスクIDなし（送信に応答なし）';
+      if (j.status === 'unusable_link') {
+        return `\`#${j.jobId}\` <@${j.userId}> · 提供元が使えない動画リンクを返した：精算済み・未投稿 · ${task} · ${ts(j.createdAt, 'f')}`;
+      }
+      const what = j.status === 'submit_unknown' ? '送信結果不明' : 'タイムアウト';
       return `\`#${j.jobId}\` <@${j.userId}> · ${what} · 予約 ${formatUsd(j.reservedMicros)} · ${task} · ${ts(j.createdAt, 'f')}\n  → ${opsJa.ops.resolveHint(j.jobId, j.resolvableAt)}`;
     },
     attentionNone: '結果不明やタイムアウトのジョブはありません。照合の必要はありません。',

@@ -5,7 +5,7 @@ import type { BudgetLine, HistoryEntry, ReportPeriod } from '../services/spend/u
 
 /** A job that still holds its reservation although its outcome at the provider is unclear. */
 export interface AttentionJob {
-  jobId: number; userId: string; status: 'submit_unknown' | 'timed_out';
+  jobId: number; userId: string; status: 'submit_unknown' | 'timed_out' | 'unusable_link';
   reservedMicros: number; taskId: string | null; createdAt: number;
   /** When `/video-admin resolve` accepts it: null = now; later for a timed-out job still polled for a late result. */
   resolvableAt: number | null;

@@ -84,6 +84,10 @@ export function createReactionHandler(deps: ReactionHandlerDeps) {
   }
 
   async function sendCopy(r: Reacted): Promise<void> {
+    if (r.job.erasedAt != null) {
+      await tell({ userId: r.userId, channelId: r.channelId, content: messagesFor(r.job.locale).ops.jobErased(r.job.id) });
+      return;
+    }
     try {
       await deps.scheduler.sendResultByDm(r.job, r.userId);
     } catch (err) {

@@ -17,6 +17,8 @@ export interface RerollDeps { config: Config; intake: JobIntake; scheduler: JobS
  */
 export function rerollJob(parent: Job, reactorId: string, deps: RerollDeps): { ok: true; job: Job } | { ok: false; message?: Rejection } {
   const { config, intake, clock } = deps;
+  // Retention left an empty prompt and no reference image: sending that would buy a video nobody asked for.
+  if (parent.erasedAt != null) return { ok: false, message: (m) => m.ops.jobErased(parent.id) };
   const gate = intake.gate(parent.guildId, parent.channelId);
   if (gate) return { ok: false, message: gate };
   // The catalog is data and may have changed since the parent ran.

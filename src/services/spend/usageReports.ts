@@ -9,6 +9,10 @@ import { defaultLatePollWindowMs, resolvableAt, type LatePollWindow } from './re
 import type { Clock } from '../../clock.ts';
 import { budgetLines, historyEntry, reportWindow, type BudgetLine, type HistoryEntry, type ReportPeriod } from './usageSummary.ts';
 
+/** For src/commands, which may not reach into src/db even for types. */
+export type { BudgetOverride } from '../../db/spendStore.ts';
+export type { JobStore };
+
 export interface UsageSummary {
   today: PeriodSpend;
   month: PeriodSpend;
@@ -73,7 +77,11 @@ export function createUsageReports(deps: { config: Config; store: JobStore; cloc
         period,
         users: spend.guildSpendByUser(guildId, fromMs, toMs),
         // Every unresolved job, whatever the period: each one is money the provider may have billed.
-        attention: store.jobsNeedingAttention(guildId).map((job) => attentionJob(job, resolvableAt(job, latePoll, clock.now()))),
+        attention: [
+          ...store.jobsNeedingAttention(guildId).map((job) => attentionJob(job, resolvableAt(job, latePoll, clock.now()))),
+          // Settled and never posted: nothing to resolve, but the admins should know the provider sent a bad link.
+          ...store.jobsWithUnusableLink(guildId).map((job) => attentionJob(job, null)),
+        ],
         deliveryProblems: store.jobsWithDeliveryProblems(guildId, fromMs, toMs).map(deliveryProblemJob),
       };
     },
@@ -83,7 +91,7 @@ export function createUsageReports(deps: { config: Config; store: JobStore; cloc
 function attentionJob(job: Job, resolvable: number | null): AttentionJob {
   return {
     resolvableAt: resolvable,
-    jobId: job.id, userId: job.userId, status: job.status === 'timed_out' ? 'timed_out' : 'submit_unknown',
+    jobId: job.id, userId: job.userId, status: job.failureCode === 'unusable_link' ? 'unusable_link' : job.status === 'timed_out' ? 'timed_out' : 'submit_unknown',
     reservedMicros: job.estimateMicros, taskId: job.taskId, createdAt: job.createdAt,
   };
 }
