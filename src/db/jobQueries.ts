@@ -1,4 +1,4 @@
-import { activeStatuses, jobFromRow, limitedStatuses, type Job, type JobRow, type JobStatus } from './jobRow.ts';
+import { activeStatuses, jobFromRow, limitedStatuses, pollColumns, pollJobFromRow, unfinishedStatuses, type Job, type JobRow, type JobStatus, type PollJob, type PollRow } from './jobRow.ts';
 import type { Db } from './openDatabase.ts';
 import { ownedJobsSql, type ShardScope } from './shardScope.ts';
 
@@ -8,12 +8,14 @@ export const inList = (statuses: readonly JobStatus[]) => statuses.map((s) => `'
 export function createJobQueries(db: Db, scope?: ShardScope) {
   const owned = ownedJobsSql(scope);
   const byId = db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE id = ?');
+  const pollById = db.prepare<[number], PollRow>(`SELECT ${pollColumns} FROM jobs WHERE id = ?`);
   const activeForUser = db.prepare<[string], { id: number }>(
-    `SELECT id FROM jobs WHERE user_id = ? AND status IN (${inList(activeStatuses)}) ORDER BY id`);
+    // Through the partial index of unfinished jobs (active ones are a subset), never the member's history.
+    `SELECT id FROM jobs INDEXED BY jobs_unfinished_by_user WHERE user_id = ? AND status IN (${inList(unfinishedStatuses)}) AND status IN (${inList(activeStatuses)}) ORDER BY id`);
   const limitedForUser = db.prepare<[string], { id: number }>(
-    `SELECT id FROM jobs WHERE user_id = ? AND status IN (${inList(limitedStatuses)}) ORDER BY id`);
+    `SELECT id FROM jobs INDEXED BY jobs_unfinished_by_user WHERE user_id = ? AND status IN (${inList(unfinishedStatuses)}) AND status IN (${inList(limitedStatuses)}) ORDER BY id`);
   const unfinished = db.prepare<[], JobRow>(
-    `SELECT * FROM jobs WHERE status NOT IN ('delivered', 'failed', 'cancelled', 'expired') AND ${owned} ORDER BY id`);
+    `SELECT * FROM jobs INDEXED BY jobs_unfinished WHERE status IN (${inList(unfinishedStatuses)}) AND ${owned} ORDER BY id`);
   const earliestQueuedRetry = db.prepare<[], { at: number | null }>(
     `SELECT MIN(next_attempt_at) AS at FROM jobs WHERE status = 'queued' AND next_attempt_at IS NOT NULL AND ${owned}`);
   const firstQueued = db.prepare<[number], { id: number }>(`SELECT id FROM jobs WHERE status = 'queued' AND ${owned} ORDER BY id LIMIT ?`);
@@ -37,6 +39,11 @@ export function createJobQueries(db: Db, scope?: ShardScope) {
     get(id: number): Job | undefined {
       const row = byId.get(id);
       return row && jobFromRow(row);
+    },
+    /** The few columns a poll needs, read without parsing the request. */
+    pollView(id: number): PollJob | undefined {
+      const row = pollById.get(id);
+      return row && pollJobFromRow(row);
     },
     unfinishedJobs: () => unfinished.all().map(jobFromRow),
     recentJobsForUser: (userId: string, limit: number) => recentForUser.all(userId, limit).map(jobFromRow),

@@ -3,7 +3,7 @@ import { createJobPlaces } from './jobPlaces.ts';
 import { createJobQueries, inList } from './jobQueries.ts';
 import { createJobReservations } from './jobReservations.ts';
 import { createJobResolutions } from './jobResolutions.ts';
-import type { Job, JobStatus } from './jobRow.ts';
+import { pollColumns, pollJobFromRow, type Job, type JobStatus, type PollJob, type PollRow } from './jobRow.ts';
 import { createLedgerWriter } from './ledgerWriter.ts';
 import { writeTransaction } from './busyRetry.ts';
 import type { Db } from './openDatabase.ts';
@@ -33,9 +33,9 @@ export function createJobStore(db: Db, scope?: ShardScope) {
      AND ${owned} ORDER BY id LIMIT 1`);
   const insertMessage = db.prepare(
     'INSERT OR REPLACE INTO job_messages (message_id, job_id, kind) VALUES (?, ?, ?)');
-  const updateProgress = db.prepare(
+  const updateProgress = db.prepare<[number, number | null, number, number], PollRow>(
     `UPDATE jobs SET progress = ?, estimated_time_sec = COALESCE(?, estimated_time_sec), poll_errors = 0, updated_at = ?
-     WHERE id = ? AND status IN ('submitted', 'timed_out')`);
+     WHERE id = ? AND status IN ('submitted', 'timed_out') RETURNING ${pollColumns}`);
   const incrementPollErrors = db.prepare<[number, number], { poll_errors: number }>(
     'UPDATE jobs SET poll_errors = poll_errors + 1, updated_at = ? WHERE id = ? RETURNING poll_errors');
   const updateStatusMessage = db.prepare(
@@ -122,8 +122,10 @@ export function createJobStore(db: Db, scope?: ShardScope) {
     markSubmitUnknown: (id: number, detail: string, now: number) =>
       transition(id, ['submitting'], 'submit_unknown', now, { failure_code: 'submit_unknown', failure_detail: detail }),
 
-    recordProgress(id: number, progress: number, estimatedTimeSec: number | null, now: number): void {
-      withoutFsync(() => updateProgress.run(progress, estimatedTimeSec, now, id));
+    /** Returns the job as a poll sees it, with the progress written, so the poller need not read it again. */
+    recordProgress(id: number, progress: number, estimatedTimeSec: number | null, now: number): PollJob | undefined {
+      const row = withoutFsync(() => updateProgress.get(progress, estimatedTimeSec, now, id));
+      return row && pollJobFromRow(row);
     },
 
     recordPollError(id: number, now: number): number {

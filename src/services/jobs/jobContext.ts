@@ -54,5 +54,5 @@ export interface JobContext {
   /** The provider refused the account (401/402/403): start probing for its recovery. */
   providerUnavailable(): void;
   notifyUser(job: Job, content: string): Promise<void>;
-  jobLogger(job: Job): Logger;
+  jobLogger(job: Pick<Job, 'id' | 'userId'>): Logger;
 }

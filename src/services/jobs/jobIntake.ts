@@ -17,6 +17,13 @@ export type { JobStore, NewJob };
  * simultaneous acknowledgements open more connections than a listen backlog takes at once.
  */
 const maxGroupCommit = 32;
+/**
+ * The first commit of a burst is small, so its first acknowledgements leave at once; each following
+ * commit may be twice as large, up to the bound, while the burst lasts.
+ */
+const firstGroupCommit = 4;
+/** Commits this close together belong to one burst. */
+const burstGapMs = 100;
 
 interface PendingCreate { job: NewJob; resolve: (result: CreateJobResult) => void; reject: (err: unknown) => void }
 
@@ -34,6 +41,8 @@ export function createJobIntake(deps: JobIntakeDeps) {
   const { config, store, health, clock } = deps;
   const windowMs = deps.confirmationWindowMs ?? defaultConfirmationWindowMs;
   let pending: PendingCreate[] = [];
+  let groupLimit = firstGroupCommit;
+  let lastCommitAt = -Infinity;
 
   const budgetWindow = () => {
     const now = clock.now();
@@ -49,6 +58,9 @@ export function createJobIntake(deps: JobIntakeDeps) {
     const batch = pending;
     pending = [];
     if (batch.length === 0) return;
+    const now = clock.now();
+    groupLimit = now - lastCommitAt > burstGapMs ? firstGroupCommit * 2 : Math.min(maxGroupCommit, groupLimit * 2);
+    lastCommitAt = now;
     let results: (CreateJobResult | Error)[];
     try {
       results = store.createJobs(batch.map((p) => p.job), budgetWindow());
@@ -95,8 +107,11 @@ export function createJobIntake(deps: JobIntakeDeps) {
     createSoon(job: NewJob): Promise<CreateJobResult> {
       return new Promise((resolve, reject) => {
         pending.push({ job, resolve, reject });
-        if (pending.length === 1) setImmediate(commitPending);
-        else if (pending.length >= maxGroupCommit) commitPending();
+        if (pending.length === 1) {
+          if (clock.now() - lastCommitAt > burstGapMs) groupLimit = firstGroupCommit;
+          setImmediate(commitPending);
+        }
+        else if (pending.length >= groupLimit) commitPending();
       });
     },
     rejectionText(result: Exclude<CreateJobResult, { ok: true } | { reason: 'duplicate' }>, estimateMicros: number): Rejection {

@@ -1,4 +1,4 @@
-import type { Job } from '../../db/jobRow.ts';
+import type { Job, PollJob } from '../../db/jobRow.ts';
 import { languageFor, messagesFor } from '../../i18n/messages.ts';
 import { ApimartHttpError } from '../apimart/errors.ts';
 import type { TaskStatus } from '../apimart/client.ts';
@@ -29,7 +29,7 @@ export function createJobPoller(ctx: JobContext) {
     ctx.push?.forget(jobId);
   };
 
-  function scheduleNext(job: Job, retryAfterMs?: number, spreadMs = 0): void {
+  function scheduleNext(job: PollJob, retryAfterMs?: number, spreadMs = 0): void {
     const now = clock.now();
     const submittedAt = job.submittedAt ?? job.updatedAt;
     if (job.status === 'timed_out' && now > submittedAt + settings.jobTimeoutMs + settings.latePollWindowMs) {
@@ -49,7 +49,7 @@ export function createJobPoller(ctx: JobContext) {
     ctx.schedule(job.id, finalDelay, () => poll(job.id));
   }
 
-  function applyTimeout(job: Job): Job {
+  function applyTimeout(job: PollJob): PollJob {
     const submittedAt = job.submittedAt ?? job.updatedAt;
     if (job.status !== 'submitted' || clock.now() < submittedAt + settings.jobTimeoutMs) return job;
     const timedOut = store.markTimedOut(job.id, clock.now());
@@ -60,9 +60,8 @@ export function createJobPoller(ctx: JobContext) {
     return timedOut;
   }
 
-  function onTask(job: Job, task: TaskStatus): void {
+  function onTask(job: PollJob, task: TaskStatus): void {
     const now = clock.now();
-    const log = ctx.jobLogger(job);
     if (task.state === 'completed' || task.state === 'failed' || task.state === 'cancelled') forget(job.id);
     const seen = queueSeen.get(job.id);
     if (task.state === 'pending' || task.state === 'submitted') queueSeen.set(job.id, { queued: true, atMs: now });
@@ -72,7 +71,7 @@ export function createJobPoller(ctx: JobContext) {
         videoUrl: task.videoUrl, videoExpiresAt: task.videoExpiresAtMs ?? null, costMicros: task.costMicros ?? null,
       }, now);
       if (!completed) return;
-      log.info('job_completed', { taskId: job.taskId, costMicros: completed.costMicros });
+      ctx.jobLogger(job).info('job_completed', { taskId: job.taskId, costMicros: completed.costMicros });
       if (job.status === 'submitted') ctx.slotFreed();
       ctx.deliver(completed);
       return;
@@ -81,21 +80,21 @@ export function createJobPoller(ctx: JobContext) {
       const code = task.state === 'completed' ? 'no_video' : failureCodeOf(task);
       const failed = store.failTask(job.id, code, task.error?.message ?? task.rawStatus, now);
       if (!failed) return;
-      log.warn('job_failed', { taskId: job.taskId, code, providerError: task.error });
+      ctx.jobLogger(job).warn('job_failed', { taskId: job.taskId, code, providerError: task.error });
       if (job.status === 'submitted') ctx.slotFreed();
       void ctx.status.refresh(job.id);
       const m = messagesFor(job.locale);
       void ctx.notifyUser(failed, m.failedNotice(failed.userId, failed.id, failureText(m, code)));
       return;
     }
-    store.recordProgress(job.id, task.progress, task.estimatedTimeSec ?? null, now);
-    const updated = applyTimeout(store.get(job.id) ?? job);
+    // The written row comes back from the update: a poll reads the job once and parses no request.
+    const updated = applyTimeout(store.recordProgress(job.id, task.progress, task.estimatedTimeSec ?? null, now) ?? job);
     void ctx.status.refresh(job.id);
     scheduleNext(updated);
   }
 
   async function poll(jobId: number): Promise<void> {
-    const job = store.get(jobId);
+    const job = store.pollView(jobId);
     if (!job || !job.taskId || (job.status !== 'submitted' && job.status !== 'timed_out')) return;
     // Any poll answers the callbacks that came before it.
     if (hintDueAtMs.delete(jobId)) lastHintPollAtMs.set(jobId, clock.now());
@@ -105,7 +104,7 @@ export function createJobPoller(ctx: JobContext) {
     } catch (err) {
       store.recordPollError(job.id, clock.now());
       ctx.jobLogger(job).warn('job_poll_failed', { taskId: job.taskId, err });
-      const updated = applyTimeout(store.get(job.id) ?? job);
+      const updated = applyTimeout(store.pollView(job.id) ?? job);
       scheduleNext(updated, err instanceof ApimartHttpError ? err.retryAfterMs : undefined);
       return;
     }
@@ -121,7 +120,7 @@ export function createJobPoller(ctx: JobContext) {
 
   return {
     /** `spreadMs` staggers the first poll, so thousands of jobs resumed together do not poll in one instant. */
-    track(job: Job, spreadMs = 0): void {
+    track(job: PollJob, spreadMs = 0): void {
       scheduleNext(job, undefined, spreadMs);
     },
     pollNow: poll,

@@ -13,7 +13,7 @@ import { createModelHealth, type ModelHealth } from '../apimart/modelHealth.ts';
 import type { ProviderHealth } from '../apimart/providerHealth.ts';
 import { createQuietBatcher } from './quietBatcher.ts';
 import type { TaskPush } from './taskPush.ts';
-import type { StatusUpdater } from '../status/statusUpdater.ts';
+import type { StatusPayload, StatusUpdater } from '../status/statusUpdater.ts';
 
 export interface JobSchedulerDeps {
   store: JobStore;
@@ -132,9 +132,14 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
   }
 
   return {
-    /** A new job row exists: show it and start it moving. */
-    accept(job: Job, statusMessageId?: string): void {
-      if (statusMessageId) store.setStatusMessage(job.id, job.channelId, statusMessageId, clock.now());
+    /** A new job's first status, to be its acknowledgement (without the prompt where AutoMod refused it). */
+    firstStatus: (job: Job, withoutPrompt = false): StatusPayload => deps.status.render(job, withoutPrompt),
+    /**
+     * A new job row exists and its acknowledgement showed `shown`: its message is the job's status message
+     * at once (controls map to it), the status is kept current, and the job starts moving.
+     */
+    accept(job: Job, shown?: { payload: StatusPayload; message: SentMessage | undefined; promptBlocked?: boolean }): void {
+      if (shown) deps.status.shown(job, shown.payload, shown.message, shown.promptBlocked);
       afterAcknowledgements.add(() => {
         if (stopped) return;
         void deps.status.refresh(job.id);

@@ -63,7 +63,7 @@ export function createUsageReports(deps: { config: Config; store: JobStore; cloc
         .flatMap((id) => store.get(id) ?? [])
         .filter((job) => job.guildId === guildId)
         .map((job) => historyEntry(job, now));
-      return { today, month, total: period(0, Number.MAX_SAFE_INTEGER), budgets, activeJobs, thisServerOnly: !self };
+      return { today, month, total: self ? spend.userTotalSpend(userId) : period(0, Number.MAX_SAFE_INTEGER), budgets, activeJobs, thisServerOnly: !self };
     },
 
     history(guildId: string, userId: string): HistoryEntry[] {

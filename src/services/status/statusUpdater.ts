@@ -23,6 +23,8 @@ export interface StatusUpdaterDeps {
   onStatusWritten?: (job: Job, message: SentMessage) => Promise<void>;
 }
 
+export interface StatusPayload { content: string }
+
 interface EditState {
   lastText?: string;
   lastEditAt: number;
@@ -139,6 +141,22 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
   }
 
   return {
+    /** The status message for a job as it is now: the same renderer every later edit uses. */
+    render: (job: Job, withoutPrompt = false): StatusPayload => ({ content: renderStatus(job, deps.contextFor(job), { withoutPrompt }) }),
+    /**
+     * The acknowledgement already showed `payload`: an identical refresh writes nothing, the next edit
+     * keeps its pace from now, and the message gets what every written status gets.
+     */
+    shown(job: Job, payload: StatusPayload, message: SentMessage | undefined, promptBlocked = false): void {
+      const state = stateOf(job.id);
+      state.lastText = payload.content;
+      if (promptBlocked) state.promptBlocked = true;
+      state.lastEditAt = clock.now();
+      if (!message) return;
+      store.setStatusMessage(job.id, message.channelId, message.id, clock.now());
+      void deps.onStatusWritten?.(job, message)
+        .catch((err) => logger.warn('status_edit_failed', { jobId: job.id, userId: job.userId, err }));
+    },
     /** Asks for an edit that shows the job's state at the time it is made; resolves once it was tried. */
     refresh(jobId: number): Promise<void> {
       if (stopped) return Promise.resolve();
