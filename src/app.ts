@@ -12,6 +12,9 @@ import { systemClock, type Clock } from './clock.ts';
 import { syncCommands } from './services/discord/commandSync.ts';
 import { createDiscordMessenger } from './services/discord/discordMessenger.ts';
 import { createInteractionRouter } from './commands/interactionRouter.ts';
+import { createJobControls } from './commands/jobControls.ts';
+import { createButtonHandler } from './services/controls/buttonHandler.ts';
+import { createJobActions } from './services/controls/jobActions.ts';
 import { createJobIntake } from './services/jobs/jobIntake.ts';
 import { createJobScheduler } from './services/jobs/jobScheduler.ts';
 import { predictedFinishMs } from './services/jobs/pollSchedule.ts';
@@ -90,14 +93,17 @@ export function createApp(deps: AppDeps) {
     },
   });
   const intake = createJobIntake({ config, store, health, clock, confirmationWindowMs: deps.confirmationWindowMs });
+  const isAdmin = createAdminCheck(client, config.adminRoleIds);
+  const actions = createJobActions({ config, store, scheduler, intake, messenger, clock, logger });
   const reactions = createReactionHandler({
-    config, store, scheduler, intake, messenger, clock, logger,
-    isAdmin: createAdminCheck(client, config.adminRoleIds), botUserId: () => client.user?.id,
+    config, store, scheduler, intake, messenger, clock, logger, isAdmin, actions,
+    botUserId: () => client.user?.id,
     noticeLifetimeMs: deps.reactionNoticeLifetimeMs,
   });
+  const jobControls = createJobControls(createButtonHandler({ store, actions, isAdmin }));
   const reports = createUsageReports({ config, store, clock });
   const commands = createCommands({ config, store, scheduler, intake, clock, logger, apimart, reports });
-  const route = createInteractionRouter(commands, logger);
+  const route = createInteractionRouter(commands, logger, jobControls);
 
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
   client.on(Events.MessageReactionAdd, (reaction, user) => void reactions.onReactionAdd(reaction, user));

@@ -4,6 +4,7 @@ import { DiscordCode, discordErrorCode, type ChannelMessage, type OutgoingMessag
 import { findEarlierResult, nonceTrustedForMs } from './earlierResult.ts';
 import { createConcurrencyLimit } from './concurrencyLimit.ts';
 import type { JobContext } from './jobContext.ts';
+import { renderResultPost } from './resultPost.ts';
 import { downloadVideo, type VideoDownload } from './videoDownload.ts';
 
 const maxConcurrentDeliveries = 3;
@@ -24,14 +25,9 @@ export function createJobDelivery(ctx: JobContext) {
   const attempts = new Map<number, number>();
 
   function resultMessage(job: Job, video: VideoDownload): OutgoingMessage {
-    const m = messagesFor(job.locale);
-    const lines = [m.resultReady(job.userId, job.id), m.resultCost(job.costMicros ?? job.estimateMicros)];
-    if (video.kind !== 'file') lines.push(m.resultLink(job.videoUrl ?? '', job.videoExpiresAt));
-    lines.push(m.resultControls);
     return {
-      content: lines.join('\n'),
+      ...renderResultPost(job, video.kind === 'file' ? null : { url: job.videoUrl ?? '', expiresAt: job.videoExpiresAt }),
       files: video.kind === 'file' ? [{ name: `video-${job.id}.mp4`, data: video.bytes }] : undefined,
-      mentionUserIds: [job.userId],
       nonce: resultNonce(job.id),
       replyToMessageId: job.statusMessageId ?? undefined,
     };

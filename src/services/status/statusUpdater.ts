@@ -4,9 +4,19 @@ import type { Logger } from '../../logger.ts';
 import type { Clock, TimerHandle } from '../../clock.ts';
 import type { DiscordMessenger, SentMessage } from '../discord/discordMessenger.ts';
 import { createStatusWriter } from './statusWriter.ts';
-import { renderStatus, type StatusContext } from './statusText.ts';
+import type { StatusContext } from './statusText.ts';
+import { cardRevisitAt, renderStatusCard, type MessagePayload } from './statusCard.ts';
+import type { OutgoingMessage } from '../discord/discordMessenger.ts';
 
 export { interactionTokenLifetimeMs } from './statusWriter.ts';
+
+/** The card as the messenger sends it. */
+export function outgoing(payload: MessagePayload): OutgoingMessage {
+  return {
+    content: payload.content, embeds: payload.embeds, components: payload.components,
+    flags: payload.flags, mentionUserIds: payload.allowedMentions.users,
+  };
+}
 
 export interface StatusUpdaterDeps {
   store: JobStore;
@@ -27,6 +37,8 @@ interface EditState {
   lastText?: string;
   lastEditAt: number;
   timer?: TimerHandle;
+  /** A redraw when the card's ETA passes, so it never shows a finish time in the past. */
+  revisit?: TimerHandle;
   queued: boolean;
   writing: boolean;
   again: boolean;
@@ -64,16 +76,27 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       state.again = false;
       schedule(jobId, state);
     } else if (state.lastText !== undefined && terminalStatuses.includes(store.get(jobId)?.status as never)) {
+      if (state.revisit) clock.clearTimeout(state.revisit);
       states.delete(jobId);
       // The final text is up: the interaction token is of no more use, and a credential is better not kept.
       store.forgetInteractionToken(jobId);
     }
   }
 
-  async function write(jobId: number, state: EditState, job: Job, content: string): Promise<void> {
+  function revisitLater(jobId: number, state: EditState, job: Job): void {
+    const at = cardRevisitAt(job, deps.contextFor(job), clock.now());
+    if (state.revisit) clock.clearTimeout(state.revisit);
+    state.revisit = at === null ? undefined : clock.setTimeout(() => {
+      state.revisit = undefined;
+      if (!stopped && states.get(jobId) === state) schedule(jobId, state);
+    }, at - clock.now() + 1_000);
+  }
+
+  async function write(jobId: number, state: EditState, job: Job, payload: MessagePayload, text: string): Promise<void> {
     try {
-      const message = await writeStatus(job, content);
-      state.lastText = content;
+      const message = await writeStatus(job, outgoing(payload));
+      state.lastText = text;
+      revisitLater(jobId, state, job);
       await deps.onStatusWritten?.(job, message);
     } catch (err) {
       logger.warn('status_edit_failed', { jobId, userId: job.userId, err });
@@ -102,8 +125,9 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       const state = stateOf(jobId);
       state.queued = false;
       const job = store.get(jobId);
-      const content = job && renderStatus(job, deps.contextFor(job));
-      if (!job || content === state.lastText) {
+      const payload = job && renderStatusCard(job, deps.contextFor(job), now);
+      const text = payload && JSON.stringify(payload);
+      if (!job || !payload || text === state.lastText) {
         settle(jobId, state);
         continue;
       }
@@ -111,7 +135,7 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       state.lastEditAt = now;
       inFlight++;
       writesInWindow++;
-      void write(jobId, state, job, content as string);
+      void write(jobId, state, job, payload, text as string);
     }
   }
 
@@ -148,6 +172,7 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       const writing: Promise<void>[] = [];
       for (const state of states.values()) {
         if (state.timer) clock.clearTimeout(state.timer);
+        if (state.revisit) clock.clearTimeout(state.revisit);
         if (state.writing) writing.push(new Promise((resolve) => state.waiters.push(resolve)));
         else for (const resolve of state.waiters.splice(0)) resolve();
       }

@@ -2,7 +2,7 @@ import type { Job } from '../../db/jobRow.ts';
 import type { JobStore } from '../../db/jobStore.ts';
 import type { Logger } from '../../logger.ts';
 import type { Clock } from '../../clock.ts';
-import { DiscordCode, discordErrorCode, type DiscordMessenger, type SentMessage } from '../discord/discordMessenger.ts';
+import { DiscordCode, discordErrorCode, type DiscordMessenger, type OutgoingMessage, type SentMessage } from '../discord/discordMessenger.ts';
 
 /** Discord's interaction token lives 15 minutes; stop trusting it a minute early. */
 export const interactionTokenLifetimeMs = 14 * 60_000;
@@ -20,16 +20,16 @@ export function createStatusWriter(deps: { store: JobStore; messenger: DiscordMe
   const { store, messenger, clock, logger } = deps;
   const tokenUsable = (job: Job) => job.interactionToken !== null && clock.now() - job.interactionAt < interactionTokenLifetimeMs;
 
-  async function postNew(job: Job, content: string): Promise<SentMessage> {
-    const message = await messenger.send(job.channelId, { content });
+  async function postNew(job: Job, content: OutgoingMessage): Promise<SentMessage> {
+    const message = await messenger.send(job.channelId, content);
     store.setStatusMessage(job.id, message.channelId, message.id, clock.now());
     return message;
   }
 
-  return async function writeStatus(job: Job, content: string): Promise<SentMessage> {
+  return async function writeStatus(job: Job, content: OutgoingMessage): Promise<SentMessage> {
     if (tokenUsable(job)) {
       try {
-        const message = await messenger.editOriginal(job.applicationId, job.interactionToken as string, { content });
+        const message = await messenger.editOriginal(job.applicationId, job.interactionToken as string, content);
         if (job.statusMessageId !== message.id) store.setStatusMessage(job.id, message.channelId, message.id, clock.now());
         return message;
       } catch (err) {
@@ -48,7 +48,7 @@ export function createStatusWriter(deps: { store: JobStore; messenger: DiscordMe
     // that to the result's channel, a DM when the channel refused the upload.
     if (job.statusMessageId) {
       try {
-        await messenger.edit(job.channelId, job.statusMessageId, { content });
+        await messenger.edit(job.channelId, job.statusMessageId, content);
         return { id: job.statusMessageId, channelId: job.channelId };
       } catch (err) {
         if (discordErrorCode(err) !== DiscordCode.unknownMessage) throw err;
