@@ -23,7 +23,7 @@ function job(overrides: Partial<Job> = {}): Job {
 }
 
 const fields = (card: ReturnType<typeof renderStatusCard>) => Object.fromEntries((card.embeds[0]?.fields ?? []).map((f) => [f.name, f.value]));
-const buttons = (card: { components: { components: { custom_id?: string }[] }[] }) => card.components.flatMap((r) => r.components.map((c) => c.custom_id));
+const buttons = (card: ReturnType<typeof renderStatusCard>) => card.components.flatMap((r) => r.components.map((c) => ('custom_id' in c ? c.custom_id : undefined)));
 
 const states: { status: JobStatus; state: CardState; progress: string | undefined; buttons: string[]; job?: Partial<Job> }[] = [
   { status: 'awaiting_confirmation', state: 'waiting', progress: undefined, buttons: ['job:42:start', 'job:42:cancel'] },
