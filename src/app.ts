@@ -22,6 +22,7 @@ import { createProviderHealth } from './services/apimart/providerHealth.ts';
 import { createReactionHandler } from './services/controls/reactionHandler.ts';
 import { createStatusUpdater } from './services/status/statusUpdater.ts';
 import { createUsageReports } from './services/spend/usageReports.ts';
+import { createOperations } from './services/operations/operations.ts';
 
 export interface AppDeps {
   config: Config;
@@ -53,10 +54,15 @@ function processIsAlive(pid: number): boolean {
 
 /** Builds every service and the Discord client; main.ts and the end-to-end tests both start here. */
 export function createApp(deps: AppDeps) {
-  const { config, logger } = deps;
+  const { config } = deps;
   const clock = deps.clock ?? systemClock;
   const store = createJobStore(deps.db);
-  const apimart = deps.apimart ?? createApimartClient({ baseUrl: config.apimartBaseUrl, apiKey: config.apimartApiKey });
+  const health = createProviderHealth();
+  const operations = createOperations({
+    config, db: deps.db, logger: deps.logger, clock, health,
+    apimart: deps.apimart ?? createApimartClient({ baseUrl: config.apimartBaseUrl, apiKey: config.apimartApiKey }),
+  });
+  const { logger, apimart } = operations;
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions],
     partials: [Partials.Message, Partials.Reaction, Partials.User],
@@ -64,7 +70,6 @@ export function createApp(deps: AppDeps) {
     rest: { api: config.discordApiUrl, ...deps.clientOptions?.rest },
   });
   const messenger = createDiscordMessenger(client.rest);
-  const health = createProviderHealth();
   const status = createStatusUpdater({
     store, messenger, clock, logger,
     minEditIntervalMs: deps.statusEditIntervalMs ?? 5_000,
@@ -117,7 +122,7 @@ export function createApp(deps: AppDeps) {
   let botUserIdBeforeLogin: string | undefined;
 
   return {
-    client, store, scheduler, commands,
+    client, store, scheduler, commands, operations,
     async start(): Promise<void> {
       lease.acquire(clock.now());
       heartbeat = setInterval(() => lease.heartbeat(clock.now()), leaseHeartbeatMs);
@@ -128,6 +133,7 @@ export function createApp(deps: AppDeps) {
       // Resumed deliveries may need to recognise the bot's own earlier posts before the gateway is up.
       botUserIdBeforeLogin = ((await client.rest.get(Routes.user())) as { id: string }).id;
       const { resumed, quarantined } = scheduler.resume();
+      await operations.start(client);
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.discordToken);
       await ready;
@@ -139,6 +145,7 @@ export function createApp(deps: AppDeps) {
       if (heartbeat) clearInterval(heartbeat);
       await scheduler.stop();
       await client.destroy();
+      await operations.stop();
       lease.release();
     },
   };

@@ -35,6 +35,11 @@ export interface Config {
   adminRoleIds: readonly string[];
   allowedChannelIds: readonly string[];
   logLevel: LogLevel;
+  /** Health and metrics HTTP server; undefined = off. */
+  metricsPort: number | undefined;
+  metricsHost: string;
+  /** 0 = keep prompts and URLs of finished jobs forever. */
+  retentionDays: number;
 }
 
 /** Names every bad variable in one message and never carries a value: tokens must not reach logs. */
@@ -55,6 +60,12 @@ export function loadDotenv(): void {
 export function loadConfigFromEnvironment(): Config {
   loadDotenv();
   return loadConfig(process.env);
+}
+
+/** DATABASE_PATH alone, for tools such as `npm run backup` that need no tokens. */
+export function loadDatabasePathFromEnvironment(): string {
+  loadDotenv();
+  return variables.DATABASE_PATH.parse(readVariable(process.env, 'DATABASE_PATH'));
 }
 
 const SNOWFLAKE = /^\d+$/;
@@ -119,6 +130,19 @@ const variables = {
     .transform((level) => level.toLowerCase())
     .pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }))
     .prefault('info'),
+  METRICS_PORT: z
+    .string()
+    .regex(/^\d+$/, 'must be a port number (1-65535)')
+    .transform(Number)
+    .refine((port) => port >= 1 && port <= 65_535, 'must be a port number (1-65535)')
+    .optional(),
+  METRICS_HOST: z.string().prefault('127.0.0.1'),
+  RETENTION_DAYS: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of days (0 = keep)')
+    .transform(Number)
+    .refine((days) => Number.isSafeInteger(days), 'must be a whole number of days (0 = keep)')
+    .prefault('0'),
 };
 
 type Variables = typeof variables;
@@ -177,6 +201,9 @@ export function loadConfig(
     adminRoleIds: Object.freeze(ok.ADMIN_ROLE_IDS),
     allowedChannelIds: Object.freeze(ok.ALLOWED_CHANNEL_IDS),
     logLevel: ok.LOG_LEVEL,
+    metricsPort: ok.METRICS_PORT,
+    metricsHost: ok.METRICS_HOST,
+    retentionDays: ok.RETENTION_DAYS,
   });
 }
 

@@ -114,6 +114,13 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE jobs ADD COLUMN submit_sending_at INTEGER;
   `,
+  // Retention: erased_at marks a finished job whose prompt and URLs were erased; the partial index
+  // finds the next ones to erase without walking the history. Spend today, every server, reads by period.
+  `
+  ALTER TABLE jobs ADD COLUMN erased_at INTEGER;
+  CREATE INDEX jobs_to_erase ON jobs (finished_at) WHERE erased_at IS NULL AND finished_at IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS ledger_by_period ON ledger (period_at);
+  `,
 ];
 
 export function migrate(db: Database): void {

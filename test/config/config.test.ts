@@ -43,7 +43,19 @@ describe('loadConfig', () => {
       adminRoleIds: [],
       allowedChannelIds: [],
       logLevel: 'info',
+      metricsPort: undefined,
+      metricsHost: '127.0.0.1',
+      retentionDays: 0,
     });
+  });
+
+  it('reads the operations settings and names the bad ones', () => {
+    expect(loadConfig({ ...base, METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0', RETENTION_DAYS: '90' }))
+      .toMatchObject({ metricsPort: 9464, metricsHost: '0.0.0.0', retentionDays: 90 });
+    expect(configError({ ...base, METRICS_PORT: '70000', RETENTION_DAYS: '-1' }).problems).toEqual([
+      'METRICS_PORT: must be a port number (1-65535)',
+      'RETENTION_DAYS: must be a whole number of days (0 = keep)',
+    ]);
   });
 
   it('reads every variable when set', () => {

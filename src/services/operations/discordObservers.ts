@@ -1,0 +1,43 @@
+import { Events, RESTEvents, type Client } from 'discord.js';
+import type { Metrics } from './metrics.ts';
+
+const INTERACTION_CALLBACK = /\/interactions\/(\d+)\/[^/]+\/callback/;
+// Discord drops an interaction that is not answered within 3 s; older arrivals are forgotten.
+const forgetAfterMs = 15_000;
+
+/**
+ * Feeds the metrics from discord.js's own events: when each interaction arrived and when Discord accepted
+ * its first answer (the acknowledgement latency members feel), and every 429 Discord answered. Also follows
+ * each shard's gateway connection, since client.ws.status does not leave Ready when a shard drops.
+ */
+export function observeDiscord(client: Client, metrics: Metrics, nowMs: () => number = Date.now) {
+  const shardUp = new Map<number, boolean>();
+  client.on(Events.ShardReady, (shardId) => shardUp.set(shardId, true));
+  client.on(Events.ShardResume, (shardId) => shardUp.set(shardId, true));
+  client.on(Events.ShardDisconnect, (_event, shardId) => shardUp.set(shardId, false));
+  client.on(Events.ShardReconnecting, (shardId) => shardUp.set(shardId, false));
+  client.on(Events.ShardError, (_error, shardId) => shardUp.set(shardId, false));
+
+  const arrivedAt = new Map<string, number>();
+  client.on(Events.InteractionCreate, (interaction) => {
+    const now = nowMs();
+    arrivedAt.set(interaction.id, now);
+    if (arrivedAt.size > 1_000) {
+      for (const [id, at] of arrivedAt) if (now - at > forgetAfterMs) arrivedAt.delete(id);
+    }
+  });
+  client.rest.on(RESTEvents.Response, (request, response) => {
+    if (response.status === 429) {
+      metrics.countDiscord429(response.headers.get('x-ratelimit-global') === 'true' ? 'global' : 'route');
+    }
+    const interactionId = INTERACTION_CALLBACK.exec(request.path)?.[1];
+    if (interactionId === undefined) return;
+    const at = arrivedAt.get(interactionId);
+    if (at === undefined) return;
+    arrivedAt.delete(interactionId);
+    if (response.status < 300) metrics.observeAck((nowMs() - at) / 1000);
+  });
+  return {
+    isGatewayConnected: () => shardUp.size > 0 && [...shardUp.values()].every(Boolean),
+  };
+}

@@ -1,0 +1,79 @@
+import type { Client } from 'discord.js';
+import type { Clock } from '../../clock.ts';
+import type { Config } from '../../config.ts';
+import { createOperationsQueries } from '../../db/operationsQueries.ts';
+import type { Db } from '../../db/openDatabase.ts';
+import { createRetentionStore } from '../../db/retentionStore.ts';
+import type { Logger } from '../../logger.ts';
+import type { ApimartClient } from '../apimart/client.ts';
+import type { ProviderHealth } from '../apimart/providerHealth.ts';
+import { observeDiscord } from './discordObservers.ts';
+import { createHealthServer } from './healthServer.ts';
+import { instrumentApimart } from './instrumentApimart.ts';
+import { tapLogger } from './loggerTap.ts';
+import { createMetrics } from './metrics.ts';
+import { createRetention } from './retention.ts';
+
+/** Log events that end a delivery attempt, and the outcome each one counts as. */
+const deliveryOutcomeOf: Record<string, string> = {
+  job_delivered: 'delivered',
+  result_found_from_earlier_attempt: 'found_earlier_post',
+  job_delivery_failed: 'attempt_failed',
+  job_video_expired: 'link_expired',
+  result_channel_unavailable: 'channel_unavailable',
+  job_undeliverable: 'undeliverable',
+  job_unusable_video_url: 'unusable_link',
+};
+
+/**
+ * What an operator watches: metrics, the health check and data retention. Wraps the logger and the provider
+ * client so the job pipeline reports to the metrics without knowing about them.
+ */
+export function createOperations(deps: {
+  config: Config; db: Db; logger: Logger; clock: Clock; health: ProviderHealth; apimart: ApimartClient;
+  /** Added to METRICS_PORT, so several shard processes on one host each get their own port. */
+  metricsPortOffset?: number;
+}) {
+  const { config, db, clock, health } = deps;
+  const queries = createOperationsQueries(db);
+  const metrics = createMetrics({ queries, health, clock });
+  const logger = tapLogger(deps.logger, (event, level) => {
+    metrics.countLogEvent(event, level);
+    const outcome = deliveryOutcomeOf[event];
+    if (outcome) metrics.countDelivery(outcome);
+  });
+  const retention = createRetention({ store: createRetentionStore(db), clock, logger, retentionDays: config.retentionDays });
+  let server: ReturnType<typeof createHealthServer> | undefined;
+
+  return {
+    logger,
+    metrics,
+    retention,
+    apimart: instrumentApimart(deps.apimart, metrics),
+    /** The bound metrics port once started (undefined when METRICS_PORT is unset). */
+    port: undefined as number | undefined,
+    async start(client: Client): Promise<void> {
+      const gateway = observeDiscord(client, metrics);
+      retention.start();
+      if (config.metricsPort === undefined) return;
+      server = createHealthServer({
+        host: config.metricsHost,
+        port: config.metricsPort === 0 ? 0 : config.metricsPort + (deps.metricsPortOffset ?? 0),
+        registry: metrics.registry,
+        unhealthyReason: () => {
+          if (!gateway.isGatewayConnected()) return 'gateway not connected';
+          if (!queries.isWritable()) return 'database not writable';
+          return null;
+        },
+      });
+      this.port = await server.listen();
+      logger.info('metrics_listening', { host: config.metricsHost, port: this.port });
+    },
+    async stop(): Promise<void> {
+      retention.stop();
+      await server?.close();
+    },
+  };
+}
+
+export type Operations = ReturnType<typeof createOperations>;
