@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkModalValues, COMPONENT_INTERACTION, componentInteractionJson, findButton, MODAL_SUBMIT_INTERACTION, modalTextInputs } from './fakeDiscordComponents.ts';
+import { FakeComponents, type ClickOptions } from './fakeDiscordComponents.ts';
 import { FakeGateway } from './fakeDiscordGateway.ts';
 import { interactionCreateJson, reactionAddJson, reactionRemoveJson } from './fakeDiscordPayloads.ts';
 import { FakeRest, type FaultAnswer, type FaultMatch } from './fakeDiscordRest.ts';
@@ -12,13 +12,13 @@ import {
   FakeDiscordState,
   type FakeAttachment,
   type FakeDiscordOptions,
-  type FakeInteraction,
   type FakeMessage,
   type RecordedRequest,
 } from './fakeDiscordState.ts';
 
 export type { FakeAttachment, FakeDiscordOptions, FakeInteraction, FakeMessage, FakeUser, RecordedFile, RecordedRequest } from './fakeDiscordState.ts';
 export type { FaultAnswer, FaultMatch } from './fakeDiscordRest.ts';
+export type { ClickOptions } from './fakeDiscordComponents.ts';
 
 export const DEFAULT_USER_ID = '1500000000000000001';
 
@@ -48,15 +48,6 @@ export interface SendReactionOptions {
   username?: string;
 }
 
-/** Who clicks or submits: their locale, roles and permissions as Discord reports them. */
-export interface ClickOptions {
-  locale?: string;
-  roles?: string[];
-  username?: string;
-  memberPermissions?: string;
-  appPermissions?: string;
-}
-
 interface Waiter {
   pred: (r: RecordedRequest) => boolean;
   resolve: (r: RecordedRequest) => void;
@@ -79,6 +70,7 @@ export class FakeDiscord {
   private readonly waiters = new Set<Waiter>();
   /** INTERACTION_CREATE payloads by interaction id, for replayInteraction. */
   private readonly interactionPayloads = new Map<string, unknown>();
+  private readonly components: FakeComponents;
 
   private constructor(private readonly state: FakeDiscordState) {
     this.botToken = state.botToken;
@@ -90,6 +82,10 @@ export class FakeDiscord {
     this.messages = state.messages;
     this.commands = state.commands;
     this.gateway = new FakeGateway(state);
+    this.components = new FakeComponents(state, (id, payload) => {
+      this.interactionPayloads.set(id, payload);
+      this.gateway.dispatch('INTERACTION_CREATE', payload);
+    });
     const routes = createRoutes(state, () => this.gateway.url, (t, d) => this.gateway.dispatch(t, d));
     this.rest = new FakeRest(state, routes, (r) => this.notify(r));
     this.server = createServer((req, res) => {
@@ -176,53 +172,12 @@ export class FakeDiscord {
    * Like Discord's client, it refuses a button the message does not show, or shows disabled.
    */
   clickButton(messageId: string, customId: string, userId: string, opts: ClickOptions = {}): { id: string; token: string } {
-    const message = this.state.liveMessage(messageId);
-    if (!message) throw new Error(`no message ${messageId} to click on`);
-    findButton(message, customId);
-    return this.injectComponent({ type: COMPONENT_INTERACTION, channelId: message.channel_id, messageId, userId, opts, message,
-      data: { custom_id: customId, component_type: 2 } });
+    return this.components.clickButton(messageId, customId, userId, opts);
   }
 
-  /**
-   * Submits the modal the bot opened in answer to `interactionId` (callback type 9): INTERACTION_CREATE
-   * type 5 from the same user with each text input's value, checked against the inputs' limits first.
-   */
+  /** Submits the modal the bot opened in answer to `interactionId` (callback type 9) as type 5. */
   submitModal(interactionId: string, values: Record<string, string>, opts: ClickOptions = {}): { id: string; token: string } {
-    const opener = this.state.interactions.get(interactionId);
-    if (!opener?.modal) throw new Error(`interaction ${interactionId} was not answered with a modal`);
-    const inputs = modalTextInputs(opener.modal);
-    checkModalValues(inputs, values);
-    const message = this.state.liveMessage(opener.messageId);
-    return this.injectComponent({
-      type: MODAL_SUBMIT_INTERACTION, channelId: opener.channelId, messageId: message?.id, userId: opener.userId,
-      opts: { locale: opener.locale, ...opts }, message,
-      data: {
-        custom_id: opener.modal.custom_id,
-        components: inputs.map((i) => ({ type: 1, components: [{ type: 4, custom_id: i.custom_id, value: values[i.custom_id] ?? '' }] })),
-      },
-    });
-  }
-
-  private injectComponent(c: { type: number; channelId: string; messageId?: string; userId: string; opts: ClickOptions; message?: FakeMessage; data: Record<string, unknown> }): { id: string; token: string } {
-    const state = this.state;
-    const user = state.rememberUser(c.userId, {
-      ...(c.opts.username ? { username: c.opts.username } : {}),
-      ...(c.opts.roles ? { roles: c.opts.roles } : {}),
-    });
-    const locale = c.opts.locale ?? 'en-US';
-    const interaction: FakeInteraction = {
-      id: state.nextId(), token: state.newToken(), channelId: c.channelId, guildId: state.guildId, userId: c.userId,
-      attachmentSizeLimit: DEFAULT_ATTACHMENT_LIMIT_BYTES, acked: false, expired: false, type: c.type, locale,
-      ...(c.messageId ? { messageId: c.messageId } : {}),
-    };
-    state.interactions.set(interaction.id, interaction);
-    const payload = componentInteractionJson(state, {
-      interaction, user, locale, message: c.message, data: c.data,
-      memberPermissions: c.opts.memberPermissions ?? DEFAULT_PERMISSIONS, appPermissions: c.opts.appPermissions ?? DEFAULT_PERMISSIONS,
-    });
-    this.interactionPayloads.set(interaction.id, payload);
-    this.gateway.dispatch('INTERACTION_CREATE', payload);
-    return { id: interaction.id, token: interaction.token };
+    return this.components.submitModal(interactionId, values, opts);
   }
 
   /** Dispatches an earlier INTERACTION_CREATE again, same id and token, as a gateway replay after a resume does. */

@@ -1,6 +1,6 @@
 import type { Locale } from 'discord-api-types/v10';
 import { channelJson, memberJson, messageJson, userJson } from './fakeDiscordPayloads.ts';
-import type { FakeDiscordState, FakeInteraction, FakeMessage, FakeUser } from './fakeDiscordState.ts';
+import { DEFAULT_ATTACHMENT_LIMIT_BYTES, DEFAULT_PERMISSIONS, type FakeDiscordState, type FakeInteraction, type FakeMessage, type FakeUser } from './fakeDiscordState.ts';
 
 // Message components as Discord delivers them: a click on a button is INTERACTION_CREATE type 3
 // (MESSAGE_COMPONENT) carrying the message it sits on; a submitted modal is type 5 (MODAL_SUBMIT)
@@ -90,4 +90,71 @@ export function componentInteractionJson(state: FakeDiscordState, c: ComponentIn
     entitlements: [],
     attachment_size_limit: interaction.attachmentSizeLimit,
   };
+}
+
+/** Who clicks or submits: their locale, roles and permissions as Discord reports them. */
+export interface ClickOptions {
+  locale?: string;
+  roles?: string[];
+  username?: string;
+  memberPermissions?: string;
+  appPermissions?: string;
+}
+
+/** Injects clicks and modal submits; `send` dispatches INTERACTION_CREATE and keeps it for replays. */
+export class FakeComponents {
+  constructor(private readonly state: FakeDiscordState, private readonly send: (interactionId: string, payload: unknown) => void) {}
+
+  /**
+   * A member clicks a button: INTERACTION_CREATE type 3 carrying the message, as Discord sends it.
+   * Like Discord's client, it refuses a button the message does not show, or shows disabled.
+   */
+  clickButton(messageId: string, customId: string, userId: string, opts: ClickOptions = {}): { id: string; token: string } {
+    const message = this.state.liveMessage(messageId);
+    if (!message) throw new Error(`no message ${messageId} to click on`);
+    findButton(message, customId);
+    return this.inject({ type: COMPONENT_INTERACTION, channelId: message.channel_id, messageId, userId, opts, message,
+      data: { custom_id: customId, component_type: 2 } });
+  }
+
+  /**
+   * Submits the modal the bot opened in answer to `interactionId` (callback type 9): INTERACTION_CREATE
+   * type 5 from the same user with each text input's value, checked against the inputs' limits first.
+   */
+  submitModal(interactionId: string, values: Record<string, string>, opts: ClickOptions = {}): { id: string; token: string } {
+    const opener = this.state.interactions.get(interactionId);
+    if (!opener?.modal) throw new Error(`interaction ${interactionId} was not answered with a modal`);
+    const inputs = modalTextInputs(opener.modal);
+    checkModalValues(inputs, values);
+    const message = this.state.liveMessage(opener.messageId);
+    return this.inject({
+      type: MODAL_SUBMIT_INTERACTION, channelId: opener.channelId, messageId: message?.id, userId: opener.userId,
+      opts: { locale: opener.locale, ...opts }, message,
+      data: {
+        custom_id: opener.modal.custom_id,
+        components: inputs.map((i) => ({ type: 1, components: [{ type: 4, custom_id: i.custom_id, value: values[i.custom_id] ?? '' }] })),
+      },
+    });
+  }
+
+  private inject(c: { type: number; channelId: string; messageId?: string; userId: string; opts: ClickOptions; message?: FakeMessage; data: Record<string, unknown> }): { id: string; token: string } {
+    const state = this.state;
+    const user = state.rememberUser(c.userId, {
+      ...(c.opts.username ? { username: c.opts.username } : {}),
+      ...(c.opts.roles ? { roles: c.opts.roles } : {}),
+    });
+    const locale = c.opts.locale ?? 'en-US';
+    const interaction: FakeInteraction = {
+      id: state.nextId(), token: state.newToken(), channelId: c.channelId, guildId: state.guildId, userId: c.userId,
+      attachmentSizeLimit: DEFAULT_ATTACHMENT_LIMIT_BYTES, acked: false, expired: false, type: c.type, locale,
+      ...(c.messageId ? { messageId: c.messageId } : {}),
+    };
+    state.interactions.set(interaction.id, interaction);
+    const payload = componentInteractionJson(state, {
+      interaction, user, locale, message: c.message, data: c.data,
+      memberPermissions: c.opts.memberPermissions ?? DEFAULT_PERMISSIONS, appPermissions: c.opts.appPermissions ?? DEFAULT_PERMISSIONS,
+    });
+    this.send(interaction.id, payload);
+    return { id: interaction.id, token: interaction.token };
+  }
 }

@@ -157,6 +157,8 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
   }
 
   return {
+    /** The card of a job as it stands now, e.g. for an interaction reply that shows it at once. */
+    render: (job: Job): MessagePayload => renderStatusCard(job, deps.contextFor(job), clock.now()),
     /** Asks for an edit that shows the job's state at the time it is made; resolves once it was tried. */
     refresh(jobId: number): Promise<void> {
       if (stopped) return Promise.resolve();
