@@ -26,7 +26,9 @@ function retryModal(jobId: number, prompt: string, locale: string) {
       type: ComponentType.ActionRow as const,
       components: [{
         type: ComponentType.TextInput as const, custom_id: retryPromptInputId, style: TextInputStyle.Paragraph,
-        label: c.modalPrompt.slice(0, 45), value: [...prompt].slice(0, maxPromptChars).join(''),
+        label: c.modalPrompt.slice(0, 45),
+        // An erased prompt (RETENTION_DAYS) leaves the field empty for a new one.
+        ...(prompt ? { value: [...prompt].slice(0, maxPromptChars).join('') } : {}),
         min_length: 1, max_length: maxPromptChars, required: true,
       }],
     }],

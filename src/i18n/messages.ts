@@ -109,6 +109,7 @@ export interface ControlMessages {
   duplicate: string;
   dmSent: string;
   deleted: string;
+  promptErased: (jobId: number) => string;
   unknownJob: string;
 }
 
