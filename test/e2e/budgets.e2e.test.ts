@@ -1,10 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { utcPeriods } from '../../src/services/spend/budgetPeriods.ts';
 import { validateRecordedRequests } from '../fakes/discordSpec.ts';
-import { DEFAULT_USER_ID } from '../fakes/fakeDiscord.ts';
+import { DEFAULT_USER_ID, type RecordedRequest } from '../fakes/fakeDiscord.ts';
 import { isResultPost, jobRows, startHarness, type Harness } from './harness.ts';
 import { answerTo, auditActions, deliveredCount as deliveredJobs, runAdmin, sendVideo } from './spendHelpers.ts';
 
+/** The Estimate field of the job card's embed. */
+const estimateOnCard = (r: RecordedRequest) =>
+  (r.body as { embeds?: { fields?: { name: string; value: string }[] }[] }).embeds?.[0]?.fields?.find((f) => f.name === 'Estimate')?.value;
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.stop();
@@ -44,7 +47,7 @@ describe('budgets end to end', () => {
     expect((await answer(video())).type).toBe(5);
     const status = await h.discord.waitForRequest((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original'));
     const content = String((status.body as { content?: string }).content);
-    expect(content).toContain('estimate $0.40');
+    expect(estimateOnCard(status)).toBe('$0.40');
     expect(content).toContain('Waiting for confirmation');
     expect(h.apimart.submits()).toEqual([]);
     expect(jobRows(h.db)[0]).toMatchObject({ status: 'awaiting_confirmation', cost_micros: null });
@@ -55,7 +58,7 @@ describe('budgets end to end', () => {
     h.apimart.setTaskPlan('next', { cost: 0.35 });
     expect((await answer(video())).type).toBe(5);
     const status = await h.discord.waitForRequest((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original')
-      && String((r.body as { content?: string }).content).includes('estimate $0.40'));
+      && estimateOnCard(r) === '$0.40');
     const result = await h.discord.waitForRequest(isResultPost, 10_000);
     expect(status.at).toBeLessThanOrEqual(result.at);
     expect((result.body as { content: string }).content).toContain('Cost: $0.35.');

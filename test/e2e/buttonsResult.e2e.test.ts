@@ -111,7 +111,7 @@ describe('buttons on a result post', () => {
     expect(auditRows(h.db)).toEqual([{ actor_id: roleAdminId, action: 'delete_result', target_user_id: requesterId, job_id: second.id }]);
   });
 
-  it('works on a result posted before a restart', async () => {
+  it('works on a result posted before a restart: Again, DM me, and Delete (refused to another member)', async () => {
     h = await startHarness();
     const first = await deliveredJob(h);
     h = await h.restart();
@@ -122,6 +122,11 @@ describe('buttons on a result post', () => {
     const dm = await answerTo(discord, discord.clickButton(first.result_message_id, customId(first.id, 'dm'), otherMemberId));
     expect(dm.content).toBe(en.controls.dmSent);
     expect(h.apimart.submits()).toHaveLength(2);
+    const refused = await answerTo(discord, discord.clickButton(first.result_message_id, customId(first.id, 'delete'), otherMemberId));
+    expect(refused.content).toBe(en.controls.onlyRequesterOrAdmin(first.id));
+    const deleted = await answerTo(discord, discord.clickButton(first.result_message_id, customId(first.id, 'delete'), requesterId));
+    expect(deleted.content).toBe(en.controls.deleted);
+    expect(discord.messages.get(first.result_message_id)!.deleted).toBe(true);
   });
 });
 

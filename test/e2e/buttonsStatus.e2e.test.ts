@@ -106,11 +106,18 @@ describe('Start and Cancel buttons on a status card', () => {
     expect(apimart.submits()).toHaveLength(1);
   });
 
-  it('starts from a Start button on a card posted before a restart', async () => {
+  it('starts and cancels from buttons on cards posted before a restart, refusing another member', async () => {
     h = await startHarness();
     const awaiting = await startJob(h, { duration: 12 });
+    const other = await startJob(h, { duration: 12 });
     h = await h.restart();
     const { discord } = h;
+    const otherId = other.status_message_id as string;
+    const refused = await answerTo(discord, discord.clickButton(otherId, customId(other.id, 'cancel'), otherMemberId));
+    expect(refused.content).toBe(en.controls.onlyRequesterOrAdmin(other.id));
+    const cancelled = await answerTo(discord, discord.clickButton(otherId, customId(other.id, 'cancel'), requesterId));
+    expect(cancelled.content).toBe(en.controls.cancelled(other.id));
+    await waitForStatus(h, other.id, 'cancelled');
     const answer = await answerTo(discord, discord.clickButton(awaiting.status_message_id as string, customId(awaiting.id, 'start'), requesterId));
     expect(answer.content).toBe(en.controls.started(awaiting.id));
     await waitForStatus(h, awaiting.id, 'delivered');
