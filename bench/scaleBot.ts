@@ -31,7 +31,7 @@ function timed<T>(fn: () => T): T {
 if (mode === 'seed') {
   const store = createJobStore(db);
   const now = Date.now();
-  const window = { now, ...utcPeriods(now), userDailyMicros: 0, userMonthlyMicros: 0, guildDailyMicros: 0, userMaxActiveJobs: 0 };
+  const window = { now, ...utcPeriods(now), userDailyMicros: 0, userMonthlyMicros: 0, guildDailyMicros: 0, botDailyMicros: 0, userMaxActiveJobs: 0 };
   for (const [i, taskId] of taskIds.entries()) {
     const created = timed(() => store.createJob({
       originKey: `bench:${i}`, guildId: process.env.BENCH_GUILD_ID ?? '1', channelId: process.env.BENCH_CHANNEL_ID ?? '1',

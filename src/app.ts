@@ -22,7 +22,15 @@ import { createProviderHealth } from './services/apimart/providerHealth.ts';
 import { createReactionHandler } from './services/controls/reactionHandler.ts';
 import { createStatusUpdater } from './services/status/statusUpdater.ts';
 import { createUsageReports } from './services/spend/usageReports.ts';
+import { defaultLatePollWindowMs } from './services/spend/resolvable.ts';
+import { readBotVersion } from './botVersion.ts';
+import { createModelHealth } from './services/apimart/modelHealth.ts';
+import { createOwnerCheck } from './services/discord/ownerCheck.ts';
+import { createJobResolution } from './services/jobs/jobResolution.ts';
+import { createBotStatus } from './services/spend/botStatus.ts';
+import { watchAllowedGuilds } from './services/discord/allowedGuilds.ts';
 import { createOperations } from './services/operations/operations.ts';
+import { createOperationsQueries } from './db/operationsQueries.ts';
 
 export interface AppDeps {
   config: Config;
@@ -70,6 +78,8 @@ export function createApp(deps: AppDeps) {
     rest: { api: config.discordApiUrl, ...deps.clientOptions?.rest },
   });
   const messenger = createDiscordMessenger(client.rest);
+  const models = createModelHealth({ clock });
+  const latePoll = { jobTimeoutMs: config.jobTimeoutMs, latePollWindowMs: defaultLatePollWindowMs };
   const status = createStatusUpdater({
     store, messenger, clock, logger,
     minEditIntervalMs: deps.statusEditIntervalMs ?? 5_000,
@@ -84,7 +94,7 @@ export function createApp(deps: AppDeps) {
     onStatusWritten: (job, message) => reactions.syncStatusControls(job, message),
   });
   const scheduler = createJobScheduler({
-    store, apimart, messenger, status, health, clock, logger, fetch: deps.fetch,
+    store, apimart, messenger, status, health, models, clock, logger, fetch: deps.fetch,
     healthProbeIntervalMs: deps.healthProbeIntervalMs,
     botUserId: () => client.user?.id ?? botUserIdBeforeLogin,
     onResultPosted: (job, message, content) => reactions.addResultControls(job, message, content),
@@ -93,11 +103,11 @@ export function createApp(deps: AppDeps) {
       pollMinIntervalMs: config.pollMinIntervalMs,
       pollMaxIntervalMs: config.pollMaxIntervalMs,
       jobTimeoutMs: config.jobTimeoutMs,
-      latePollWindowMs: 24 * 60 * 60_000,
+      latePollWindowMs: latePoll.latePollWindowMs,
       downloadTimeoutMs: 120_000,
     },
   });
-  const intake = createJobIntake({ config, store, health, clock, confirmationWindowMs: deps.confirmationWindowMs });
+  const intake = createJobIntake({ config, store, health, models, clock, confirmationWindowMs: deps.confirmationWindowMs });
   const isAdmin = createAdminCheck(client, config.adminRoleIds);
   const actions = createJobActions({ config, store, scheduler, intake, messenger, clock, logger });
   const reactions = createReactionHandler({
@@ -106,9 +116,17 @@ export function createApp(deps: AppDeps) {
     noticeLifetimeMs: deps.reactionNoticeLifetimeMs,
   });
   const jobControls = createJobControls(createButtonHandler({ store, actions, isAdmin }));
-  const reports = createUsageReports({ config, store, clock });
-  const commands = createCommands({ config, store, scheduler, intake, clock, logger, apimart, reports });
-  const route = createInteractionRouter(commands, logger, jobControls);
+  const reports = createUsageReports({ config, store, clock, latePoll });
+  const owners = createOwnerCheck({ client, configuredIds: config.ownerUserIds, clock, logger });
+  const resolution = createJobResolution({ store, messenger, status, clock, logger, latePoll });
+  const botStatus = createBotStatus({
+    store, queue: createOperationsQueries(deps.db), health, models, clock, latePoll, version: readBotVersion(), startedAt: clock.now(),
+  });
+  const commands = createCommands({
+    config, store, scheduler, intake, clock, logger, apimart, reports, models, resolution, botStatus, isOwner: owners.isOwner,
+  });
+  const route = createInteractionRouter(commands, logger, config.allowedGuildIds, jobControls);
+  watchAllowedGuilds(client, config.allowedGuildIds, logger);
 
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
   client.on(Events.MessageReactionAdd, (reaction, user) => void reactions.onReactionAdd(reaction, user));
@@ -137,6 +155,7 @@ export function createApp(deps: AppDeps) {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.discordToken);
       await ready;
+      await owners.refresh();
       const applicationId = client.application?.id ?? client.user?.id ?? '';
       const sync = await syncCommands(client.rest, applicationId, config.discordGuildId, commands.map((c) => c.data));
       logger.info('bot_ready', { user: client.user?.tag, commands: sync, resumedJobs: resumed, submitUnknownJobs: quarantined.length });

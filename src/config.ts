@@ -25,6 +25,8 @@ export interface Config {
   userDailyBudgetMicros: Micros;
   userMonthlyBudgetMicros: Micros;
   guildDailyBudgetMicros: Micros;
+  /** All spend, every server, per UTC day; 0 = no limit. */
+  botDailyBudgetMicros: Micros;
   userMaxActiveJobs: number;
   maxConcurrentJobs: number;
   /** 0 = never ask for confirmation. */
@@ -34,6 +36,10 @@ export interface Config {
   jobTimeoutMs: number;
   adminRoleIds: readonly string[];
   allowedChannelIds: readonly string[];
+  /** Empty = every server. */
+  allowedGuildIds: readonly string[];
+  /** Besides the application's owner or team: who may raise a member's limits above the ceilings. */
+  ownerUserIds: readonly string[];
   logLevel: LogLevel;
   /** Health and metrics HTTP server; undefined = off. */
   metricsPort: number | undefined;
@@ -125,6 +131,9 @@ const variables = {
   JOB_TIMEOUT_MINUTES: positiveInt('45'),
   ADMIN_ROLE_IDS: idList,
   ALLOWED_CHANNEL_IDS: idList,
+  BOT_DAILY_BUDGET_USD: usdAmount('0'),
+  ALLOWED_GUILD_IDS: idList,
+  OWNER_USER_IDS: idList,
   LOG_LEVEL: z
     .string()
     .transform((level) => level.toLowerCase())
@@ -200,6 +209,9 @@ export function loadConfig(
     jobTimeoutMs: ok.JOB_TIMEOUT_MINUTES * 60_000,
     adminRoleIds: Object.freeze(ok.ADMIN_ROLE_IDS),
     allowedChannelIds: Object.freeze(ok.ALLOWED_CHANNEL_IDS),
+    botDailyBudgetMicros: ok.BOT_DAILY_BUDGET_USD,
+    allowedGuildIds: Object.freeze(ok.ALLOWED_GUILD_IDS),
+    ownerUserIds: Object.freeze(ok.OWNER_USER_IDS),
     logLevel: ok.LOG_LEVEL,
     metricsPort: ok.METRICS_PORT,
     metricsHost: ok.METRICS_HOST,

@@ -5,14 +5,14 @@ import { noMentions } from './replies.ts';
 import { messagesFor } from '../i18n/messages.ts';
 import type { Logger } from '../logger.ts';
 
-async function replyError(interaction: RepliableInteraction, content: string): Promise<void> {
+async function replyEphemeralTo(interaction: RepliableInteraction, content: string): Promise<void> {
   const message = { content, flags: MessageFlags.Ephemeral as const, allowedMentions: noMentions };
   if (interaction.deferred || interaction.replied) await interaction.followUp(message);
   else await interaction.reply(message);
 }
 
-/** The one place where a failing command or control turns into an ephemeral "something went wrong (ref …)". */
-export function createInteractionRouter(commands: CommandModule[], logger: Logger, controls?: JobControls) {
+/** The one place where a failing command or job control turns into an ephemeral "something went wrong (ref …)". */
+export function createInteractionRouter(commands: CommandModule[], logger: Logger, allowedGuildIds: readonly string[] = [], controls?: JobControls) {
   const byName = new Map(commands.map((c) => [c.data.name, c]));
   return async (interaction: Interaction): Promise<void> => {
     let run: (() => Promise<void>) | undefined;
@@ -25,13 +25,19 @@ export function createInteractionRouter(commands: CommandModule[], logger: Logge
       run = () => controls.handle(interaction);
       what = interaction.customId;
     }
-    if (!run) return;
+    if (!run || !interaction.isRepliable()) return;
+    // ALLOWED_GUILD_IDS comes before everything else: no check, no reservation, no audit in another server.
+    if (allowedGuildIds.length > 0 && interaction.guildId !== null && !allowedGuildIds.includes(interaction.guildId)) {
+      logger.warn('command_in_guild_not_allowed', { ref: interaction.id, guildId: interaction.guildId, command: what });
+      await replyEphemeralTo(interaction, messagesFor(interaction.locale).ops.guildNotAllowed)
+        .catch((err) => logger.warn('error_reply_failed', { ref: interaction.id, err }));
+      return;
+    }
     try {
       await run();
     } catch (err) {
       logger.error('command_failed', { ref: interaction.id, command: what, userId: interaction.user.id, err });
-      if (!interaction.isRepliable()) return;
-      await replyError(interaction, messagesFor(interaction.locale).internalError(interaction.id))
+      await replyEphemeralTo(interaction, messagesFor(interaction.locale).internalError(interaction.id))
         .catch((replyErr) => logger.warn('error_reply_failed', { ref: interaction.id, err: replyErr }));
     }
   };

@@ -47,6 +47,6 @@ export async function executeUsage(interaction: ChatInputCommandInteraction, dep
   const target = await viewedMember(interaction, deps, 'usage_view');
   if (!target) return;
   const m = messagesFor(interaction.locale);
-  const summary = deps.reports.usage(target.guildId, target.userId);
+  const summary = deps.reports.usage(target.guildId, target.userId, target.self);
   await replyEphemeral(interaction, renderUsage(m, target.userId, target.self, summary));
 }

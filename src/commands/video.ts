@@ -67,6 +67,8 @@ export async function executeVideo(interaction: ChatInputCommandInteraction, dep
   const options = readOptions(interaction);
   const built = buildVideoRequest(options, config.models, config.defaultModel);
   if (!built.ok) return replyEphemeral(interaction, built.message(m));
+  const modelOff = deps.intake.modelGate(built.request.model);
+  if (modelOff) return replyEphemeral(interaction, modelOff(m));
 
   const now = clock.now();
   const newJob: NewJob = {

@@ -11,8 +11,17 @@ import { reportPeriods, type ReportPeriod } from '../services/spend/usageSummary
 import { renderReport } from '../services/spend/usageText.ts';
 import { noMentions, replyEphemeral } from './replies.ts';
 import type { SpendCommandDeps } from './usage.ts';
+import { ceilingExceeded, overrideCeilings } from '../services/spend/budgetCeilings.ts';
+import type { ModelHealth } from '../services/apimart/modelHealth.ts';
+import { resolveJob, showStatus, type AdminOpsDeps } from './videoAdminOps.ts';
 
-export interface VideoAdminDeps extends SpendCommandDeps { apimart: ApimartClient; logger: Logger }
+export interface VideoAdminDeps extends SpendCommandDeps, AdminOpsDeps {
+  apimart: ApimartClient;
+  logger: Logger;
+  /** The application's owner or team, or OWNER_USER_IDS: they alone may set limits above the ceilings. */
+  isOwner(userId: string): Promise<boolean>;
+  models: ModelHealth;
+}
 
 export type BudgetChange =
   | { kind: 'show' }
@@ -74,15 +83,28 @@ async function budget(c: AdminContext): Promise<void> {
     dailyMicros: change.dailyMicros ?? current?.dailyMicros ?? null,
     monthlyMicros: change.monthlyMicros ?? current?.monthlyMicros ?? null,
   };
+  // Anyone who adds the bot to a server is its admin: only the bot's owners may lift a member past the operator's ceilings.
+  const above = ceilingExceeded(change, overrideCeilings(config));
+  if (above && !(await c.deps.isOwner(c.actorId))) {
+    c.deps.logger.warn('budget_above_ceiling_refused', { ref: c.interaction.id, actorId: c.actorId, targetUserId: userId, option: above.option, ceilingMicros: above.ceilingMicros });
+    return replyEphemeral(c.interaction, c.m.ops.aboveCeiling(above.option, above.ceilingMicros));
+  }
   store.spend.setBudgetOverride({ guildId: c.guildId, userId, ...next, actorId: c.actorId, now: clock.now() });
-  audit(c, 'budget_set', { targetUserId: userId, detail: { before: current ?? null, after: next } });
+  audit(c, 'budget_set', { targetUserId: userId, detail: { before: current ?? null, after: next, ...(above ? { aboveCeiling: true } : {}) } });
   await replyEphemeral(c.interaction, c.m.admin.budgetSet(userId, next, ...defaults));
 }
 
 async function setPaused(c: AdminContext, paused: boolean): Promise<void> {
   c.deps.store.spend.setPaused(c.guildId, paused, c.actorId, c.deps.clock.now());
   audit(c, paused ? 'pause' : 'resume');
-  await replyEphemeral(c.interaction, paused ? c.m.admin.paused : c.m.admin.resumed);
+  if (paused) return replyEphemeral(c.interaction, c.m.admin.paused);
+  // Models turned off after the provider said they do not exist come back with resume (bot-wide).
+  const models = c.deps.models.turnOnAll();
+  if (models.length > 0) {
+    c.deps.logger.info('model_turned_on', { models, actorId: c.actorId, guildId: c.guildId });
+    audit(c, 'models_turned_on', { detail: { models } });
+  }
+  await replyEphemeral(c.interaction, [c.m.admin.resumed, ...(models.length > 0 ? [c.m.ops.modelsTurnedBackOn(models)] : [])].join('\n'));
 }
 
 async function report(c: AdminContext): Promise<void> {
@@ -124,6 +146,10 @@ export async function executeVideoAdmin(interaction: ChatInputCommandInteraction
     case 'resume': return setPaused(c, false);
     case 'report': return report(c);
     case 'balance': return balance(c);
+    case 'resolve': return resolveJob(c, deps);
+    case 'status':
+      audit(c, 'status');
+      return showStatus(c, deps);
     default: throw new Error(`unknown /video-admin subcommand ${subcommand}`);
   }
 }

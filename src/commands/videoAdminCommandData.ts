@@ -9,8 +9,8 @@ const sub = ApplicationCommandOptionType.Subcommand;
 export const videoAdminCommandData = {
   name: 'video-admin',
   type: ApplicationCommandType.ChatInput,
-  description: 'Admin: member budgets, pause or resume, spend report, provider balance',
-  description_localizations: { ja: '管理者用: メンバーの予算、一時停止・再開、利用レポート、プロバイダー残高' },
+  description: 'Admin: budgets, pause or resume, spend report, balance, resolve jobs, bot status',
+  description_localizations: { ja: '管理者用: 予算、一時停止・再開、利用レポート、残高、ジョブの解決、ボットの状態' },
   default_member_permissions: String(PermissionFlagsBits.ManageGuild),
   contexts: [InteractionContextType.Guild],
   integration_types: [ApplicationIntegrationType.GuildInstall],
@@ -67,6 +67,30 @@ export const videoAdminCommandData = {
     {
       type: sub, name: 'balance', description: "The provider account's balance (apimart)",
       name_localizations: { ja: '残高' }, description_localizations: { ja: 'プロバイダー（apimart）の残高' },
+    },
+    {
+      type: sub, name: 'resolve', description: 'Settle or release a job whose submit outcome is unknown, or that timed out',
+      name_localizations: { ja: '解決' }, description_localizations: { ja: '送信結果不明またはタイムアウトのジョブを計上または解放' },
+      options: [
+        {
+          type: ApplicationCommandOptionType.Integer, name: 'job', required: true, min_value: 1,
+          description: 'The job number (#) from /video-admin report',
+          name_localizations: { ja: 'ジョブ' }, description_localizations: { ja: 'ジョブ番号（/video-admin report の #）' },
+        },
+        {
+          type: ApplicationCommandOptionType.String, name: 'outcome', required: true,
+          description: "What the provider's bill says about this job",
+          name_localizations: { ja: '結果' }, description_localizations: { ja: 'プロバイダーの請求でのこのジョブの扱い' },
+          choices: [
+            { name: 'billed: charge its estimate', name_localizations: { ja: '請求あり: 見積額を計上' }, value: 'billed' },
+            { name: 'not billed: release it', name_localizations: { ja: '請求なし: 予約を解放' }, value: 'not_billed' },
+          ],
+        },
+      ],
+    },
+    {
+      type: sub, name: 'status', description: 'Queue, provider health, models turned off, jobs awaiting resolution, version',
+      name_localizations: { ja: '状態' }, description_localizations: { ja: 'キュー、プロバイダーの状態、停止中のモデル、解決待ちのジョブ、バージョン' },
     },
   ],
 } satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;

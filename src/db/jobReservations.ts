@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { VideoGenerationRequest } from '../videoGenerationRequest.ts';
 import type { JobQueries } from './jobQueries.ts';
 import type { Job, JobRow } from './jobRow.ts';
@@ -30,10 +31,12 @@ export interface BudgetWindow {
   now: number;
   dayStart: number; dayEnd: number; monthStart: number; monthEnd: number;
   userDailyMicros: number; userMonthlyMicros: number; guildDailyMicros: number;
+  /** Every server's spend together (BOT_DAILY_BUDGET_USD). */
+  botDailyMicros: number;
   userMaxActiveJobs: number;
 }
 
-export type BudgetScope = 'user_daily' | 'user_monthly' | 'guild_daily';
+export type BudgetScope = 'user_daily' | 'user_monthly' | 'guild_daily' | 'bot_daily';
 export type CreateJobResult =
   | { ok: true; job: Job }
   | { ok: false; reason: 'duplicate' }
@@ -48,10 +51,10 @@ export function createJobReservations(db: Db, spend: SpendStore, queries: JobQue
   const insertJob = db.prepare(
     `INSERT INTO jobs (origin_key, parent_job_id, guild_id, channel_id, user_id, locale, application_id,
        interaction_token, interaction_at, attachment_size_limit, status, prompt, model, duration_sec, aspect_ratio,
-       resolution, image_url, image_name, request_json, estimate_micros, confirm_deadline_at, created_at, updated_at)
+       resolution, image_url, image_name, request_json, estimate_micros, confirm_deadline_at, idempotency_key, created_at, updated_at)
      VALUES (@originKey, @parentJobId, @guildId, @channelId, @userId, @locale, @applicationId,
        @interactionToken, @interactionAt, @attachmentSizeLimit, @status, @prompt, @model, @durationSec, @aspectRatio,
-       @resolution, @imageUrl, @imageName, @requestJson, @estimateMicros, @confirmDeadlineAt, @now, @now)`);
+       @resolution, @imageUrl, @imageName, @requestJson, @estimateMicros, @confirmDeadlineAt, @idempotencyKey, @now, @now)`);
   const read = queries.get;
 
   function budgetRejection(input: NewJob, w: BudgetWindow): CreateJobResult | undefined {
@@ -66,6 +69,9 @@ export function createJobReservations(db: Db, spend: SpendStore, queries: JobQue
         used: () => spend.userSpendMicros(input.userId, w.monthStart, w.monthEnd) },
       { scope: 'guild_daily', limit: limit(undefined, w.guildDailyMicros), resetsAt: w.dayEnd,
         used: () => spend.guildSpendMicros(input.guildId, w.dayStart, w.dayEnd) },
+      // Checked here, inside the reservation's transaction (and each group commit's), like the others.
+      { scope: 'bot_daily', limit: limit(undefined, w.botDailyMicros), resetsAt: w.dayEnd,
+        used: () => spend.botSpendMicros(w.dayStart, w.dayEnd) },
     ];
     for (const check of checks) {
       if (check.limit === null) continue;
@@ -97,7 +103,7 @@ export function createJobReservations(db: Db, spend: SpendStore, queries: JobQue
       status: input.needsConfirmation ? 'awaiting_confirmation' : 'queued',
       prompt: r.prompt, model: r.model, durationSec: r.duration, aspectRatio: r.aspect_ratio,
       resolution: r.resolution ?? null, imageUrl: r.image_urls?.[0] ?? null,
-      requestJson: JSON.stringify(r), now: w.now,
+      requestJson: JSON.stringify(r), idempotencyKey: randomUUID(), now: w.now,
     });
     const job = read(Number(info.lastInsertRowid)) as Job;
     writeLedger(job, 'reserve', job.estimateMicros, w.now);

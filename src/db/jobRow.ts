@@ -43,6 +43,8 @@ export interface Job {
   resultPostStartedAt: number | null;
   failureCode: string | null;
   failureDetail: string | null;
+  /** Sent as Idempotency-Key on every submit of this job: random, so no other database can repeat it. */
+  idempotencyKey: string;
   createdAt: number;
   updatedAt: number;
   submittedAt: number | null;
@@ -59,7 +61,7 @@ export interface JobRow {
   next_attempt_at: number | null; confirm_deadline_at: number | null; video_url: string | null;
   video_expires_at: number | null; status_message_id: string | null; status_channel_id: string | null;
   result_message_id: string | null; result_post_started_at: number | null; failure_code: string | null; failure_detail: string | null;
-  created_at: number; updated_at: number; submitted_at: number | null; completed_at: number | null;
+  idempotency_key: string; created_at: number; updated_at: number; submitted_at: number | null; completed_at: number | null;
   finished_at: number | null;
 }
 
@@ -96,6 +98,7 @@ export function jobFromRow(row: JobRow): Job {
     resultPostStartedAt: row.result_post_started_at,
     failureCode: row.failure_code,
     failureDetail: row.failure_detail,
+    idempotencyKey: row.idempotency_key,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     submittedAt: row.submitted_at,

@@ -121,6 +121,16 @@ export const migrations: readonly string[] = [
   CREATE INDEX jobs_to_erase ON jobs (finished_at) WHERE erased_at IS NULL AND finished_at IS NOT NULL;
   CREATE INDEX IF NOT EXISTS ledger_by_period ON ledger (period_at);
   `,
+  // A random per-job Idempotency-Key (a row number repeats across databases sharing one apimart key).
+  // Rows that exist at upgrade keep the key they were already sent with: the old derivation, exactly.
+  // The spend index lets the bot-wide daily budget sum one day of the ledger without a table scan
+  // (defined exactly as retention's, so whichever migration runs first makes it).
+  `
+  ALTER TABLE jobs ADD COLUMN idempotency_key TEXT;
+  UPDATE jobs SET idempotency_key = 'discord-video-job-' || id WHERE idempotency_key IS NULL;
+  CREATE UNIQUE INDEX jobs_by_idempotency_key ON jobs (idempotency_key);
+  CREATE INDEX IF NOT EXISTS ledger_by_period ON ledger (period_at);
+  `,
 ];
 
 export function migrate(db: Database): void {

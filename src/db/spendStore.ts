@@ -12,6 +12,8 @@ export function createSpendStore(db: Db) {
     'SELECT COALESCE(SUM(amount_micros), 0) AS total FROM ledger WHERE user_id = ? AND period_at >= ? AND period_at < ?');
   const sumGuild = db.prepare<[string, number, number], { total: number }>(
     'SELECT COALESCE(SUM(amount_micros), 0) AS total FROM ledger WHERE guild_id = ? AND period_at >= ? AND period_at < ?');
+  const sumBot = db.prepare<[number, number], { total: number }>(
+    'SELECT COALESCE(SUM(amount_micros), 0) AS total FROM ledger WHERE period_at >= ? AND period_at < ?');
   const sumHeldForUser = db.prepare<[string], { total: number }>(
     `SELECT COALESCE(SUM(l.amount_micros), 0) AS total FROM ledger l
      WHERE l.user_id = ? AND l.kind = 'reserve'
@@ -20,6 +22,11 @@ export function createSpendStore(db: Db) {
     `SELECT COALESCE(SUM(l.amount_micros), 0) AS total,
        COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM ledger o WHERE o.job_id = l.job_id AND o.kind IN ('settle', 'release')) THEN l.amount_micros END), 0) AS held
      FROM ledger l WHERE l.user_id = ? AND l.period_at >= ? AND l.period_at < ?`);
+  // guild_id and user_id first, so a (guild_id, user_id, …) index serves it.
+  const userBreakdownInGuild = db.prepare<[string, string, number, number], { total: number; held: number }>(
+    `SELECT COALESCE(SUM(l.amount_micros), 0) AS total,
+       COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM ledger o WHERE o.job_id = l.job_id AND o.kind IN ('settle', 'release')) THEN l.amount_micros END), 0) AS held
+     FROM ledger l WHERE l.guild_id = ? AND l.user_id = ? AND l.period_at >= ? AND l.period_at < ?`);
   const recentInGuild = db.prepare<[string, string, number], JobRow>(
     'SELECT * FROM jobs WHERE guild_id = ? AND user_id = ? ORDER BY id DESC LIMIT ?');
   const byUserInGuild = db.prepare<[string, number, number], { user_id: string; spent: number; held: number; jobs: number }>(
@@ -50,9 +57,15 @@ export function createSpendStore(db: Db) {
   return {
     userSpendMicros: (userId: string, fromMs: number, toMs: number) => sumUser.get(userId, fromMs, toMs)?.total ?? 0,
     guildSpendMicros: (guildId: string, fromMs: number, toMs: number) => sumGuild.get(guildId, fromMs, toMs)?.total ?? 0,
+    botSpendMicros: (fromMs: number, toMs: number) => sumBot.get(fromMs, toMs)?.total ?? 0,
     userHeldMicros: (userId: string) => sumHeldForUser.get(userId)?.total ?? 0,
     userPeriodSpend(userId: string, fromMs: number, toMs: number): PeriodSpend {
       const row = userBreakdown.get(userId, fromMs, toMs);
+      return { totalMicros: row?.total ?? 0, heldMicros: row?.held ?? 0 };
+    },
+    /** The same, counting only what the member spent in one server. */
+    userPeriodSpendInGuild(guildId: string, userId: string, fromMs: number, toMs: number): PeriodSpend {
+      const row = userBreakdownInGuild.get(guildId, userId, fromMs, toMs);
       return { totalMicros: row?.total ?? 0, heldMicros: row?.held ?? 0 };
     },
     recentJobsInGuild: (guildId: string, userId: string, limit: number): Job[] =>

@@ -1,11 +1,13 @@
 import { formatUsd } from '../money.ts';
 import type { Messages } from './messages.ts';
+import { opsEn } from './opsEn.ts';
 import { spendEn } from './spendEn.ts';
 
 const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 
 export const en: Messages = {
   ...spendEn,
+  ...opsEn,
   guildOnly: 'This command works only in a server.',
   promptEmpty: 'The prompt is empty. Describe the video you want, for example `a fox running through fresh snow`.',
   promptTooLong: (max, actual) => `The prompt is ${actual} characters long; the limit is ${max}. Shorten it and try again.`,
@@ -24,7 +26,7 @@ export const en: Messages = {
   tooManyActive: (max, jobIds) =>
     `You already have ${jobIds.length} job(s) running (${jobIds.map((id) => `#${id}`).join(', ')}); the limit is ${max}. Wait until one finishes.`,
   budgetExceeded: (scope, estimateMicros, remainingMicros, resetsAt) => {
-    const what = { user_daily: 'your daily budget', user_monthly: 'your monthly budget', guild_daily: "this server's daily budget" }[scope];
+    const what = { user_daily: 'your daily budget', user_monthly: 'your monthly budget', guild_daily: "this server's daily budget", bot_daily: "the bot's daily budget (all servers together)" }[scope];
     return `This video would cost ${formatUsd(estimateMicros)}, but only ${formatUsd(remainingMicros)} is left of ${what}. It resets ${ts(resetsAt)}. A shorter video or another model may fit.`;
   },
   orientationNote: (image, chosen) =>
@@ -59,6 +61,8 @@ export const en: Messages = {
     no_video: 'the video service finished without a video.',
     image_unreadable: 'the reference image could not be read.',
     interaction_expired: 'Discord did not accept the reply in time.',
+    model_retired: 'the video service no longer offers this model.',
+    resolved_not_billed: 'the video service did not make it (an admin checked).',
   },
   resultReady: (userId, jobId) => `<@${userId}> your video for job #${jobId} is ready.`,
   resultCost: (cost) => `Cost: ${formatUsd(cost)}.`,

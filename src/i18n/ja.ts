@@ -1,11 +1,13 @@
 import { formatUsd } from '../money.ts';
 import type { Messages } from './messages.ts';
+import { opsJa } from './opsJa.ts';
 import { spendJa } from './spendJa.ts';
 
 const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 
 export const ja: Messages = {
   ...spendJa,
+  ...opsJa,
   guildOnly: 'このコマンドはサーバー内でのみ使えます。',
   promptEmpty: 'プロンプトが空です。作りたい動画を説明してください（例: `雪の中を走るキツネ`）。',
   promptTooLong: (max, actual) => `プロンプトが${actual}文字あります。上限は${max}文字です。短くしてもう一度お試しください。`,
@@ -23,7 +25,7 @@ export const ja: Messages = {
   tooManyActive: (max, jobIds) =>
     `実行中のジョブがすでに${jobIds.length}件あります（${jobIds.map((id) => `#${id}`).join('、')}）。上限は${max}件です。終わるまでお待ちください。`,
   budgetExceeded: (scope, estimateMicros, remainingMicros, resetsAt) => {
-    const what = { user_daily: 'あなたの1日の予算', user_monthly: 'あなたの月間予算', guild_daily: 'このサーバーの1日の予算' }[scope];
+    const what = { user_daily: 'あなたの1日の予算', user_monthly: 'あなたの月間予算', guild_daily: 'このサーバーの1日の予算', bot_daily: 'ボット全体の1日の予算（全サーバー合計）' }[scope];
     return `この動画は ${formatUsd(estimateMicros)} かかりますが、${what}の残りは ${formatUsd(remainingMicros)} です。${ts(resetsAt)}にリセットされます。短い動画や別のモデルなら収まるかもしれません。`;
   },
   orientationNote: (image, chosen) =>
@@ -58,6 +60,8 @@ export const ja: Messages = {
     no_video: '動画サービスが動画なしで終了しました。',
     image_unreadable: '参照画像を読み込めませんでした。',
     interaction_expired: 'Discord が時間内に応答を受け付けませんでした。',
+    model_retired: '動画サービスがこのモデルを提供しなくなりました。',
+    resolved_not_billed: '動画サービスで作成されませんでした（管理者が確認）。',
   },
   resultReady: (userId, jobId) => `<@${userId}> ジョブ #${jobId} の動画ができました。`,
   resultCost: (cost) => `費用: ${formatUsd(cost)}。`,

@@ -1,6 +1,7 @@
 import type { BudgetScope } from '../db/jobStore.ts';
 import { en } from './en.ts';
 import { ja } from './ja.ts';
+import type { OpsMessages } from './opsMessages.ts';
 import type { SpendMessages } from './spendMessages.ts';
 
 export type Orientation = 'landscape' | 'portrait' | 'square';
@@ -12,7 +13,7 @@ export interface StatusParams {
 }
 
 /** Every user-facing text. Both languages implement this, so a missing translation fails the type check. */
-export interface Messages extends SpendMessages {
+export interface Messages extends SpendMessages, OpsMessages {
   guildOnly: string;
   promptEmpty: string;
   promptTooLong: (max: number, actual: number) => string;
@@ -50,6 +51,7 @@ export interface Messages extends SpendMessages {
   failureReasons: {
     provider_failed: string; moderation: string; provider_rejected: string; provider_unavailable: string;
     no_video: string; image_unreadable: string; interaction_expired: string;
+    model_retired: string; resolved_not_billed: string;
   };
   resultReady: (userId: string, jobId: number) => string;
   resultCost: (costMicros: number) => string;

@@ -1,5 +1,6 @@
 import { formatUsd } from '../money.ts';
 import { formatProviderUsd } from '../services/spend/usageSummary.ts';
+import { opsEn } from './opsEn.ts';
 import type { SpendMessages } from './spendMessages.ts';
 
 const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
@@ -16,7 +17,7 @@ export const spendEn: SpendMessages = {
     },
     budgetsTitle: '**Budgets**',
     budget: (line) => {
-      const name = { user_daily: 'Daily', user_monthly: 'Monthly', guild_daily: "This server's daily" }[line.scope];
+      const name = { user_daily: 'Daily', user_monthly: 'Monthly', guild_daily: "This server's daily", bot_daily: "The bot's daily (all servers)" }[line.scope];
       if (line.limitMicros === null || line.remainingMicros === null) return `${name}: no limit`;
       return `${name}: ${formatUsd(line.remainingMicros)} left of ${formatUsd(line.limitMicros)}${line.overridden ? ' (set by an admin)' : ''}, resets ${ts(line.resetsAt)}`;
     },
@@ -63,7 +64,7 @@ export const spendEn: SpendMessages = {
     attentionJob: (j) => {
       const what = j.status === 'submit_unknown' ? 'submit outcome unknown' : 'timed out';
       const task = j.taskId ? `task \`${j.taskId}\`` : 'no task id (the submit got no answer)';
-      return `\`#${j.jobId}\` <@${j.userId}> · ${what} · ${formatUsd(j.reservedMicros)} reserved · ${task} · ${ts(j.createdAt, 'f')}`;
+      return `\`#${j.jobId}\` <@${j.userId}> · ${what} · ${formatUsd(j.reservedMicros)} reserved · ${task} · ${ts(j.createdAt, 'f')}\n  → ${opsEn.ops.resolveHint(j.jobId, j.resolvableAt)}`;
     },
     attentionNone: 'No jobs with an unknown outcome or a timeout: nothing to reconcile.',
     more: (count) => `…and ${count} more not shown.`,

@@ -1,5 +1,6 @@
 import { formatUsd } from '../money.ts';
 import { formatProviderUsd } from '../services/spend/usageSummary.ts';
+import { opsJa } from './opsJa.ts';
 import type { SpendMessages } from './spendMessages.ts';
 
 const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
@@ -16,7 +17,7 @@ export const spendJa: SpendMessages = {
     },
     budgetsTitle: '**予算**',
     budget: (line) => {
-      const name = { user_daily: '1日', user_monthly: '月間', guild_daily: 'このサーバーの1日' }[line.scope];
+      const name = { user_daily: '1日', user_monthly: '月間', guild_daily: 'このサーバーの1日', bot_daily: 'ボット全体の1日（全サーバー）' }[line.scope];
       if (line.limitMicros === null || line.remainingMicros === null) return `${name}: 上限なし`;
       return `${name}: ${formatUsd(line.limitMicros)} のうち残り ${formatUsd(line.remainingMicros)}${line.overridden ? '（管理者が設定）' : ''}、${ts(line.resetsAt)}にリセット`;
     },
@@ -63,7 +64,7 @@ export const spendJa: SpendMessages = {
     attentionJob: (j) => {
       const what = j.status === 'submit_unknown' ? '送信結果不明' : 'タイムアウト';
       const task = j.taskId ? `タスク \`${j.taskId}\`` : 'タスクIDなし（送信に応答なし）';
-      return `\`#${j.jobId}\` <@${j.userId}> · ${what} · 予約 ${formatUsd(j.reservedMicros)} · ${task} · ${ts(j.createdAt, 'f')}`;
+      return `\`#${j.jobId}\` <@${j.userId}> · ${what} · 予約 ${formatUsd(j.reservedMicros)} · ${task} · ${ts(j.createdAt, 'f')}\n  → ${opsJa.ops.resolveHint(j.jobId, j.resolvableAt)}`;
     },
     attentionNone: '結果不明やタイムアウトのジョブはありません。照合の必要はありません。',
     more: (count) => `…ほか${count}件は省略しました。`,

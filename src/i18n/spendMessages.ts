@@ -7,6 +7,8 @@ import type { BudgetLine, HistoryEntry, ReportPeriod } from '../services/spend/u
 export interface AttentionJob {
   jobId: number; userId: string; status: 'submit_unknown' | 'timed_out';
   reservedMicros: number; taskId: string | null; createdAt: number;
+  /** When `/video-admin resolve` accepts it: null = now; later for a timed-out job still polled for a late result. */
+  resolvableAt: number | null;
 }
 
 /** Why the provider balance could not be read; `detail` is the provider's own (sanitised) words. */

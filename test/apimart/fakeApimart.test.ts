@@ -79,6 +79,22 @@ describe('FakeApimart', () => {
     expect(fake.tasks.size).toBe(1);
   });
 
+  it('treats a repeated key as a replay token: another request with it still gets the earlier task', async () => {
+    const first = await submit(VALID, { 'idempotency-key': 'job-1' });
+    const other = await submit({ ...VALID, prompt: 'someone else entirely' }, { 'idempotency-key': 'job-1' });
+    expect(taskIdOf(other.json)).toBe(taskIdOf(first.json));
+    expect(other.headers.get('idempotency-replayed')).toBe('true');
+    expect(first.headers.get('idempotency-replayed')).toBeNull();
+    expect(fake.tasks.size).toBe(1);
+  });
+
+  it('refuses a key that is not 1-191 visible ASCII characters, making nothing', async () => {
+    for (const key of ['has space', 'x'.repeat(192)]) {
+      expect((await submit(VALID, { 'idempotency-key': key })).status).toBe(400);
+    }
+    expect(fake.tasks.size).toBe(0);
+  });
+
   it('serves the video publicly and answers 403 once it expired', async () => {
     fake.setTaskPlan('next', { pollsUntilComplete: 1, videoBytes: Buffer.from('MP4!') });
     const taskId = await submitTask();

@@ -12,7 +12,7 @@ afterEach(async () => {
 });
 
 const adminRoleId = '1600000000000000001';
-const budgetFor = (userId: string) => [{ name: 'user', type: 6, value: userId }, { name: 'daily_usd', type: 10, value: 9 }];
+const budgetFor = (userId: string) => [{ name: 'user', type: 6, value: userId }, { name: 'daily_usd', type: 10, value: 4 }];
 const balanceRequests = () => h!.apimart.requests.filter((r) => r.path === '/v1/balance');
 
 async function startWithAdminRole(): Promise<Harness> {
@@ -26,7 +26,7 @@ describe('/video-admin', () => {
     const registered = h.discord.commands.global as { name: string; default_member_permissions?: string | null; contexts?: number[]; options?: { name: string }[] }[];
     const adminCommand = registered.find((c) => c.name === 'video-admin');
     expect(adminCommand).toMatchObject({ default_member_permissions: '32', contexts: [0] });
-    expect(adminCommand?.options?.map((o) => o.name)).toEqual(['budget', 'pause', 'resume', 'report', 'balance']);
+    expect(adminCommand?.options?.map((o) => o.name)).toEqual(['budget', 'pause', 'resume', 'report', 'balance', 'resolve', 'status']);
     expect(registered.map((c) => c.name).sort()).toEqual(['usage', 'video', 'video-admin', 'videos']);
     expect(validateRecordedRequests(h.discord.requests)).toEqual([]);
   });
@@ -52,8 +52,8 @@ describe('/video-admin', () => {
     const roleAdmin = { userId: '1500000000000000042', memberPermissions: DEFAULT_PERMISSIONS, roles: [adminRoleId] };
     expect((await runAdmin(h, 'pause', [], roleAdmin)).content).toContain('Paused');
     expect(h.app.store.spend.isPaused(h.discord.guildId)).toBe(true);
-    expect((await runAdmin(h, 'budget', budgetFor(DEFAULT_USER_ID), roleAdmin)).content).toContain('daily $9.00 (override)');
-    expect(h.app.store.spend.budgetOverride(h.discord.guildId, DEFAULT_USER_ID)).toEqual({ dailyMicros: 9_000_000, monthlyMicros: null });
+    expect((await runAdmin(h, 'budget', budgetFor(DEFAULT_USER_ID), roleAdmin)).content).toContain('daily $4.00 (override)');
+    expect(h.app.store.spend.budgetOverride(h.discord.guildId, DEFAULT_USER_ID)).toEqual({ dailyMicros: 4_000_000, monthlyMicros: null });
     const rows = h.db.prepare('SELECT actor_id, action, target_user_id FROM audit_log ORDER BY id').all();
     expect(rows).toEqual([
       { actor_id: roleAdmin.userId, action: 'pause', target_user_id: null },

@@ -3,7 +3,7 @@ import { utcPeriods } from '../../src/services/spend/budgetPeriods.ts';
 import { validateRecordedRequests } from '../fakes/discordSpec.ts';
 import { DEFAULT_USER_ID, type RecordedRequest } from '../fakes/fakeDiscord.ts';
 import { isResultPost, jobRows, startHarness, type Harness } from './harness.ts';
-import { answerTo, auditActions, deliveredCount as deliveredJobs, runAdmin, sendVideo } from './spendHelpers.ts';
+import { adminId, answerTo, auditActions, deliveredCount as deliveredJobs, runAdmin, sendVideo } from './spendHelpers.ts';
 
 /** The Estimate field of the job card's embed. */
 const estimateOnCard = (r: RecordedRequest) =>
@@ -66,8 +66,9 @@ describe('budgets end to end', () => {
     expect(jobRows(h.db)[0]).toMatchObject({ estimate_micros: 400_000, cost_micros: 350_000 });
   });
 
-  it('follows an admin override that raises and then lowers the daily limit', async () => {
-    h = await startHarness({ env: { USER_DAILY_BUDGET_USD: '0.4', USER_MAX_ACTIVE_JOBS: '10' } });
+  it("follows an owner's override that raises and then lowers the daily limit", async () => {
+    // Above the configured ceiling, so only a bot owner may raise it (see trustMoney for a server admin).
+    h = await startHarness({ env: { USER_DAILY_BUDGET_USD: '0.4', USER_MAX_ACTIVE_JOBS: '10', OWNER_USER_IDS: adminId } });
     expect((await answer(video())).type).toBe(5);
     const refused = await answer(video());
     expect(refused.content).toContain('only $0.00 is left of your daily budget');
@@ -91,7 +92,7 @@ describe('budgets end to end', () => {
     expect(h.apimart.submits()).toHaveLength(2);
     expect(auditActions(h)).toEqual(['budget_set', 'budget_set', 'budget_clear']);
     const detail = h.db.prepare("SELECT detail FROM audit_log WHERE action = 'budget_set' ORDER BY id DESC LIMIT 1").pluck().get() as string;
-    expect(JSON.parse(detail)).toEqual({ before: { dailyMicros: 1_000_000, monthlyMicros: null }, after: { dailyMicros: 500_000, monthlyMicros: null } });
+    expect(JSON.parse(detail)).toEqual({ before: { dailyMicros: 1_000_000, monthlyMicros: null }, after: { dailyMicros: 500_000, monthlyMicros: null }, aboveCeiling: true });
     expect(validateRecordedRequests(h.discord.requests)).toEqual([]);
   });
 

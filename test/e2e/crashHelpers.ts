@@ -48,9 +48,11 @@ export async function crashSetup(onCleanup: (cleanup: () => Promise<void> | void
   const job = (id: number) => jobs().find((j) => j.id === id);
   const ledger = () => readDb((db) => db.prepare('SELECT job_id, user_id, kind, amount_micros FROM ledger ORDER BY id').all() as LedgerRow[]);
   const ledgerOf = (jobId: number) => ledger().filter((r) => r.job_id === jobId).map((r) => [r.kind, r.amount_micros]);
-  /** Provider submits that carried this job's idempotency key. */
-  const submitsOf = (jobId: number): FakeRequest[] =>
-    apimart.submits().filter((r) => r.headers['idempotency-key'] === `discord-video-job-${jobId}`);
+  /** Provider submits that carried this job's idempotency key (random, stored with the job). */
+  const submitsOf = (jobId: number): FakeRequest[] => {
+    const key = readDb((db) => db.prepare('SELECT idempotency_key FROM jobs WHERE id = ?').pluck().get(jobId));
+    return key === undefined ? [] : apimart.submits().filter((r) => r.headers['idempotency-key'] === key);
+  };
   /** Messages in the channel that carry the job's result nonce (what Discord shows, not what was sent). */
   const resultMessages = (jobId: number) => discord.channelMessages().filter((m) => m.nonce === `video-result-${jobId}`);
 

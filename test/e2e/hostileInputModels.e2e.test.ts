@@ -64,11 +64,11 @@ describe('a model dropped from MODELS_FILE while jobs use it', () => {
     h.apimart.completeTask(jobRows(h.db)[1]!.task_id!);
     await waitJob(h, 1, 'delivered');
     await waitJob(h, 2, 'failed');
-    expect(jobRows(h.db)[2]!.failure_code).toBe('provider_rejected');
+    expect(jobRows(h.db)[2]!.failure_code).toBe('model_retired');
     expect(kindsOf(h, 2)).toEqual(['reserve', 'settle']);
     expect(kindsOf(h, 3)).toEqual(['reserve', 'release']);
     expect(h.apimart.submits().map((r) => (r.body as { model: string }).model)).toEqual([legacy, legacy, legacy]);
-    await h.discord.waitForRequest((r) => r.method === 'POST' && contentOf(r).includes('job #3 failed: the video service rejected the request'));
+    await h.discord.waitForRequest((r) => r.method === 'POST' && contentOf(r).includes('job #3 failed: the video service no longer offers this model'));
 
     h.discord.sendReaction({ userId: DEFAULT_USER_ID, messageId: resultId, emoji: '🔁' });
     await h.discord.waitFor(() => dmsTo(h!.discord, DEFAULT_USER_ID).length === 1);

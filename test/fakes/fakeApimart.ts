@@ -51,6 +51,7 @@ export const PREVIEW_MODELS = ['sora-2-preview', 'sora-2-pro-preview'];
 const DURATIONS = new Set<unknown>([4, 8, 12]);
 const ASPECT_RATIOS = new Set<unknown>(['landscape', 'portrait', '16:9', '9:16']);
 const SUBMIT_PATH = '/v1/videos/generations';
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,191}$/;
 const TASK_PATH = /^\/v1\/tasks\/([^/]+)$/;
 const FILE_PATH = /^\/files\/([^/]+)\.mp4$/;
 const VIDEO_TTL_SEC = 72 * 3600;
@@ -186,6 +187,14 @@ export class FakeApimart {
   private submit(rec: FakeRequest): FakeAnswer {
     const invalid = validateSubmit(rec.body, this.models);
     const key = typeof rec.headers['idempotency-key'] === 'string' ? rec.headers['idempotency-key'] : undefined;
+    // apimart's own client: 1-191 visible ASCII characters, or the request is refused before anything is made.
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+      return { status: 400, body: apiError(400, 'invalid_request_error', 'Invalid Idempotency-Key') };
+    }
+    // The key is a replay token, as apimart's client treats it: whatever the body, a key seen before gets
+    // the earlier task back, and nothing new is made or billed. The bot must never repeat another job's key.
+    const replay = key === undefined ? undefined : [...this.tasks.values()].find((t) => t.idempotencyKey === key);
+    if (replay) return this.submitted(replay, true);
     const scripted = this.submitScript.shift();
     if (scripted) {
       // Like the real provider, a request that arrived creates its task even when the answer is lost.
@@ -195,9 +204,11 @@ export class FakeApimart {
       return scripted;
     }
     if (invalid) return { status: 400, body: apiError(400, 'invalid_request_error', `Invalid request parameters: ${invalid}`) };
-    const replay = key === undefined ? undefined : [...this.tasks.values()].find((t) => t.idempotencyKey === key);
-    const task = replay ?? this.createTask(rec.body as Record<string, unknown>, key);
-    const headers: Record<string, string> = replay ? { 'idempotency-replayed': 'true' } : {};
+    return this.submitted(this.createTask(rec.body as Record<string, unknown>, key), false);
+  }
+
+  private submitted(task: FakeTask, replayed: boolean): FakeAnswer {
+    const headers: Record<string, string> = replayed ? { 'idempotency-replayed': 'true' } : {};
     const data =
       this.defaults.responseShape === 'array'
         ? [{ status: 'submitted', task_id: task.id }]

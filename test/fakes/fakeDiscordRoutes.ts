@@ -87,11 +87,30 @@ export function createRoutes(state: FakeDiscordState, gatewayUrl: () => string, 
       if (!user) throw new FakeApiError(404, 10007, 'Unknown Member');
       return ok(memberJson(user));
     }),
-    bot('GET', '/applications/@me', () =>
-      ok({ id: state.appId, name: 'videobot', icon: null, description: '', bot_public: true, bot_require_code_grant: false, flags: 0, team: null }),
-    ),
+    bot('GET', '/applications/@me', () => ok(applicationJson(state))),
     ...commandRoutes(state),
   ];
+}
+
+/**
+ * As Discord answers it: `owner` is the owning user, or for a team-owned application a synthetic user
+ * named after the team, with the members under `team`.
+ */
+function applicationJson(state: FakeDiscordState) {
+  const { team } = state;
+  const owner = team
+    ? { id: team.id, username: `team${team.id}`, global_name: null, avatar: null, discriminator: '0000', public_flags: 1024, flags: 1024 }
+    : userJson(state.rememberUser(state.applicationOwnerId));
+  return {
+    id: state.appId, name: 'videobot', icon: null, description: '', summary: '', type: null, bot_public: true,
+    bot_require_code_grant: false, verify_key: 'f'.repeat(64), flags: 0, owner,
+    team: team && {
+      id: team.id, name: `team ${team.id}`, icon: null, owner_user_id: team.memberIds[0] ?? state.ownerId,
+      members: team.memberIds.map((id) => ({
+        membership_state: 2, team_id: team.id, permissions: ['*'], role: 'admin', user: userJson(state.rememberUser(id)),
+      })),
+    },
+  };
 }
 
 function postChannelMessage(state: FakeDiscordState, req: RecordedRequest, p: Params): RouteAnswer {

@@ -120,6 +120,9 @@ export interface FakeDiscordOptions {
   guildId?: string;
   channelIds?: string[];
   ownerId?: string;
+  /** The application's owner (default: the server owner), or its team members when `team` is set. */
+  applicationOwnerId?: string;
+  team?: { id: string; memberIds: string[] };
   roles?: { id: string; permissions: string }[];
 }
 
@@ -143,6 +146,8 @@ export class FakeDiscordState {
   readonly guildId: string;
   readonly channelIds: string[];
   readonly ownerId: string;
+  applicationOwnerId: string;
+  team: { id: string; memberIds: string[] } | null;
   readonly botRoleId: string;
   readonly roles: FakeRole[];
   origin = '';
@@ -167,6 +172,8 @@ export class FakeDiscordState {
     this.guildId = opts.guildId ?? '1200000000000000001';
     this.channelIds = opts.channelIds?.length ? [...opts.channelIds] : ['1300000000000000001'];
     this.ownerId = opts.ownerId ?? '1400000000000000001';
+    this.applicationOwnerId = opts.applicationOwnerId ?? this.ownerId;
+    this.team = opts.team ?? null;
     this.botRoleId = this.nextId();
     this.roles = [
       { id: this.guildId, name: '@everyone', permissions: '0', managed: false },

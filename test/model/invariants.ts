@@ -26,7 +26,7 @@ const heldStatuses: readonly JobStatus[] = ['awaiting_confirmation', 'queued', '
 function expectedMoney(job: JobRow): 'held' | 'settled' | 'released' {
   if (heldStatuses.includes(job.status)) return 'held';
   if (job.status === 'completed' || job.status === 'delivered') return 'settled';
-  if (job.status === 'expired') return job.failure_code === 'video_expired' ? 'settled' : 'released';
+  if (job.status === 'expired') return job.failure_code === 'video_expired' || job.failure_code === 'resolved_billed' ? 'settled' : 'released';
   return 'released';
 }
 
@@ -48,15 +48,19 @@ export function checkAdmission(world: World, a: { guildId: string; userId: strin
     user_daily: sumWhere(db, 'user_id', a.userId, p.dayStart, p.dayEnd),
     user_monthly: sumWhere(db, 'user_id', a.userId, p.monthStart, p.monthEnd),
     guild_daily: sumWhere(db, 'guild_id', a.guildId, p.dayStart, p.dayEnd),
+    bot_daily: db.prepare('SELECT COALESCE(SUM(amount_micros), 0) FROM ledger WHERE period_at >= ? AND period_at < ?').pluck().get(p.dayStart, p.dayEnd) as number,
   };
-  const limits = { user_daily: config.userDailyBudgetMicros, user_monthly: config.userMonthlyBudgetMicros, guild_daily: config.guildDailyBudgetMicros };
+  const limits = {
+    user_daily: config.userDailyBudgetMicros, user_monthly: config.userMonthlyBudgetMicros, guild_daily: config.guildDailyBudgetMicros,
+    bot_daily: config.botDailyBudgetMicros,
+  };
   const created = a.created;
   if (a.hadJob) {
     if (created.ok || created.reason !== 'duplicate') fail(`a replayed interaction made a second job (${JSON.stringify(created.ok ? { id: created.job.id } : created)})`);
     return;
   }
   if (created.ok) {
-    for (const scope of ['user_daily', 'user_monthly', 'guild_daily'] as const) {
+    for (const scope of ['user_daily', 'user_monthly', 'guild_daily', 'bot_daily'] as const) {
       if (limits[scope] > 0 && used[scope] > limits[scope]) {
         fail(`job #${created.job.id} was reserved although ${scope} spend is now ${used[scope]} > limit ${limits[scope]}`);
       }

@@ -67,7 +67,11 @@ export interface ProviderTask {
   error?: { code?: string | number; message: string; type?: string };
 }
 
-export interface ModelProcess { clock: ClockView }
+export interface ModelProcess {
+  clock: ClockView;
+  /** The job whose stored Idempotency-Key this is (the key itself is random). */
+  jobIdForKey(key: string): number | undefined;
+}
 
 const submitCtx: ApimartErrorContext = { operation: 'submit', method: 'POST', path: '/v1/videos/generations' };
 const taskCtx = (id: string): ApimartErrorContext => ({ operation: 'getTask', method: 'GET', path: `/v1/tasks/${id}` });
@@ -193,9 +197,8 @@ export class ModelProvider {
     return {
       submit: async (req, opts) => {
         if (!proc.clock.alive) return never();
-        const match = /^discord-video-job-(\d+)$/.exec(opts.idempotencyKey);
-        if (!match) throw new Error(`model: unexpected idempotency key ${opts.idempotencyKey}`);
-        const jobId = Number(match[1]);
+        const jobId = proc.jobIdForKey(opts.idempotencyKey);
+        if (jobId === undefined) throw new Error(`model: no job has the idempotency key ${opts.idempotencyKey}`);
         const mode = this.submitQueue.shift() ?? this.submitSticky;
         const now = proc.clock.now();
         const call: SubmitCall = { jobId, mode, at: now, taskId: null, retryAfterMs: null, answer: 'pending' };

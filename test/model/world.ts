@@ -121,7 +121,8 @@ export class World {
   private boot(): Process {
     const clock = this.clock.view();
     const { config, db } = this;
-    const proc = { clock };
+    const keyLookup = db.prepare<[string], number>('SELECT id FROM jobs WHERE idempotency_key = ?').pluck();
+    const proc = { clock, jobIdForKey: (key: string) => keyLookup.get(key) };
     const store = createJobStore(db);
     const apimart = this.provider.client(proc, config.pollMinIntervalMs);
     const messenger = this.discord.client(proc);

@@ -11,7 +11,7 @@ const ctx: StatusContext = { queuePosition: 2, jobTimeoutMinutes: 45, predictedF
 
 function job(overrides: Partial<Job> = {}): Job {
   return {
-    id: 42, originKey: 'interaction-1', parentJobId: null, guildId: '900', channelId: '901', userId: '902', locale: 'en-US',
+    id: 42, originKey: 'interaction-1', idempotencyKey: 'k', parentJobId: null, guildId: '900', channelId: '901', userId: '902', locale: 'en-US',
     applicationId: 'app', interactionToken: null, interactionAt: now, attachmentSizeLimit: 10 * 1024 * 1024, status: 'queued',
     request: { model: 'sora-2-pro-preview', prompt: 'a fox in the snow', duration: 8, aspect_ratio: 'portrait', resolution: 'high' },
     imageName: null, estimateMicros: 4_000_000, costMicros: null, taskId: null, progress: 0, estimatedTimeSec: null,

@@ -10,7 +10,7 @@ import { ManualClock } from '../model/manualClock.ts';
 const start = Date.UTC(2025, 5, 15, 12);
 
 const running: Job = {
-  id: 7, originKey: 'o', parentJobId: null, guildId: '1', channelId: '2', userId: '3', locale: 'en-US', applicationId: '4',
+  id: 7, originKey: 'o', idempotencyKey: 'k', parentJobId: null, guildId: '1', channelId: '2', userId: '3', locale: 'en-US', applicationId: '4',
   interactionToken: 'token', interactionAt: start, attachmentSizeLimit: 1, status: 'submitted',
   request: { model: 'sora-2-preview', prompt: 'a fox', duration: 4, aspect_ratio: 'landscape' }, imageName: null,
   estimateMicros: 400_000, costMicros: null, taskId: 't', progress: 20, estimatedTimeSec: 60, pollErrors: 0, submitAttempts: 1,

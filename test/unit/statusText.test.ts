@@ -16,7 +16,7 @@ function job(overrides: Partial<Job> = {}): Job {
     request: { model: 'sora-2-pro-preview', prompt: 'a fox in the snow', duration: 8, aspect_ratio: 'portrait', resolution: 'high' },
     imageName: 'fox.png', estimateMicros: 4_000_000, costMicros: null, taskId: null, progress: 0, estimatedTimeSec: null,
     pollErrors: 0, submitAttempts: 0, nextAttemptAt: null, confirmDeadlineAt: null, videoUrl: null, videoExpiresAt: null,
-    statusMessageId: null, statusChannelId: null, resultMessageId: null, resultPostStartedAt: null, failureCode: null, failureDetail: null,
+    statusMessageId: null, statusChannelId: null, resultMessageId: null, resultPostStartedAt: null, failureCode: null, failureDetail: null, idempotencyKey: 'key-42',
     createdAt, updatedAt: createdAt, submittedAt: null, completedAt: null, finishedAt: null,
     ...overrides,
   };

@@ -11,7 +11,7 @@ export const estimateMicros = 400_000;
 export function budgetWindow(now: number, limits: Partial<Omit<BudgetWindow, 'now'>> = {}): BudgetWindow {
   return {
     now, ...utcPeriods(now),
-    userDailyMicros: 0, userMonthlyMicros: 0, guildDailyMicros: 0, userMaxActiveJobs: 0,
+    userDailyMicros: 0, userMonthlyMicros: 0, guildDailyMicros: 0, botDailyMicros: 0, userMaxActiveJobs: 0,
     ...limits,
   };
 }

@@ -52,7 +52,7 @@ describe('renderReport', () => {
     const users = Array.from({ length: 60 }, (_, i) => ({ userId: `15000000000000${String(i).padStart(5, '0')}`, spentMicros: 400_000, heldMicros: 0, jobs: 1 }));
     const attention = Array.from({ length: 30 }, (_, i) => ({
       jobId: i + 1, userId: '1500000000000000001', status: 'timed_out' as const, reservedMicros: 800_000,
-      taskId: `task_01HXYZ${String(i).padStart(20, '0')}`, createdAt: Date.UTC(2025, 0, 1),
+      taskId: `task_01HXYZ${String(i).padStart(20, '0')}`, createdAt: Date.UTC(2025, 0, 1), resolvableAt: null,
     }));
     const text = renderReport(en, { period: 'month', users, attention });
     expect(text.length).toBeLessThanOrEqual(2000);

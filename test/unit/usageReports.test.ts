@@ -90,7 +90,7 @@ describe('createUsageReports with an injected clock', () => {
       { userId: 'user-b', spentMicros: 250_000, heldMicros: 0, jobs: 1 },
     ]);
     expect(reports.report(guildId, 'today').attention).toEqual([
-      { jobId: old.id, userId: 'user-a', status: 'submit_unknown', reservedMicros: 400_000, taskId: null, createdAt: Date.UTC(2025, 2, 1) },
+      { jobId: old.id, userId: 'user-a', status: 'submit_unknown', resolvableAt: null, reservedMicros: 400_000, taskId: null, createdAt: Date.UTC(2025, 2, 1) },
     ]);
   });
 

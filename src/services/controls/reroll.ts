@@ -34,6 +34,8 @@ export function rerollJob(parent: Job, reactorId: string, deps: RerollDeps, chan
   if (resolution !== undefined && !model.resolutions.includes(resolution)) {
     return { ok: false, message: (m) => m.resolutionUnsupported(model.name, resolution, model.resolutions) };
   }
+  const modelOff = intake.modelGate(model.name);
+  if (modelOff) return { ok: false, message: modelOff };
   const estimateMicros = estimateCostMicros(model, duration, resolution);
   const now = clock.now();
   const created = intake.create({

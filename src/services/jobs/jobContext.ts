@@ -4,6 +4,7 @@ import type { Logger } from '../../logger.ts';
 import type { ApimartClient } from '../apimart/client.ts';
 import type { Clock } from '../../clock.ts';
 import type { DiscordMessenger, SentMessage } from '../discord/discordMessenger.ts';
+import type { ModelHealth } from '../apimart/modelHealth.ts';
 import type { ProviderHealth } from '../apimart/providerHealth.ts';
 import type { StatusUpdater } from '../status/statusUpdater.ts';
 
@@ -24,6 +25,8 @@ export interface JobContext {
   messenger: DiscordMessenger;
   status: StatusUpdater;
   health: ProviderHealth;
+  /** Models turned off after the provider said several times in a row that they do not exist. */
+  models: ModelHealth;
   clock: Clock;
   logger: Logger;
   settings: JobSettings;

@@ -3,6 +3,7 @@ import type { CreateJobResult, JobStore, NewJob } from '../../db/jobStore.ts';
 import type { Messages } from '../../i18n/messages.ts';
 import { utcPeriods } from '../spend/budgetPeriods.ts';
 import type { Clock } from '../../clock.ts';
+import type { ModelHealth } from '../apimart/modelHealth.ts';
 import type { ProviderHealth } from '../apimart/providerHealth.ts';
 
 export type Rejection = (m: Messages) => string;
@@ -18,7 +19,7 @@ interface PendingCreate { job: NewJob; resolve: (result: CreateJobResult) => voi
 /** How long a job at or above CONFIRM_ABOVE_USD waits for the requester's ✅. */
 export const defaultConfirmationWindowMs = 2 * 60_000;
 
-export interface JobIntakeDeps { config: Config; store: JobStore; health: ProviderHealth; clock: Clock; confirmationWindowMs?: number }
+export interface JobIntakeDeps { config: Config; store: JobStore; health: ProviderHealth; models?: ModelHealth; clock: Clock; confirmationWindowMs?: number }
 
 /** The checks and the reservation shared by `/video` and 🔁, so a re-roll can skip none of them. */
 export function createJobIntake(deps: JobIntakeDeps) {
@@ -31,7 +32,8 @@ export function createJobIntake(deps: JobIntakeDeps) {
     return {
       now, ...utcPeriods(now),
       userDailyMicros: config.userDailyBudgetMicros, userMonthlyMicros: config.userMonthlyBudgetMicros,
-      guildDailyMicros: config.guildDailyBudgetMicros, userMaxActiveJobs: config.userMaxActiveJobs,
+      guildDailyMicros: config.guildDailyBudgetMicros, botDailyMicros: config.botDailyBudgetMicros,
+      userMaxActiveJobs: config.userMaxActiveJobs,
     };
   };
 
@@ -67,6 +69,10 @@ export function createJobIntake(deps: JobIntakeDeps) {
       if (store.spend.isPaused(guildId)) return (m) => m.paused;
       if (!health.isAvailable()) return (m) => m.providerUnavailable;
       return undefined;
+    },
+    /** A model the provider keeps saying it does not have is refused before anything is reserved. */
+    modelGate(model: string): Rejection | undefined {
+      return deps.models?.isOff(model) ? (m) => m.ops.modelTurnedOff(model) : undefined;
     },
     /** Budget and active-job checks plus the reservation, in one write transaction. */
     create(job: NewJob): CreateJobResult {

@@ -9,6 +9,7 @@ import type { JobContext, JobSettings } from './jobContext.ts';
 import { createJobDelivery } from './jobDelivery.ts';
 import { createJobPoller } from './jobPoller.ts';
 import { createJobSubmitter } from './jobSubmitter.ts';
+import { createModelHealth, type ModelHealth } from '../apimart/modelHealth.ts';
 import type { ProviderHealth } from '../apimart/providerHealth.ts';
 import { createQuietBatcher } from './quietBatcher.ts';
 import type { StatusUpdater } from '../status/statusUpdater.ts';
@@ -19,6 +20,7 @@ export interface JobSchedulerDeps {
   messenger: DiscordMessenger;
   status: StatusUpdater;
   health: ProviderHealth;
+  models?: ModelHealth;
   clock: Clock;
   logger: Logger;
   settings: JobSettings;
@@ -64,6 +66,7 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
 
   const ctx: JobContext = {
     ...deps,
+    models: deps.models ?? createModelHealth({ clock }),
     fetch: deps.fetch ?? fetch,
     botUserId: () => deps.botUserId?.(),
     schedule,

@@ -1,6 +1,7 @@
 import type { Job } from '../../db/jobRow.ts';
 import { messagesFor } from '../../i18n/messages.ts';
 import { ApimartHttpError, effectiveStatus, isProviderUnavailable, submitOutcomeUnknown, submitWasRefused } from '../apimart/errors.ts';
+import { isModelGoneAnswer } from '../apimart/modelHealth.ts';
 import type { JobContext } from './jobContext.ts';
 import { checkReferenceImage } from './referenceImage.ts';
 
@@ -49,9 +50,11 @@ export function createJobSubmitter(ctx: JobContext) {
     const log = ctx.jobLogger(job);
     void ctx.status.refresh(job.id);
     if (!(await imageUsable(job))) return;
+    if (ctx.models.isOff(job.request.model)) return failModelRetired(job);
     store.markSubmitSending(job.id, clock.now());
     try {
-      const { taskId } = await ctx.apimart.submit(job.request, { idempotencyKey: `discord-video-job-${job.id}` });
+      const { taskId } = await ctx.apimart.submit(job.request, { idempotencyKey: job.idempotencyKey });
+      ctx.models.recordAccepted(job.request.model);
       const submitted = store.recordSubmitted(job.id, taskId, clock.now());
       log.info('job_submitted', { taskId });
       if (submitted) ctx.startPolling(submitted);
@@ -82,7 +85,9 @@ export function createJobSubmitter(ctx: JobContext) {
         log.error('provider_unavailable', { err, reason, action: 'new submissions stopped until the provider answers again' });
         ctx.providerUnavailable();
       }
-      const code = unavailable ? 'provider_unavailable' : rejectionCode(err);
+      const modelGone = !unavailable && isModelGoneAnswer(err);
+      if (modelGone) noteModelGone(job);
+      const code = unavailable ? 'provider_unavailable' : modelGone ? 'model_retired' : rejectionCode(err);
       const failed = store.endBeforeSubmission(job.id, 'failed', code, now);
       log.warn('job_submit_rejected', { err, code });
       if (failed) finishWithNotice(failed, (m) => m.failedNotice(failed.userId, failed.id, m.failureReasons[code]));
@@ -92,6 +97,19 @@ export function createJobSubmitter(ctx: JobContext) {
     const unknown = store.markSubmitUnknown(job.id, err instanceof Error ? err.name : 'unknown', now);
     log.error('job_submit_outcome_unknown', { err, reservedMicros: job.estimateMicros });
     if (unknown) finishWithNotice(unknown, (m) => m.submitUnknownNotice(unknown.userId, unknown.id));
+  }
+
+  function noteModelGone(job: Job): void {
+    const model = job.request.model;
+    const { turnedOff, streak } = ctx.models.recordGone(model);
+    if (turnedOff) ctx.logger.error('model_turned_off', { model, consecutiveAnswers: streak, action: '/video refuses it until restart or /video-admin resume' });
+  }
+
+  /** A queued job for a model turned off meanwhile: sending it would only be refused again. */
+  function failModelRetired(job: Job): void {
+    const failed = store.endBeforeSubmission(job.id, 'failed', 'model_retired', clock.now());
+    ctx.jobLogger(job).warn('job_model_turned_off', { model: job.request.model });
+    if (failed) finishWithNotice(failed, (m) => m.failedNotice(failed.userId, failed.id, m.failureReasons.model_retired));
   }
 
   function finishWithNotice(job: Job, text: (m: ReturnType<typeof messagesFor>) => string): void {

@@ -4,6 +4,7 @@ import type { JobStore } from '../../db/jobStore.ts';
 import type { PeriodSpend, UserSpend } from '../../db/spendStore.ts';
 import type { AttentionJob } from '../../i18n/spendMessages.ts';
 import { utcPeriods } from './budgetPeriods.ts';
+import { defaultLatePollWindowMs, resolvableAt, type LatePollWindow } from './resolvable.ts';
 import type { Clock } from '../../clock.ts';
 import { budgetLines, historyEntry, reportWindow, type BudgetLine, type HistoryEntry, type ReportPeriod } from './usageSummary.ts';
 
@@ -13,6 +14,8 @@ export interface UsageSummary {
   total: PeriodSpend;
   budgets: BudgetLine[];
   activeJobs: HistoryEntry[];
+  /** An admin's view of another member: every amount is this server's only. */
+  thisServerOnly: boolean;
 }
 
 export interface GuildReport {
@@ -24,28 +27,36 @@ export interface GuildReport {
 export const historyLength = 10;
 
 /** What `/usage`, `/videos` and `/video-admin report` show, read from the store at the clock's now. */
-export function createUsageReports(deps: { config: Config; store: JobStore; clock: Clock }) {
+export function createUsageReports(deps: { config: Config; store: JobStore; clock: Clock; latePoll?: LatePollWindow }) {
   const { config, store, clock } = deps;
+  const latePoll = deps.latePoll ?? { jobTimeoutMs: config.jobTimeoutMs, latePollWindowMs: defaultLatePollWindowMs };
   const { spend } = store;
   return {
-    /** Spend is the user's whole ledger, as the budget check counts it; limits are this server's. */
-    usage(guildId: string, userId: string): UsageSummary {
+    /**
+     * Your own view: your whole ledger, as the budget check counts it, and this server's limits. An
+     * admin's view of someone else: this server's jobs and spend only, and no budget line whose
+     * remainder would reveal what the member spent elsewhere.
+     */
+    usage(guildId: string, userId: string, self = true): UsageSummary {
       const now = clock.now();
       const p = utcPeriods(now);
-      const today = spend.userPeriodSpend(userId, p.dayStart, p.dayEnd);
-      const month = spend.userPeriodSpend(userId, p.monthStart, p.monthEnd);
-      const budgets = budgetLines(
+      const period = (from: number, to: number) =>
+        self ? spend.userPeriodSpend(userId, from, to) : spend.userPeriodSpendInGuild(guildId, userId, from, to);
+      const today = period(p.dayStart, p.dayEnd);
+      const month = period(p.monthStart, p.monthEnd);
+      const lines = budgetLines(
         { userDailyMicros: config.userDailyBudgetMicros, userMonthlyMicros: config.userMonthlyBudgetMicros, guildDailyMicros: config.guildDailyBudgetMicros },
         spend.budgetOverride(guildId, userId),
         { userDayMicros: today.totalMicros, userMonthMicros: month.totalMicros, guildDayMicros: spend.guildSpendMicros(guildId, p.dayStart, p.dayEnd) },
         now,
       );
+      const budgets = self ? lines : lines.filter((line) => line.scope === 'guild_daily');
       // Prompts from other servers are not this server's admins' to read.
       const activeJobs = store.activeJobIdsForUser(userId)
         .flatMap((id) => store.get(id) ?? [])
         .filter((job) => job.guildId === guildId)
         .map((job) => historyEntry(job, now));
-      return { today, month, total: spend.userPeriodSpend(userId, 0, Number.MAX_SAFE_INTEGER), budgets, activeJobs };
+      return { today, month, total: period(0, Number.MAX_SAFE_INTEGER), budgets, activeJobs, thisServerOnly: !self };
     },
 
     history(guildId: string, userId: string): HistoryEntry[] {
@@ -59,14 +70,15 @@ export function createUsageReports(deps: { config: Config; store: JobStore; cloc
         period,
         users: spend.guildSpendByUser(guildId, fromMs, toMs),
         // Every unresolved job, whatever the period: each one is money the provider may have billed.
-        attention: store.jobsNeedingAttention(guildId).map(attentionJob),
+        attention: store.jobsNeedingAttention(guildId).map((job) => attentionJob(job, resolvableAt(job, latePoll, clock.now()))),
       };
     },
   };
 }
 
-function attentionJob(job: Job): AttentionJob {
+function attentionJob(job: Job, resolvable: number | null): AttentionJob {
   return {
+    resolvableAt: resolvable,
     jobId: job.id, userId: job.userId, status: job.status === 'timed_out' ? 'timed_out' : 'submit_unknown',
     reservedMicros: job.estimateMicros, taskId: job.taskId, createdAt: job.createdAt,
   };

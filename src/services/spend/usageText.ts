@@ -10,6 +10,7 @@ const attentionMaxChars = 1100;
 export function renderUsage(m: Messages, userId: string, self: boolean, s: UsageSummary): string {
   const header = [
     m.usage.title(userId, self),
+    ...(s.thisServerOnly ? [m.ops.thisServerOnly(userId)] : []),
     m.usage.spend('today', s.today.totalMicros, s.today.heldMicros),
     m.usage.spend('month', s.month.totalMicros, s.month.heldMicros),
     m.usage.spend('total', s.total.totalMicros, s.total.heldMicros),

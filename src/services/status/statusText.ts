@@ -41,7 +41,9 @@ export function statusLine(job: Job, m: Messages, ctx: StatusContext): string {
     case 'delivered': return m.status.delivered(job.costMicros ?? job.estimateMicros);
     case 'failed': return m.status.failed(failureText(m, job.failureCode));
     case 'cancelled': return m.status.cancelled;
-    case 'expired': return job.failureCode === 'video_expired' ? m.status.video_expired : m.status.expired;
+    case 'expired':
+      if (job.failureCode === 'resolved_billed') return m.ops.statusResolvedBilled(job.costMicros ?? job.estimateMicros);
+      return job.failureCode === 'video_expired' ? m.status.video_expired : m.status.expired;
     case 'timed_out': return m.status.timed_out(ctx.jobTimeoutMinutes);
     case 'submit_unknown': return m.status.submit_unknown;
   }

@@ -1,0 +1,62 @@
+import { formatUsd } from '../money.ts';
+import type { BotStatusView, OpsMessages } from './opsMessages.ts';
+
+const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
+const command = (jobId: number, outcome: string) => `\`/video-admin resolve job:${jobId} outcome:${outcome}\``;
+
+function duration(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 60) return `${minutes}分`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? `${hours}時間${minutes % 60}分` : `${Math.floor(hours / 24)}日${hours % 24}時間`;
+}
+
+const maxAwaitingShown = 10;
+
+function status(s: BotStatusView): string {
+  const awaiting = s.awaiting.length === 0 ? ['解決待ちのジョブ: なし。'] : [
+    `**このサーバーで解決待ちのジョブ（${s.awaiting.length}件）**`,
+    ...s.awaiting.slice(0, maxAwaitingShown).map((j) => `\`#${j.jobId}\` ${j.status === 'submit_unknown' ? '送信結果不明' : 'タイムアウト'} · ${opsJa.ops.resolveHint(j.jobId, j.resolvableAt)}`),
+    ...(s.awaiting.length > maxAwaitingShown ? [`…ほか${s.awaiting.length - maxAwaitingShown}件: \`/video-admin report\` にすべて表示されます。`] : []),
+  ];
+  return [
+    '🩺 **ボットの状態**',
+    `キュー: 待機 ${s.queued}件 · プロバイダーで処理中 ${s.running}件 · 最も古いジョブ ${s.oldestJobCreatedAt === null ? 'なし' : `${duration(s.now - s.oldestJobCreatedAt)}前`}`,
+    s.providerDownReason === null ? 'プロバイダー: 利用可能。' : `プロバイダー: **停止中と判定**（${s.providerDownReason}）。残高の確認が成功するまで新しい送信は待機します。`,
+    s.modelsOff.length === 0 ? '停止中のモデル: なし。'
+      : `停止中のモデル（プロバイダーが存在しないと回答）: ${s.modelsOff.map((m) => `\`${m.model}\`（${ts(m.since)}から）`).join('、')}。\`/video-admin resume\` で再び有効にできます。`,
+    ...awaiting,
+    `バージョン ${s.version} · 稼働時間 ${duration(s.now - s.startedAt)}`,
+  ].join('\n');
+}
+
+export const opsJa: OpsMessages = {
+  ops: {
+    guildNotAllowed: 'このボットはこのサーバーでは利用できません。',
+    thisServerOnly: (userId) => `_このサーバーでの利用額とジョブのみです。上限は \`/video-admin budget user:\` <@${userId}> で確認できます。_`,
+    aboveCeiling: (option, ceiling) =>
+      `\`${option}\` の上限は ${formatUsd(ceiling)} です。ボットの運営者が設定した上限で、これを超えられるのはボットのオーナーだけです。何も変更していません。`,
+    modelTurnedOff: (model) =>
+      `モデル \`${model}\` は停止中です。動画サービスが続けて「存在しない」と回答しました。別のモデルを選んでください。管理者は \`/video-admin resume\` で再び有効にできます。`,
+    modelsTurnedBackOn: (models) => `再び有効にしたモデル: ${models.map((m) => `\`${m}\``).join('、')}。`,
+    resolveCommand: command,
+    resolveHint: (jobId, resolvableAt) => {
+      const commands = `${command(jobId, 'billed')} または ${command(jobId, 'not_billed')}`;
+      return resolvableAt === null ? `解決: ${commands}` : `遅れて届く結果を確認中。${ts(resolvableAt)}から解決できます: ${commands}`;
+    },
+    resolveNotFound: (jobId) => `このサーバーにジョブ #${jobId} はありません。`,
+    resolveNotAwaiting: (jobId, state) =>
+      `ジョブ #${jobId} は「${state}」です。解決できるのは送信結果が不明なジョブか、タイムアウトしたジョブだけです。何も変更していません。`,
+    resolveStillPolling: (jobId, at) =>
+      `ジョブ #${jobId} はタイムアウトしましたが、${ts(at, 'f')}（${ts(at)}）まで遅れて届く結果を確認しています。その後に解決してください。何も変更していません。`,
+    resolved: (jobId, userId, outcome, micros) => outcome === 'billed'
+      ? `<@${userId}> のジョブ #${jobId} を「請求あり」で解決しました: ${formatUsd(micros)} を計上しました。依頼者に通知しました。`
+      : `<@${userId}> のジョブ #${jobId} を「請求なし」で解決しました: 予約していた ${formatUsd(micros)} を解放しました。依頼者に通知しました。`,
+    requesterBilled: (userId, jobId, cost) =>
+      `<@${userId}> ジョブ #${jobId}: 管理者が動画サービスに確認したところ、動画は届きませんでしたが請求されていました。${formatUsd(cost)} を計上しました。`,
+    requesterNotBilled: (userId, jobId) =>
+      `<@${userId}> ジョブ #${jobId}: 管理者が動画サービスに確認したところ、請求されていませんでした。予約を解放しました。料金はかかりません。`,
+    statusResolvedBilled: (cost) => `❌ 動画なし: 動画サービスが請求したことを管理者が確認しました。費用 ${formatUsd(cost)}。`,
+    status,
+  },
+};

@@ -1,0 +1,37 @@
+import type { OverrideOption } from '../services/spend/budgetCeilings.ts';
+
+export type ResolveOutcome = 'billed' | 'not_billed';
+
+/** What `/video-admin status` shows; ages and times in epoch ms. */
+export interface BotStatusView {
+  queued: number;
+  running: number;
+  oldestJobCreatedAt: number | null;
+  providerDownReason: string | null;
+  modelsOff: { model: string; since: number }[];
+  awaiting: { jobId: number; status: 'submit_unknown' | 'timed_out'; resolvableAt: number | null }[];
+  version: string;
+  startedAt: number;
+  now: number;
+}
+
+/** Texts of the trust boundaries: allowed servers, ceilings, turned-off models, resolve and status. */
+export interface OpsMessages {
+  ops: {
+    guildNotAllowed: string;
+    thisServerOnly: (userId: string) => string;
+    aboveCeiling: (option: OverrideOption, ceilingMicros: number) => string;
+    modelTurnedOff: (model: string) => string;
+    modelsTurnedBackOn: (models: string[]) => string;
+    resolveCommand: (jobId: number, outcome: ResolveOutcome) => string;
+    resolveHint: (jobId: number, resolvableAt: number | null) => string;
+    resolveNotFound: (jobId: number) => string;
+    resolveNotAwaiting: (jobId: number, status: string) => string;
+    resolveStillPolling: (jobId: number, resolvableAt: number) => string;
+    resolved: (jobId: number, userId: string, outcome: ResolveOutcome, micros: number) => string;
+    requesterBilled: (userId: string, jobId: number, costMicros: number) => string;
+    requesterNotBilled: (userId: string, jobId: number) => string;
+    statusResolvedBilled: (costMicros: number) => string;
+    status: (s: BotStatusView) => string;
+  };
+}

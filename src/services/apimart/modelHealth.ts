@@ -1,0 +1,60 @@
+import type { Clock } from '../../clock.ts';
+import { ApimartHttpError, effectiveStatus } from './errors.ts';
+
+/** Consecutive "no such model" answers after which a model is turned off. */
+export const modelGoneAnswersBeforeTurnOff = 3;
+
+const GONE_CODES = /^(model_not_found|model_not_supported|model_retired|model_deprecated|model_unavailable|unknown_model|invalid_model)$/;
+const GONE_TEXT = /(not found|not exist|does not exist|doesn't exist|no longer|not supported|unsupported|retired|deprecated|decommissioned|discontinued|unknown|not available|unavailable|invalid)/;
+
+/**
+ * The provider refused a submit because the model itself is gone: a 400/404/410/422 whose code says
+ * so, or whose message names the model and says it does not exist or was retired (apimart answers an
+ * unknown model with 400 invalid_request_error, "model … is not supported"). Other refusals (bad
+ * duration, content rules, auth) are about the request or the account, not the model.
+ */
+export function isModelGoneAnswer(err: unknown): boolean {
+  if (!(err instanceof ApimartHttpError)) return false;
+  const status = effectiveStatus(err);
+  if (![400, 404, 410, 422].includes(status)) return false;
+  const code = String(err.code ?? '').toLowerCase();
+  const type = (err.type ?? '').toLowerCase();
+  if (GONE_CODES.test(code) || GONE_CODES.test(type)) return true;
+  const text = (err.providerMessage ?? '').toLowerCase();
+  return /\bmodels?\b/.test(text) && GONE_TEXT.test(text);
+}
+
+/**
+ * Models the provider keeps saying it does not have. After `threshold` such answers in a row (any
+ * accepted submit resets the count) the model is turned off until restart or an admin's
+ * `/video-admin resume`; `/video` then refuses it before reserving anything.
+ */
+export function createModelHealth(deps: { clock: Pick<Clock, 'now'>; threshold?: number }) {
+  const threshold = deps.threshold ?? modelGoneAnswersBeforeTurnOff;
+  const streaks = new Map<string, number>();
+  const off = new Map<string, number>();
+  return {
+    isOff: (model: string) => off.has(model),
+    /** True when this answer turned the model off. */
+    recordGone(model: string): { turnedOff: boolean; streak: number } {
+      const streak = (streaks.get(model) ?? 0) + 1;
+      streaks.set(model, streak);
+      if (streak < threshold || off.has(model)) return { turnedOff: false, streak };
+      off.set(model, deps.clock.now());
+      return { turnedOff: true, streak };
+    },
+    recordAccepted(model: string): void {
+      streaks.delete(model);
+    },
+    turnedOff: () => [...off].map(([model, since]) => ({ model, since })),
+    /** Turns every model back on; returns the ones that were off. */
+    turnOnAll(): string[] {
+      const models = [...off.keys()];
+      off.clear();
+      for (const model of models) streaks.delete(model);
+      return models;
+    },
+  };
+}
+
+export type ModelHealth = ReturnType<typeof createModelHealth>;
