@@ -74,7 +74,7 @@ export const en: Messages = {
     cannotCancelSubmitted: (jobId) => `Job #${jobId} was already sent to the video service, which cannot cancel it. Its result will still be posted.`,
     dmClosed: 'I could not DM you: your direct messages from server members are closed. Open them in Privacy Settings and react 📩 again.',
     dmCopy: (jobId) => `Your copy of the video from job #${jobId}.`,
-    unavailableHint: '(I cannot add reactions here, so to make another, run `/video` again with the same prompt.)',
+    unavailableHint: '(I cannot add reactions here: use the buttons below instead.)',
     videoGone: (jobId) => `The video from job #${jobId} is no longer available: its link has expired.`,
   },
   failedNotice: (userId, jobId, reason) => `<@${userId}> job #${jobId} failed: ${reason} Nothing was charged.`,

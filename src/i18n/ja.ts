@@ -73,7 +73,7 @@ export const ja: Messages = {
     cannotCancelSubmitted: (jobId) => `ジョブ #${jobId} はすでに動画サービスに送信済みで、取り消せません。結果は投稿されます。`,
     dmClosed: 'DM を送れませんでした。サーバーメンバーからの DM が閉じられています。プライバシー設定で開いてから、もう一度 📩 を押してください。',
     dmCopy: (jobId) => `ジョブ #${jobId} の動画のコピーです。`,
-    unavailableHint: '（ここではリアクションを追加できないため、もう一度作るには同じプロンプトで `/video` を実行してください。）',
+    unavailableHint: '（ここではリアクションを追加できないため、下のボタンを使ってください。）',
     videoGone: (jobId) => `ジョブ #${jobId} の動画はリンクの有効期限が切れたため、もう入手できません。`,
   },
   failedNotice: (userId, jobId, reason) => `<@${userId}> ジョブ #${jobId} は失敗しました: ${reason} 料金はかかっていません。`,
