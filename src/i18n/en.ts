@@ -40,7 +40,7 @@ export const en: Messages = {
     ...(p.imageName ? [`image: ${p.imageName}`] : []), `estimate ${formatUsd(p.estimateMicros)}`,
   ].join(' · '),
   status: {
-    awaiting_confirmation: (deadline) => `⏸️ Waiting for confirmation: react ✅ to start or ❌ to cancel (expires ${ts(deadline)}).`,
+    awaiting_confirmation: (deadline) => `⏸️ Waiting for confirmation: press Start (or react ✅) to begin, Cancel (or ❌) to drop it; expires ${ts(deadline)}.`,
     queued: (position) => position > 1 ? `⏳ Queued (position ${position}).` : '⏳ Queued, starting shortly.',
     submitting: '📤 Sending to the video service…',
     submitted: (progress, etaMs) => `🛠️ Generating… ${progress}%${etaMs ? ` (ready about ${ts(etaMs)})` : ''}`,

@@ -39,7 +39,7 @@ export const ja: Messages = {
     ...(p.imageName ? [`画像: ${p.imageName}`] : []), `見積もり ${formatUsd(p.estimateMicros)}`,
   ].join(' · '),
   status: {
-    awaiting_confirmation: (deadline) => `⏸️ 確認待ち: ✅ で開始、❌ で取り消し（${ts(deadline)}に期限切れ）。`,
+    awaiting_confirmation: (deadline) => `⏸️ 確認待ち: 「開始」または ✅ で開始、「取り消し」または ❌ で取り消し（${ts(deadline)}に期限切れ）。`,
     queued: (position) => position > 1 ? `⏳ 順番待ち（${position}番目）。` : '⏳ 順番待ち、まもなく開始します。',
     submitting: '📤 動画サービスに送信中…',
     submitted: (progress, etaMs) => `🛠️ 生成中… ${progress}%${etaMs ? `（完成予定 ${ts(etaMs)}）` : ''}`,
