@@ -84,6 +84,8 @@ export async function executeVideo(interaction: ChatInputCommandInteraction, dep
     attachmentSizeLimit: (interaction as { attachmentSizeLimit?: number }).attachmentSizeLimit ?? defaultAttachmentLimit,
     request: built.request,
     imageName: options.image?.name ?? null,
+    // Shown in the status itself when it overrides aspect_ratio.
+    imageOrientation: built.imageOrientation,
     estimateMicros: built.estimateMicros,
     ...deps.intake.confirmation(built.estimateMicros),
   };
@@ -96,19 +98,17 @@ export async function executeVideo(interaction: ChatInputCommandInteraction, dep
 
   const job = created.job;
   const log = deps.logger.child({ jobId: job.id, userId: job.userId });
+  let statusMessageId: string | undefined;
   try {
-    await interaction.deferReply();
+    // The acknowledgement names the reply's message: the job's controls map to it whatever text
+    // the status later manages to show (a server's AutoMod may refuse the one quoting the prompt).
+    const response = await interaction.deferReply({ withResponse: true });
+    statusMessageId = response.interaction.responseMessageId ?? undefined;
   } catch (err) {
     store.endBeforeSubmission(job.id, 'cancelled', 'interaction_expired', clock.now());
     log.warn('job_acknowledge_failed', { err });
     return;
   }
   log.info('job_accepted', { status: job.status, estimateMicros: job.estimateMicros, model: job.request.model, durationSec: job.request.duration });
-  deps.scheduler.accept(job);
-
-  const chosen = built.request.aspect_ratio;
-  if (built.imageOrientation && built.imageOrientation !== chosen) {
-    await replyEphemeral(interaction, m.orientationNote(m.orientation[built.imageOrientation], m.orientation[chosen]))
-      .catch((err) => log.warn('orientation_note_failed', { err }));
-  }
+  deps.scheduler.accept(job, statusMessageId);
 }

@@ -1,4 +1,4 @@
-import { activeStatuses, jobFromRow, type Job, type JobRow, type JobStatus } from './jobRow.ts';
+import { activeStatuses, jobFromRow, limitedStatuses, type Job, type JobRow, type JobStatus } from './jobRow.ts';
 import type { Db } from './openDatabase.ts';
 
 export const inList = (statuses: readonly JobStatus[]) => statuses.map((s) => `'${s}'`).join(', ');
@@ -8,6 +8,8 @@ export function createJobQueries(db: Db) {
   const byId = db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE id = ?');
   const activeForUser = db.prepare<[string], { id: number }>(
     `SELECT id FROM jobs WHERE user_id = ? AND status IN (${inList(activeStatuses)}) ORDER BY id`);
+  const limitedForUser = db.prepare<[string], { id: number }>(
+    `SELECT id FROM jobs WHERE user_id = ? AND status IN (${inList(limitedStatuses)}) ORDER BY id`);
   const unfinished = db.prepare<[], JobRow>(
     "SELECT * FROM jobs WHERE status NOT IN ('delivered', 'failed', 'cancelled', 'expired') ORDER BY id");
   const earliestQueuedRetry = db.prepare<[], { at: number | null }>(
@@ -22,6 +24,10 @@ export function createJobQueries(db: Db) {
   const needingAttention = db.prepare<[string], JobRow>(
     "SELECT * FROM jobs WHERE guild_id = ? AND status IN ('submit_unknown', 'timed_out') ORDER BY id");
 
+  const withDeliveryProblem = db.prepare<[string, number, number], JobRow>(
+    `SELECT * FROM jobs WHERE guild_id = ? AND delivery_problem IS NOT NULL AND finished_at >= ? AND finished_at < ?
+     ORDER BY id DESC LIMIT 50`);
+
   return {
     get(id: number): Job | undefined {
       const row = byId.get(id);
@@ -30,7 +36,12 @@ export function createJobQueries(db: Db) {
     unfinishedJobs: () => unfinished.all().map(jobFromRow),
     recentJobsForUser: (userId: string, limit: number) => recentForUser.all(userId, limit).map(jobFromRow),
     jobsNeedingAttention: (guildId: string) => needingAttention.all(guildId).map(jobFromRow),
+    /** Results that could not be posted where they belonged, finished in the window (newest first). */
+    jobsWithDeliveryProblems: (guildId: string, fromMs: number, toMs: number) =>
+      withDeliveryProblem.all(guildId, fromMs, toMs).map(jobFromRow),
     activeJobIdsForUser: (userId: string) => activeForUser.all(userId).map((r) => r.id),
+    /** The jobs USER_MAX_ACTIVE_JOBS counts: those the provider has not finished. */
+    limitedJobIdsForUser: (userId: string) => limitedForUser.all(userId).map((r) => r.id),
     queuePosition: (jobId: number) => queuePositionStmt.get(jobId)?.n ?? 0,
     firstQueuedJobIds: (limit: number) => firstQueued.all(limit).map((r) => r.id),
     earliestQueuedRetryAt: () => earliestQueuedRetry.get()?.at ?? null,

@@ -21,6 +21,8 @@ export interface NewJob {
   attachmentSizeLimit: number;
   request: VideoGenerationRequest;
   imageName: string | null;
+  /** Set when the reference image's orientation differs from `aspect_ratio` (the image wins). */
+  imageOrientation?: 'landscape' | 'portrait' | 'square' | null;
   estimateMicros: number;
   needsConfirmation: boolean;
   confirmDeadlineAt: number | null;
@@ -51,10 +53,10 @@ export function createJobReservations(db: Db, spend: SpendStore, queries: JobQue
   const insertJob = db.prepare(
     `INSERT INTO jobs (origin_key, parent_job_id, guild_id, channel_id, user_id, locale, application_id,
        interaction_token, interaction_at, attachment_size_limit, status, prompt, model, duration_sec, aspect_ratio,
-       resolution, image_url, image_name, request_json, estimate_micros, confirm_deadline_at, idempotency_key, created_at, updated_at)
+       resolution, image_url, image_name, image_orientation, request_json, estimate_micros, confirm_deadline_at, idempotency_key, created_at, updated_at)
      VALUES (@originKey, @parentJobId, @guildId, @channelId, @userId, @locale, @applicationId,
        @interactionToken, @interactionAt, @attachmentSizeLimit, @status, @prompt, @model, @durationSec, @aspectRatio,
-       @resolution, @imageUrl, @imageName, @requestJson, @estimateMicros, @confirmDeadlineAt, @idempotencyKey, @now, @now)`);
+       @resolution, @imageUrl, @imageName, @imageOrientation, @requestJson, @estimateMicros, @confirmDeadlineAt, @idempotencyKey, @now, @now)`);
   const read = queries.get;
 
   function budgetRejection(input: NewJob, w: BudgetWindow): CreateJobResult | undefined {
@@ -89,7 +91,7 @@ export function createJobReservations(db: Db, spend: SpendStore, queries: JobQue
     if (input.parentJobId && (lastChildAt.get(input.parentJobId)?.at ?? -Infinity) > w.now - (input.rerollDedupeMs ?? 0)) {
       return { ok: false, reason: 'duplicate' };
     }
-    const active = queries.activeJobIdsForUser(input.userId);
+    const active = queries.limitedJobIdsForUser(input.userId);
     if (w.userMaxActiveJobs > 0 && active.length >= w.userMaxActiveJobs) {
       return { ok: false, reason: 'too_many_active', activeJobIds: active };
     }
@@ -100,6 +102,7 @@ export function createJobReservations(db: Db, spend: SpendStore, queries: JobQue
     const info = insertJob.run({
       ...columns,
       parentJobId: input.parentJobId ?? null,
+      imageOrientation: input.imageOrientation ?? null,
       status: input.needsConfirmation ? 'awaiting_confirmation' : 'queued',
       prompt: r.prompt, model: r.model, durationSec: r.duration, aspectRatio: r.aspect_ratio,
       resolution: r.resolution ?? null, imageUrl: r.image_urls?.[0] ?? null,

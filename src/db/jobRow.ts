@@ -8,7 +8,13 @@ export type JobStatus = (typeof jobStatuses)[number];
 
 export const terminalStatuses: readonly JobStatus[] = ['delivered', 'failed', 'cancelled', 'expired'];
 /** Jobs that count against USER_MAX_ACTIVE_JOBS. */
+/** Jobs shown as active (e.g. in /usage): everything not yet finished for the member. */
 export const activeStatuses: readonly JobStatus[] = ['awaiting_confirmation', 'queued', 'submitting', 'submitted', 'completed'];
+/**
+ * Jobs that count against USER_MAX_ACTIVE_JOBS. Not `completed`: the provider has finished it, so a
+ * delivery stuck on Discord never locks its requester out.
+ */
+export const limitedStatuses: readonly JobStatus[] = ['awaiting_confirmation', 'queued', 'submitting', 'submitted'];
 
 export interface Job {
   id: number;
@@ -45,6 +51,14 @@ export interface Job {
   failureDetail: string | null;
   /** Sent as Idempotency-Key on every submit of this job: random, so no other database can repeat it. */
   idempotencyKey: string;
+  /** Failed result-post attempts so far; bounded, and kept across restarts. */
+  deliveryAttempts: number;
+  /** Why the result could not go where it belonged (thread locked, channel deleted…); listed in the report. */
+  deliveryProblem: string | null;
+  /** The reference image's orientation, when it overrides `aspect_ratio`. */
+  imageOrientation: 'landscape' | 'portrait' | 'square' | null;
+  /** A moderator deleted the status message: no status is posted for this job again. */
+  statusDeletedAt: number | null;
   createdAt: number;
   updatedAt: number;
   submittedAt: number | null;
@@ -61,7 +75,10 @@ export interface JobRow {
   next_attempt_at: number | null; confirm_deadline_at: number | null; video_url: string | null;
   video_expires_at: number | null; status_message_id: string | null; status_channel_id: string | null;
   result_message_id: string | null; result_post_started_at: number | null; failure_code: string | null; failure_detail: string | null;
-  idempotency_key: string; created_at: number; updated_at: number; submitted_at: number | null; completed_at: number | null;
+  idempotency_key: string;
+  delivery_attempts: number; delivery_problem: string | null; image_orientation: 'landscape' | 'portrait' | 'square' | null;
+  status_deleted_at: number | null;
+  created_at: number; updated_at: number; submitted_at: number | null; completed_at: number | null;
   finished_at: number | null;
 }
 
@@ -98,6 +115,10 @@ export function jobFromRow(row: JobRow): Job {
     resultPostStartedAt: row.result_post_started_at,
     failureCode: row.failure_code,
     failureDetail: row.failure_detail,
+    deliveryAttempts: row.delivery_attempts ?? 0,
+    deliveryProblem: row.delivery_problem ?? null,
+    imageOrientation: row.image_orientation ?? null,
+    statusDeletedAt: row.status_deleted_at ?? null,
     idempotencyKey: row.idempotency_key,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

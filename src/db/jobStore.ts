@@ -6,6 +6,7 @@ import type { Job, JobStatus } from './jobRow.ts';
 import { createLedgerWriter } from './ledgerWriter.ts';
 import type { Db } from './openDatabase.ts';
 import { createSpendStore } from './spendStore.ts';
+import { createDmCopies } from './dmCopies.ts';
 
 export type { BudgetScope, BudgetWindow, CreateJobResult, NewJob } from './jobReservations.ts';
 export type { ResolutionOutcome } from './jobResolutions.ts';
@@ -38,6 +39,9 @@ export function createJobStore(db: Db) {
   const submittingIds = db.prepare<[], { id: number; submit_sending_at: number | null }>(
     "SELECT id, submit_sending_at FROM jobs WHERE status = 'submitting'");
   const markSending = db.prepare("UPDATE jobs SET submit_sending_at = ? WHERE id = ? AND status = 'submitting'");
+  const addDeliveryAttempt = db.prepare<[number, number], { n: number }>(
+    "UPDATE jobs SET delivery_attempts = delivery_attempts + 1, updated_at = ? WHERE id = ? AND status = 'completed' RETURNING delivery_attempts AS n");
+  const markStatusGone = db.prepare('UPDATE jobs SET status_deleted_at = ? WHERE id = ? AND status_deleted_at IS NULL');
 
   /**
    * Progress and poll errors are rewritten on every poll and are worthless after a power cut (the next
@@ -67,6 +71,7 @@ export function createJobStore(db: Db) {
     spend,
     ...queries,
     ...reservations,
+    ...createDmCopies(db),
     ...resolutions,
 
     confirm: (id: number, now: number) =>
@@ -138,9 +143,10 @@ export function createJobStore(db: Db) {
       return markPostStarted.get(now, id)?.at ?? now;
     },
 
-    markDelivered: db.transaction((id: number, channelId: string, resultMessageId: string, now: number) => {
+    /** `problem` says why it went elsewhere (a DM, a bare link); such a job is listed in the report. */
+    markDelivered: db.transaction((id: number, channelId: string, resultMessageId: string, now: number, problem: string | null = null) => {
       const job = transition(id, ['completed'], 'delivered', now,
-        { result_message_id: resultMessageId, status_channel_id: channelId, finished_at: now });
+        { result_message_id: resultMessageId, status_channel_id: channelId, finished_at: now, delivery_problem: problem });
       if (job) insertMessage.run(resultMessageId, id, 'result');
       return job;
     }),
@@ -148,6 +154,20 @@ export function createJobStore(db: Db) {
     /** The link died before delivery; the provider billed it, so the settlement stands. */
     markVideoExpired: (id: number, now: number) =>
       transition(id, ['completed'], 'expired', now, { failure_code: 'video_expired', finished_at: now }),
+
+    /** Nowhere would take the result: ended, still settled (the provider billed it), and listed in the report. */
+    markUndeliverable: (id: number, problem: string, now: number) =>
+      transition(id, ['completed'], 'expired', now, { failure_code: 'undeliverable', delivery_problem: problem, finished_at: now }),
+
+    /** Returns how many attempts have now failed; 0 when the job is no longer waiting for delivery. */
+    recordDeliveryAttempt(id: number, now: number): number {
+      return addDeliveryAttempt.get(now, id)?.n ?? 0;
+    },
+
+    /** True only the first time, so the requester is told once. */
+    markStatusDeleted(id: number, now: number): boolean {
+      return markStatusGone.run(now, id).changes === 1;
+    },
 
     setStatusMessage: db.transaction((id: number, channelId: string, messageId: string, now: number) => {
       updateStatusMessage.run(messageId, channelId, now, id);

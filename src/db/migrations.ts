@@ -131,6 +131,21 @@ export const migrations: readonly string[] = [
   CREATE UNIQUE INDEX jobs_by_idempotency_key ON jobs (idempotency_key);
   CREATE INDEX IF NOT EXISTS ledger_by_period ON ledger (period_at);
   `,
+  // Delivery: bounded attempts, why a result missed its channel, the image's orientation for the
+  // status, a status message a moderator deleted, and one 📩 copy per member and job per hour.
+  `
+  ALTER TABLE jobs ADD COLUMN delivery_attempts INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE jobs ADD COLUMN delivery_problem TEXT;
+  ALTER TABLE jobs ADD COLUMN image_orientation TEXT CHECK (image_orientation IN ('landscape', 'portrait', 'square'));
+  ALTER TABLE jobs ADD COLUMN status_deleted_at INTEGER;
+  CREATE TABLE dm_copies (
+    job_id INTEGER NOT NULL REFERENCES jobs(id),
+    user_id TEXT NOT NULL,
+    sent_at INTEGER NOT NULL,
+    repeats INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (job_id, user_id)
+  ) STRICT;
+  `,
 ];
 
 export function migrate(db: Database): void {

@@ -2,11 +2,13 @@ import { formatUsd } from '../money.ts';
 import type { Messages } from './messages.ts';
 import { opsEn } from './opsEn.ts';
 import { spendEn } from './spendEn.ts';
+import { deliveryEn } from './deliveryEn.ts';
 
 const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 
 export const en: Messages = {
   ...spendEn,
+  ...deliveryEn,
   ...opsEn,
   guildOnly: 'This command works only in a server.',
   promptEmpty: 'The prompt is empty. Describe the video you want, for example `a fox running through fresh snow`.',

@@ -2,11 +2,13 @@ import { formatUsd } from '../money.ts';
 import type { Messages } from './messages.ts';
 import { opsJa } from './opsJa.ts';
 import { spendJa } from './spendJa.ts';
+import { deliveryJa } from './deliveryJa.ts';
 
 const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 
 export const ja: Messages = {
   ...spendJa,
+  ...deliveryJa,
   ...opsJa,
   guildOnly: 'このコマンドはサーバー内でのみ使えます。',
   promptEmpty: 'プロンプトが空です。作りたい動画を説明してください（例: `雪の中を走るキツネ`）。',

@@ -3,6 +3,7 @@ import { en } from './en.ts';
 import { ja } from './ja.ts';
 import type { OpsMessages } from './opsMessages.ts';
 import type { SpendMessages } from './spendMessages.ts';
+import type { DeliveryMessages } from './deliveryMessages.ts';
 
 export type Orientation = 'landscape' | 'portrait' | 'square';
 export type FailureReason = keyof Messages['failureReasons'];
@@ -13,7 +14,7 @@ export interface StatusParams {
 }
 
 /** Every user-facing text. Both languages implement this, so a missing translation fails the type check. */
-export interface Messages extends SpendMessages, OpsMessages {
+export interface Messages extends SpendMessages, OpsMessages, DeliveryMessages {
   guildOnly: string;
   promptEmpty: string;
   promptTooLong: (max: number, actual: number) => string;

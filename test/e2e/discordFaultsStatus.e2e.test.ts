@@ -77,48 +77,6 @@ describe('Discord faults on status edits', () => {
     expectDeliveredOnce(h);
   });
 
-  it('posts one new status message when the interaction reply was deleted (10008), and edits that one from then on', async () => {
-    h = await startHarness();
-    const job = await runningJob(h);
-    const oldId = statusMessageId(h)!;
-    h.discord.messages.get(oldId)!.deleted = true;
-    const gone = await h.discord.waitForRequest((r) => isOriginalEdit(r) && r.status === 404);
-    expect(gone.responseBody).toMatchObject({ code: 10008 });
-    const post = await h.discord.waitForRequest(isStatusPost);
-    const newId = (post.responseBody as { id: string }).id;
-    await h.discord.waitForRequest((r) => isChannelEditOf(newId)(r) && r.status === 200);
-    await job.finish();
-    await h.discord.waitFor(() => h!.discord.messages.get(newId)!.content.startsWith(en.card.doneLine(1, 400_000, '')));
-
-    expect(h.discord.requests.filter(isStatusPost)).toHaveLength(1);
-    expect(h.discord.requests.filter((r) => isOriginalEdit(r) && r.at > gone.at)).toEqual([]);
-    expect(statusMessageId(h)).toBe(newId);
-    expect(h.discord.requests.find(isResultPost)!.body).toMatchObject({ message_reference: { message_id: newId } });
-    expect(logged(h, 'status_message_replaced')).toHaveLength(1);
-    expectDeliveredOnce(h);
-  });
-
-  it('posts one new status message when a channel edit finds it deleted (10008), and edits that one from then on', async () => {
-    h = await startHarness();
-    const job = await runningJob(h);
-    const oldId = statusMessageId(h)!;
-    ageInteraction(h);
-    await h.discord.waitForRequest((r) => isChannelEditOf(oldId)(r) && r.status === 200);
-    h.discord.messages.get(oldId)!.deleted = true;
-    const gone = await h.discord.waitForRequest((r) => isChannelEditOf(oldId)(r) && r.status === 404);
-    expect(gone.responseBody).toMatchObject({ code: 10008 });
-    const post = await h.discord.waitForRequest(isStatusPost);
-    const newId = (post.responseBody as { id: string }).id;
-    await h.discord.waitForRequest((r) => isChannelEditOf(newId)(r) && r.status === 200);
-    await job.finish();
-    await h.discord.waitFor(() => h!.discord.messages.get(newId)!.content.startsWith(en.card.doneLine(1, 400_000, '')));
-
-    expect(h.discord.requests.filter(isStatusPost)).toHaveLength(1);
-    expect(h.discord.requests.filter((r) => isChannelEditOf(oldId)(r) && r.at > gone.at)).toEqual([]);
-    expect(statusMessageId(h)).toBe(newId);
-    expectDeliveredOnce(h);
-  });
-
   it('still delivers when every status edit answers 50013, through the token and through the channel', async () => {
     h = await startHarness();
     const denied = { status: 403, body: { message: 'Missing Permissions', code: 50013 }, times: 10_000 };

@@ -50,6 +50,18 @@ describe('a model the provider says no longer exists', () => {
     await h.discord.waitFor(() => statusOf(5) === 'delivered', 10_000);
   });
 
+  it('fails jobs already queued for it without sending them once it is turned off', async () => {
+    h = await startHarness({ env: { CONFIRM_ABOVE_USD: '0', USER_DAILY_BUDGET_USD: '0', USER_MONTHLY_BUDGET_USD: '0', MAX_CONCURRENT_JOBS: '1', USER_MAX_ACTIVE_JOBS: '10' } });
+    h.apimart.models.delete(retired);
+    const answers = await Promise.all([1, 2, 3, 4, 5].map(() => videoWith(retired)));
+    expect(answers.map((a) => a.type)).toEqual([5, 5, 5, 5, 5]);
+    await h.discord.waitFor(() => jobRows(h!.db).every((j) => j.status === 'failed'), 10_000);
+    expect(h.apimart.submits()).toHaveLength(3);
+    expect(jobRows(h.db).map((j) => j.failure_code)).toEqual(Array(5).fill('model_retired'));
+    expect(ledgerRows(h.db).filter((r) => r.kind === 'release')).toHaveLength(5);
+    expect(logEvents(h, 'job_model_turned_off')).toHaveLength(2);
+  });
+
   it('counts only consecutive answers: an accepted submit in between starts the count again', async () => {
     h = await startHarness({ env: { CONFIRM_ABOVE_USD: '0', USER_DAILY_BUDGET_USD: '0', USER_MONTHLY_BUDGET_USD: '0' } });
     const order: boolean[] = [false, false, true, false, false];

@@ -232,8 +232,19 @@ export class FakeDiscord {
     this.state.nonces.clear();
   }
 
+  /** The server's AutoMod blocks messages containing any of these words (answers 200000), like a keyword rule. */
+  setAutomodKeywords(words: string[]): void {
+    this.state.automodKeywords.clear();
+    for (const word of words) this.state.automodKeywords.add(word);
+  }
+
   dmFailsFor(userId: string): void {
     this.state.dmFails.add(userId);
+  }
+
+  /** The member opened their DMs again. */
+  dmOpensFor(userId: string): void {
+    this.state.dmFails.delete(userId);
   }
 
   /** Closes the live gateway socket; 4000 (default) makes discord.js RESUME and get missed events replayed. */

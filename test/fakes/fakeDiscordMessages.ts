@@ -50,6 +50,7 @@ export function payloadOf(req: RecordedRequest): MessagePayload {
 
 export function createMessage(state: FakeDiscordState, init: NewMessage, payload: MessagePayload, req: RecordedRequest): FakeMessage {
   checkContent(payload);
+  if (state.isGuildChannel(init.channelId)) checkAutomod(state, payload);
   const attachments = resolveAttachments(state, payload, req, [], init.attachmentSizeLimit);
   const now = new Date().toISOString();
   const message: FakeMessage = {
@@ -79,6 +80,7 @@ export function createMessage(state: FakeDiscordState, init: NewMessage, payload
 
 export function editMessage(state: FakeDiscordState, message: FakeMessage, payload: MessagePayload, req: RecordedRequest, attachmentSizeLimit?: number): void {
   checkContent(payload);
+  if (message.guild_id !== undefined) checkAutomod(state, payload);
   message.attachments = resolveAttachments(state, payload, req, message.attachments, attachmentSizeLimit);
   if (payload.content !== undefined) message.content = typeof payload.content === 'string' ? payload.content : '';
   if (payload.embeds !== undefined) message.embeds = Array.isArray(payload.embeds) ? payload.embeds : [];
@@ -119,6 +121,23 @@ export function isEmpty(payload: MessagePayload, req: RecordedRequest): boolean 
     !nonEmptyArray(payload.components) &&
     req.files.length === 0
   );
+}
+
+/**
+ * A server's AutoMod keyword rule with the "block message" action: a message (sent, edited, or an
+ * interaction response) whose text or embeds contain a keyword as a whole word is refused with 400
+ * and JSON code 200000 (https://discord.com/developers/docs/resources/auto-moderation#auto-moderation-rule-object-keyword-matching-strategies,
+ * https://discord.com/developers/docs/topics/opcodes-and-status-codes#json-json-error-codes).
+ */
+function checkAutomod(state: FakeDiscordState, payload: MessagePayload): void {
+  if (state.automodKeywords.size === 0) return;
+  const text = `${typeof payload.content === 'string' ? payload.content : ''} ${payload.embeds === undefined ? '' : JSON.stringify(payload.embeds)}`;
+  for (const keyword of state.automodKeywords) {
+    const escaped = keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    if (new RegExp(`(^|[^\\p{L}\\p{N}])${escaped}($|[^\\p{L}\\p{N}])`, 'iu').test(text)) {
+      throw new FakeApiError(400, 200000, 'Message was blocked by automatic moderation');
+    }
+  }
 }
 
 function checkContent(payload: MessagePayload): void {

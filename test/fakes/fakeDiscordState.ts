@@ -162,6 +162,8 @@ export class FakeDiscordState {
   readonly files = new Map<string, StoredFile>();
   /** `${channelId}:${nonce}` -> message id, for enforce_nonce */
   readonly nonces = new Map<string, string>();
+  /** The guild's AutoMod keyword rule (block message): matching messages answer 200000. */
+  readonly automodKeywords = new Set<string>();
   private lastIdMs = 0n;
   private idCounter = 0n;
 

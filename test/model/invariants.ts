@@ -26,7 +26,7 @@ const heldStatuses: readonly JobStatus[] = ['awaiting_confirmation', 'queued', '
 function expectedMoney(job: JobRow): 'held' | 'settled' | 'released' {
   if (heldStatuses.includes(job.status)) return 'held';
   if (job.status === 'completed' || job.status === 'delivered') return 'settled';
-  if (job.status === 'expired') return job.failure_code === 'video_expired' || job.failure_code === 'resolved_billed' ? 'settled' : 'released';
+  if (job.status === 'expired') return ['video_expired', 'resolved_billed', 'undeliverable'].includes(job.failure_code ?? '') ? 'settled' : 'released';
   return 'released';
 }
 
@@ -197,7 +197,7 @@ export function checkInvariants(world: World): void {
   // Jobs end only for a reason: a cancel someone was allowed to make, or a deadline that really passed.
   for (const job of jobs) {
     if (job.status === 'cancelled' && !world.cancelRequested.has(job.id)) fail(`job #${job.id} was cancelled, but nobody allowed to asked`);
-    if (job.status === 'expired' && job.failure_code !== 'video_expired') {
+    if (job.status === 'expired' && job.failure_code !== 'video_expired' && job.failure_code !== 'undeliverable') {
       if (world.confirmedJobs.has(job.id)) fail(`job #${job.id} expired unconfirmed although its requester confirmed it`);
       if (job.confirm_deadline_at === null || (job.finished_at ?? 0) < job.confirm_deadline_at) {
         fail(`job #${job.id} expired at ${job.finished_at}, before its confirmation deadline ${job.confirm_deadline_at}`);

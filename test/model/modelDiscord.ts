@@ -185,6 +185,15 @@ export class ModelDiscord {
           return { id: target.id, channelId: target.channelId };
         }),
       send,
+      // An ephemeral notice only the requester sees: nothing of it stays in the channel.
+      followUp: (_applicationId, token) =>
+        call('editOriginal', 'POST', () => {
+          const original = this.originals.get(token);
+          if (!original || now() - original.createdAt >= tokenLifetimeMs) {
+            this.expiredTokenUses.push(token);
+            throw discordError(50027, 401, 'Invalid Webhook Token', 'POST');
+          }
+        }),
       edit: (channelId, messageId, message) =>
         call('edit', 'PATCH', () => {
           existing(channelId, messageId, 'PATCH').content = message.content;

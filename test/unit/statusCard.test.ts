@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Job, JobStatus } from '../../src/db/jobRow.ts';
 import { en } from '../../src/i18n/en.ts';
 import { ja } from '../../src/i18n/ja.ts';
-import { renderResultPost } from '../../src/services/jobs/resultPost.ts';
+import { resultCard } from '../../src/services/jobs/resultPost.ts';
 import { cardColours, cardRevisitAt, cardState, progressBar, renderStatusCard, type CardState } from '../../src/services/status/statusCard.ts';
 import type { StatusContext } from '../../src/services/status/statusText.ts';
 
@@ -18,6 +18,7 @@ function job(overrides: Partial<Job> = {}): Job {
     pollErrors: 0, submitAttempts: 0, nextAttemptAt: null, confirmDeadlineAt: now + 60_000, videoUrl: null, videoExpiresAt: null,
     statusMessageId: null, statusChannelId: null, resultMessageId: null, resultPostStartedAt: null, failureCode: null, failureDetail: null,
     createdAt: now, updatedAt: now, submittedAt: null, completedAt: null, finishedAt: null,
+    deliveryAttempts: 0, deliveryProblem: null, imageOrientation: null, statusDeletedAt: null,
     ...overrides,
   };
 }
@@ -95,10 +96,8 @@ describe('the job card', () => {
 });
 
 describe('the result post', () => {
-  it('mentions only the requester in its content, and shows prompt, settings and final cost in its embed beside four buttons', () => {
-    const post = renderResultPost(job({ status: 'delivered', costMicros: 3_500_000, request: { ...job().request, prompt: 'see [this](https://x.example)' } }), null);
-    expect(post.content.split('\n')[0]).toBe(en.resultReady('902', 42));
-    expect(post.mentionUserIds).toEqual(['902']);
+  it('shows prompt, settings and final cost in its embed beside four buttons', () => {
+    const post = resultCard(job({ status: 'delivered', costMicros: 3_500_000, request: { ...job().request, prompt: 'see [this](https://x.example)' } }));
     const embed = post.embeds![0] as { description: string; color: number; fields: { name: string; value: string }[] };
     expect(embed.description).toBe('see \\[this](https://x.example)');
     expect(embed.color).toBe(cardColours.done);
@@ -107,8 +106,10 @@ describe('the result post', () => {
     expect(ids).toEqual(['job:42:again', 'job:42:edit', 'job:42:dm', 'job:42:delete']);
   });
 
-  it('keeps the link to a video too large to upload in its content', () => {
-    const post = renderResultPost(job({ status: 'delivered' }), { url: 'https://cdn.example/v.mp4', expiresAt: now + 3_600_000 });
-    expect(post.content).toContain(en.resultLink('https://cdn.example/v.mp4', now + 3_600_000));
+  it('leaves the member’s words out of the embed when asked (a server whose AutoMod blocks them)', () => {
+    const post = resultCard(job({ status: 'delivered', imageName: 'fox.png' }), { withoutPrompt: true });
+    const embed = post.embeds![0] as { description?: string; fields: { name: string }[] };
+    expect(embed.description).toBeUndefined();
+    expect(embed.fields.map((f) => f.name)).not.toContain('Reference image');
   });
 });

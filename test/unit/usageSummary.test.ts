@@ -58,7 +58,8 @@ const baseRow: JobRow = {
   image_name: null, estimate_micros: 400_000, cost_micros: 350_000, task_id: 't', progress: 100, estimated_time_sec: null,
   poll_errors: 0, submit_attempts: 1, next_attempt_at: null, confirm_deadline_at: null, video_url: 'https://cdn/v.mp4',
   video_expires_at: 2_000, status_message_id: '40', status_channel_id: '21', result_message_id: '50', result_post_started_at: null, failure_code: null, idempotency_key: 'key-7',
-  failure_detail: null, created_at: 1_000, updated_at: 1_000, submitted_at: 1_000, completed_at: 1_500, finished_at: 1_600,
+  failure_detail: null, delivery_attempts: 0, delivery_problem: null, image_orientation: null, status_deleted_at: null,
+  created_at: 1_000, updated_at: 1_000, submitted_at: 1_000, completed_at: 1_500, finished_at: 1_600,
 };
 const job = (patch: Partial<JobRow> = {}): Job => jobFromRow({ ...baseRow, ...patch });
 

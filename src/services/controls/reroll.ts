@@ -53,6 +53,7 @@ export function rerollJob(parent: Job, reactorId: string, deps: RerollDeps, chan
     attachmentSizeLimit: parent.attachmentSizeLimit,
     request: change ? { ...parent.request, prompt: change.prompt } : parent.request,
     imageName: parent.imageName,
+    imageOrientation: parent.imageOrientation,
     estimateMicros,
     ...intake.confirmation(estimateMicros),
   });

@@ -67,6 +67,12 @@ export function createDiscordMessenger(rest: REST) {
         body: messageBody(message), files: rawFiles(message), auth: false,
       }));
     },
+    /** A follow-up through the interaction token; `ephemeral` ones only the member sees. */
+    async followUp(applicationId: string, token: string, message: OutgoingMessage, ephemeral: boolean): Promise<void> {
+      await rest.post(Routes.webhook(applicationId, token), {
+        body: { ...messageBody(message), ...(ephemeral ? { flags: 64 } : {}) }, auth: false,
+      });
+    },
     async send(channelId: string, message: OutgoingMessage): Promise<SentMessage> {
       return sent(await rest.post(Routes.channelMessages(channelId), { body: messageBody(message), files: rawFiles(message) }));
     },

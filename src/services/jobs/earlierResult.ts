@@ -6,11 +6,6 @@ const unreadable: readonly number[] = [
   DiscordCode.missingAccess, DiscordCode.missingPermissions, DiscordCode.unknownChannel, DiscordCode.cannotDmUser,
 ];
 
-/**
- * Discord honours a nonce only for "a few minutes". A retry later than this (a long outage, a
- * restart after downtime) cannot rely on it, so it reads the channel for the earlier post first.
- */
-export const nonceTrustedForMs = 2 * 60_000;
 const historyPages = 10;
 /** Clock skew between this machine and Discord's ids. */
 const lookBackMs = 60_000;

@@ -1,66 +1,57 @@
 import type { Job } from '../../db/jobRow.ts';
+import type { DeliveryProblem } from '../../i18n/deliveryMessages.ts';
 import { messagesFor } from '../../i18n/messages.ts';
-import { DiscordCode, discordErrorCode, type ChannelMessage, type OutgoingMessage, type SentMessage } from '../discord/discordMessenger.ts';
-import { findEarlierResult, nonceTrustedForMs } from './earlierResult.ts';
+import { classifyDiscordError, type DiscordFault } from '../discord/discordFaults.ts';
+import type { ChannelMessage } from '../discord/discordMessenger.ts';
 import { createConcurrencyLimit } from './concurrencyLimit.ts';
+import { createDmCopy } from './dmCopy.ts';
+import { findEarlierResult } from './earlierResult.ts';
 import type { JobContext } from './jobContext.ts';
-import { renderResultPost } from './resultPost.ts';
-import { downloadVideo, type VideoDownload } from './videoDownload.ts';
+import { createKeptVideos } from './keptVideos.ts';
+import { createResultPoster, type Posted, type ResultPayload } from './resultPoster.ts';
+import { downloadVideo } from './videoDownload.ts';
+
+export { resultNonce } from './resultPoster.ts';
 
 const maxConcurrentDeliveries = 3;
-const retryDelaysMs = [5_000, 15_000, 60_000, 300_000];
-const noChannelAccess: readonly number[] = [
-  DiscordCode.missingAccess, DiscordCode.missingPermissions, DiscordCode.unknownChannel,
-];
+/** Waits after the 1st, 2nd… failed attempt; after the last one the job ends (a link, or undeliverable). */
+export const deliveryRetryDelaysMs = [5_000, 15_000, 60_000, 300_000];
+export const maxDeliveryAttempts = deliveryRetryDelaysMs.length + 1;
+const lastRetryDelayMs = deliveryRetryDelaysMs[deliveryRetryDelaysMs.length - 1] as number;
+/** After the last upload attempt, how many more times (at the last delay) an unreadable channel is read again. */
+const lookupRetriesAfterLastAttempt = 12;
+/** Videos kept in memory between attempts, all jobs together; past this a job keeps only its link. */
+const keptBytesLimit = 256 * 1024 * 1024;
 
-/** A DM is outside the server, so a boosted server's larger upload limit does not apply there. */
-const dmAttachmentLimitBytes = 10 * 1024 * 1024;
+/** Places that are gone for the bot: no point in a link there either. */
+const placeGone: readonly string[] = ['thread_locked', 'thread_archived', 'channel_deleted', 'bot_removed'];
 
-/** Same nonce for every attempt: with enforce_nonce Discord answers a repeat with the first message. */
-export const resultNonce = (jobId: number) => `video-result-${jobId}`;
+function problemOf(fault: DiscordFault): DeliveryProblem {
+  if (fault.kind === 'place_closed') return fault.reason;
+  return fault.kind === 'automod' ? 'automod' : 'refused';
+}
 
-/** Posts a completed job's video exactly once, then marks the job delivered. */
+/**
+ * Posts a completed job's video exactly once, then marks the job delivered. Every Discord error is
+ * either temporary (retried a bounded number of times, with the downloaded video kept) or final
+ * (the requester's DMs, else a link, else the job ends undeliverable); either way the job ends.
+ */
 export function createJobDelivery(ctx: JobContext) {
   const { store, clock, settings } = ctx;
-  const attempts = new Map<number, number>();
+  const poster = createResultPoster(ctx.messenger);
+  const kept = createKeptVideos(keptBytesLimit);
+  const forget = kept.forget;
 
-  function resultMessage(job: Job, video: VideoDownload): OutgoingMessage {
-    return {
-      ...renderResultPost(job, video.kind === 'file' ? null : { url: job.videoUrl ?? '', expiresAt: job.videoExpiresAt }),
-      files: video.kind === 'file' ? [{ name: `video-${job.id}.mp4`, data: video.bytes }] : undefined,
-      nonce: resultNonce(job.id),
-      replyToMessageId: job.statusMessageId ?? undefined,
-    };
-  }
-
-  /** Returns what was posted, and where: the channel, else the requester's DMs, else a link in the channel. */
-  async function post(job: Job, message: OutgoingMessage): Promise<{ sent: SentMessage; content: string }> {
-    try {
-      return { sent: await ctx.messenger.send(job.channelId, message), content: message.content };
-    } catch (err) {
-      const code = discordErrorCode(err);
-      if (code === undefined || !noChannelAccess.includes(code)) throw err;
-      ctx.jobLogger(job).warn('result_channel_unavailable', { code });
-      try {
-        return { sent: await ctx.messenger.dm(job.userId, { ...message, replyToMessageId: undefined }), content: message.content };
-      } catch (dmErr) {
-        if (discordErrorCode(dmErr) !== DiscordCode.cannotDmUser || !message.files || !job.videoUrl) throw dmErr;
-        // Often only Attach Files is missing: a short reply with the link may still be allowed where the upload was not.
-        ctx.jobLogger(job).warn('result_dm_closed', { code: DiscordCode.cannotDmUser });
-        const reply = linkOnly(job, message);
-        return { sent: await ctx.messenger.send(job.channelId, reply), content: reply.content };
-      }
-    }
-  }
-
-  /** The same nonce as the refused upload, so a retry of this reply is deduplicated too. */
-  function linkOnly(job: Job, message: OutgoingMessage): OutgoingMessage {
-    const m = messagesFor(job.locale);
-    const lines = [m.resultReady(job.userId, job.id), m.resultCost(job.costMicros ?? job.estimateMicros), job.videoUrl ?? ''];
-    return { ...message, files: undefined, content: lines.join('\n') };
+  async function finish(job: Job, posted: Posted, problem: DeliveryProblem | null): Promise<void> {
+    forget(job.id);
+    const delivered = store.markDelivered(job.id, posted.sent.channelId, posted.sent.id, clock.now(), problem);
+    ctx.jobLogger(job).info('job_delivered', { messageId: posted.sent.id, problem });
+    void ctx.status.refresh(job.id);
+    if (delivered) await ctx.resultPosted(delivered, posted.sent, posted.content);
   }
 
   async function expire(job: Job): Promise<void> {
+    forget(job.id);
     const expired = store.markVideoExpired(job.id, clock.now());
     if (!expired) return;
     ctx.jobLogger(job).warn('job_video_expired', { taskId: job.taskId });
@@ -68,72 +59,133 @@ export function createJobDelivery(ctx: JobContext) {
     await ctx.notifyUser(expired, messagesFor(job.locale).resultExpired(job.userId, job.id));
   }
 
+  function undeliverable(job: Job, problem: DeliveryProblem): void {
+    forget(job.id);
+    if (!store.markUndeliverable(job.id, problem, clock.now())) return;
+    ctx.jobLogger(job).error('job_undeliverable', { problem, taskId: job.taskId });
+    // The status message is the notice: it is the one place left that may still show it.
+    void ctx.status.refresh(job.id);
+  }
+
+  /** The channel will not take the result: the requester's DMs, else a link where allowed, else nowhere. */
+  async function deliverElsewhere(job: Job, payload: ResultPayload, problem: DeliveryProblem): Promise<void> {
+    const m = messagesFor(job.locale);
+    const why = m.delivery.problem[problem];
+    ctx.jobLogger(job).warn('result_channel_unavailable', { problem });
+    try {
+      return await finish(job, await poster.inDm(job, payload, m.delivery.movedToDm(job.channelId, why)), problem);
+    } catch (err) {
+      const fault = classifyDiscordError(err);
+      if (fault.kind === 'temporary') throw err;
+      ctx.jobLogger(job).warn('result_dm_failed', { kind: fault.kind });
+    }
+    if (placeGone.includes(problem)) return undeliverable(job, problem);
+    try {
+      // Often only Attach Files is missing: a short message with the link may still be allowed.
+      return await finish(job, await poster.linkInChannel(job, m.delivery.linkInstead(why)), problem);
+    } catch (err) {
+      if (classifyDiscordError(err).kind === 'temporary') throw err;
+      return undeliverable(job, problem);
+    }
+  }
+
   /**
-   * Within Discord's nonce window a repeated post returns the first message; past it, an earlier
-   * attempt's message is looked up instead, so a long outage or downtime cannot post the video twice.
+   * Attempts ran out on temporary errors: the bare link, here or by DM, then give up. Not while an
+   * earlier attempt's post cannot be ruled out (reading the channel fails too): the link would be a
+   * second result. Reading is cheap, so it is tried a while longer before the job ends without it.
    */
-  async function earlierAttemptsResult(job: Job): Promise<ChannelMessage | undefined> {
-    const startedAt = store.markResultPostStarted(job.id, clock.now());
-    if (clock.now() - startedAt <= nonceTrustedForMs) return undefined;
+  async function giveUp(job: Job): Promise<void> {
+    try {
+      const earlier = await earlierPost(job);
+      if (earlier) return await finish(job, { sent: earlier, content: earlier.content }, null);
+    } catch (err) {
+      const attempts = store.recordDeliveryAttempt(job.id, clock.now());
+      ctx.jobLogger(job).warn('result_lookup_failed', { err, attempt: attempts });
+      if (attempts === 0) return forget(job.id);
+      if (attempts < maxDeliveryAttempts + lookupRetriesAfterLastAttempt) return ctx.schedule(job.id, lastRetryDelayMs, () => deliver(job.id));
+      return undeliverable(job, 'attempts_exhausted');
+    }
+    const m = messagesFor(job.locale);
+    const note = m.delivery.linkInstead(m.delivery.problem.attempts_exhausted);
+    for (const attempt of [() => poster.linkInChannel(job, note), () => poster.inDm(job, { kind: 'link' }, note)]) {
+      try {
+        return await finish(job, await attempt(), 'attempts_exhausted');
+      } catch (err) {
+        ctx.jobLogger(job).warn('result_link_failed', { err });
+      }
+    }
+    undeliverable(job, 'attempts_exhausted');
+  }
+
+  /** An earlier attempt may have posted it although its answer was lost: that post is the result. */
+  async function earlierPost(job: Job): Promise<ChannelMessage | undefined> {
+    if (job.resultPostStartedAt === null) return undefined;
     const botUserId = ctx.botUserId();
     // Jobs resume before login: until the bot knows who it is, it cannot recognise its own post.
     if (!botUserId) throw new Error('bot user not known yet; delivery retried after login');
-    const earlier = await findEarlierResult(ctx.messenger, job, botUserId, startedAt);
+    const earlier = await findEarlierResult(ctx.messenger, job, botUserId, job.resultPostStartedAt);
     if (earlier) ctx.jobLogger(job).info('result_found_from_earlier_attempt', { messageId: earlier.id });
     return earlier;
+  }
+
+  async function payloadFor(job: Job): Promise<ResultPayload | 'gone'> {
+    const stored = kept.get(job.id);
+    if (stored) return stored;
+    const video = await downloadVideo(job.videoUrl as string, job.attachmentSizeLimit, settings.downloadTimeoutMs, ctx.fetch);
+    if (video.kind === 'gone') return 'gone';
+    return video.kind === 'file' ? { kind: 'file', bytes: video.bytes } : { kind: 'link' };
+  }
+
+  async function attempt(job: Job): Promise<void> {
+    // Before the expiry check: a post whose answer was lost must be found, not reported as expired.
+    if (job.deliveryAttempts >= maxDeliveryAttempts) return giveUp(job);
+    const earlier = await earlierPost(job);
+    if (earlier) return finish(job, { sent: earlier, content: earlier.content }, null);
+    if (job.videoExpiresAt !== null && job.videoExpiresAt <= clock.now()) return expire(job);
+    const payload = await payloadFor(job);
+    if (payload === 'gone') return expire(job);
+    kept.keep(job.id, payload);
+    store.markResultPostStarted(job.id, clock.now());
+    let posted: Posted;
+    try {
+      posted = await poster.inChannel(job, payload);
+    } catch (err) {
+      const fault = classifyDiscordError(err);
+      if (fault.kind === 'temporary') throw err;
+      return deliverElsewhere(job, payload, problemOf(fault));
+    }
+    return finish(job, posted, null);
   }
 
   /** Each delivery holds a whole video in memory; a few at a time bound that however many finish at once. */
   const oneOfFew = createConcurrencyLimit(maxConcurrentDeliveries);
 
-  async function deliver(jobId: number): Promise<void> {
-    return oneOfFew(() => deliverNow(jobId));
-  }
-
   async function deliverNow(jobId: number): Promise<void> {
     const job = store.get(jobId);
     if (!job || job.status !== 'completed' || !job.videoUrl) return;
-    const log = ctx.jobLogger(job);
     try {
-      if (job.videoExpiresAt !== null && job.videoExpiresAt <= clock.now()) return await expire(job);
-      const video = await downloadVideo(job.videoUrl, job.attachmentSizeLimit, settings.downloadTimeoutMs, ctx.fetch);
-      if (video.kind === 'gone') return await expire(job);
-      const message = resultMessage(job, video);
-      const earlier = await earlierAttemptsResult(job);
-      const { sent, content } = earlier ? { sent: earlier, content: earlier.content } : await post(job, message);
-      const delivered = store.markDelivered(job.id, sent.channelId, sent.id, clock.now());
-      attempts.delete(job.id);
-      log.info('job_delivered', { messageId: sent.id, uploaded: video.kind === 'file' });
-      void ctx.status.refresh(job.id);
-      if (delivered) await ctx.resultPosted(delivered, sent, content);
+      await attempt(job);
     } catch (err) {
-      const attempt = (attempts.get(job.id) ?? 0) + 1;
-      attempts.set(job.id, attempt);
-      const delayMs = retryDelaysMs[Math.min(attempt, retryDelaysMs.length) - 1] as number;
-      log.warn('job_delivery_failed', { err, attempt, retryInMs: delayMs });
+      const attempts = store.recordDeliveryAttempt(job.id, clock.now());
+      if (attempts === 0) return forget(job.id);
+      const delayMs = deliveryRetryDelaysMs[attempts - 1];
+      ctx.jobLogger(job).warn('job_delivery_failed', { err, attempt: attempts, retryInMs: delayMs ?? null });
+      if (delayMs === undefined) return giveUp(job);
       ctx.schedule(job.id, delayMs, () => deliver(job.id));
     }
   }
 
-  /** 📩: a private copy (or its link) for whoever asked; throws when their DMs are closed. */
-  async function sendCopy(job: Job, userId: string): Promise<void> {
-    if (!job.videoUrl) return;
-    const expired = job.videoExpiresAt !== null && job.videoExpiresAt <= clock.now();
-    const video: VideoDownload = expired
-      ? { kind: 'gone', status: 410 }
-      : await downloadVideo(job.videoUrl, Math.min(job.attachmentSizeLimit, dmAttachmentLimitBytes), settings.downloadTimeoutMs, ctx.fetch)
-        .catch(() => ({ kind: 'gone', status: 0 }) as const);
-    const m = messagesFor(job.locale);
-    const linkDead = video.kind === 'gone' && video.status !== 0;
-    const content = video.kind === 'file' ? m.reactions.dmCopy(job.id)
-      : linkDead ? m.reactions.videoGone(job.id)
-      : `${m.reactions.dmCopy(job.id)}\n${m.resultLink(job.videoUrl, job.videoExpiresAt)}`;
-    await ctx.messenger.dm(userId, {
-      content, files: video.kind === 'file' ? [{ name: `video-${job.id}.mp4`, data: video.bytes }] : undefined,
-    });
+  const dmCopy = createDmCopy(ctx);
+
+  function deliver(jobId: number): Promise<void> {
+    return oneOfFew(() => deliverNow(jobId));
   }
 
-  return { deliver, sendCopy };
+  return {
+    deliver,
+    /** 📩: through the same few delivery slots as results, so a burst of reactions cannot flood downloads or DMs. */
+    sendCopy: (job: Job, userId: string) => oneOfFew(() => dmCopy(job, userId)),
+  };
 }
 
 export type JobDelivery = ReturnType<typeof createJobDelivery>;

@@ -120,7 +120,8 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
 
   return {
     /** A new job row exists: show it and start it moving. */
-    accept(job: Job): void {
+    accept(job: Job, statusMessageId?: string): void {
+      if (statusMessageId) store.setStatusMessage(job.id, job.channelId, statusMessageId, clock.now());
       afterAcknowledgements.add(() => {
         if (stopped) return;
         void deps.status.refresh(job.id);

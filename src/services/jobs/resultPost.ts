@@ -6,21 +6,16 @@ import { resultButtons } from '../status/jobButtons.ts';
 import { jobEmbedBase } from '../status/statusCard.ts';
 
 /**
- * The result post's words, embed and buttons. The content still mentions the requester (the only
- * user it may ping) so they are notified, and it reads right on its own where embeds are not shown;
- * the embed carries the prompt, the settings and the final cost.
+ * The result post's embed and buttons; its words (which mention the requester so they are notified,
+ * and read right on their own where embeds are not shown) are resultPoster.ts's. The embed carries the
+ * prompt, the settings and the final cost; `withoutPrompt` leaves the member's words out (AutoMod).
  */
-export function renderResultPost(job: Job, link: { url: string; expiresAt: number | null } | null): Pick<OutgoingMessage, 'content' | 'embeds' | 'components' | 'mentionUserIds'> {
+export function resultCard(job: Job, opts: { withoutPrompt?: boolean } = {}): Pick<OutgoingMessage, 'embeds' | 'components'> {
   const m = messagesFor(job.locale);
   const costMicros = job.costMicros ?? job.estimateMicros;
-  const lines = [m.resultReady(job.userId, job.id), m.resultCost(costMicros)];
-  if (link) lines.push(m.resultLink(link.url, link.expiresAt));
-  lines.push(m.resultControls);
-  const base = jobEmbedBase(job, m, 'done');
+  const base = jobEmbedBase(job, m, 'done', opts.withoutPrompt);
   return {
-    content: lines.join('\n'),
     embeds: [{ ...base, fields: [...(base.fields ?? []), { name: m.card.cost, value: formatUsd(costMicros), inline: true }] }],
     components: resultButtons(job),
-    mentionUserIds: [job.userId],
   };
 }

@@ -3,6 +3,7 @@ import type { Job } from '../../db/jobRow.ts';
 import type { JobStore } from '../../db/jobStore.ts';
 import type { PeriodSpend, UserSpend } from '../../db/spendStore.ts';
 import type { AttentionJob } from '../../i18n/spendMessages.ts';
+import type { DeliveryProblemJob } from '../../i18n/deliveryMessages.ts';
 import { utcPeriods } from './budgetPeriods.ts';
 import { defaultLatePollWindowMs, resolvableAt, type LatePollWindow } from './resolvable.ts';
 import type { Clock } from '../../clock.ts';
@@ -22,6 +23,8 @@ export interface GuildReport {
   period: ReportPeriod;
   users: UserSpend[];
   attention: AttentionJob[];
+  /** Results of the period that could not be posted in their channel (DM, bare link, or nowhere). */
+  deliveryProblems?: DeliveryProblemJob[];
 }
 
 export const historyLength = 10;
@@ -71,6 +74,7 @@ export function createUsageReports(deps: { config: Config; store: JobStore; cloc
         users: spend.guildSpendByUser(guildId, fromMs, toMs),
         // Every unresolved job, whatever the period: each one is money the provider may have billed.
         attention: store.jobsNeedingAttention(guildId).map((job) => attentionJob(job, resolvableAt(job, latePoll, clock.now()))),
+        deliveryProblems: store.jobsWithDeliveryProblems(guildId, fromMs, toMs).map(deliveryProblemJob),
       };
     },
   };
@@ -81,6 +85,14 @@ function attentionJob(job: Job, resolvable: number | null): AttentionJob {
     resolvableAt: resolvable,
     jobId: job.id, userId: job.userId, status: job.status === 'timed_out' ? 'timed_out' : 'submit_unknown',
     reservedMicros: job.estimateMicros, taskId: job.taskId, createdAt: job.createdAt,
+  };
+}
+
+function deliveryProblemJob(job: Job): DeliveryProblemJob {
+  const delivered = job.status !== 'delivered' ? 'nowhere' : job.statusChannelId === job.channelId ? 'link' : 'dm';
+  return {
+    jobId: job.id, userId: job.userId, channelId: job.channelId, problem: job.deliveryProblem ?? '',
+    delivered, finishedAt: job.finishedAt ?? job.updatedAt,
   };
 }
 

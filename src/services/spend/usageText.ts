@@ -6,6 +6,7 @@ import type { GuildReport, UsageSummary } from './usageReports.ts';
 const discordMaxChars = 2000;
 // The reconciliation list matters most in a report, so it gets its share of the message first.
 const attentionMaxChars = 1100;
+const deliveryProblemsMaxChars = 400;
 
 export function renderUsage(m: Messages, userId: string, self: boolean, s: UsageSummary): string {
   const header = [
@@ -32,9 +33,12 @@ export function renderHistory(m: Messages, userId: string, self: boolean, entrie
 export function renderReport(m: Messages, r: GuildReport): string {
   const attention = r.attention.length === 0 ? m.admin.attentionNone
     : fitLines(m.admin.attentionTitle(r.attention.length), r.attention.map((j) => m.admin.attentionJob(j)), m.admin.more, attentionMaxChars);
+  const undelivered = r.deliveryProblems ?? [];
+  const problems = undelivered.length === 0 ? ''
+    : `\n\n${fitLines(m.delivery.reportTitle(undelivered.length), undelivered.map((j) => m.delivery.reportJob(j)), m.admin.more, deliveryProblemsMaxChars)}`;
   const spent = r.users.reduce((sum, u) => sum + u.spentMicros, 0);
   const held = r.users.reduce((sum, u) => sum + u.heldMicros, 0);
   const header = [m.admin.reportTitle(r.period), r.users.length === 0 ? m.admin.reportEmpty : m.admin.reportTotal(spent, held)].join('\n');
-  const spend = fitLines(header, r.users.map((u) => m.admin.reportUser(u)), m.admin.more, discordMaxChars - attention.length - 2);
-  return `${spend}\n\n${attention}`;
+  const spend = fitLines(header, r.users.map((u) => m.admin.reportUser(u)), m.admin.more, discordMaxChars - attention.length - problems.length - 2);
+  return `${spend}\n\n${attention}${problems}`;
 }

@@ -62,7 +62,7 @@ function progressOf(job: Job): number | null {
   }
 }
 
-function settingsFields(job: Job, m: Messages): APIEmbedField[] {
+function settingsFields(job: Job, m: Messages, withoutPrompt = false): APIEmbedField[] {
   const r = job.request;
   const c = m.card;
   return [
@@ -70,16 +70,19 @@ function settingsFields(job: Job, m: Messages): APIEmbedField[] {
     { name: c.duration, value: c.durationValue(r.duration), inline: true },
     { name: c.orientation, value: m.orientation[r.aspect_ratio as 'landscape' | 'portrait'] ?? r.aspect_ratio, inline: true },
     ...(r.resolution ? [{ name: c.resolution, value: c.resolutionValue[r.resolution] ?? r.resolution, inline: true }] : []),
-    ...(job.imageName ? [{ name: c.image, value: escapeMarkdown(job.imageName.slice(0, 100)), inline: true }] : []),
+    ...(job.imageName && !withoutPrompt ? [{ name: c.image, value: escapeMarkdown(job.imageName.slice(0, 100)), inline: true }] : []),
   ];
 }
 
-/** The prompt and settings as the card and the result post both show them. */
-export function jobEmbedBase(job: Job, m: Messages, state: CardState): APIEmbed {
+/**
+ * The prompt and settings as the card and the result post both show them. `withoutPrompt` leaves out
+ * everything the member wrote (prompt and image name), for a server whose AutoMod blocks a word in it.
+ */
+export function jobEmbedBase(job: Job, m: Messages, state: CardState, withoutPrompt = false): APIEmbed {
   return {
-    description: cardPrompt(job.request.prompt),
+    ...(withoutPrompt || job.request.prompt === '' ? {} : { description: cardPrompt(job.request.prompt) }),
     color: cardColours[state],
-    fields: settingsFields(job, m),
+    fields: settingsFields(job, m, withoutPrompt),
     footer: { text: m.card.footer(job.id) },
   };
 }
@@ -99,6 +102,14 @@ function contentLine(job: Job, m: Messages, ctx: StatusContext, nowMs: number): 
   return statusLine(job, m, overdue ? { ...ctx, predictedFinishMs: null } : ctx);
 }
 
+/** A reference image decides the orientation; said in the card itself, where everyone sees it. */
+function orientationNote(job: Job, m: Messages): string[] {
+  const chosen = job.request.aspect_ratio as 'landscape' | 'portrait';
+  return job.imageOrientation && job.imageOrientation !== chosen
+    ? [m.orientationNote(m.orientation[job.imageOrientation], m.orientation[chosen])]
+    : [];
+}
+
 const noMentions = (): MessagePayload['allowedMentions'] => ({ parse: [], users: [] });
 
 /**
@@ -106,7 +117,7 @@ const noMentions = (): MessagePayload['allowedMentions'] => ({ parse: [], users:
  * not shown; the embed holds the prompt, the settings, the estimate, progress and ETA; the buttons are
  * those the state allows, so a button that no longer applies goes in the same edit as the state.
  */
-export function renderStatusCard(job: Job, ctx: StatusContext, nowMs: number): MessagePayload {
+export function renderStatusCard(job: Job, ctx: StatusContext, nowMs: number, opts: { withoutPrompt?: boolean } = {}): MessagePayload {
   const m = messagesFor(job.locale);
   const state = cardState(job);
   if (job.status === 'delivered' && job.resultMessageId && job.statusChannelId) {
@@ -119,7 +130,7 @@ export function renderStatusCard(job: Job, ctx: StatusContext, nowMs: number): M
       embeds: [], components: [], allowedMentions: noMentions(), flags: MessageFlags.SuppressEmbeds,
     };
   }
-  const base = jobEmbedBase(job, m, state);
+  const base = jobEmbedBase(job, m, state, opts.withoutPrompt);
   const progress = progressOf(job);
   const embed: APIEmbed = {
     ...base,
@@ -131,7 +142,7 @@ export function renderStatusCard(job: Job, ctx: StatusContext, nowMs: number): M
     ],
   };
   return {
-    content: `${m.statusTitle(job.id)} · ${contentLine(job, m, ctx, nowMs)}`,
+    content: [`${m.statusTitle(job.id)} · ${contentLine(job, m, ctx, nowMs)}`, ...orientationNote(job, m)].join('\n'),
     embeds: [embed],
     components: statusButtons(job),
     allowedMentions: noMentions(),

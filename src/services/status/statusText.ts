@@ -42,6 +42,7 @@ export function statusLine(job: Job, m: Messages, ctx: StatusContext): string {
     case 'failed': return m.status.failed(failureText(m, job.failureCode));
     case 'cancelled': return m.status.cancelled;
     case 'expired':
+      if (job.failureCode === 'undeliverable') return m.delivery.undeliverableStatus;
       if (job.failureCode === 'resolved_billed') return m.ops.statusResolvedBilled(job.costMicros ?? job.estimateMicros);
       return job.failureCode === 'video_expired' ? m.status.video_expired : m.status.expired;
     case 'timed_out': return m.status.timed_out(ctx.jobTimeoutMinutes);
@@ -49,15 +50,26 @@ export function statusLine(job: Job, m: Messages, ctx: StatusContext): string {
   }
 }
 
-export function renderStatus(job: Job, ctx: StatusContext): string {
+/**
+ * The job's status text. `withoutPrompt` leaves out everything the member wrote (prompt and image
+ * name), for a server whose AutoMod blocks a word in it: the job's controls must work regardless.
+ */
+export function renderStatus(job: Job, ctx: StatusContext, opts: { withoutPrompt?: boolean } = {}): string {
   const m = messagesFor(job.locale);
   const r = job.request;
   const title = m.statusTitle(job.id);
   const params = m.statusParams({
     model: r.model, durationSec: r.duration, aspectRatio: r.aspect_ratio, resolution: r.resolution,
-    imageName: job.imageName?.slice(0, 100) ?? null, estimateMicros: job.estimateMicros,
+    imageName: opts.withoutPrompt ? null : (job.imageName?.slice(0, 100) ?? null), estimateMicros: job.estimateMicros,
   });
+  // In the status itself: an ephemeral follow-up sent while the reply is still "thinking" would
+  // become a public edit of that reply, which the next status edit overwrites.
+  const orientation = job.imageOrientation && job.imageOrientation !== r.aspect_ratio
+    ? [m.orientationNote(m.orientation[job.imageOrientation], m.orientation[r.aspect_ratio])]
+    : [];
   const status = statusLine(job, m, ctx);
-  const room = maxContentLength - title.length - params.length - status.length - 3;
-  return [title, quote(r.prompt, room), params, status].join('\n');
+  const fixed = [params, ...orientation, status];
+  if (opts.withoutPrompt) return [title, ...fixed].join('\n');
+  const room = maxContentLength - title.length - fixed.reduce((n, line) => n + line.length + 1, 0) - 1;
+  return [title, quote(r.prompt, room), ...fixed].join('\n');
 }

@@ -3,7 +3,7 @@ import type { JobStore } from '../../db/jobStore.ts';
 import type { Logger } from '../../logger.ts';
 import type { Clock, TimerHandle } from '../../clock.ts';
 import type { DiscordMessenger, SentMessage } from '../discord/discordMessenger.ts';
-import { createStatusWriter } from './statusWriter.ts';
+import { createStatusWriter, type StatusTexts } from './statusWriter.ts';
 import type { StatusContext } from './statusText.ts';
 import { cardRevisitAt, renderStatusCard, type MessagePayload } from './statusCard.ts';
 import type { OutgoingMessage } from '../discord/discordMessenger.ts';
@@ -42,6 +42,8 @@ interface EditState {
   queued: boolean;
   writing: boolean;
   again: boolean;
+  /** The server's AutoMod refused the text quoting the prompt: later writes leave it out from the start. */
+  promptBlocked: boolean;
   waiters: (() => void)[];
 }
 
@@ -66,7 +68,7 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
 
   const stateOf = (jobId: number): EditState => {
     let state = states.get(jobId);
-    if (!state) states.set(jobId, (state = { lastEditAt: 0, queued: false, writing: false, again: false, waiters: [] }));
+    if (!state) states.set(jobId, (state = { lastEditAt: 0, queued: false, writing: false, again: false, promptBlocked: false, waiters: [] }));
     return state;
   };
 
@@ -92,12 +94,13 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
     }, at - clock.now() + 1_000);
   }
 
-  async function write(jobId: number, state: EditState, job: Job, payload: MessagePayload, text: string): Promise<void> {
+  async function write(jobId: number, state: EditState, job: Job, texts: StatusTexts, text: string): Promise<void> {
     try {
-      const message = await writeStatus(job, outgoing(payload));
+      const { message, promptBlocked } = await writeStatus(job, texts);
+      if (promptBlocked) state.promptBlocked = true;
       state.lastText = text;
       revisitLater(jobId, state, job);
-      await deps.onStatusWritten?.(job, message);
+      if (message) await deps.onStatusWritten?.(job, message);
     } catch (err) {
       logger.warn('status_edit_failed', { jobId, userId: job.userId, err });
     } finally {
@@ -125,7 +128,8 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       const state = stateOf(jobId);
       state.queued = false;
       const job = store.get(jobId);
-      const payload = job && renderStatusCard(job, deps.contextFor(job), now);
+      const context = job && deps.contextFor(job);
+      const payload = job && renderStatusCard(job, context as StatusContext, now, { withoutPrompt: state.promptBlocked });
       const text = payload && JSON.stringify(payload);
       if (!job || !payload || text === state.lastText) {
         settle(jobId, state);
@@ -135,7 +139,9 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       state.lastEditAt = now;
       inFlight++;
       writesInWindow++;
-      void write(jobId, state, job, payload, text as string);
+      const full = outgoing(payload);
+      const withoutPrompt = state.promptBlocked ? full : outgoing(renderStatusCard(job, context as StatusContext, now, { withoutPrompt: true }));
+      void write(jobId, state, job, { full, withoutPrompt }, text as string);
     }
   }
 

@@ -1,7 +1,9 @@
 import type { Job } from '../../db/jobRow.ts';
 import type { JobStore } from '../../db/jobStore.ts';
+import { messagesFor } from '../../i18n/messages.ts';
 import type { Logger } from '../../logger.ts';
 import type { Clock } from '../../clock.ts';
+import { isAutoModBlock } from '../discord/discordFaults.ts';
 import { DiscordCode, discordErrorCode, type DiscordMessenger, type OutgoingMessage, type SentMessage } from '../discord/discordMessenger.ts';
 
 /** Discord's interaction token lives 15 minutes; stop trusting it a minute early. */
@@ -13,8 +15,16 @@ const tokenRejected = (err: unknown) => {
 };
 
 /**
+ * The status in two forms: as rendered, and without the member's words (for a server whose AutoMod
+ * blocks them); the same object twice when there is no difference.
+ */
+export interface StatusTexts { full: OutgoingMessage; withoutPrompt: OutgoingMessage }
+/** `message` is undefined when nothing was written: a moderator deleted the status message. */
+export interface StatusWrite { message?: SentMessage; promptBlocked: boolean }
+
+/**
  * Puts a status text on the job's message: through the interaction token while it is young, then with
- * the bot token, and as a new message when the old one was deleted.
+ * the bot token. A status message a moderator deleted stays deleted.
  */
 export function createStatusWriter(deps: { store: JobStore; messenger: DiscordMessenger; clock: Clock; logger: Logger }) {
   const { store, messenger, clock, logger } = deps;
@@ -26,7 +36,24 @@ export function createStatusWriter(deps: { store: JobStore; messenger: DiscordMe
     return message;
   }
 
-  return async function writeStatus(job: Job, content: OutgoingMessage): Promise<SentMessage> {
+  /**
+   * Reposting it would put the prompt back in front of the channel the moderator just cleaned, on
+   * every update. The requester is told once, privately, and the result is still delivered.
+   */
+  async function statusDeleted(job: Job, tokenStillLive: boolean): Promise<undefined> {
+    if (!store.markStatusDeleted(job.id, clock.now())) return undefined;
+    logger.info('status_message_deleted', { jobId: job.id, userId: job.userId });
+    const notice = { content: messagesFor(job.locale).delivery.statusDeleted(job.id) };
+    try {
+      if (tokenStillLive) await messenger.followUp(job.applicationId, job.interactionToken as string, notice, true);
+      else await messenger.dm(job.userId, notice);
+    } catch (err) {
+      logger.warn('status_deleted_notice_failed', { jobId: job.id, userId: job.userId, code: discordErrorCode(err) });
+    }
+    return undefined;
+  }
+
+  async function put(job: Job, content: OutgoingMessage): Promise<SentMessage | undefined> {
     if (tokenUsable(job)) {
       try {
         const message = await messenger.editOriginal(job.applicationId, job.interactionToken as string, content);
@@ -35,13 +62,9 @@ export function createStatusWriter(deps: { store: JobStore; messenger: DiscordMe
       } catch (err) {
         const gone = discordErrorCode(err) === DiscordCode.unknownMessage;
         if (!gone && !tokenRejected(err)) throw err;
-        // Either way the token can no longer show the status: without forgetting it, every later write
-        // would hit the same error (and, for a deleted reply, post yet another message).
+        // Either way the token can no longer show the status: without forgetting it, every later write would hit the same error.
         store.forgetInteractionToken(job.id);
-        if (gone) {
-          logger.info('status_message_replaced', { jobId: job.id, userId: job.userId });
-          return postNew(job, content);
-        }
+        if (gone) return statusDeleted(job, true);
       }
     }
     // The status message always lives in the command's channel. Not status_channel_id: delivery rewrites
@@ -52,9 +75,20 @@ export function createStatusWriter(deps: { store: JobStore; messenger: DiscordMe
         return { id: job.statusMessageId, channelId: job.channelId };
       } catch (err) {
         if (discordErrorCode(err) !== DiscordCode.unknownMessage) throw err;
-        logger.info('status_message_replaced', { jobId: job.id, userId: job.userId });
+        return statusDeleted(job, false);
       }
     }
     return postNew(job, content);
+  }
+
+  return async function writeStatus(job: Job, texts: StatusTexts): Promise<StatusWrite> {
+    if (job.statusDeletedAt !== null) return { promptBlocked: false };
+    try {
+      return { message: await put(job, texts.full), promptBlocked: false };
+    } catch (err) {
+      if (!isAutoModBlock(err) || texts.full === texts.withoutPrompt) throw err;
+      logger.info('status_prompt_blocked_by_automod', { jobId: job.id, userId: job.userId });
+      return { message: await put(job, texts.withoutPrompt), promptBlocked: true };
+    }
   };
 }

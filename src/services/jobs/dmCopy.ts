@@ -1,0 +1,50 @@
+import type { Job } from '../../db/jobRow.ts';
+import { messagesFor } from '../../i18n/messages.ts';
+import type { JobContext } from './jobContext.ts';
+import { dmAttachmentLimitBytes } from './resultPoster.ts';
+import { downloadVideo, type VideoDownload } from './videoDownload.ts';
+
+/** One full copy per member and job in this window; a repeat inside it gets the link once, then nothing. */
+export const dmCopyWindowMs = 60 * 60_000;
+
+/** 📩: a private copy (or its link) for whoever asked; throws when their DMs are closed. */
+export function createDmCopy(ctx: JobContext) {
+  const { store, clock, settings } = ctx;
+
+  async function sendLink(job: Job, userId: string): Promise<void> {
+    const expired = job.videoExpiresAt !== null && job.videoExpiresAt <= clock.now();
+    if (!job.videoUrl || expired) return;
+    await ctx.messenger.dm(userId, { content: messagesFor(job.locale).delivery.dmCopyAgain(job.id, job.videoUrl, job.videoExpiresAt) });
+  }
+
+  async function sendCopy(job: Job, userId: string): Promise<void> {
+    if (!job.videoUrl) return;
+    const expired = job.videoExpiresAt !== null && job.videoExpiresAt <= clock.now();
+    const video: VideoDownload = expired
+      ? { kind: 'gone', status: 410 }
+      : await downloadVideo(job.videoUrl, Math.min(job.attachmentSizeLimit, dmAttachmentLimitBytes), settings.downloadTimeoutMs, ctx.fetch)
+        .catch(() => ({ kind: 'gone', status: 0 }) as const);
+    const m = messagesFor(job.locale);
+    const linkDead = video.kind === 'gone' && video.status !== 0;
+    const content = video.kind === 'file' ? m.reactions.dmCopy(job.id)
+      : linkDead ? m.reactions.videoGone(job.id)
+      : `${m.reactions.dmCopy(job.id)}\n${m.resultLink(job.videoUrl, job.videoExpiresAt)}`;
+    await ctx.messenger.dm(userId, {
+      content, files: video.kind === 'file' ? [{ name: `video-${job.id}.mp4`, data: video.bytes }] : undefined,
+    });
+  }
+
+  return async (job: Job, userId: string): Promise<void> => {
+    const { grant, claimedAt } = store.claimDmCopy(job.id, userId, clock.now(), dmCopyWindowMs);
+    ctx.jobLogger(job).info('result_dm_requested', { reactorId: userId, grant });
+    if (grant === 'none') return;
+    if (grant === 'link') return sendLink(job, userId);
+    try {
+      await sendCopy(job, userId);
+    } catch (err) {
+      // Nothing arrived (DMs closed, Discord down): asking again must not wait an hour.
+      store.releaseDmCopy(job.id, userId, claimedAt);
+      throw err;
+    }
+  };
+}

@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { messagesFor } from '../../src/i18n/messages.ts';
+import type { RecordedRequest } from '../fakes/fakeDiscord.ts';
+import { checkAndStop, isResultPost, jobRows, startHarness, videoOptions, type Harness } from './harness.ts';
+import { isOwnReactionPut, requesterId, waitForStatus } from './reactionsHelpers.ts';
+
+const en = messagesFor('en-US');
+let h: Harness | undefined;
+afterEach(async () => {
+  await checkAndStop(h);
+  h = undefined;
+});
+
+const contentOf = (r: RecordedRequest) => String((r.body as { content?: unknown } | undefined)?.content ?? '');
+/** Everything a message shows: its content and its embeds (the card quotes the prompt in its embed). */
+const shownIn = (r: RecordedRequest) => `${contentOf(r)} ${JSON.stringify((r.body as { embeds?: unknown } | undefined)?.embeds ?? [])}`;
+const isOriginalEdit = (r: RecordedRequest) => r.method === 'PATCH' && /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.test(r.path);
+const blocked = (r: RecordedRequest) => (r.responseBody as { code?: number } | undefined)?.code === 200000;
+
+describe("a server's AutoMod", () => {
+  it('gets the status again without the prompt, and the job it blocked can still be confirmed with ✅ and delivered', async () => {
+    h = await startHarness();
+    h.discord.setAutomodKeywords(['fox']);
+    // $1.20, at or above CONFIRM_ABOVE_USD: the job waits for ✅ on the status message.
+    const interaction = h.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 12, prompt: 'a red fox in the snow' }) });
+    const refused = await h.discord.waitForRequest((r) => isOriginalEdit(r) && blocked(r), 10_000);
+    expect(refused.status).toBe(400);
+    expect(shownIn(refused)).toContain('a red fox in the snow');
+    const written = await h.discord.waitForRequest((r) => isOriginalEdit(r) && r.status === 200, 10_000);
+    expect(shownIn(written)).not.toContain('fox');
+    expect(contentOf(written)).toContain(en.statusTitle(1));
+
+    // The id came with the acknowledgement: it is the interaction's reply, whatever text it shows.
+    const callback = h.discord.requests.find((r) => r.path.startsWith(`/interactions/${interaction.id}/`))!;
+    const replyId = (callback.responseBody as { interaction: { response_message_id: string } }).interaction.response_message_id;
+    const statusId = h.db.prepare('SELECT status_message_id FROM jobs WHERE id = 1').pluck().get() as string;
+    expect(statusId).toBe(replyId);
+    await h.discord.waitForRequest(isOwnReactionPut(statusId, '✅'), 10_000);
+    h.discord.sendReaction({ userId: requesterId, messageId: statusId, emoji: '✅' });
+    await waitForStatus(h, 1, 'delivered', 15_000);
+    await h.discord.waitFor(() => h!.discord.messages.get(statusId)!.content.startsWith(en.card.doneLine(1, 1_200_000, '')));
+    // Later writes leave the prompt out from the start instead of being refused each time.
+    expect(h.discord.requests.filter(isOriginalEdit).filter(blocked)).toHaveLength(1);
+  });
+
+  it('posts the result in its shortest form when AutoMod blocks a word of the full one', async () => {
+    h = await startHarness();
+    h.discord.setAutomodKeywords(['react']);
+    h.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 4 }) });
+    await h.discord.waitFor(() => jobRows(h!.db)[0]?.status === 'delivered', 15_000);
+    const posts = h.discord.requests.filter(isResultPost);
+    expect(posts.map((r) => r.status)).toEqual([400, 200]);
+    expect(blocked(posts[0]!)).toBe(true);
+    expect(contentOf(posts[0]!)).toContain(en.resultControls);
+    expect(contentOf(posts[1]!)).toBe([en.resultReady(requesterId, 1), en.resultCost(400_000)].join('\n'));
+    expect(jobRows(h.db)[0]!.result_message_id).toBe((posts[1]!.responseBody as { id: string }).id);
+  });
+});
+
+describe('the fake AutoMod keyword rule', () => {
+  it('answers 400 with code 200000 to a guild message containing a keyword as a whole word, on create and on edit, and leaves DMs alone', async () => {
+    h = await startHarness();
+    h.discord.setAutomodKeywords(['fox']);
+    const api = `${h.discord.apiBase}/v10`;
+    const headers = { authorization: `Bot ${h.discord.botToken}`, 'content-type': 'application/json' };
+    const post = (path: string, content: string, method = 'POST') => fetch(`${api}${path}`, { method, headers, body: JSON.stringify({ content }) });
+    const channel = `/channels/${h.discord.channelId}/messages`;
+
+    const refused = await post(channel, 'a FOX!');
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({ message: 'Message was blocked by automatic moderation', code: 200000 });
+    expect((await post(channel, 'a foxglove')).status).toBe(200);
+    const created = await (await post(channel, 'a cat')).json() as { id: string };
+    expect((await post(`${channel}/${created.id}`, 'now a fox', 'PATCH')).status).toBe(400);
+    const dm = await (await fetch(`${api}/users/@me/channels`, { method: 'POST', headers, body: JSON.stringify({ recipient_id: requesterId }) })).json() as { id: string };
+    expect((await post(`/channels/${dm.id}/messages`, 'a fox')).status).toBe(200);
+  });
+});
