@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { measureAckLatency } from './ackLatency.ts';
+import { measureBusyChannel } from './busyChannel.ts';
 import { measureProviderLoad } from './providerLoad.ts';
 import { measureScale } from './scale.ts';
 import type { BenchResult } from './stats.ts';
@@ -19,6 +20,7 @@ const only = process.env.BENCH_ONLY?.split(',');
 const wanted = (name: string) => !only || only.includes(name);
 if (wanted('ack')) await part('acknowledgement latency', () => measureAckLatency(small ? [1, 10] : [1, 100, 1000]));
 if (wanted('provider')) await part('provider load and freshness', () => measureProviderLoad(small ? 4 : 40, small ? 6 : 40));
+if (wanted('busy')) await part('busy channel', () => measureBusyChannel(small ? 30 : 100));
 if (wanted('scale')) await part('scale', () => measureScale(small ? 200 : 10_000, small ? 3_000 : 40_000));
 
 mkdirSync(new URL('.', import.meta.url), { recursive: true });

@@ -17,6 +17,8 @@ import { createButtonHandler } from './services/controls/buttonHandler.ts';
 import { createJobActions } from './services/controls/jobActions.ts';
 import { createJobIntake } from './services/jobs/jobIntake.ts';
 import { createJobScheduler } from './services/jobs/jobScheduler.ts';
+import { createGonePlaces } from './services/jobs/gonePlaces.ts';
+import { placeLookup } from './services/discord/placeLookup.ts';
 import { predictedFinishMs } from './services/jobs/pollSchedule.ts';
 import { createProviderHealth } from './services/apimart/providerHealth.ts';
 import { createReactionHandler } from './services/controls/reactionHandler.ts';
@@ -73,7 +75,9 @@ export function createApp(deps: AppDeps) {
   const { logger, apimart } = operations;
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions],
-    partials: [Partials.Message, Partials.Reaction, Partials.User],
+    // Channel: an interaction from a channel the bot does not cache (a private thread it is not in)
+    // still tells what kind of channel it is, which decides the permissions that count there.
+    partials: [Partials.Message, Partials.Reaction, Partials.User, Partials.Channel],
     ...deps.clientOptions,
     rest: { api: config.discordApiUrl, ...deps.clientOptions?.rest },
   });
@@ -127,9 +131,17 @@ export function createApp(deps: AppDeps) {
   });
   const route = createInteractionRouter(commands, logger, config.allowedGuildIds, jobControls);
   watchAllowedGuilds(client, config.allowedGuildIds, logger);
+  const places = createGonePlaces({ store, scheduler, messenger, clock, logger, onChannelGone: reactions.channelGone });
 
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
   client.on(Events.MessageReactionAdd, (reaction, user) => void reactions.onReactionAdd(reaction, user));
+  // discord.js emits GuildDelete only when the bot was removed; an outage is GuildUnavailable.
+  client.on(Events.GuildDelete, (guild) => void places.guildRemoved(guild.id));
+  client.on(Events.ChannelDelete, (channel) => {
+    const threads = 'threads' in channel ? [...channel.threads.cache.keys()] : [];
+    places.channelsDeleted([channel.id, ...threads]);
+  });
+  client.on(Events.ThreadDelete, (thread) => void places.channelsDeleted([thread.id]));
   client.on(Events.Error, (err) => logger.error('discord_client_error', { err }));
   client.on(Events.ShardDisconnect, (event, shardId) => logger.warn('gateway_disconnected', { shardId, code: event.code }));
   client.on(Events.ShardReconnecting, (shardId) => logger.warn('gateway_reconnecting', { shardId }));
@@ -150,15 +162,19 @@ export function createApp(deps: AppDeps) {
       client.rest.setToken(config.discordToken);
       // Resumed deliveries may need to recognise the bot's own earlier posts before the gateway is up.
       botUserIdBeforeLogin = ((await client.rest.get(Routes.user())) as { id: string }).id;
+      scheduler.holdSubmissions();
       const { resumed, quarantined } = scheduler.resume();
       await operations.start(client);
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.discordToken);
       await ready;
       await owners.refresh();
+      // Servers the bot left and channels deleted while it was down: nothing is spent on their jobs.
+      const placeGoneJobs = await places.checkUnfinished(placeLookup(client));
+      scheduler.releaseSubmissions();
       const applicationId = client.application?.id ?? client.user?.id ?? '';
       const sync = await syncCommands(client.rest, applicationId, config.discordGuildId, commands.map((c) => c.data));
-      logger.info('bot_ready', { user: client.user?.tag, commands: sync, resumedJobs: resumed, submitUnknownJobs: quarantined.length });
+      logger.info('bot_ready', { user: client.user?.tag, commands: sync, resumedJobs: resumed, submitUnknownJobs: quarantined.length, placeGoneJobs });
     },
     async stop(): Promise<void> {
       if (heartbeat) clearInterval(heartbeat);

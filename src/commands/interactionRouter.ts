@@ -34,6 +34,11 @@ export function createInteractionRouter(commands: CommandModule[], logger: Logge
       return;
     }
     try {
+      // A server the bot is not in (a user-installed app, or just after a kick): nothing there can work.
+      if (interaction.inGuild() && !interaction.inCachedGuild()) {
+        await replyEphemeralTo(interaction, messagesFor(interaction.locale).notInServer);
+        return;
+      }
       await run();
     } catch (err) {
       logger.error('command_failed', { ref: interaction.id, command: what, userId: interaction.user.id, err });

@@ -1,11 +1,12 @@
-import { PermissionFlagsBits, PermissionsBitField, type ChatInputCommandInteraction } from 'discord.js';
+import type { ChatInputCommandInteraction, ThreadChannel } from 'discord.js';
 import type { Config } from '../config.ts';
 import type { JobStore, NewJob } from '../db/jobStore.ts';
 import { messagesFor, type Messages } from '../i18n/messages.ts';
 import type { Logger } from '../logger.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock, TimerHandle } from '../clock.ts';
 import type { JobScheduler } from '../services/jobs/jobScheduler.ts';
 import type { JobIntake } from '../services/jobs/jobIntake.ts';
+import { canJoinThread, channelPlace, missingPermissions, threadClosed } from '../services/discord/channelPlace.ts';
 import { replyEphemeral } from './replies.ts';
 import { buildVideoRequest, type VideoOptions } from './videoRequest.ts';
 
@@ -19,11 +20,7 @@ export interface VideoCommandDeps {
 }
 
 const defaultAttachmentLimit = 10 * 1024 * 1024;
-const requiredPermissions = [
-  ['View Channel', PermissionFlagsBits.ViewChannel],
-  ['Send Messages', PermissionFlagsBits.SendMessages],
-  ['Attach Files', PermissionFlagsBits.AttachFiles],
-] as const;
+const joinBudgetMs = 1_500;
 
 function readOptions(interaction: ChatInputCommandInteraction): VideoOptions {
   const o = interaction.options;
@@ -41,17 +38,40 @@ function readOptions(interaction: ChatInputCommandInteraction): VideoOptions {
   };
 }
 
-function missingPermissions(interaction: ChatInputCommandInteraction): string[] {
-  const granted = interaction.appPermissions ?? new PermissionsBitField(PermissionsBitField.All);
-  return requiredPermissions.filter(([, flag]) => !granted.has(flag)).map(([name]) => name);
-}
-
+/** Permissions as Discord weighs them for this kind of channel (a thread, a forum post, a text channel…). */
 function gateProblem(interaction: ChatInputCommandInteraction, deps: VideoCommandDeps, m: Messages): string | undefined {
   if (!interaction.inGuild()) return m.guildOnly;
   const gate = deps.intake.gate(interaction.guildId, interaction.channelId);
   if (gate) return gate(m);
-  const missing = missingPermissions(interaction);
+  const place = channelPlace(interaction.channel);
+  if (threadClosed(place, interaction.appPermissions)) return m.threadClosed;
+  const missing = missingPermissions(place, interaction.appPermissions);
   return missing.length > 0 ? m.missingPermissions(missing) : undefined;
+}
+
+/**
+ * Discord shows a private thread's reactions only to its members: the bot joins where it may, and
+ * otherwise takes no job there that would wait for a ✅ it can never see.
+ */
+async function threadMembershipProblem(
+  interaction: ChatInputCommandInteraction, needsConfirmation: boolean, clock: Clock, log: Logger,
+): Promise<boolean> {
+  const place = channelPlace(interaction.channel);
+  if (!place.privateThread || place.joined) return false;
+  if (canJoinThread(place, interaction.appPermissions)) {
+    try {
+      // Before the acknowledgement, which Discord wants within 3 s: a slow join counts as a failed one.
+      let timer: TimerHandle | undefined;
+      const tooSlow = new Promise<never>((_, reject) => {
+        timer = clock.setTimeout(() => reject(new Error('thread join timed out')), joinBudgetMs);
+      });
+      await Promise.race([(interaction.channel as ThreadChannel).join(), tooSlow]).finally(() => timer && clock.clearTimeout(timer));
+      return false;
+    } catch (err) {
+      log.warn('thread_join_failed', { channelId: interaction.channelId, err });
+    }
+  }
+  return needsConfirmation;
 }
 
 /**
@@ -70,6 +90,11 @@ export async function executeVideo(interaction: ChatInputCommandInteraction, dep
   const modelOff = deps.intake.modelGate(built.request.model);
   if (modelOff) return replyEphemeral(interaction, modelOff(m));
 
+  const confirmation = deps.intake.confirmation(built.estimateMicros);
+  if (await threadMembershipProblem(interaction, confirmation.needsConfirmation, clock, deps.logger)) {
+    return replyEphemeral(interaction, m.privateThreadNeedsMember);
+  }
+
   const now = clock.now();
   const newJob: NewJob = {
     originKey: `interaction:${interaction.id}`,
@@ -87,7 +112,7 @@ export async function executeVideo(interaction: ChatInputCommandInteraction, dep
     // Shown in the status itself when it overrides aspect_ratio.
     imageOrientation: built.imageOrientation,
     estimateMicros: built.estimateMicros,
-    ...deps.intake.confirmation(built.estimateMicros),
+    ...confirmation,
   };
   const created = await deps.intake.createSoon(newJob);
   if (!created.ok) {

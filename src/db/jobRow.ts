@@ -59,6 +59,8 @@ export interface Job {
   imageOrientation: 'landscape' | 'portrait' | 'square' | null;
   /** A moderator deleted the status message: no status is posted for this job again. */
   statusDeletedAt: number | null;
+  /** The job's server or channel disappeared (bot removed, channel deleted): it talks by DM from then on. */
+  placeGone: 'guild_removed' | 'channel_deleted' | null;
   createdAt: number;
   updatedAt: number;
   submittedAt: number | null;
@@ -77,7 +79,7 @@ export interface JobRow {
   result_message_id: string | null; result_post_started_at: number | null; failure_code: string | null; failure_detail: string | null;
   idempotency_key: string;
   delivery_attempts: number; delivery_problem: string | null; image_orientation: 'landscape' | 'portrait' | 'square' | null;
-  status_deleted_at: number | null;
+  status_deleted_at: number | null; place_gone?: 'guild_removed' | 'channel_deleted' | null;
   created_at: number; updated_at: number; submitted_at: number | null; completed_at: number | null;
   finished_at: number | null;
 }
@@ -120,6 +122,7 @@ export function jobFromRow(row: JobRow): Job {
     imageOrientation: row.image_orientation ?? null,
     statusDeletedAt: row.status_deleted_at ?? null,
     idempotencyKey: row.idempotency_key,
+    placeGone: row.place_gone ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     submittedAt: row.submitted_at,

@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { createJobPlaces } from './jobPlaces.ts';
 import { createJobQueries, inList } from './jobQueries.ts';
 import { createJobReservations } from './jobReservations.ts';
 import { createJobResolutions } from './jobResolutions.ts';
@@ -67,23 +68,26 @@ export function createJobStore(db: Db) {
     return result.changes === 1 ? read(id) : undefined;
   }
 
+  /** Ends a job that never reached the provider; its reservation is released with it. */
+  const endBeforeSubmission = db.transaction((id: number, to: 'cancelled' | 'expired' | 'failed', code: string, now: number) => {
+    const from: JobStatus[] = to === 'failed' ? ['submitting'] : ['awaiting_confirmation', 'queued'];
+    const job = transition(id, from, to, now, { failure_code: code, finished_at: now });
+    if (job) writeLedger(job, 'release', -job.estimateMicros, now);
+    return job;
+  });
+
   return {
     spend,
     ...queries,
     ...reservations,
     ...createDmCopies(db),
+    ...createJobPlaces(db, read, endBeforeSubmission),
     ...resolutions,
 
     confirm: (id: number, now: number) =>
       transition(id, ['awaiting_confirmation'], 'queued', now, { confirm_deadline_at: null }),
 
-    /** Ends a job that never reached the provider; its reservation is released with it. */
-    endBeforeSubmission: db.transaction((id: number, to: 'cancelled' | 'expired' | 'failed', code: string, now: number) => {
-      const from: JobStatus[] = to === 'failed' ? ['submitting'] : ['awaiting_confirmation', 'queued'];
-      const job = transition(id, from, to, now, { failure_code: code, finished_at: now });
-      if (job) writeLedger(job, 'release', -job.estimateMicros, now);
-      return job;
-    }),
+    endBeforeSubmission,
 
     /** Takes the oldest due queued job if a provider slot is free. */
     claimForSubmission: db.transaction((maxConcurrent: number, now: number): Job | undefined => {

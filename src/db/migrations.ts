@@ -146,6 +146,9 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (job_id, user_id)
   ) STRICT;
   `,
+  `
+  ALTER TABLE jobs ADD COLUMN place_gone TEXT CHECK (place_gone IN ('guild_removed', 'channel_deleted'));
+  `,
 ];
 
 export function migrate(db: Database): void {

@@ -1,5 +1,6 @@
 import { formatUsd } from '../money.ts';
 import type { Messages } from './messages.ts';
+import { placeEn } from './placeMessages.ts';
 import { opsEn } from './opsEn.ts';
 import { spendEn } from './spendEn.ts';
 import { deliveryEn } from './deliveryEn.ts';
@@ -9,6 +10,7 @@ const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:
 export const en: Messages = {
   ...spendEn,
   ...deliveryEn,
+  ...placeEn,
   ...opsEn,
   guildOnly: 'This command works only in a server.',
   promptEmpty: 'The prompt is empty. Describe the video you want, for example `a fox running through fresh snow`.',

@@ -1,5 +1,6 @@
 import { formatUsd } from '../money.ts';
 import type { Messages } from './messages.ts';
+import { placeJa } from './placeMessages.ts';
 import { opsJa } from './opsJa.ts';
 import { spendJa } from './spendJa.ts';
 import { deliveryJa } from './deliveryJa.ts';
@@ -9,6 +10,7 @@ const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:
 export const ja: Messages = {
   ...spendJa,
   ...deliveryJa,
+  ...placeJa,
   ...opsJa,
   guildOnly: 'このコマンドはサーバー内でのみ使えます。',
   promptEmpty: 'プロンプトが空です。作りたい動画を説明してください（例: `雪の中を走るキツネ`）。',

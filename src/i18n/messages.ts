@@ -2,6 +2,7 @@ import type { BudgetScope } from '../db/jobStore.ts';
 import { en } from './en.ts';
 import { ja } from './ja.ts';
 import type { OpsMessages } from './opsMessages.ts';
+import type { PlaceMessages } from './placeMessages.ts';
 import type { SpendMessages } from './spendMessages.ts';
 import type { DeliveryMessages } from './deliveryMessages.ts';
 
@@ -14,7 +15,7 @@ export interface StatusParams {
 }
 
 /** Every user-facing text. Both languages implement this, so a missing translation fails the type check. */
-export interface Messages extends SpendMessages, OpsMessages, DeliveryMessages {
+export interface Messages extends SpendMessages, OpsMessages, DeliveryMessages, PlaceMessages {
   guildOnly: string;
   promptEmpty: string;
   promptTooLong: (max: number, actual: number) => string;

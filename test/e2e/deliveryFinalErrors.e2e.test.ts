@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { messagesFor } from '../../src/i18n/messages.ts';
 import { systemClock, type Clock } from '../../src/clock.ts';
-import { maxDeliveryAttempts } from '../../src/services/jobs/jobDelivery.ts';
+import { deliveryRetryDelaysMs, maxDeliveryAttempts } from '../../src/services/jobs/jobDelivery.ts';
 import { discordErrors } from '../fakes/discordErrors.ts';
 import { DEFAULT_USER_ID, type RecordedRequest } from '../fakes/fakeDiscord.ts';
 import { checkAndStop, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
@@ -147,5 +147,48 @@ describe('a result post that keeps failing', () => {
     await h.discord.waitFor(() => jobRows(h!.db).length === 2, 10_000);
     expect(jobRows(h.db)[0]!.status).toBe('completed');
     expect(ledgerRows(h.db).filter((r) => r.job_id === 2).map((r) => r.kind)).toContain('reserve');
+  });
+});
+
+describe('the bare link after the last attempt', () => {
+  it('is not sent again by DM when its channel post went through but the answer was lost', async () => {
+    h = await startHarness({ appDeps: { clock: quickRetries }, rest: { retries: 0 } });
+    h.discord.failNext(guildPost(h), { status: 500, times: maxDeliveryAttempts });
+    // The link is posted, but Discord answers 500: the DM link would be a second result.
+    h.discord.failNext(guildPost(h), { status: 500, apply: true, times: 1 });
+    const job = await finishedJob(h, 'delivered');
+    const posts = guildPosts(h);
+    expect(posts.map((r) => [r.status, r.files.length])).toEqual([...Array(maxDeliveryAttempts).fill([500, 1]), [500, 0]]);
+    const linkPost = h.discord.channelMessages().filter((m) => m.content.startsWith(en.resultReady(DEFAULT_USER_ID, 1)));
+    expect(linkPost).toHaveLength(1);
+    expect(job.result_message_id).toBe(linkPost[0]!.id);
+    expect(dmsTo(h.discord, DEFAULT_USER_ID)).toEqual([]);
+    expect(ledgerRows(h.db).map((r) => r.kind)).toEqual(['reserve', 'settle']);
+  });
+});
+
+describe('a video kept between attempts', () => {
+  it('is still uploaded when its link expired while the upload was being retried', async () => {
+    let offsetMs = 0;
+    const clock: Clock = {
+      ...systemClock,
+      now: () => systemClock.now() + offsetMs,
+      setTimeout: (fn, delayMs) => systemClock.setTimeout(() => {
+        // The first delivery retry comes a week later: long after the provider's link died.
+        if (delayMs === deliveryRetryDelaysMs[0] && offsetMs === 0 && logged(h!, 'job_delivery_failed').length > 0) offsetMs = 7 * 86_400_000;
+        fn();
+      }, Math.min(delayMs, 200)),
+    };
+    h = await startHarness({ appDeps: { clock }, rest: { retries: 0 } });
+    h.discord.failNext(guildPost(h), { status: 500, times: 1 });
+    const job = await finishedJob(h, 'delivered');
+    expect(offsetMs).toBeGreaterThan(0);
+    expect(job.video_expires_at).toBeLessThan(clock.now());
+    const [failed, posted, ...more] = guildPosts(h);
+    expect(more).toEqual([]);
+    expect([failed!.status, failed!.files.length, posted!.status, posted!.files.length]).toEqual([500, 1, 200, 1]);
+    expect(job.result_message_id).toBe((posted!.responseBody as { id: string }).id);
+    expect(videoDownloads(h)).toHaveLength(1);
+    expect(ledgerRows(h.db).map((r) => r.kind)).toEqual(['reserve', 'settle']);
   });
 });

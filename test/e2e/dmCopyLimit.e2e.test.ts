@@ -56,15 +56,38 @@ it('answers ten 📩 from one member with one copy and one link, and keeps that 
   expect(videoDownloads(h)).toHaveLength(downloadsBefore + 2);
 });
 
-it('lets a member whose DMs were closed ask again at once after opening them', async () => {
+it('answers 📩 toggles from a member whose DMs are closed with one download and at most two notices', async () => {
+  h = await startHarness({ appDeps: { reactionNoticeLifetimeMs: 200 } });
+  const done = await deliveredJob(h);
+  const closedId = '1500000000000000009';
+  const downloadsBefore = videoDownloads(h).length;
+  const closedNotices = () => h!.discord.requests.filter((r) => isChannelPost(h!.discord.channelId)(r) && contentOf(r).includes(en.reactions.dmClosed));
+  h.discord.dmFailsFor(closedId);
+  // Each toggle used to download the video and upload it to a closed DM again, with a channel notice each time.
+  // One at a time, each toggle's outcome seen before the next: ended in a failed DM, or granted nothing.
+  const outcomes = () => h!.logLines.map((line) => JSON.parse(line) as { event: string; grant?: string })
+    .filter((e) => e.event === 'result_dm_failed' || (e.event === 'result_dm_requested' && e.grant === 'none')).length;
+  for (let i = 0; i < 5; i++) {
+    await react(h, done.result_message_id, 1, closedId);
+    await h.discord.waitFor(() => outcomes() === i + 1, 10_000);
+  }
+  expect(videoDownloads(h)).toHaveLength(downloadsBefore + 1);
+  expect(closedNotices().length).toBeLessThanOrEqual(2);
+  expect(dmsTo(h.discord, closedId)).toHaveLength(0);
+});
+
+it('gives a member whose DMs were closed the link at once after they open them, without downloading again', async () => {
   h = await startHarness({ appDeps: { reactionNoticeLifetimeMs: 200 } });
   const done = await deliveredJob(h);
   const closedId = '1500000000000000009';
   h.discord.dmFailsFor(closedId);
   await react(h, done.result_message_id, 1, closedId);
   await h.discord.waitForRequest((r) => isChannelPost(h!.discord.channelId)(r) && contentOf(r).includes(en.reactions.dmClosed));
+  const downloads = videoDownloads(h).length;
   h.discord.dmOpensFor(closedId);
   await react(h, done.result_message_id, 1, closedId);
   await h.discord.waitFor(() => dmsTo(h!.discord, closedId).length === 1);
-  expect(dmsTo(h.discord, closedId)[0]!.files).toHaveLength(1);
+  const row = h.db.prepare('SELECT video_url, video_expires_at FROM jobs WHERE id = ?').get(done.id) as { video_url: string; video_expires_at: number };
+  expect(contentOf(dmsTo(h.discord, closedId)[0]!)).toBe(en.delivery.dmCopyAgain(done.id, row.video_url, row.video_expires_at));
+  expect(videoDownloads(h)).toHaveLength(downloads);
 });

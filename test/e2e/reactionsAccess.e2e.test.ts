@@ -1,5 +1,7 @@
+import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordedRequest } from '../fakes/fakeDiscord.ts';
+import { DEFAULT_PERMISSIONS } from '../fakes/fakeDiscordState.ts';
 import { checkAndStop, isResultPost, ledgerRows, startHarness, type Harness } from './harness.ts';
 import {
   auditRows, deliveredJob, dmChannelsOf, dmsTo, isMessageDelete, isOwnReactionDelete, isUserReactionDelete, job, jobs,
@@ -16,6 +18,8 @@ describe('who may react', () => {
   it('does nothing for another member’s ✅, ❌ and 🔁, charges nothing, and removes their reactions', async () => {
     h = await startHarness();
     const { discord, apimart } = h;
+    // removing someone else's reaction needs Manage Messages, which the bot's default role lacks
+    discord.setRolePermissions(discord.botRoleId, BigInt(DEFAULT_PERMISSIONS) | PermissionFlagsBits.ManageMessages);
     const done = await deliveredJob(h);
     const awaiting = await startJob(h, { duration: 12 });
     const statusId = awaiting.status_message_id as string;

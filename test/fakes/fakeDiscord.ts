@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { botCanView, botSeesReactions, isThread, newChannel, permissionsIn, ReactionLimiter, type FakeChannel, type NewChannel } from './fakeDiscordChannels.ts';
 import { FakeComponents, type ClickOptions } from './fakeDiscordComponents.ts';
 import { FakeGateway } from './fakeDiscordGateway.ts';
-import { interactionCreateJson, reactionAddJson, reactionRemoveJson } from './fakeDiscordPayloads.ts';
+import { botThreadMemberJson, channelJson, interactionCreateJson, reactionAddJson, reactionRemoveJson } from './fakeDiscordPayloads.ts';
 import { FakeRest, type FaultAnswer, type FaultMatch } from './fakeDiscordRest.ts';
 import { createRoutes } from './fakeDiscordRoutes.ts';
 import {
@@ -18,6 +19,7 @@ import {
 
 export type { FakeAttachment, FakeDiscordOptions, FakeInteraction, FakeMessage, FakeUser, RecordedFile, RecordedRequest } from './fakeDiscordState.ts';
 export type { FaultAnswer, FaultMatch } from './fakeDiscordRest.ts';
+export { ChannelKind, type FakeChannel, type FakeOverwrite, type NewChannel } from './fakeDiscordChannels.ts';
 export type { ClickOptions } from './fakeDiscordComponents.ts';
 
 export const DEFAULT_USER_ID = '1500000000000000001';
@@ -34,7 +36,10 @@ export interface SendCommandOptions {
   channelId?: string;
   memberPermissions?: string;
   roles?: string[];
+  /** Default: the bot's permissions in the channel, computed from roles and overwrites as Discord does. */
   appPermissions?: string;
+  /** A server other than the fake's own one, which the bot is not in. */
+  guildId?: string;
   attachmentSizeLimit?: number;
   interactionId?: string;
 }
@@ -99,6 +104,7 @@ export class FakeDiscord {
 
   static async start(opts: FakeDiscordOptions = {}): Promise<FakeDiscord> {
     const fake = new FakeDiscord(new FakeDiscordState(opts));
+    if (opts.reactionsPerSecond) fake.limitReactions(opts.reactionsPerSecond);
     // A deep accept queue: bursts of new connections must not be dropped (and retried seconds later) by the fake.
     await new Promise<void>((resolve) => fake.server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
     fake.state.origin = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
@@ -145,8 +151,9 @@ export class FakeDiscord {
     const id = opts.interactionId ?? state.nextId();
     const token = state.newToken();
     const channelId = opts.channelId ?? this.channelId;
+    const guildId = opts.guildId ?? state.guildId;
     const attachmentSizeLimit = opts.attachmentSizeLimit ?? DEFAULT_ATTACHMENT_LIMIT_BYTES;
-    state.interactions.set(id, { id, token, channelId, guildId: state.guildId, userId, attachmentSizeLimit, acked: false, expired: false });
+    state.interactions.set(id, { id, token, channelId, guildId, userId, attachmentSizeLimit, acked: false, expired: false });
     const registered = [...state.commands.global, ...(state.commands.guild.get(state.guildId) ?? [])] as { id: string; name: string }[];
     const payload = interactionCreateJson(state, {
       id,
@@ -159,8 +166,9 @@ export class FakeDiscord {
       channelId,
       locale: opts.locale ?? 'en-US',
       memberPermissions: opts.memberPermissions ?? DEFAULT_PERMISSIONS,
-      appPermissions: opts.appPermissions ?? DEFAULT_PERMISSIONS,
+      appPermissions: opts.appPermissions ?? permissionsIn(state, state.botUserId, channelId).toString(),
       attachmentSizeLimit,
+      guildId,
     });
     this.interactionPayloads.set(id, payload);
     this.gateway.dispatch('INTERACTION_CREATE', payload);
@@ -206,6 +214,8 @@ export class FakeDiscord {
       users.add(opts.userId);
       known.reactions.set(opts.emoji, users);
     }
+    // Discord sends a private thread's reactions only to its members
+    if (!botSeesReactions(this.state, this.state.channels.get(message.channel_id))) return;
     this.gateway.dispatch('MESSAGE_REACTION_ADD', reactionAddJson(this.state, { user, message, emoji: opts.emoji }));
   }
 
@@ -214,6 +224,90 @@ export class FakeDiscord {
     known?.reactions.get(opts.emoji)?.delete(opts.userId);
     const message = { id: opts.messageId, channel_id: opts.channelId ?? known?.channel_id ?? this.channelId };
     this.gateway.dispatch('MESSAGE_REACTION_REMOVE', reactionRemoveJson(this.state, { userId: opts.userId, message, emoji: opts.emoji }));
+  }
+
+  /** Adds a guild channel or thread (CHANNEL_CREATE / THREAD_CREATE when the bot can see it). */
+  addChannel(init: NewChannel = {}): FakeChannel {
+    const channel = newChannel(init.id ?? this.state.nextId(), init);
+    this.state.channels.set(channel.id, channel);
+    if (!isThread(channel)) this.gateway.dispatch('CHANNEL_CREATE', channelJson(this.state, channel.id));
+    // a private thread reaches only those who can see it: its members and whoever has Manage Threads
+    else if (botCanView(this.state, channel)) this.dispatchThread('THREAD_CREATE', channel);
+    return channel;
+  }
+
+  channel(id: string): FakeChannel {
+    const channel = this.state.channels.get(id);
+    if (!channel) throw new Error(`no channel ${id}`);
+    return channel;
+  }
+
+  /** A moderator locks (and by default archives) a thread: THREAD_UPDATE. */
+  lockThread(id: string, opts: { archived?: boolean } = {}): void {
+    const channel = this.channel(id);
+    channel.locked = true;
+    channel.archived = opts.archived ?? true;
+    this.dispatchThread('THREAD_UPDATE', channel);
+  }
+
+  /** Archives a thread without locking it (as inactivity does). */
+  archiveThread(id: string): void {
+    const channel = this.channel(id);
+    channel.archived = true;
+    this.dispatchThread('THREAD_UPDATE', channel);
+  }
+
+  /**
+   * CHANNEL_DELETE (THREAD_DELETE for a thread, with id, guild_id, parent_id and type only); from then
+   * on REST answers 10003 Unknown Channel. A deleted channel takes its threads with it. `offline`: it
+   * happened while the bot was not connected, so no session will ever carry the event.
+   */
+  deleteChannel(id: string, opts: { offline?: boolean } = {}): void {
+    const channel = this.channel(id);
+    const payload = channelJson(this.state, id);
+    channel.deleted = true;
+    for (const thread of this.state.channels.values()) if (thread.parentId === id) thread.deleted = true;
+    if (opts.offline) return;
+    if (isThread(channel)) {
+      this.gateway.dispatch('THREAD_DELETE', { id, guild_id: this.guildId, parent_id: channel.parentId, type: channel.type });
+    } else {
+      this.gateway.dispatch('CHANNEL_DELETE', payload);
+    }
+  }
+
+  /**
+   * The bot is kicked: GUILD_DELETE without `unavailable` (topics/gateway-events#guild-delete); from
+   * then on guild routes answer 10004 Unknown Guild and its channels 50001 Missing Access.
+   */
+  removeGuild(id: string = this.guildId, opts: { offline?: boolean } = {}): void {
+    if (id !== this.guildId) throw new Error(`the fake has one guild, ${this.guildId}`);
+    this.state.guildRemoved = true;
+    if (!opts.offline) this.gateway.dispatch('GUILD_DELETE', { id });
+  }
+
+  /** Changes a role's guild-wide permissions (the @everyone role's id is the guild id). */
+  setRolePermissions(roleId: string, permissions: bigint | string): void {
+    const role = this.state.roles.find((r) => r.id === roleId);
+    if (!role) throw new Error(`no role ${roleId}`);
+    role.permissions = String(permissions);
+  }
+
+  get botRoleId(): string {
+    return this.state.botRoleId;
+  }
+
+  /** The bot's permissions in a channel, as Discord computes them. */
+  botPermissions(channelId: string): bigint {
+    return permissionsIn(this.state, this.botUserId, channelId);
+  }
+
+  /** Turns on Discord's per-channel reaction limit (about 4 writes a second); `null` turns it off. */
+  limitReactions(perSecond: number | null = 4): void {
+    this.state.reactionLimiter = perSecond === null ? undefined : new ReactionLimiter(perSecond);
+  }
+
+  private dispatchThread(t: string, channel: FakeChannel): void {
+    this.gateway.dispatch(t, { ...channelJson(this.state, channel.id), ...botThreadMemberJson(this.state, channel) });
   }
 
   /** Sends any gateway dispatch as is. */

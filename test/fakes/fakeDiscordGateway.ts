@@ -136,7 +136,7 @@ export class FakeGateway {
     this.intents = d.intents ?? 0;
     this.live = ws;
     this.dispatch('READY', readyJson(this.state, this.sessionId, this.url));
-    this.dispatch('GUILD_CREATE', guildCreateJson(this.state));
+    if (!this.state.guildRemoved) this.dispatch('GUILD_CREATE', guildCreateJson(this.state));
     for (const event of undelivered) this.dispatch(event.t, event.d);
   }
 

@@ -6,6 +6,7 @@ import type {
   GuildMemberFlags,
   Locale,
 } from 'discord-api-types/v10';
+import { botCanView, isThread, type FakeChannel } from './fakeDiscordChannels.ts';
 import type { FakeAttachment, FakeDiscordState, FakeMessage, FakeUser } from './fakeDiscordState.ts';
 
 // Plain JSON builders for what the fake sends: users carry public_flags, flags and primary_guild so
@@ -50,21 +51,44 @@ export function channelJson(state: FakeDiscordState, channelId: string) {
     const user = state.users.get(recipient) ?? state.rememberUser(recipient);
     return { id: channelId, type: 1 as const, last_message_id: null, flags: 0, recipients: [userJson(user)] };
   }
-  const position = state.channelIds.indexOf(channelId);
-  return {
+  const channel = state.channels.get(channelId);
+  const position = [...state.channels.keys()].indexOf(channelId);
+  const common = {
     id: channelId,
-    type: 0 as const,
+    type: (channel?.type ?? 0) as 0,
     guild_id: state.guildId,
-    name: position === 0 ? 'general' : `channel-${position + 1}`,
-    position,
-    permission_overwrites: [],
-    parent_id: null,
-    topic: null,
+    name: channel?.name ?? 'general',
+    parent_id: channel?.parentId ?? null,
     nsfw: false,
     last_message_id: null,
     rate_limit_per_user: 0,
     flags: 0,
   };
+  if (channel && isThread(channel)) {
+    // resources/channel#thread-metadata-object; `invitable` exists only on private threads
+    return {
+      ...common,
+      owner_id: state.ownerId,
+      member_count: channel.members.size,
+      message_count: 0,
+      total_message_sent: 0,
+      thread_metadata: {
+        archived: channel.archived,
+        locked: channel.locked,
+        auto_archive_duration: 1440,
+        archive_timestamp: JOINED_AT,
+        ...(channel.type === 12 ? { invitable: channel.invitable } : {}),
+      },
+    };
+  }
+  return { ...common, position, topic: null, permission_overwrites: (channel?.overwrites ?? []).map((o) => ({ ...o })) };
+}
+
+/** The bot's own thread member object, sent with threads it has joined. */
+export function botThreadMemberJson(state: FakeDiscordState, channel: FakeChannel) {
+  return channel.members.has(state.botUserId)
+    ? { member: { id: channel.id, user_id: state.botUserId, join_timestamp: JOINED_AT, flags: 0 } }
+    : {};
 }
 
 export function guildJson(state: FakeDiscordState) {
@@ -123,9 +147,12 @@ export function guildCreateJson(state: FakeDiscordState) {
     large: false,
     unavailable: false,
     member_count: 2,
-    channels: state.channelIds.map((id) => channelJson(state, id)),
+    channels: [...state.channels.values()].filter((c) => !c.deleted && !isThread(c)).map((c) => channelJson(state, c.id)),
     members: bot ? [memberJson(bot)] : [],
-    threads: [],
+    // a bot gets every active thread it can see, with its member object on the ones it joined
+    threads: [...state.channels.values()]
+      .filter((c) => !c.deleted && isThread(c) && !c.archived && botCanView(state, c))
+      .map((c) => ({ ...channelJson(state, c.id), ...botThreadMemberJson(state, c) })),
     presences: [],
     voice_states: [],
     stage_instances: [],
@@ -139,7 +166,7 @@ export function readyJson(state: FakeDiscordState, sessionId: string, gatewayUrl
   return {
     v: 10,
     user: { ...(bot ? userJson(bot) : {}), verified: true, mfa_enabled: false },
-    guilds: [{ id: state.guildId, unavailable: true }],
+    guilds: state.guildRemoved ? [] : [{ id: state.guildId, unavailable: true }],
     session_id: sessionId,
     resume_gateway_url: gatewayUrl,
     shard: [0, 1],
@@ -230,6 +257,14 @@ export interface CommandInjection {
   memberPermissions: string;
   appPermissions: string;
   attachmentSizeLimit: number;
+  guildId: string;
+}
+
+/** The partial channel of an interaction: its kind, parent and, for threads, their state. */
+function interactionChannelJson(channel: ReturnType<typeof channelJson>) {
+  if (!('guild_id' in channel)) return channel;
+  const { id, type, guild_id, name, parent_id } = channel;
+  return { id, type, guild_id, name, parent_id, flags: 0, ...('thread_metadata' in channel ? { thread_metadata: channel.thread_metadata } : {}) };
 }
 
 export function interactionCreateJson(state: FakeDiscordState, c: CommandInjection) {
@@ -249,16 +284,16 @@ export function interactionCreateJson(state: FakeDiscordState, c: CommandInjecti
         ? { resolved: { attachments: Object.fromEntries(c.attachments.map((a) => [a.id, attachmentJson(a)])) } }
         : {}),
     },
-    guild_id: state.guildId,
-    guild: { id: state.guildId, locale: 'en-US' as Locale, features: [] },
+    guild_id: c.guildId,
+    guild: { id: c.guildId, locale: 'en-US' as Locale, features: [] },
     channel_id: c.channelId,
-    channel: { id: channel.id, type: 0, guild_id: state.guildId, name: 'name' in channel ? channel.name : 'general' },
+    channel: interactionChannelJson(channel) as APIChatInputApplicationCommandGuildInteraction['channel'],
     member: { ...memberJson(c.user), permissions: c.memberPermissions },
     app_permissions: c.appPermissions,
     locale: c.locale as Locale,
     guild_locale: 'en-US' as Locale,
     entitlements: [],
-    authorizing_integration_owners: { '0': state.guildId },
+    authorizing_integration_owners: { '0': c.guildId },
     context: 0,
     attachment_size_limit: c.attachmentSizeLimit,
   } satisfies APIChatInputApplicationCommandGuildInteraction;

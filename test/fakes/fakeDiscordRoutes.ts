@@ -1,6 +1,9 @@
+import {
+  accessibleChannel, checkCanEdit, checkCanModerate, checkCanPost, checkCanReact, checkCanReadHistory, joinThread, type FakeChannel,
+} from './fakeDiscordChannels.ts';
 import { interactionRoutes } from './fakeDiscordInteractions.ts';
 import { createMessage, editMessage, isEmpty, payloadOf } from './fakeDiscordMessages.ts';
-import { channelJson, guildJson, memberJson, messageJson, reactionAddJson, reactionRemoveJson, userJson } from './fakeDiscordPayloads.ts';
+import { botThreadMemberJson, channelJson, guildJson, memberJson, messageJson, reactionAddJson, reactionRemoveJson, userJson } from './fakeDiscordPayloads.ts';
 import type { Route, RouteAnswer } from './fakeDiscordRest.ts';
 import { FakeApiError, type FakeDiscordState, type FakeMessage, type FakeUser, type RecordedRequest } from './fakeDiscordState.ts';
 
@@ -24,8 +27,13 @@ export function createRoutes(state: FakeDiscordState, gatewayUrl: () => string, 
     ),
     { method: 'GET', path: '/gateway', auth: false, handle: () => ok({ url: gatewayUrl() }) },
     ...interactionRoutes(state),
-    bot('POST', '/channels/:channel/messages', (req, p) => postChannelMessage(state, req, p)),
-    bot('GET', message, (_req, p) => ok(messageJson(state, channelMessage(state, p)))),
+    bot('POST', '/channels/:channel/messages', (req, p) => postChannelMessage(state, req, p, dispatch)),
+    bot('GET', message, (_req, p) => {
+      const m = channelMessage(state, p);
+      const channel = state.channels.get(m.channel_id);
+      if (channel) checkCanReadHistory(state, channel);
+      return ok(messageJson(state, m));
+    }),
     bot('GET', '/channels/:channel/messages', (req, p) => {
       // Channel history, newest first, like Discord: `after` and `limit` (at most 100).
       const channel = channelId(state, p);
@@ -39,16 +47,25 @@ export function createRoutes(state: FakeDiscordState, gatewayUrl: () => string, 
     bot('PATCH', message, (req, p) => {
       const m = channelMessage(state, p);
       if (m.author_id !== state.botUserId) throw new FakeApiError(403, 50005, 'Cannot edit a message authored by another user');
+      const channel = state.channels.get(m.channel_id);
+      if (channel) checkCanEdit(state, channel);
       editMessage(state, m, payloadOf(req), req);
       return ok(messageJson(state, m));
     }),
     bot('DELETE', message, (_req, p) => {
-      channelMessage(state, p).deleted = true;
+      const m = channelMessage(state, p);
+      const channel = state.channels.get(m.channel_id);
+      if (channel && m.author_id !== state.botUserId) checkCanModerate(state, channel);
+      m.deleted = true;
       return noContent();
     }),
     bot('PUT', `${reaction}/@me`, (_req, p) => {
       const m = channelMessage(state, p);
       const emoji = p.emoji ?? '';
+      const channel = state.channels.get(m.channel_id);
+      if (channel) checkCanReact(state, channel, (m.reactions.get(emoji)?.size ?? 0) === 0);
+      const limited = reactionLimit(state, m.channel_id);
+      if (limited.status === 429) return limited;
       const users = m.reactions.get(emoji) ?? new Set<string>();
       m.reactions.set(emoji, users);
       if (!users.has(state.botUserId)) {
@@ -56,15 +73,25 @@ export function createRoutes(state: FakeDiscordState, gatewayUrl: () => string, 
         // real Discord echoes the bot's own reaction back over the gateway
         dispatch('MESSAGE_REACTION_ADD', reactionAddJson(state, { user: knownUser(state, state.botUserId), message: m, emoji }));
       }
-      return noContent();
+      return limited;
     }),
     bot('DELETE', `${reaction}/:user`, (_req, p) => {
       const m = channelMessage(state, p);
       const emoji = p.emoji ?? '';
       const userId = p.user === '@me' ? state.botUserId : (p.user ?? '');
+      const channel = state.channels.get(m.channel_id);
+      if (channel && userId !== state.botUserId) checkCanModerate(state, channel);
+      const limited = reactionLimit(state, m.channel_id);
+      if (limited.status === 429) return limited;
       if (m.reactions.get(emoji)?.delete(userId)) {
         dispatch('MESSAGE_REACTION_REMOVE', reactionRemoveJson(state, { userId, message: m, emoji }));
       }
+      return limited;
+    }),
+    bot('PUT', '/channels/:channel/thread-members/@me', (_req, p) => {
+      const channel = accessibleChannel(state, p.channel ?? '');
+      // Discord tells the new member about the thread (THREAD_CREATE with its member object)
+      if (joinThread(state, channel)) dispatch('THREAD_CREATE', { ...channelJson(state, channel.id), ...botThreadMemberJson(state, channel) });
       return noContent();
     }),
     bot('GET', reaction, (_req, p) => {
@@ -79,7 +106,8 @@ export function createRoutes(state: FakeDiscordState, gatewayUrl: () => string, 
     bot('POST', '/users/@me/channels', (req) => openDm(state, req)),
     bot('GET', '/users/:user', (_req, p) => ok(userJson(knownUser(state, p.user === '@me' ? state.botUserId : (p.user ?? ''))))),
     bot('GET', '/guilds/:guild', (_req, p) => ok(guildJson(guildState(state, p)))),
-    bot('GET', '/guilds/:guild/channels', (_req, p) => ok(guildState(state, p).channelIds.map((id) => channelJson(state, id)))),
+    bot('GET', '/guilds/:guild/channels', (_req, p) =>
+      ok([...guildState(state, p).channels.values()].filter((c) => !c.deleted && c.type !== 11 && c.type !== 12 && c.type !== 10).map((c) => channelJson(state, c.id)))),
     bot('GET', '/guilds/:guild/roles', (_req, p) => ok(guildJson(guildState(state, p)).roles)),
     bot('GET', '/guilds/:guild/members/:user', (_req, p) => {
       guildState(state, p);
@@ -113,7 +141,7 @@ function applicationJson(state: FakeDiscordState) {
   };
 }
 
-function postChannelMessage(state: FakeDiscordState, req: RecordedRequest, p: Params): RouteAnswer {
+function postChannelMessage(state: FakeDiscordState, req: RecordedRequest, p: Params, dispatch: Dispatch): RouteAnswer {
   const channel = channelId(state, p);
   const recipient = state.dmChannels.get(channel);
   if (recipient !== undefined && state.dmFails.has(recipient)) {
@@ -126,6 +154,11 @@ function postChannelMessage(state: FakeDiscordState, req: RecordedRequest, p: Pa
     if (earlier) return ok(messageJson(state, earlier));
   }
   if (isEmpty(payload, req)) throw new FakeApiError(400, 50006, 'Cannot send an empty message');
+  const place = state.channels.get(channel);
+  if (place) {
+    const unarchived = (c: FakeChannel) => dispatch('THREAD_UPDATE', channelJson(state, c.id));
+    checkCanPost(state, place, { files: req.files.length > 0, reply: payload.message_reference !== undefined }, unarchived);
+  }
   const reference = payload.message_reference as { message_id?: string; fail_if_not_exists?: boolean } | undefined;
   const referenced = reference ? state.liveMessage(reference.message_id) : undefined;
   if (reference && !referenced && reference.fail_if_not_exists !== false) {
@@ -153,13 +186,25 @@ function openDm(state: FakeDiscordState, req: RecordedRequest): RouteAnswer {
 
 function channelId(state: FakeDiscordState, p: Params): string {
   const id = p.channel ?? '';
-  if (!state.isGuildChannel(id) && !state.dmChannels.has(id)) throw new FakeApiError(404, 10003, 'Unknown Channel');
-  return id;
+  if (state.dmChannels.has(id)) return id;
+  return accessibleChannel(state, id).id;
 }
 
 function guildState(state: FakeDiscordState, p: Params): FakeDiscordState {
-  if (p.guild !== state.guildId) throw new FakeApiError(404, 10004, 'Unknown Guild');
+  if (p.guild !== state.guildId || state.guildRemoved) throw new FakeApiError(404, 10004, 'Unknown Guild');
   return state;
+}
+
+/** Reaction writes answer with the bucket's headers, or 429 past the per-channel limit. */
+function reactionLimit(state: FakeDiscordState, channel: string): RouteAnswer {
+  const taken = state.reactionLimiter?.take(channel, Date.now());
+  if (!taken) return noContent();
+  if (taken.retryAfterSec === undefined) return { status: 204, headers: taken.headers };
+  return {
+    status: 429,
+    headers: taken.headers,
+    body: { message: 'You are being rate limited.', retry_after: taken.retryAfterSec, global: false, code: 0 },
+  };
 }
 
 function channelMessage(state: FakeDiscordState, p: Params): FakeMessage {
@@ -188,6 +233,7 @@ function commandRoutes(state: FakeDiscordState): Route[] {
     if (p.app !== state.appId) throw new FakeApiError(404, 10002, 'Unknown Application');
     if (p.guild === undefined) return state.commands.global as StoredCommand[];
     if (p.guild !== state.guildId) throw new FakeApiError(404, 10004, 'Unknown Guild');
+    if (state.guildRemoved) throw new FakeApiError(403, 50001, 'Missing Access');
     const list = state.commands.guild.get(p.guild) ?? [];
     state.commands.guild.set(p.guild, list);
     return list as StoredCommand[];

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { newChannel, type FakeChannel, type ReactionLimiter } from './fakeDiscordChannels.ts';
 
 /** Default permissions Discord reports for a member or the app in a normal guild. */
 export const DEFAULT_PERMISSIONS = '2248473465835073';
@@ -124,6 +125,8 @@ export interface FakeDiscordOptions {
   applicationOwnerId?: string;
   team?: { id: string; memberIds: string[] };
   roles?: { id: string; permissions: string }[];
+  /** Per-channel reaction writes allowed per second (Discord: about 4); off when absent. */
+  reactionsPerSecond?: number;
 }
 
 /** A Discord API error the fake answers with: `{ message, code }`. */
@@ -162,6 +165,11 @@ export class FakeDiscordState {
   readonly files = new Map<string, StoredFile>();
   /** `${channelId}:${nonce}` -> message id, for enforce_nonce */
   readonly nonces = new Map<string, string>();
+  /** Every guild channel and thread, the first `channelIds` as text channels. */
+  readonly channels = new Map<string, FakeChannel>();
+  /** The bot was removed from the guild (GUILD_DELETE without `unavailable`). */
+  guildRemoved = false;
+  reactionLimiter: ReactionLimiter | undefined;
   /** The guild's AutoMod keyword rule (block message): matching messages answer 200000. */
   readonly automodKeywords = new Set<string>();
   private lastIdMs = 0n;
@@ -184,6 +192,7 @@ export class FakeDiscordState {
     ];
     this.users.set(this.botUserId, { id: this.botUserId, username: 'videobot', globalName: null, bot: true, roles: [this.botRoleId] });
     this.users.set(this.ownerId, { id: this.ownerId, username: 'owner', globalName: 'Owner', bot: false, roles: [] });
+    this.channelIds.forEach((id, i) => this.channels.set(id, newChannel(id, { name: i === 0 ? 'general' : `channel-${i + 1}` })));
   }
 
   /** Real-looking, increasing snowflakes (discord.js derives timestamps from them). */
@@ -217,7 +226,7 @@ export class FakeDiscordState {
   }
 
   isGuildChannel(channelId: string): boolean {
-    return this.channelIds.includes(channelId);
+    return this.channels.has(channelId);
   }
 
   storeFile(file: StoredFile & { width?: number; height?: number; sizeOverride?: number }): FakeAttachment {

@@ -23,6 +23,17 @@ describe('classifyDiscordError', () => {
     expect(classifyDiscordError(apiError(status, code))).toEqual(expected);
   });
 
+  it('treats a 413 without a JSON body (the edge refused the upload) as too large, not as temporary', () => {
+    // discord.js builds this from a non-JSON answer: the body is raw bytes and the code is undefined.
+    const edge = new DiscordAPIError(new ArrayBuffer(0) as never, undefined as never, 413, 'POST', 'https://discord.test/api/v10/channels/1/messages', {});
+    expect(classifyDiscordError(edge)).toEqual({ kind: 'too_large' });
+  });
+
+  it('treats 401 (the bot token itself was refused) as temporary: it says nothing about the message', () => {
+    // As 'refused' it made every result finishing meanwhile undeliverable for good, although the operator fixes the token.
+    expect(classifyDiscordError(apiError(401, 0))).toEqual({ kind: 'temporary' });
+  });
+
   it('treats a 5xx without a body, a timeout and a network error as temporary', () => {
     expect(classifyDiscordError(new HTTPError(502, 'Bad Gateway', 'POST', 'https://discord.test/', {}))).toEqual({ kind: 'temporary' });
     expect(classifyDiscordError(Object.assign(new Error('aborted'), { name: 'AbortError' }))).toEqual({ kind: 'temporary' });

@@ -18,7 +18,7 @@ function job(overrides: Partial<Job> = {}): Job {
     pollErrors: 0, submitAttempts: 0, nextAttemptAt: null, confirmDeadlineAt: now + 60_000, videoUrl: null, videoExpiresAt: null,
     statusMessageId: null, statusChannelId: null, resultMessageId: null, resultPostStartedAt: null, failureCode: null, failureDetail: null,
     createdAt: now, updatedAt: now, submittedAt: null, completedAt: null, finishedAt: null,
-    deliveryAttempts: 0, deliveryProblem: null, imageOrientation: null, statusDeletedAt: null,
+    deliveryAttempts: 0, deliveryProblem: null, imageOrientation: null, statusDeletedAt: null, placeGone: null,
     ...overrides,
   };
 }

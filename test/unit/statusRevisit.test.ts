@@ -16,7 +16,7 @@ const running: Job = {
   estimateMicros: 400_000, costMicros: null, taskId: 't', progress: 20, estimatedTimeSec: 60, pollErrors: 0, submitAttempts: 1,
   nextAttemptAt: null, confirmDeadlineAt: null, videoUrl: null, videoExpiresAt: null, statusMessageId: '5', statusChannelId: '2',
   resultMessageId: null, resultPostStartedAt: null, failureCode: null, failureDetail: null, createdAt: start, updatedAt: start,
-  submittedAt: start, completedAt: null, finishedAt: null, deliveryAttempts: 0, deliveryProblem: null, imageOrientation: null, statusDeletedAt: null,
+  submittedAt: start, completedAt: null, finishedAt: null, deliveryAttempts: 0, deliveryProblem: null, imageOrientation: null, statusDeletedAt: null, placeGone: null,
 };
 
 const etaOf = (m: OutgoingMessage) => (m.embeds?.[0] as { fields: { name: string; value: string }[] }).fields.find((f) => f.name === 'Ready')?.value;

@@ -17,7 +17,7 @@ function job(overrides: Partial<Job> = {}): Job {
     imageName: 'fox.png', estimateMicros: 4_000_000, costMicros: null, taskId: null, progress: 0, estimatedTimeSec: null,
     pollErrors: 0, submitAttempts: 0, nextAttemptAt: null, confirmDeadlineAt: null, videoUrl: null, videoExpiresAt: null,
     statusMessageId: null, statusChannelId: null, resultMessageId: null, resultPostStartedAt: null, failureCode: null, failureDetail: null, idempotencyKey: 'key-42',
-    deliveryAttempts: 0, deliveryProblem: null, imageOrientation: null, statusDeletedAt: null,
+    deliveryAttempts: 0, deliveryProblem: null, imageOrientation: null, statusDeletedAt: null, placeGone: null,
     createdAt, updatedAt: createdAt, submittedAt: null, completedAt: null, finishedAt: null,
     ...overrides,
   };

@@ -87,6 +87,8 @@ export function createReactionHandler(deps: ReactionHandlerDeps) {
     /** Keeps the bot's own ✅/❌ on a status message in line with what the job still allows. */
     syncStatusControls: (job: Job, message?: SentMessage) => controls.syncStatus(job, message),
     addResultControls: (job: Job, message: SentMessage, content: string) => controls.addResult(job, message, content),
+    /** A job's channel is gone: its queued reaction writes are dropped. */
+    channelGone: (channelId: string) => controls.channelGone(channelId),
   };
 }
 

@@ -32,6 +32,8 @@ const placeClosed: Partial<Record<number, PlaceClosedReason>> = {
 };
 
 export function classifyDiscordError(err: unknown): DiscordFault {
+  // An upload over the edge's limit is refused before Discord's API sees it: a 413 without a JSON body.
+  if (err instanceof DiscordAPIError && err.status === 413) return { kind: 'too_large' };
   if (!(err instanceof DiscordAPIError) || typeof err.code !== 'number') return { kind: 'temporary' };
   const code = err.code;
   if (code === Code.RequestEntityTooLarge) return { kind: 'too_large' };
@@ -41,7 +43,8 @@ export function classifyDiscordError(err: unknown): DiscordFault {
   const reason = placeClosed[code];
   if (reason) return { kind: 'place_closed', reason };
   // discord.js has already waited out 429s and retried 5xx by the time an error reaches here.
-  if (err.status >= 400 && err.status < 500 && err.status !== 408 && err.status !== 429) return { kind: 'refused', reason: `discord_${code}` };
+  // 401 is about the bot's token, not the message: once the operator fixes it, the same post succeeds.
+  if (err.status >= 400 && err.status < 500 && err.status !== 401 && err.status !== 408 && err.status !== 429) return { kind: 'refused', reason: `discord_${code}` };
   return { kind: 'temporary' };
 }
 

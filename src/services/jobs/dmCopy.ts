@@ -1,5 +1,6 @@
 import type { Job } from '../../db/jobRow.ts';
 import { messagesFor } from '../../i18n/messages.ts';
+import { classifyDiscordError } from '../discord/discordFaults.ts';
 import type { JobContext } from './jobContext.ts';
 import { dmAttachmentLimitBytes } from './resultPoster.ts';
 import { downloadVideo, type VideoDownload } from './videoDownload.ts';
@@ -42,8 +43,9 @@ export function createDmCopy(ctx: JobContext) {
     try {
       await sendCopy(job, userId);
     } catch (err) {
-      // Nothing arrived (DMs closed, Discord down): asking again must not wait an hour.
-      store.releaseDmCopy(job.id, userId, claimedAt);
+      // Discord down: nothing arrived, so asking again must not wait an hour. Closed DMs keep the claim:
+      // releasing it let each toggle download and upload the whole video again; the next ask gets the link.
+      if (classifyDiscordError(err).kind !== 'dm_closed') store.releaseDmCopy(job.id, userId, claimedAt);
       throw err;
     }
   };

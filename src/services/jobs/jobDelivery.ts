@@ -89,6 +89,15 @@ export function createJobDelivery(ctx: JobContext) {
     }
   }
 
+  /** Reading the channel failed, so an earlier post cannot be ruled out: read again later, a bounded number of times. */
+  function lookupFailed(job: Job, err: unknown): void {
+    const attempts = store.recordDeliveryAttempt(job.id, clock.now());
+    ctx.jobLogger(job).warn('result_lookup_failed', { err, attempt: attempts });
+    if (attempts === 0) return forget(job.id);
+    if (attempts < maxDeliveryAttempts + lookupRetriesAfterLastAttempt) return ctx.schedule(job.id, lastRetryDelayMs, () => deliver(job.id));
+    return undeliverable(job, 'attempts_exhausted');
+  }
+
   /**
    * Attempts ran out on temporary errors: the bare link, here or by DM, then give up. Not while an
    * earlier attempt's post cannot be ruled out (reading the channel fails too): the link would be a
@@ -99,20 +108,30 @@ export function createJobDelivery(ctx: JobContext) {
       const earlier = await earlierPost(job);
       if (earlier) return await finish(job, { sent: earlier, content: earlier.content }, null);
     } catch (err) {
-      const attempts = store.recordDeliveryAttempt(job.id, clock.now());
-      ctx.jobLogger(job).warn('result_lookup_failed', { err, attempt: attempts });
-      if (attempts === 0) return forget(job.id);
-      if (attempts < maxDeliveryAttempts + lookupRetriesAfterLastAttempt) return ctx.schedule(job.id, lastRetryDelayMs, () => deliver(job.id));
-      return undeliverable(job, 'attempts_exhausted');
+      return lookupFailed(job, err);
     }
+    if (job.videoExpiresAt !== null && job.videoExpiresAt <= clock.now()) return expire(job);
     const m = messagesFor(job.locale);
     const note = m.delivery.linkInstead(m.delivery.problem.attempts_exhausted);
-    for (const attempt of [() => poster.linkInChannel(job, note), () => poster.inDm(job, { kind: 'link' }, note)]) {
-      try {
-        return await finish(job, await attempt(), 'attempts_exhausted');
-      } catch (err) {
-        ctx.jobLogger(job).warn('result_link_failed', { err });
+    try {
+      return await finish(job, await poster.linkInChannel(job, note), 'attempts_exhausted');
+    } catch (err) {
+      ctx.jobLogger(job).warn('result_link_failed', { err });
+      // A temporary error may hide a link that was posted: the DM would then be a second result.
+      if (classifyDiscordError(err).kind === 'temporary') {
+        let posted: ChannelMessage | undefined;
+        try {
+          posted = await earlierPost(job);
+        } catch (lookupErr) {
+          return lookupFailed(job, lookupErr);
+        }
+        if (posted) return finish(job, { sent: posted, content: posted.content }, 'attempts_exhausted');
       }
+    }
+    try {
+      return await finish(job, await poster.inDm(job, { kind: 'link' }, note), 'attempts_exhausted');
+    } catch (err) {
+      ctx.jobLogger(job).warn('result_link_failed', { err });
     }
     undeliverable(job, 'attempts_exhausted');
   }
@@ -141,11 +160,15 @@ export function createJobDelivery(ctx: JobContext) {
     if (job.deliveryAttempts >= maxDeliveryAttempts) return giveUp(job);
     const earlier = await earlierPost(job);
     if (earlier) return finish(job, { sent: earlier, content: earlier.content }, null);
-    if (job.videoExpiresAt !== null && job.videoExpiresAt <= clock.now()) return expire(job);
+    // A dead link does not matter while the video itself is kept from an earlier attempt.
+    const expired = job.videoExpiresAt !== null && job.videoExpiresAt <= clock.now();
+    if (expired && kept.get(job.id)?.kind !== 'file') return expire(job);
     const payload = await payloadFor(job);
     if (payload === 'gone') return expire(job);
     kept.keep(job.id, payload);
     store.markResultPostStarted(job.id, clock.now());
+    // The bot left the server, or the channel was deleted (gonePlaces.ts): straight to the requester's DMs.
+    if (job.placeGone !== null) return deliverElsewhere(job, payload, job.placeGone === 'guild_removed' ? 'bot_removed' : 'channel_deleted');
     let posted: Posted;
     try {
       posted = await poster.inChannel(job, payload);

@@ -44,6 +44,11 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
   const timers = new Map<number, TimerHandle>();
   const inFlight = new Set<Promise<void>>();
   let stopped = false;
+  /** While held (at start, until every job's server and channel are known to exist), nothing is submitted. */
+  let submissionsHeld = false;
+  const kickSubmitter = () => {
+    if (!submissionsHeld) submitter.kick();
+  };
 
   const track = (work: Promise<void>) => {
     const tracked = work.catch((err) => logger.error('job_step_crashed', { err })).finally(() => inFlight.delete(tracked));
@@ -72,14 +77,16 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     schedule,
     track,
     acknowledging: () => afterAcknowledgements.hasPending(),
-    slotFreed: () => submitter.kick(),
+    slotFreed: () => kickSubmitter(),
     startPolling: (job) => poller.track(job),
     deliver: (job) => track(delivery.deliver(job.id)),
     resultPosted: (job, message, content) => deps.onResultPosted?.(job, message, content) ?? Promise.resolve(),
     providerUnavailable: () => schedule(probeTimerKey, probeIntervalMs, probeProvider),
     async notifyUser(job, content) {
       try {
-        await deps.messenger.send(job.channelId, { content, mentionUserIds: [job.userId], replyToMessageId: job.statusMessageId ?? undefined });
+        // The job's channel or server is gone: the requester hears about it privately.
+        if (job.placeGone !== null) await deps.messenger.dm(job.userId, { content });
+        else await deps.messenger.send(job.channelId, { content, mentionUserIds: [job.userId], replyToMessageId: job.statusMessageId ?? undefined });
       } catch (err) {
         logger.warn('user_notice_failed', { jobId: job.id, userId: job.userId, err });
       }
@@ -109,7 +116,7 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
       if (balance.unlimited || balance.remainingUsd === null || balance.remainingUsd > 0) {
         deps.health.markAvailable();
         logger.info('provider_available_again');
-        submitter.kick();
+        kickSubmitter();
         return;
       }
     } catch (err) {
@@ -126,7 +133,7 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
         if (stopped) return;
         void deps.status.refresh(job.id);
         if (job.status === 'awaiting_confirmation') armConfirmation(job);
-        else submitter.kick();
+        else kickSubmitter();
       });
     },
     confirmed(job: Job): void {
@@ -134,7 +141,7 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
       if (timer) clock.clearTimeout(timer);
       timers.delete(job.id);
       void deps.status.refresh(job.id);
-      submitter.kick();
+      kickSubmitter();
     },
     cancelled(job: Job): void {
       const timer = timers.get(job.id);
@@ -161,9 +168,17 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
         else if (job.status === 'submitted' || job.status === 'timed_out') poller.track(job, resumeSpreadMs);
         else if (job.status === 'completed') ctx.deliver(job);
       }
-      submitter.kick();
+      kickSubmitter();
       if (!deps.health.isAvailable()) schedule(probeTimerKey, probeIntervalMs, probeProvider);
       return { resumed: jobs.length, quarantined };
+    },
+    /** Nothing goes to the provider until releaseSubmissions(): start-up checks first that jobs still have a place. */
+    holdSubmissions(): void {
+      submissionsHeld = true;
+    },
+    releaseSubmissions(): void {
+      submissionsHeld = false;
+      kickSubmitter();
     },
     /** Stops scheduling and waits (up to `graceMs`) for steps already talking to the provider or Discord. */
     async stop(graceMs = 5_000): Promise<void> {

@@ -10,12 +10,12 @@ import { jobEmbedBase } from '../status/statusCard.ts';
  * and read right on their own where embeds are not shown) are resultPoster.ts's. The embed carries the
  * prompt, the settings and the final cost; `withoutPrompt` leaves the member's words out (AutoMod).
  */
-export function resultCard(job: Job, opts: { withoutPrompt?: boolean } = {}): Pick<OutgoingMessage, 'embeds' | 'components'> {
+export function resultCard(job: Job, opts: { withoutPrompt?: boolean; withButtons?: boolean } = {}): Pick<OutgoingMessage, 'embeds' | 'components'> {
   const m = messagesFor(job.locale);
   const costMicros = job.costMicros ?? job.estimateMicros;
   const base = jobEmbedBase(job, m, 'done', opts.withoutPrompt);
   return {
     embeds: [{ ...base, fields: [...(base.fields ?? []), { name: m.card.cost, value: formatUsd(costMicros), inline: true }] }],
-    components: resultButtons(job),
+    ...(opts.withButtons === false ? {} : { components: resultButtons(job) }),
   };
 }

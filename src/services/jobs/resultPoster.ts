@@ -40,7 +40,8 @@ export function createResultPoster(messenger: DiscordMessenger) {
     if (!form.minimal && !form.note) lines.push(m.resultControls);
     return {
       content: lines.join('\n'),
-      ...resultCard(job, { withoutPrompt: form.minimal }),
+      // Buttons go with the controls line: a result that missed its channel (a DM, a bare link) has neither.
+      ...resultCard(job, { withoutPrompt: form.minimal, withButtons: !form.note }),
       files: form.payload.kind === 'file' ? [{ name: `video-${job.id}.mp4`, data: form.payload.bytes }] : undefined,
       mentionUserIds: [job.userId],
       nonce: resultNonce(job.id),

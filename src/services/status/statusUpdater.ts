@@ -94,11 +94,12 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
     }, at - clock.now() + 1_000);
   }
 
-  async function write(jobId: number, state: EditState, job: Job, texts: StatusTexts, text: string): Promise<void> {
+  /** `keys` are the two forms as compared between edits: what was actually written is what is remembered. */
+  async function write(jobId: number, state: EditState, job: Job, texts: StatusTexts, keys: { full: string; withoutPrompt: string }): Promise<void> {
     try {
       const { message, promptBlocked } = await writeStatus(job, texts);
       if (promptBlocked) state.promptBlocked = true;
-      state.lastText = text;
+      state.lastText = promptBlocked ? keys.withoutPrompt : keys.full;
       revisitLater(jobId, state, job);
       if (message) await deps.onStatusWritten?.(job, message);
     } catch (err) {
@@ -128,8 +129,9 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       const state = stateOf(jobId);
       state.queued = false;
       const job = store.get(jobId);
+      // Where the server or channel is gone there is no status message left to write to.
       const context = job && deps.contextFor(job);
-      const payload = job && renderStatusCard(job, context as StatusContext, now, { withoutPrompt: state.promptBlocked });
+      const payload = job && job.placeGone === null ? renderStatusCard(job, context as StatusContext, now, { withoutPrompt: state.promptBlocked }) : undefined;
       const text = payload && JSON.stringify(payload);
       if (!job || !payload || text === state.lastText) {
         settle(jobId, state);
@@ -140,8 +142,9 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       inFlight++;
       writesInWindow++;
       const full = outgoing(payload);
-      const withoutPrompt = state.promptBlocked ? full : outgoing(renderStatusCard(job, context as StatusContext, now, { withoutPrompt: true }));
-      void write(jobId, state, job, { full, withoutPrompt }, text as string);
+      const bare = state.promptBlocked ? payload : renderStatusCard(job, context as StatusContext, now, { withoutPrompt: true });
+      const withoutPrompt = state.promptBlocked ? full : outgoing(bare);
+      void write(jobId, state, job, { full, withoutPrompt }, { full: text as string, withoutPrompt: JSON.stringify(bare) });
     }
   }
 

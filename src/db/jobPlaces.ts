@@ -1,0 +1,38 @@
+import { inList } from './jobQueries.ts';
+import { terminalStatuses, type Job } from './jobRow.ts';
+import type { Db } from './openDatabase.ts';
+
+type EndBeforeSubmission = (id: number, to: 'cancelled', code: string, now: number) => Job | undefined;
+
+/** Why a job's place is gone: the bot left (or was removed from) the server, or the channel was deleted. */
+export type GonePlaceCode = 'guild_removed' | 'channel_deleted';
+
+/** Jobs whose server or channel disappeared while they were unfinished. */
+export function createJobPlaces(db: Db, read: (id: number) => Job | undefined, endBeforeSubmission: EndBeforeSubmission) {
+  const unfinished = `status NOT IN (${inList(terminalStatuses)})`;
+  const inGuild = db.prepare<[string], { id: number }>(`SELECT id FROM jobs WHERE guild_id = ? AND ${unfinished} ORDER BY id`);
+  const inChannels = (count: number) => db.prepare<string[], { id: number }>(
+    `SELECT id FROM jobs WHERE channel_id IN (${Array(count).fill('?').join(', ')}) AND ${unfinished} ORDER BY id`);
+  const markGone = db.prepare('UPDATE jobs SET place_gone = COALESCE(place_gone, ?), updated_at = ? WHERE id = ?');
+
+  return {
+    unfinishedJobIdsInGuild: (guildId: string) => inGuild.all(guildId).map((r) => r.id),
+    unfinishedJobIdsInChannels: (channelIds: readonly string[]) =>
+      channelIds.length === 0 ? [] : inChannels(channelIds.length).all(...channelIds).map((r) => r.id),
+
+    /**
+     * One job, one transaction: the place is marked gone and, if the job was not yet sent to the
+     * provider, it is cancelled with its reservation released. A job already at the provider keeps
+     * going and is delivered by DM.
+     */
+    leaveGonePlace: db.transaction((id: number, code: GonePlaceCode, now: number): { job: Job; cancelled: boolean } | undefined => {
+      markGone.run(code, now, id);
+      const cancelled = endBeforeSubmission(id, 'cancelled', code, now);
+      if (cancelled) return { job: cancelled, cancelled: true };
+      const job = read(id);
+      return job && { job, cancelled: false };
+    }),
+  };
+}
+
+export type JobPlaces = ReturnType<typeof createJobPlaces>;

@@ -1,0 +1,80 @@
+import type { GonePlaceCode } from '../../db/jobPlaces.ts';
+import type { JobStore } from '../../db/jobStore.ts';
+import type { Job } from '../../db/jobRow.ts';
+import { messagesFor } from '../../i18n/messages.ts';
+import type { Logger } from '../../logger.ts';
+import type { Clock } from '../../clock.ts';
+import { discordErrorCode, type DiscordMessenger } from '../discord/discordMessenger.ts';
+import type { JobScheduler } from './jobScheduler.ts';
+
+/** Whether a job's server and channel still exist for the bot. */
+export type PlaceLookup = (job: Job) => Promise<'here' | GonePlaceCode>;
+
+export interface GonePlacesDeps {
+  store: JobStore;
+  scheduler: JobScheduler;
+  messenger: DiscordMessenger;
+  clock: Clock;
+  logger: Logger;
+  /** A job's channel is gone for the bot (e.g. to drop its queued reaction writes). */
+  onChannelGone?: (channelId: string) => void;
+}
+
+/**
+ * When the bot is removed from a server or a channel is deleted, nothing more is spent there: every
+ * job not yet at the provider is cancelled and released (one transaction each), and jobs already at
+ * the provider are marked to talk to their requester by DM from then on.
+ */
+export function createGonePlaces(deps: GonePlacesDeps) {
+  const { store, scheduler, clock, logger } = deps;
+
+  async function tellCancelled(job: Job, code: GonePlaceCode): Promise<void> {
+    try {
+      await deps.messenger.dm(job.userId, { content: messagesFor(job.locale).placeGoneCancelled(job.id, code) });
+    } catch (err) {
+      logger.info('place_gone_notice_failed', { jobId: job.id, code: discordErrorCode(err) });
+    }
+  }
+
+  function leave(jobIds: number[], code: GonePlaceCode): number {
+    let cancelled = 0;
+    for (const id of jobIds) {
+      const left = store.leaveGonePlace(id, code, clock.now());
+      if (!left) continue;
+      deps.onChannelGone?.(left.job.channelId);
+      logger.info('job_place_gone', { jobId: id, userId: left.job.userId, code, cancelled: left.cancelled, status: left.job.status });
+      if (left.cancelled) {
+        cancelled++;
+        scheduler.cancelled(left.job);
+        void tellCancelled(left.job, code);
+      }
+    }
+    return cancelled;
+  }
+
+  return {
+    /** GUILD_DELETE without `unavailable`: the bot was removed (kicked, banned, or the server deleted). */
+    guildRemoved(guildId: string): number {
+      return leave(store.unfinishedJobIdsInGuild(guildId), 'guild_removed');
+    },
+    /** CHANNEL_DELETE / THREAD_DELETE; a deleted channel takes its threads with it. */
+    channelsDeleted(channelIds: readonly string[]): number {
+      return leave(store.unfinishedJobIdsInChannels(channelIds), 'channel_deleted');
+    },
+    /** At start, before anything is submitted: jobs whose server or channel vanished while the bot was down. */
+    async checkUnfinished(lookup: PlaceLookup): Promise<number> {
+      let gone = 0;
+      for (const job of store.unfinishedJobs()) {
+        if (job.placeGone !== null) continue;
+        const where = await lookup(job).catch((err: unknown) => {
+          logger.warn('place_check_failed', { jobId: job.id, err });
+          return 'here' as const;
+        });
+        if (where !== 'here') gone += leave([job.id], where);
+      }
+      return gone;
+    },
+  };
+}
+
+export type GonePlaces = ReturnType<typeof createGonePlaces>;
