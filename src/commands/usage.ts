@@ -1,10 +1,9 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, ApplicationIntegrationType, InteractionContextType, type ChatInputCommandInteraction, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { Config } from '../config.ts';
-import type { JobStore } from '../db/jobStore.ts';
 import { messagesFor } from '../i18n/messages.ts';
 import type { Clock } from '../clock.ts';
 import { targetMember } from '../services/discord/memberAccess.ts';
-import type { UsageReports } from '../services/spend/usageReports.ts';
+import type { JobStore, UsageReports } from '../services/spend/usageReports.ts';
 import { renderUsage } from '../services/spend/usageText.ts';
 import { replyEphemeral } from './replies.ts';
 

@@ -1,11 +1,10 @@
 import type { ChatInputCommandInteraction, ThreadChannel } from 'discord.js';
 import type { Config } from '../config.ts';
-import type { JobStore, NewJob } from '../db/jobStore.ts';
 import { messagesFor, type Messages } from '../i18n/messages.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock, TimerHandle } from '../clock.ts';
 import type { JobScheduler } from '../services/jobs/jobScheduler.ts';
-import type { JobIntake } from '../services/jobs/jobIntake.ts';
+import type { JobIntake, JobStore, NewJob } from '../services/jobs/jobIntake.ts';
 import { canJoinThread, channelPlace, missingPermissions, threadClosed } from '../services/discord/channelPlace.ts';
 import { replyEphemeral } from './replies.ts';
 import { buildVideoRequest, type VideoOptions } from './videoRequest.ts';

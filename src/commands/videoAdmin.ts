@@ -1,5 +1,4 @@
 import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
-import type { BudgetOverride } from '../db/spendStore.ts';
 import { messagesFor, type Messages } from '../i18n/messages.ts';
 import type { BalanceFailure } from '../i18n/spendMessages.ts';
 import type { Logger } from '../logger.ts';
@@ -9,6 +8,7 @@ import { ApimartError, ApimartHttpError, ApimartNetworkError, ApimartTimeoutErro
 import { isInteractionAdmin } from '../services/discord/memberAccess.ts';
 import { reportPeriods, type ReportPeriod } from '../services/spend/usageSummary.ts';
 import { renderReport } from '../services/spend/usageText.ts';
+import type { BudgetOverride } from '../services/spend/usageReports.ts';
 import { noMentions, replyEphemeral } from './replies.ts';
 import type { SpendCommandDeps } from './usage.ts';
 import { ceilingExceeded, overrideCeilings } from '../services/spend/budgetCeilings.ts';

@@ -66,6 +66,8 @@ export interface Job {
   submittedAt: number | null;
   completedAt: number | null;
   finishedAt: number | null;
+  /** When RETENTION_DAYS erased its prompt, request and links: nothing of it can be sent again. */
+  erasedAt?: number | null;
 }
 
 export interface JobRow {
@@ -81,7 +83,7 @@ export interface JobRow {
   delivery_attempts: number; delivery_problem: string | null; image_orientation: 'landscape' | 'portrait' | 'square' | null;
   status_deleted_at: number | null; place_gone?: 'guild_removed' | 'channel_deleted' | null;
   created_at: number; updated_at: number; submitted_at: number | null; completed_at: number | null;
-  finished_at: number | null;
+  finished_at: number | null; erased_at?: number | null;
 }
 
 export function jobFromRow(row: JobRow): Job {
@@ -128,5 +130,6 @@ export function jobFromRow(row: JobRow): Job {
     submittedAt: row.submitted_at,
     completedAt: row.completed_at,
     finishedAt: row.finished_at,
+    erasedAt: row.erased_at ?? null,
   };
 }

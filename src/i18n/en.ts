@@ -118,7 +118,6 @@ export const en: Messages = {
     duplicate: 'That new job was already asked for a moment ago.',
     dmSent: 'Sent to your DMs.',
     deleted: 'The result message is deleted.',
-    promptErased: (jobId) => `The prompt of job #${jobId} has been erased (data retention), so it cannot be made again. Use Edit & retry or \`/video\` with a new prompt.`,
     unknownJob: 'This job no longer exists.',
   },
 };

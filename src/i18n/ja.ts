@@ -117,7 +117,6 @@ export const ja: Messages = {
     duplicate: 'その新しいジョブはついさっき依頼済みです。',
     dmSent: 'DM に送りました。',
     deleted: '結果のメッセージを削除しました。',
-    promptErased: (jobId) => `ジョブ #${jobId} のプロンプトは保存期間を過ぎて消去されたため、もう一度作れません。「編集して再実行」か新しいプロンプトで \`/video\` を使ってください。`,
     unknownJob: 'このジョブはもう存在しません。',
   },
 };

@@ -113,7 +113,6 @@ export interface ControlMessages {
   duplicate: string;
   dmSent: string;
   deleted: string;
-  promptErased: (jobId: number) => string;
   unknownJob: string;
 }
 

@@ -59,5 +59,7 @@ export const opsEn: OpsMessages = {
       `<@${userId}> job #${jobId}: an admin checked with the video service, which did not bill it. Its reservation is released; nothing was charged.`,
     statusResolvedBilled: (cost) => `❌ No video: the video service billed it, an admin confirmed. Cost ${formatUsd(cost)}.`,
     status,
+    jobErased: (jobId) =>
+      `Job #${jobId} is older than this bot keeps prompts and videos, so they were erased: it can no longer be re-rolled or sent to you. Start a new one with \`/video\`.`,
   },
 };

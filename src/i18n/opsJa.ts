@@ -58,5 +58,7 @@ export const opsJa: OpsMessages = {
       `<@${userId}> ジョブ #${jobId}: 管理者が動画サービスに確認したところ、請求されていませんでした。予約を解放しました。料金はかかりません。`,
     statusResolvedBilled: (cost) => `❌ 動画なし: 動画サービスが請求したことを管理者が確認しました。費用 ${formatUsd(cost)}。`,
     status,
+    jobErased: (jobId) =>
+      `ジョブ #${jobId} は保存期間を過ぎたため、プロンプトと動画が消去されました。再生成も送信もできません。\`/video\` で新しく作成してください。`,
   },
 };

@@ -33,5 +33,7 @@ export interface OpsMessages {
     requesterNotBilled: (userId: string, jobId: number) => string;
     statusResolvedBilled: (costMicros: number) => string;
     status: (s: BotStatusView) => string;
+    /** 🔁 or 📩 on a job whose prompt and video were erased under RETENTION_DAYS. */
+    jobErased: (jobId: number) => string;
   };
 }

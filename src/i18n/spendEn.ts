@@ -37,7 +37,7 @@ export const spendEn: SpendMessages = {
       const cost = e.cost.kind === 'charged' ? formatUsd(e.cost.micros)
         : e.cost.kind === 'reserved' ? `${formatUsd(e.cost.micros)} reserved` : 'not charged';
       const label = e.link && { video: 'video', result: 'result', status: 'message' }[e.link.kind];
-      return `\`#${e.jobId}\` ${ts(e.createdAt)} · ${spendEn.history.status[e.status]} · ${cost} · “${e.prompt}”${e.link ? ` · [${label}](${e.link.url})` : ''}`;
+      return `\`#${e.jobId}\` ${ts(e.createdAt)} · ${spendEn.history.status[e.status]} · ${cost} · ${e.erased ? '(prompt erased)' : `“${e.prompt}”`}${e.link ? ` · [${label}](${e.link.url})` : ''}`;
     },
     more: (count) => `…and ${count} more not shown.`,
   },

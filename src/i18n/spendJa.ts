@@ -37,7 +37,7 @@ export const spendJa: SpendMessages = {
       const cost = e.cost.kind === 'charged' ? formatUsd(e.cost.micros)
         : e.cost.kind === 'reserved' ? `${formatUsd(e.cost.micros)} 予約中` : '請求なし';
       const label = e.link && { video: '動画', result: '結果', status: 'メッセージ' }[e.link.kind];
-      return `\`#${e.jobId}\` ${ts(e.createdAt)} · ${spendJa.history.status[e.status]} · ${cost} · 「${e.prompt}」${e.link ? ` · [${label}](${e.link.url})` : ''}`;
+      return `\`#${e.jobId}\` ${ts(e.createdAt)} · ${spendJa.history.status[e.status]} · ${cost} · ${e.erased ? '（プロンプトは消去済み）' : `「${e.prompt}」`}${e.link ? ` · [${label}](${e.link.url})` : ''}`;
     },
     more: (count) => `…ほか${count}件は省略しました。`,
   },

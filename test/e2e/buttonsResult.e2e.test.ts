@@ -131,17 +131,19 @@ describe('buttons on a result post', () => {
 });
 
 describe('a result whose prompt was erased (RETENTION_DAYS)', () => {
-  it('refuses Again and 🔁 instead of sending an empty prompt, and opens Edit & retry with an empty field', async () => {
+  it('refuses Again, 🔁 and DM me instead of sending an empty prompt, and opens Edit & retry with an empty field', async () => {
     h = await startHarness();
     const { discord, apimart } = h;
     const first = await deliveredJob(h);
-    h.db.prepare("UPDATE jobs SET request_json = json_set(request_json, '$.prompt', '') WHERE id = ?").run(first.id);
+    h.db.prepare("UPDATE jobs SET request_json = json_set(request_json, '$.prompt', ''), erased_at = ? WHERE id = ?").run(Date.now(), first.id);
     const before = ledgerCount(h.db);
     const answer = await answerTo(discord, discord.clickButton(first.result_message_id, customId(first.id, 'again'), requesterId));
-    expect(answer).toMatchObject({ ephemeral: true, content: en.controls.promptErased(first.id) });
+    expect(answer).toMatchObject({ ephemeral: true, content: en.ops.jobErased(first.id) });
     discord.sendReaction({ userId: requesterId, messageId: first.result_message_id, emoji: '🔁' });
-    await discord.waitFor(() => dmsTo(discord, requesterId).some((r) => contentOf(r) === en.controls.promptErased(first.id)));
+    await discord.waitFor(() => dmsTo(discord, requesterId).some((r) => contentOf(r) === en.ops.jobErased(first.id)));
 
+    const dm = await answerTo(discord, discord.clickButton(first.result_message_id, customId(first.id, 'dm'), otherMemberId));
+    expect(dm.content).toBe(en.ops.jobErased(first.id));
     const edit = discord.clickButton(first.result_message_id, customId(first.id, 'edit'), requesterId);
     const modal = (await answerTo(discord, edit)).callback.body as { type: number; data: { components: { components: { value?: string }[] }[] } };
     expect(modal.type).toBe(9);

@@ -64,6 +64,7 @@ describe('health and metrics server', () => {
   it('answers 503 while the gateway is down, serves nothing else, and listens on loopback only', async () => {
     const port = await freePort();
     h = await startHarness({ env: { METRICS_PORT: String(port) } });
+    expect(h.app.operations.address).toBe('127.0.0.1');
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(404);
     expect((await fetch(`http://127.0.0.1:${port}/metrics`, { method: 'POST' })).status).toBe(405);

@@ -82,3 +82,22 @@ describe('RETENTION_DAYS', () => {
     expect(rawJob(1)).toMatchObject({ prompt: 'kept' });
   });
 });
+
+describe('RETENTION_DAYS over a long history', () => {
+  it('gives the event loop back between batches, so interactions are still acknowledged meanwhile', async () => {
+    const events: string[] = [];
+    const batches = [500, 500, 7];
+    const retention = createRetention({
+      store: { eraseFinishedBefore: () => { events.push('batch'); return batches.shift() ?? 0; } },
+      logger: createLogger({ level: 'error', secrets: [] }), retentionDays: 30,
+      clock: { now: () => t0, setTimeout: () => ({ id: 0 }), clearTimeout: () => undefined },
+    });
+    const first = retention.start();
+    // Work that arrives while the first run is under way (an interaction to acknowledge).
+    setImmediate(() => events.push('other work'));
+    expect(await first).toBe(1_007);
+    expect(events.filter((e) => e === 'batch')).toHaveLength(3);
+    expect(events.indexOf('other work')).toBeLessThan(events.lastIndexOf('batch'));
+    retention.stop();
+  });
+});

@@ -5,6 +5,8 @@ import { ApimartHttpError, effectiveStatus } from './errors.ts';
 export const modelGoneAnswersBeforeTurnOff = 3;
 
 const GONE_CODES = /^(model_not_found|model_not_supported|model_retired|model_deprecated|model_unavailable|unknown_model|invalid_model)$/;
+// A refusal that talks about what the member sent is about their request, whatever model it names.
+const MEMBER_INPUT_TEXT = /(image|prompt|content|input|file|url|photo|picture|moderat|safety|polic)/;
 const GONE_TEXT = /(not found|not exist|does not exist|doesn't exist|no longer|not supported|unsupported|retired|deprecated|decommissioned|discontinued|unknown|not available|unavailable|invalid)/;
 
 /**
@@ -21,7 +23,7 @@ export function isModelGoneAnswer(err: unknown): boolean {
   const type = (err.type ?? '').toLowerCase();
   if (GONE_CODES.test(code) || GONE_CODES.test(type)) return true;
   const text = (err.providerMessage ?? '').toLowerCase();
-  return /\bmodels?\b/.test(text) && GONE_TEXT.test(text);
+  return /\bmodels?\b/.test(text) && GONE_TEXT.test(text) && !MEMBER_INPUT_TEXT.test(text);
 }
 
 /**

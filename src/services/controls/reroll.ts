@@ -20,8 +20,8 @@ export interface PromptChange { prompt: string; originKey: string }
 
 export function rerollJob(parent: Job, reactorId: string, deps: RerollDeps, change?: PromptChange): { ok: true; job: Job } | { ok: false; message?: Rejection } {
   const { config, intake, clock } = deps;
-  // RETENTION_DAYS erases the prompts of old jobs: an empty one must never be sent, let alone paid for.
-  if (!change && parent.request.prompt.trim() === '') return { ok: false, message: (m) => m.controls.promptErased(parent.id) };
+  // Retention left an empty prompt and no reference image: sending that would buy a video nobody asked for.
+  if (parent.erasedAt != null) return { ok: false, message: (m) => m.ops.jobErased(parent.id) };
   const gate = intake.gate(parent.guildId, parent.channelId);
   if (gate) return { ok: false, message: gate };
   // The catalog is data and may have changed since the parent ran.

@@ -36,20 +36,21 @@ export function createGonePlaces(deps: GonePlacesDeps) {
     }
   }
 
+  /** Returns how many jobs were affected (cancelled, or marked to deliver by DM). */
   function leave(jobIds: number[], code: GonePlaceCode): number {
-    let cancelled = 0;
+    let affected = 0;
     for (const id of jobIds) {
       const left = store.leaveGonePlace(id, code, clock.now());
       if (!left) continue;
+      affected++;
       deps.onChannelGone?.(left.job.channelId);
       logger.info('job_place_gone', { jobId: id, userId: left.job.userId, code, cancelled: left.cancelled, status: left.job.status });
       if (left.cancelled) {
-        cancelled++;
         scheduler.cancelled(left.job);
         void tellCancelled(left.job, code);
       }
     }
-    return cancelled;
+    return affected;
   }
 
   return {

@@ -7,6 +7,8 @@ import type { ModelHealth } from '../apimart/modelHealth.ts';
 import type { ProviderHealth } from '../apimart/providerHealth.ts';
 
 export type Rejection = (m: Messages) => string;
+/** For src/commands, which may not reach into src/db even for types. */
+export type { JobStore, NewJob };
 
 /**
  * Bounds a group commit: every command in it is acknowledged at the same moment, and a thousand
@@ -61,8 +63,10 @@ export function createJobIntake(deps: JobIntakeDeps) {
       const needsConfirmation = config.confirmAboveMicros > 0 && estimateMicros >= config.confirmAboveMicros;
       return { needsConfirmation, confirmDeadlineAt: needsConfirmation ? clock.now() + windowMs : null };
     },
-    /** Server-level gates: channel allow-list, pause, provider outage. */
+    /** Server-level gates: server and channel allow-lists, pause, provider outage. */
     gate(guildId: string, channelId: string): Rejection | undefined {
+      // The command router refuses commands; this also covers 🔁 on results from before the server was dropped.
+      if (config.allowedGuildIds.length > 0 && !config.allowedGuildIds.includes(guildId)) return (m) => m.ops.guildNotAllowed;
       if (config.allowedChannelIds.length > 0 && !config.allowedChannelIds.includes(channelId)) {
         return (m) => m.channelNotAllowed(config.allowedChannelIds);
       }

@@ -33,13 +33,13 @@ export function createHealthServer(deps: HealthServerDeps) {
     res.writeHead(404).end();
   });
   return {
-    /** Resolves with the bound port (useful with port 0 in tests). */
-    listen: () => new Promise<number>((resolve, reject) => {
+    /** Resolves with the bound address and port (port 0 picks a free one). */
+    listen: () => new Promise<{ address: string; port: number }>((resolve, reject) => {
       server.once('error', reject);
       server.listen(deps.port, deps.host, () => {
         server.off('error', reject);
-        const address = server.address();
-        resolve(typeof address === 'object' && address !== null ? address.port : deps.port);
+        const bound = server.address();
+        resolve(typeof bound === 'object' && bound !== null ? { address: bound.address, port: bound.port } : { address: deps.host, port: deps.port });
       });
     }),
     close: () => new Promise<void>((resolve) => {

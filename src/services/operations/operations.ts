@@ -50,11 +50,12 @@ export function createOperations(deps: {
     metrics,
     retention,
     apimart: instrumentApimart(deps.apimart, metrics),
-    /** The bound metrics port once started (undefined when METRICS_PORT is unset). */
+    /** The bound metrics address and port once started (undefined when METRICS_PORT is unset). */
     port: undefined as number | undefined,
+    address: undefined as string | undefined,
     async start(client: Client): Promise<void> {
       const gateway = observeDiscord(client, metrics);
-      retention.start();
+      void retention.start();
       if (config.metricsPort === undefined) return;
       server = createHealthServer({
         host: config.metricsHost,
@@ -66,8 +67,10 @@ export function createOperations(deps: {
           return null;
         },
       });
-      this.port = await server.listen();
-      logger.info('metrics_listening', { host: config.metricsHost, port: this.port });
+      const bound = await server.listen();
+      this.port = bound.port;
+      this.address = bound.address;
+      logger.info('metrics_listening', bound);
     },
     async stop(): Promise<void> {
       retention.stop();

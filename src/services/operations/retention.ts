@@ -12,36 +12,59 @@ export function createRetention(deps: { store: RetentionStore; clock: Clock; log
   let timer: TimerHandle | undefined;
   let stopped = false;
 
-  const runOnce = (): number => {
-    const now = clock.now();
-    const cutoff = now - retentionDays * dayMs;
-    let total = 0;
-    for (;;) {
-      const erased = store.eraseFinishedBefore(cutoff, now, batchSize);
-      total += erased;
-      if (erased < batchSize) break;
-    }
+  const cutoffAt = (now: number) => now - retentionDays * dayMs;
+  const report = (total: number) => {
     if (total > 0) logger.info('retention_erased', { jobs: total, retentionDays });
     return total;
   };
+
+  /** Every due job at once, without yielding: for tools and tests. */
+  const runOnce = (): number => {
+    const now = clock.now();
+    let total = 0;
+    for (;;) {
+      const erased = store.eraseFinishedBefore(cutoffAt(now), now, batchSize);
+      total += erased;
+      if (erased < batchSize) break;
+    }
+    return report(total);
+  };
+
+  /**
+   * The same, giving the event loop back between batches: a first run over a long history would
+   * otherwise hold the process for seconds, and interactions not acknowledged within 3 s are lost.
+   */
+  const run = async (): Promise<number> => {
+    const now = clock.now();
+    let total = 0;
+    while (!stopped) {
+      const erased = store.eraseFinishedBefore(cutoffAt(now), now, batchSize);
+      total += erased;
+      if (erased < batchSize) break;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return report(total);
+  };
+  const runLogged = () => run().catch((err: unknown) => {
+    logger.error('retention_failed', { err });
+    return 0;
+  });
   const schedule = () => {
     if (stopped) return;
     timer = clock.setTimeout(() => {
-      try {
-        runOnce();
-      } catch (err) {
-        logger.error('retention_failed', { err });
-      }
-      schedule();
+      void runLogged().then(schedule);
     }, dayMs);
   };
 
   return {
     runOnce,
-    start() {
-      if (retentionDays <= 0) return;
-      runOnce();
-      schedule();
+    /** Resolves when the first run has finished; later runs follow daily. */
+    start(): Promise<number> {
+      if (retentionDays <= 0) return Promise.resolve(0);
+      return runLogged().then((erased) => {
+        schedule();
+        return erased;
+      });
     },
     stop() {
       stopped = true;

@@ -9,6 +9,10 @@ import { defaultLatePollWindowMs, resolvableAt, type LatePollWindow } from './re
 import type { Clock } from '../../clock.ts';
 import { budgetLines, historyEntry, reportWindow, type BudgetLine, type HistoryEntry, type ReportPeriod } from './usageSummary.ts';
 
+/** For src/commands, which may not reach into src/db even for types. */
+export type { BudgetOverride } from '../../db/spendStore.ts';
+export type { JobStore };
+
 export interface UsageSummary {
   today: PeriodSpend;
   month: PeriodSpend;

@@ -63,6 +63,8 @@ export interface HistoryEntry {
   status: JobStatus;
   cost: HistoryCost;
   link: HistoryLink | null;
+  /** RETENTION_DAYS erased the prompt: say so rather than show empty quotes. */
+  erased?: true;
 }
 
 const endedWithoutCharge: readonly JobStatus[] = ['failed', 'cancelled', 'expired'];
@@ -87,7 +89,8 @@ export function historyEntry(job: Job, nowMs: number, promptChars = 48): History
   if (job.videoUrl && (job.videoExpiresAt === null || job.videoExpiresAt > nowMs)) link = { kind: 'video', url: job.videoUrl };
   else if (job.resultMessageId) link = { kind: 'result', url: messageUrl(job.guildId, channelId, job.resultMessageId) };
   else if (job.statusMessageId) link = { kind: 'status', url: messageUrl(job.guildId, channelId, job.statusMessageId) };
-  return { jobId: job.id, createdAt: job.createdAt, prompt: escapeMarkdown(shortPrompt(job.request.prompt, promptChars), { maskedLink: true }), status: job.status, cost, link };
+  return { jobId: job.id, createdAt: job.createdAt, prompt: escapeMarkdown(shortPrompt(job.request.prompt, promptChars), { maskedLink: true }), status: job.status, cost, link,
+    ...(job.erasedAt != null ? { erased: true as const } : {}) };
 }
 
 /**
