@@ -1,32 +1,51 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { measureAckLatency } from './ackLatency.ts';
+import { measureHistory } from './history.ts';
+import { benchMeta } from './meta.ts';
 import { measureBusyChannel } from './busyChannel.ts';
 import { measureProviderLoad } from './providerLoad.ts';
 import { measureScale } from './scale.ts';
 import type { BenchResult } from './stats.ts';
 
-/** `npm run bench`: every measurement, a table, and bench/results.json. BENCH_SIZE=small for a quick run. */
+/**
+ * `npm run bench`: every measurement, a table, and bench/results.json ({ meta, results }).
+ * BENCH_SIZE=small for a quick run that proves the bench still works; BENCH_ONLY=ack,history,… picks stages.
+ */
 const small = process.env.BENCH_SIZE === 'small';
+const meta = benchMeta(small ? 'small' : 'full');
 const results: BenchResult[] = [];
-const part = async (name: string, run: () => Promise<BenchResult[]>) => {
-  const started = Date.now();
-  process.stdout.write(`running ${name}…\n`);
-  results.push(...await run());
-  process.stdout.write(`  ${name} took ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-};
-
+const stageTimes: Record<string, number> = {};
 const only = process.env.BENCH_ONLY?.split(',');
-const wanted = (name: string) => !only || only.includes(name);
-if (wanted('ack')) await part('acknowledgement latency', () => measureAckLatency(small ? [1, 10] : [1, 100, 1000]));
-if (wanted('provider')) await part('provider load and freshness', () => measureProviderLoad(small ? 4 : 40, small ? 6 : 40));
-if (wanted('busy')) await part('busy channel', () => measureBusyChannel(small ? 30 : 100));
-if (wanted('scale')) await part('scale', () => measureScale(small ? 200 : 10_000, small ? 3_000 : 40_000));
 
-mkdirSync(new URL('.', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+const write = () => writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify({ meta: { ...meta, stageSeconds: stageTimes }, results }, null, 2)}\n`);
+
+/** A stage that fails is a missed goal, not a lost run: the results so far are written after every stage. */
+async function stage(key: string, title: string, run: () => Promise<BenchResult[]>): Promise<void> {
+  if (only && !only.includes(key)) return;
+  const started = Date.now();
+  process.stdout.write(`running ${title}…\n`);
+  try {
+    results.push(...await run());
+  } catch (err) {
+    process.stdout.write(`  ${title} failed: ${String(err).slice(0, 2000)}\n`);
+    results.push({ name: `stage_completed_${key}`, value: 0, unit: 'runs', goal: `the stage runs to the end (${String(err).split('\n').slice(0, 6).join(' ').slice(0, 300)})`, met: false });
+  }
+  stageTimes[key] = Math.round((Date.now() - started) / 100) / 10;
+  process.stdout.write(`  ${title} took ${stageTimes[key]} s\n`);
+  write();
+}
+
+await stage('ack', 'acknowledgement latency', () => (small
+  ? measureAckLatency([100], 3, 7_000, 100)
+  : measureAckLatency([100, 1000, 3000], 3, 20_000, 1000)));
+await stage('history', 'cost at history size', () => measureHistory(small ? 50_000 : 1_000_000, small ? 20 : 100, small ? 1 : 3));
+await stage('provider', 'provider load and freshness', () => measureProviderLoad(small ? 4 : 40, small ? 6 : 40));
+await stage('busy', 'busy channel', () => measureBusyChannel(small ? 30 : 100));
+await stage('scale', 'scale', () => (small ? measureScale([200], 3_000) : measureScale([10_000, 10_000, 10_000, 30_000], 30_000)));
+
+write();
 const width = Math.max(...results.map((r) => r.name.length));
-process.stdout.write(`\nmachine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
+process.stdout.write(`\n${meta.size} run of ${meta.commit.slice(0, 12)}${meta.dirty ? ' (uncommitted changes)' : ''} on ${meta.cores} × ${meta.cpu}, ${meta.memoryGiB} GiB, Node ${meta.node}, ${meta.date}\n`);
 for (const r of results) {
   process.stdout.write(`${r.met ? 'met ' : 'MISS'}  ${r.name.padEnd(width)}  ${String(r.value).padStart(10)} ${r.unit.padEnd(9)} goal: ${r.goal}\n`);
 }

@@ -10,3 +10,5 @@ export const round = (value: number, digits = 1) => Math.round(value * 10 ** dig
 export interface BenchResult { name: string; value: number; unit: string; goal: string; met: boolean }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const median = (values: readonly number[]) => percentile(values, 50);

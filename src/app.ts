@@ -4,11 +4,13 @@ import { createCommands } from './commands/index.ts';
 import type { Config } from './config.ts';
 import { createJobStore } from './db/jobStore.ts';
 import { createInstanceLease } from './db/instanceLease.ts';
+import { isProcessRunning, processStartTime } from './processLiveness.ts';
 import type { Db } from './db/openDatabase.ts';
 import type { Logger } from './logger.ts';
 import { createAdminCheck } from './services/discord/adminCheck.ts';
 import { createApimartClient, type ApimartClient } from './services/apimart/client.ts';
 import { systemClock, type Clock } from './clock.ts';
+import { createCommandDirectory } from './services/discord/commandDirectory.ts';
 import { syncCommands } from './services/discord/commandSync.ts';
 import { createDiscordMessenger } from './services/discord/discordMessenger.ts';
 import { createInteractionRouter } from './commands/interactionRouter.ts';
@@ -17,6 +19,9 @@ import { createButtonHandler } from './services/controls/buttonHandler.ts';
 import { createJobActions } from './services/controls/jobActions.ts';
 import { createJobIntake } from './services/jobs/jobIntake.ts';
 import { createJobScheduler } from './services/jobs/jobScheduler.ts';
+import { createGuardedVideoFetch } from './services/jobs/videoLinkGuard.ts';
+import { createTaskPush } from './services/jobs/taskPush.ts';
+import { startWebhookServer, type WebhookServer } from './services/apimart/webhookServer.ts';
 import { createGonePlaces } from './services/jobs/gonePlaces.ts';
 import { placeLookup } from './services/discord/placeLookup.ts';
 import { predictedFinishMs } from './services/jobs/pollSchedule.ts';
@@ -24,6 +29,8 @@ import { createProviderHealth } from './services/apimart/providerHealth.ts';
 import { createReactionHandler } from './services/controls/reactionHandler.ts';
 import { createStatusUpdater } from './services/status/statusUpdater.ts';
 import { createUsageReports } from './services/spend/usageReports.ts';
+import { createChartRenderer } from './services/spend/chartRenderer.ts';
+import { createSpendCharts } from './services/spend/spendCharts.ts';
 import { defaultLatePollWindowMs } from './services/spend/resolvable.ts';
 import { readBotVersion } from './botVersion.ts';
 import { createModelHealth } from './services/apimart/modelHealth.ts';
@@ -48,19 +55,12 @@ export interface AppDeps {
   confirmationWindowMs?: number;
   /** How long a channel notice about a reaction (when the reactor's DMs are closed) stays up. */
   reactionNoticeLifetimeMs?: number;
+  leaseHeartbeatMs?: number;
+  /** Ends the process; called with 1 when another instance took the lease (tests observe it instead). */
+  exit?: (code: number) => void;
 }
 
-const leaseHeartbeatMs = 10_000;
 const leaseStaleMs = 60_000;
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Builds every service and the Discord client; main.ts and the end-to-end tests both start here. */
 export function createApp(deps: AppDeps) {
@@ -82,6 +82,7 @@ export function createApp(deps: AppDeps) {
     rest: { api: config.discordApiUrl, ...deps.clientOptions?.rest },
   });
   const messenger = createDiscordMessenger(client.rest);
+  const commandDirectory = createCommandDirectory();
   const models = createModelHealth({ clock });
   const latePoll = { jobTimeoutMs: config.jobTimeoutMs, latePollWindowMs: defaultLatePollWindowMs };
   const status = createStatusUpdater({
@@ -97,8 +98,11 @@ export function createApp(deps: AppDeps) {
     }),
     onStatusWritten: (job, message) => reactions.syncStatusControls(job, message),
   });
+  const push = config.publicWebhookUrl ? createTaskPush({ logger }) : undefined;
+  let webhookServer: WebhookServer | undefined;
   const scheduler = createJobScheduler({
-    store, apimart, messenger, status, health, models, clock, logger, fetch: deps.fetch,
+    store, apimart, messenger, status, health, models, clock, logger, fetch: deps.fetch, push,
+    fetchVideo: deps.fetch ?? createGuardedVideoFetch({ trustedOrigin: config.apimartBaseUrl }),
     healthProbeIntervalMs: deps.healthProbeIntervalMs,
     botUserId: () => client.user?.id ?? botUserIdBeforeLogin,
     onResultPosted: (job, message, content) => reactions.addResultControls(job, message, content),
@@ -111,16 +115,17 @@ export function createApp(deps: AppDeps) {
       downloadTimeoutMs: 120_000,
     },
   });
-  const intake = createJobIntake({ config, store, health, models, clock, confirmationWindowMs: deps.confirmationWindowMs });
+  const intake = createJobIntake({ config, store, health, models, clock, confirmationWindowMs: deps.confirmationWindowMs, mention: commandDirectory.mention });
   const isAdmin = createAdminCheck(client, config.adminRoleIds);
-  const actions = createJobActions({ config, store, scheduler, intake, messenger, clock, logger });
+  const actions = createJobActions({ config, store, scheduler, intake, messenger, clock, logger, mention: commandDirectory.mention });
   const reactions = createReactionHandler({
     config, store, scheduler, intake, messenger, clock, logger, isAdmin, actions,
     botUserId: () => client.user?.id,
-    noticeLifetimeMs: deps.reactionNoticeLifetimeMs,
+    noticeLifetimeMs: deps.reactionNoticeLifetimeMs, mention: commandDirectory.mention,
   });
   const jobControls = createJobControls(createButtonHandler({ store, actions, isAdmin }));
   const reports = createUsageReports({ config, store, clock, latePoll });
+  const charts = createSpendCharts({ store, clock, renderer: createChartRenderer() });
   const owners = createOwnerCheck({ client, configuredIds: config.ownerUserIds, clock, logger });
   const resolution = createJobResolution({ store, messenger, status, clock, logger, latePoll });
   const botStatus = createBotStatus({
@@ -128,6 +133,7 @@ export function createApp(deps: AppDeps) {
   });
   const commands = createCommands({
     config, store, scheduler, intake, clock, logger, apimart, reports, models, resolution, botStatus, isOwner: owners.isOwner,
+    charts, mention: commandDirectory.mention,
   });
   const route = createInteractionRouter(commands, logger, config.allowedGuildIds, jobControls);
   watchAllowedGuilds(client, config.allowedGuildIds, logger);
@@ -147,7 +153,32 @@ export function createApp(deps: AppDeps) {
   client.on(Events.ShardReconnecting, (shardId) => logger.warn('gateway_reconnecting', { shardId }));
   client.on(Events.ShardResume, (shardId) => logger.info('gateway_resumed', { shardId }));
 
-  const lease = createInstanceLease(deps.db, { host: hostname(), pid: process.pid }, { staleMs: leaseStaleMs, isAlive: processIsAlive });
+  const lease = createInstanceLease(deps.db, { host: hostname(), pid: process.pid, started: processStartTime(process.pid) },
+    { staleMs: leaseStaleMs, isAlive: isProcessRunning });
+  const exit = deps.exit ?? ((code: number) => process.exit(code));
+  let leaseLost = false;
+
+  /**
+   * After a stall longer than the stale time (SIGSTOP, a suspended VM) another instance may have taken
+   * the database over. Working on would poll and deliver every job twice, so this one stops at once.
+   */
+  async function renewLease(): Promise<void> {
+    if (leaseLost) return;
+    let held: boolean;
+    try {
+      held = lease.heartbeat(clock.now());
+    } catch (err) {
+      logger.warn('instance_lease_heartbeat_failed', { err });
+      return;
+    }
+    if (held) return scheduler.adoptLateTaskIds();
+    leaseLost = true;
+    logger.error('instance_lease_lost', { action: 'another instance took over this database; stopping and exiting with code 1' });
+    if (heartbeat) clearInterval(heartbeat);
+    await scheduler.stop().catch((err) => logger.error('stop_failed', { err }));
+    await client.destroy().catch(() => undefined);
+    exit(1);
+  }
   let heartbeat: NodeJS.Timeout | undefined;
   let botUserIdBeforeLogin: string | undefined;
 
@@ -155,10 +186,18 @@ export function createApp(deps: AppDeps) {
     client, store, scheduler, commands, operations,
     async start(): Promise<void> {
       lease.acquire(clock.now());
-      heartbeat = setInterval(() => lease.heartbeat(clock.now()), leaseHeartbeatMs);
+      heartbeat = setInterval(() => void renewLease(), deps.leaseHeartbeatMs ?? 10_000);
       heartbeat.unref();
       // Jobs resume before the gateway connects, so no reaction or command can act on a job that a
       // crash left half-submitted before it is marked as such.
+      if (config.publicWebhookUrl) {
+        // Listening before jobs resume, so a callback for a job submitted from here on finds the server.
+        webhookServer = await startWebhookServer({
+          publicUrl: config.publicWebhookUrl, host: config.webhookListenHost, port: config.webhookListenPort, logger,
+          onTaskHint: (taskId) => scheduler.taskHint(taskId),
+        });
+        push?.activate(webhookServer.webhookUrl);
+      }
       client.rest.setToken(config.discordToken);
       // Resumed deliveries may need to recognise the bot's own earlier posts before the gateway is up.
       botUserIdBeforeLogin = ((await client.rest.get(Routes.user())) as { id: string }).id;
@@ -174,14 +213,16 @@ export function createApp(deps: AppDeps) {
       scheduler.releaseSubmissions();
       const applicationId = client.application?.id ?? client.user?.id ?? '';
       const sync = await syncCommands(client.rest, applicationId, config.discordGuildId, commands.map((c) => c.data));
-      logger.info('bot_ready', { user: client.user?.tag, commands: sync, resumedJobs: resumed, submitUnknownJobs: quarantined.length, placeGoneJobs });
+      commandDirectory.remember(sync.registered);
+      logger.info('bot_ready', { user: client.user?.tag, commands: sync.outcome, resumedJobs: resumed, submitUnknownJobs: quarantined.length, placeGoneJobs });
     },
     async stop(): Promise<void> {
       if (heartbeat) clearInterval(heartbeat);
       await scheduler.stop();
+      await webhookServer?.close();
       await client.destroy();
       await operations.stop();
-      lease.release();
+      if (!leaseLost) lease.release();
     },
   };
 }

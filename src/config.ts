@@ -46,6 +46,10 @@ export interface Config {
   metricsHost: string;
   /** 0 = keep prompts and URLs of finished jobs forever. */
   retentionDays: number;
+  /** Provider callbacks: the public base URL that reaches the callback server, or undefined (polling only). */
+  publicWebhookUrl: string | undefined;
+  webhookListenHost: string;
+  webhookListenPort: number;
 }
 
 /** Names every bad variable in one message and never carries a value: tokens must not reach logs. */
@@ -111,6 +115,13 @@ const idList = z
   .transform((raw) => [...new Set((raw ?? '').split(',').map((id) => id.trim()).filter((id) => id !== ''))])
   .refine((ids) => ids.every((id) => SNOWFLAKE.test(id)), 'must be comma-separated Discord ids');
 
+const port = z
+  .string()
+  .regex(/^\d+$/, 'must be a port number (0-65535)')
+  .transform(Number)
+  .refine((n) => n <= 65_535, 'must be a port number (0-65535)')
+  .prefault('8787');
+
 const variables = {
   DISCORD_TOKEN: required,
   APIMART_API_KEY: required,
@@ -134,6 +145,9 @@ const variables = {
   BOT_DAILY_BUDGET_USD: usdAmount('0'),
   ALLOWED_GUILD_IDS: idList,
   OWNER_USER_IDS: idList,
+  PUBLIC_WEBHOOK_URL: z.string().refine(isHttpUrl, 'must be an http(s) URL').transform((url) => url.replace(/\/+$/, '')).optional(),
+  WEBHOOK_LISTEN_HOST: z.string().prefault('127.0.0.1'),
+  WEBHOOK_LISTEN_PORT: port,
   LOG_LEVEL: z
     .string()
     .transform((level) => level.toLowerCase())
@@ -216,6 +230,9 @@ export function loadConfig(
     metricsPort: ok.METRICS_PORT,
     metricsHost: ok.METRICS_HOST,
     retentionDays: ok.RETENTION_DAYS,
+    publicWebhookUrl: ok.PUBLIC_WEBHOOK_URL,
+    webhookListenHost: ok.WEBHOOK_LISTEN_HOST,
+    webhookListenPort: ok.WEBHOOK_LISTEN_PORT,
   });
 }
 

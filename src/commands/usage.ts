@@ -1,13 +1,19 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, ApplicationIntegrationType, InteractionContextType, type ChatInputCommandInteraction, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { Config } from '../config.ts';
+import type { CommandMention } from '../i18n/commandNames.ts';
 import { messagesFor } from '../i18n/messages.ts';
 import type { Clock } from '../clock.ts';
+import type { Logger } from '../logger.ts';
+import type { SpendCharts } from '../services/spend/spendCharts.ts';
 import { targetMember } from '../services/discord/memberAccess.ts';
 import type { JobStore, UsageReports } from '../services/spend/usageReports.ts';
 import { renderUsage } from '../services/spend/usageText.ts';
+import { attachChart } from './chartReplies.ts';
 import { replyEphemeral } from './replies.ts';
 
-export interface SpendCommandDeps { config: Config; store: JobStore; reports: UsageReports; clock: Clock }
+export interface SpendCommandDeps {
+  config: Config; store: JobStore; reports: UsageReports; clock: Clock; mention: CommandMention; charts: SpendCharts; logger: Logger;
+}
 
 /** The `user` option of `/usage` and `/videos`; the command checks that its caller is an admin. */
 export const adminUserOption = {
@@ -47,5 +53,9 @@ export async function executeUsage(interaction: ChatInputCommandInteraction, dep
   if (!target) return;
   const m = messagesFor(interaction.locale);
   const summary = deps.reports.usage(target.guildId, target.userId, target.self);
-  await replyEphemeral(interaction, renderUsage(m, target.userId, target.self, summary));
+  const dailyLimit = summary.budgets.find((line) => line.scope === 'user_daily')?.limitMicros ?? null;
+  // An admin looking at someone else sees this server's spend only, in the chart as in the text.
+  const scope = target.self ? { userId: target.userId } : { userId: target.userId, guildId: target.guildId };
+  await replyEphemeral(interaction, renderUsage(m, target.userId, target.self, summary, deps.mention));
+  await attachChart(deps, interaction, () => deps.charts.usage(scope, dailyLimit, interaction.locale));
 }

@@ -5,8 +5,10 @@ import type { Logger } from '../logger.ts';
 import type { Clock, TimerHandle } from '../clock.ts';
 import type { JobScheduler } from '../services/jobs/jobScheduler.ts';
 import type { JobIntake, JobStore, NewJob } from '../services/jobs/jobIntake.ts';
+import type { SentMessage } from '../services/discord/discordMessenger.ts';
+import { isAutoModBlock } from '../services/discord/discordFaults.ts';
 import { canJoinThread, channelPlace, missingPermissions, threadClosed } from '../services/discord/channelPlace.ts';
-import { replyEphemeral } from './replies.ts';
+import { noMentions, replyEphemeral } from './replies.ts';
 import { buildVideoRequest, type VideoOptions } from './videoRequest.ts';
 
 export interface VideoCommandDeps {
@@ -75,7 +77,7 @@ async function threadMembershipProblem(
 
 /**
  * `/video`. Everything up to the reservation is synchronous, so a rejection is still an ephemeral
- * reply; only an accepted job gets the public deferred reply, which Discord cannot make private later.
+ * reply; only an accepted job gets the public reply, which Discord cannot make private later.
  */
 export async function executeVideo(interaction: ChatInputCommandInteraction, deps: VideoCommandDeps): Promise<void> {
   const { config, store, clock } = deps;
@@ -120,19 +122,32 @@ export async function executeVideo(interaction: ChatInputCommandInteraction, dep
     return replyEphemeral(interaction, deps.intake.rejectionText(created, built.estimateMicros)(m));
   }
 
+  // The acknowledgement is the first status: one request instead of a deferral and an edit, and the
+  // requester sees the job number, parameters and queue position at once. Logging waits until after it.
   const job = created.job;
-  const log = deps.logger.child({ jobId: job.id, userId: job.userId });
-  let statusMessageId: string | undefined;
+  let firstStatus = deps.scheduler.firstStatus(job);
+  let promptBlocked = false;
+  let message: SentMessage | undefined;
+  const reply = (payload: typeof firstStatus) => interaction.reply({ ...payload, allowedMentions: noMentions, withResponse: true });
   try {
-    // The acknowledgement names the reply's message: the job's controls map to it whatever text
-    // the status later manages to show (a server's AutoMod may refuse the one quoting the prompt).
-    const response = await interaction.deferReply({ withResponse: true });
-    statusMessageId = response.interaction.responseMessageId ?? undefined;
+    let response;
+    try {
+      response = await reply(firstStatus);
+    } catch (err) {
+      // A server's AutoMod may refuse the text quoting the prompt: the status without it is still the answer.
+      if (!isAutoModBlock(err)) throw err;
+      firstStatus = deps.scheduler.firstStatus(job, true);
+      promptBlocked = true;
+      response = await reply(firstStatus);
+    }
+    const sent = response.resource?.message;
+    message = sent ? { id: sent.id, channelId: sent.channelId } : undefined;
   } catch (err) {
     store.endBeforeSubmission(job.id, 'cancelled', 'interaction_expired', clock.now());
-    log.warn('job_acknowledge_failed', { err });
+    deps.logger.warn('job_acknowledge_failed', { jobId: job.id, userId: job.userId, err });
     return;
   }
+  deps.scheduler.accept(job, { payload: firstStatus, message, promptBlocked });
+  const log = deps.logger.child({ jobId: job.id, userId: job.userId });
   log.info('job_accepted', { status: job.status, estimateMicros: job.estimateMicros, model: job.request.model, durationSec: job.request.duration });
-  deps.scheduler.accept(job, statusMessageId);
 }

@@ -6,10 +6,13 @@ import { usdToMicros } from '../money.ts';
 import type { ApimartClient } from '../services/apimart/client.ts';
 import { ApimartError, ApimartHttpError, ApimartNetworkError, ApimartTimeoutError } from '../services/apimart/errors.ts';
 import { isInteractionAdmin } from '../services/discord/memberAccess.ts';
+import { memberDisplayNames } from '../services/discord/memberNames.ts';
+import { maxChartedMembers } from '../services/spend/chartData.ts';
 import { reportPeriods, type ReportPeriod } from '../services/spend/usageSummary.ts';
 import { renderReport } from '../services/spend/usageText.ts';
 import type { BudgetOverride } from '../services/spend/usageReports.ts';
 import { noMentions, replyEphemeral } from './replies.ts';
+import { attachChart } from './chartReplies.ts';
 import type { SpendCommandDeps } from './usage.ts';
 import { ceilingExceeded, overrideCeilings } from '../services/spend/budgetCeilings.ts';
 import type { ModelHealth } from '../services/apimart/modelHealth.ts';
@@ -91,27 +94,33 @@ async function budget(c: AdminContext): Promise<void> {
   }
   store.spend.setBudgetOverride({ guildId: c.guildId, userId, ...next, actorId: c.actorId, now: clock.now() });
   audit(c, 'budget_set', { targetUserId: userId, detail: { before: current ?? null, after: next, ...(above ? { aboveCeiling: true } : {}) } });
-  await replyEphemeral(c.interaction, c.m.admin.budgetSet(userId, next, ...defaults));
+  await replyEphemeral(c.interaction, c.m.admin.budgetSet(userId, next, ...defaults, c.deps.mention));
 }
 
 async function setPaused(c: AdminContext, paused: boolean): Promise<void> {
   c.deps.store.spend.setPaused(c.guildId, paused, c.actorId, c.deps.clock.now());
   audit(c, paused ? 'pause' : 'resume');
-  if (paused) return replyEphemeral(c.interaction, c.m.admin.paused);
+  if (paused) return replyEphemeral(c.interaction, c.m.admin.paused(c.deps.mention));
   // Models turned off after the provider said they do not exist come back with resume (bot-wide).
   const models = c.deps.models.turnOnAll();
   if (models.length > 0) {
     c.deps.logger.info('model_turned_on', { models, actorId: c.actorId, guildId: c.guildId });
     audit(c, 'models_turned_on', { detail: { models } });
   }
-  await replyEphemeral(c.interaction, [c.m.admin.resumed, ...(models.length > 0 ? [c.m.ops.modelsTurnedBackOn(models)] : [])].join('\n'));
+  await replyEphemeral(c.interaction, [c.m.admin.resumed(c.deps.mention), ...(models.length > 0 ? [c.m.ops.modelsTurnedBackOn(models)] : [])].join('\n'));
 }
 
 async function report(c: AdminContext): Promise<void> {
   const chosen = c.interaction.options.getString('period');
   const period: ReportPeriod = reportPeriods.find((p) => p === chosen) ?? 'month';
   audit(c, 'report', { detail: { period } });
-  await replyEphemeral(c.interaction, renderReport(c.m, c.deps.reports.report(c.guildId, period)));
+  const r = c.deps.reports.report(c.guildId, period);
+  await replyEphemeral(c.interaction, renderReport(c.m, r, c.deps.mention));
+  await attachChart(c.deps, c.interaction, async () => {
+    if (r.users.length === 0) return undefined;
+    const names = await memberDisplayNames(c.interaction.client.rest, c.guildId, r.users.slice(0, maxChartedMembers).map((u) => u.userId));
+    return c.deps.charts.report(r, names, c.interaction.locale);
+  });
 }
 
 async function balance(c: AdminContext): Promise<void> {
@@ -137,7 +146,7 @@ export async function executeVideoAdmin(interaction: ChatInputCommandInteraction
   const subcommand = interaction.options.getSubcommand();
   if (!isInteractionAdmin(interaction, deps.config.adminRoleIds)) {
     deps.logger.warn('admin_command_refused', { ref: interaction.id, userId: interaction.user.id, subcommand });
-    return replyEphemeral(interaction, m.admin.notAdmin);
+    return replyEphemeral(interaction, m.admin.notAdmin(deps.mention));
   }
   const c: AdminContext = { interaction, deps, m, guildId: interaction.guildId, actorId: interaction.user.id };
   switch (subcommand) {

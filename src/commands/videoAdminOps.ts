@@ -1,4 +1,5 @@
 import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
+import type { CommandMention } from '../i18n/commandNames.ts';
 import type { Messages } from '../i18n/messages.ts';
 import type { ResolveOutcome } from '../i18n/opsMessages.ts';
 import type { Logger } from '../logger.ts';
@@ -6,7 +7,7 @@ import type { BotStatus } from '../services/spend/botStatus.ts';
 import type { JobResolution } from '../services/jobs/jobResolution.ts';
 import { replyEphemeral } from './replies.ts';
 
-export interface AdminOpsDeps { resolution: JobResolution; botStatus: BotStatus; logger: Logger }
+export interface AdminOpsDeps { resolution: JobResolution; botStatus: BotStatus; logger: Logger; mention: CommandMention }
 
 interface OpsContext { interaction: ChatInputCommandInteraction; m: Messages; guildId: string; actorId: string }
 
@@ -29,5 +30,5 @@ export async function resolveJob(c: OpsContext, deps: AdminOpsDeps): Promise<voi
 }
 
 export async function showStatus(c: OpsContext, deps: AdminOpsDeps): Promise<void> {
-  await replyEphemeral(c.interaction, c.m.ops.status(deps.botStatus.view(c.guildId)));
+  await replyEphemeral(c.interaction, c.m.ops.status(deps.botStatus.view(c.guildId), deps.mention));
 }

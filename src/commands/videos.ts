@@ -20,7 +20,7 @@ export async function executeVideos(interaction: ChatInputCommandInteraction, de
   const m = messagesFor(interaction.locale);
   const entries = deps.reports.history(target.guildId, target.userId);
   await interaction.reply({
-    content: renderHistory(m, target.userId, target.self, entries),
+    content: renderHistory(m, target.userId, target.self, entries, deps.mention),
     // Ten links would otherwise unfurl into ten video previews.
     flags: MessageFlags.Ephemeral | MessageFlags.SuppressEmbeds,
     allowedMentions: noMentions,

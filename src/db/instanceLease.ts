@@ -10,14 +10,22 @@ export class InstanceConflictError extends Error {
 }
 
 /**
+ * Whether the process is still running. `started` is its start time as stored with the lease: a pid
+ * that answers but started at another time was reused by an unrelated process.
+ */
+export type ProcessLiveness = (pid: number, started: string | null) => boolean;
+export interface LeaseSelf { host: string; pid: number; started?: string | null }
+
+/**
  * One bot per database file: two would both poll and deliver every job. The lease names the holder;
  * a stale heartbeat, or a holder process on this host that no longer exists (a crash), frees it.
  */
-export function createInstanceLease(db: Db, self: { host: string; pid: number }, opts: { staleMs: number; isAlive: (pid: number) => boolean }) {
-  const readHolder = db.prepare<[], { host: string; pid: number; heartbeat_at: number }>('SELECT host, pid, heartbeat_at FROM instance_lease WHERE id = 1');
+export function createInstanceLease(db: Db, self: LeaseSelf, opts: { staleMs: number; isAlive: ProcessLiveness }) {
+  const readHolder = db.prepare<[], { host: string; pid: number; heartbeat_at: number; pid_started: string | null }>(
+    'SELECT host, pid, heartbeat_at, pid_started FROM instance_lease WHERE id = 1');
   const write = db.prepare(
-    `INSERT INTO instance_lease (id, host, pid, heartbeat_at) VALUES (1, @host, @pid, @now)
-     ON CONFLICT (id) DO UPDATE SET host = @host, pid = @pid, heartbeat_at = @now`);
+    `INSERT INTO instance_lease (id, host, pid, heartbeat_at, pid_started) VALUES (1, @host, @pid, @now, @started)
+     ON CONFLICT (id) DO UPDATE SET host = @host, pid = @pid, heartbeat_at = @now, pid_started = @started`);
   const renew = db.prepare('UPDATE instance_lease SET heartbeat_at = ? WHERE id = 1 AND host = ? AND pid = ?');
   const remove = db.prepare('DELETE FROM instance_lease WHERE id = 1 AND host = ? AND pid = ?');
 
@@ -28,10 +36,10 @@ export function createInstanceLease(db: Db, self: { host: string; pid: number },
       if (row && !isSelf(row)) {
         const holder = { host: row.host, pid: row.pid, heartbeatAt: row.heartbeat_at };
         const fresh = now - row.heartbeat_at < opts.staleMs;
-        const deadHere = row.host === self.host && !opts.isAlive(row.pid);
+        const deadHere = row.host === self.host && !opts.isAlive(row.pid, row.pid_started);
         if (fresh && !deadHere) throw new InstanceConflictError(holder);
       }
-      write.run({ ...self, now });
+      write.run({ host: self.host, pid: self.pid, started: self.started ?? null, now });
   });
 
   return {

@@ -1,5 +1,5 @@
 import { inList } from './jobQueries.ts';
-import { terminalStatuses, type Job } from './jobRow.ts';
+import { unfinishedStatuses, type Job } from './jobRow.ts';
 import type { Db } from './openDatabase.ts';
 
 type EndBeforeSubmission = (id: number, to: 'cancelled', code: string, now: number) => Job | undefined;
@@ -9,10 +9,11 @@ export type GonePlaceCode = 'guild_removed' | 'channel_deleted';
 
 /** Jobs whose server or channel disappeared while they were unfinished. */
 export function createJobPlaces(db: Db, read: (id: number) => Job | undefined, endBeforeSubmission: EndBeforeSubmission) {
-  const unfinished = `status NOT IN (${inList(terminalStatuses)})`;
-  const inGuild = db.prepare<[string], { id: number }>(`SELECT id FROM jobs WHERE guild_id = ? AND ${unfinished} ORDER BY id`);
+  // Through the partial indexes of unfinished jobs, so a vanished server or channel costs what is in flight.
+  const unfinished = `status IN (${inList(unfinishedStatuses)})`;
+  const inGuild = db.prepare<[string], { id: number }>(`SELECT id FROM jobs INDEXED BY jobs_unfinished_by_guild WHERE guild_id = ? AND ${unfinished} ORDER BY id`);
   const inChannels = (count: number) => db.prepare<string[], { id: number }>(
-    `SELECT id FROM jobs WHERE channel_id IN (${Array(count).fill('?').join(', ')}) AND ${unfinished} ORDER BY id`);
+    `SELECT id FROM jobs INDEXED BY jobs_unfinished WHERE channel_id IN (${Array(count).fill('?').join(', ')}) AND ${unfinished} ORDER BY id`);
   const markGone = db.prepare('UPDATE jobs SET place_gone = COALESCE(place_gone, ?), updated_at = ? WHERE id = ?');
 
   return {

@@ -1,4 +1,4 @@
-import { activeStatuses, jobFromRow, limitedStatuses, type Job, type JobRow, type JobStatus } from './jobRow.ts';
+import { activeStatuses, jobFromRow, limitedStatuses, pollColumns, pollJobFromRow, unfinishedStatuses, type Job, type JobRow, type JobStatus, type PollJob, type PollRow } from './jobRow.ts';
 import type { Db } from './openDatabase.ts';
 
 export const inList = (statuses: readonly JobStatus[]) => statuses.map((s) => `'${s}'`).join(', ');
@@ -6,12 +6,14 @@ export const inList = (statuses: readonly JobStatus[]) => statuses.map((s) => `'
 /** Read-only questions about jobs: lookups, lists, the queue. */
 export function createJobQueries(db: Db) {
   const byId = db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE id = ?');
+  const pollById = db.prepare<[number], PollRow>(`SELECT ${pollColumns} FROM jobs WHERE id = ?`);
   const activeForUser = db.prepare<[string], { id: number }>(
-    `SELECT id FROM jobs WHERE user_id = ? AND status IN (${inList(activeStatuses)}) ORDER BY id`);
+    // Through the partial index of unfinished jobs (active ones are a subset), never the member's history.
+    `SELECT id FROM jobs INDEXED BY jobs_unfinished_by_user WHERE user_id = ? AND status IN (${inList(unfinishedStatuses)}) AND status IN (${inList(activeStatuses)}) ORDER BY id`);
   const limitedForUser = db.prepare<[string], { id: number }>(
-    `SELECT id FROM jobs WHERE user_id = ? AND status IN (${inList(limitedStatuses)}) ORDER BY id`);
+    `SELECT id FROM jobs INDEXED BY jobs_unfinished_by_user WHERE user_id = ? AND status IN (${inList(unfinishedStatuses)}) AND status IN (${inList(limitedStatuses)}) ORDER BY id`);
   const unfinished = db.prepare<[], JobRow>(
-    "SELECT * FROM jobs WHERE status NOT IN ('delivered', 'failed', 'cancelled', 'expired') ORDER BY id");
+    `SELECT * FROM jobs INDEXED BY jobs_unfinished WHERE status IN (${inList(unfinishedStatuses)}) ORDER BY id`);
   const earliestQueuedRetry = db.prepare<[], { at: number | null }>(
     "SELECT MIN(next_attempt_at) AS at FROM jobs WHERE status = 'queued' AND next_attempt_at IS NOT NULL");
   const firstQueued = db.prepare<[number], { id: number }>("SELECT id FROM jobs WHERE status = 'queued' ORDER BY id LIMIT ?");
@@ -27,18 +29,32 @@ export function createJobQueries(db: Db) {
   const withDeliveryProblem = db.prepare<[string, number, number], JobRow>(
     `SELECT * FROM jobs WHERE guild_id = ? AND delivery_problem IS NOT NULL AND finished_at >= ? AND finished_at < ?
      ORDER BY id DESC LIMIT 50`);
+  const byTaskId = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE task_id = ?');
+  const unusableLinks = db.prepare<[string], JobRow>(
+    "SELECT * FROM jobs WHERE failure_code = 'unusable_link' AND guild_id = ? ORDER BY id");
 
   return {
     get(id: number): Job | undefined {
       const row = byId.get(id);
       return row && jobFromRow(row);
     },
+    /** The few columns a poll needs, read without parsing the request. */
+    pollView(id: number): PollJob | undefined {
+      const row = pollById.get(id);
+      return row && pollJobFromRow(row);
+    },
     unfinishedJobs: () => unfinished.all().map(jobFromRow),
     recentJobsForUser: (userId: string, limit: number) => recentForUser.all(userId, limit).map(jobFromRow),
+    jobByTaskId(taskId: string): Job | undefined {
+      const row = byTaskId.get(taskId);
+      return row && jobFromRow(row);
+    },
     jobsNeedingAttention: (guildId: string) => needingAttention.all(guildId).map(jobFromRow),
     /** Results that could not be posted where they belonged, finished in the window (newest first). */
     jobsWithDeliveryProblems: (guildId: string, fromMs: number, toMs: number) =>
       withDeliveryProblem.all(guildId, fromMs, toMs).map(jobFromRow),
+    /** Jobs whose provider link was refused: billed, never delivered, so an admin should know. */
+    jobsWithUnusableLink: (guildId: string) => unusableLinks.all(guildId).map(jobFromRow),
     activeJobIdsForUser: (userId: string) => activeForUser.all(userId).map((r) => r.id),
     /** The jobs USER_MAX_ACTIVE_JOBS counts: those the provider has not finished. */
     limitedJobIdsForUser: (userId: string) => limitedForUser.all(userId).map((r) => r.id),

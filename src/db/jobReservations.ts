@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { VideoGenerationRequest } from '../videoGenerationRequest.ts';
 import type { JobQueries } from './jobQueries.ts';
-import type { Job, JobRow } from './jobRow.ts';
+import { jobFromRow, type Job, type JobRow } from './jobRow.ts';
 import type { LedgerWriter } from './ledgerWriter.ts';
 import type { Db } from './openDatabase.ts';
 import type { SpendStore } from './spendStore.ts';
@@ -56,8 +56,8 @@ export function createJobReservations(db: Db, spend: SpendStore, queries: JobQue
        resolution, image_url, image_name, image_orientation, request_json, estimate_micros, confirm_deadline_at, idempotency_key, created_at, updated_at)
      VALUES (@originKey, @parentJobId, @guildId, @channelId, @userId, @locale, @applicationId,
        @interactionToken, @interactionAt, @attachmentSizeLimit, @status, @prompt, @model, @durationSec, @aspectRatio,
-       @resolution, @imageUrl, @imageName, @imageOrientation, @requestJson, @estimateMicros, @confirmDeadlineAt, @idempotencyKey, @now, @now)`);
-  const read = queries.get;
+       @resolution, @imageUrl, @imageName, @imageOrientation, @requestJson, @estimateMicros, @confirmDeadlineAt, @idempotencyKey, @now, @now)
+     RETURNING *`);
 
   function budgetRejection(input: NewJob, w: BudgetWindow): CreateJobResult | undefined {
     const override = spend.budgetOverride(input.guildId, input.userId);
@@ -99,7 +99,7 @@ export function createJobReservations(db: Db, spend: SpendStore, queries: JobQue
     if (rejection) return rejection;
     const r = input.request;
     const { rerollDedupeMs: _window, needsConfirmation: _confirm, ...columns } = input;
-    const info = insertJob.run({
+    const row = insertJob.get({
       ...columns,
       parentJobId: input.parentJobId ?? null,
       imageOrientation: input.imageOrientation ?? null,
@@ -108,7 +108,7 @@ export function createJobReservations(db: Db, spend: SpendStore, queries: JobQue
       resolution: r.resolution ?? null, imageUrl: r.image_urls?.[0] ?? null,
       requestJson: JSON.stringify(r), idempotencyKey: randomUUID(), now: w.now,
     });
-    const job = read(Number(info.lastInsertRowid)) as Job;
+    const job = jobFromRow(row as JobRow);
     writeLedger(job, 'reserve', job.estimateMicros, w.now);
     return { ok: true, job };
   });

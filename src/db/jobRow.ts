@@ -7,6 +7,13 @@ export const jobStatuses = [
 export type JobStatus = (typeof jobStatuses)[number];
 
 export const terminalStatuses: readonly JobStatus[] = ['delivered', 'failed', 'cancelled', 'expired'];
+/**
+ * Every status but the terminal ones, spelled exactly as the partial indexes of migration 5 spell it:
+ * SQLite uses such an index only for a query that repeats its condition word for word.
+ */
+export const unfinishedStatuses: readonly JobStatus[] = [
+  'awaiting_confirmation', 'queued', 'submitting', 'submitted', 'completed', 'timed_out', 'submit_unknown',
+];
 /** Jobs that count against USER_MAX_ACTIVE_JOBS. */
 /** Jobs shown as active (e.g. in /usage): everything not yet finished for the member. */
 export const activeStatuses: readonly JobStatus[] = ['awaiting_confirmation', 'queued', 'submitting', 'submitted', 'completed'];
@@ -131,5 +138,19 @@ export function jobFromRow(row: JobRow): Job {
     completedAt: row.completed_at,
     finishedAt: row.finished_at,
     erasedAt: row.erased_at ?? null,
+  };
+}
+
+/** What following a submitted task needs: no prompt, no request JSON to parse on every poll. */
+export type PollJob = Pick<Job, 'id' | 'userId' | 'status' | 'taskId' | 'locale' | 'submittedAt' | 'updatedAt' | 'progress' | 'estimatedTimeSec' | 'pollErrors' | 'estimateMicros'>;
+
+export const pollColumns = 'id, user_id, status, task_id, locale, submitted_at, updated_at, progress, estimated_time_sec, poll_errors, estimate_micros';
+export type PollRow = Pick<JobRow, 'id' | 'user_id' | 'status' | 'task_id' | 'locale' | 'submitted_at' | 'updated_at' | 'progress' | 'estimated_time_sec' | 'poll_errors' | 'estimate_micros'>;
+
+export function pollJobFromRow(row: PollRow): PollJob {
+  return {
+    id: row.id, userId: row.user_id, status: row.status, taskId: row.task_id, locale: row.locale,
+    submittedAt: row.submitted_at, updatedAt: row.updated_at, progress: row.progress,
+    estimatedTimeSec: row.estimated_time_sec, pollErrors: row.poll_errors, estimateMicros: row.estimate_micros,
   };
 }

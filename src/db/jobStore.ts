@@ -3,7 +3,7 @@ import { createJobPlaces } from './jobPlaces.ts';
 import { createJobQueries, inList } from './jobQueries.ts';
 import { createJobReservations } from './jobReservations.ts';
 import { createJobResolutions } from './jobResolutions.ts';
-import type { Job, JobStatus } from './jobRow.ts';
+import { pollColumns, pollJobFromRow, type Job, type JobStatus, type PollJob, type PollRow } from './jobRow.ts';
 import { createLedgerWriter } from './ledgerWriter.ts';
 import type { Db } from './openDatabase.ts';
 import { createSpendStore } from './spendStore.ts';
@@ -27,9 +27,9 @@ export function createJobStore(db: Db) {
      ORDER BY id LIMIT 1`);
   const insertMessage = db.prepare(
     'INSERT OR REPLACE INTO job_messages (message_id, job_id, kind) VALUES (?, ?, ?)');
-  const updateProgress = db.prepare(
+  const updateProgress = db.prepare<[number, number | null, number, number], PollRow>(
     `UPDATE jobs SET progress = ?, estimated_time_sec = COALESCE(?, estimated_time_sec), poll_errors = 0, updated_at = ?
-     WHERE id = ? AND status IN ('submitted', 'timed_out')`);
+     WHERE id = ? AND status IN ('submitted', 'timed_out') RETURNING ${pollColumns}`);
   const incrementPollErrors = db.prepare<[number, number], { poll_errors: number }>(
     'UPDATE jobs SET poll_errors = poll_errors + 1, updated_at = ? WHERE id = ? RETURNING poll_errors');
   const updateStatusMessage = db.prepare(
@@ -97,8 +97,13 @@ export function createJobStore(db: Db) {
       return transition(row.id, ['queued'], 'submitting', now, { submit_attempts: row.submit_attempts + 1 });
     }),
 
+    /**
+     * Also from `submit_unknown`: when this process stalled and another instance quarantined the job,
+     * the answer that arrives afterwards is the one thing that says which task the provider billed.
+     */
     recordSubmitted: (id: number, taskId: string, now: number) =>
-      transition(id, ['submitting'], 'submitted', now, { task_id: taskId, submitted_at: now, next_attempt_at: null }),
+      transition(id, ['submitting', 'submit_unknown'], 'submitted', now,
+        { task_id: taskId, submitted_at: now, next_attempt_at: null, failure_code: null, failure_detail: null }),
 
     requeue: (id: number, retryAt: number, now: number) =>
       transition(id, ['submitting'], 'queued', now, { next_attempt_at: retryAt, submit_sending_at: null }),
@@ -111,8 +116,10 @@ export function createJobStore(db: Db) {
     markSubmitUnknown: (id: number, detail: string, now: number) =>
       transition(id, ['submitting'], 'submit_unknown', now, { failure_code: 'submit_unknown', failure_detail: detail }),
 
-    recordProgress(id: number, progress: number, estimatedTimeSec: number | null, now: number): void {
-      withoutFsync(() => updateProgress.run(progress, estimatedTimeSec, now, id));
+    /** Returns the job as a poll sees it, with the progress written, so the poller need not read it again. */
+    recordProgress(id: number, progress: number, estimatedTimeSec: number | null, now: number): PollJob | undefined {
+      const row = withoutFsync(() => updateProgress.get(progress, estimatedTimeSec, now, id));
+      return row && pollJobFromRow(row);
     },
 
     recordPollError(id: number, now: number): number {
@@ -172,6 +179,10 @@ export function createJobStore(db: Db) {
     markStatusDeleted(id: number, now: number): boolean {
       return markStatusGone.run(now, id).changes === 1;
     },
+
+    /** The provider's link was refused (videoLinkGuard); it billed the video, so the settlement stands. */
+    markVideoLinkRefused: (id: number, reason: string, now: number) =>
+      transition(id, ['completed'], 'expired', now, { failure_code: 'unusable_link', failure_detail: reason, finished_at: now }),
 
     setStatusMessage: db.transaction((id: number, channelId: string, messageId: string, now: number) => {
       updateStatusMessage.run(messageId, channelId, now, id);

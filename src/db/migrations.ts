@@ -149,6 +149,42 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE jobs ADD COLUMN place_gone TEXT CHECK (place_gone IN ('guild_removed', 'channel_deleted'));
   `,
+  `
+  ALTER TABLE instance_lease ADD COLUMN pid_started TEXT;
+  `,
+  `
+  CREATE INDEX jobs_with_unusable_link ON jobs (guild_id, id) WHERE failure_code = 'unusable_link';
+  `,
+  // Cost independent of history: every per-command question reads only the rows it answers with.
+  // Partial indexes hold only unfinished jobs, so they stay as small as the work in flight.
+  `
+  CREATE INDEX jobs_unfinished ON jobs (id) WHERE status IN
+    ('awaiting_confirmation', 'queued', 'submitting', 'submitted', 'completed', 'timed_out', 'submit_unknown');
+  CREATE INDEX jobs_unfinished_by_user ON jobs (user_id, id) WHERE status IN
+    ('awaiting_confirmation', 'queued', 'submitting', 'submitted', 'completed', 'timed_out', 'submit_unknown');
+  CREATE INDEX jobs_attention_by_guild ON jobs (guild_id, id) WHERE status IN ('submit_unknown', 'timed_out');
+  CREATE INDEX jobs_by_guild_user ON jobs (guild_id, user_id, id);
+  CREATE INDEX jobs_by_user_id ON jobs (user_id, id);
+  CREATE INDEX jobs_by_parent ON jobs (parent_job_id, created_at) WHERE parent_job_id IS NOT NULL;
+  CREATE INDEX audit_log_by_guild ON audit_log (guild_id, id);
+
+  -- A member's all-time ledger sum, kept by the database itself so no writer can forget it.
+  CREATE TABLE user_spend_totals (
+    user_id TEXT PRIMARY KEY,
+    total_micros INTEGER NOT NULL
+  ) STRICT;
+  INSERT INTO user_spend_totals (user_id, total_micros) SELECT user_id, SUM(amount_micros) FROM ledger GROUP BY user_id;
+  CREATE TRIGGER ledger_user_total AFTER INSERT ON ledger BEGIN
+    INSERT INTO user_spend_totals (user_id, total_micros) VALUES (NEW.user_id, NEW.amount_micros)
+      ON CONFLICT (user_id) DO UPDATE SET total_micros = total_micros + excluded.total_micros;
+  END;
+  `,
+  // The same for two questions added beside it: a server's unfinished jobs, and its results that missed their channel.
+  `
+  CREATE INDEX jobs_unfinished_by_guild ON jobs (guild_id, id) WHERE status IN
+    ('awaiting_confirmation', 'queued', 'submitting', 'submitted', 'completed', 'timed_out', 'submit_unknown');
+  CREATE INDEX jobs_delivery_problems_by_guild ON jobs (guild_id, id) WHERE delivery_problem IS NOT NULL;
+  `,
 ];
 
 export function migrate(db: Database): void {

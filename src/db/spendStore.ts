@@ -1,10 +1,28 @@
-import { jobFromRow, type Job, type JobRow } from './jobRow.ts';
+import { inList } from './jobQueries.ts';
+import { jobFromRow, unfinishedStatuses, type Job, type JobRow } from './jobRow.ts';
 import type { Db } from './openDatabase.ts';
 
 export interface BudgetOverride { dailyMicros: number | null; monthlyMicros: number | null }
 export interface UserSpend { userId: string; spentMicros: number; heldMicros: number; jobs: number }
 /** `totalMicros` is the ledger sum (what budgets count); `heldMicros` of it is reserved by unfinished jobs. */
 export interface PeriodSpend { totalMicros: number; heldMicros: number }
+/** One UTC day of a member's ledger: `day` counts days from the start of the window. */
+export interface DaySpend extends PeriodSpend { day: number }
+
+const dayMs = 86_400_000;
+
+/**
+ * A member's ledger per UTC day: a range on the (user_id, period_at) index, or for one server on the
+ * (guild_id, period_at) one. The day is the row's offset from the window's first midnight, cast because
+ * JavaScript numbers are bound as REAL.
+ */
+const dailySpendSql = (scope: string) =>
+  `SELECT CAST((l.period_at - @fromMs) / @dayMs AS INTEGER) AS day, COALESCE(SUM(l.amount_micros), 0) AS total,
+       COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM ledger o WHERE o.job_id = l.job_id AND o.kind IN ('settle', 'release')) THEN l.amount_micros END), 0) AS held
+     FROM ledger l WHERE ${scope} AND l.period_at >= @fromMs AND l.period_at < @toMs
+     GROUP BY day ORDER BY day`;
+export const userDailySpendSql = dailySpendSql('l.user_id = @userId');
+export const userDailySpendInGuildSql = dailySpendSql('l.guild_id = @guildId AND l.user_id = @userId');
 
 /** Ledger sums, budget overrides, per-server settings, the audit log, and the reports read from them. */
 export function createSpendStore(db: Db) {
@@ -14,14 +32,19 @@ export function createSpendStore(db: Db) {
     'SELECT COALESCE(SUM(amount_micros), 0) AS total FROM ledger WHERE guild_id = ? AND period_at >= ? AND period_at < ?');
   const sumBot = db.prepare<[number, number], { total: number }>(
     'SELECT COALESCE(SUM(amount_micros), 0) AS total FROM ledger WHERE period_at >= ? AND period_at < ?');
+  // Only an unfinished job can hold a reservation, so the candidates come from the small partial index.
   const sumHeldForUser = db.prepare<[string], { total: number }>(
-    `SELECT COALESCE(SUM(l.amount_micros), 0) AS total FROM ledger l
-     WHERE l.user_id = ? AND l.kind = 'reserve'
+    `SELECT COALESCE(SUM(l.amount_micros), 0) AS total FROM jobs j INDEXED BY jobs_unfinished_by_user JOIN ledger l ON l.job_id = j.id AND l.kind = 'reserve'
+     WHERE j.user_id = ? AND j.status IN (${inList(unfinishedStatuses)})
        AND NOT EXISTS (SELECT 1 FROM ledger o WHERE o.job_id = l.job_id AND o.kind IN ('settle', 'release'))`);
+  const userTotal = db.prepare<[string], { total: number }>(
+    'SELECT total_micros AS total FROM user_spend_totals WHERE user_id = ?');
   const userBreakdown = db.prepare<[string, number, number], { total: number; held: number }>(
     `SELECT COALESCE(SUM(l.amount_micros), 0) AS total,
        COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM ledger o WHERE o.job_id = l.job_id AND o.kind IN ('settle', 'release')) THEN l.amount_micros END), 0) AS held
      FROM ledger l WHERE l.user_id = ? AND l.period_at >= ? AND l.period_at < ?`);
+  const userByDay = db.prepare<{ userId: string; fromMs: number; toMs: number; dayMs: number }, { day: number; total: number; held: number }>(userDailySpendSql);
+  const userInGuildByDay = db.prepare<{ guildId: string; userId: string; fromMs: number; toMs: number; dayMs: number }, { day: number; total: number; held: number }>(userDailySpendInGuildSql);
   // guild_id and user_id first, so a (guild_id, user_id, …) index serves it.
   const userBreakdownInGuild = db.prepare<[string, string, number, number], { total: number; held: number }>(
     `SELECT COALESCE(SUM(l.amount_micros), 0) AS total,
@@ -29,13 +52,9 @@ export function createSpendStore(db: Db) {
      FROM ledger l WHERE l.guild_id = ? AND l.user_id = ? AND l.period_at >= ? AND l.period_at < ?`);
   const recentInGuild = db.prepare<[string, string, number], JobRow>(
     'SELECT * FROM jobs WHERE guild_id = ? AND user_id = ? ORDER BY id DESC LIMIT ?');
-  const byUserInGuild = db.prepare<[string, number, number], { user_id: string; spent: number; held: number; jobs: number }>(
-    `SELECT l.user_id,
-       COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM ledger s WHERE s.job_id = l.job_id AND s.kind = 'settle') THEN l.amount_micros END), 0) AS spent,
-       COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM ledger s WHERE s.job_id = l.job_id AND s.kind IN ('settle', 'release')) THEN l.amount_micros END), 0) AS held,
-       COUNT(DISTINCT l.job_id) AS jobs
-     FROM ledger l WHERE l.guild_id = ? AND l.period_at >= ? AND l.period_at < ?
-     GROUP BY l.user_id ORDER BY spent + held DESC`);
+  // One pass over the period's rows (a job's rows share its period); grouped in code, so nothing is sorted on disk.
+  const guildPeriodRows = db.prepare<[string, number, number], [string, number, string, number]>(
+    'SELECT user_id, job_id, kind, amount_micros FROM ledger WHERE guild_id = ? AND period_at >= ? AND period_at < ?').raw();
   const getOverride = db.prepare<[string, string], { daily_micros: number | null; monthly_micros: number | null }>(
     'SELECT daily_micros, monthly_micros FROM budget_overrides WHERE guild_id = ? AND user_id = ?');
   const upsertOverride = db.prepare(
@@ -59,9 +78,23 @@ export function createSpendStore(db: Db) {
     guildSpendMicros: (guildId: string, fromMs: number, toMs: number) => sumGuild.get(guildId, fromMs, toMs)?.total ?? 0,
     botSpendMicros: (fromMs: number, toMs: number) => sumBot.get(fromMs, toMs)?.total ?? 0,
     userHeldMicros: (userId: string) => sumHeldForUser.get(userId)?.total ?? 0,
+    /** The whole ledger of a member, from the running total rather than a walk through their history. */
+    userTotalSpend: (userId: string): PeriodSpend => ({
+      totalMicros: userTotal.get(userId)?.total ?? 0, heldMicros: sumHeldForUser.get(userId)?.total ?? 0,
+    }),
     userPeriodSpend(userId: string, fromMs: number, toMs: number): PeriodSpend {
       const row = userBreakdown.get(userId, fromMs, toMs);
       return { totalMicros: row?.total ?? 0, heldMicros: row?.held ?? 0 };
+    },
+    /** Days without ledger rows are left out; `fromMs` should be a UTC midnight. */
+    userDailySpend(userId: string, fromMs: number, toMs: number): DaySpend[] {
+      return userByDay.all({ userId, fromMs, toMs, dayMs })
+        .map((r) => ({ day: r.day, totalMicros: r.total, heldMicros: r.held }));
+    },
+    /** The same, counting only what the member spent in one server. */
+    userDailySpendInGuild(guildId: string, userId: string, fromMs: number, toMs: number): DaySpend[] {
+      return userInGuildByDay.all({ guildId, userId, fromMs, toMs, dayMs })
+        .map((r) => ({ day: r.day, totalMicros: r.total, heldMicros: r.held }));
     },
     /** The same, counting only what the member spent in one server. */
     userPeriodSpendInGuild(guildId: string, userId: string, fromMs: number, toMs: number): PeriodSpend {
@@ -70,10 +103,8 @@ export function createSpendStore(db: Db) {
     },
     recentJobsInGuild: (guildId: string, userId: string, limit: number): Job[] =>
       recentInGuild.all(guildId, userId, limit).map(jobFromRow),
-    guildSpendByUser(guildId: string, fromMs: number, toMs: number): UserSpend[] {
-      return byUserInGuild.all(guildId, fromMs, toMs)
-        .map((r) => ({ userId: r.user_id, spentMicros: r.spent, heldMicros: r.held, jobs: r.jobs }));
-    },
+    guildSpendByUser: (guildId: string, fromMs: number, toMs: number): UserSpend[] =>
+      spendByUser(guildPeriodRows.all(guildId, fromMs, toMs)),
     budgetOverride(guildId: string, userId: string): BudgetOverride | undefined {
       const row = getOverride.get(guildId, userId);
       return row && { dailyMicros: row.daily_micros, monthlyMicros: row.monthly_micros };
@@ -94,3 +125,24 @@ export function createSpendStore(db: Db) {
 }
 
 export type SpendStore = ReturnType<typeof createSpendStore>;
+
+/** Spent: jobs with a settlement; held: reservations neither settled nor released; largest first. */
+function spendByUser(rows: readonly [userId: string, jobId: number, kind: string, amount: number][]): UserSpend[] {
+  const jobs = new Map<number, { userId: string; amount: number; settled: boolean; closed: boolean }>();
+  for (const [userId, jobId, kind, amount] of rows) {
+    let job = jobs.get(jobId);
+    if (!job) jobs.set(jobId, (job = { userId, amount: 0, settled: false, closed: false }));
+    job.amount += amount;
+    if (kind === 'settle') job.settled = job.closed = true;
+    else if (kind === 'release') job.closed = true;
+  }
+  const users = new Map<string, UserSpend>();
+  for (const job of jobs.values()) {
+    let user = users.get(job.userId);
+    if (!user) users.set(job.userId, (user = { userId: job.userId, spentMicros: 0, heldMicros: 0, jobs: 0 }));
+    user.jobs++;
+    if (job.settled) user.spentMicros += job.amount;
+    else if (!job.closed) user.heldMicros += job.amount;
+  }
+  return [...users.values()].sort((a, b) => b.spentMicros + b.heldMicros - (a.spentMicros + a.heldMicros));
+}

@@ -1,6 +1,7 @@
+import { channelMention, time, TimestampStyles, userMention, type TimestampStylesString } from 'discord.js';
 import type { DeliveryMessages, DeliveryProblem } from './deliveryMessages.ts';
 
-const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
+const ts = (ms: number, style: TimestampStylesString = TimestampStyles.RelativeTime) => time(Math.floor(ms / 1000), style);
 
 const problem: Record<DeliveryProblem, string> = {
   thread_locked: 'the thread is locked',
@@ -16,7 +17,7 @@ const problem: Record<DeliveryProblem, string> = {
 export const deliveryEn: DeliveryMessages = {
   delivery: {
     problem,
-    movedToDm: (channelId, why) => `I could not post it in <#${channelId}> (${why}), so it comes to you here.`,
+    movedToDm: (channelId, why) => `I could not post it in ${channelMention(channelId)} (${why}), so it comes to you here.`,
     linkInstead: (why) => `I could not upload the video (${why}), so here is its link instead.`,
     link: (url, expiresAt) => `${url}${expiresAt ? `\nThe link expires ${ts(expiresAt)}.` : ''}`,
     undeliverableStatus: '📭 The video was made, but I could not post it here or by DM. It is charged, because the video service billed it; the admins can see this job in their report.',
@@ -27,7 +28,7 @@ export const deliveryEn: DeliveryMessages = {
     reportJob: (j) => {
       const where = { dm: 'sent by DM', link: 'posted as a link', nowhere: 'not delivered (charged)' }[j.delivered];
       const why = (problem as Record<string, string>)[j.problem] ?? j.problem;
-      return `\`#${j.jobId}\` <@${j.userId}> in <#${j.channelId}> · ${why} · ${where} · ${ts(j.finishedAt, 'f')}`;
+      return `\`#${j.jobId}\` ${userMention(j.userId)} in ${channelMention(j.channelId)} · ${why} · ${where} · ${ts(j.finishedAt, TimestampStyles.ShortDateTime)}`;
     },
   },
 };

@@ -1,6 +1,7 @@
+import { channelMention, time, TimestampStyles, userMention, type TimestampStylesString } from 'discord.js';
 import type { DeliveryMessages, DeliveryProblem } from './deliveryMessages.ts';
 
-const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
+const ts = (ms: number, style: TimestampStylesString = TimestampStyles.RelativeTime) => time(Math.floor(ms / 1000), style);
 
 const problem: Record<DeliveryProblem, string> = {
   thread_locked: 'スレッドがロックされています',
@@ -16,7 +17,7 @@ const problem: Record<DeliveryProblem, string> = {
 export const deliveryJa: DeliveryMessages = {
   delivery: {
     problem,
-    movedToDm: (channelId, why) => `<#${channelId}> に投稿できなかったため（${why}）、こちらに送ります。`,
+    movedToDm: (channelId, why) => `${channelMention(channelId)} に投稿できなかったため（${why}）、こちらに送ります。`,
     linkInstead: (why) => `動画をアップロードできなかったため（${why}）、代わりにリンクを送ります。`,
     link: (url, expiresAt) => `${url}${expiresAt ? `\nリンクの期限: ${ts(expiresAt)}` : ''}`,
     undeliverableStatus: '📭 動画はできましたが、ここにも DM にも投稿できませんでした。動画サービスが課金したため料金はかかります。管理者はレポートでこのジョブを確認できます。',
@@ -27,7 +28,7 @@ export const deliveryJa: DeliveryMessages = {
     reportJob: (j) => {
       const where = { dm: 'DM で送信', link: 'リンクで投稿', nowhere: '未配信（課金済み）' }[j.delivered];
       const why = (problem as Record<string, string>)[j.problem] ?? j.problem;
-      return `\`#${j.jobId}\` <@${j.userId}> <#${j.channelId}> · ${why} · ${where} · ${ts(j.finishedAt, 'f')}`;
+      return `\`#${j.jobId}\` ${userMention(j.userId)} ${channelMention(j.channelId)} · ${why} · ${where} · ${ts(j.finishedAt, TimestampStyles.ShortDateTime)}`;
     },
   },
 };

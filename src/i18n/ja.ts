@@ -1,11 +1,15 @@
+import { channelMention, time, TimestampStyles, userMention, type TimestampStylesString } from 'discord.js';
 import { formatUsd } from '../money.ts';
+import { jaChoiceNames, jaOptionNames } from './commandNames.ts';
 import type { Messages } from './messages.ts';
 import { placeJa } from './placeMessages.ts';
 import { opsJa } from './opsJa.ts';
 import { spendJa } from './spendJa.ts';
 import { deliveryJa } from './deliveryJa.ts';
 
-const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
+const ts = (ms: number, style: TimestampStylesString = TimestampStyles.RelativeTime) => time(Math.floor(ms / 1000), style);
+/** A value the command data names in Japanese (landscape, high…) is shown by that name. */
+const choice = (value: string) => jaChoiceNames[value as keyof typeof jaChoiceNames] ?? value;
 
 export const ja: Messages = {
   ...spendJa,
@@ -18,12 +22,12 @@ export const ja: Messages = {
   unknownModel: (model, available) => `モデル \`${model}\` は使えません。次から選んでください: ${available.map((m) => `\`${m}\``).join('、')}`,
   durationUnsupported: (model, duration, allowed) => `\`${model}\` は${duration}秒の動画を作れません。${allowed.join('・')}秒から選んでください。`,
   resolutionUnsupported: (model, resolution, allowed) => allowed.length === 0
-    ? `\`${model}\` には解像度の選択がないため \`${resolution}\` は使えません。\`resolution\` を空にするか、別のモデルを選んでください。`
-    : `\`${model}\` は \`${resolution}\` に対応していません。${allowed.map((r) => `\`${r}\``).join('か')}を選んでください。`,
+    ? `\`${model}\` には解像度の選択がないため \`${choice(resolution)}\` は使えません。\`${jaOptionNames.resolution}\` を空にするか、別のモデルを選んでください。`
+    : `\`${model}\` は \`${choice(resolution)}\` に対応していません。${allowed.map((r) => `\`${choice(r)}\``).join('か')}を選んでください。`,
   imageType: (name) => `\`${name}\` は JPEG・PNG・WebP 画像ではありません。これらの形式の画像を添付してください（GIF は使えません）。`,
   imageTooLarge: (name, sizeMb, maxMb) => `\`${name}\` は ${sizeMb} MB です。画像は ${maxMb} MB までです。小さい画像を添付してください。`,
   paused: 'このサーバーでは管理者が動画生成を一時停止しています。しばらくしてからお試しください。',
-  channelNotAllowed: (channelIds) => `動画は ${channelIds.map((id) => `<#${id}>`).join('、')} でのみ作れます。`,
+  channelNotAllowed: (channelIds) => `動画は ${channelIds.map(channelMention).join('、')} でのみ作れます。`,
   missingPermissions: (permissions) => `このチャンネルで次の権限が必要です: ${permissions.join('、')}。管理者に付与を依頼してください。`,
   providerUnavailable: '動画サービスが現在利用できません。料金はかかっていません。管理者に通知しました。しばらくしてからお試しください。',
   tooManyActive: (max, jobIds) =>
@@ -33,13 +37,13 @@ export const ja: Messages = {
     return `この動画は ${formatUsd(estimateMicros)} かかりますが、${what}の残りは ${formatUsd(remainingMicros)} です。${ts(resetsAt)}にリセットされます。短い動画や別のモデルなら収まるかもしれません。`;
   },
   orientationNote: (image, chosen) =>
-    `注意: 参照画像が${image}なので、動画も${image}になります（向きは \`aspect_ratio: ${chosen}\` ではなく画像で決まります）。`,
+    `注意: 参照画像が${image}なので、動画も${image}になります（向きは \`${jaOptionNames.aspect_ratio}: ${chosen}\` ではなく画像で決まります）。`,
   orientation: { landscape: '横長', portrait: '縦長', square: '正方形' },
   internalError: (ref) => `こちら側でエラーが起きました（参照 \`${ref}\`）。料金はかかっていません。もう一度お試しください。`,
 
   statusTitle: (jobId) => `🎬 **動画ジョブ #${jobId}**`,
   statusParams: (p) => [
-    `\`${p.model}\``, `${p.durationSec}秒`, p.aspectRatio, ...(p.resolution ? [p.resolution] : []),
+    `\`${p.model}\``, `${p.durationSec}秒`, choice(p.aspectRatio), ...(p.resolution ? [choice(p.resolution)] : []),
     ...(p.imageName ? [`画像: ${p.imageName}`] : []), `見積もり ${formatUsd(p.estimateMicros)}`,
   ].join(' · '),
   status: {
@@ -67,20 +71,22 @@ export const ja: Messages = {
     model_retired: '動画サービスがこのモデルを提供しなくなりました。',
     resolved_not_billed: '動画サービスで作成されませんでした（管理者が確認）。',
   },
-  resultReady: (userId, jobId) => `<@${userId}> ジョブ #${jobId} の動画ができました。`,
+  resultReady: (userId, jobId) => `${userMention(userId)} ジョブ #${jobId} の動画ができました。`,
   resultCost: (cost) => `費用: ${formatUsd(cost)}。`,
   resultLink: (url, expiresAt) => `動画が大きすぎてここにアップロードできません: ${url}${expiresAt ? `\nリンクの期限: ${ts(expiresAt)}` : ''}`,
-  resultExpired: (userId, jobId) => `<@${userId}> ジョブ #${jobId} の動画はできましたが、投稿前にリンクの期限が切れました。`,
+  resultExpired: (userId, jobId) => `${userMention(userId)} ジョブ #${jobId} の動画はできましたが、投稿前にリンクの期限が切れました。`,
   resultControls: '🔁 で同じ設定でもう一度、📩 で DM に送信、❌ でこのメッセージを削除します。',
-  submitUnknownNotice: (userId, jobId) => `<@${userId}> ジョブ #${jobId}: 動画サービスから応答がなく、開始されたか分かりません。再送信はしません。二重に課金されることはありません。`,
+  submitUnknownNotice: (userId, jobId) => `${userMention(userId)} ジョブ #${jobId}: 動画サービスから応答がなく、開始されたか分かりません。再送信はしません。二重に課金されることはありません。`,
   reactions: {
     cannotCancelSubmitted: (jobId) => `ジョブ #${jobId} はすでに動画サービスに送信済みで、取り消せません。結果は投稿されます。`,
     dmClosed: 'DM を送れませんでした。サーバーメンバーからの DM が閉じられています。プライバシー設定で開いてから、もう一度 📩 を押してください。',
     dmCopy: (jobId) => `ジョブ #${jobId} の動画のコピーです。`,
-    unavailableHint: '（ここではリアクションを追加できないため、下のボタンを使ってください。）',
+    unavailableHint: (command) => `（ここではリアクションを追加できないため、下のボタンを使うか、同じプロンプトで ${command('video')} をもう一度実行してください。）`,
     videoGone: (jobId) => `ジョブ #${jobId} の動画はリンクの有効期限が切れたため、もう入手できません。`,
   },
-  failedNotice: (userId, jobId, reason) => `<@${userId}> ジョブ #${jobId} は失敗しました: ${reason} 料金はかかっていません。`,
+  unusableLinkStatus: '⚠️ 動画サービスが開けないリンクを返したため、動画を投稿できません。動画サービスの料金は発生しています。管理者に通知済みです。',
+  resultUnusableLink: (userId, jobId) => `${userMention(userId)} ジョブ #${jobId}: 動画サービスが使えないリンクを返したため、動画を投稿できません。料金は発生しています。管理者のレポートにこのジョブが表示されます。`,
+  failedNotice: (userId, jobId, reason) => `${userMention(userId)} ジョブ #${jobId} は失敗しました: ${reason} 料金はかかっていません。`,
   card: {
     model: 'モデル',
     duration: '長さ',

@@ -1,4 +1,6 @@
+import { Locale } from 'discord.js';
 import type { BudgetScope } from '../db/jobStore.ts';
+import type { CommandMention } from './commandNames.ts';
 import { en } from './en.ts';
 import { ja } from './ja.ts';
 import type { OpsMessages } from './opsMessages.ts';
@@ -65,10 +67,12 @@ export interface Messages extends SpendMessages, OpsMessages, DeliveryMessages, 
     cannotCancelSubmitted: (jobId: number) => string;
     dmClosed: string;
     dmCopy: (jobId: number) => string;
-    unavailableHint: string;
+    unavailableHint: (command: CommandMention) => string;
     videoGone: (jobId: number) => string;
   };
   failedNotice: (userId: string, jobId: number, reason: string) => string;
+  unusableLinkStatus: string;
+  resultUnusableLink: (userId: string, jobId: number) => string;
   card: CardMessages;
   controls: ControlMessages;
 }
@@ -120,7 +124,7 @@ export type Language = 'en' | 'ja';
 
 /** Discord locales are like `en-US` or `ja`; everything but Japanese falls back to English. */
 export function languageFor(locale: string | null | undefined): Language {
-  return locale?.toLowerCase().startsWith('ja') ? 'ja' : 'en';
+  return locale?.toLowerCase().startsWith(Locale.Japanese) ? 'ja' : 'en';
 }
 
 export function messagesFor(locale: string | null | undefined): Messages {

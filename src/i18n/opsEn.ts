@@ -1,31 +1,35 @@
+import { time, TimestampStyles, userMention, type TimestampStylesString } from 'discord.js';
 import { formatUsd } from '../money.ts';
+import type { CommandMention } from './commandNames.ts';
+import { plural } from './plural.ts';
 import type { BotStatusView, OpsMessages } from './opsMessages.ts';
 
-const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
-const command = (jobId: number, outcome: string) => `\`/video-admin resolve job:${jobId} outcome:${outcome}\``;
+const ts = (ms: number, style: TimestampStylesString = TimestampStyles.RelativeTime) => time(Math.floor(ms / 1000), style);
+/** The resolve subcommand as a clickable mention, with the options to fill in. */
+const resolve = (jobId: number, outcome: string, command: CommandMention) => `${command('video-admin', 'resolve')} \`job:${jobId}\` \`outcome:${outcome}\``;
 
 function duration(ms: number): string {
   const minutes = Math.floor(ms / 60_000);
   if (minutes < 60) return `${minutes} min`;
   const hours = Math.floor(minutes / 60);
-  return hours < 48 ? `${hours} h ${minutes % 60} min` : `${Math.floor(hours / 24)} days ${hours % 24} h`;
+  return hours < 48 ? `${hours} h ${minutes % 60} min` : `${plural(Math.floor(hours / 24), 'day', 'days')} ${hours % 24} h`;
 }
 
 // Each line is ~150 characters; ten keep the whole status within Discord's 2000.
 const maxAwaitingShown = 10;
 
-function status(s: BotStatusView): string {
+function status(s: BotStatusView, command: CommandMention): string {
   const awaiting = s.awaiting.length === 0 ? ['Awaiting resolution: none.'] : [
     `**Awaiting resolution in this server (${s.awaiting.length})**`,
-    ...s.awaiting.slice(0, maxAwaitingShown).map((j) => `\`#${j.jobId}\` ${j.status === 'submit_unknown' ? 'submit outcome unknown' : 'timed out'} · ${opsEn.ops.resolveHint(j.jobId, j.resolvableAt)}`),
-    ...(s.awaiting.length > maxAwaitingShown ? [`…and ${s.awaiting.length - maxAwaitingShown} more: \`/video-admin report\` lists them all.`] : []),
+    ...s.awaiting.slice(0, maxAwaitingShown).map((j) => `\`#${j.jobId}\` ${j.status === 'submit_unknown' ? 'submit outcome unknown' : 'timed out'} · ${opsEn.ops.resolveHint(j.jobId, j.resolvableAt, command)}`),
+    ...(s.awaiting.length > maxAwaitingShown ? [`…and ${s.awaiting.length - maxAwaitingShown} more: ${command('video-admin', 'report')} lists them all.`] : []),
   ];
   return [
     '🩺 **Bot status**',
     `Queue: ${s.queued} waiting · ${s.running} at the provider · oldest job ${s.oldestJobCreatedAt === null ? 'none' : `${duration(s.now - s.oldestJobCreatedAt)} old`}`,
     s.providerDownReason === null ? 'Provider: available.' : `Provider: **marked down** (${s.providerDownReason}); new submissions wait until a balance probe succeeds.`,
     s.modelsOff.length === 0 ? 'Models turned off: none.'
-      : `Models turned off (the provider said they no longer exist): ${s.modelsOff.map((m) => `\`${m.model}\` since ${ts(m.since)}`).join(', ')}. \`/video-admin resume\` turns them back on.`,
+      : `Models turned off (the provider said they no longer exist): ${s.modelsOff.map((m) => `\`${m.model}\` since ${ts(m.since)}`).join(', ')}. ${command('video-admin', 'resume')} turns them back on.`,
     ...awaiting,
     `Version ${s.version} · up ${duration(s.now - s.startedAt)}`,
   ].join('\n');
@@ -34,32 +38,32 @@ function status(s: BotStatusView): string {
 export const opsEn: OpsMessages = {
   ops: {
     guildNotAllowed: 'This bot is not available in this server.',
-    thisServerOnly: (userId) => `_Spend and jobs in this server only. Their limits: \`/video-admin budget user:\` <@${userId}>._`,
+    thisServerOnly: (userId, command) => `_Spend and jobs in this server only. Their limits: ${command('video-admin', 'budget')} \`user:\` ${userMention(userId)}._`,
     aboveCeiling: (option, ceiling) =>
       `\`${option}\` can be at most ${formatUsd(ceiling)}: the bot's operator set that ceiling, and only the bot's owners may go above it. Nothing was changed.`,
-    modelTurnedOff: (model) =>
-      `The model \`${model}\` is turned off: the video service said several times in a row that it no longer exists. Choose another model; an admin can turn it back on with \`/video-admin resume\`.`,
+    modelTurnedOff: (model, command) =>
+      `The model \`${model}\` is turned off: the video service said several times in a row that it no longer exists. Choose another model; an admin can turn it back on with ${command('video-admin', 'resume')}.`,
     modelsTurnedBackOn: (models) => `Turned back on: ${models.map((m) => `\`${m}\``).join(', ')}.`,
-    resolveCommand: command,
-    resolveHint: (jobId, resolvableAt) => {
-      const commands = `${command(jobId, 'billed')} or ${command(jobId, 'not_billed')}`;
+    resolveCommand: resolve,
+    resolveHint: (jobId, resolvableAt, command) => {
+      const commands = `${resolve(jobId, 'billed', command)} or ${resolve(jobId, 'not_billed', command)}`;
       return resolvableAt === null ? `resolve: ${commands}` : `still checked for a late result; resolvable ${ts(resolvableAt)}: ${commands}`;
     },
     resolveNotFound: (jobId) => `There is no job #${jobId} in this server.`,
     resolveNotAwaiting: (jobId, state) =>
       `Job #${jobId} is ${state}: only jobs whose submit outcome is unknown, or that timed out, can be resolved. Nothing was changed.`,
     resolveStillPolling: (jobId, at) =>
-      `Job #${jobId} timed out, but I still check it for a late result until ${ts(at, 'f')} (${ts(at)}). Resolve it after that. Nothing was changed.`,
+      `Job #${jobId} timed out, but I still check it for a late result until ${ts(at, TimestampStyles.ShortDateTime)} (${ts(at)}). Resolve it after that. Nothing was changed.`,
     resolved: (jobId, userId, outcome, micros) => outcome === 'billed'
-      ? `Job #${jobId} of <@${userId}> is resolved as billed: ${formatUsd(micros)} is charged. The requester was told.`
-      : `Job #${jobId} of <@${userId}> is resolved as not billed: its ${formatUsd(micros)} reservation is released. The requester was told.`,
+      ? `Job #${jobId} of ${userMention(userId)} is resolved as billed: ${formatUsd(micros)} is charged. The requester was told.`
+      : `Job #${jobId} of ${userMention(userId)} is resolved as not billed: its ${formatUsd(micros)} reservation is released. The requester was told.`,
     requesterBilled: (userId, jobId, cost) =>
-      `<@${userId}> job #${jobId}: an admin checked with the video service, which billed it without a video reaching me. ${formatUsd(cost)} is charged.`,
+      `${userMention(userId)} job #${jobId}: an admin checked with the video service, which billed it without a video reaching me. ${formatUsd(cost)} is charged.`,
     requesterNotBilled: (userId, jobId) =>
-      `<@${userId}> job #${jobId}: an admin checked with the video service, which did not bill it. Its reservation is released; nothing was charged.`,
+      `${userMention(userId)} job #${jobId}: an admin checked with the video service, which did not bill it. Its reservation is released; nothing was charged.`,
     statusResolvedBilled: (cost) => `❌ No video: the video service billed it, an admin confirmed. Cost ${formatUsd(cost)}.`,
     status,
-    jobErased: (jobId) =>
-      `Job #${jobId} is older than this bot keeps prompts and videos, so they were erased: it can no longer be re-rolled or sent to you. Start a new one with \`/video\`.`,
+    jobErased: (jobId, command) =>
+      `Job #${jobId} is older than this bot keeps prompts and videos, so they were erased: it can no longer be re-rolled or sent to you. Start a new one with ${command('video')}.`,
   },
 };

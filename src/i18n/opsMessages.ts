@@ -1,4 +1,5 @@
 import type { OverrideOption } from '../services/spend/budgetCeilings.ts';
+import type { CommandMention } from './commandNames.ts';
 
 export type ResolveOutcome = 'billed' | 'not_billed';
 
@@ -19,12 +20,12 @@ export interface BotStatusView {
 export interface OpsMessages {
   ops: {
     guildNotAllowed: string;
-    thisServerOnly: (userId: string) => string;
+    thisServerOnly: (userId: string, command: CommandMention) => string;
     aboveCeiling: (option: OverrideOption, ceilingMicros: number) => string;
-    modelTurnedOff: (model: string) => string;
+    modelTurnedOff: (model: string, command: CommandMention) => string;
     modelsTurnedBackOn: (models: string[]) => string;
-    resolveCommand: (jobId: number, outcome: ResolveOutcome) => string;
-    resolveHint: (jobId: number, resolvableAt: number | null) => string;
+    resolveCommand: (jobId: number, outcome: ResolveOutcome, command: CommandMention) => string;
+    resolveHint: (jobId: number, resolvableAt: number | null, command: CommandMention) => string;
     resolveNotFound: (jobId: number) => string;
     resolveNotAwaiting: (jobId: number, status: string) => string;
     resolveStillPolling: (jobId: number, resolvableAt: number) => string;
@@ -32,8 +33,8 @@ export interface OpsMessages {
     requesterBilled: (userId: string, jobId: number, costMicros: number) => string;
     requesterNotBilled: (userId: string, jobId: number) => string;
     statusResolvedBilled: (costMicros: number) => string;
-    status: (s: BotStatusView) => string;
+    status: (s: BotStatusView, command: CommandMention) => string;
     /** 🔁 or 📩 on a job whose prompt and video were erased under RETENTION_DAYS. */
-    jobErased: (jobId: number) => string;
+    jobErased: (jobId: number, command: CommandMention) => string;
   };
 }

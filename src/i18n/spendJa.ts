@@ -1,16 +1,21 @@
+import { time, TimestampStyles, userMention, type TimestampStylesString } from 'discord.js';
 import { formatUsd } from '../money.ts';
+import { chartsJa } from './chartTexts.ts';
+import { jaOptionNames } from './commandNames.ts';
 import { formatProviderUsd } from '../services/spend/usageSummary.ts';
 import { opsJa } from './opsJa.ts';
 import type { SpendMessages } from './spendMessages.ts';
 
-const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
+const ts = (ms: number, style: TimestampStylesString = TimestampStyles.RelativeTime) => time(Math.floor(ms / 1000), style);
+/** Options are named as the command data registers them in Japanese, which is what a member types. */
+const option = (name: string) => `\`${jaOptionNames[name as keyof typeof jaOptionNames] ?? name}\``;
 const configured = (micros: number) => (micros > 0 ? formatUsd(micros) : '上限なし');
 const limitOf = (override: number | null | undefined, fallback: number) =>
   override === null || override === undefined ? `${configured(fallback)}（既定）` : `${formatUsd(override)}（個別設定）`;
 
 export const spendJa: SpendMessages = {
   usage: {
-    title: (userId, self) => (self ? '📊 **あなたの利用状況**' : `📊 **<@${userId}> の利用状況**`),
+    title: (userId, self) => (self ? '📊 **あなたの利用状況**' : `📊 **${userMention(userId)} の利用状況**`),
     spend: (period, total, held) => {
       const label = { today: '今日（UTC）', month: '今月（UTC）', total: '合計' }[period];
       return `${label}: **${formatUsd(total)}**${held > 0 ? `（うち ${formatUsd(held)} は未完了のジョブの予約分）` : ''}`;
@@ -23,11 +28,11 @@ export const spendJa: SpendMessages = {
     },
     activeTitle: (count) => `**実行中のジョブ（${count}件）**`,
     noActiveJobs: '実行中のジョブはありません。',
-    othersOnlyForAdmins: '他のメンバーの情報を見られるのは管理者（サーバー管理権限または管理者ロール）だけです。自分の情報は `user` なしで実行してください。',
+    othersOnlyForAdmins: `他のメンバーの情報を見られるのは管理者（サーバー管理権限または管理者ロール）だけです。自分の情報は ${option('user')} なしで実行してください。`,
   },
   history: {
-    title: (userId, self) => (self ? '🎞️ **このサーバーでのあなたの最近の動画**' : `🎞️ **このサーバーでの <@${userId}> の最近の動画**`),
-    empty: (self) => (self ? 'このサーバーではまだ動画を作っていません。`/video` を試してください。' : 'このメンバーはこのサーバーでまだ動画を作っていません。'),
+    title: (userId, self) => (self ? '🎞️ **このサーバーでのあなたの最近の動画**' : `🎞️ **このサーバーでの ${userMention(userId)} の最近の動画**`),
+    empty: (self, command) => (self ? `このサーバーではまだ動画を作っていません。${command('video')} を試してください。` : 'このメンバーはこのサーバーでまだ動画を作っていません。'),
     status: {
       awaiting_confirmation: '✅ 待ち', queued: '順番待ち', submitting: '送信中', submitted: '生成中',
       completed: '投稿中', delivered: '完了', failed: '失敗', cancelled: '取り消し', expired: '期限切れ',
@@ -42,29 +47,32 @@ export const spendJa: SpendMessages = {
     more: (count) => `…ほか${count}件は省略しました。`,
   },
   admin: {
-    notAdmin: '`/video-admin` を使えるのは管理者だけです（サーバー管理権限または管理者ロールが必要です）。',
-    invalidAmount: (option) => `\`${option}\` には0以上、小数点以下6桁までのドル金額を指定してください（0 にするとこのメンバーは動画を作れません）。`,
-    clearWithAmounts: '`clear` と金額は同時に指定できません。どちらか一方を指定してください。',
+    notAdmin: (command) => `${command('video-admin')} を使えるのは管理者だけです（サーバー管理権限または管理者ロールが必要です）。`,
+    invalidAmount: (name) => `${option(name)} には0以上、小数点以下6桁までのドル金額を指定してください（0 にするとこのメンバーは動画を作れません）。`,
+    clearWithAmounts: `${option('clear')} と金額は同時に指定できません。どちらか一方を指定してください。`,
     budgetShow: (userId, o, dailyDefault, monthlyDefault) =>
-      `<@${userId}> の上限: 1日 ${limitOf(o?.dailyMicros, dailyDefault)}、月間 ${limitOf(o?.monthlyMicros, monthlyDefault)}。変更するには \`daily_usd\`・\`monthly_usd\`・\`clear\` を指定してください。`,
-    budgetSet: (userId, o, dailyDefault, monthlyDefault) =>
-      `<@${userId}> の上限を変更しました: 1日 ${limitOf(o.dailyMicros, dailyDefault)}、月間 ${limitOf(o.monthlyMicros, monthlyDefault)}。次の \`/video\` から適用されます。`,
+      `${userMention(userId)} の上限: 1日 ${limitOf(o?.dailyMicros, dailyDefault)}、月間 ${limitOf(o?.monthlyMicros, monthlyDefault)}。変更するには ${option('daily_usd')}・${option('monthly_usd')}・${option('clear')} を指定してください。`,
+    budgetSet: (userId, o, dailyDefault, monthlyDefault, command) =>
+      `${userMention(userId)} の上限を変更しました: 1日 ${limitOf(o.dailyMicros, dailyDefault)}、月間 ${limitOf(o.monthlyMicros, monthlyDefault)}。次の ${command('video')} から適用されます。`,
     budgetCleared: (userId, existed) => (existed
-      ? `<@${userId}> の上限を既定値に戻しました。`
-      : `<@${userId}> には個別設定がありません。既定の上限が適用されています。`),
-    paused: '⏸️ 一時停止しました: このサーバーでの新しい `/video` は受け付けません。受け付け済みのジョブは最後まで実行されます。`/video-admin resume` で再開できます。',
-    resumed: '▶️ 再開しました: このサーバーで `/video` が再び使えます。',
+      ? `${userMention(userId)} の上限を既定値に戻しました。`
+      : `${userMention(userId)} には個別設定がありません。既定の上限が適用されています。`),
+    paused: (command) => `⏸️ 一時停止しました: このサーバーでの新しい ${command('video')} は受け付けません。受け付け済みのジョブは最後まで実行されます。${command('video-admin', 'resume')} で再開できます。`,
+    resumed: (command) => `▶️ 再開しました: このサーバーで ${command('video')} が再び使えます。`,
     reportTitle: (period) => `📒 **このサーバーの利用額（${{ today: '今日・UTC', month: '今月・UTC', all: '全期間' }[period]}）**`,
     reportUser: (s) =>
-      `<@${s.userId}>: 利用 ${formatUsd(s.spentMicros)}${s.heldMicros > 0 ? `、予約 ${formatUsd(s.heldMicros)}` : ''} · ${s.jobs}件`,
+      `${userMention(s.userId)}: 利用 ${formatUsd(s.spentMicros)}${s.heldMicros > 0 ? `、予約 ${formatUsd(s.heldMicros)}` : ''} · ${s.jobs}件`,
     reportTotal: (spent, held) => `合計: 利用 **${formatUsd(spent)}**、予約 ${formatUsd(held)}`,
     reportEmpty: 'この期間の利用はありません。',
     attentionTitle: (count) =>
       `**プロバイダーの請求と照合が必要なジョブ（${count}件）**: 送信の応答がなかった、またはタイムアウトしたため、予約が残っています。`,
-    attentionJob: (j) => {
+    attentionJob: (j, command) => {
       const what = j.status === 'submit_unknown' ? '送信結果不明' : 'タイムアウト';
       const task = j.taskId ? `タスク \`${j.taskId}\`` : 'タスクIDなし（送信に応答なし）';
-      return `\`#${j.jobId}\` <@${j.userId}> · ${what} · 予約 ${formatUsd(j.reservedMicros)} · ${task} · ${ts(j.createdAt, 'f')}\n  → ${opsJa.ops.resolveHint(j.jobId, j.resolvableAt)}`;
+      if (j.status === 'unusable_link') {
+        return `\`#${j.jobId}\` ${userMention(j.userId)} · 提供元が使えない動画リンクを返した：精算済み・未投稿 · ${task} · ${ts(j.createdAt, TimestampStyles.ShortDateTime)}`;
+      }
+      return `\`#${j.jobId}\` ${userMention(j.userId)} · ${what} · 予約 ${formatUsd(j.reservedMicros)} · ${task} · ${ts(j.createdAt, TimestampStyles.ShortDateTime)}\n  → ${opsJa.ops.resolveHint(j.jobId, j.resolvableAt, command)}`;
     },
     attentionNone: '結果不明やタイムアウトのジョブはありません。照合の必要はありません。',
     more: (count) => `…ほか${count}件は省略しました。`,
@@ -81,4 +89,5 @@ export const spendJa: SpendMessages = {
       return 'プロバイダーの残高を取得できませんでした: apimart の応答の形式が想定外です。詳細はボットのログにあります。';
     },
   },
+  charts: chartsJa,
 };

@@ -1,11 +1,13 @@
 import type { JobStatus } from '../db/jobRow.ts';
 import type { BudgetOverride, UserSpend } from '../db/spendStore.ts';
 import type { Balance } from '../services/apimart/client.ts';
+import type { ChartTexts } from './chartTexts.ts';
+import type { CommandMention } from './commandNames.ts';
 import type { BudgetLine, HistoryEntry, ReportPeriod } from '../services/spend/usageSummary.ts';
 
 /** A job that still holds its reservation although its outcome at the provider is unclear. */
 export interface AttentionJob {
-  jobId: number; userId: string; status: 'submit_unknown' | 'timed_out';
+  jobId: number; userId: string; status: 'submit_unknown' | 'timed_out' | 'unusable_link';
   reservedMicros: number; taskId: string | null; createdAt: number;
   /** When `/video-admin resolve` accepts it: null = now; later for a timed-out job still polled for a late result. */
   resolvableAt: number | null;
@@ -30,29 +32,30 @@ export interface SpendMessages {
   };
   history: {
     title: (userId: string, self: boolean) => string;
-    empty: (self: boolean) => string;
+    empty: (self: boolean, command: CommandMention) => string;
     status: Record<JobStatus, string>;
     line: (entry: HistoryEntry) => string;
     more: (count: number) => string;
   };
   admin: {
-    notAdmin: string;
+    notAdmin: (command: CommandMention) => string;
     invalidAmount: (option: string) => string;
     clearWithAmounts: string;
     budgetShow: (userId: string, override: BudgetOverride | undefined, dailyDefaultMicros: number, monthlyDefaultMicros: number) => string;
-    budgetSet: (userId: string, override: BudgetOverride, dailyDefaultMicros: number, monthlyDefaultMicros: number) => string;
+    budgetSet: (userId: string, override: BudgetOverride, dailyDefaultMicros: number, monthlyDefaultMicros: number, command: CommandMention) => string;
     budgetCleared: (userId: string, existed: boolean) => string;
-    paused: string;
-    resumed: string;
+    paused: (command: CommandMention) => string;
+    resumed: (command: CommandMention) => string;
     reportTitle: (period: ReportPeriod) => string;
     reportUser: (spend: UserSpend) => string;
     reportTotal: (spentMicros: number, heldMicros: number) => string;
     reportEmpty: string;
     attentionTitle: (count: number) => string;
-    attentionJob: (job: AttentionJob) => string;
+    attentionJob: (job: AttentionJob, command: CommandMention) => string;
     attentionNone: string;
     more: (count: number) => string;
     balance: (balance: Balance) => string;
     balanceFailed: (failure: BalanceFailure) => string;
   };
+  charts: ChartTexts;
 }

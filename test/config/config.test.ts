@@ -49,7 +49,18 @@ describe('loadConfig', () => {
       metricsPort: undefined,
       metricsHost: '127.0.0.1',
       retentionDays: 0,
+      publicWebhookUrl: undefined,
+      webhookListenHost: '127.0.0.1',
+      webhookListenPort: 8787,
     });
+  });
+
+  it('reads the push settings and refuses a webhook URL that is not http(s) or a port out of range', () => {
+    expect(loadConfig({ ...base, PUBLIC_WEBHOOK_URL: 'https://bot.example.com/apimart/', WEBHOOK_LISTEN_HOST: '0.0.0.0', WEBHOOK_LISTEN_PORT: '0' }))
+      .toMatchObject({ publicWebhookUrl: 'https://bot.example.com/apimart', webhookListenHost: '0.0.0.0', webhookListenPort: 0 });
+    expect(configError({ ...base, PUBLIC_WEBHOOK_URL: 'ftp://bot.example.com', WEBHOOK_LISTEN_PORT: '70000' }).problems).toEqual([
+      'PUBLIC_WEBHOOK_URL: must be an http(s) URL', 'WEBHOOK_LISTEN_PORT: must be a port number (0-65535)',
+    ]);
   });
 
   it('reads the operations settings and names the bad ones', () => {

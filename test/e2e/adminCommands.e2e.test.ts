@@ -3,6 +3,7 @@ import { validateRecordedRequests } from '../fakes/discordSpec.ts';
 import { DEFAULT_USER_ID, FakeDiscord } from '../fakes/fakeDiscord.ts';
 import { DEFAULT_PERMISSIONS } from '../fakes/fakeDiscordState.ts';
 import { jobRows, startHarness, videoOptions, type Harness } from './harness.ts';
+import { registeredMentions } from './commandMentions.ts';
 import { auditActions, runAdmin } from './spendHelpers.ts';
 
 let h: Harness | undefined;
@@ -39,7 +40,7 @@ describe('/video-admin', () => {
     for (const [subcommand, options] of attempts) {
       const answer = await runAdmin(h, subcommand, options, asMember);
       expect(answer.type).toBe(4);
-      expect(answer.content).toContain('Only admins can use `/video-admin`');
+      expect(answer.content).toContain(`Only admins can use ${registeredMentions(h.discord)('video-admin')}`);
     }
     expect(h.app.store.spend.budgetOverride(h.discord.guildId, DEFAULT_USER_ID)).toBeUndefined();
     expect(h.app.store.spend.isPaused(h.discord.guildId)).toBe(false);

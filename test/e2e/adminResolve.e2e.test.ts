@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_USER_ID, type RecordedRequest } from '../fakes/fakeDiscord.ts';
+import { registeredMentions } from './commandMentions.ts';
 import { checkAndStop, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
 import { insertDeliveredJob } from './moneyHelpers.ts';
 import { channelPosts, contentOf, logEvents, statusEdits } from './requestViews.ts';
@@ -32,7 +33,8 @@ describe('/video-admin resolve', () => {
     h = await startHarness({ env: { CONFIRM_ABOVE_USD: '0' } });
     await submitUnknownJob(h, 1);
     const report = await runAdmin(h, 'report');
-    expect(report.content).toContain('`/video-admin resolve job:1 outcome:billed` or `/video-admin resolve job:1 outcome:not_billed`');
+    const r = registeredMentions(h.discord)('video-admin', 'resolve');
+    expect(report.content).toContain(`${r} \`job:1\` \`outcome:billed\` or ${r} \`job:1\` \`outcome:not_billed\``);
 
     const answer = await resolve(h, 1, 'billed');
     expect(answer.content).toBe(`Job #1 of <@${DEFAULT_USER_ID}> is resolved as billed: $0.80 is charged. The requester was told.`);
@@ -65,7 +67,8 @@ describe('/video-admin resolve', () => {
     const report = await answerTo(h, h.discord.sendCommand({
       name: 'video-admin', userId: adminId, memberPermissions: adminPermissions, locale: 'ja', options: [{ name: 'report', type: 1, options: [] }],
     }));
-    expect(report.content).toContain('→ 解決: `/video-admin resolve job:1 outcome:billed` または `/video-admin resolve job:1 outcome:not_billed`');
+    const r = registeredMentions(h.discord)('video-admin', 'resolve');
+    expect(report.content).toContain(`→ 解決: ${r} \`ジョブ:1\` \`結果:請求あり\` または ${r} \`ジョブ:1\` \`結果:請求なし\``);
     const answer = await runAdmin(h, 'resolve', [{ name: 'job', type: 4, value: 1 }, { name: 'outcome', type: 3, value: 'not_billed' }]);
     expect(answer.content).toContain('is resolved as not billed: its $0.80 reservation is released');
     expect(jobRows(h.db)[0]).toMatchObject({ status: 'failed', failure_code: 'resolved_not_billed', cost_micros: null });
@@ -96,8 +99,9 @@ describe('/video-admin resolve', () => {
     expect(early.content).toContain('Job #1 timed out, but I still check it for a late result until');
     expect(kinds(h, 1)).toEqual([['reserve', 400_000]]);
     const report = (await runAdmin(h, 'report')).content;
-    expect(report).toMatch(/`#1`[^\n]*timed out[^\n]*\n {2}→ still checked for a late result; resolvable <t:\d+:R>: `\/video-admin resolve job:1 outcome:billed`/);
-    expect(report).toContain('→ resolve: `/video-admin resolve job:2 outcome:billed` or `/video-admin resolve job:2 outcome:not_billed`');
+    const r = registeredMentions(h.discord)('video-admin', 'resolve');
+    expect(report).toMatch(/`#1`[^\n]*timed out[^\n]*\n {2}→ still checked for a late result; resolvable <t:\d+:R>: <\/video-admin resolve:\d+> `job:1` `outcome:billed`/);
+    expect(report).toContain(`→ resolve: ${r} \`job:2\` \`outcome:billed\` or ${r} \`job:2\` \`outcome:not_billed\``);
 
     expect((await resolve(h, 2, 'billed')).content).toContain('Job #2');
     expect(jobRows(h.db)[1]).toMatchObject({ status: 'expired', failure_code: 'resolved_billed', cost_micros: 400_000 });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { registeredMentions } from './commandMentions.ts';
 import { checkAndStop, jobRows, startHarness, videoOptions, type Harness } from './harness.ts';
 import { apiError } from './requestViews.ts';
 import { adminId, adminPermissions, answerTo, runAdmin } from './spendHelpers.ts';
@@ -31,7 +32,9 @@ describe('/video-admin status', () => {
     expect(status.content).toContain('Provider: available.');
     expect(status.content).toContain('Models turned off: none.');
     expect(status.content).toContain('**Awaiting resolution in this server (1)**');
-    expect(status.content).toContain('`#1` submit outcome unknown · resolve: `/video-admin resolve job:1 outcome:billed` or `/video-admin resolve job:1 outcome:not_billed`');
+    const resolve = registeredMentions(h.discord)('video-admin', 'resolve');
+    expect(resolve).toMatch(/^<\/video-admin resolve:\d+>$/);
+    expect(status.content).toContain(`\`#1\` submit outcome unknown · resolve: ${resolve} \`job:1\` \`outcome:billed\` or ${resolve} \`job:1\` \`outcome:not_billed\``);
     expect(status.content).toMatch(new RegExp(`Version ${version.replace(/\./g, '\\.')} · up \\d+ min$`));
   });
 
@@ -56,6 +59,6 @@ describe('/video-admin status', () => {
   it('is for admins only', async () => {
     h = await startHarness();
     const answer = await answerTo(h, h.discord.sendCommand({ name: 'video-admin', options: [{ name: 'status', type: 1, options: [] }] }));
-    expect(answer.content).toContain('Only admins can use `/video-admin`');
+    expect(answer.content).toContain(`Only admins can use ${registeredMentions(h.discord)('video-admin')}`);
   });
 });

@@ -2,12 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { utcPeriods } from '../../src/services/spend/budgetPeriods.ts';
 import { validateRecordedRequests } from '../fakes/discordSpec.ts';
 import { DEFAULT_USER_ID, type RecordedRequest } from '../fakes/fakeDiscord.ts';
-import { isResultPost, jobRows, startHarness, type Harness } from './harness.ts';
+import { isCallback, isResultPost, jobRows, startHarness, type Harness } from './harness.ts';
 import { adminId, answerTo, auditActions, deliveredCount as deliveredJobs, runAdmin, sendVideo } from './spendHelpers.ts';
 
-/** The Estimate field of the job card's embed. */
+/** The Estimate field of the job card's embed, in the interaction's first answer. */
 const estimateOnCard = (r: RecordedRequest) =>
-  (r.body as { embeds?: { fields?: { name: string; value: string }[] }[] }).embeds?.[0]?.fields?.find((f) => f.name === 'Estimate')?.value;
+  (r.body as { data?: { embeds?: { fields?: { name: string; value: string }[] }[] } }).data?.embeds?.[0]?.fields?.find((f) => f.name === 'Estimate')?.value;
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.stop();
@@ -26,8 +26,10 @@ describe('budgets end to end', () => {
     const interactions = Array.from({ length: 5 }, () => video());
     const answers = await Promise.all(interactions.map(answer));
 
-    const accepted = answers.filter((a) => a.type === 5);
-    const refused = answers.filter((a) => a.type === 4);
+    // Accepted: the public status reply; refused: an ephemeral explanation. Both answer at once (type 4).
+    expect(answers.map((a) => a.type)).toEqual([4, 4, 4, 4, 4]);
+    const accepted = answers.filter((a) => (a.flags & 64) === 0);
+    const refused = answers.filter((a) => (a.flags & 64) === 64);
     expect(accepted).toHaveLength(2);
     expect(refused).toHaveLength(3);
     const resetsAt = Math.floor(utcPeriods(Date.now()).dayEnd / 1000);
@@ -44,10 +46,11 @@ describe('budgets end to end', () => {
 
   it('shows the estimate while a job waits for confirmation, before anything is sent or settled', async () => {
     h = await startHarness({ env: { CONFIRM_ABOVE_USD: '0.4' } });
-    expect((await answer(video())).type).toBe(5);
-    const status = await h.discord.waitForRequest((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original'));
-    const content = String((status.body as { content?: string }).content);
-    expect(estimateOnCard(status)).toBe('$0.40');
+    const interaction = video();
+    const status = await answer(interaction);
+    expect(status).toMatchObject({ type: 4, flags: 0 });
+    const content = status.content;
+    expect(estimateOnCard(h.discord.requests.find(isCallback(interaction.id))!)).toBe('$0.40');
     expect(content).toContain('Waiting for confirmation');
     expect(h.apimart.submits()).toEqual([]);
     expect(jobRows(h.db)[0]).toMatchObject({ status: 'awaiting_confirmation', cost_micros: null });
@@ -56,11 +59,12 @@ describe('budgets end to end', () => {
   it('shows the estimate on the status message and the settled cost on the result', async () => {
     h = await startHarness();
     h.apimart.setTaskPlan('next', { cost: 0.35 });
-    expect((await answer(video())).type).toBe(5);
-    const status = await h.discord.waitForRequest((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original')
-      && estimateOnCard(r) === '$0.40');
+    const interaction = video();
+    const status = await answer(interaction);
+    expect(status).toMatchObject({ type: 4, flags: 0 });
+    expect(estimateOnCard(h.discord.requests.find(isCallback(interaction.id))!)).toBe('$0.40');
     const result = await h.discord.waitForRequest(isResultPost, 10_000);
-    expect(status.at).toBeLessThanOrEqual(result.at);
+    expect(h.discord.requests.find(isCallback(interaction.id))!.at).toBeLessThanOrEqual(result.at);
     expect((result.body as { content: string }).content).toContain('Cost: $0.35.');
     await h.discord.waitFor(() => deliveredCount() === 1);
     expect(jobRows(h.db)[0]).toMatchObject({ estimate_micros: 400_000, cost_micros: 350_000 });
@@ -69,7 +73,7 @@ describe('budgets end to end', () => {
   it("follows an owner's override that raises and then lowers the daily limit", async () => {
     // Above the configured ceiling, so only a bot owner may raise it (see trustMoney for a server admin).
     h = await startHarness({ env: { USER_DAILY_BUDGET_USD: '0.4', USER_MAX_ACTIVE_JOBS: '10', OWNER_USER_IDS: adminId } });
-    expect((await answer(video())).type).toBe(5);
+    expect(await answer(video())).toMatchObject({ type: 4, flags: 0 });
     const refused = await answer(video());
     expect(refused.content).toContain('only $0.00 is left of your daily budget');
 
@@ -77,7 +81,7 @@ describe('budgets end to end', () => {
     expect(raised.content).toContain(`<@${DEFAULT_USER_ID}>`);
     expect(raised.content).toContain('daily $1.00 (override)');
     expect(raised.allowedMentions).toEqual({ parse: [] });
-    expect((await answer(video())).type).toBe(5);
+    expect(await answer(video())).toMatchObject({ type: 4, flags: 0 });
 
     await setDaily(0.5);
     const lowered = await answer(video());
@@ -107,7 +111,7 @@ describe('budgets end to end', () => {
   it('refuses new jobs while paused, still delivers the running one, and accepts again after resume', async () => {
     h = await startHarness({ env: { USER_MAX_ACTIVE_JOBS: '10' } });
     h.apimart.setTaskPlan('next', { outcome: 'never' });
-    expect((await answer(video())).type).toBe(5);
+    expect(await answer(video())).toMatchObject({ type: 4, flags: 0 });
     await h.discord.waitFor(() => jobRows(h!.db)[0]?.status === 'submitted');
 
     expect((await admin('pause')).content).toContain('Paused');
@@ -121,7 +125,7 @@ describe('budgets end to end', () => {
     await h.discord.waitFor(() => jobRows(h!.db)[0]?.status === 'delivered');
 
     expect((await admin('resume')).content).toContain('Resumed');
-    expect((await answer(video())).type).toBe(5);
+    expect(await answer(video())).toMatchObject({ type: 4, flags: 0 });
     await h.discord.waitFor(() => deliveredCount() === 2, 10_000);
     expect(h.apimart.submits()).toHaveLength(2);
     expect(auditActions(h)).toEqual(['pause', 'resume']);

@@ -3,6 +3,7 @@ import { messagesFor } from '../../src/i18n/messages.ts';
 import { utcPeriods } from '../../src/services/spend/budgetPeriods.ts';
 import { checkAndStop, startHarness, type Harness } from './harness.ts';
 import { answerTo, buttonIds, customId } from './buttonsHelpers.ts';
+import { registeredMentions } from './commandMentions.ts';
 import {
   adminListRole, auditRows, contentOf, deliveredJob, dmsTo, isMessageDelete, jobs, ledgerCount, otherMemberId, requesterId,
   roleAdminId, startWithAdminRoles, waitForStatus,
@@ -137,13 +138,14 @@ describe('a result whose prompt was erased (RETENTION_DAYS)', () => {
     const first = await deliveredJob(h);
     h.db.prepare("UPDATE jobs SET request_json = json_set(request_json, '$.prompt', ''), erased_at = ? WHERE id = ?").run(Date.now(), first.id);
     const before = ledgerCount(h.db);
+    const erased = en.ops.jobErased(first.id, registeredMentions(discord));
     const answer = await answerTo(discord, discord.clickButton(first.result_message_id, customId(first.id, 'again'), requesterId));
-    expect(answer).toMatchObject({ ephemeral: true, content: en.ops.jobErased(first.id) });
+    expect(answer).toMatchObject({ ephemeral: true, content: erased });
     discord.sendReaction({ userId: requesterId, messageId: first.result_message_id, emoji: '🔁' });
-    await discord.waitFor(() => dmsTo(discord, requesterId).some((r) => contentOf(r) === en.ops.jobErased(first.id)));
+    await discord.waitFor(() => dmsTo(discord, requesterId).some((r) => contentOf(r) === erased));
 
     const dm = await answerTo(discord, discord.clickButton(first.result_message_id, customId(first.id, 'dm'), otherMemberId));
-    expect(dm.content).toBe(en.ops.jobErased(first.id));
+    expect(dm.content).toBe(erased);
     const edit = discord.clickButton(first.result_message_id, customId(first.id, 'edit'), requesterId);
     const modal = (await answerTo(discord, edit)).callback.body as { type: number; data: { components: { components: { value?: string }[] }[] } };
     expect(modal.type).toBe(9);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { messagesFor } from '../../src/i18n/messages.ts';
 import { checkAndStop, startHarness, videoOptions, type Harness } from './harness.ts';
+import { registeredMentions } from './commandMentions.ts';
 import { answerTo } from './spendHelpers.ts';
 import { contentOf, deliveredJob, dmsTo, jobs, ledgerCount, otherMemberId, requesterId } from './reactionsHelpers.ts';
 
@@ -29,13 +30,13 @@ describe('controls on a job erased by RETENTION_DAYS', () => {
     const ledgerBefore = ledgerCount(h.db);
 
     h.discord.sendReaction({ userId: requesterId, messageId: done.result_message_id, emoji: '🔁' });
-    await h.discord.waitFor(() => dmTexts(requesterId).includes(en.ops.jobErased(done.id)), 10_000);
+    await h.discord.waitFor(() => dmTexts(requesterId).includes(en.ops.jobErased(done.id, registeredMentions(h!.discord))), 10_000);
 
     expect(jobs(h.db)).toHaveLength(1);
     expect(ledgerCount(h.db)).toBe(ledgerBefore);
     expect(h.apimart.submits()).toHaveLength(1);
-    expect(en.ops.jobErased(done.id)).toContain(`#${done.id}`);
-    expect(messagesFor('ja').ops.jobErased(done.id)).toMatch(/[ぁ-んァ-ン一-龯]/);
+    expect(en.ops.jobErased(done.id, registeredMentions(h.discord))).toMatch(new RegExp(`#${done.id}.*</video:\\d+>`));
+    expect(messagesFor('ja').ops.jobErased(done.id, registeredMentions(h.discord))).toMatch(/[ぁ-んァ-ン一-龯]/);
   });
 
   it('answers 📩 with the same message instead of staying silent', async () => {
@@ -43,7 +44,7 @@ describe('controls on a job erased by RETENTION_DAYS', () => {
     const done = await erasedDeliveredJob(h);
 
     h.discord.sendReaction({ userId: otherMemberId, messageId: done.result_message_id, emoji: '📩' });
-    await h.discord.waitFor(() => dmTexts(otherMemberId).includes(en.ops.jobErased(done.id)), 10_000);
+    await h.discord.waitFor(() => dmTexts(otherMemberId).includes(en.ops.jobErased(done.id, registeredMentions(h!.discord))), 10_000);
     expect(dmsTo(h.discord, otherMemberId).every((r) => !(r.body as { attachments?: unknown[] }).attachments?.length)).toBe(true);
   });
 
@@ -87,7 +88,7 @@ describe('🔁 on a result whose model was turned off since', () => {
     const ledgerBefore = ledgerCount(h.db);
 
     h.discord.sendReaction({ userId: requesterId, messageId: done.result_message_id, emoji: '🔁' });
-    await h.discord.waitFor(() => dmTexts(requesterId).includes(en.ops.modelTurnedOff(model)), 10_000);
+    await h.discord.waitFor(() => dmTexts(requesterId).includes(en.ops.modelTurnedOff(model, registeredMentions(h!.discord))), 10_000);
     expect(jobs(h.db)).toHaveLength(4);
     expect(ledgerCount(h.db)).toBe(ledgerBefore);
     expect(h.apimart.submits()).toHaveLength(4);

@@ -24,7 +24,7 @@ describe('permissions by channel kind', () => {
     const thread = discord.addChannel({ type: ChannelKind.publicThread, parentId: announcements.id, members: [discord.botUserId] });
     await discord.waitFor(() => h!.app.client.channels.cache.has(thread.id));
     const id = videoIn(discord, thread.id);
-    expect(await answerTo(discord, id)).toMatchObject({ type: 5, ephemeral: false });
+    expect(await answerTo(discord, id)).toMatchObject({ type: 4, ephemeral: false });
     const job = await jobCreated(h, 1);
     await waitForStatus(h, job.id, 'delivered');
     expect(discord.requests.filter(isResultPost).map((r) => [r.path, r.status])).toEqual([[`/channels/${thread.id}/messages`, 200]]);

@@ -33,7 +33,7 @@ describe('private threads', () => {
     const { discord } = h;
     const thread = await privateThread(h, true);
     const id = videoIn(discord, thread.id, { duration: 12 });
-    expect(await answerTo(discord, id)).toMatchObject({ type: 5, ephemeral: false });
+    expect(await answerTo(discord, id)).toMatchObject({ type: 4, ephemeral: false });
     const join = discord.requests.findIndex(isJoin(thread.id));
     const callback = discord.requests.findIndex((r) => r.path.startsWith(`/interactions/${id}/`));
     expect(join).toBeGreaterThanOrEqual(0);
@@ -77,7 +77,7 @@ describe('private threads', () => {
     const thread = await privateThread(h, false, [discord.botUserId]);
     await discord.waitFor(() => h!.app.client.channels.cache.has(thread.id));
     const id = videoIn(discord, thread.id, { duration: 12 });
-    expect(await answerTo(discord, id)).toMatchObject({ type: 5, ephemeral: false });
+    expect(await answerTo(discord, id)).toMatchObject({ type: 4, ephemeral: false });
     const job = await jobCreated(h, 1);
     await waitForStatus(h, job.id, 'awaiting_confirmation');
     expect(discord.requests.some(isJoin(thread.id))).toBe(false);

@@ -68,7 +68,7 @@ describe('JOB_TIMEOUT_MINUTES', () => {
     await waitStatus(h, 'timed_out');
 
     expect(kinds(h)).toEqual(['reserve']);
-    await h.discord.waitForRequest((r) => statusEdits(h!).includes(r) && contentOf(r).includes('No result after 1 minutes'));
+    await h.discord.waitForRequest((r) => statusEdits(h!).includes(r) && contentOf(r).includes('No result after 1 minute.'));
     const report = await runAdmin(h, 'report', [{ name: 'period', type: 3, value: 'today' }]);
     expect(report.content).toMatch(/`#1` <@\d+> · timed out · \$0\.40 reserved · task `task_/);
     // Still polled for a late answer.

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { messagesFor } from '../../src/i18n/messages.ts';
 import { buttonIds } from './buttonsHelpers.ts';
 import { checkAndStop, startHarness, type Harness } from './harness.ts';
+import { registeredMentions } from './commandMentions.ts';
 import {
   adminListRole, auditRows, contentOf, deliveredJob, dmsTo, isChannelPost, isMessageDelete, jobs, ledgerCount,
   manageServerRole, managerId, otherMemberId, requesterId, resultPosts, roleAdminId, startJob, startWithAdminRoles, waitForStatus,
@@ -128,9 +129,11 @@ describe('reactions on a result message', () => {
     const started = await startJob(h, { duration: 4 });
     const done = await waitForStatus(h, started.id, 'delivered');
     const resultId = done.result_message_id as string;
-    await discord.waitForRequest((r) => r.method === 'PATCH' && r.path.endsWith(`/messages/${resultId}`) && contentOf(r).includes(en.reactions.unavailableHint));
+    const hint = en.reactions.unavailableHint(registeredMentions(discord));
+    expect(hint).toMatch(/<\/video:\d+>/);
+    await discord.waitForRequest((r) => r.method === 'PATCH' && r.path.endsWith(`/messages/${resultId}`) && contentOf(r).includes(hint));
     const result = discord.messages.get(resultId)!;
-    expect(result.content).toContain(en.reactions.unavailableHint);
+    expect(result.content).toContain(hint);
     expect(buttonIds(result)).toEqual(['again', 'edit', 'dm', 'delete'].map((a) => `job:${done.id}:${a}`));
     expect(result.content).toContain(en.resultReady(requesterId, done.id));
     expect(result.attachments).toHaveLength(1);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { registeredMentions } from './commandMentions.ts';
 import { checkAndStop, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
 import { logEvents } from './requestViews.ts';
 import { answerTo, auditActions, runAdmin } from './spendHelpers.ts';
@@ -18,7 +19,7 @@ describe('a model the provider says no longer exists', () => {
     h = await startHarness({ env: { CONFIRM_ABOVE_USD: '0', USER_DAILY_BUDGET_USD: '0', USER_MONTHLY_BUDGET_USD: '0' } });
     h.apimart.models.delete(retired);
     for (let n = 1; n <= 3; n++) {
-      expect((await videoWith(retired)).type).toBe(5);
+      expect(await videoWith(retired)).toMatchObject({ type: 4, flags: 0 });
       await h.discord.waitFor(() => statusOf(n) === 'failed', 10_000);
     }
     expect(jobRows(h.db).map((j) => j.failure_code)).toEqual(['model_retired', 'model_retired', 'model_retired']);
@@ -30,13 +31,13 @@ describe('a model the provider says no longer exists', () => {
     const refused = await videoWith(retired);
     expect(refused.type).toBe(4);
     expect(refused.flags & 64).toBe(64);
-    expect(refused.content).toBe(`The model \`${retired}\` is turned off: the video service said several times in a row that it no longer exists. Choose another model; an admin can turn it back on with \`/video-admin resume\`.`);
+    expect(refused.content).toBe(`The model \`${retired}\` is turned off: the video service said several times in a row that it no longer exists. Choose another model; an admin can turn it back on with ${registeredMentions(h.discord)('video-admin', 'resume')}.`);
     expect(jobRows(h.db)).toHaveLength(3);
     expect(ledgerRows(h.db)).toHaveLength(ledgerBefore);
     expect(h.apimart.submits()).toHaveLength(3);
 
     // Other models are unaffected, and the admins see what is off.
-    expect((await videoWith()).type).toBe(5);
+    expect(await videoWith()).toMatchObject({ type: 4, flags: 0 });
     await h.discord.waitFor(() => statusOf(4) === 'delivered', 10_000);
     expect((await runAdmin(h, 'status')).content).toContain(`Models turned off (the provider said they no longer exist): \`${retired}\` since <t:`);
 
@@ -46,7 +47,7 @@ describe('a model the provider says no longer exists', () => {
     expect(logEvents(h, 'model_turned_on')).toHaveLength(1);
     expect((await runAdmin(h, 'status')).content).toContain('Models turned off: none.');
     h.apimart.models.add(retired);
-    expect((await videoWith(retired)).type).toBe(5);
+    expect(await videoWith(retired)).toMatchObject({ type: 4, flags: 0 });
     await h.discord.waitFor(() => statusOf(5) === 'delivered', 10_000);
   });
 
@@ -68,10 +69,10 @@ describe('a model the provider says no longer exists', () => {
     for (const [i, available] of order.entries()) {
       if (available) h.apimart.models.add(retired);
       else h.apimart.models.delete(retired);
-      expect((await videoWith(retired)).type).toBe(5);
+      expect(await videoWith(retired)).toMatchObject({ type: 4, flags: 0 });
       await h.discord.waitFor(() => ['failed', 'delivered'].includes(statusOf(i + 1) ?? ''), 10_000);
     }
     expect(logEvents(h, 'model_turned_off')).toEqual([]);
-    expect((await videoWith(retired)).type).toBe(5);
+    expect(await videoWith(retired)).toMatchObject({ type: 4, flags: 0 });
   });
 });

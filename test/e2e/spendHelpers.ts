@@ -9,7 +9,7 @@ export const adminId = '1500000000000000099';
 
 export interface Answer { type: number; content: string; flags: number; allowedMentions: unknown }
 
-/** The interaction callback: type 4 carries the text, type 5 (deferred) is answered by an edit. */
+/** The interaction callback: type 4 carries the text (a /video status or any refusal), type 5 (deferred) is answered by an edit. */
 export async function answerTo(h: Harness, interaction: { id: string; token: string }): Promise<Answer> {
   const callback = await h.discord.waitForRequest(isCallback(interaction.id));
   const body = callback.body as { type: number; data?: { content?: string; flags?: number; allowed_mentions?: unknown } };

@@ -16,8 +16,16 @@ describe('/video end to end', () => {
     const interaction = discord.sendCommand({ name: 'video', options: videoOptions({ duration: 8 }) });
 
     const callback = await discord.waitForRequest(isCallback(interaction.id));
-    expect(callback.body).toMatchObject({ type: 5 });
-    expect(((callback.body as { data?: { flags?: number } }).data?.flags ?? 0) & 64).toBe(0);
+    // The acknowledgement is the first status itself: public, numbered, with the parameters and the queue.
+    expect(callback.body).toMatchObject({ type: 4 });
+    const first = (callback.body as { data: { content: string; flags?: number; allowed_mentions?: unknown } }).data;
+    expect((first.flags ?? 0) & 64).toBe(0);
+    expect(first.allowed_mentions).toEqual({ parse: [] });
+    expect(first.content).toContain(`#${jobRows(h.db)[0]!.id}`);
+    expect(first.content).toContain('> a fox running through fresh snow');
+    expect(first.content).toContain('estimate $0.80');
+    expect(first.content).toMatch(/[Qq]ueue/);
+    expect(discord.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original') && r.at < callback.at)).toEqual([]);
 
     const result = await discord.waitForRequest(isResultPost, 10_000);
     expect(result.files).toHaveLength(1);

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createProviderModel, type ModelledTask, type ProviderModel, type ProviderModelOptions } from './fakeProviderModel.ts';
 
 export type FakeAnswer =
   | { status: number; body?: unknown; headers?: Record<string, string> }
@@ -33,6 +34,12 @@ export interface FakeTaskPlan {
   cost?: number | null;
   expiresAtSec?: number;
   estimatedTimeSec?: number;
+  /** The link the result names instead of the fake's own file (a hostile provider or relay). */
+  videoUrl?: string;
+  /** Serving the file answers with this content type instead of video/mp4. */
+  fileContentType?: string;
+  /** Serving the file answers 302 to this location (once) instead of the bytes. */
+  fileRedirectTo?: string;
 }
 export interface FakeTask {
   id: string;
@@ -41,11 +48,16 @@ export interface FakeTask {
   createdAtMs: number;
   completedAtMs?: number;
   polls: number;
-  status: 'processing' | 'completed' | 'failed' | 'cancelled';
+  status: 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled';
   progress: number;
   plan: FakeTaskPlan;
   expired: boolean;
+  /** The submit's `webhook`: the task's changes are POSTed to `<webhook>/callback`. */
+  webhook?: string;
+  modelled?: ModelledTask;
 }
+
+export interface FakeCallback { taskId: string; url: string; at: number; status: number }
 
 export const PREVIEW_MODELS = ['sora-2-preview', 'sora-2-pro-preview'];
 const DURATIONS = new Set<unknown>([4, 8, 12]);
@@ -89,6 +101,16 @@ export class FakeApimart {
   private readonly submitScript: FakeAnswer[] = [];
   private readonly pollScript: FakeAnswer[] = [];
   private readonly nextPlans: FakeTaskPlan[] = [];
+  private readonly submitHolds: Promise<void>[] = [];
+  private providerModel?: ProviderModel;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Every callback POST the fake made (including retries). */
+  readonly callbacks: FakeCallback[] = [];
+  /** Like apimart: no 2xx in about 10 s, or a 5xx, is retried after 10, 30 and 60 s. */
+  callbackRetryDelaysMs = [10_000, 30_000, 60_000];
+  callbackTimeoutMs = 10_000;
+  /** A provider that does not know the field refuses a submit carrying `webhook` with 400. */
+  rejectWebhookField = false;
 
   private constructor(private readonly server: Server, readonly baseUrl: string, readonly apiKey: string) {}
 
@@ -117,6 +139,17 @@ export class FakeApimart {
   scriptSubmit(...answers: FakeAnswer[]): void {
     this.submitScript.push(...answers);
   }
+  /** Opt-in realism: queueing, run times of 0.5–2× the estimate, uneven progress, refused polls. */
+  useProviderModel(opts: ProviderModelOptions): void {
+    this.providerModel = createProviderModel(opts);
+  }
+
+  /** The next submit is received at once but answered only when the returned function is called. */
+  holdNextSubmit(): () => void {
+    let release = () => {};
+    this.submitHolds.push(new Promise<void>((resolve) => (release = resolve)));
+    return () => release();
+  }
   scriptPoll(...answers: FakeAnswer[]): void {
     this.pollScript.push(...answers);
   }
@@ -137,6 +170,7 @@ export class FakeApimart {
   }
 
   async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -163,7 +197,11 @@ export class FakeApimart {
       return reply({ status: 401, body: apiError(401, 'authentication_error', 'Invalid authentication credentials') });
 
     const taskMatch = TASK_PATH.exec(url.pathname);
-    if (rec.method === 'POST' && url.pathname === SUBMIT_PATH) return reply(this.submit(rec));
+    if (rec.method === 'POST' && url.pathname === SUBMIT_PATH) {
+      const hold = this.submitHolds.shift();
+      if (hold) await hold;
+      return reply(this.submit(rec));
+    }
     if (rec.method === 'GET' && taskMatch) {
       return reply(this.poll(decodeURIComponent(taskMatch[1] ?? ''), url.searchParams.get('language')));
     }
@@ -204,6 +242,9 @@ export class FakeApimart {
       return scripted;
     }
     if (invalid) return { status: 400, body: apiError(400, 'invalid_request_error', `Invalid request parameters: ${invalid}`) };
+    if (this.rejectWebhookField && isRecord(rec.body) && 'webhook' in rec.body) {
+      return { status: 400, body: apiError(400, 'invalid_request_error', 'Invalid request parameters: unknown field webhook') };
+    }
     return this.submitted(this.createTask(rec.body as Record<string, unknown>, key), false);
   }
 
@@ -235,24 +276,51 @@ export class FakeApimart {
       progress: 0,
       plan: { ...this.nextPlans.shift() },
       expired: false,
+      webhook: typeof request.webhook === 'string' ? request.webhook : undefined,
     };
+    if (this.providerModel) {
+      const estimateSec = task.plan.estimatedTimeSec ?? this.defaults.estimatedTimeSec;
+      task.modelled = this.providerModel.task(estimateSec);
+      task.status = 'pending';
+      task.plan.completeAtMs ??= task.createdAtMs + task.modelled.queueMs + task.modelled.runMs;
+    }
     this.tasks.set(task.id, task);
+    // A task with a webhook finishes on time whether polled or not, since the callback announces it.
+    const { outcome = 'completed', completeAtMs } = task.plan;
+    if (task.webhook && completeAtMs !== undefined && outcome !== 'never') {
+      // Timers may fire a millisecond before Date.now() reaches the due time: finish regardless.
+      this.later(completeAtMs - Date.now(), () => {
+        if (task.status === 'pending' || task.status === 'processing') this.finish(task, outcome);
+      });
+    }
     return task;
   }
 
   private poll(taskId: string, language: string | null): FakeAnswer {
     const scripted = this.pollScript.shift();
     if (scripted) return scripted;
+    const fault = this.providerModel?.pollFault();
+    if (fault?.status === 429) {
+      return { status: 429, body: apiError(429, 'rate_limit_error', 'Too many requests'), headers: { 'retry-after': String(fault.retryAfterSec) } };
+    }
+    if (fault) return { status: fault.status, body: apiError(fault.status, 'server_error', 'Internal server error') };
     const task = this.tasks.get(taskId);
     if (!task) return { status: 400, body: apiError(400, 'invalid_request_error', 'Invalid task ID') };
     this.advance(task);
     return { status: 200, body: { code: 200, data: this.render(task, language ?? 'en') } };
   }
 
-  private advance(task: FakeTask): void {
-    if (task.status !== 'processing') return;
-    task.polls += 1;
+  private advance(task: FakeTask, polled = true): void {
+    if (task.status !== 'processing' && task.status !== 'pending') return;
+    if (polled) task.polls += 1;
     const { plan } = task;
+    if (task.modelled) {
+      const runStartMs = task.createdAtMs + task.modelled.queueMs;
+      if (plan.outcome !== 'never' && Date.now() >= (plan.completeAtMs ?? Infinity)) return this.finish(task, plan.outcome ?? 'completed');
+      task.status = Date.now() < runStartMs ? 'pending' : 'processing';
+      task.progress = task.modelled.progressAt(Date.now() - runStartMs);
+      return;
+    }
     const fraction =
       plan.completeAtMs !== undefined
         ? (Date.now() - task.createdAtMs) / Math.max(1, plan.completeAtMs - task.createdAtMs)
@@ -266,6 +334,34 @@ export class FakeApimart {
     task.status = outcome;
     task.completedAtMs = Date.now();
     if (outcome === 'completed') task.progress = 100;
+    if (task.webhook) this.callBack(task, task.webhook, 0);
+  }
+
+  /** POSTs the task's status to `<webhook>/callback`, as apimart does, retrying a failed delivery. */
+  private callBack(task: FakeTask, webhook: string, attempt: number): void {
+    const url = `${webhook.replace(/\/+$/, '')}/callback`;
+    const body = JSON.stringify({ code: 200, data: this.render(task, 'en') });
+    const record: FakeCallback = { taskId: task.id, url, at: Date.now(), status: 0 };
+    this.callbacks.push(record);
+    void fetch(url, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(this.callbackTimeoutMs),
+    }).then(async (res) => {
+      record.status = res.status;
+      await res.body?.cancel();
+      return res.status < 500;
+    }, () => false).then((delivered) => {
+      const delayMs = this.callbackRetryDelaysMs[attempt];
+      if (!delivered && delayMs !== undefined) this.later(delayMs, () => this.callBack(task, webhook, attempt + 1));
+    });
+  }
+
+  private later(delayMs: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      run();
+    }, Math.max(0, delayMs));
+    timer.unref();
+    this.timers.add(timer);
   }
 
   private costOf(task: FakeTask): number | null {
@@ -292,7 +388,7 @@ export class FakeApimart {
       data.error = plan.error ?? { code: 400, message, type: 'moderation_blocked' };
     }
     if (task.status !== 'completed' || task.completedAtMs === undefined) return data;
-    const url = `${this.baseUrl}/files/${task.id}.mp4`;
+    const url = plan.videoUrl ?? `${this.baseUrl}/files/${task.id}.mp4`;
     const shape = plan.urlShape ?? this.defaults.urlShape;
     const video = shape === 'missing' ? {} : { url: shape === 'array' ? [url] : url };
     const cost = this.costOf(task);
@@ -311,9 +407,15 @@ export class FakeApimart {
     if (task.expired || Date.now() / 1000 > this.expiresAtSec(task)) {
       return { status: 403, body: apiError(403, 'permission_error', 'Link expired') };
     }
+    const redirectTo = task.plan.fileRedirectTo;
+    if (redirectTo) {
+      task.plan.fileRedirectTo = undefined;
+      return { status: 302, headers: { location: redirectTo } };
+    }
     const bytes = task.plan.videoBytes ?? this.defaults.videoBytes;
     rec.status = 200;
-    res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(bytes.length) }).end(bytes);
+    const contentType = task.plan.fileContentType ?? 'video/mp4';
+    res.writeHead(200, { 'content-type': contentType, 'content-length': String(bytes.length) }).end(bytes);
     return undefined;
   }
 }

@@ -97,8 +97,11 @@ export class FakeRest {
   private async answer(record: RecordedRequest, versioned: boolean): Promise<RouteAnswer | 'hang'> {
     const fault = this.takeFault(record);
     if (fault && !fault.apply) return faultAnswer(fault);
+    const limits = versioned ? this.state.rateLimits?.check(record) : undefined;
+    if (limits && 'limited' in limits) return limits.limited;
     const normal = versioned ? await this.route(record) : notFound();
-    return fault ? faultAnswer(fault) : normal;
+    if (fault) return faultAnswer(fault);
+    return limits ? { ...normal, headers: { ...limits.headers, ...normal.headers } } : normal;
   }
 
   private async route(record: RecordedRequest): Promise<RouteAnswer> {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { FakeRateLimits, type RateLimitOptions } from './fakeDiscordRateLimits.ts';
 import { newChannel, type FakeChannel, type ReactionLimiter } from './fakeDiscordChannels.ts';
 
 /** Default permissions Discord reports for a member or the app in a normal guild. */
@@ -125,6 +126,8 @@ export interface FakeDiscordOptions {
   applicationOwnerId?: string;
   team?: { id: string; memberIds: string[] };
   roles?: { id: string; permissions: string }[];
+  /** Enforce Discord's rate limits (off by default: only tests about them, and the bench, want them). */
+  rateLimits?: boolean | RateLimitOptions;
   /** Per-channel reaction writes allowed per second (Discord: about 4); off when absent. */
   reactionsPerSecond?: number;
 }
@@ -165,6 +168,7 @@ export class FakeDiscordState {
   readonly files = new Map<string, StoredFile>();
   /** `${channelId}:${nonce}` -> message id, for enforce_nonce */
   readonly nonces = new Map<string, string>();
+  readonly rateLimits: FakeRateLimits | undefined;
   /** Every guild channel and thread, the first `channelIds` as text channels. */
   readonly channels = new Map<string, FakeChannel>();
   /** The bot was removed from the guild (GUILD_DELETE without `unavailable`). */
@@ -177,6 +181,7 @@ export class FakeDiscordState {
 
   constructor(opts: FakeDiscordOptions = {}) {
     this.botToken = opts.botToken ?? `fake-bot-token.${randomBytes(12).toString('hex')}`;
+    this.rateLimits = opts.rateLimits ? new FakeRateLimits(opts.rateLimits === true ? {} : opts.rateLimits) : undefined;
     this.appId = opts.appId ?? '1100000000000000001';
     this.botUserId = this.appId;
     this.guildId = opts.guildId ?? '1200000000000000001';

@@ -26,7 +26,9 @@ const heldStatuses: readonly JobStatus[] = ['awaiting_confirmation', 'queued', '
 function expectedMoney(job: JobRow): 'held' | 'settled' | 'released' {
   if (heldStatuses.includes(job.status)) return 'held';
   if (job.status === 'completed' || job.status === 'delivered') return 'settled';
-  if (job.status === 'expired') return ['video_expired', 'resolved_billed', 'undeliverable'].includes(job.failure_code ?? '') ? 'settled' : 'released';
+  if (job.status === 'expired') {
+    return ['video_expired', 'resolved_billed', 'undeliverable', 'unusable_link'].includes(job.failure_code ?? '') ? 'settled' : 'released';
+  }
   return 'released';
 }
 

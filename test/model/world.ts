@@ -172,7 +172,7 @@ export class World {
     reactions = createReactionHandler({
       config, store, scheduler, intake, messenger, clock, logger,
       isAdmin: async (_guildId, userId) => userId === ADMIN,
-      botUserId: () => BOT,
+      botUserId: () => BOT, mention: (command, subcommand) => `\`/${[command, subcommand].filter(Boolean).join(' ')}\``,
     });
     const { quarantined } = scheduler.resume();
     if (quarantined.length > 0) this.note(`boot: quarantined ${quarantined.map((j) => `#${j.id}`).join(' ')}`);

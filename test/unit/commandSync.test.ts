@@ -56,7 +56,7 @@ describe('commandsDiffer', () => {
     { name: 'a removed option', edit: (_c: Command, o: Option[]) => { o.pop(); } },
     { name: 'a prompt that is no longer required', edit: (_c: Command, o: Option[]) => { o[0]!.required = false; } },
     { name: 'a changed Japanese localization', edit: (c: Command) => { c.description_localizations = { ja: '動画を作ります' }; } },
-    { name: 'a changed maximum length', edit: (_c: Command, o: Option[]) => { o[0]!.max_length = 2000; } },
+    { name: 'a changed maximum length', edit: (_c: Command, o: Option[]) => { o[0]!.max_length = 6000; } },
   ])('sees $name as a difference', ({ edit }) => {
     expect(commandsDiffer(stored, editedVideo(edit))).toBe(true);
   });
@@ -65,6 +65,17 @@ describe('commandsDiffer', () => {
     const models = JSON.stringify({ models: [{ name: 'sora-3', durations: [4, 8, 12], usdPerSecond: 0.2 }] });
     const changed = loadConfig({ ...env, MODELS_FILE: 'models.json', DEFAULT_MODEL: 'sora-3' }, { readFile: () => models });
     expect(commandsDiffer(stored, commandDefinitions(changed))).toBe(true);
+  });
+
+  it('sees a changed price, or a duration only a new model offers, as a difference', () => {
+    const catalog = (pro: number, durations: number[]) => JSON.stringify({ models: [
+      { name: 'sora-2-preview', durations: [4, 8, 12], usdPerSecond: 0.1 },
+      { name: 'sora-2-pro-preview', durations, resolutions: { standard: pro, high: 0.5 } },
+    ] });
+    const withCatalog = (json: string) => commandDefinitions(loadConfig({ ...env, MODELS_FILE: 'models.json' }, { readFile: () => json }));
+    expect(commandsDiffer(stored, withCatalog(catalog(0.3, [4, 8, 12])))).toBe(false);
+    expect(commandsDiffer(stored, withCatalog(catalog(0.35, [4, 8, 12])))).toBe(true);
+    expect(commandsDiffer(stored, withCatalog(catalog(0.3, [4, 8, 12, 16])))).toBe(true);
   });
 
   it('sees a missing or an extra stored command as a difference', () => {
@@ -85,15 +96,28 @@ function fakeRest(storedCommands: unknown[]) {
 describe('syncCommands', () => {
   it('leaves unchanged guild commands alone', async () => {
     const { rest, calls } = fakeRest(stored);
-    expect(await syncCommands(rest, 'app', '123', wanted)).toBe('unchanged');
+    expect(await syncCommands(rest, 'app', '123', wanted)).toEqual({
+      outcome: 'unchanged', registered: stored.map((c) => ({ name: c.name, id: c.id })),
+    });
     expect(calls).toEqual([{ method: 'get', route: '/applications/app/guilds/123/commands' }]);
   });
 
   it('writes the global commands when they differ', async () => {
     const { rest, calls } = fakeRest([]);
-    expect(await syncCommands(rest, 'app', undefined, wanted)).toBe('updated');
+    expect((await syncCommands(rest, 'app', undefined, wanted)).outcome).toBe('updated');
     expect(calls.map((c) => [c.method, c.route])).toEqual([['get', '/applications/app/commands'], ['put', '/applications/app/commands']]);
     expect(calls[1]?.body).toEqual(wanted);
+  });
+
+  it('returns the ids Discord gave the commands it wrote, for command mentions', async () => {
+    const calls: string[] = [];
+    const rest = {
+      get: async () => { calls.push('get'); return []; },
+      put: async (_route: string, o: { body: Command[] }) => { calls.push('put'); return o.body.map((c, i) => ({ ...c, id: `4000${i}` })); },
+    } as unknown as REST;
+    const result = await syncCommands(rest, 'app', undefined, wanted);
+    expect(calls).toEqual(['get', 'put']);
+    expect(result.registered).toEqual(wanted.map((c, i) => ({ name: c.name, id: `4000${i}` })));
   });
 });
 

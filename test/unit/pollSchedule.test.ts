@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Clock, TimerHandle } from '../../src/clock.ts';
-import { nextPollDelayMs, predictedFinishMs, type PollSituation } from '../../src/services/jobs/pollSchedule.ts';
+import { nextPollDelayMs, predictedFinishMs, pushSafetyPollMs, type PollSituation } from '../../src/services/jobs/pollSchedule.ts';
+import { createProviderModel, type ModelledTask } from '../fakes/fakeProviderModel.ts';
 
 const bounds = { minIntervalMs: 2_000, maxIntervalMs: 30_000 };
 
@@ -11,54 +12,62 @@ function situation(overrides: Partial<PollSituation> = {}): PollSituation {
 
 const secondsBeforeEta = (s: number) => situation({ nowMs: 300_000 - s * 1_000 });
 
-describe('nextPollDelayMs before the predicted finish', () => {
+describe('nextPollDelayMs before the run can have finished', () => {
   it('polls 5 s after submission, before the provider has given any estimate', () => {
     expect(nextPollDelayMs(situation({ estimatedTimeSec: null }), bounds)).toBe(5_000);
   });
 
+  it('polls a task still in the provider queue only every half estimate (capped), since its run takes at least that', () => {
+    expect(nextPollDelayMs(situation({ providerQueued: true, estimatedTimeSec: 40, nowMs: 5_000 }), bounds)).toBe(20_000);
+    expect(nextPollDelayMs(situation({ providerQueued: true, nowMs: 5_000 }), bounds)).toBe(30_000);
+  });
+
   it.each([
-    { name: 'right after submission', s: situation(), delay: 30_000 },
-    { name: '100 s before the ETA', s: secondsBeforeEta(100), delay: 30_000 },
-    { name: '40 s before the ETA', s: secondsBeforeEta(40), delay: 28_000 },
-    { name: '20 s before the ETA', s: secondsBeforeEta(20), delay: 14_000 },
-    { name: '10 s before the ETA', s: secondsBeforeEta(10), delay: 10_500 },
-    { name: '3 s before the ETA', s: secondsBeforeEta(3), delay: 3_500 },
-    { name: 'at the ETA', s: secondsBeforeEta(0), delay: 3_000 },
+    { name: 'right after submission', s: situation({ nowMs: 5_000 }), delay: 30_000 },
+    { name: '20 s before half the estimate', s: situation({ nowMs: 130_000 }), delay: 20_000 },
+    { name: '3 s before half the estimate', s: situation({ nowMs: 147_000 }), delay: 3_000 },
   ])('waits $delay ms $name', ({ s, delay }) => {
     expect(nextPollDelayMs(s, bounds)).toBe(delay);
   });
 
-  it('refines far from the finish, then lands just after the predicted finish', () => {
-    const landing = (secondsLeft: number) => secondsLeft * 1_000 + nextPollDelayMs(secondsBeforeEta(secondsLeft), bounds) * -1;
-    expect(nextPollDelayMs(secondsBeforeEta(30), bounds)).toBe(21_000);
-    for (const secondsLeft of [9, 5, 2.5]) expect(landing(secondsLeft)).toBe(-500);
+  it('counts half the estimate from the last time the task was seen queued, not from the submission', () => {
+    const afterQueue = situation({ estimatedTimeSec: 40, nowMs: 30_000, runStartBoundMs: 25_000 });
+    expect(nextPollDelayMs(afterQueue, bounds)).toBe(15_000);
   });
 
-  it('falls back to a 180 s estimate once polled without one', () => {
-    expect(predictedFinishMs(situation({ estimatedTimeSec: null }))).toBe(180_000);
-    expect(nextPollDelayMs(situation({ estimatedTimeSec: null, progress: 1, nowMs: 175_000 }), bounds)).toBe(5_500);
+  it('does not let progress (which stalls, jumps and sits at 99) push the next poll out', () => {
+    const window = situation({ nowMs: 200_000 });
+    expect(nextPollDelayMs({ ...window, progress: 10 }, bounds)).toBe(nextPollDelayMs({ ...window, progress: 99 }, bounds));
   });
 });
 
-describe('nextPollDelayMs once overdue', () => {
-  it('polls every few seconds, widening slowly, and never beyond the maximum', () => {
-    const overdueSec = [0.1, 10, 60, 120, 300, 600, 3_600];
-    const delays = overdueSec.map((s) => nextPollDelayMs(situation({ nowMs: 300_000 + s * 1_000 }), bounds));
-    expect(delays[0]).toBe(3_010);
-    expect(delays[1]).toBe(4_000);
-    expect(delays[2]).toBe(9_000);
+describe('nextPollDelayMs while the run may finish', () => {
+  it('polls every 4 s from half to two and a half times the estimate, then widens slowly up to the maximum', () => {
+    const overdueSec = [-600, 0, 10, 60, 120, 300, 3_600];
+    const delays = overdueSec.map((s) => nextPollDelayMs(situation({ nowMs: 750_000 + s * 1_000 }), bounds));
+    expect(delays.slice(0, 2)).toEqual([4_000, 4_000]);
+    expect(delays[2]).toBe(5_000);
+    expect(delays[3]).toBe(10_000);
     delays.slice(1).forEach((delay, i) => expect(delay).toBeGreaterThanOrEqual(delays[i]!));
     expect(delays.at(-1)).toBe(30_000);
+  });
+
+  it('with push, waits for the callback and polls only as a slow safety net', () => {
+    expect(nextPollDelayMs(situation({ nowMs: 200_000, expectsCallback: true }), bounds)).toBe(pushSafetyPollMs);
+    expect(nextPollDelayMs(situation({ consecutiveErrors: 1, expectsCallback: true }), bounds)).toBe(4_000);
+    expect(nextPollDelayMs(situation({ consecutiveErrors: 1, retryAfterMs: 200_000, expectsCallback: true }), bounds)).toBe(200_000);
   });
 });
 
 describe('nextPollDelayMs stays within the bounds', () => {
-  it('for any elapsed time, progress and estimate', () => {
+  it('for any elapsed time, progress, estimate and queue state', () => {
     const delays: number[] = [];
     for (const estimatedTimeSec of [null, 1, 60, 300, 3_600]) {
       for (const progress of [0, 4, 5, 33, 99, 100]) {
-        for (let nowMs = 0; nowMs <= 2 * 3_600_000; nowMs += 7_001) {
-          delays.push(nextPollDelayMs(situation({ estimatedTimeSec, progress, nowMs }), bounds));
+        for (const providerQueued of [false, true]) {
+          for (let nowMs = 0; nowMs <= 2 * 3_600_000; nowMs += 7_001) {
+            delays.push(nextPollDelayMs(situation({ estimatedTimeSec, progress, nowMs, providerQueued }), bounds));
+          }
         }
       }
     }
@@ -68,7 +77,7 @@ describe('nextPollDelayMs stays within the bounds', () => {
   });
 });
 
-describe('predictedFinishMs', () => {
+describe('predictedFinishMs (the status card ETA)', () => {
   it.each([
     { name: 'uses the estimate before any progress', progress: 0, nowMs: 60_000, finish: 300_000 },
     { name: 'ignores progress below 5 %', progress: 4, nowMs: 60_000, finish: 300_000 },
@@ -80,9 +89,8 @@ describe('predictedFinishMs', () => {
     expect(predictedFinishMs(situation({ progress, nowMs }))).toBe(finish);
   });
 
-  it('lets progress override the estimate when deciding the next poll', () => {
-    expect(nextPollDelayMs(situation({ nowMs: 60_000, progress: 50 }), bounds)).toBe(30_000);
-    expect(nextPollDelayMs(situation({ nowMs: 100_000, progress: 90 }), bounds)).toBe(7_778);
+  it('falls back to a 180 s estimate without one', () => {
+    expect(predictedFinishMs(situation({ estimatedTimeSec: null }))).toBe(180_000);
   });
 });
 
@@ -129,46 +137,56 @@ function createManualClock(): Clock & { runNext(): boolean } {
   };
 }
 
-/** Polls a simulated provider task with linear progress until it reports completion. */
-function simulate(realDurationSec: number, estimatedTimeSec: number) {
+/** Polls one modelled provider task (queue, real run of 0.5–2× the estimate, uneven progress) until it is done. */
+function simulate(task: ModelledTask, estimatedTimeSec: number, pollBounds = bounds) {
   const clock = createManualClock();
-  const realMs = realDurationSec * 1_000;
+  const finishMs = task.queueMs + task.runMs;
   let polls = 0;
   let progress = 0;
+  let known: number | null = null;
+  let queue: { queued: boolean; atMs: number } | undefined;
   let detectedAtMs: number | null = null;
   const schedule = () => {
-    const s: PollSituation = { nowMs: clock.now(), submittedAtMs: 0, estimatedTimeSec, progress, consecutiveErrors: 0 };
-    clock.setTimeout(poll, nextPollDelayMs(s, bounds));
+    const s: PollSituation = {
+      nowMs: clock.now(), submittedAtMs: 0, estimatedTimeSec: known, progress, consecutiveErrors: 0,
+      providerQueued: queue?.queued, runStartBoundMs: queue?.atMs,
+    };
+    clock.setTimeout(poll, nextPollDelayMs(s, pollBounds));
   };
   const poll = () => {
     polls += 1;
-    if (clock.now() >= realMs) {
-      detectedAtMs = clock.now();
+    known = estimatedTimeSec;
+    const now = clock.now();
+    if (now >= finishMs) {
+      detectedAtMs = now;
       return;
     }
-    progress = Math.floor((clock.now() * 100) / realMs);
+    if (now < task.queueMs) queue = { queued: true, atMs: now };
+    else if (queue) queue = { queued: false, atMs: queue.atMs };
+    progress = now < task.queueMs ? 0 : task.progressAt(now - task.queueMs);
     schedule();
   };
   schedule();
   while (detectedAtMs === null && clock.runNext()) { /* the clock drives the polls */ }
-  return { polls, detectionDelayMs: (detectedAtMs ?? Number.NaN) - realMs };
+  return { polls, detectionDelayMs: (detectedAtMs ?? Number.NaN) - finishMs };
 }
 
-describe('poll schedule over a whole job', () => {
-  it('finds a 300 s job with at most half the polls of a fixed 5 s schedule, within 5 s of completion', () => {
-    const fixedSchedulePolls = 300 / 5;
-    const { polls, detectionDelayMs } = simulate(300, 300);
-    expect(polls).toBeLessThanOrEqual(fixedSchedulePolls / 2);
-    expect(detectionDelayMs).toBeGreaterThanOrEqual(0);
-    expect(detectionDelayMs).toBeLessThanOrEqual(5_000);
-  });
+describe('poll schedule over whole jobs from a realistic provider', () => {
+  const fixed5s = { minIntervalMs: 5_000, maxIntervalMs: 5_000 };
 
-  it.each([
-    { name: 'slower than the estimate', realSec: 420, estimatedSec: 300 },
-    { name: 'faster than the estimate', realSec: 200, estimatedSec: 300 },
-  ])('still notices completion within 5 s when the job runs $name', ({ realSec, estimatedSec }) => {
-    const { polls, detectionDelayMs } = simulate(realSec, estimatedSec);
-    expect(polls).toBeLessThanOrEqual(realSec / 5 / 2);
-    expect(detectionDelayMs).toBeLessThanOrEqual(5_000);
+  it.each([40, 120, 300])('needs no more polls than a fixed 5 s schedule on the same tasks (estimate %i s), and sees each finish within 4 s', (estimateSec) => {
+    const model = createProviderModel({ seed: estimateSec });
+    let adaptivePolls = 0;
+    let fixedPolls = 0;
+    for (let i = 0; i < 200; i++) {
+      const task = model.task(estimateSec);
+      const adaptive = simulate(task, estimateSec);
+      const fixed = simulate(task, estimateSec, fixed5s);
+      adaptivePolls += adaptive.polls;
+      fixedPolls += fixed.polls;
+      expect(adaptive.detectionDelayMs).toBeGreaterThanOrEqual(0);
+      expect(adaptive.detectionDelayMs).toBeLessThanOrEqual(4_000);
+    }
+    expect(adaptivePolls).toBeLessThan(fixedPolls);
   });
 });

@@ -54,8 +54,11 @@ describe('renderReport', () => {
       jobId: i + 1, userId: '1500000000000000001', status: 'timed_out' as const, reservedMicros: 800_000,
       taskId: `task_01HXYZ${String(i).padStart(20, '0')}`, createdAt: Date.UTC(2025, 0, 1), resolvableAt: null,
     }));
-    const text = renderReport(en, { period: 'month', users, attention });
+    // Command mentions with real ids are the longest way to name the resolve command.
+    const mention = (command: string, subcommand?: string) => `</${command}${subcommand ? ` ${subcommand}` : ''}:1234567890123456789>`;
+    const text = renderReport(en, { period: 'month', users, attention }, mention);
     expect(text.length).toBeLessThanOrEqual(2000);
+    expect(text).toContain('</video-admin resolve:1234567890123456789> `job:1` `outcome:billed`');
     expect(text).toContain('Total: **$24.00** spent, $0.00 reserved');
     expect(text).toContain("To reconcile with the provider's bill (30)");
     expect(text).toMatch(/…and \d+ more not shown\.\n\n\*\*To reconcile/);

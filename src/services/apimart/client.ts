@@ -3,6 +3,7 @@ import {
   ApimartHttpError,
   ApimartNetworkError,
   ApimartResponseShapeError,
+  ApimartResponseTooLargeError,
   ApimartTimeoutError,
   collectErrorCodes,
   isRetryableRead,
@@ -20,6 +21,7 @@ import {
   toTaskStatus,
   type TaskStatus,
 } from './schemas.ts';
+import { BodyTooLargeError, maxJsonAnswerBytes, readCappedText } from './cappedBody.ts';
 
 export type { TaskState, TaskStatus } from './schemas.ts';
 
@@ -36,7 +38,7 @@ export type TaskLanguage = 'en' | 'ja' | 'zh' | 'ko';
 
 export interface ApimartClient {
   /** POST /v1/videos/generations. Never retried here: a resend could create and bill a second task. */
-  submit(req: VideoGenerationRequest, opts: { idempotencyKey: string }): Promise<{ taskId: string }>;
+  submit(req: VideoGenerationRequest, opts: { idempotencyKey: string; webhook?: string }): Promise<{ taskId: string }>;
   /** GET /v1/tasks/{id}; transient failures are retried up to `readRetries` times. */
   getTask(taskId: string, opts?: { language?: TaskLanguage }): Promise<TaskStatus>;
   /** GET /v1/balance (the key's own balance). */
@@ -85,8 +87,9 @@ export function createApimartClient(deps: ApimartClientDeps): ApimartClient {
         redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),
       });
-      text = await response.text();
+      text = await readCappedText(response, maxJsonAnswerBytes);
     } catch (err) {
+      if (err instanceof BodyTooLargeError && response) throw new ApimartResponseTooLargeError(ctx, response.status, maxJsonAnswerBytes);
       const name = (err as { name?: unknown } | null)?.name;
       if (name === 'TimeoutError' || name === 'AbortError') throw new ApimartTimeoutError(ctx, timeoutMs);
       const codes = collectErrorCodes(err);
@@ -139,7 +142,7 @@ export function createApimartClient(deps: ApimartClientDeps): ApimartClient {
       }
       const ctx: ApimartErrorContext = { operation: 'submit', method: 'POST', path: '/v1/videos/generations' };
       const { model, prompt, duration, aspect_ratio, resolution, image_urls } = req;
-      const body = JSON.stringify({ model, prompt, duration, aspect_ratio, resolution, image_urls });
+      const body = JSON.stringify({ model, prompt, duration, aspect_ratio, resolution, image_urls, webhook: opts.webhook });
       const headers = { 'Content-Type': 'application/json', 'Idempotency-Key': opts.idempotencyKey };
       const answer = await send(ctx, '', { body, headers });
       const { data } = parseWith(ctx, answer, submitResponseSchema);

@@ -90,13 +90,24 @@ export class ApimartResponseShapeError extends ApimartError {
   /** True for a 2xx submit answer we could not read: the task may exist at the provider. */
   readonly taskMayExist: boolean;
 
-  constructor(context: ApimartErrorContext, status: number, detail: string) {
-    const taskMayExist = context.operation === 'submit' && status >= 200 && status < 300;
+  constructor(context: ApimartErrorContext, status: number, detail: string, answerReceived = false) {
+    const taskMayExist = context.operation === 'submit' && (answerReceived || (status >= 200 && status < 300));
     const note = taskMayExist ? '; the provider may have created the task, treat the submit outcome as unknown' : '';
     const what = `apimart ${context.method} ${context.path} returned an unreadable HTTP ${status} body`;
     super(`${what} (${detail})${note}`, context);
     this.status = status;
     this.taskMayExist = taskMayExist;
+  }
+}
+
+/**
+ * The answer was longer than any real one (the cap is checked while streaming, so it never sits in
+ * memory). The request did arrive, whatever the status: a submit's outcome is unknown.
+ */
+export class ApimartResponseTooLargeError extends ApimartResponseShapeError {
+  override name = 'ApimartResponseTooLargeError';
+  constructor(context: ApimartErrorContext, status: number, capBytes: number) {
+    super(context, status, `body larger than ${capBytes} bytes, reading stopped`, true);
   }
 }
 

@@ -142,12 +142,12 @@ export function toTaskStatus(requestedId: string, data: TaskData, clean: (text: 
     taskId: data.id ?? data.task_id ?? requestedId,
     state,
     rawStatus: data.status,
-    progress: Math.min(100, Math.max(0, Math.round(progress))),
-    estimatedTimeSec: data.estimated_time ?? undefined,
+    progress: Math.min(100, Math.max(0, wholeNumber(progress, -Infinity, Infinity) ?? 0)),
+    estimatedTimeSec: wholeNumber(data.estimated_time, 0, maxEstimateSec),
     videoUrl: url,
     // Seconds per the docs; values this large can only be milliseconds.
-    videoExpiresAtMs: expiresAt === undefined ? undefined : expiresAt > 1e12 ? expiresAt : expiresAt * 1000,
-    costMicros: cost !== undefined && Number.isFinite(cost) && cost >= 0 ? Math.round(cost * 1e6) : undefined,
+    videoExpiresAtMs: expiresAt === undefined ? undefined : wholeNumber(expiresAt > 1e12 ? expiresAt : expiresAt * 1000, 0, maxEpochMs),
+    costMicros: cost === undefined ? undefined : wholeNumber(cost * 1e6, 0, maxCostMicros),
     error: error
       ? {
           code: error.code ?? undefined,
@@ -156,6 +156,24 @@ export function toTaskStatus(requestedId: string, data: TaskData, clean: (text: 
         }
       : undefined,
   };
+}
+
+/** A week: no estimate beyond it means anything, and the column is an integer. */
+const maxEstimateSec = 7 * 24 * 3600;
+/** Year 9999: far past any link's life, well inside a safe integer. */
+const maxEpochMs = 253_402_300_799_000;
+/** $1,000,000: no single video costs more; an absurd cost is treated as unreported. */
+const maxCostMicros = 1e12;
+
+/**
+ * Every provider number is stored in a STRICT INTEGER column, which rejects `1900000000.1234`. Rounding
+ * here (and clamping into a sane range) keeps a fractional or absurd value from failing the write that
+ * settles and delivers the job; a value outside the range is treated as absent.
+ */
+function wholeNumber(value: number | null | undefined, min: number, max: number): number | undefined {
+  if (value === null || value === undefined || !Number.isFinite(value)) return undefined;
+  const rounded = Math.round(value);
+  return rounded < min || rounded > max ? undefined : rounded;
 }
 
 function firstVideo(videos: unknown): z.output<typeof videoSchema> | undefined {

@@ -101,7 +101,7 @@ export function createJobActions(deps: JobActionsDeps) {
 
     /** 📩 / DM me: anyone may ask for a private copy. */
     async dm(job: Job, actor: Actor, channelId: string): Promise<ActionOutcome> {
-      if (job.erasedAt != null) return done((m) => m.ops.jobErased(job.id), true);
+      if (job.erasedAt != null) return done((m) => m.ops.jobErased(job.id, deps.mention), true);
       try {
         await deps.scheduler.sendResultByDm(job, actor.userId);
         return done((m) => m.controls.dmSent);

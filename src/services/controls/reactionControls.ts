@@ -1,4 +1,5 @@
 import { terminalStatuses, type Job } from '../../db/jobRow.ts';
+import type { CommandMention } from '../../i18n/commandNames.ts';
 import { messagesFor } from '../../i18n/messages.ts';
 import type { Logger } from '../../logger.ts';
 import type { Clock } from '../../clock.ts';
@@ -19,7 +20,7 @@ function statusReactionsFor(job: Job): string[] {
  * DM (the bot receives no DM reactions, so they could not work) nor where the job's place is gone.
  * The writes go to a per-channel queue; callers do not wait for them.
  */
-export function createReactionControls(deps: { messenger: DiscordMessenger; logger: Logger; clock: Clock }) {
+export function createReactionControls(deps: { messenger: DiscordMessenger; logger: Logger; clock: Clock; mention: CommandMention }) {
   const { messenger, logger } = deps;
   const startedAt = deps.clock.now();
   const queue = createReactionQueue(deps);
@@ -55,7 +56,7 @@ export function createReactionControls(deps: { messenger: DiscordMessenger; logg
       if (job.placeGone !== null || message.channelId !== job.channelId) return;
       const writes = resultReactions.map((emoji) => ({ channelId: message.channelId, messageId: message.id, emoji, add: true, jobId: job.id }));
       queue.push(writes, async () => {
-        const hint = messagesFor(job.locale).reactions.unavailableHint;
+        const hint = messagesFor(job.locale).reactions.unavailableHint(deps.mention);
         await messenger.edit(message.channelId, message.id, { content: `${content}\n${hint}`, mentionUserIds: [] })
           .catch((editErr) => logger.info('reaction_hint_failed', { jobId: job.id, code: discordErrorCode(editErr) }));
       });

@@ -2,6 +2,7 @@ import type { MessageReaction, PartialMessageReaction, PartialUser, User } from 
 import type { Config } from '../../config.ts';
 import type { Job } from '../../db/jobRow.ts';
 import type { JobStore } from '../../db/jobStore.ts';
+import type { CommandMention } from '../../i18n/commandNames.ts';
 import { messagesFor } from '../../i18n/messages.ts';
 import type { Logger } from '../../logger.ts';
 import type { AdminCheck } from '../discord/adminCheck.ts';
@@ -28,6 +29,7 @@ export interface ReactionHandlerDeps {
   noticeLifetimeMs?: number;
   /** Shared with the buttons; built here when not given. */
   actions?: JobActions;
+  mention: CommandMention;
 }
 
 interface Reacted { job: Job; channelId: string; messageId: string; emoji: string; actor: Actor }
@@ -39,7 +41,7 @@ interface Reacted { job: Job; channelId: string; messageId: string; emoji: strin
  */
 export function createReactionHandler(deps: ReactionHandlerDeps) {
   const { store, clock, logger, messenger } = deps;
-  const controls = createReactionControls({ messenger, logger, clock });
+  const controls = createReactionControls({ messenger, logger, clock, mention: deps.mention });
   const tell = createReactorNotifier({ messenger, clock, logger, noticeLifetimeMs: deps.noticeLifetimeMs });
   const actions = deps.actions ?? createJobActions(deps);
 

@@ -1,3 +1,4 @@
+import { userMention } from 'discord.js';
 import type { Logger } from '../../logger.ts';
 import type { Clock } from '../../clock.ts';
 import { discordErrorCode, type DiscordMessenger } from '../discord/discordMessenger.ts';
@@ -29,7 +30,7 @@ export function createReactorNotifier(deps: { messenger: DiscordMessenger; clock
       }
     }
     try {
-      const notice = await messenger.send(channelId, { content: `<@${userId}> ${content}`, mentionUserIds: [userId] });
+      const notice = await messenger.send(channelId, { content: `${userMention(userId)} ${content}`, mentionUserIds: [userId] });
       clock.setTimeout(() => {
         messenger.delete(notice.channelId, notice.id)
           .catch((err) => logger.debug('reactor_notice_delete_failed', { userId, code: discordErrorCode(err) }));

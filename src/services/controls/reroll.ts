@@ -1,3 +1,4 @@
+import type { CommandMention } from '../../i18n/commandNames.ts';
 import type { Config } from '../../config.ts';
 import type { Job } from '../../db/jobRow.ts';
 import type { Logger } from '../../logger.ts';
@@ -9,7 +10,7 @@ import type { JobScheduler } from '../jobs/jobScheduler.ts';
 /** Reactions arriving this close together on one result are one request. */
 export const rerollBurstWindowMs = 10_000;
 
-export interface RerollDeps { config: Config; intake: JobIntake; scheduler: JobScheduler; clock: Clock; logger: Logger }
+export interface RerollDeps { config: Config; intake: JobIntake; scheduler: JobScheduler; clock: Clock; logger: Logger; mention: CommandMention }
 
 /**
  * 🔁: a new job with the parent's parameters, paid by whoever asked for it, through the same gates,
@@ -21,7 +22,7 @@ export interface PromptChange { prompt: string; originKey: string }
 export function rerollJob(parent: Job, reactorId: string, deps: RerollDeps, change?: PromptChange): { ok: true; job: Job } | { ok: false; message?: Rejection } {
   const { config, intake, clock } = deps;
   // Retention left an empty prompt and no reference image: sending that would buy a video nobody asked for.
-  if (parent.erasedAt != null) return { ok: false, message: (m) => m.ops.jobErased(parent.id) };
+  if (parent.erasedAt != null) return { ok: false, message: (m) => m.ops.jobErased(parent.id, deps.mention) };
   const gate = intake.gate(parent.guildId, parent.channelId);
   if (gate) return { ok: false, message: gate };
   // The catalog is data and may have changed since the parent ran.

@@ -27,14 +27,25 @@ export function commandsDiffer(stored: unknown[], wanted: RESTPostAPIChatInputAp
   return key(stored) !== key(wanted);
 }
 
+export interface SyncResult {
+  outcome: 'unchanged' | 'updated';
+  /** The commands as Discord holds them now, with the ids that command mentions need. */
+  registered: { name: string; id: string }[];
+}
+
+const withIds = (commands: unknown[]) => commands.flatMap((c) => {
+  const { name, id } = (c ?? {}) as { name?: unknown; id?: unknown };
+  return typeof name === 'string' && typeof id === 'string' ? [{ name, id }] : [];
+});
+
 /** Writes the commands only when Discord's copy differs, so restarts do not churn command versions. */
 export async function syncCommands(
   rest: REST, applicationId: string, guildId: string | undefined, commands: RESTPostAPIChatInputApplicationCommandsJSONBody[],
-): Promise<'unchanged' | 'updated'> {
+): Promise<SyncResult> {
   const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);
   // Without with_localizations Discord omits the localization maps, and every start would look like a change.
   const stored = (await rest.get(route, { query: new URLSearchParams({ with_localizations: 'true' }) })) as unknown[];
-  if (!commandsDiffer(stored, commands)) return 'unchanged';
-  await rest.put(route, { body: commands });
-  return 'updated';
+  if (!commandsDiffer(stored, commands)) return { outcome: 'unchanged', registered: withIds(stored) };
+  const written = await rest.put(route, { body: commands });
+  return { outcome: 'updated', registered: withIds(Array.isArray(written) ? written : []) };
 }

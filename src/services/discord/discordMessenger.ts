@@ -1,4 +1,4 @@
-import { DiscordAPIError, Routes, type REST } from 'discord.js';
+import { DiscordAPIError, RESTJSONErrorCodes, Routes, type REST } from 'discord.js';
 
 export interface OutgoingMessage {
   content: string;
@@ -23,14 +23,15 @@ export const snowflakeAt = (ms: number) => ((BigInt(Math.max(0, Math.floor(ms)))
 
 /** Discord error codes the bot reacts to. */
 export const DiscordCode = {
-  unknownChannel: 10003,
-  unknownMessage: 10008,
-  unknownInteraction: 10062,
-  invalidWebhookToken: 50027,
-  missingAccess: 50001,
-  cannotDmUser: 50007,
-  missingPermissions: 50013,
-  requestTooLarge: 40005,
+  unknownChannel: RESTJSONErrorCodes.UnknownChannel,
+  unknownMessage: RESTJSONErrorCodes.UnknownMessage,
+  unknownWebhook: RESTJSONErrorCodes.UnknownWebhook,
+  unknownInteraction: RESTJSONErrorCodes.UnknownInteraction,
+  invalidWebhookToken: RESTJSONErrorCodes.InvalidWebhookToken,
+  missingAccess: RESTJSONErrorCodes.MissingAccess,
+  cannotDmUser: RESTJSONErrorCodes.CannotSendMessagesToThisUser,
+  missingPermissions: RESTJSONErrorCodes.MissingPermissions,
+  requestTooLarge: RESTJSONErrorCodes.RequestEntityTooLarge,
 } as const;
 
 export function discordErrorCode(err: unknown): number | undefined {

@@ -3,7 +3,7 @@ import { messagesFor } from '../../i18n/messages.ts';
 import { classifyDiscordError } from '../discord/discordFaults.ts';
 import type { JobContext } from './jobContext.ts';
 import { dmAttachmentLimitBytes } from './resultPoster.ts';
-import { downloadVideo, type VideoDownload } from './videoDownload.ts';
+import { downloadVideo, VideoLinkRefusedError, type VideoDownload } from './videoDownload.ts';
 
 /** One full copy per member and job in this window; a repeat inside it gets the link once, then nothing. */
 export const dmCopyWindowMs = 60 * 60_000;
@@ -23,8 +23,9 @@ export function createDmCopy(ctx: JobContext) {
     const expired = job.videoExpiresAt !== null && job.videoExpiresAt <= clock.now();
     const video: VideoDownload = expired
       ? { kind: 'gone', status: 410 }
-      : await downloadVideo(job.videoUrl, Math.min(job.attachmentSizeLimit, dmAttachmentLimitBytes), settings.downloadTimeoutMs, ctx.fetch)
-        .catch(() => ({ kind: 'gone', status: 0 }) as const);
+      : await downloadVideo(job.videoUrl, Math.min(job.attachmentSizeLimit, dmAttachmentLimitBytes), settings.downloadTimeoutMs, ctx.fetchVideo)
+        // A refused link counts as dead: it is not sent on either.
+        .catch((err) => ({ kind: 'gone', status: err instanceof VideoLinkRefusedError ? 451 : 0 }) as const);
     const m = messagesFor(job.locale);
     const linkDead = video.kind === 'gone' && video.status !== 0;
     const content = video.kind === 'file' ? m.reactions.dmCopy(job.id)

@@ -7,6 +7,7 @@ import type { DiscordMessenger, SentMessage } from '../discord/discordMessenger.
 import type { ModelHealth } from '../apimart/modelHealth.ts';
 import type { ProviderHealth } from '../apimart/providerHealth.ts';
 import type { StatusUpdater } from '../status/statusUpdater.ts';
+import type { TaskPush } from './taskPush.ts';
 
 export interface JobSettings {
   maxConcurrentJobs: number;
@@ -31,6 +32,10 @@ export interface JobContext {
   logger: Logger;
   settings: JobSettings;
   fetch: typeof fetch;
+  /** Fetches result videos: in the app, only links the provider could legitimately serve (videoLinkGuard). */
+  fetchVideo: typeof fetch;
+  /** Provider callbacks, when PUBLIC_WEBHOOK_URL is set. */
+  push?: TaskPush;
   /** The bot's own user id once logged in; finds its earlier messages. */
   botUserId(): string | undefined;
   /** Runs `step` for the job after `delayMs`, replacing whatever was scheduled for it. */
@@ -49,5 +54,5 @@ export interface JobContext {
   /** The provider refused the account (401/402/403): start probing for its recovery. */
   providerUnavailable(): void;
   notifyUser(job: Job, content: string): Promise<void>;
-  jobLogger(job: Job): Logger;
+  jobLogger(job: Pick<Job, 'id' | 'userId'>): Logger;
 }

@@ -9,7 +9,7 @@ import { findEarlierResult } from './earlierResult.ts';
 import type { JobContext } from './jobContext.ts';
 import { createKeptVideos } from './keptVideos.ts';
 import { createResultPoster, type Posted, type ResultPayload } from './resultPoster.ts';
-import { downloadVideo } from './videoDownload.ts';
+import { downloadVideo, VideoLinkRefusedError } from './videoDownload.ts';
 
 export { resultNonce } from './resultPoster.ts';
 
@@ -57,6 +57,16 @@ export function createJobDelivery(ctx: JobContext) {
     ctx.jobLogger(job).warn('job_video_expired', { taskId: job.taskId });
     void ctx.status.refresh(job.id);
     await ctx.notifyUser(expired, messagesFor(job.locale).resultExpired(job.userId, job.id));
+  }
+
+  /** The provider billed it, so the settlement stands; the link is neither fetched again nor posted. */
+  async function refuseLink(job: Job, err: VideoLinkRefusedError): Promise<void> {
+    forget(job.id);
+    const refused = store.markVideoLinkRefused(job.id, err.reason, clock.now());
+    if (!refused) return;
+    ctx.jobLogger(job).error('job_video_link_refused', { taskId: job.taskId, reason: err.reason });
+    void ctx.status.refresh(job.id);
+    await ctx.notifyUser(refused, messagesFor(job.locale).resultUnusableLink(job.userId, job.id));
   }
 
   function undeliverable(job: Job, problem: DeliveryProblem): void {
@@ -150,7 +160,7 @@ export function createJobDelivery(ctx: JobContext) {
   async function payloadFor(job: Job): Promise<ResultPayload | 'gone'> {
     const stored = kept.get(job.id);
     if (stored) return stored;
-    const video = await downloadVideo(job.videoUrl as string, job.attachmentSizeLimit, settings.downloadTimeoutMs, ctx.fetch);
+    const video = await downloadVideo(job.videoUrl as string, job.attachmentSizeLimit, settings.downloadTimeoutMs, ctx.fetchVideo);
     if (video.kind === 'gone') return 'gone';
     return video.kind === 'file' ? { kind: 'file', bytes: video.bytes } : { kind: 'link' };
   }
@@ -189,6 +199,7 @@ export function createJobDelivery(ctx: JobContext) {
     try {
       await attempt(job);
     } catch (err) {
+      if (err instanceof VideoLinkRefusedError) return refuseLink(job, err);
       const attempts = store.recordDeliveryAttempt(job.id, clock.now());
       if (attempts === 0) return forget(job.id);
       const delayMs = deliveryRetryDelaysMs[attempts - 1];

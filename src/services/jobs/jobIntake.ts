@@ -1,6 +1,8 @@
 import type { Config } from '../../config.ts';
 import type { CreateJobResult, JobStore, NewJob } from '../../db/jobStore.ts';
+import type { CommandMention } from '../../i18n/commandNames.ts';
 import type { Messages } from '../../i18n/messages.ts';
+import { plainCommandMention } from '../discord/commandDirectory.ts';
 import { utcPeriods } from '../spend/budgetPeriods.ts';
 import type { Clock } from '../../clock.ts';
 import type { ModelHealth } from '../apimart/modelHealth.ts';
@@ -15,19 +17,32 @@ export type { JobStore, NewJob };
  * simultaneous acknowledgements open more connections than a listen backlog takes at once.
  */
 const maxGroupCommit = 32;
+/**
+ * The first commit of a burst is small, so its first acknowledgements leave at once; each following
+ * commit may be twice as large, up to the bound, while the burst lasts.
+ */
+const firstGroupCommit = 4;
+/** Commits this close together belong to one burst. */
+const burstGapMs = 100;
 
 interface PendingCreate { job: NewJob; resolve: (result: CreateJobResult) => void; reject: (err: unknown) => void }
 
 /** How long a job at or above CONFIRM_ABOVE_USD waits for the requester's ✅. */
 export const defaultConfirmationWindowMs = 2 * 60_000;
 
-export interface JobIntakeDeps { config: Config; store: JobStore; health: ProviderHealth; models?: ModelHealth; clock: Clock; confirmationWindowMs?: number }
+export interface JobIntakeDeps {
+  config: Config; store: JobStore; health: ProviderHealth; models?: ModelHealth; clock: Clock; confirmationWindowMs?: number;
+  /** How refusals name commands; plain code where no command sync told the ids (the model test). */
+  mention?: CommandMention;
+}
 
 /** The checks and the reservation shared by `/video` and 🔁, so a re-roll can skip none of them. */
 export function createJobIntake(deps: JobIntakeDeps) {
   const { config, store, health, clock } = deps;
   const windowMs = deps.confirmationWindowMs ?? defaultConfirmationWindowMs;
   let pending: PendingCreate[] = [];
+  let groupLimit = firstGroupCommit;
+  let lastCommitAt = -Infinity;
 
   const budgetWindow = () => {
     const now = clock.now();
@@ -43,6 +58,9 @@ export function createJobIntake(deps: JobIntakeDeps) {
     const batch = pending;
     pending = [];
     if (batch.length === 0) return;
+    const now = clock.now();
+    groupLimit = now - lastCommitAt > burstGapMs ? firstGroupCommit * 2 : Math.min(maxGroupCommit, groupLimit * 2);
+    lastCommitAt = now;
     let results: (CreateJobResult | Error)[];
     try {
       results = store.createJobs(batch.map((p) => p.job), budgetWindow());
@@ -76,7 +94,7 @@ export function createJobIntake(deps: JobIntakeDeps) {
     },
     /** A model the provider keeps saying it does not have is refused before anything is reserved. */
     modelGate(model: string): Rejection | undefined {
-      return deps.models?.isOff(model) ? (m) => m.ops.modelTurnedOff(model) : undefined;
+      return deps.models?.isOff(model) ? (m) => m.ops.modelTurnedOff(model, deps.mention ?? plainCommandMention) : undefined;
     },
     /** Budget and active-job checks plus the reservation, in one write transaction. */
     create(job: NewJob): CreateJobResult {
@@ -89,8 +107,11 @@ export function createJobIntake(deps: JobIntakeDeps) {
     createSoon(job: NewJob): Promise<CreateJobResult> {
       return new Promise((resolve, reject) => {
         pending.push({ job, resolve, reject });
-        if (pending.length === 1) setImmediate(commitPending);
-        else if (pending.length >= maxGroupCommit) commitPending();
+        if (pending.length === 1) {
+          if (clock.now() - lastCommitAt > burstGapMs) groupLimit = firstGroupCommit;
+          setImmediate(commitPending);
+        }
+        else if (pending.length >= groupLimit) commitPending();
       });
     },
     rejectionText(result: Exclude<CreateJobResult, { ok: true } | { reason: 'duplicate' }>, estimateMicros: number): Rejection {

@@ -1,4 +1,4 @@
-import type { Job } from '../../db/jobRow.ts';
+import type { Job, PollJob } from '../../db/jobRow.ts';
 import { languageFor, messagesFor } from '../../i18n/messages.ts';
 import { ApimartHttpError } from '../apimart/errors.ts';
 import type { TaskStatus } from '../apimart/client.ts';
@@ -11,27 +11,45 @@ function failureCodeOf(task: TaskStatus): 'moderation' | 'provider_failed' {
   return /moderat|policy|safety|sentinel|blocked/.test(text) ? 'moderation' : 'provider_failed';
 }
 
+const hintIntervalMs = 2_000;
+
 /** Follows submitted jobs with GET /v1/tasks/{id} on the schedule of `pollSchedule`. */
 export function createJobPoller(ctx: JobContext) {
   const { store, clock, settings } = ctx;
   const bounds = { minIntervalMs: settings.pollMinIntervalMs, maxIntervalMs: settings.pollMaxIntervalMs };
+  /** Per job, in memory: the last time its task was seen in the provider's queue, and whether it still was. */
+  const queueSeen = new Map<number, { queued: boolean; atMs: number }>();
+  /** Per job: when a callback last caused a poll, and when the poll a later callback asked for is due. */
+  const lastHintPollAtMs = new Map<number, number>();
+  const hintDueAtMs = new Map<number, number>();
+  const forget = (jobId: number) => {
+    queueSeen.delete(jobId);
+    lastHintPollAtMs.delete(jobId);
+    hintDueAtMs.delete(jobId);
+    ctx.push?.forget(jobId);
+  };
 
-  function scheduleNext(job: Job, retryAfterMs?: number, spreadMs = 0): void {
+  function scheduleNext(job: PollJob, retryAfterMs?: number, spreadMs = 0): void {
     const now = clock.now();
     const submittedAt = job.submittedAt ?? job.updatedAt;
     if (job.status === 'timed_out' && now > submittedAt + settings.jobTimeoutMs + settings.latePollWindowMs) {
       ctx.jobLogger(job).warn('job_late_polling_stopped', { taskId: job.taskId });
       return;
     }
+    const queue = queueSeen.get(job.id);
     const delayMs = nextPollDelayMs({
       nowMs: now, submittedAtMs: submittedAt, estimatedTimeSec: job.estimatedTimeSec, progress: job.progress,
       consecutiveErrors: job.pollErrors, retryAfterMs,
+      providerQueued: queue?.queued, runStartBoundMs: queue?.atMs, expectsCallback: ctx.push?.expectsCallbacks(job.id),
     }, bounds);
     const slowed = job.status === 'timed_out' ? Math.max(delayMs, settings.pollMaxIntervalMs) : delayMs;
-    ctx.schedule(job.id, slowed + Math.random() * spreadMs, () => poll(job.id));
+    // A callback's deferred poll stays due however the regular schedule moves.
+    const hintDueAt = hintDueAtMs.get(job.id);
+    const finalDelay = hintDueAt !== undefined ? Math.min(slowed, Math.max(0, hintDueAt - now)) : slowed + Math.random() * spreadMs;
+    ctx.schedule(job.id, finalDelay, () => poll(job.id));
   }
 
-  function applyTimeout(job: Job): Job {
+  function applyTimeout(job: PollJob): PollJob {
     const submittedAt = job.submittedAt ?? job.updatedAt;
     if (job.status !== 'submitted' || clock.now() < submittedAt + settings.jobTimeoutMs) return job;
     const timedOut = store.markTimedOut(job.id, clock.now());
@@ -42,15 +60,18 @@ export function createJobPoller(ctx: JobContext) {
     return timedOut;
   }
 
-  function onTask(job: Job, task: TaskStatus): void {
+  function onTask(job: PollJob, task: TaskStatus): void {
     const now = clock.now();
-    const log = ctx.jobLogger(job);
+    if (task.state === 'completed' || task.state === 'failed' || task.state === 'cancelled') forget(job.id);
+    const seen = queueSeen.get(job.id);
+    if (task.state === 'pending' || task.state === 'submitted') queueSeen.set(job.id, { queued: true, atMs: now });
+    else if (seen?.queued) seen.queued = false;
     if (task.state === 'completed' && task.videoUrl) {
       const completed = store.completeTask(job.id, {
         videoUrl: task.videoUrl, videoExpiresAt: task.videoExpiresAtMs ?? null, costMicros: task.costMicros ?? null,
       }, now);
       if (!completed) return;
-      log.info('job_completed', { taskId: job.taskId, costMicros: completed.costMicros });
+      ctx.jobLogger(job).info('job_completed', { taskId: job.taskId, costMicros: completed.costMicros });
       if (job.status === 'submitted') ctx.slotFreed();
       ctx.deliver(completed);
       return;
@@ -59,39 +80,64 @@ export function createJobPoller(ctx: JobContext) {
       const code = task.state === 'completed' ? 'no_video' : failureCodeOf(task);
       const failed = store.failTask(job.id, code, task.error?.message ?? task.rawStatus, now);
       if (!failed) return;
-      log.warn('job_failed', { taskId: job.taskId, code, providerError: task.error });
+      ctx.jobLogger(job).warn('job_failed', { taskId: job.taskId, code, providerError: task.error });
       if (job.status === 'submitted') ctx.slotFreed();
       void ctx.status.refresh(job.id);
       const m = messagesFor(job.locale);
       void ctx.notifyUser(failed, m.failedNotice(failed.userId, failed.id, failureText(m, code)));
       return;
     }
-    store.recordProgress(job.id, task.progress, task.estimatedTimeSec ?? null, now);
-    const updated = applyTimeout(store.get(job.id) ?? job);
+    // The written row comes back from the update: a poll reads the job once and parses no request.
+    const updated = applyTimeout(store.recordProgress(job.id, task.progress, task.estimatedTimeSec ?? null, now) ?? job);
     void ctx.status.refresh(job.id);
     scheduleNext(updated);
   }
 
   async function poll(jobId: number): Promise<void> {
-    const job = store.get(jobId);
+    const job = store.pollView(jobId);
     if (!job || !job.taskId || (job.status !== 'submitted' && job.status !== 'timed_out')) return;
+    // Any poll answers the callbacks that came before it.
+    if (hintDueAtMs.delete(jobId)) lastHintPollAtMs.set(jobId, clock.now());
+    let task: TaskStatus;
     try {
-      const task = await ctx.apimart.getTask(job.taskId, { language: languageFor(job.locale) });
-      onTask(job, task);
+      task = await ctx.apimart.getTask(job.taskId, { language: languageFor(job.locale) });
     } catch (err) {
       store.recordPollError(job.id, clock.now());
       ctx.jobLogger(job).warn('job_poll_failed', { taskId: job.taskId, err });
-      const updated = applyTimeout(store.get(job.id) ?? job);
+      const updated = applyTimeout(store.pollView(job.id) ?? job);
       scheduleNext(updated, err instanceof ApimartHttpError ? err.retryAfterMs : undefined);
+      return;
+    }
+    try {
+      onTask(job, task);
+    } catch (err) {
+      // The provider answered; the database refused what the bot made of it. That is a bug in the bot,
+      // and the same answer would be refused again on every poll, so the job stops here (a restart
+      // resumes it) instead of polling forever as if the provider were failing.
+      ctx.jobLogger(job).error('store_error', { taskId: job.taskId, taskState: task.state, err });
     }
   }
 
   return {
     /** `spreadMs` staggers the first poll, so thousands of jobs resumed together do not poll in one instant. */
-    track(job: Job, spreadMs = 0): void {
+    track(job: PollJob, spreadMs = 0): void {
       scheduleNext(job, undefined, spreadMs);
     },
     pollNow: poll,
+    /**
+     * The provider called back about this job's task: poll it now, or, when a callback already caused
+     * a poll moments ago, once that interval ends. A flood of callbacks, genuine or forged, costs at
+     * most one poll per task per interval, and a genuine one that arrives inside it is not lost.
+     */
+    hint(job: Job): boolean {
+      if (job.status !== 'submitted' && job.status !== 'timed_out') return false;
+      if (hintDueAtMs.has(job.id)) return false;
+      const now = clock.now();
+      const at = Math.max(now, (lastHintPollAtMs.get(job.id) ?? -Infinity) + hintIntervalMs);
+      hintDueAtMs.set(job.id, at);
+      ctx.schedule(job.id, at - now, () => poll(job.id));
+      return true;
+    },
   };
 }
 

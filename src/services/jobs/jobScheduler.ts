@@ -12,7 +12,8 @@ import { createJobSubmitter } from './jobSubmitter.ts';
 import { createModelHealth, type ModelHealth } from '../apimart/modelHealth.ts';
 import type { ProviderHealth } from '../apimart/providerHealth.ts';
 import { createQuietBatcher } from './quietBatcher.ts';
-import type { StatusUpdater } from '../status/statusUpdater.ts';
+import type { TaskPush } from './taskPush.ts';
+import type { StatusPayload, StatusUpdater } from '../status/statusUpdater.ts';
 
 export interface JobSchedulerDeps {
   store: JobStore;
@@ -25,6 +26,8 @@ export interface JobSchedulerDeps {
   logger: Logger;
   settings: JobSettings;
   fetch?: typeof fetch;
+  fetchVideo?: typeof fetch;
+  push?: TaskPush;
   healthProbeIntervalMs?: number;
   botUserId?: () => string | undefined;
   /** How long a burst of new jobs must pause before their follow-up work starts. */
@@ -42,6 +45,8 @@ const resumeSpreadPerJobMs = 3;
 export function createJobScheduler(deps: JobSchedulerDeps) {
   const { store, clock, logger } = deps;
   const timers = new Map<number, TimerHandle>();
+  /** Jobs this instance quarantined at start: a stalled previous instance may still store their task id. */
+  const quarantinedIds = new Set<number>();
   const inFlight = new Set<Promise<void>>();
   let stopped = false;
   /** While held (at start, until every job's server and channel are known to exist), nothing is submitted. */
@@ -73,6 +78,7 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     ...deps,
     models: deps.models ?? createModelHealth({ clock }),
     fetch: deps.fetch ?? fetch,
+    fetchVideo: deps.fetchVideo ?? deps.fetch ?? fetch,
     botUserId: () => deps.botUserId?.(),
     schedule,
     track,
@@ -126,9 +132,14 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
   }
 
   return {
-    /** A new job row exists: show it and start it moving. */
-    accept(job: Job, statusMessageId?: string): void {
-      if (statusMessageId) store.setStatusMessage(job.id, job.channelId, statusMessageId, clock.now());
+    /** A new job's first status, to be its acknowledgement (without the prompt where AutoMod refused it). */
+    firstStatus: (job: Job, withoutPrompt = false): StatusPayload => deps.status.render(job, withoutPrompt),
+    /**
+     * A new job row exists and its acknowledgement showed `shown`: its message is the job's status message
+     * at once (controls map to it), the status is kept current, and the job starts moving.
+     */
+    accept(job: Job, shown?: { payload: StatusPayload; message: SentMessage | undefined; promptBlocked?: boolean }): void {
+      if (shown) deps.status.shown(job, shown.payload, shown.message, shown.promptBlocked);
       afterAcknowledgements.add(() => {
         if (stopped) return;
         void deps.status.refresh(job.id);
@@ -150,12 +161,18 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
       void deps.status.refresh(job.id);
     },
     refreshStatus: (jobId: number) => deps.status.refresh(jobId),
+    /** A provider callback named this task: poll it now if it is one of ours and still running. */
+    taskHint(taskId: string): void {
+      const job = store.jobByTaskId(taskId);
+      if (job && poller.hint(job)) ctx.jobLogger(job).debug('job_poll_on_callback', { taskId });
+    },
     sendResultByDm: (job: Job, userId: string) => delivery.sendCopy(job, userId),
     /** Picks every unfinished job up again; nothing that may have reached the provider is resent. */
     resume(): { resumed: number; quarantined: Job[] } {
       const now = clock.now();
       const quarantined = store.quarantineInterruptedSubmissions(now);
       for (const job of quarantined) {
+        quarantinedIds.add(job.id);
         ctx.jobLogger(job).error('job_submit_outcome_unknown', { reason: 'process stopped during submission', reservedMicros: job.estimateMicros });
         // Tell the requester, as a live submit whose answer was lost does (jobSubmitter), and show it on the status.
         void deps.status.refresh(job.id);
@@ -171,6 +188,20 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
       kickSubmitter();
       if (!deps.health.isAvailable()) schedule(probeTimerKey, probeIntervalMs, probeProvider);
       return { resumed: jobs.length, quarantined };
+    },
+    /**
+     * A previous instance that stalled (and was taken over) may still have received a quarantined
+     * job's task id and stored it: that job now runs at the provider, so it is polled from here.
+     */
+    adoptLateTaskIds(): void {
+      for (const id of quarantinedIds) {
+        const job = store.get(id);
+        if (job?.status === 'submit_unknown') continue;
+        quarantinedIds.delete(id);
+        if (!job || job.status !== 'submitted' || timers.has(id)) continue;
+        ctx.jobLogger(job).warn('job_late_task_id_adopted', { taskId: job.taskId });
+        poller.track(job);
+      }
     },
     /** Nothing goes to the provider until releaseSubmissions(): start-up checks first that jobs still have a place. */
     holdSubmissions(): void {

@@ -53,14 +53,33 @@ export function createJobSubmitter(ctx: JobContext) {
     if (ctx.models.isOff(job.request.model)) return failModelRetired(job);
     store.markSubmitSending(job.id, clock.now());
     try {
-      const { taskId } = await ctx.apimart.submit(job.request, { idempotencyKey: job.idempotencyKey });
+      const { taskId, withWebhook } = await post(job, job.idempotencyKey);
       ctx.models.recordAccepted(job.request.model);
       const submitted = store.recordSubmitted(job.id, taskId, clock.now());
+      if (withWebhook) ctx.push?.expectCallbacks(job.id);
       log.info('job_submitted', { taskId });
       if (submitted) ctx.startPolling(submitted);
       return;
     } catch (err) {
       handleSubmitError(job, err);
+    }
+  }
+
+  /**
+   * One POST, carrying the webhook when push is on. A 400 to that means nothing was accepted, and the
+   * field may be the cause: the same request is sent once more without it, and if that is accepted,
+   * the field is never sent again.
+   */
+  async function post(job: Job, idempotencyKey: string): Promise<{ taskId: string; withWebhook: boolean }> {
+    const webhook = ctx.push?.webhookField();
+    try {
+      return { ...await ctx.apimart.submit(job.request, { idempotencyKey, webhook }), withWebhook: webhook !== undefined };
+    } catch (err) {
+      if (webhook === undefined || !(err instanceof ApimartHttpError) || effectiveStatus(err) !== 400) throw err;
+      const answer = await ctx.apimart.submit(job.request, { idempotencyKey });
+      // Only now is the field known to be the cause: a 400 for anything else (say, a retired model) leaves push on.
+      ctx.push?.refused(err);
+      return { ...answer, withWebhook: false };
     }
   }
 

@@ -63,7 +63,7 @@ export function createUsageReports(deps: { config: Config; store: JobStore; cloc
         .flatMap((id) => store.get(id) ?? [])
         .filter((job) => job.guildId === guildId)
         .map((job) => historyEntry(job, now));
-      return { today, month, total: period(0, Number.MAX_SAFE_INTEGER), budgets, activeJobs, thisServerOnly: !self };
+      return { today, month, total: self ? spend.userTotalSpend(userId) : period(0, Number.MAX_SAFE_INTEGER), budgets, activeJobs, thisServerOnly: !self };
     },
 
     history(guildId: string, userId: string): HistoryEntry[] {
@@ -77,7 +77,11 @@ export function createUsageReports(deps: { config: Config; store: JobStore; cloc
         period,
         users: spend.guildSpendByUser(guildId, fromMs, toMs),
         // Every unresolved job, whatever the period: each one is money the provider may have billed.
-        attention: store.jobsNeedingAttention(guildId).map((job) => attentionJob(job, resolvableAt(job, latePoll, clock.now()))),
+        attention: [
+          ...store.jobsNeedingAttention(guildId).map((job) => attentionJob(job, resolvableAt(job, latePoll, clock.now()))),
+          // Settled and never posted: nothing to resolve, but the admins should know the provider sent a bad link.
+          ...store.jobsWithUnusableLink(guildId).map((job) => attentionJob(job, null)),
+        ],
         deliveryProblems: store.jobsWithDeliveryProblems(guildId, fromMs, toMs).map(deliveryProblemJob),
       };
     },
@@ -87,7 +91,7 @@ export function createUsageReports(deps: { config: Config; store: JobStore; cloc
 function attentionJob(job: Job, resolvable: number | null): AttentionJob {
   return {
     resolvableAt: resolvable,
-    jobId: job.id, userId: job.userId, status: job.status === 'timed_out' ? 'timed_out' : 'submit_unknown',
+    jobId: job.id, userId: job.userId, status: job.failureCode === 'unusable_link' ? 'unusable_link' : job.status === 'timed_out' ? 'timed_out' : 'submit_unknown',
     reservedMicros: job.estimateMicros, taskId: job.taskId, createdAt: job.createdAt,
   };
 }

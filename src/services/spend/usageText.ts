@@ -1,3 +1,4 @@
+import type { CommandMention } from '../../i18n/commandNames.ts';
 import type { Messages } from '../../i18n/messages.ts';
 import type { HistoryEntry } from './usageSummary.ts';
 import { fitLines } from './usageSummary.ts';
@@ -8,10 +9,10 @@ const discordMaxChars = 2000;
 const attentionMaxChars = 1100;
 const deliveryProblemsMaxChars = 400;
 
-export function renderUsage(m: Messages, userId: string, self: boolean, s: UsageSummary): string {
+export function renderUsage(m: Messages, userId: string, self: boolean, s: UsageSummary, mention: CommandMention): string {
   const header = [
     m.usage.title(userId, self),
-    ...(s.thisServerOnly ? [m.ops.thisServerOnly(userId)] : []),
+    ...(s.thisServerOnly ? [m.ops.thisServerOnly(userId, mention)] : []),
     m.usage.spend('today', s.today.totalMicros, s.today.heldMicros),
     m.usage.spend('month', s.month.totalMicros, s.month.heldMicros),
     m.usage.spend('total', s.total.totalMicros, s.total.heldMicros),
@@ -25,14 +26,14 @@ export function renderUsage(m: Messages, userId: string, self: boolean, s: Usage
   return fitLines(header, s.activeJobs.map((e) => m.history.line(e)), m.history.more, discordMaxChars);
 }
 
-export function renderHistory(m: Messages, userId: string, self: boolean, entries: HistoryEntry[]): string {
-  if (entries.length === 0) return m.history.empty(self);
+export function renderHistory(m: Messages, userId: string, self: boolean, entries: HistoryEntry[], mention: CommandMention): string {
+  if (entries.length === 0) return m.history.empty(self, mention);
   return fitLines(m.history.title(userId, self), entries.map((e) => m.history.line(e)), m.history.more, discordMaxChars);
 }
 
-export function renderReport(m: Messages, r: GuildReport): string {
+export function renderReport(m: Messages, r: GuildReport, mention: CommandMention): string {
   const attention = r.attention.length === 0 ? m.admin.attentionNone
-    : fitLines(m.admin.attentionTitle(r.attention.length), r.attention.map((j) => m.admin.attentionJob(j)), m.admin.more, attentionMaxChars);
+    : fitLines(m.admin.attentionTitle(r.attention.length), r.attention.map((j) => m.admin.attentionJob(j, mention)), m.admin.more, attentionMaxChars);
   const undelivered = r.deliveryProblems ?? [];
   const problems = undelivered.length === 0 ? ''
     : `\n\n${fitLines(m.delivery.reportTitle(undelivered.length), undelivered.map((j) => m.delivery.reportJob(j)), m.admin.more, deliveryProblemsMaxChars)}`;

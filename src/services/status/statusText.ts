@@ -42,6 +42,7 @@ export function statusLine(job: Job, m: Messages, ctx: StatusContext): string {
     case 'failed': return m.status.failed(failureText(m, job.failureCode));
     case 'cancelled': return m.status.cancelled;
     case 'expired':
+      if (job.failureCode === 'unusable_link') return m.unusableLinkStatus;
       if (job.failureCode === 'undeliverable') return m.delivery.undeliverableStatus;
       if (job.failureCode === 'resolved_billed') return m.ops.statusResolvedBilled(job.costMicros ?? job.estimateMicros);
       return job.failureCode === 'video_expired' ? m.status.video_expired : m.status.expired;

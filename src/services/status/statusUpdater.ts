@@ -33,6 +33,9 @@ export interface StatusUpdaterDeps {
   onStatusWritten?: (job: Job, message: SentMessage) => Promise<void>;
 }
 
+/** What a status message shows: the job's card. */
+export type StatusPayload = MessagePayload;
+
 interface EditState {
   lastText?: string;
   lastEditAt: number;
@@ -166,8 +169,26 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
   }
 
   return {
-    /** The card of a job as it stands now, e.g. for an interaction reply that shows it at once. */
-    render: (job: Job): MessagePayload => renderStatusCard(job, deps.contextFor(job), clock.now()),
+    /**
+     * The card of a job as it stands now: the same renderer every later edit uses, e.g. for the
+     * interaction reply that acknowledges /video at once.
+     */
+    render: (job: Job, withoutPrompt = false): StatusPayload => renderStatusCard(job, deps.contextFor(job), clock.now(), { withoutPrompt }),
+    /**
+     * The acknowledgement already showed `payload`: an identical refresh writes nothing, the next edit
+     * keeps its pace from now, and the message gets what every written status gets.
+     */
+    shown(job: Job, payload: StatusPayload, message: SentMessage | undefined, promptBlocked = false): void {
+      const state = stateOf(job.id);
+      state.lastText = JSON.stringify(payload);
+      if (promptBlocked) state.promptBlocked = true;
+      state.lastEditAt = clock.now();
+      revisitLater(job.id, state, job);
+      if (!message) return;
+      store.setStatusMessage(job.id, message.channelId, message.id, clock.now());
+      void deps.onStatusWritten?.(job, message)
+        .catch((err) => logger.warn('status_edit_failed', { jobId: job.id, userId: job.userId, err }));
+    },
     /** Asks for an edit that shows the job's state at the time it is made; resolves once it was tried. */
     refresh(jobId: number): Promise<void> {
       if (stopped) return Promise.resolve();

@@ -11,7 +11,7 @@ export const interactionTokenLifetimeMs = 14 * 60_000;
 
 const tokenRejected = (err: unknown) => {
   const code = discordErrorCode(err);
-  return code === DiscordCode.invalidWebhookToken || code === DiscordCode.unknownInteraction || code === 10015;
+  return code === DiscordCode.invalidWebhookToken || code === DiscordCode.unknownInteraction || code === DiscordCode.unknownWebhook;
 };
 
 /**

@@ -1,0 +1,44 @@
+import type { TopLevelSpec } from 'vega-lite';
+
+/**
+ * Vega-Lite → Vega → SVG (no canvas: renderer 'none') → PNG with resvg. The libraries load on the
+ * first chart, so starting the bot does not pay for them.
+ */
+export function createChartRenderer(options: { fontFiles?: readonly string[] } = {}) {
+  const font = { loadSystemFonts: true, fontFiles: [...(options.fontFiles ?? [])], defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' };
+  let japanese: Promise<boolean> | undefined;
+
+  async function svgToPng(svg: string): Promise<Buffer> {
+    const { renderAsync } = await import('@resvg/resvg-js');
+    // Twice the CSS size, so the text stays sharp on high-density screens.
+    const image = await renderAsync(svg, { font, fitTo: { mode: 'zoom', value: 2 }, logLevel: 'off' });
+    return image.asPng();
+  }
+
+  return {
+    async render(spec: TopLevelSpec): Promise<Buffer> {
+      const [vl, vega] = await Promise.all([import('vega-lite'), import('vega')]);
+      const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
+      try {
+        return await svgToPng(await view.toSVG());
+      } finally {
+        view.finalize();
+      }
+    },
+
+    /**
+     * Whether an installed font has Japanese glyphs: without one resvg draws the same empty boxes it
+     * draws for a character no font has. Charts in Japanese fall back to English labels then.
+     */
+    canDrawJapanese(): Promise<boolean> {
+      japanese ??= (async () => {
+        const text = (chars: string) => `<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40"><rect width="120" height="40" fill="#fff"/><text x="4" y="30" font-size="24" font-family="${'sans-serif'}">${chars}</text></svg>`;
+        const [kanji, missing] = await Promise.all([svgToPng(text('日本語')), svgToPng(text('\u{10FFFD}\u{10FFFD}\u{10FFFD}'))]);
+        return !kanji.equals(missing);
+      })();
+      return japanese;
+    },
+  };
+}
+
+export type ChartRenderer = ReturnType<typeof createChartRenderer>;

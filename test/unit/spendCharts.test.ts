@@ -1,0 +1,152 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TopLevelSpec } from 'vega-lite';
+import { createJobStore, type JobStore } from '../../src/db/jobStore.ts';
+import { openDatabase, type Db } from '../../src/db/openDatabase.ts';
+import { userDailySpendInGuildSql, userDailySpendSql } from '../../src/db/spendStore.ts';
+import { chartsEn, chartsJa } from '../../src/i18n/chartTexts.ts';
+import { dailyBars, memberBars, usageChartWindow } from '../../src/services/spend/chartData.ts';
+import { createChartRenderer, type ChartRenderer } from '../../src/services/spend/chartRenderer.ts';
+import { chartRows, reportChartSpec, usageChartSpec, type ChartRow } from '../../src/services/spend/chartSpecs.ts';
+import { createSpendCharts } from '../../src/services/spend/spendCharts.ts';
+import { decodePng } from '../support/pngImage.ts';
+import { createAccepted, guildId, ledgerRows } from './storeFixtures.ts';
+
+const dayMs = 86_400_000;
+const now = Date.UTC(2026, 11, 2, 15, 0);
+const today = Date.UTC(2026, 11, 2);
+let db: Db;
+let store: JobStore;
+beforeEach(() => {
+  db = openDatabase(':memory:');
+  store = createJobStore(db);
+});
+afterEach(() => db.close());
+
+const clock = { now: () => now, setTimeout: () => ({ unref() {} }) as never, clearTimeout: () => undefined } as never;
+
+/** A recording renderer: what the charts service asks to draw, without drawing it. */
+function recordingRenderer(japanese: boolean): ChartRenderer & { specs: TopLevelSpec[] } {
+  const specs: TopLevelSpec[] = [];
+  return { specs, render: async (spec) => { specs.push(spec); return Buffer.from('png'); }, canDrawJapanese: async () => japanese };
+}
+
+const rowsOf = (spec: TopLevelSpec) => (spec as { data: { values: ChartRow[] } }).data.values;
+
+/** A job created at `at`, then settled at `settle`, released, or left at the provider holding its reservation. */
+function jobAt(at: number, userId: string, end: { settle?: number; release?: boolean } = {}): void {
+  const job = createAccepted(store, at, { userId });
+  if (end.release) {
+    store.endBeforeSubmission(job.id, 'cancelled', 'cancelled', at);
+    return;
+  }
+  expect(store.claimForSubmission(100, at)?.id).toBe(job.id);
+  store.recordSubmitted(job.id, `task-${job.id}`, at);
+  if (end.settle !== undefined) {
+    store.completeTask(job.id, { videoUrl: 'https://video.invalid/v.mp4', videoExpiresAt: null, costMicros: end.settle }, at);
+  }
+}
+
+describe('the /usage chart data', () => {
+  it('is the ledger summed per UTC day over the last 30 days, held reservations apart', () => {
+    jobAt(today + 3_600_000, 'user-a', { settle: 350_000 });
+    jobAt(today + 7_200_000, 'user-a');
+    jobAt(today - 2 * dayMs + 1, 'user-a', { settle: 400_000 });
+    jobAt(today - 2 * dayMs + 5, 'user-a', { release: true });
+    jobAt(today - 29 * dayMs, 'user-a', { settle: 120_000 });
+    jobAt(today - 30 * dayMs, 'user-a', { settle: 999_000 });
+    jobAt(today, 'user-b', { settle: 777_000 });
+    const charts = createSpendCharts({ store, clock, renderer: recordingRenderer(false) });
+    const data = charts.usageData({ userId: 'user-a' }, 5_000_000);
+
+    expect(data.days).toHaveLength(30);
+    expect(data.days[0]!.label).toBe('2026-11-03');
+    expect(data.days[29]!.label).toBe('2026-12-02');
+    // Each plotted day against the ledger itself.
+    const { fromMs } = usageChartWindow(today);
+    const ledger = ledgerRows(db).filter((r) => r.user_id === 'user-a' && r.period_at >= fromMs);
+    const closed = new Set(ledger.filter((r) => r.kind !== 'reserve').map((r) => r.job_id));
+    data.days.forEach((bar, i) => {
+      const rows = ledger.filter((r) => Math.floor((r.period_at - fromMs) / dayMs) === i);
+      const total = rows.reduce((sum, r) => sum + r.amount_micros, 0);
+      const held = rows.filter((r) => !closed.has(r.job_id)).reduce((sum, r) => sum + r.amount_micros, 0);
+      expect([bar.spentMicros, bar.reservedMicros], bar.label).toEqual([total - held, held]);
+    });
+    expect(data.days[29]).toEqual({ label: '2026-12-02', spentMicros: 350_000, reservedMicros: 400_000 });
+    expect(data.days[27]).toEqual({ label: '2026-11-30', spentMicros: 400_000, reservedMicros: 0 });
+    expect(data.days[0]).toEqual({ label: '2026-11-03', spentMicros: 120_000, reservedMicros: 0 });
+
+    const spec = usageChartSpec(data, chartsEn);
+    expect(rowsOf(spec).filter((r) => r.label === '2026-12-02')).toEqual([
+      { label: '2026-12-02', kind: 'spent', usd: 0.35, order: 0 },
+      { label: '2026-12-02', kind: 'reserved (unfinished jobs)', usd: 0.4, order: 1 },
+    ]);
+    expect(JSON.stringify(spec)).toContain('"datum":5');
+  });
+
+  it("counts one server only for an admin's view of a member", () => {
+    jobAt(today + 1_000, 'user-a', { settle: 350_000 });
+    const other = createAccepted(store, today + 2_000, { userId: 'user-a', guildId: '100000000000000009' });
+    expect(other.guildId).toBe('100000000000000009');
+    const charts = createSpendCharts({ store, clock, renderer: recordingRenderer(false) });
+    expect(charts.usageData({ userId: 'user-a' }, null).days[29]).toEqual({ label: '2026-12-02', spentMicros: 350_000, reservedMicros: 400_000 });
+    expect(charts.usageData({ userId: 'user-a', guildId }, null).days[29]).toEqual({ label: '2026-12-02', spentMicros: 350_000, reservedMicros: 0 });
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${userDailySpendInGuildSql}`).all({ guildId, userId: 'u', fromMs: 0, toMs: 1, dayMs }) as { detail: string }[];
+    expect(plan[0]?.detail).toMatch(/SEARCH l USING INDEX ledger_by_(guild|user) \((guild|user)_id=\? AND period_at>\? AND period_at<\?\)/);
+  });
+
+  it('reads the days with a range on the ledger index', () => {
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${userDailySpendSql}`).all({ userId: 'u', fromMs: 0, toMs: 1, dayMs }) as { detail: string }[];
+    expect(plan.map((p) => p.detail).join('\n')).toMatch(/SEARCH l USING (COVERING )?INDEX ledger_by_user \(user_id=\? AND period_at>\? AND period_at<\?\)/);
+    expect(dailyBars([], usageChartWindow(today).fromMs).every((b) => b.spentMicros === 0 && b.reservedMicros === 0)).toBe(true);
+  });
+});
+
+describe('the report chart data', () => {
+  const user = (userId: string, spentMicros: number, heldMicros = 0) => ({ userId, spentMicros, heldMicros, jobs: 1 });
+
+  it('names members, biggest first, keeps namesakes apart and folds the rest into one bar', () => {
+    const users = Array.from({ length: 14 }, (_, i) => user(`10000${String(i).padStart(2, '0')}`, (i + 1) * 100_000));
+    const names = new Map([['1000013', 'Alice'], ['1000012', 'Alice']]);
+    const bars = memberBars(users, names, chartsEn.others);
+    expect(bars).toHaveLength(12);
+    expect(bars.slice(0, 3).map((b) => b.label)).toEqual(['Alice (…0013)', 'Alice (…0012)', '…000011']);
+    expect(bars[11]).toEqual({ label: '3 other members', spentMicros: 600_000, reservedMicros: 0 });
+    const sum = (list: { spentMicros: number }[]) => list.reduce((s, b) => s + b.spentMicros, 0);
+    expect(sum(bars)).toBe(sum(users));
+    expect(chartRows(bars, chartsJa)[0]).toEqual({ label: 'Alice (…0013)', kind: '利用', usd: 1.4, order: 0 });
+  });
+
+  it('draws Japanese labels only where a font has Japanese glyphs', async () => {
+    const report = { period: 'month' as const, users: [user('1', 300_000, 100_000)], attention: [] };
+    for (const [japanese, title] of [[true, chartsJa.reportTitle('month')], [false, chartsEn.reportTitle('month')]] as const) {
+      const renderer = recordingRenderer(japanese);
+      const file = await createSpendCharts({ store, clock, renderer }).report(report, new Map(), 'ja');
+      expect(file?.name).toBe('spend-by-member.png');
+      expect((renderer.specs[0] as { title: { text: string } }).title.text).toBe(title);
+    }
+    const renderer = recordingRenderer(true);
+    expect(await createSpendCharts({ store, clock, renderer }).report({ ...report, users: [] }, new Map(), 'en-US')).toBeUndefined();
+    expect(renderer.specs).toEqual([]);
+  });
+});
+
+describe('rendering', () => {
+  it('turns a spec into a PNG with the bars and the budget line drawn on a solid background', async () => {
+    const fromMs = usageChartWindow(today).fromMs;
+    const days = dailyBars([{ day: 29, totalMicros: 2_500_000, heldMicros: 800_000 }, { day: 3, totalMicros: 6_000_000, heldMicros: 0 }], fromMs);
+    const renderer = createChartRenderer();
+    const png = await renderer.render(usageChartSpec({ days, dailyLimitMicros: 5_000_000 }, chartsEn));
+    const image = decodePng(png);
+    expect(image.width).toBeGreaterThan(1000);
+    expect(image.height).toBeGreaterThan(400);
+    expect(image.colors).toContain('#313338ff');
+    expect(image.colors).toContain('#5865f2ff');
+    expect(image.colors).toContain('#a4abf9ff');
+    expect(image.colors).toContain('#f0b232ff');
+    expect([...image.colors].some((c) => c.endsWith('ff') === false)).toBe(false);
+
+    const report = decodePng(await renderer.render(reportChartSpec({ members: [{ label: 'Alice', spentMicros: 1, reservedMicros: 0 }] }, 'all', chartsEn)));
+    expect(report.colors).toContain('#5865f2ff');
+    expect(typeof (await renderer.canDrawJapanese())).toBe('boolean');
+  }, 30_000);
+});
