@@ -5,6 +5,7 @@ import { benchMeta } from './meta.ts';
 import { measureBusyChannel } from './busyChannel.ts';
 import { measureProviderLoad } from './providerLoad.ts';
 import { measureScale } from './scale.ts';
+import { measureSharding } from './sharding.ts';
 import type { BenchResult } from './stats.ts';
 
 /**
@@ -42,6 +43,7 @@ await stage('history', 'cost at history size', () => measureHistory(small ? 50_0
 await stage('provider', 'provider load and freshness', () => measureProviderLoad(small ? 4 : 40, small ? 6 : 40));
 await stage('busy', 'busy channel', () => measureBusyChannel(small ? 30 : 100));
 await stage('scale', 'scale', () => (small ? measureScale([200], 3_000) : measureScale([10_000, 10_000, 10_000, 30_000], 30_000)));
+await stage('sharding', 'sharding', () => measureSharding(small ? [100] : [100, 1_000, 10_000], small ? [] : [100, 1_000, 10_000]));
 
 write();
 const width = Math.max(...results.map((r) => r.name.length));

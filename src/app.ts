@@ -3,7 +3,7 @@ import { Client, Events, GatewayIntentBits, Partials, Routes, type ClientOptions
 import { createCommands } from './commands/index.ts';
 import type { Config } from './config.ts';
 import { createJobStore } from './db/jobStore.ts';
-import { createInstanceLease } from './db/instanceLease.ts';
+import { createInstanceLease, type InstanceLease } from './db/instanceLease.ts';
 import { isProcessRunning, processStartTime } from './processLiveness.ts';
 import type { Db } from './db/openDatabase.ts';
 import type { Logger } from './logger.ts';
@@ -11,7 +11,7 @@ import { createAdminCheck } from './services/discord/adminCheck.ts';
 import { createApimartClient, type ApimartClient } from './services/apimart/client.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createCommandDirectory } from './services/discord/commandDirectory.ts';
-import { syncCommands } from './services/discord/commandSync.ts';
+import { registeredCommands, syncCommands } from './services/discord/commandSync.ts';
 import { createDiscordMessenger } from './services/discord/discordMessenger.ts';
 import { createInteractionRouter } from './commands/interactionRouter.ts';
 import { createJobControls } from './commands/jobControls.ts';
@@ -40,6 +40,8 @@ import { createBotStatus } from './services/spend/botStatus.ts';
 import { watchAllowedGuilds } from './services/discord/allowedGuilds.ts';
 import { createOperations } from './services/operations/operations.ts';
 import { createOperationsQueries } from './db/operationsQueries.ts';
+import { boundedCache, boundedCacheSweepers } from './sharding/clientCache.ts';
+import { processShardScope, resolveShardPlan } from './sharding/resolveShards.ts';
 
 export interface AppDeps {
   config: Config;
@@ -61,20 +63,28 @@ export interface AppDeps {
 }
 
 const leaseStaleMs = 60_000;
+/** With several processes, a slot freed by another one is noticed this often. */
+const sharedQueueCheckMs = 2_000;
 
 /** Builds every service and the Discord client; main.ts and the end-to-end tests both start here. */
 export function createApp(deps: AppDeps) {
   const { config } = deps;
   const clock = deps.clock ?? systemClock;
-  const store = createJobStore(deps.db);
+  // Started by the ShardingManager, this process works only on its own servers' jobs.
+  const shardScope = processShardScope(config);
+  const store = createJobStore(deps.db, shardScope);
   const health = createProviderHealth();
   const operations = createOperations({
     config, db: deps.db, logger: deps.logger, clock, health,
+    // Each shard process serves its metrics on METRICS_PORT + its index.
+    metricsPortOffset: config.shardProcess?.index ?? 0,
     apimart: deps.apimart ?? createApimartClient({ baseUrl: config.apimartBaseUrl, apiKey: config.apimartApiKey }),
   });
   const { logger, apimart } = operations;
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions],
+    makeCache: boundedCache(),
+    sweepers: boundedCacheSweepers(),
     // Channel: an interaction from a channel the bot does not cache (a private thread it is not in)
     // still tells what kind of channel it is, which decides the permissions that count there.
     partials: [Partials.Message, Partials.Reaction, Partials.User, Partials.Channel],
@@ -153,44 +163,59 @@ export function createApp(deps: AppDeps) {
   client.on(Events.ShardReconnecting, (shardId) => logger.warn('gateway_reconnecting', { shardId }));
   client.on(Events.ShardResume, (shardId) => logger.info('gateway_resumed', { shardId }));
 
-  const lease = createInstanceLease(deps.db, { host: hostname(), pid: process.pid, started: processStartTime(process.pid) },
-    { staleMs: leaseStaleMs, isAlive: isProcessRunning });
   const exit = deps.exit ?? ((code: number) => process.exit(code));
   let leaseLost = false;
 
   /**
-   * After a stall longer than the stale time (SIGSTOP, a suspended VM) another instance may have taken
-   * the database over. Working on would poll and deliver every job twice, so this one stops at once.
+   * After a stall longer than the stale time (SIGSTOP, a suspended VM) another process may have taken
+   * one of this process's shards over. Working on would poll and deliver those jobs twice, so this one
+   * stops at once.
    */
-  async function renewLease(): Promise<void> {
+  async function renewLease(held: InstanceLease): Promise<void> {
     if (leaseLost) return;
-    let held: boolean;
+    let renewed: boolean;
     try {
-      held = lease.heartbeat(clock.now());
+      renewed = held.heartbeat(clock.now());
     } catch (err) {
       logger.warn('instance_lease_heartbeat_failed', { err });
       return;
     }
-    if (held) return scheduler.adoptLateTaskIds();
+    if (renewed) return scheduler.adoptLateTaskIds();
     leaseLost = true;
     logger.error('instance_lease_lost', { action: 'another instance took over this database; stopping and exiting with code 1' });
     if (heartbeat) clearInterval(heartbeat);
+    if (queueCheck) clearInterval(queueCheck);
     await scheduler.stop().catch((err) => logger.error('stop_failed', { err }));
     await client.destroy().catch(() => undefined);
     exit(1);
   }
   let heartbeat: NodeJS.Timeout | undefined;
+  let queueCheck: NodeJS.Timeout | undefined;
+  let lease: ReturnType<typeof createInstanceLease> | undefined;
   let botUserIdBeforeLogin: string | undefined;
 
   return {
     client, store, scheduler, commands, operations,
     async start(): Promise<void> {
-      lease.acquire(clock.now());
-      heartbeat = setInterval(() => void renewLease(), deps.leaseHeartbeatMs ?? 10_000);
+      client.rest.setToken(config.discordToken);
+      const plan = await resolveShardPlan(config, client.rest);
+      client.options.shards = [...plan.shardIds];
+      client.options.shardCount = plan.shardCount;
+      const held = createInstanceLease(deps.db, { host: hostname(), pid: process.pid, started: processStartTime(process.pid) },
+        { staleMs: leaseStaleMs, isAlive: isProcessRunning, shardIds: plan.shardIds, shardCount: plan.shardCount });
+      held.acquire(clock.now());
+      lease = held;
+      heartbeat = setInterval(() => void renewLease(held), deps.leaseHeartbeatMs ?? 10_000);
       heartbeat.unref();
+      if (shardScope) {
+        queueCheck = setInterval(() => scheduler.kickQueue(), sharedQueueCheckMs);
+        queueCheck.unref();
+      }
       // Jobs resume before the gateway connects, so no reaction or command can act on a job that a
       // crash left half-submitted before it is marked as such.
-      if (config.publicWebhookUrl) {
+      // One callback server per host port: with several shard processes only the first listens, and the
+      // others' tasks are polled as without PUBLIC_WEBHOOK_URL (push is only a hint to poll sooner).
+      if (config.publicWebhookUrl && (config.shardProcess?.index ?? 0) === 0) {
         // Listening before jobs resume, so a callback for a job submitted from here on finds the server.
         webhookServer = await startWebhookServer({
           publicUrl: config.publicWebhookUrl, host: config.webhookListenHost, port: config.webhookListenPort, logger,
@@ -198,7 +223,6 @@ export function createApp(deps: AppDeps) {
         });
         push?.activate(webhookServer.webhookUrl);
       }
-      client.rest.setToken(config.discordToken);
       // Resumed deliveries may need to recognise the bot's own earlier posts before the gateway is up.
       botUserIdBeforeLogin = ((await client.rest.get(Routes.user())) as { id: string }).id;
       scheduler.holdSubmissions();
@@ -212,17 +236,24 @@ export function createApp(deps: AppDeps) {
       const placeGoneJobs = await places.checkUnfinished(placeLookup(client));
       scheduler.releaseSubmissions();
       const applicationId = client.application?.id ?? client.user?.id ?? '';
-      const sync = await syncCommands(client.rest, applicationId, config.discordGuildId, commands.map((c) => c.data));
+      // Commands belong to the application, not to a shard: the process running shard 0 syncs them.
+      const sync = plan.shardIds.includes(0)
+        ? await syncCommands(client.rest, applicationId, config.discordGuildId, commands.map((c) => c.data))
+        : { outcome: 'left to shard 0', registered: await registeredCommands(client.rest, applicationId, config.discordGuildId) };
       commandDirectory.remember(sync.registered);
-      logger.info('bot_ready', { user: client.user?.tag, commands: sync.outcome, resumedJobs: resumed, submitUnknownJobs: quarantined.length, placeGoneJobs });
+      logger.info('bot_ready', {
+        user: client.user?.tag, commands: sync.outcome, resumedJobs: resumed, submitUnknownJobs: quarantined.length,
+        placeGoneJobs, shards: plan.shardIds, shardCount: plan.shardCount, pid: process.pid,
+      });
     },
     async stop(): Promise<void> {
       if (heartbeat) clearInterval(heartbeat);
+      if (queueCheck) clearInterval(queueCheck);
       await scheduler.stop();
       await webhookServer?.close();
       await client.destroy();
       await operations.stop();
-      if (!leaseLost) lease.release();
+      if (!leaseLost) lease?.release();
     },
   };
 }

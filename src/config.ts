@@ -46,6 +46,12 @@ export interface Config {
   metricsHost: string;
   /** 0 = keep prompts and URLs of finished jobs forever. */
   retentionDays: number;
+  /** Gateway shards in total: Discord's recommended count (`auto`) or a fixed number. */
+  shards: number | 'auto';
+  /** Above 1, `npm start` runs discord.js's ShardingManager with this many processes on one database. */
+  shardProcesses: number;
+  /** Set in a process the ShardingManager started: which process it is and the bot's total shard count. */
+  shardProcess: { index: number; shardCount: number } | undefined;
   /** Provider callbacks: the public base URL that reaches the callback server, or undefined (polling only). */
   publicWebhookUrl: string | undefined;
   webhookListenHost: string;
@@ -166,6 +172,12 @@ const variables = {
     .transform(Number)
     .refine((days) => Number.isSafeInteger(days), 'must be a whole number of days (0 = keep)')
     .prefault('0'),
+  SHARDS: z
+    .string()
+    .regex(/^(auto|[1-9]\d{0,4})$/, 'must be auto or a positive integer')
+    .transform((raw): number | 'auto' => (raw === 'auto' ? 'auto' : Number(raw)))
+    .prefault('auto'),
+  SHARD_PROCESSES: positiveInt('1'),
 };
 
 type Variables = typeof variables;
@@ -178,8 +190,15 @@ export function loadConfig(
   const readFile = deps.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
   const problems: string[] = [];
   const values: Partial<Record<keyof Variables, unknown>> = {};
+  // discord.js's ShardingManager starts its processes with SHARDS = the process's index and
+  // SHARD_COUNT = the total: the operator's SHARDS was already resolved by the manager.
+  const managed = env.SHARDING_MANAGER === 'true';
+  const shardProcess = managed ? { index: Number(env.SHARDS), shardCount: Number(env.SHARD_COUNT) } : undefined;
+  if (shardProcess && !(Number.isInteger(shardProcess.index) && shardProcess.index >= 0 && shardProcess.shardCount > shardProcess.index)) {
+    problems.push('SHARDS: the sharding manager passed an invalid shard');
+  }
   for (const name of Object.keys(variables) as (keyof Variables)[]) {
-    const result = variables[name].safeParse(readVariable(env, name));
+    const result = variables[name].safeParse(managed && name === 'SHARDS' ? undefined : readVariable(env, name));
     // Only our own messages are kept: zod's defaults may quote the input, which could be a secret.
     if (result.success) values[name] = result.data;
     else problems.push(`${name}: ${result.error.issues[0]?.message ?? 'invalid'}`);
@@ -230,6 +249,9 @@ export function loadConfig(
     metricsPort: ok.METRICS_PORT,
     metricsHost: ok.METRICS_HOST,
     retentionDays: ok.RETENTION_DAYS,
+    shards: ok.SHARDS,
+    shardProcesses: ok.SHARD_PROCESSES,
+    shardProcess,
     publicWebhookUrl: ok.PUBLIC_WEBHOOK_URL,
     webhookListenHost: ok.WEBHOOK_LISTEN_HOST,
     webhookListenPort: ok.WEBHOOK_LISTEN_PORT,

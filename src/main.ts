@@ -1,9 +1,10 @@
-import { ConfigError, loadConfigFromEnvironment } from './config.ts';
+import { ConfigError, loadConfigFromEnvironment, type Config } from './config.ts';
 import { createApp } from './app.ts';
 import { openDatabase } from './db/openDatabase.ts';
 import { createLogger } from './logger.ts';
+import { runShardManager } from './sharding/shardManager.ts';
 
-let config;
+let config: Config;
 try {
   config = loadConfigFromEnvironment();
 } catch (err) {
@@ -13,24 +14,54 @@ try {
 }
 
 const logger = createLogger({ level: config.logLevel, secrets: [config.discordToken, config.apimartApiKey] });
-const db = openDatabase(config.databasePath);
-const app = createApp({ config, db, logger });
+if (config.shardProcesses > 1 && !config.shardProcess) await runManager(config);
+else runBot(config);
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  logger.info('bot_stopping', { signal });
-  await app.stop().catch((err) => logger.error('stop_failed', { err }));
-  db.close();
-  process.exit(0);
+/** SHARD_PROCESSES > 1: this process only starts and watches the shard processes (this same file). */
+async function runManager(config: Config): Promise<void> {
+  let manager: Awaited<ReturnType<typeof runShardManager>> | undefined;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shard_manager_stopping', { signal });
+    await manager?.stop().catch((err) => logger.error('stop_failed', { err }));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  try {
+    manager = await runShardManager(config, logger);
+  } catch (err) {
+    logger.error('start_failed', { err });
+    process.exit(1);
+  }
 }
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('unhandledRejection', (err) => logger.error('unhandled_rejection', { err }));
 
-app.start().catch((err) => {
-  logger.error('start_failed', { err });
-  db.close();
-  process.exit(1);
-});
+function runBot(config: Config): void {
+  // A shard process's lines name it: the manager's processes share one stdout.
+  const log = config.shardProcess ? logger.child({ shardProcess: config.shardProcess.index }) : logger;
+  const db = openDatabase(config.databasePath);
+  const app = createApp({ config, db, logger: log });
+
+  let stopping = false;
+  async function shutdown(signal: string): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    log.info('bot_stopping', { signal });
+    await app.stop().catch((err) => log.error('stop_failed', { err }));
+    db.close();
+    process.exit(0);
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // The manager is gone (killed): stop too, rather than keep shards its next run will want.
+  if (config.shardProcess) process.on('disconnect', () => void shutdown('manager_gone'));
+  process.on('unhandledRejection', (err) => log.error('unhandled_rejection', { err }));
+
+  app.start().catch((err) => {
+    log.error('start_failed', { err });
+    db.close();
+    process.exit(1);
+  });
+}

@@ -1,3 +1,4 @@
+import { writeTransaction } from './busyRetry.ts';
 import type { Db } from './openDatabase.ts';
 
 /** What a 📩 gets: a full copy, the bare link (first repeat inside the window), or nothing. */
@@ -17,7 +18,7 @@ export function createDmCopies(db: Db) {
   const release = db.prepare('DELETE FROM dm_copies WHERE job_id = ? AND user_id = ? AND sent_at = ?');
 
   return {
-    claimDmCopy: db.transaction((jobId: number, userId: string, now: number, windowMs: number): { grant: DmCopyGrant; claimedAt: number } => {
+    claimDmCopy: writeTransaction(db, (jobId: number, userId: string, now: number, windowMs: number): { grant: DmCopyGrant; claimedAt: number } => {
       const row = read.get(jobId, userId);
       if (!row || row.sent_at <= now - windowMs) {
         grant.run(jobId, userId, now);

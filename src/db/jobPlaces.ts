@@ -1,3 +1,4 @@
+import { writeTransaction } from './busyRetry.ts';
 import { inList } from './jobQueries.ts';
 import { unfinishedStatuses, type Job } from './jobRow.ts';
 import type { Db } from './openDatabase.ts';
@@ -26,7 +27,7 @@ export function createJobPlaces(db: Db, read: (id: number) => Job | undefined, e
      * provider, it is cancelled with its reservation released. A job already at the provider keeps
      * going and is delivered by DM.
      */
-    leaveGonePlace: db.transaction((id: number, code: GonePlaceCode, now: number): { job: Job; cancelled: boolean } | undefined => {
+    leaveGonePlace: writeTransaction(db, (id: number, code: GonePlaceCode, now: number): { job: Job; cancelled: boolean } | undefined => {
       markGone.run(code, now, id);
       const cancelled = endBeforeSubmission(id, 'cancelled', code, now);
       if (cancelled) return { job: cancelled, cancelled: true };

@@ -1,10 +1,12 @@
 import { activeStatuses, jobFromRow, limitedStatuses, pollColumns, pollJobFromRow, unfinishedStatuses, type Job, type JobRow, type JobStatus, type PollJob, type PollRow } from './jobRow.ts';
 import type { Db } from './openDatabase.ts';
+import { ownedJobsSql, type ShardScope } from './shardScope.ts';
 
 export const inList = (statuses: readonly JobStatus[]) => statuses.map((s) => `'${s}'`).join(', ');
 
-/** Read-only questions about jobs: lookups, lists, the queue. */
-export function createJobQueries(db: Db) {
+/** Read-only questions about jobs: lookups, lists, the queue. The work lists keep to the scope's servers. */
+export function createJobQueries(db: Db, scope?: ShardScope) {
+  const owned = ownedJobsSql(scope);
   const byId = db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE id = ?');
   const pollById = db.prepare<[number], PollRow>(`SELECT ${pollColumns} FROM jobs WHERE id = ?`);
   const activeForUser = db.prepare<[string], { id: number }>(
@@ -13,10 +15,10 @@ export function createJobQueries(db: Db) {
   const limitedForUser = db.prepare<[string], { id: number }>(
     `SELECT id FROM jobs INDEXED BY jobs_unfinished_by_user WHERE user_id = ? AND status IN (${inList(unfinishedStatuses)}) AND status IN (${inList(limitedStatuses)}) ORDER BY id`);
   const unfinished = db.prepare<[], JobRow>(
-    `SELECT * FROM jobs INDEXED BY jobs_unfinished WHERE status IN (${inList(unfinishedStatuses)}) ORDER BY id`);
+    `SELECT * FROM jobs INDEXED BY jobs_unfinished WHERE status IN (${inList(unfinishedStatuses)}) AND ${owned} ORDER BY id`);
   const earliestQueuedRetry = db.prepare<[], { at: number | null }>(
-    "SELECT MIN(next_attempt_at) AS at FROM jobs WHERE status = 'queued' AND next_attempt_at IS NOT NULL");
-  const firstQueued = db.prepare<[number], { id: number }>("SELECT id FROM jobs WHERE status = 'queued' ORDER BY id LIMIT ?");
+    `SELECT MIN(next_attempt_at) AS at FROM jobs WHERE status = 'queued' AND next_attempt_at IS NOT NULL AND ${owned}`);
+  const firstQueued = db.prepare<[number], { id: number }>(`SELECT id FROM jobs WHERE status = 'queued' AND ${owned} ORDER BY id LIMIT ?`);
   const queuePositionStmt = db.prepare<[number], { n: number }>(
     "SELECT COUNT(*) AS n FROM jobs WHERE status = 'queued' AND id <= ?");
   const byMessage = db.prepare<[string], JobRow & { message_kind: 'status' | 'result' }>(

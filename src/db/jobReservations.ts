@@ -3,6 +3,7 @@ import type { VideoGenerationRequest } from '../videoGenerationRequest.ts';
 import type { JobQueries } from './jobQueries.ts';
 import { jobFromRow, type Job, type JobRow } from './jobRow.ts';
 import type { LedgerWriter } from './ledgerWriter.ts';
+import { retryOnBusy } from './busyRetry.ts';
 import type { Db } from './openDatabase.ts';
 import type { SpendStore } from './spendStore.ts';
 
@@ -123,11 +124,11 @@ export function createJobReservations(db: Db, spend: SpendStore, queries: JobQue
 
   return {
     /** Budget check, active-job check and the reservation, as one write transaction. */
-    createJob: (input: NewJob, window: BudgetWindow): CreateJobResult => createJobTxn.immediate(input, window),
+    createJob: retryOnBusy((input: NewJob, window: BudgetWindow): CreateJobResult => createJobTxn.immediate(input, window)),
     /**
      * Several reservations in one commit (one fsync): each is checked in order against the ones before
      * it, exactly as separate transactions would be; one that throws is rolled back alone.
      */
-    createJobs: (inputs: readonly NewJob[], window: BudgetWindow): (CreateJobResult | Error)[] => createJobsTxn.immediate(inputs, window),
+    createJobs: retryOnBusy((inputs: readonly NewJob[], window: BudgetWindow): (CreateJobResult | Error)[] => createJobsTxn.immediate(inputs, window)),
   };
 }

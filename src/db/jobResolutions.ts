@@ -1,3 +1,4 @@
+import { writeTransaction } from './busyRetry.ts';
 import type { JobQueries } from './jobQueries.ts';
 import type { Job } from './jobRow.ts';
 import type { LedgerWriter } from './ledgerWriter.ts';
@@ -22,7 +23,7 @@ export function createJobResolutions(db: Db, spend: SpendStore, queries: JobQuer
 
   return {
     /** Undefined when the job left those states meanwhile (a late result, another admin). */
-    resolveJob: db.transaction((r: { id: number; guildId: string; outcome: ResolutionOutcome; actorId: string; now: number }): Job | undefined => {
+    resolveJob: writeTransaction(db, (r: { id: number; guildId: string; outcome: ResolutionOutcome; actorId: string; now: number }): Job | undefined => {
       const before = queries.get(r.id);
       const statement = r.outcome === 'billed' ? billed : notBilled;
       if (!before || statement.run(r).changes !== 1) return undefined;

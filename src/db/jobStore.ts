@@ -5,17 +5,23 @@ import { createJobReservations } from './jobReservations.ts';
 import { createJobResolutions } from './jobResolutions.ts';
 import { pollColumns, pollJobFromRow, type Job, type JobStatus, type PollJob, type PollRow } from './jobRow.ts';
 import { createLedgerWriter } from './ledgerWriter.ts';
+import { writeTransaction } from './busyRetry.ts';
 import type { Db } from './openDatabase.ts';
+import { ownedJobsSql, type ShardScope } from './shardScope.ts';
 import { createSpendStore } from './spendStore.ts';
 import { createDmCopies } from './dmCopies.ts';
 
 export type { BudgetScope, BudgetWindow, CreateJobResult, NewJob } from './jobReservations.ts';
 export type { ResolutionOutcome } from './jobResolutions.ts';
 
-/** Every job state change, each guarded by the state it leaves and written with its ledger row. */
-export function createJobStore(db: Db) {
+/**
+ * Every job state change, each guarded by the state it leaves and written with its ledger row. With a
+ * shard scope, the queue and the resume lists keep to this process's servers; the limits stay bot-wide.
+ */
+export function createJobStore(db: Db, scope?: ShardScope) {
+  const owned = ownedJobsSql(scope);
   const spend = createSpendStore(db);
-  const queries = createJobQueries(db);
+  const queries = createJobQueries(db, scope);
   const writeLedger = createLedgerWriter(db);
   const reservations = createJobReservations(db, spend, queries, writeLedger);
   const resolutions = createJobResolutions(db, spend, queries, writeLedger);
@@ -24,7 +30,7 @@ export function createJobStore(db: Db) {
     "SELECT COUNT(*) AS n FROM jobs WHERE status IN ('submitting', 'submitted')");
   const nextQueued = db.prepare<[number], { id: number; submit_attempts: number }>(
     `SELECT id, submit_attempts FROM jobs WHERE status = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-     ORDER BY id LIMIT 1`);
+     AND ${owned} ORDER BY id LIMIT 1`);
   const insertMessage = db.prepare(
     'INSERT OR REPLACE INTO job_messages (message_id, job_id, kind) VALUES (?, ?, ?)');
   const updateProgress = db.prepare<[number, number | null, number, number], PollRow>(
@@ -38,7 +44,7 @@ export function createJobStore(db: Db) {
     'UPDATE jobs SET result_post_started_at = COALESCE(result_post_started_at, ?) WHERE id = ? RETURNING result_post_started_at AS at');
   const clearToken = db.prepare('UPDATE jobs SET interaction_token = NULL WHERE id = ?');
   const submittingIds = db.prepare<[], { id: number; submit_sending_at: number | null }>(
-    "SELECT id, submit_sending_at FROM jobs WHERE status = 'submitting'");
+    `SELECT id, submit_sending_at FROM jobs WHERE status = 'submitting' AND ${owned}`);
   const markSending = db.prepare("UPDATE jobs SET submit_sending_at = ? WHERE id = ? AND status = 'submitting'");
   const addDeliveryAttempt = db.prepare<[number, number], { n: number }>(
     "UPDATE jobs SET delivery_attempts = delivery_attempts + 1, updated_at = ? WHERE id = ? AND status = 'completed' RETURNING delivery_attempts AS n");
@@ -69,7 +75,7 @@ export function createJobStore(db: Db) {
   }
 
   /** Ends a job that never reached the provider; its reservation is released with it. */
-  const endBeforeSubmission = db.transaction((id: number, to: 'cancelled' | 'expired' | 'failed', code: string, now: number) => {
+  const endBeforeSubmission = writeTransaction(db, (id: number, to: 'cancelled' | 'expired' | 'failed', code: string, now: number) => {
     const from: JobStatus[] = to === 'failed' ? ['submitting'] : ['awaiting_confirmation', 'queued'];
     const job = transition(id, from, to, now, { failure_code: code, finished_at: now });
     if (job) writeLedger(job, 'release', -job.estimateMicros, now);
@@ -90,7 +96,7 @@ export function createJobStore(db: Db) {
     endBeforeSubmission,
 
     /** Takes the oldest due queued job if a provider slot is free. */
-    claimForSubmission: db.transaction((maxConcurrent: number, now: number): Job | undefined => {
+    claimForSubmission: writeTransaction(db, (maxConcurrent: number, now: number): Job | undefined => {
       if ((countSubmissions.get()?.n ?? 0) >= maxConcurrent) return undefined;
       const row = nextQueued.get(now);
       if (!row) return undefined;
@@ -129,7 +135,7 @@ export function createJobStore(db: Db) {
     markTimedOut: (id: number, now: number) => transition(id, ['submitted'], 'timed_out', now),
 
     /** The provider finished: settle at its reported cost, or the estimate when it reports none. */
-    completeTask: db.transaction((id: number, result: { videoUrl: string | null; videoExpiresAt: number | null; costMicros: number | null }, now: number) => {
+    completeTask: writeTransaction(db, (id: number, result: { videoUrl: string | null; videoExpiresAt: number | null; costMicros: number | null }, now: number) => {
       const before = read(id);
       if (!before) return undefined;
       const cost = result.costMicros ?? before.estimateMicros;
@@ -142,7 +148,7 @@ export function createJobStore(db: Db) {
     }),
 
     /** The provider reported failure: nothing was made, so the reservation is released. */
-    failTask: db.transaction((id: number, code: string, detail: string | null, now: number) => {
+    failTask: writeTransaction(db, (id: number, code: string, detail: string | null, now: number) => {
       const job = transition(id, ['submitted', 'timed_out'], 'failed', now,
         { failure_code: code, failure_detail: detail, finished_at: now });
       if (job) writeLedger(job, 'release', -job.estimateMicros, now);
@@ -155,7 +161,7 @@ export function createJobStore(db: Db) {
     },
 
     /** `problem` says why it went elsewhere (a DM, a bare link); such a job is listed in the report. */
-    markDelivered: db.transaction((id: number, channelId: string, resultMessageId: string, now: number, problem: string | null = null) => {
+    markDelivered: writeTransaction(db, (id: number, channelId: string, resultMessageId: string, now: number, problem: string | null = null) => {
       const job = transition(id, ['completed'], 'delivered', now,
         { result_message_id: resultMessageId, status_channel_id: channelId, finished_at: now, delivery_problem: problem });
       if (job) insertMessage.run(resultMessageId, id, 'result');
@@ -184,7 +190,7 @@ export function createJobStore(db: Db) {
     markVideoLinkRefused: (id: number, reason: string, now: number) =>
       transition(id, ['completed'], 'expired', now, { failure_code: 'unusable_link', failure_detail: reason, finished_at: now }),
 
-    setStatusMessage: db.transaction((id: number, channelId: string, messageId: string, now: number) => {
+    setStatusMessage: writeTransaction(db, (id: number, channelId: string, messageId: string, now: number) => {
       updateStatusMessage.run(messageId, channelId, now, id);
       insertMessage.run(messageId, id, 'status');
     }),

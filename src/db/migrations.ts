@@ -185,6 +185,19 @@ export const migrations: readonly string[] = [
     ('awaiting_confirmation', 'queued', 'submitting', 'submitted', 'completed', 'timed_out', 'submit_unknown');
   CREATE INDEX jobs_delivery_problems_by_guild ON jobs (guild_id, id) WHERE delivery_problem IS NOT NULL;
   `,
+  // One lease per gateway shard instead of one per database: shard processes share the file.
+  // pid_started (the holder's process start time) tells a reused pid from the holder. The old
+  // instance_lease table is left in place, unused, so that migrations written against it still apply.
+  `
+  CREATE TABLE shard_lease (
+    shard_id INTEGER PRIMARY KEY CHECK (shard_id >= 0),
+    shard_count INTEGER NOT NULL CHECK (shard_count > shard_id),
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    pid_started TEXT,
+    heartbeat_at INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];
 
 export function migrate(db: Database): void {
@@ -194,6 +207,8 @@ export function migrate(db: Database): void {
   }
   for (let version = current; version < migrations.length; version++) {
     db.transaction(() => {
+      // Shard processes start together on one file: another may have applied this step meanwhile.
+      if ((db.pragma('user_version', { simple: true }) as number) > version) return;
       db.exec(migrations[version] as string);
       db.pragma(`user_version = ${version + 1}`);
     }).immediate();

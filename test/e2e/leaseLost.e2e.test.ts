@@ -20,7 +20,7 @@ describe('a bot that lost its instance lease', () => {
     await h.discord.waitFor(() => h!.apimart.polls().length >= 2, 10_000);
 
     // What a second instance does after this one stalled past the stale time: it writes itself in.
-    h.db.prepare("UPDATE instance_lease SET host = 'other-host', pid = 4242, heartbeat_at = ?").run(Date.now());
+    h.db.prepare("UPDATE shard_lease SET host = 'other-host', pid = 4242, heartbeat_at = ?").run(Date.now());
     await h.discord.waitFor(() => exits.length > 0, 10_000);
     const pollsAtExit = h.apimart.polls().length;
     await sleep(500);
@@ -30,7 +30,7 @@ describe('a bot that lost its instance lease', () => {
     expect(logEvents(h, 'instance_lease_lost')[0]).toContain('"level":"error"');
     expect(h.apimart.polls().length).toBe(pollsAtExit);
     // The lease stays with the instance that took it.
-    expect(h.db.prepare('SELECT host, pid FROM instance_lease').get()).toEqual({ host: 'other-host', pid: 4242 });
+    expect(h.db.prepare('SELECT host, pid FROM shard_lease').get()).toEqual({ host: 'other-host', pid: 4242 });
   });
 
   it('stores a task id that arrives after another instance quarantined the job, and delivers that job', async () => {

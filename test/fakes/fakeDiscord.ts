@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { botCanView, botSeesReactions, isThread, newChannel, permissionsIn, ReactionLimiter, type FakeChannel, type NewChannel } from './fakeDiscordChannels.ts';
 import { FakeComponents, type ClickOptions } from './fakeDiscordComponents.ts';
 import { FakeGateway } from './fakeDiscordGateway.ts';
+import type { AddGuildOptions, FakeGuild } from './fakeDiscordGuilds.ts';
 import { botThreadMemberJson, channelJson, interactionCreateJson, reactionAddJson, reactionRemoveJson } from './fakeDiscordPayloads.ts';
 import { FakeRest, type FaultAnswer, type FaultMatch } from './fakeDiscordRest.ts';
 import { createRoutes } from './fakeDiscordRoutes.ts';
@@ -19,6 +20,8 @@ import {
 
 export type { FakeAttachment, FakeDiscordOptions, FakeInteraction, FakeMessage, FakeUser, RecordedFile, RecordedRequest } from './fakeDiscordState.ts';
 export type { FaultAnswer, FaultMatch } from './fakeDiscordRest.ts';
+export type { AddGuildOptions, FakeGuild } from './fakeDiscordGuilds.ts';
+export { guildIdOnShard, shardOfGuild } from './fakeDiscordGuilds.ts';
 export { ChannelKind, type FakeChannel, type FakeOverwrite, type NewChannel } from './fakeDiscordChannels.ts';
 export type { ClickOptions } from './fakeDiscordComponents.ts';
 
@@ -139,7 +142,20 @@ export class FakeDiscord {
     return this.state.storeFile({ ...a, contentType: contentTypeFor(a.filename, a.contentType) });
   }
 
-  /** Injects a chat-input command as INTERACTION_CREATE. */
+  /** Adds a server the bot is in (its channels, roles and the bot's member); it arrives on its shard's next IDENTIFY. */
+  addGuild(opts: AddGuildOptions = {}): FakeGuild {
+    const guild = this.state.guilds.add(opts);
+    // Its channels join the fake's channel map (plain text channels), so places' checks apply there too.
+    guild.channelIds.forEach((id, i) => this.state.channels.set(id, newChannel(id, { name: i === 0 ? 'general' : `channel-${i + 1}` })));
+    return guild;
+  }
+
+  /** IDENTIFYs seen, as [shard_id, shard_count]. */
+  get identifiedShards(): readonly [number, number][] {
+    return this.gateway.identifiedShards;
+  }
+
+  /** Injects a chat-input command as INTERACTION_CREATE (in the server of `channelId`). */
   sendCommand(opts: SendCommandOptions): { id: string; token: string } {
     const state = this.state;
     const userId = opts.userId ?? DEFAULT_USER_ID;
@@ -151,10 +167,10 @@ export class FakeDiscord {
     const id = opts.interactionId ?? state.nextId();
     const token = state.newToken();
     const channelId = opts.channelId ?? this.channelId;
-    const guildId = opts.guildId ?? state.guildId;
+    const guildId = opts.guildId ?? state.guildIdOf(channelId);
     const attachmentSizeLimit = opts.attachmentSizeLimit ?? DEFAULT_ATTACHMENT_LIMIT_BYTES;
     state.interactions.set(id, { id, token, channelId, guildId, userId, attachmentSizeLimit, acked: false, expired: false });
-    const registered = [...state.commands.global, ...(state.commands.guild.get(state.guildId) ?? [])] as { id: string; name: string }[];
+    const registered = [...state.commands.global, ...(state.commands.guild.get(guildId) ?? [])] as { id: string; name: string }[];
     const payload = interactionCreateJson(state, {
       id,
       token,
@@ -269,7 +285,7 @@ export class FakeDiscord {
     for (const thread of this.state.channels.values()) if (thread.parentId === id) thread.deleted = true;
     if (opts.offline) return;
     if (isThread(channel)) {
-      this.gateway.dispatch('THREAD_DELETE', { id, guild_id: this.guildId, parent_id: channel.parentId, type: channel.type });
+      this.gateway.dispatch('THREAD_DELETE', { id, guild_id: this.state.guildIdOf(id), parent_id: channel.parentId, type: channel.type });
     } else {
       this.gateway.dispatch('CHANNEL_DELETE', payload);
     }

@@ -123,7 +123,7 @@ export function botCanView(state: FakeDiscordState, channel: FakeChannel): boole
 /** Reaction events and reacting in a private thread need membership (topics/threads#private-threads). */
 export function botSeesReactions(state: FakeDiscordState, channel: FakeChannel | undefined): boolean {
   if (!channel) return true;
-  if (channel.deleted || state.guildRemoved) return false;
+  if (channel.deleted || state.removedFrom(channel.id)) return false;
   if (channel.type === ChannelKind.privateThread && !channel.members.has(state.botUserId)) return false;
   return botCanView(state, channel);
 }
@@ -135,7 +135,7 @@ export function botSeesReactions(state: FakeDiscordState, channel: FakeChannel |
 export function accessibleChannel(state: FakeDiscordState, channelId: string): FakeChannel {
   const channel = state.channels.get(channelId);
   if (!channel || channel.deleted) throw new FakeApiError(404, 10003, 'Unknown Channel');
-  if (state.guildRemoved || !botCanView(state, channel)) throw new FakeApiError(403, 50001, 'Missing Access');
+  if (state.removedFrom(channel.id) || !botCanView(state, channel)) throw new FakeApiError(403, 50001, 'Missing Access');
   return channel;
 }
 

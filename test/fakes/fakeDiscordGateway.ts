@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
 import { guildCreateJson, readyJson } from './fakeDiscordPayloads.ts';
+import { shardOfGuild } from './fakeDiscordGuilds.ts';
 import type { FakeDiscordState } from './fakeDiscordState.ts';
 
 const HEARTBEAT_INTERVAL_MS = 41_250;
@@ -20,27 +21,43 @@ interface GatewayPayload {
   d?: unknown;
 }
 
+/** Discord closes a session whose shard would hold more servers than this (close code 4011). */
+const MAX_GUILDS_PER_SHARD = 2_500;
+
+interface Session {
+  shard: [number, number];
+  sessionId: string;
+  seq: number;
+  log: LoggedEvent[];
+  live: WebSocket | null;
+  intents: number;
+}
+
 /**
- * One gateway session at a time. Dispatches reach only a socket that has identified or resumed;
- * anything dispatched meanwhile stays in the session log and is replayed on RESUME, or re-sequenced
- * into the next session if the bot identifies afresh.
+ * One gateway session per shard. Each server's events go to shard `(guild_id >> 22) % shard_count`
+ * (DMs and events without a server to shard 0), as the real gateway routes them. Dispatches reach
+ * only a socket that has identified or resumed; anything dispatched meanwhile stays in the session
+ * log and is replayed on RESUME, or re-sequenced into the next session if the bot identifies afresh.
  */
 export class FakeGateway {
   identifyCount = 0;
   resumeCount = 0;
   /** Event names dropped because the session's intents do not cover them. */
   readonly droppedEvents: string[] = [];
+  /** Every IDENTIFY's [shard_id, shard_count]. */
+  readonly identifiedShards: [number, number][] = [];
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sockets = new Set<WebSocket>();
-  private sessionId: string | null = null;
-  private seq = 0;
-  private log: LoggedEvent[] = [];
+  private readonly sessions = new Map<number, Session>();
+  /** Events for a shard that has no session yet. */
   private pending: { t: string; d: unknown }[] = [];
-  private live: WebSocket | null = null;
-  private intents = 0;
+  /** The shard count the bot identified with (Discord routes by the client's count). */
+  private shardCount: number;
   private down = false;
 
-  constructor(private readonly state: FakeDiscordState) {}
+  constructor(private readonly state: FakeDiscordState) {
+    this.shardCount = state.recommendedShards;
+  }
 
   get url(): string {
     return `${this.state.origin.replace(/^http/, 'ws')}/gateway`;
@@ -50,31 +67,40 @@ export class FakeGateway {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
   }
 
+  /** The shard an event goes to under the current shard count. */
+  shardOf(d: unknown, t = ''): number {
+    // GUILD_CREATE/UPDATE/DELETE carry the server's id as `id`; every other guild event as `guild_id`.
+    const data = d as { guild_id?: unknown; id?: unknown } | null;
+    const guildId = t.startsWith('GUILD_') && !t.startsWith('GUILD_MEMBER') && !t.startsWith('GUILD_ROLE') && data?.guild_id === undefined ? data?.id : data?.guild_id;
+    return typeof guildId === 'string' ? shardOfGuild(guildId, this.shardCount) : 0;
+  }
+
   dispatch(t: string, d: unknown): void {
-    if (this.sessionId === null) {
+    const session = this.sessions.get(this.shardOf(d, t));
+    if (!session) {
       this.pending.push({ t, d });
       return;
     }
-    const event: LoggedEvent = { s: ++this.seq, t, d, sent: false };
-    this.log.push(event);
-    if (this.live) this.send(this.live, event);
+    this.append(session, t, d);
   }
 
-  /** The session can no longer be resumed (as after a long outage): the next RESUME gets op 9. */
+  /** The sessions can no longer be resumed (as after a long outage): the next RESUME gets op 9. */
   invalidateSession(): void {
-    if (this.sessionId !== null) this.sessionId = `${this.sessionId}-invalidated`;
+    for (const session of this.sessions.values()) session.sessionId = `${session.sessionId}-invalidated`;
   }
 
   close(code: number): void {
-    const socket = this.live;
-    this.live = null;
-    socket?.close(code);
+    for (const session of this.sessions.values()) {
+      const socket = session.live;
+      session.live = null;
+      socket?.close(code);
+    }
   }
 
   setDown(down: boolean): void {
     this.down = down;
     if (down) {
-      this.live = null;
+      for (const session of this.sessions.values()) session.live = null;
       for (const socket of this.sockets) socket.terminate();
     }
   }
@@ -82,6 +108,12 @@ export class FakeGateway {
   stop(): Promise<void> {
     for (const socket of this.sockets) socket.terminate();
     return new Promise((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private append(session: Session, t: string, d: unknown): void {
+    const event: LoggedEvent = { s: ++session.seq, t, d, sent: false };
+    session.log.push(event);
+    if (session.live) this.send(session, session.live, event);
   }
 
   private onConnection(ws: WebSocket): void {
@@ -93,7 +125,7 @@ export class FakeGateway {
     this.sockets.add(ws);
     ws.on('close', () => {
       this.sockets.delete(ws);
-      if (this.live === ws) this.live = null;
+      for (const session of this.sessions.values()) if (session.live === ws) session.live = null;
     });
     ws.on('message', (raw) => this.onMessage(ws, raw.toString()));
     ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: HEARTBEAT_INTERVAL_MS } }));
@@ -112,7 +144,7 @@ export class FakeGateway {
         ws.send(JSON.stringify({ op: 11 }));
         return;
       case 2:
-        this.onIdentify(ws, payload.d as { token?: string; intents?: number });
+        this.onIdentify(ws, payload.d as { token?: string; intents?: number; shard?: unknown });
         return;
       case 6:
         this.onResume(ws, payload.d as { token?: string; session_id?: string; seq?: number | null });
@@ -122,42 +154,55 @@ export class FakeGateway {
     }
   }
 
-  private onIdentify(ws: WebSocket, d: { token?: string; intents?: number }): void {
+  private onIdentify(ws: WebSocket, d: { token?: string; intents?: number; shard?: unknown }): void {
     if (d.token !== this.state.botToken && d.token !== `Bot ${this.state.botToken}`) {
       ws.close(4004);
       return;
     }
+    const shard = d.shard === undefined ? [0, 1] : d.shard;
+    if (!Array.isArray(shard) || shard.length !== 2 || !shard.every(Number.isInteger) || shard[1] < 1 || shard[0] < 0 || shard[0] >= shard[1]) {
+      ws.close(4010); // Invalid shard
+      return;
+    }
+    const [shardId, shardCount] = shard as [number, number];
+    const guilds = this.state.guilds.all().filter((g) => shardOfGuild(g.id, shardCount) === shardId);
+    if (guilds.length > MAX_GUILDS_PER_SHARD) {
+      ws.close(4011); // Sharding required
+      return;
+    }
     this.identifyCount += 1;
-    const undelivered = [...this.log.filter((e) => !e.sent).map(({ t, d: data }) => ({ t, d: data })), ...this.pending];
-    this.pending = [];
-    this.sessionId = this.state.newToken().slice(-32);
-    this.seq = 0;
-    this.log = [];
-    this.intents = d.intents ?? 0;
-    this.live = ws;
-    this.dispatch('READY', readyJson(this.state, this.sessionId, this.url));
-    if (!this.state.guildRemoved) this.dispatch('GUILD_CREATE', guildCreateJson(this.state));
-    for (const event of undelivered) this.dispatch(event.t, event.d);
+    this.identifiedShards.push([shardId, shardCount]);
+    this.shardCount = shardCount;
+    const previous = this.sessions.get(shardId);
+    const undelivered = previous ? previous.log.filter((e) => !e.sent).map(({ t, d: data }) => ({ t, d: data })) : [];
+    const routed = this.pending.filter((e) => this.shardOf(e.d, e.t) === shardId);
+    this.pending = this.pending.filter((e) => this.shardOf(e.d, e.t) !== shardId);
+    const session: Session = { shard: [shardId, shardCount], sessionId: this.state.newToken().slice(-32), seq: 0, log: [], live: ws, intents: d.intents ?? 0 };
+    this.sessions.set(shardId, session);
+    this.append(session, 'READY', readyJson(this.state, session.sessionId, this.url, session.shard, guilds.map((g) => g.id)));
+    for (const guild of guilds) if (!(this.state.guildRemoved && guild.id === this.state.guildId)) this.append(session, 'GUILD_CREATE', guildCreateJson(this.state, guild));
+    for (const event of [...undelivered, ...routed]) this.append(session, event.t, event.d);
   }
 
   private onResume(ws: WebSocket, d: { token?: string; session_id?: string; seq?: number | null }): void {
-    if (d.token !== this.state.botToken || d.session_id !== this.sessionId) {
+    const session = [...this.sessions.values()].find((s) => s.sessionId === d.session_id);
+    if (d.token !== this.state.botToken || !session) {
       ws.send(JSON.stringify({ op: 9, d: false }));
       return;
     }
     this.resumeCount += 1;
     const from = d.seq ?? 0;
-    for (const event of this.log) {
-      if (event.s > from) this.send(ws, event);
+    for (const event of session.log) {
+      if (event.s > from) this.send(session, ws, event);
     }
-    this.live = ws;
-    this.dispatch('RESUMED', {});
+    session.live = ws;
+    this.append(session, 'RESUMED', {});
   }
 
-  private send(ws: WebSocket, event: LoggedEvent): void {
+  private send(session: Session, ws: WebSocket, event: LoggedEvent): void {
     const firstSend = !event.sent;
     event.sent = true;
-    if (!this.subscribed(event)) {
+    if (!this.subscribed(session, event)) {
       if (firstSend) this.droppedEvents.push(event.t);
       return;
     }
@@ -166,9 +211,9 @@ export class FakeGateway {
     }
   }
 
-  private subscribed(event: LoggedEvent): boolean {
+  private subscribed(session: Session, event: LoggedEvent): boolean {
     if (!event.t.startsWith('MESSAGE_REACTION_')) return true;
     const inGuild = typeof (event.d as { guild_id?: unknown }).guild_id === 'string';
-    return (this.intents & (inGuild ? INTENT_GUILD_MESSAGE_REACTIONS : INTENT_DIRECT_MESSAGE_REACTIONS)) !== 0;
+    return (session.intents & (inGuild ? INTENT_GUILD_MESSAGE_REACTIONS : INTENT_DIRECT_MESSAGE_REACTIONS)) !== 0;
   }
 }

@@ -56,7 +56,7 @@ export function createMessage(state: FakeDiscordState, init: NewMessage, payload
   const message: FakeMessage = {
     id: state.nextId(),
     channel_id: init.channelId,
-    ...(state.isGuildChannel(init.channelId) ? { guild_id: state.guildId } : {}),
+    ...(state.isGuildChannel(init.channelId) ? { guild_id: state.guildIdOf(init.channelId) } : {}),
     author_id: init.authorId,
     type: init.type,
     content: typeof payload.content === 'string' ? payload.content : '',

@@ -7,6 +7,7 @@ import type {
   Locale,
 } from 'discord-api-types/v10';
 import { botCanView, isThread, type FakeChannel } from './fakeDiscordChannels.ts';
+import type { FakeGuild } from './fakeDiscordGuilds.ts';
 import type { FakeAttachment, FakeDiscordState, FakeMessage, FakeUser } from './fakeDiscordState.ts';
 
 // Plain JSON builders for what the fake sends: users carry public_flags, flags and primary_guild so
@@ -52,11 +53,13 @@ export function channelJson(state: FakeDiscordState, channelId: string) {
     return { id: channelId, type: 1 as const, last_message_id: null, flags: 0, recipients: [userJson(user)] };
   }
   const channel = state.channels.get(channelId);
-  const position = [...state.channels.keys()].indexOf(channelId);
+  const guild = state.guilds.get(state.guildIdOf(channelId)) ?? state.guilds.primary;
+  // Positions count within the channel's own server (the first server's channels come first in the map).
+  const position = guild === state.guilds.primary ? [...state.channels.keys()].indexOf(channelId) : guild.channelIds.indexOf(channelId);
   const common = {
     id: channelId,
     type: (channel?.type ?? 0) as 0,
-    guild_id: state.guildId,
+    guild_id: guild.id,
     name: channel?.name ?? 'general',
     parent_id: channel?.parentId ?? null,
     nsfw: false,
@@ -91,10 +94,10 @@ export function botThreadMemberJson(state: FakeDiscordState, channel: FakeChanne
     : {};
 }
 
-export function guildJson(state: FakeDiscordState) {
+export function guildJson(state: FakeDiscordState, guild: FakeGuild = state.guilds.primary) {
   return {
-    id: state.guildId,
-    name: 'Fake Guild',
+    id: guild.id,
+    name: guild.name,
     icon: null,
     splash: null,
     discovery_splash: null,
@@ -119,7 +122,7 @@ export function guildJson(state: FakeDiscordState) {
     application_id: null,
     preferred_locale: 'en-US',
     features: [],
-    roles: state.roles.map((role, position) => ({
+    roles: guild.roles.map((role, position) => ({
       id: role.id,
       name: role.name,
       color: 0,
@@ -139,18 +142,22 @@ export function guildJson(state: FakeDiscordState) {
   };
 }
 
-export function guildCreateJson(state: FakeDiscordState) {
+export function guildCreateJson(state: FakeDiscordState, guild: FakeGuild = state.guilds.primary) {
+  // The first server holds every channel and thread the places tests add; the others only their own text channels.
+  const own = guild === state.guilds.primary
+    ? [...state.channels.values()].filter((c) => state.guildIdOf(c.id) === guild.id)
+    : guild.channelIds.map((id) => state.channels.get(id)).filter((c) => c !== undefined);
   const bot = state.users.get(state.botUserId);
   return {
-    ...guildJson(state),
+    ...guildJson(state, guild),
     joined_at: JOINED_AT,
     large: false,
     unavailable: false,
     member_count: 2,
-    channels: [...state.channels.values()].filter((c) => !c.deleted && !isThread(c)).map((c) => channelJson(state, c.id)),
-    members: bot ? [memberJson(bot)] : [],
+    channels: own.filter((c) => !c.deleted && !isThread(c)).map((c) => channelJson(state, c.id)),
+    members: bot ? [{ ...memberJson(bot), roles: [guild.botRoleId] }] : [],
     // a bot gets every active thread it can see, with its member object on the ones it joined
-    threads: [...state.channels.values()]
+    threads: own
       .filter((c) => !c.deleted && isThread(c) && !c.archived && botCanView(state, c))
       .map((c) => ({ ...channelJson(state, c.id), ...botThreadMemberJson(state, c) })),
     presences: [],
@@ -161,15 +168,15 @@ export function guildCreateJson(state: FakeDiscordState) {
   };
 }
 
-export function readyJson(state: FakeDiscordState, sessionId: string, gatewayUrl: string) {
+export function readyJson(state: FakeDiscordState, sessionId: string, gatewayUrl: string, shard: [number, number] = [0, 1], guildIds: string[] = [state.guildId]) {
   const bot = state.users.get(state.botUserId);
   return {
     v: 10,
     user: { ...(bot ? userJson(bot) : {}), verified: true, mfa_enabled: false },
-    guilds: state.guildRemoved ? [] : [{ id: state.guildId, unavailable: true }],
+    guilds: guildIds.filter((id) => !(state.guildRemoved && id === state.guildId)).map((id) => ({ id, unavailable: true })),
     session_id: sessionId,
     resume_gateway_url: gatewayUrl,
-    shard: [0, 1],
+    shard,
     application: { id: state.appId, flags: 0 },
     private_channels: [],
     presences: [],
@@ -306,7 +313,7 @@ export function reactionAddJson(state: FakeDiscordState, r: { user: FakeUser; me
     user_id: r.user.id,
     channel_id: r.message.channel_id,
     message_id: r.message.id,
-    ...(inGuild ? { guild_id: state.guildId, member: memberJson(r.user) } : {}),
+    ...(inGuild ? { guild_id: state.guildIdOf(r.message.channel_id), member: memberJson(r.user) } : {}),
     emoji: emojiJson(r.emoji),
     burst: false,
     burst_colors: [],
@@ -321,7 +328,7 @@ export function reactionRemoveJson(state: FakeDiscordState, r: { userId: string;
     user_id: r.userId,
     channel_id: r.message.channel_id,
     message_id: r.message.id,
-    ...(inGuild ? { guild_id: state.guildId } : {}),
+    ...(inGuild ? { guild_id: state.guildIdOf(r.message.channel_id) } : {}),
     emoji: emojiJson(r.emoji),
     burst: false,
     type: 0,

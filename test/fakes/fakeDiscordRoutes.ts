@@ -4,6 +4,7 @@ import {
 import { interactionRoutes } from './fakeDiscordInteractions.ts';
 import { createMessage, editMessage, isEmpty, payloadOf } from './fakeDiscordMessages.ts';
 import { botThreadMemberJson, channelJson, guildJson, memberJson, messageJson, reactionAddJson, reactionRemoveJson, userJson } from './fakeDiscordPayloads.ts';
+import type { FakeGuild } from './fakeDiscordGuilds.ts';
 import type { Route, RouteAnswer } from './fakeDiscordRest.ts';
 import { FakeApiError, type FakeDiscordState, type FakeMessage, type FakeUser, type RecordedRequest } from './fakeDiscordState.ts';
 
@@ -21,8 +22,8 @@ export function createRoutes(state: FakeDiscordState, gatewayUrl: () => string, 
     bot('GET', '/gateway/bot', () =>
       ok({
         url: gatewayUrl(),
-        shards: 1,
-        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+        shards: state.recommendedShards,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: state.maxConcurrency },
       }),
     ),
     { method: 'GET', path: '/gateway', auth: false, handle: () => ok({ url: gatewayUrl() }) },
@@ -105,12 +106,16 @@ export function createRoutes(state: FakeDiscordState, gatewayUrl: () => string, 
     }),
     bot('POST', '/users/@me/channels', (req) => openDm(state, req)),
     bot('GET', '/users/:user', (_req, p) => ok(userJson(knownUser(state, p.user === '@me' ? state.botUserId : (p.user ?? ''))))),
-    bot('GET', '/guilds/:guild', (_req, p) => ok(guildJson(guildState(state, p)))),
-    bot('GET', '/guilds/:guild/channels', (_req, p) =>
-      ok([...guildState(state, p).channels.values()].filter((c) => !c.deleted && c.type !== 11 && c.type !== 12 && c.type !== 10).map((c) => channelJson(state, c.id)))),
-    bot('GET', '/guilds/:guild/roles', (_req, p) => ok(guildJson(guildState(state, p)).roles)),
+    bot('GET', '/guilds/:guild', (_req, p) => ok(guildJson(state, guildOf(state, p)))),
+    bot('GET', '/guilds/:guild/channels', (_req, p) => {
+      const guild = guildOf(state, p);
+      return ok([...state.channels.values()]
+        .filter((c) => !c.deleted && c.type !== 11 && c.type !== 12 && c.type !== 10 && state.guildIdOf(c.id) === guild.id)
+        .map((c) => channelJson(state, c.id)));
+    }),
+    bot('GET', '/guilds/:guild/roles', (_req, p) => ok(guildJson(state, guildOf(state, p)).roles)),
     bot('GET', '/guilds/:guild/members/:user', (_req, p) => {
-      guildState(state, p);
+      guildOf(state, p);
       const user = state.users.get(p.user ?? '');
       if (!user) throw new FakeApiError(404, 10007, 'Unknown Member');
       return ok(memberJson(user));
@@ -190,9 +195,10 @@ function channelId(state: FakeDiscordState, p: Params): string {
   return accessibleChannel(state, id).id;
 }
 
-function guildState(state: FakeDiscordState, p: Params): FakeDiscordState {
-  if (p.guild !== state.guildId || state.guildRemoved) throw new FakeApiError(404, 10004, 'Unknown Guild');
-  return state;
+function guildOf(state: FakeDiscordState, p: Params): FakeGuild {
+  const guild = state.guilds.get(p.guild);
+  if (!guild || (state.guildRemoved && guild.id === state.guildId)) throw new FakeApiError(404, 10004, 'Unknown Guild');
+  return guild;
 }
 
 /** Reaction writes answer with the bucket's headers, or 429 past the per-channel limit. */
@@ -232,8 +238,8 @@ function commandRoutes(state: FakeDiscordState): Route[] {
   const listFor = (p: Params): StoredCommand[] => {
     if (p.app !== state.appId) throw new FakeApiError(404, 10002, 'Unknown Application');
     if (p.guild === undefined) return state.commands.global as StoredCommand[];
-    if (p.guild !== state.guildId) throw new FakeApiError(404, 10004, 'Unknown Guild');
-    if (state.guildRemoved) throw new FakeApiError(403, 50001, 'Missing Access');
+    if (!state.guilds.get(p.guild)) throw new FakeApiError(404, 10004, 'Unknown Guild');
+    if (state.guildRemoved && p.guild === state.guildId) throw new FakeApiError(403, 50001, 'Missing Access');
     const list = state.commands.guild.get(p.guild) ?? [];
     state.commands.guild.set(p.guild, list);
     return list as StoredCommand[];

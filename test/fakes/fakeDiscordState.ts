@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { FakeRateLimits, type RateLimitOptions } from './fakeDiscordRateLimits.ts';
 import { newChannel, type FakeChannel, type ReactionLimiter } from './fakeDiscordChannels.ts';
+import { FakeGuilds } from './fakeDiscordGuilds.ts';
 
 /** Default permissions Discord reports for a member or the app in a normal guild. */
 export const DEFAULT_PERMISSIONS = '2248473465835073';
@@ -126,6 +127,10 @@ export interface FakeDiscordOptions {
   applicationOwnerId?: string;
   team?: { id: string; memberIds: string[] };
   roles?: { id: string; permissions: string }[];
+  /** Discord's recommended shard count, reported by GET /gateway/bot (default 1). */
+  shards?: number;
+  /** `session_start_limit.max_concurrency` of GET /gateway/bot (default 1). */
+  maxConcurrency?: number;
   /** Enforce Discord's rate limits (off by default: only tests about them, and the bench, want them). */
   rateLimits?: boolean | RateLimitOptions;
   /** Per-channel reaction writes allowed per second (Discord: about 4); off when absent. */
@@ -156,6 +161,10 @@ export class FakeDiscordState {
   team: { id: string; memberIds: string[] } | null;
   readonly botRoleId: string;
   readonly roles: FakeRole[];
+  /** Every server the bot is in; the first is the one above. */
+  readonly guilds: FakeGuilds;
+  readonly recommendedShards: number;
+  readonly maxConcurrency: number;
   origin = '';
   readonly requests: RecordedRequest[] = [];
   readonly messages = new Map<string, FakeMessage>();
@@ -195,6 +204,9 @@ export class FakeDiscordState {
       { id: this.botRoleId, name: 'videobot', permissions: DEFAULT_PERMISSIONS, managed: true },
       ...(opts.roles ?? []).map((r, i) => ({ id: r.id, name: `role-${i + 1}`, permissions: r.permissions, managed: false })),
     ];
+    this.guilds = new FakeGuilds({ id: this.guildId, name: 'Fake Guild', channelIds: this.channelIds, roles: this.roles, botRoleId: this.botRoleId }, () => this.nextId());
+    this.recommendedShards = opts.shards ?? 1;
+    this.maxConcurrency = opts.maxConcurrency ?? 1;
     this.users.set(this.botUserId, { id: this.botUserId, username: 'videobot', globalName: null, bot: true, roles: [this.botRoleId] });
     this.users.set(this.ownerId, { id: this.ownerId, username: 'owner', globalName: 'Owner', bot: false, roles: [] });
     this.channelIds.forEach((id, i) => this.channels.set(id, newChannel(id, { name: i === 0 ? 'general' : `channel-${i + 1}` })));
@@ -232,6 +244,18 @@ export class FakeDiscordState {
 
   isGuildChannel(channelId: string): boolean {
     return this.channels.has(channelId);
+  }
+
+  /** The server of a guild channel or thread (the first server for unknown ids, as before servers were many). */
+  guildIdOf(channelId: string): string {
+    const channel = this.channels.get(channelId);
+    const id = channel?.parentId && !this.guilds.ofChannel(channelId) ? channel.parentId : channelId;
+    return this.guilds.ofChannel(id)?.id ?? this.guildId;
+  }
+
+  /** Whether the bot was removed from the server of this channel (only the first server can be removed). */
+  removedFrom(channelId: string): boolean {
+    return this.guildRemoved && this.guildIdOf(channelId) === this.guildId;
   }
 
   storeFile(file: StoredFile & { width?: number; height?: number; sizeOverride?: number }): FakeAttachment {

@@ -6,7 +6,8 @@ const staleMs = 60_000;
 
 function leases(alive: Set<number>) {
   const db = openDatabase(':memory:');
-  const make = (host: string, pid: number) => createInstanceLease(db, { host, pid }, { staleMs, isAlive: (p) => alive.has(p) });
+  const make = (host: string, pid: number, shardIds: number[] = [0], shardCount = 1) =>
+    createInstanceLease(db, { host, pid }, { staleMs, isAlive: (p) => alive.has(p), shardIds, shardCount });
   return { db, make };
 }
 
@@ -46,5 +47,58 @@ describe('instance lease: one bot per database file', () => {
     second.acquire(10);
     expect(first.heartbeat(20)).toBe(false);
     expect(second.heartbeat(20)).toBe(true);
+  });
+});
+
+describe('instance lease: one process per shard', () => {
+  it('lets two processes run different shards of the same split on one database', () => {
+    const { make } = leases(new Set([1, 2]));
+    const first = make('box', 1, [0], 2);
+    const second = make('box', 2, [1], 2);
+    first.acquire(0);
+    expect(() => second.acquire(10)).not.toThrow();
+    expect(first.heartbeat(20)).toBe(true);
+    expect(second.heartbeat(20)).toBe(true);
+  });
+
+  it('refuses a second live process for a shard that is taken', () => {
+    const { make } = leases(new Set([1, 2]));
+    make('box', 1, [0, 2], 4).acquire(0);
+    expect(() => make('box', 2, [2], 4).acquire(10)).toThrow(/shard 2 of 4/);
+  });
+
+  it('refuses a live process that splits the bot into a different number of shards', () => {
+    const { make } = leases(new Set([1, 2]));
+    make('box', 1, [0], 1).acquire(0);
+    expect(() => make('box', 2, [1], 2).acquire(10)).toThrow(InstanceConflictError);
+  });
+
+  it('lets the replacement of a crashed shard process take its shards, and only those', () => {
+    const alive = new Set([1, 2, 3]);
+    const { make } = leases(alive);
+    make('box', 1, [0], 2).acquire(0);
+    const survivor = make('box', 2, [1], 2);
+    survivor.acquire(0);
+    alive.delete(1);
+    expect(() => make('box', 3, [0], 2).acquire(1_000)).not.toThrow();
+    expect(() => make('box', 4, [1], 2).acquire(1_000)).toThrow(/pid 2/);
+    expect(survivor.heartbeat(2_000)).toBe(true);
+  });
+
+  it('drops the leases of an earlier split once its processes are gone', () => {
+    const { db, make } = leases(new Set([2]));
+    make('box', 1, [0], 1).acquire(0);
+    make('box', 2, [1], 2).acquire(1_000);
+    expect(db.prepare('SELECT shard_id, shard_count, pid FROM shard_lease').all()).toEqual([{ shard_id: 1, shard_count: 2, pid: 2 }]);
+  });
+
+  it('stores the holder\'s start time and passes it to the liveness check, so a reused pid holds nothing', () => {
+    const db = openDatabase(':memory:');
+    const started = new Map([[1, 'started-at-1']]);
+    const opts = { staleMs, shardIds: [0], shardCount: 1, isAlive: (pid: number, at: string | null) => started.get(pid) === at };
+    createInstanceLease(db, { host: 'box', pid: 1, started: 'started-at-1' }, opts).acquire(0);
+    expect(() => createInstanceLease(db, { host: 'box', pid: 2 }, opts).acquire(10)).toThrow(/pid 1/);
+    started.set(1, 'started-later');
+    expect(() => createInstanceLease(db, { host: 'box', pid: 2 }, opts).acquire(20)).not.toThrow();
   });
 });

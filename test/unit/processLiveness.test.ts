@@ -20,8 +20,8 @@ async function withZombie(run: (pid: number) => void): Promise<void> {
 
 const lease = (holderPid: number, holderStarted: string | null) => {
   const db = openDatabase(':memory:');
-  createInstanceLease(db, { host: 'box', pid: holderPid, started: holderStarted }, { staleMs: 60_000, isAlive: isProcessRunning }).acquire(0);
-  return createInstanceLease(db, { host: 'box', pid: 999_999_999 }, { staleMs: 60_000, isAlive: isProcessRunning });
+  createInstanceLease(db, { host: 'box', pid: holderPid, started: holderStarted }, { staleMs: 60_000, isAlive: isProcessRunning, shardIds: [0], shardCount: 1 }).acquire(0);
+  return createInstanceLease(db, { host: 'box', pid: 999_999_999 }, { staleMs: 60_000, isAlive: isProcessRunning, shardIds: [0], shardCount: 1 });
 };
 
 describe('lease holder liveness', () => {

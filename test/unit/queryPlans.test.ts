@@ -30,7 +30,7 @@ function exerciseStores(db: Db): void {
   operations.oldestActiveJobCreatedAt();
   operations.spendMicrosBetween(0, 1);
   createRetentionStore(db).eraseFinishedBefore(Date.now(), Date.now(), 10);
-  const lease = createInstanceLease(db, { host: 'h', pid: 1 }, { staleMs: 1000, isAlive: () => true });
+  const lease = createInstanceLease(db, { host: 'h', pid: 1 }, { staleMs: 1000, isAlive: () => true, shardIds: [0], shardCount: 1 });
   lease.acquire(1);
   lease.heartbeat(2);
   lease.release();

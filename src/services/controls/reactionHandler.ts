@@ -1,4 +1,3 @@
-import type { MessageReaction, PartialMessageReaction, PartialUser, User } from 'discord.js';
 import type { Config } from '../../config.ts';
 import type { Job } from '../../db/jobRow.ts';
 import type { JobStore } from '../../db/jobStore.ts';
@@ -34,6 +33,9 @@ export interface ReactionHandlerDeps {
 
 interface Reacted { job: Job; channelId: string; messageId: string; emoji: string; actor: Actor }
 
+/** What a reaction event must tell: discord.js's MessageReaction and User, or the gateway payload's fields. */
+export interface ReactionEvent { message: { id: string; channelId: string }; emoji: { name: string | null } }
+
 /**
  * Reactions carry no authorization of their own: every action is checked against the job's requester
  * (or an admin) as stored in SQLite, so it works the same on messages from before a restart. The
@@ -61,7 +63,7 @@ export function createReactionHandler(deps: ReactionHandlerDeps) {
   }
 
   return {
-    async onReactionAdd(reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser): Promise<void> {
+    async onReactionAdd(reaction: ReactionEvent, user: { id: string }): Promise<void> {
       const { channelId, id: messageId } = reaction.message;
       try {
         if (user.id === deps.botUserId()) return;

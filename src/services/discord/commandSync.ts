@@ -49,3 +49,13 @@ export async function syncCommands(
   const written = await rest.put(route, { body: commands });
   return { outcome: 'updated', registered: withIds(Array.isArray(written) ? written : []) };
 }
+
+/**
+ * The commands as Discord holds them, without writing: shard processes other than shard 0's leave the
+ * sync to it but still need the ids for command mentions. (Shard 0's process may not have synced yet
+ * at a first deploy; those processes then name commands as plain code until their next start.)
+ */
+export async function registeredCommands(rest: REST, applicationId: string, guildId: string | undefined): Promise<SyncResult['registered']> {
+  const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);
+  return withIds((await rest.get(route)) as unknown[]);
+}

@@ -161,6 +161,11 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
       void deps.status.refresh(job.id);
     },
     refreshStatus: (jobId: number) => deps.status.refresh(jobId),
+    /** Another process may have freed a provider slot: try the queue again. */
+    kickQueue: () => {
+      // A read first: the claim takes the write lock, which other processes would then wait for.
+      if (!stopped && store.firstQueuedJobIds(1).length > 0) submitter.kick();
+    },
     /** A provider callback named this task: poll it now if it is one of ours and still running. */
     taskHint(taskId: string): void {
       const job = store.jobByTaskId(taskId);

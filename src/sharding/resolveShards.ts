@@ -1,0 +1,41 @@
+import { Routes } from 'discord.js';
+import type { Config } from '../config.ts';
+import { allShards, shardsOfProcess, type ShardPlan } from './shardPlan.ts';
+
+interface RestGet { get(route: `/${string}`): Promise<unknown> }
+
+export interface GatewayBotInfo {
+  /** Discord's recommended shard count for this bot. */
+  shards: number;
+  /** IDENTIFY buckets that may connect in parallel (one IDENTIFY per 5 s each). */
+  maxConcurrency: number;
+}
+
+/** GET /gateway/bot: the recommended shard count and the identify concurrency. */
+export async function gatewayBotInfo(rest: RestGet): Promise<GatewayBotInfo> {
+  const body = (await rest.get(Routes.gatewayBot())) as { shards?: unknown; session_start_limit?: { max_concurrency?: unknown } };
+  const { shards } = body;
+  if (typeof shards !== 'number' || !Number.isInteger(shards) || shards < 1) throw new Error('GET /gateway/bot gave no shard count');
+  const concurrency = body.session_start_limit?.max_concurrency;
+  return { shards, maxConcurrency: typeof concurrency === 'number' && concurrency >= 1 ? concurrency : 1 };
+}
+
+/** The bot's total shard count: SHARDS, or Discord's recommendation; at least one per process. */
+export function totalShardCount(config: Pick<Config, 'shards' | 'shardProcesses'>, gateway: GatewayBotInfo): number {
+  return Math.max(config.shards === 'auto' ? gateway.shards : config.shards, config.shardProcesses);
+}
+
+/** The shards this process runs: its share when started by the ShardingManager, else all of them. */
+export function processShardScope(config: Pick<Config, 'shardProcess' | 'shardProcesses'>): ShardPlan | undefined {
+  const managed = config.shardProcess;
+  if (!managed) return undefined;
+  return { shardCount: managed.shardCount, shardIds: shardsOfProcess(managed.index, config.shardProcesses, managed.shardCount) };
+}
+
+export async function resolveShardPlan(config: Pick<Config, 'shards' | 'shardProcesses' | 'shardProcess'>, rest: RestGet): Promise<ShardPlan> {
+  const scoped = processShardScope(config);
+  if (scoped) return scoped;
+  // A fixed SHARDS needs no question to Discord.
+  if (config.shards !== 'auto') return allShards(config.shards);
+  return allShards((await gatewayBotInfo(rest)).shards);
+}
