@@ -17,10 +17,21 @@ const dayMs = 86_400_000;
  * JavaScript numbers are bound as REAL.
  */
 const dailySpendSql = (scope: string) =>
-  `SELECT CAST((l.period_at - @fromMs) / @dayMs AS INTEGER) AS day, COALESCE(SUM(l.amount_micros), 0) AS total,
-       COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM ledger o WHERE o.job_id = l.job_id AND o.kind IN ('settle', 'release')) THEN l.amount_micros END), 0) AS held
-     FROM ledger l WHERE ${scope} AND l.period_at >= @fromMs AND l.period_at < @toMs
-     GROUP BY day ORDER BY day`;
+  `SELECT CAST((l.period_at - @fromMs) / @dayMs AS INTEGER) AS day, l.amount_micros AS total,
+       CASE WHEN NOT EXISTS (SELECT 1 FROM ledger o WHERE o.job_id = l.job_id AND o.kind IN ('settle', 'release')) THEN l.amount_micros ELSE 0 END AS held
+     FROM ledger l WHERE ${scope} AND l.period_at >= @fromMs AND l.period_at < @toMs`;
+
+/** Sums a member's ledger rows per day in code: a month of one member's rows is small, and SQLite would sort them. */
+function sumByDay(rows: readonly { day: number; total: number; held: number }[]): DaySpend[] {
+  const byDay = new Map<number, DaySpend>();
+  for (const row of rows) {
+    const day = byDay.get(row.day) ?? { day: row.day, totalMicros: 0, heldMicros: 0 };
+    day.totalMicros += row.total;
+    day.heldMicros += row.held;
+    byDay.set(row.day, day);
+  }
+  return [...byDay.values()].sort((a, b) => a.day - b.day);
+}
 export const userDailySpendSql = dailySpendSql('l.user_id = @userId');
 export const userDailySpendInGuildSql = dailySpendSql('l.guild_id = @guildId AND l.user_id = @userId');
 
@@ -88,13 +99,11 @@ export function createSpendStore(db: Db) {
     },
     /** Days without ledger rows are left out; `fromMs` should be a UTC midnight. */
     userDailySpend(userId: string, fromMs: number, toMs: number): DaySpend[] {
-      return userByDay.all({ userId, fromMs, toMs, dayMs })
-        .map((r) => ({ day: r.day, totalMicros: r.total, heldMicros: r.held }));
+      return sumByDay(userByDay.all({ userId, fromMs, toMs, dayMs }));
     },
     /** The same, counting only what the member spent in one server. */
     userDailySpendInGuild(guildId: string, userId: string, fromMs: number, toMs: number): DaySpend[] {
-      return userInGuildByDay.all({ guildId, userId, fromMs, toMs, dayMs })
-        .map((r) => ({ day: r.day, totalMicros: r.total, heldMicros: r.held }));
+      return sumByDay(userInGuildByDay.all({ guildId, userId, fromMs, toMs, dayMs }));
     },
     /** The same, counting only what the member spent in one server. */
     userPeriodSpendInGuild(guildId: string, userId: string, fromMs: number, toMs: number): PeriodSpend {

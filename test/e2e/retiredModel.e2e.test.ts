@@ -55,7 +55,8 @@ describe('a model the provider says no longer exists', () => {
     h = await startHarness({ env: { CONFIRM_ABOVE_USD: '0', USER_DAILY_BUDGET_USD: '0', USER_MONTHLY_BUDGET_USD: '0', MAX_CONCURRENT_JOBS: '1', USER_MAX_ACTIVE_JOBS: '10' } });
     h.apimart.models.delete(retired);
     const answers = await Promise.all([1, 2, 3, 4, 5].map(() => videoWith(retired)));
-    expect(answers.map((a) => a.type)).toEqual([5, 5, 5, 5, 5]);
+    // All five accepted: public replies (type 4, not ephemeral) that already show their status.
+    expect(answers.map((a) => [a.type, a.flags & 64])).toEqual([[4, 0], [4, 0], [4, 0], [4, 0], [4, 0]]);
     await h.discord.waitFor(() => jobRows(h!.db).every((j) => j.status === 'failed'), 10_000);
     expect(h.apimart.submits()).toHaveLength(3);
     expect(jobRows(h.db).map((j) => j.failure_code)).toEqual(Array(5).fill('model_retired'));

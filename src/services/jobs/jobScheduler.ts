@@ -143,7 +143,9 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
       afterAcknowledgements.add(() => {
         if (stopped) return;
         void deps.status.refresh(job.id);
-        if (job.status === 'awaiting_confirmation') armConfirmation(job);
+        // Read again: a ✅ may have confirmed the job (and its polls taken this timer key) during the batch.
+        const current = deps.store.get(job.id);
+        if (current?.status === 'awaiting_confirmation') armConfirmation(current);
         else kickSubmitter();
       });
     },
