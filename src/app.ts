@@ -14,6 +14,9 @@ import { createCommandDirectory } from './services/discord/commandDirectory.ts';
 import { registeredCommands, syncCommands } from './services/discord/commandSync.ts';
 import { createDiscordMessenger } from './services/discord/discordMessenger.ts';
 import { createInteractionRouter } from './commands/interactionRouter.ts';
+import { createJobControls } from './commands/jobControls.ts';
+import { createButtonHandler } from './services/controls/buttonHandler.ts';
+import { createJobActions } from './services/controls/jobActions.ts';
 import { createJobIntake } from './services/jobs/jobIntake.ts';
 import { createJobScheduler } from './services/jobs/jobScheduler.ts';
 import { createGuardedVideoFetch } from './services/jobs/videoLinkGuard.ts';
@@ -123,11 +126,14 @@ export function createApp(deps: AppDeps) {
     },
   });
   const intake = createJobIntake({ config, store, health, models, clock, confirmationWindowMs: deps.confirmationWindowMs, mention: commandDirectory.mention });
+  const isAdmin = createAdminCheck(client, config.adminRoleIds);
+  const actions = createJobActions({ config, store, scheduler, intake, messenger, clock, logger, mention: commandDirectory.mention });
   const reactions = createReactionHandler({
-    config, store, scheduler, intake, messenger, clock, logger,
-    isAdmin: createAdminCheck(client, config.adminRoleIds), botUserId: () => client.user?.id,
+    config, store, scheduler, intake, messenger, clock, logger, isAdmin, actions,
+    botUserId: () => client.user?.id,
     noticeLifetimeMs: deps.reactionNoticeLifetimeMs, mention: commandDirectory.mention,
   });
+  const jobControls = createJobControls(createButtonHandler({ store, actions, isAdmin }));
   const reports = createUsageReports({ config, store, clock, latePoll });
   const charts = createSpendCharts({ store, clock, renderer: createChartRenderer() });
   const owners = createOwnerCheck({ client, configuredIds: config.ownerUserIds, clock, logger });
@@ -139,7 +145,7 @@ export function createApp(deps: AppDeps) {
     config, store, scheduler, intake, clock, logger, apimart, reports, models, resolution, botStatus, isOwner: owners.isOwner,
     charts, mention: commandDirectory.mention,
   });
-  const route = createInteractionRouter(commands, logger, config.allowedGuildIds);
+  const route = createInteractionRouter(commands, logger, config.allowedGuildIds, jobControls);
   watchAllowedGuilds(client, config.allowedGuildIds, logger);
   const places = createGonePlaces({ store, scheduler, messenger, clock, logger, onChannelGone: reactions.channelGone });
 

@@ -73,6 +73,51 @@ export interface Messages extends SpendMessages, OpsMessages, DeliveryMessages, 
   failedNotice: (userId: string, jobId: number, reason: string) => string;
   unusableLinkStatus: string;
   resultUnusableLink: (userId: string, jobId: number) => string;
+  card: CardMessages;
+  controls: ControlMessages;
+}
+
+/** The job card (an embed) and the result post's embed. */
+export interface CardMessages {
+  model: string;
+  duration: string;
+  durationValue: (seconds: number) => string;
+  orientation: string;
+  resolution: string;
+  resolutionValue: Record<'standard' | 'high', string>;
+  image: string;
+  estimate: string;
+  cost: string;
+  progress: string;
+  eta: string;
+  takingLonger: string;
+  footer: (jobId: number) => string;
+  /** The status card once the result is posted: one line that links to it. */
+  doneLine: (jobId: number, costMicros: number, resultUrl: string) => string;
+}
+
+/** Buttons and the answers to a click, shown only to the clicker, in the clicker's language. */
+export interface ControlMessages {
+  start: (estimateMicros: number) => string;
+  cancel: string;
+  again: string;
+  editRetry: string;
+  dmMe: string;
+  delete: string;
+  modalTitle: (jobId: number) => string;
+  modalPrompt: string;
+  onlyRequesterStart: (jobId: number) => string;
+  onlyRequesterOrAdmin: (jobId: number) => string;
+  started: (jobId: number) => string;
+  alreadyStarted: (jobId: number) => string;
+  confirmExpired: (jobId: number) => string;
+  cancelled: (jobId: number) => string;
+  notCancellable: (jobId: number) => string;
+  newJob: (jobId: number) => string;
+  duplicate: string;
+  dmSent: string;
+  deleted: string;
+  unknownJob: string;
 }
 
 export type Language = 'en' | 'ja';

@@ -24,11 +24,13 @@ describe("a server's AutoMod", () => {
     // The acknowledgement is the status: refused with the prompt, it is answered again without it.
     const isAnswer = (r: RecordedRequest) => r.path.startsWith(`/interactions/${interaction.id}/`);
     const answerText = (r: RecordedRequest) => String((r.body as { data?: { content?: unknown } } | undefined)?.data?.content ?? '');
+    // The card quotes the prompt in its embed, so the whole answer is searched, not only its content.
+    const answerShown = (r: RecordedRequest) => `${answerText(r)} ${JSON.stringify((r.body as { data?: { embeds?: unknown } } | undefined)?.data?.embeds ?? [])}`;
     const refused = await h.discord.waitForRequest((r) => isAnswer(r) && blocked(r), 10_000);
     expect(refused.status).toBe(400);
-    expect(answerText(refused)).toContain('a red fox in the snow');
+    expect(answerShown(refused)).toContain('a red fox in the snow');
     const written = await h.discord.waitForRequest((r) => isAnswer(r) && r.status === 200, 10_000);
-    expect(answerText(written)).not.toContain('fox');
+    expect(answerShown(written)).not.toContain('fox');
     expect(answerText(written)).toContain(en.statusTitle(1));
 
     // The id came with the acknowledgement: it is the interaction's reply, whatever text it shows.
@@ -40,7 +42,7 @@ describe("a server's AutoMod", () => {
     await h.discord.waitForRequest(isOwnReactionPut(statusId, '✅'), 10_000);
     h.discord.sendReaction({ userId: requesterId, messageId: statusId, emoji: '✅' });
     await waitForStatus(h, 1, 'delivered', 15_000);
-    await h.discord.waitFor(() => h!.discord.messages.get(statusId)!.content.endsWith(en.status.delivered(1_200_000)));
+    await h.discord.waitFor(() => h!.discord.messages.get(statusId)!.content.startsWith(en.card.doneLine(1, 1_200_000, '')));
     // Later writes leave the prompt out from the start instead of being refused each time.
     expect(h.discord.requests.filter((r) => isOriginalEdit(r) || isAnswer(r)).filter(blocked)).toHaveLength(1);
   });

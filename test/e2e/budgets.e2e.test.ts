@@ -1,10 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { utcPeriods } from '../../src/services/spend/budgetPeriods.ts';
 import { validateRecordedRequests } from '../fakes/discordSpec.ts';
-import { DEFAULT_USER_ID } from '../fakes/fakeDiscord.ts';
+import { DEFAULT_USER_ID, type RecordedRequest } from '../fakes/fakeDiscord.ts';
 import { isCallback, isResultPost, jobRows, startHarness, type Harness } from './harness.ts';
 import { adminId, answerTo, auditActions, deliveredCount as deliveredJobs, runAdmin, sendVideo } from './spendHelpers.ts';
 
+/** The Estimate field of the job card's embed, in the interaction's first answer. */
+const estimateOnCard = (r: RecordedRequest) =>
+  (r.body as { data?: { embeds?: { fields?: { name: string; value: string }[] }[] } }).data?.embeds?.[0]?.fields?.find((f) => f.name === 'Estimate')?.value;
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.stop();
@@ -43,10 +46,11 @@ describe('budgets end to end', () => {
 
   it('shows the estimate while a job waits for confirmation, before anything is sent or settled', async () => {
     h = await startHarness({ env: { CONFIRM_ABOVE_USD: '0.4' } });
-    const status = await answer(video());
+    const interaction = video();
+    const status = await answer(interaction);
     expect(status).toMatchObject({ type: 4, flags: 0 });
     const content = status.content;
-    expect(content).toContain('estimate $0.40');
+    expect(estimateOnCard(h.discord.requests.find(isCallback(interaction.id))!)).toBe('$0.40');
     expect(content).toContain('Waiting for confirmation');
     expect(h.apimart.submits()).toEqual([]);
     expect(jobRows(h.db)[0]).toMatchObject({ status: 'awaiting_confirmation', cost_micros: null });
@@ -58,7 +62,7 @@ describe('budgets end to end', () => {
     const interaction = video();
     const status = await answer(interaction);
     expect(status).toMatchObject({ type: 4, flags: 0 });
-    expect(status.content).toContain('estimate $0.40');
+    expect(estimateOnCard(h.discord.requests.find(isCallback(interaction.id))!)).toBe('$0.40');
     const result = await h.discord.waitForRequest(isResultPost, 10_000);
     expect(h.discord.requests.find(isCallback(interaction.id))!.at).toBeLessThanOrEqual(result.at);
     expect((result.body as { content: string }).content).toContain('Cost: $0.35.');

@@ -11,6 +11,7 @@ afterEach(async () => {
 const roleId = '1600000000000000009';
 const otherUserId = '1500000000000000002';
 const contentOf = (r: RecordedRequest) => String((r.body as { content?: unknown } | undefined)?.content ?? '');
+const cardTextOf = (r: RecordedRequest) => String((r.body as { embeds?: { description?: string }[] } | undefined)?.embeds?.[0]?.description ?? '');
 const statusEdits = (hh: Harness) => hh.discord.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original'));
 const channelPosts = (hh: Harness) => hh.discord.requests.filter((r) => r.method === 'POST' && /^\/channels\/\d+\/messages$/.test(r.path));
 const waitJob = (hh: Harness, index: number, statuses: string[]) =>
@@ -66,11 +67,12 @@ describe('prompts that try to ping', () => {
     expect(jobRows(h.db).map((j) => j.status)).toEqual(['delivered', 'delivered', 'failed']);
     const sentPrompts = h.apimart.submits().map((r) => (r.body as { prompt: string }).prompt);
     expect(sentPrompts).toEqual([mentions, longest, hidden.replace('\u200B', '')]);
-    const shown = (text: string) => statusEdits(h!).some((r) => contentOf(r).includes(`\n> ${text}\n`));
+    // The card shows the prompt as its embed's text, verbatim (nothing in it is markdown), and embeds never ping.
+    const shown = (text: string) => statusEdits(h!).some((r) => cardTextOf(r) === text);
     expect(shown(mentions)).toBe(true);
     expect(shown(hidden.replace('\u200B', ''))).toBe(true);
-    expect(statusEdits(h).every((r) => contentOf(r).length <= 2000)).toBe(true);
-    expect(statusEdits(h).some((r) => contentOf(r).includes(`> ${longest.slice(0, 200)}`))).toBe(true);
+    expect(statusEdits(h).every((r) => contentOf(r).length <= 2000 && !contentOf(r).includes('@everyone'))).toBe(true);
+    expect(statusEdits(h).some((r) => cardTextOf(r).startsWith(longest.slice(0, 200)))).toBe(true);
     expect(h.discord.requests.filter(isResultPost)).toHaveLength(2);
     await h.discord.waitForRequest((r) => channelPosts(h!).includes(r) && contentOf(r).includes('job #3 failed'));
 

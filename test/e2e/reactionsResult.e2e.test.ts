@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { messagesFor } from '../../src/i18n/messages.ts';
+import { buttonIds } from './buttonsHelpers.ts';
 import { checkAndStop, startHarness, type Harness } from './harness.ts';
 import { registeredMentions } from './commandMentions.ts';
 import {
@@ -121,7 +122,7 @@ describe('reactions on a result message', () => {
     expect(apimart.submits()).toHaveLength(2);
   });
 
-  it('still delivers the video without Add Reactions and says how to re-roll another way', async () => {
+  it('still delivers the video without Add Reactions, pointing to its buttons, which the hint edit keeps', async () => {
     h = await startHarness();
     const { discord } = h;
     discord.failNext({ method: 'PUT', path: /\/reactions\/[^/]+\/@me$/ }, { status: 403, body: { message: 'Missing Permissions', code: 50013 }, times: 10 });
@@ -133,6 +134,7 @@ describe('reactions on a result message', () => {
     await discord.waitForRequest((r) => r.method === 'PATCH' && r.path.endsWith(`/messages/${resultId}`) && contentOf(r).includes(hint));
     const result = discord.messages.get(resultId)!;
     expect(result.content).toContain(hint);
+    expect(buttonIds(result)).toEqual(['again', 'edit', 'dm', 'delete'].map((a) => `job:${done.id}:${a}`));
     expect(result.content).toContain(en.resultReady(requesterId, done.id));
     expect(result.attachments).toHaveLength(1);
     expect(result.deleted).toBe(false);

@@ -81,9 +81,11 @@ describe('the orientation note', () => {
     await h.discord.waitFor(() => jobRows(h!.db)[0]?.status === 'delivered', 15_000);
     const note = en.orientationNote(en.orientation.portrait, en.orientation.landscape);
     const statusId = statusMessageId(h)!;
-    await h.discord.waitFor(() => h!.discord.messages.get(statusId)!.content.endsWith(en.status.delivered(400_000)));
-    expect(h.discord.messages.get(statusId)!.content).toContain(note);
-    expect(h.discord.requests.filter(isOriginalEdit).every((r) => contentOf(r).includes(note))).toBe(true);
+    await h.discord.waitFor(() => h!.discord.messages.get(statusId)!.content.startsWith(en.card.doneLine(1, 400_000, '')));
+    // Every card shows it; once the video is posted the card shrinks to its one-line link.
+    const cards = h.discord.requests.filter(isOriginalEdit).filter((r) => !contentOf(r).startsWith(en.card.doneLine(1, 400_000, '')));
+    expect(cards.length).toBeGreaterThan(0);
+    expect(cards.every((r) => contentOf(r).includes(note))).toBe(true);
     expect(h.discord.requests.filter(isFollowUp)).toEqual([]);
   });
 });

@@ -18,12 +18,16 @@ describe('/video end to end', () => {
     const callback = await discord.waitForRequest(isCallback(interaction.id));
     // The acknowledgement is the first status itself: public, numbered, with the parameters and the queue.
     expect(callback.body).toMatchObject({ type: 4 });
-    const first = (callback.body as { data: { content: string; flags?: number; allowed_mentions?: unknown } }).data;
+    type Card = { description?: string; fields?: { name: string; value: string }[] };
+    const first = (callback.body as { data: { content: string; flags?: number; allowed_mentions?: unknown; embeds?: Card[]; components?: unknown[] } }).data;
     expect((first.flags ?? 0) & 64).toBe(0);
     expect(first.allowed_mentions).toEqual({ parse: [] });
     expect(first.content).toContain(`#${jobRows(h.db)[0]!.id}`);
-    expect(first.content).toContain('> a fox running through fresh snow');
-    expect(first.content).toContain('estimate $0.80');
+    // The same card every later edit shows: the prompt and the estimate in its embed, Cancel beside it.
+    const card = first.embeds![0]!;
+    expect(card.description).toContain('a fox running through fresh snow');
+    expect(card.fields).toContainEqual(expect.objectContaining({ name: 'Estimate', value: '$0.80' }));
+    expect(JSON.stringify(first.components)).toContain(`job:${jobRows(h.db)[0]!.id}:cancel`);
     expect(first.content).toMatch(/[Qq]ueue/);
     expect(discord.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original') && r.at < callback.at)).toEqual([]);
 

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { botCanView, botSeesReactions, isThread, newChannel, permissionsIn, ReactionLimiter, type FakeChannel, type NewChannel } from './fakeDiscordChannels.ts';
+import { FakeComponents, type ClickOptions } from './fakeDiscordComponents.ts';
 import { FakeGateway } from './fakeDiscordGateway.ts';
 import type { AddGuildOptions, FakeGuild } from './fakeDiscordGuilds.ts';
 import { botThreadMemberJson, channelJson, interactionCreateJson, reactionAddJson, reactionRemoveJson } from './fakeDiscordPayloads.ts';
@@ -22,6 +23,7 @@ export type { FaultAnswer, FaultMatch } from './fakeDiscordRest.ts';
 export type { AddGuildOptions, FakeGuild } from './fakeDiscordGuilds.ts';
 export { guildIdOnShard, shardOfGuild } from './fakeDiscordGuilds.ts';
 export { ChannelKind, type FakeChannel, type FakeOverwrite, type NewChannel } from './fakeDiscordChannels.ts';
+export type { ClickOptions } from './fakeDiscordComponents.ts';
 
 export const DEFAULT_USER_ID = '1500000000000000001';
 
@@ -76,6 +78,7 @@ export class FakeDiscord {
   private readonly waiters = new Set<Waiter>();
   /** INTERACTION_CREATE payloads by interaction id, for replayInteraction. */
   private readonly interactionPayloads = new Map<string, unknown>();
+  private readonly components: FakeComponents;
 
   private constructor(private readonly state: FakeDiscordState) {
     this.botToken = state.botToken;
@@ -87,6 +90,10 @@ export class FakeDiscord {
     this.messages = state.messages;
     this.commands = state.commands;
     this.gateway = new FakeGateway(state);
+    this.components = new FakeComponents(state, (id, payload) => {
+      this.interactionPayloads.set(id, payload);
+      this.gateway.dispatch('INTERACTION_CREATE', payload);
+    });
     const routes = createRoutes(state, () => this.gateway.url, (t, d) => this.gateway.dispatch(t, d));
     this.rest = new FakeRest(state, routes, (r) => this.notify(r));
     this.server = createServer((req, res) => {
@@ -182,6 +189,19 @@ export class FakeDiscord {
     this.interactionPayloads.set(id, payload);
     this.gateway.dispatch('INTERACTION_CREATE', payload);
     return { id, token };
+  }
+
+  /**
+   * A member clicks a button: INTERACTION_CREATE type 3 carrying the message, as Discord sends it.
+   * Like Discord's client, it refuses a button the message does not show, or shows disabled.
+   */
+  clickButton(messageId: string, customId: string, userId: string, opts: ClickOptions = {}): { id: string; token: string } {
+    return this.components.clickButton(messageId, customId, userId, opts);
+  }
+
+  /** Submits the modal the bot opened in answer to `interactionId` (callback type 9) as type 5. */
+  submitModal(interactionId: string, values: Record<string, string>, opts: ClickOptions = {}): { id: string; token: string } {
+    return this.components.submitModal(interactionId, values, opts);
   }
 
   /** Dispatches an earlier INTERACTION_CREATE again, same id and token, as a gateway replay after a resume does. */

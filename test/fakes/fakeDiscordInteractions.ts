@@ -78,8 +78,19 @@ function callback(state: FakeDiscordState, req: RecordedRequest, p: Record<strin
       req,
     );
     interaction.originalId = message.id;
+  } else if ((type === 6 || type === 7) && interaction.type !== 3 && interaction.type !== 5) {
+    // UPDATE_MESSAGE and DEFERRED_UPDATE_MESSAGE exist only for component-based interactions
+    throw new FakeApiError(400, 50035, 'Invalid Form Body', { type: { _errors: [{ code: 'INTERACTION_RESPONSE_TYPE_INVALID', message: 'Update responses are only valid for component interactions.' }] } });
+  } else if (type === 9 && interaction.type === 5) {
+    throw new FakeApiError(400, 50035, 'Invalid Form Body', { type: { _errors: [{ code: 'INTERACTION_RESPONSE_TYPE_INVALID', message: 'A modal submit cannot be answered with a modal.' }] } });
   } else if (!ACK_ONLY_CALLBACKS.has(type)) {
     throw new FakeApiError(400, 50035, 'Invalid Form Body', { type: { _errors: [{ code: 'BASE_TYPE_CHOICES', message: 'Value must be one of {1, 4, 5, 6, 7, 8, 9, 10, 12}.' }] } });
+  }
+  if (type === 9) interaction.modal = data as FakeInteraction['modal'];
+  if (type === 7) {
+    const clicked = state.liveMessage(interaction.messageId);
+    if (!clicked) throw new FakeApiError(404, 10008, 'Unknown Message');
+    editMessage(state, clicked, data as Parameters<typeof editMessage>[2], req);
   }
   interaction.acked = true;
   interaction.callbackType = type;
@@ -89,7 +100,7 @@ function callback(state: FakeDiscordState, req: RecordedRequest, p: Record<strin
     body: {
       interaction: {
         id: interaction.id,
-        type: 2,
+        type: interaction.type ?? 2,
         ...(message
           ? {
               response_message_id: message.id,

@@ -61,7 +61,7 @@ export function createMessage(state: FakeDiscordState, init: NewMessage, payload
     type: init.type,
     content: typeof payload.content === 'string' ? payload.content : '',
     embeds: Array.isArray(payload.embeds) ? payload.embeds : [],
-    components: Array.isArray(payload.components) ? payload.components : [],
+    components: numberComponents(payload.components),
     attachments,
     reactions: new Map(),
     deleted: false,
@@ -84,13 +84,33 @@ export function editMessage(state: FakeDiscordState, message: FakeMessage, paylo
   message.attachments = resolveAttachments(state, payload, req, message.attachments, attachmentSizeLimit);
   if (payload.content !== undefined) message.content = typeof payload.content === 'string' ? payload.content : '';
   if (payload.embeds !== undefined) message.embeds = Array.isArray(payload.embeds) ? payload.embeds : [];
-  if (payload.components !== undefined) message.components = Array.isArray(payload.components) ? payload.components : [];
+  if (payload.components !== undefined) message.components = numberComponents(payload.components);
   // editing a deferred ("thinking…") response completes it rather than marking it edited
   const wasLoading = (message.flags & LOADING) !== 0;
   message.flags &= ~LOADING;
   if (typeof payload.flags === 'number') message.flags = (message.flags & EPHEMERAL) | payload.flags;
   if (!wasLoading) message.edited_timestamp = new Date().toISOString();
   message.edits += 1;
+}
+
+/**
+ * Discord gives every component of a message a numeric `id`, sequential in tree order, unless the
+ * request chose one; messages it returns always carry them (the spec's response schemas require it).
+ */
+function numberComponents(components: unknown): unknown[] {
+  if (!Array.isArray(components)) return [];
+  let next = 1;
+  const visit = (c: unknown): unknown => {
+    if (!c || typeof c !== 'object') return c;
+    const component = c as Record<string, unknown>;
+    const id = typeof component.id === 'number' ? component.id : next;
+    next = Math.max(next, id) + 1;
+    return {
+      ...component, id,
+      ...(Array.isArray(component.components) ? { components: component.components.map(visit) } : {}),
+    };
+  };
+  return components.map(visit);
 }
 
 export function isEmpty(payload: MessagePayload, req: RecordedRequest): boolean {

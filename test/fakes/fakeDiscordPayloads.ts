@@ -226,8 +226,9 @@ export function messageJson(state: FakeDiscordState, m: FakeMessage) {
       ? {
           interaction_metadata: {
             id: interaction.id,
-            type: 2 as const,
+            type: interaction.type ?? 2,
             user: userJson(interactionUser),
+            ...(interaction.type === 3 && interaction.messageId ? { interacted_message_id: interaction.messageId } : {}),
             authorizing_integration_owners: { '0': interaction.guildId },
             ...(interaction.originalId && interaction.originalId !== m.id
               ? { original_response_message_id: interaction.originalId }

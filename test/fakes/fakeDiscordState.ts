@@ -87,6 +87,13 @@ export interface FakeInteraction {
   callbackType?: number;
   originalId?: string;
   expired: boolean;
+  /** 2 application command (default), 3 message component, 5 modal submit. */
+  type?: number;
+  locale?: string;
+  /** The message a component interaction came from. */
+  messageId?: string;
+  /** The modal this interaction was answered with (callback type 9). */
+  modal?: { custom_id?: string; title?: string; components?: unknown };
 }
 
 export interface FakeUser {

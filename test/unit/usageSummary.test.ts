@@ -64,6 +64,11 @@ const baseRow: JobRow = {
 const job = (patch: Partial<JobRow> = {}): Job => jobFromRow({ ...baseRow, ...patch });
 
 describe('historyEntry', () => {
+  it('escapes a masked link in the prompt, so it never renders as a link under the bot’s name', () => {
+    const entry = historyEntry(job({ request_json: JSON.stringify({ model: 'sora-2-preview', prompt: '[free](https://evil.example)', duration: 4, aspect_ratio: 'landscape' }) }), 0);
+    expect(entry.prompt).toBe('\\[free](https://evil.example)');
+  });
+
   it('links the video while its link lives, then the result message', () => {
     expect(historyEntry(job(), 1_999).link).toEqual({ kind: 'video', url: 'https://cdn/v.mp4' });
     expect(historyEntry(job(), 2_000).link).toEqual({ kind: 'result', url: 'https://discord.com/channels/10/21/50' });

@@ -16,7 +16,10 @@ export interface RerollDeps { config: Config; intake: JobIntake; scheduler: JobS
  * 🔁: a new job with the parent's parameters, paid by whoever asked for it, through the same gates,
  * budgets and confirmation threshold as `/video`.
  */
-export function rerollJob(parent: Job, reactorId: string, deps: RerollDeps): { ok: true; job: Job } | { ok: false; message?: Rejection } {
+/** Edit & retry: the parent's parameters with a new prompt, deduplicated by the modal submission's id. */
+export interface PromptChange { prompt: string; originKey: string }
+
+export function rerollJob(parent: Job, reactorId: string, deps: RerollDeps, change?: PromptChange): { ok: true; job: Job } | { ok: false; message?: Rejection } {
   const { config, intake, clock } = deps;
   // Retention left an empty prompt and no reference image: sending that would buy a video nobody asked for.
   if (parent.erasedAt != null) return { ok: false, message: (m) => m.ops.jobErased(parent.id, deps.mention) };
@@ -37,9 +40,10 @@ export function rerollJob(parent: Job, reactorId: string, deps: RerollDeps): { o
   const estimateMicros = estimateCostMicros(model, duration, resolution);
   const now = clock.now();
   const created = intake.create({
-    originKey: `reroll:${parent.id}:${reactorId}:${now}`,
+    originKey: change?.originKey ?? `reroll:${parent.id}:${reactorId}:${now}`,
     parentJobId: parent.id,
-    rerollDedupeMs: rerollBurstWindowMs,
+    // A deliberate new prompt is no accidental double click; its own submission id deduplicates it.
+    rerollDedupeMs: change ? 0 : rerollBurstWindowMs,
     guildId: parent.guildId,
     channelId: parent.channelId,
     userId: reactorId,
@@ -48,7 +52,7 @@ export function rerollJob(parent: Job, reactorId: string, deps: RerollDeps): { o
     interactionToken: null,
     interactionAt: now,
     attachmentSizeLimit: parent.attachmentSizeLimit,
-    request: parent.request,
+    request: change ? { ...parent.request, prompt: change.prompt } : parent.request,
     imageName: parent.imageName,
     imageOrientation: parent.imageOrientation,
     estimateMicros,
@@ -58,7 +62,7 @@ export function rerollJob(parent: Job, reactorId: string, deps: RerollDeps): { o
     if (created.reason === 'duplicate') return { ok: false };
     return { ok: false, message: intake.rejectionText(created, estimateMicros) };
   }
-  deps.logger.info('job_rerolled', { jobId: created.job.id, parentJobId: parent.id, userId: reactorId });
+  deps.logger.info('job_rerolled', { jobId: created.job.id, parentJobId: parent.id, userId: reactorId, newPrompt: change !== undefined });
   deps.scheduler.accept(created.job);
   return { ok: true, job: created.job };
 }

@@ -8,6 +8,10 @@ export interface OutgoingMessage {
   /** With enforce_nonce, Discord returns the first message instead of posting a second one. */
   nonce?: string;
   replyToMessageId?: string;
+  /** Raw Discord embed and component JSON; an empty list clears them on an edit, undefined keeps them. */
+  embeds?: unknown[];
+  components?: unknown[];
+  flags?: number;
 }
 
 export interface SentMessage { id: string; channelId: string }
@@ -40,6 +44,9 @@ function messageBody(message: OutgoingMessage) {
     allowed_mentions: { parse: [], users: message.mentionUserIds ?? [], replied_user: false },
     ...(message.nonce ? { nonce: message.nonce, enforce_nonce: true } : {}),
     ...(message.replyToMessageId ? { message_reference: { message_id: message.replyToMessageId, fail_if_not_exists: false } } : {}),
+    ...(message.embeds ? { embeds: message.embeds } : {}),
+    ...(message.components ? { components: message.components } : {}),
+    ...(message.flags !== undefined ? { flags: message.flags } : {}),
     ...(message.files?.length ? { attachments: message.files.map((f, i) => ({ id: String(i), filename: f.name })) } : {}),
   };
 }

@@ -2,6 +2,7 @@ import type { Job } from '../../db/jobRow.ts';
 import { messagesFor } from '../../i18n/messages.ts';
 import { classifyDiscordError } from '../discord/discordFaults.ts';
 import type { DiscordMessenger, OutgoingMessage, SentMessage } from '../discord/discordMessenger.ts';
+import { resultCard } from './resultPost.ts';
 
 /** What is posted: the video itself, or its link (too large, or the bytes were not kept). */
 export type ResultPayload = { kind: 'file'; bytes: Buffer } | { kind: 'link' };
@@ -39,6 +40,8 @@ export function createResultPoster(messenger: DiscordMessenger) {
     if (!form.minimal && !form.note) lines.push(m.resultControls);
     return {
       content: lines.join('\n'),
+      // Buttons go with the controls line: a result that missed its channel (a DM, a bare link) has neither.
+      ...resultCard(job, { withoutPrompt: form.minimal, withButtons: !form.note }),
       files: form.payload.kind === 'file' ? [{ name: `video-${job.id}.mp4`, data: form.payload.bytes }] : undefined,
       mentionUserIds: [job.userId],
       nonce: resultNonce(job.id),

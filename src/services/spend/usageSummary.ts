@@ -89,7 +89,7 @@ export function historyEntry(job: Job, nowMs: number, promptChars = 48): History
   if (job.videoUrl && (job.videoExpiresAt === null || job.videoExpiresAt > nowMs)) link = { kind: 'video', url: job.videoUrl };
   else if (job.resultMessageId) link = { kind: 'result', url: messageUrl(job.guildId, channelId, job.resultMessageId) };
   else if (job.statusMessageId) link = { kind: 'status', url: messageUrl(job.guildId, channelId, job.statusMessageId) };
-  return { jobId: job.id, createdAt: job.createdAt, prompt: escapeMarkdown(shortPrompt(job.request.prompt, promptChars)), status: job.status, cost, link,
+  return { jobId: job.id, createdAt: job.createdAt, prompt: escapeMarkdown(shortPrompt(job.request.prompt, promptChars), { maskedLink: true }), status: job.status, cost, link,
     ...(job.erasedAt != null ? { erased: true as const } : {}) };
 }
 

@@ -25,11 +25,13 @@ function quote(prompt: string, maxLength: number): string {
   return truncate(shown.split('\n').map((line) => `> ${line}`).join('\n'), maxLength);
 }
 
+export { truncate };
+
 export function failureText(m: Messages, code: string | null): string {
   return m.failureReasons[(code ?? 'provider_failed') as FailureReason] ?? m.failureReasons.provider_failed;
 }
 
-function statusLine(job: Job, m: Messages, ctx: StatusContext): string {
+export function statusLine(job: Job, m: Messages, ctx: StatusContext): string {
   switch (job.status) {
     case 'awaiting_confirmation': return m.status.awaiting_confirmation(job.confirmDeadlineAt ?? job.createdAt);
     case 'queued': return m.status.queued(ctx.queuePosition);

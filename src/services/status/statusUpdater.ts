@@ -4,9 +4,19 @@ import type { Logger } from '../../logger.ts';
 import type { Clock, TimerHandle } from '../../clock.ts';
 import type { DiscordMessenger, SentMessage } from '../discord/discordMessenger.ts';
 import { createStatusWriter, type StatusTexts } from './statusWriter.ts';
-import { renderStatus, type StatusContext } from './statusText.ts';
+import type { StatusContext } from './statusText.ts';
+import { cardRevisitAt, renderStatusCard, type MessagePayload } from './statusCard.ts';
+import type { OutgoingMessage } from '../discord/discordMessenger.ts';
 
 export { interactionTokenLifetimeMs } from './statusWriter.ts';
+
+/** The card as the messenger sends it. */
+export function outgoing(payload: MessagePayload): OutgoingMessage {
+  return {
+    content: payload.content, embeds: payload.embeds, components: payload.components,
+    flags: payload.flags, mentionUserIds: payload.allowedMentions.users,
+  };
+}
 
 export interface StatusUpdaterDeps {
   store: JobStore;
@@ -23,12 +33,15 @@ export interface StatusUpdaterDeps {
   onStatusWritten?: (job: Job, message: SentMessage) => Promise<void>;
 }
 
-export interface StatusPayload { content: string }
+/** What a status message shows: the job's card. */
+export type StatusPayload = MessagePayload;
 
 interface EditState {
   lastText?: string;
   lastEditAt: number;
   timer?: TimerHandle;
+  /** A redraw when the card's ETA passes, so it never shows a finish time in the past. */
+  revisit?: TimerHandle;
   queued: boolean;
   writing: boolean;
   again: boolean;
@@ -68,17 +81,29 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       state.again = false;
       schedule(jobId, state);
     } else if (state.lastText !== undefined && terminalStatuses.includes(store.get(jobId)?.status as never)) {
+      if (state.revisit) clock.clearTimeout(state.revisit);
       states.delete(jobId);
       // The final text is up: the interaction token is of no more use, and a credential is better not kept.
       store.forgetInteractionToken(jobId);
     }
   }
 
-  async function write(jobId: number, state: EditState, job: Job, texts: StatusTexts): Promise<void> {
+  function revisitLater(jobId: number, state: EditState, job: Job): void {
+    const at = cardRevisitAt(job, deps.contextFor(job), clock.now());
+    if (state.revisit) clock.clearTimeout(state.revisit);
+    state.revisit = at === null ? undefined : clock.setTimeout(() => {
+      state.revisit = undefined;
+      if (!stopped && states.get(jobId) === state) schedule(jobId, state);
+    }, at - clock.now() + 1_000);
+  }
+
+  /** `keys` are the two forms as compared between edits: what was actually written is what is remembered. */
+  async function write(jobId: number, state: EditState, job: Job, texts: StatusTexts, keys: { full: string; withoutPrompt: string }): Promise<void> {
     try {
       const { message, promptBlocked } = await writeStatus(job, texts);
       if (promptBlocked) state.promptBlocked = true;
-      state.lastText = promptBlocked ? texts.withoutPrompt : texts.full;
+      state.lastText = promptBlocked ? keys.withoutPrompt : keys.full;
+      revisitLater(jobId, state, job);
       if (message) await deps.onStatusWritten?.(job, message);
     } catch (err) {
       logger.warn('status_edit_failed', { jobId, userId: job.userId, err });
@@ -109,8 +134,9 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       const job = store.get(jobId);
       // Where the server or channel is gone there is no status message left to write to.
       const context = job && deps.contextFor(job);
-      const content = job && job.placeGone === null ? renderStatus(job, context as StatusContext, { withoutPrompt: state.promptBlocked }) : undefined;
-      if (!job || content === undefined || content === state.lastText) {
+      const payload = job && job.placeGone === null ? renderStatusCard(job, context as StatusContext, now, { withoutPrompt: state.promptBlocked }) : undefined;
+      const text = payload && JSON.stringify(payload);
+      if (!job || !payload || text === state.lastText) {
         settle(jobId, state);
         continue;
       }
@@ -118,8 +144,10 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       state.lastEditAt = now;
       inFlight++;
       writesInWindow++;
-      const withoutPrompt = state.promptBlocked ? content as string : renderStatus(job, context as StatusContext, { withoutPrompt: true });
-      void write(jobId, state, job, { full: content as string, withoutPrompt });
+      const full = outgoing(payload);
+      const bare = state.promptBlocked ? payload : renderStatusCard(job, context as StatusContext, now, { withoutPrompt: true });
+      const withoutPrompt = state.promptBlocked ? full : outgoing(bare);
+      void write(jobId, state, job, { full, withoutPrompt }, { full: text as string, withoutPrompt: JSON.stringify(bare) });
     }
   }
 
@@ -141,17 +169,21 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
   }
 
   return {
-    /** The status message for a job as it is now: the same renderer every later edit uses. */
-    render: (job: Job, withoutPrompt = false): StatusPayload => ({ content: renderStatus(job, deps.contextFor(job), { withoutPrompt }) }),
+    /**
+     * The card of a job as it stands now: the same renderer every later edit uses, e.g. for the
+     * interaction reply that acknowledges /video at once.
+     */
+    render: (job: Job, withoutPrompt = false): StatusPayload => renderStatusCard(job, deps.contextFor(job), clock.now(), { withoutPrompt }),
     /**
      * The acknowledgement already showed `payload`: an identical refresh writes nothing, the next edit
      * keeps its pace from now, and the message gets what every written status gets.
      */
     shown(job: Job, payload: StatusPayload, message: SentMessage | undefined, promptBlocked = false): void {
       const state = stateOf(job.id);
-      state.lastText = payload.content;
+      state.lastText = JSON.stringify(payload);
       if (promptBlocked) state.promptBlocked = true;
       state.lastEditAt = clock.now();
+      revisitLater(job.id, state, job);
       if (!message) return;
       store.setStatusMessage(job.id, message.channelId, message.id, clock.now());
       void deps.onStatusWritten?.(job, message)
@@ -172,6 +204,7 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       const writing: Promise<void>[] = [];
       for (const state of states.values()) {
         if (state.timer) clock.clearTimeout(state.timer);
+        if (state.revisit) clock.clearTimeout(state.revisit);
         if (state.writing) writing.push(new Promise((resolve) => state.waiters.push(resolve)));
         else for (const resolve of state.waiters.splice(0)) resolve();
       }

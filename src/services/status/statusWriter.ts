@@ -4,7 +4,7 @@ import { messagesFor } from '../../i18n/messages.ts';
 import type { Logger } from '../../logger.ts';
 import type { Clock } from '../../clock.ts';
 import { isAutoModBlock } from '../discord/discordFaults.ts';
-import { DiscordCode, discordErrorCode, type DiscordMessenger, type SentMessage } from '../discord/discordMessenger.ts';
+import { DiscordCode, discordErrorCode, type DiscordMessenger, type OutgoingMessage, type SentMessage } from '../discord/discordMessenger.ts';
 
 /** Discord's interaction token lives 15 minutes; stop trusting it a minute early. */
 export const interactionTokenLifetimeMs = 14 * 60_000;
@@ -14,8 +14,11 @@ const tokenRejected = (err: unknown) => {
   return code === DiscordCode.invalidWebhookToken || code === DiscordCode.unknownInteraction || code === DiscordCode.unknownWebhook;
 };
 
-/** The status in two forms: as rendered, and without the member's words (for a server whose AutoMod blocks them). */
-export interface StatusTexts { full: string; withoutPrompt: string }
+/**
+ * The status in two forms: as rendered, and without the member's words (for a server whose AutoMod
+ * blocks them); the same object twice when there is no difference.
+ */
+export interface StatusTexts { full: OutgoingMessage; withoutPrompt: OutgoingMessage }
 /** `message` is undefined when nothing was written: a moderator deleted the status message. */
 export interface StatusWrite { message?: SentMessage; promptBlocked: boolean }
 
@@ -27,8 +30,8 @@ export function createStatusWriter(deps: { store: JobStore; messenger: DiscordMe
   const { store, messenger, clock, logger } = deps;
   const tokenUsable = (job: Job) => job.interactionToken !== null && clock.now() - job.interactionAt < interactionTokenLifetimeMs;
 
-  async function postNew(job: Job, content: string): Promise<SentMessage> {
-    const message = await messenger.send(job.channelId, { content });
+  async function postNew(job: Job, content: OutgoingMessage): Promise<SentMessage> {
+    const message = await messenger.send(job.channelId, content);
     store.setStatusMessage(job.id, message.channelId, message.id, clock.now());
     return message;
   }
@@ -50,10 +53,10 @@ export function createStatusWriter(deps: { store: JobStore; messenger: DiscordMe
     return undefined;
   }
 
-  async function put(job: Job, content: string): Promise<SentMessage | undefined> {
+  async function put(job: Job, content: OutgoingMessage): Promise<SentMessage | undefined> {
     if (tokenUsable(job)) {
       try {
-        const message = await messenger.editOriginal(job.applicationId, job.interactionToken as string, { content });
+        const message = await messenger.editOriginal(job.applicationId, job.interactionToken as string, content);
         if (job.statusMessageId !== message.id) store.setStatusMessage(job.id, message.channelId, message.id, clock.now());
         return message;
       } catch (err) {
@@ -68,7 +71,7 @@ export function createStatusWriter(deps: { store: JobStore; messenger: DiscordMe
     // that to the result's channel, a DM when the channel refused the upload.
     if (job.statusMessageId) {
       try {
-        await messenger.edit(job.channelId, job.statusMessageId, { content });
+        await messenger.edit(job.channelId, job.statusMessageId, content);
         return { id: job.statusMessageId, channelId: job.channelId };
       } catch (err) {
         if (discordErrorCode(err) !== DiscordCode.unknownMessage) throw err;
