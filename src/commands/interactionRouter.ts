@@ -1,9 +1,18 @@
-import { MessageFlags, type Interaction, type RepliableInteraction } from 'discord.js';
+import { DiscordAPIError, MessageFlags, RESTJSONErrorCodes, type Interaction, type RepliableInteraction } from 'discord.js';
 import type { CommandModule } from './index.ts';
 import type { JobControls } from './jobControls.ts';
 import { noMentions } from './replies.ts';
 import { messagesFor } from '../i18n/messages.ts';
 import type { Logger } from '../logger.ts';
+
+/**
+ * Discord refused the answer because the interaction was already answered (a gateway that delivered it
+ * twice) or has expired: an "internal error" reply would be refused the same way.
+ */
+function interactionGone(err: unknown): boolean {
+  return err instanceof DiscordAPIError
+    && (err.code === RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged || err.code === RESTJSONErrorCodes.UnknownInteraction);
+}
 
 async function replyEphemeralTo(interaction: RepliableInteraction, content: string): Promise<void> {
   const message = { content, flags: MessageFlags.Ephemeral as const, allowedMentions: noMentions };
@@ -41,6 +50,10 @@ export function createInteractionRouter(commands: CommandModule[], logger: Logge
       }
       await run();
     } catch (err) {
+      if (interactionGone(err)) {
+        logger.warn('interaction_answer_refused', { ref: interaction.id, command: what, code: (err as DiscordAPIError).code });
+        return;
+      }
       logger.error('command_failed', { ref: interaction.id, command: what, userId: interaction.user.id, err });
       await replyEphemeralTo(interaction, messagesFor(interaction.locale).internalError(interaction.id))
         .catch((replyErr) => logger.warn('error_reply_failed', { ref: interaction.id, err: replyErr }));

@@ -38,11 +38,14 @@ describe('Edit & retry', () => {
     expect(apimart.submits()).toHaveLength(2);
     expect(apimart.submits()[1]!.body).toEqual({ ...apimart.submits()[0]!.body as object, prompt: 'a heron taking off from a frozen pond' });
 
-    // A replayed submission (same interaction id) makes no second job.
+    // A replayed submission (same interaction id) makes no second job. Discord refuses the second answer
+    // to one interaction (40060), and the bot then stops instead of trying an "internal error" reply too.
     discord.replayInteraction(submit.id);
-    await discord.waitFor(() => discord.requests.filter(isCallback(submit.id)).length === 2);
-    expect(discord.requests.filter(isCallback(submit.id)).map((r) => (r.body as { data?: { content?: string } }).data?.content))
-      .toEqual([en.controls.newJob(2), en.controls.duplicate]);
+    const logs = h.logLines;
+    await discord.waitFor(() => logs.some((line) => line.includes('interaction_answer_refused') && line.includes(submit.id)));
+    expect(discord.requests.filter(isCallback(submit.id)).map((r) => [r.status, (r.body as { data?: { content?: string } }).data?.content]))
+      .toEqual([[204, en.controls.newJob(2)], [400, en.controls.duplicate]]);
+    expect(logs.filter((line) => line.includes('command_failed'))).toEqual([]);
     expect(jobs(h.db)).toHaveLength(2);
   });
 
