@@ -4,6 +4,7 @@ import { ApimartHttpError } from '../apimart/errors.ts';
 import type { TaskStatus } from '../apimart/client.ts';
 import type { JobContext } from './jobContext.ts';
 import { nextPollDelayMs } from './pollSchedule.ts';
+import { createConcurrencyLimit } from './concurrencyLimit.ts';
 import { failureText } from '../status/statusText.ts';
 
 function failureCodeOf(task: TaskStatus): 'moderation' | 'provider_failed' {
@@ -12,10 +13,16 @@ function failureCodeOf(task: TaskStatus): 'moderation' | 'provider_failed' {
 }
 
 const hintIntervalMs = 2_000;
+/**
+ * Each poll in flight holds a socket. Tens of thousands of jobs due together (a restart, a slow provider)
+ * would otherwise open one each and run out of file descriptors; the rest wait their turn in order.
+ */
+const maxPollsInFlight = 64;
 
 /** Follows submitted jobs with GET /v1/tasks/{id} on the schedule of `pollSchedule`. */
 export function createJobPoller(ctx: JobContext) {
   const { store, clock, settings } = ctx;
+  const pollSlot = createConcurrencyLimit(maxPollsInFlight);
   const bounds = { minIntervalMs: settings.pollMinIntervalMs, maxIntervalMs: settings.pollMaxIntervalMs };
   /** Per job, in memory: the last time its task was seen in the provider's queue, and whether it still was. */
   const queueSeen = new Map<number, { queued: boolean; atMs: number }>();
@@ -93,7 +100,11 @@ export function createJobPoller(ctx: JobContext) {
     scheduleNext(updated);
   }
 
-  async function poll(jobId: number): Promise<void> {
+  function poll(jobId: number): Promise<void> {
+    return pollSlot(() => pollOnce(jobId));
+  }
+
+  async function pollOnce(jobId: number): Promise<void> {
     const job = store.pollView(jobId);
     if (!job || !job.taskId || (job.status !== 'submitted' && job.status !== 'timed_out')) return;
     // Any poll answers the callbacks that came before it.
