@@ -147,6 +147,7 @@ describe('rendering', () => {
 
     const report = decodePng(await renderer.render(reportChartSpec({ members: [{ label: 'Alice', spentMicros: 1, reservedMicros: 0 }] }, 'all', chartsEn)));
     expect(report.colors).toContain('#5865f2ff');
-    expect(typeof (await renderer.canDrawJapanese())).toBe('boolean');
+    // The bundled Noto Sans JP draws Japanese on any machine, also one without a CJK font installed.
+    expect(await renderer.canDrawJapanese()).toBe(true);
   }, 30_000);
 });

@@ -1,11 +1,18 @@
+import { createRequire } from 'node:module';
 import type { TopLevelSpec } from 'vega-lite';
+
+/**
+ * Noto Sans JP, shipped as a dependency, so Japanese labels draw on any machine (Debian has no CJK font
+ * by default); Latin text stays in the system's DejaVu Sans and resvg takes each other glyph from here.
+ */
+export const bundledJapaneseFont = createRequire(import.meta.url).resolve('@expo-google-fonts/noto-sans-jp/400Regular/NotoSansJP_400Regular.ttf');
 
 /**
  * Vega-Lite → Vega → SVG (no canvas: renderer 'none') → PNG with resvg. The libraries load on the
  * first chart, so starting the bot does not pay for them.
  */
 export function createChartRenderer(options: { fontFiles?: readonly string[] } = {}) {
-  const font = { loadSystemFonts: true, fontFiles: [...(options.fontFiles ?? [])], defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' };
+  const font = { loadSystemFonts: true, fontFiles: [...(options.fontFiles ?? [bundledJapaneseFont])], defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' };
   let japanese: Promise<boolean> | undefined;
 
   async function svgToPng(svg: string): Promise<Buffer> {
@@ -27,8 +34,9 @@ export function createChartRenderer(options: { fontFiles?: readonly string[] } =
     },
 
     /**
-     * Whether an installed font has Japanese glyphs: without one resvg draws the same empty boxes it
-     * draws for a character no font has. Charts in Japanese fall back to English labels then.
+     * Whether a font has Japanese glyphs (the bundled one, unless `fontFiles` replaced it): without one
+     * resvg draws the same empty boxes it draws for a character no font has. Charts in Japanese fall
+     * back to English labels then.
      */
     canDrawJapanese(): Promise<boolean> {
       japanese ??= (async () => {
