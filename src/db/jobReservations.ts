@@ -71,10 +71,10 @@ export function createJobReservations(db: Db, spend: SpendStore, queries: JobQue
       { scope: 'user_monthly', limit: limit(override?.monthlyMicros, w.userMonthlyMicros), resetsAt: w.monthEnd,
         used: () => spend.userSpendMicros(input.userId, w.monthStart, w.monthEnd) },
       { scope: 'guild_daily', limit: limit(undefined, w.guildDailyMicros), resetsAt: w.dayEnd,
-        used: () => spend.guildSpendMicros(input.guildId, w.dayStart, w.dayEnd) },
+        used: () => spend.guildDaySpendMicros(input.guildId, w.dayStart) },
       // Checked here, inside the reservation's transaction (and each group commit's), like the others.
       { scope: 'bot_daily', limit: limit(undefined, w.botDailyMicros), resetsAt: w.dayEnd,
-        used: () => spend.botSpendMicros(w.dayStart, w.dayEnd) },
+        used: () => spend.botDaySpendMicros(w.dayStart) },
     ];
     for (const check of checks) {
       if (check.limit === null) continue;

@@ -198,6 +198,28 @@ export const migrations: readonly string[] = [
     heartbeat_at INTEGER NOT NULL
   ) STRICT;
   `,
+  // Each UTC day's ledger sum per server and for the whole bot, kept by the database like the member
+  // totals. Both daily budgets are checked in every reservation; summing the day's rows each time made
+  // a burst of commands in one busy server cost time quadratic in the day's jobs.
+  `
+  CREATE TABLE daily_spend_totals (
+    scope TEXT NOT NULL CHECK (scope IN ('guild', 'bot')),
+    scope_id TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    total_micros INTEGER NOT NULL,
+    PRIMARY KEY (scope, scope_id, day)
+  ) STRICT, WITHOUT ROWID;
+  INSERT INTO daily_spend_totals (scope, scope_id, day, total_micros)
+    SELECT 'guild', guild_id, period_at / 86400000, SUM(amount_micros) FROM ledger GROUP BY guild_id, period_at / 86400000;
+  INSERT INTO daily_spend_totals (scope, scope_id, day, total_micros)
+    SELECT 'bot', '', period_at / 86400000, SUM(amount_micros) FROM ledger GROUP BY period_at / 86400000;
+  CREATE TRIGGER ledger_daily_totals AFTER INSERT ON ledger BEGIN
+    INSERT INTO daily_spend_totals (scope, scope_id, day, total_micros) VALUES ('guild', NEW.guild_id, NEW.period_at / 86400000, NEW.amount_micros)
+      ON CONFLICT (scope, scope_id, day) DO UPDATE SET total_micros = total_micros + excluded.total_micros;
+    INSERT INTO daily_spend_totals (scope, scope_id, day, total_micros) VALUES ('bot', '', NEW.period_at / 86400000, NEW.amount_micros)
+      ON CONFLICT (scope, scope_id, day) DO UPDATE SET total_micros = total_micros + excluded.total_micros;
+  END;
+  `,
 ];
 
 export function migrate(db: Database): void {

@@ -39,10 +39,9 @@ export const userDailySpendInGuildSql = dailySpendSql('l.guild_id = @guildId AND
 export function createSpendStore(db: Db) {
   const sumUser = db.prepare<[string, number, number], { total: number }>(
     'SELECT COALESCE(SUM(amount_micros), 0) AS total FROM ledger WHERE user_id = ? AND period_at >= ? AND period_at < ?');
-  const sumGuild = db.prepare<[string, number, number], { total: number }>(
-    'SELECT COALESCE(SUM(amount_micros), 0) AS total FROM ledger WHERE guild_id = ? AND period_at >= ? AND period_at < ?');
-  const sumBot = db.prepare<[number, number], { total: number }>(
-    'SELECT COALESCE(SUM(amount_micros), 0) AS total FROM ledger WHERE period_at >= ? AND period_at < ?');
+  // A server's and the bot's spend of one UTC day, kept by a trigger on the ledger (migrations).
+  const dayTotal = db.prepare<[string, string, number], { total: number }>(
+    'SELECT total_micros AS total FROM daily_spend_totals WHERE scope = ? AND scope_id = ? AND day = ?');
   // Only an unfinished job can hold a reservation, so the candidates come from the small partial index.
   const sumHeldForUser = db.prepare<[string], { total: number }>(
     `SELECT COALESCE(SUM(l.amount_micros), 0) AS total FROM jobs j INDEXED BY jobs_unfinished_by_user JOIN ledger l ON l.job_id = j.id AND l.kind = 'reserve'
@@ -86,8 +85,10 @@ export function createSpendStore(db: Db) {
 
   return {
     userSpendMicros: (userId: string, fromMs: number, toMs: number) => sumUser.get(userId, fromMs, toMs)?.total ?? 0,
-    guildSpendMicros: (guildId: string, fromMs: number, toMs: number) => sumGuild.get(guildId, fromMs, toMs)?.total ?? 0,
-    botSpendMicros: (fromMs: number, toMs: number) => sumBot.get(fromMs, toMs)?.total ?? 0,
+    /** A server's ledger sum for the UTC day that starts at `dayStart`. */
+    guildDaySpendMicros: (guildId: string, dayStart: number) => dayTotal.get('guild', guildId, Math.floor(dayStart / dayMs))?.total ?? 0,
+    /** Every server's ledger sum for the UTC day that starts at `dayStart`. */
+    botDaySpendMicros: (dayStart: number) => dayTotal.get('bot', '', Math.floor(dayStart / dayMs))?.total ?? 0,
     userHeldMicros: (userId: string) => sumHeldForUser.get(userId)?.total ?? 0,
     /** The whole ledger of a member, from the running total rather than a walk through their history. */
     userTotalSpend: (userId: string): PeriodSpend => ({

@@ -20,25 +20,28 @@ function heldProvider() {
 const running = (taskId: string): TaskStatus => ({ taskId, state: 'processing', rawStatus: 'processing', progress: 10 });
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
+function setup(jobCount: number) {
+  const db = openDatabase(':memory:');
+  const store = createJobStore(db);
+  const now = 1_800_000_000_000;
+  const ids = Array.from({ length: jobCount }, (_, i) => {
+    const job = createAccepted(store, now, { userId: `user-${i}` });
+    store.claimForSubmission(Number.MAX_SAFE_INTEGER, now);
+    store.recordSubmitted(job.id, `task-${job.id}`, now);
+    return job.id;
+  });
+  const { apimart, held } = heldProvider();
+  const ctx = {
+    store, apimart, clock: { now: () => now }, logger: quiet, jobLogger: () => quiet,
+    settings: { maxConcurrentJobs: 1_000, pollMinIntervalMs: 5_000, pollMaxIntervalMs: 60_000, jobTimeoutMs: 3_600_000, latePollWindowMs: 0, downloadTimeoutMs: 0 },
+    status: { refresh: async () => {} }, schedule: () => {}, slotFreed: () => {},
+  } as unknown as JobContext;
+  return { db, ids, held, poller: createJobPoller(ctx) };
+}
+
 describe('polls in flight', () => {
   it('holds at most 64 status requests open at once, however many jobs are due, and starts the next as one ends', async () => {
-    const db = openDatabase(':memory:');
-    const store = createJobStore(db);
-    const now = 1_800_000_000_000;
-    const ids = Array.from({ length: 200 }, (_, i) => {
-      const job = createAccepted(store, now, { userId: `user-${i}` });
-      store.claimForSubmission(Number.MAX_SAFE_INTEGER, now);
-      store.recordSubmitted(job.id, `task-${job.id}`, now);
-      return job.id;
-    });
-    const { apimart, held } = heldProvider();
-    const ctx = {
-      store, apimart, clock: { now: () => now }, logger: quiet, jobLogger: () => quiet,
-      settings: { maxConcurrentJobs: 1_000, pollMinIntervalMs: 5_000, pollMaxIntervalMs: 60_000, jobTimeoutMs: 3_600_000, latePollWindowMs: 0, downloadTimeoutMs: 0 },
-      status: { refresh: async () => {} }, schedule: () => {}, slotFreed: () => {},
-    } as unknown as JobContext;
-    const poller = createJobPoller(ctx);
-
+    const { db, ids, held, poller } = setup(200);
     const polls = ids.map((id) => poller.pollNow(id));
     await flush();
     expect(held).toHaveLength(64);
@@ -55,6 +58,18 @@ describe('polls in flight', () => {
     }
     await Promise.all(polls);
     expect(new Set(held.map((h) => h.taskId)).size).toBe(ids.length);
+    db.close();
+  });
+
+  it('drops the polls still waiting for a slot when the bot stops, and lets those already asking finish', async () => {
+    const { db, ids, held, poller } = setup(100);
+    const polls = ids.map((id) => poller.pollNow(id));
+    await flush();
+    expect(held).toHaveLength(64);
+    poller.stop();
+    for (const request of held) request.answer(running(request.taskId));
+    await Promise.all(polls);
+    expect(held).toHaveLength(64);
     db.close();
   });
 });

@@ -80,7 +80,8 @@ function exerciseStores(db: Db): void {
   store.findByMessageId('r1');
   const { spend } = store;
   spend.userSpendMicros('u', 0, now);
-  spend.guildSpendMicros(guildId, 0, now);
+  spend.guildDaySpendMicros(guildId, 0);
+  spend.botDaySpendMicros(0);
   spend.userPeriodSpend('u', 0, now);
   spend.userTotalSpend('u');
   spend.recentJobsInGuild(guildId, 'u', 10);

@@ -23,6 +23,7 @@ const maxPollsInFlight = 64;
 export function createJobPoller(ctx: JobContext) {
   const { store, clock, settings } = ctx;
   const pollSlot = createConcurrencyLimit(maxPollsInFlight);
+  let stopped = false;
   const bounds = { minIntervalMs: settings.pollMinIntervalMs, maxIntervalMs: settings.pollMaxIntervalMs };
   /** Per job, in memory: the last time its task was seen in the provider's queue, and whether it still was. */
   const queueSeen = new Map<number, { queued: boolean; atMs: number }>();
@@ -101,7 +102,8 @@ export function createJobPoller(ctx: JobContext) {
   }
 
   function poll(jobId: number): Promise<void> {
-    return pollSlot(() => pollOnce(jobId));
+    // A poll still waiting for a slot at shutdown is dropped: the next start resumes its job.
+    return pollSlot(() => (stopped ? Promise.resolve() : pollOnce(jobId)));
   }
 
   async function pollOnce(jobId: number): Promise<void> {
@@ -130,6 +132,10 @@ export function createJobPoller(ctx: JobContext) {
   }
 
   return {
+    /** Polls waiting for a slot are dropped; those already asking the provider finish. */
+    stop(): void {
+      stopped = true;
+    },
     /** `spreadMs` staggers the first poll, so thousands of jobs resumed together do not poll in one instant. */
     track(job: PollJob, spreadMs = 0): void {
       scheduleNext(job, undefined, spreadMs);

@@ -222,6 +222,7 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     async stop(graceMs = 5_000): Promise<void> {
       stopped = true;
       afterAcknowledgements.stop();
+      poller.stop();
       for (const timer of timers.values()) clock.clearTimeout(timer);
       timers.clear();
       const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());

@@ -54,7 +54,7 @@ export function createUsageReports(deps: { config: Config; store: JobStore; cloc
       const lines = budgetLines(
         { userDailyMicros: config.userDailyBudgetMicros, userMonthlyMicros: config.userMonthlyBudgetMicros, guildDailyMicros: config.guildDailyBudgetMicros },
         spend.budgetOverride(guildId, userId),
-        { userDayMicros: today.totalMicros, userMonthMicros: month.totalMicros, guildDayMicros: spend.guildSpendMicros(guildId, p.dayStart, p.dayEnd) },
+        { userDayMicros: today.totalMicros, userMonthMicros: month.totalMicros, guildDayMicros: spend.guildDaySpendMicros(guildId, p.dayStart) },
         now,
       );
       const budgets = self ? lines : lines.filter((line) => line.scope === 'guild_daily');
