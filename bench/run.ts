@@ -4,13 +4,14 @@ import { measureHistory } from './history.ts';
 import { benchMeta } from './meta.ts';
 import { measureBusyChannel } from './busyChannel.ts';
 import { measureProviderLoad } from './providerLoad.ts';
+import { measureReservationBurst } from './reservations.ts';
 import { measureScale } from './scale.ts';
 import { measureSharding } from './sharding.ts';
 import type { BenchResult } from './stats.ts';
 
 /**
  * `npm run bench`: every measurement, a table, and bench/results.json ({ meta, results }).
- * BENCH_SIZE=small for a quick run that proves the bench still works; BENCH_ONLY=ack,history,… picks stages.
+ * BENCH_SIZE=small for a quick run that proves the bench still works; BENCH_ONLY=ack,history,reservations,… picks stages.
  */
 const small = process.env.BENCH_SIZE === 'small';
 const meta = benchMeta(small ? 'small' : 'full');
@@ -40,6 +41,7 @@ await stage('ack', 'acknowledgement latency', () => (small
   ? measureAckLatency([100], 3, 7_000, 100)
   : measureAckLatency([100, 1000, 3000], 3, 20_000, 1000)));
 await stage('history', 'cost at history size', () => measureHistory(small ? 50_000 : 1_000_000, small ? 20 : 100, small ? 1 : 3));
+await stage('reservations', 'reservation burst in one server', async () => measureReservationBurst(small ? 3_000 : 10_000));
 await stage('provider', 'provider load and freshness', () => measureProviderLoad(small ? 4 : 40, small ? 6 : 40));
 await stage('busy', 'busy channel', () => measureBusyChannel(small ? 30 : 100));
 await stage('scale', 'scale', () => (small ? measureScale([200], 3_000) : measureScale([10_000, 10_000, 10_000, 30_000], 30_000)));
