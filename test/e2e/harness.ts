@@ -112,3 +112,22 @@ export interface LedgerRow { job_id: number; user_id: string; kind: string; amou
 export const ledgerRows = (db: Db) => db.prepare('SELECT job_id, user_id, kind, amount_micros FROM ledger ORDER BY id').all() as LedgerRow[];
 export const jobRows = (db: Db) => db.prepare('SELECT id, status, task_id, cost_micros, estimate_micros, result_message_id, failure_code FROM jobs ORDER BY id').all() as
   { id: number; status: string; task_id: string | null; cost_micros: number | null; estimate_micros: number; result_message_id: string | null; failure_code: string | null }[];
+
+/**
+ * Waits until the first job reaches `status`. On a timeout the error carries what a rare failure
+ * needs to be understood afterwards: the job's row, the provider requests and the bot's last log lines.
+ */
+export async function waitForFirstJob(h: Harness, status: string, timeoutMs = 10_000): Promise<void> {
+  try {
+    await h.discord.waitFor(() => jobRows(h.db)[0]?.status === status, timeoutMs);
+  } catch (err) {
+    const provider = h.apimart.requests.map((r) => `${r.method} ${r.path} → ${r.status || 'no answer'}`);
+    const explained = [
+      `the first job did not reach ${status} within ${timeoutMs} ms`,
+      `job: ${JSON.stringify(jobRows(h.db)[0] ?? null)}`,
+      `provider requests: ${provider.join(', ') || 'none'}`,
+      'last log lines:', ...h.logLines.slice(-40),
+    ].join('\n');
+    throw new Error(explained, { cause: err });
+  }
+}

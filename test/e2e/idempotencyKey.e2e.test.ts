@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeApimart } from '../fakes/fakeApimart.ts';
 import { FakeDiscord } from '../fakes/fakeDiscord.ts';
-import { checkAndStop, isResultPost, jobRows, startHarness, videoOptions, type Harness } from './harness.ts';
+import { checkAndStop, isResultPost, jobRows, startHarness, videoOptions, waitForFirstJob, type Harness } from './harness.ts';
 import { apiError } from './requestViews.ts';
 
 const harnesses: Harness[] = [];
@@ -12,7 +12,6 @@ afterEach(async () => {
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const storedKey = (h: Harness, jobId: number) =>
   h.db.prepare('SELECT idempotency_key FROM jobs WHERE id = ?').pluck().get(jobId) as string;
-const waitStatus = (h: Harness, status: string) => h.discord.waitFor(() => jobRows(h.db)[0]?.status === status, 10_000);
 
 describe('the Idempotency-Key of a submit', () => {
   it('differs between two databases that share one apimart key, so the second job 1 gets its own task', async () => {
@@ -24,9 +23,9 @@ describe('the Idempotency-Key of a submit', () => {
     harnesses.unshift(second);
 
     first.discord.sendCommand({ name: 'video', options: videoOptions({ prompt: 'a red kite over the dunes' }) });
-    await waitStatus(first, 'delivered');
+    await waitForFirstJob(first, 'delivered');
     second.discord.sendCommand({ name: 'video', options: videoOptions({ prompt: 'a red kite over the dunes' }) });
-    await waitStatus(second, 'delivered');
+    await waitForFirstJob(second, 'delivered');
 
     expect(jobRows(first.db)[0]!.id).toBe(1);
     expect(jobRows(second.db)[0]!.id).toBe(1);
@@ -52,7 +51,7 @@ describe('the Idempotency-Key of a submit', () => {
 
     const restarted = await h.restart();
     harnesses[0] = restarted;
-    await waitStatus(restarted, 'delivered');
+    await waitForFirstJob(restarted, 'delivered');
 
     const keys = restarted.apimart.submits().map((r) => r.headers['idempotency-key']);
     expect(keys).toHaveLength(2);
