@@ -164,10 +164,13 @@ export function createJobSubmitter(ctx: JobContext) {
     // While a burst of commands is being acknowledged, submissions trickle (one at a time) so they
     // do not compete with it; the burst's own follow-up work kicks again once it is over.
     const parallelPosts = ctx.acknowledging() ? 1 : maxParallelPosts;
-    if (clock.now() < holdUntil) return kickAt(holdUntil);
+    // One reading of the clock for the claims and the wake-up below: a retry that falls due between
+    // two readings would be neither claimed nor given a timer, and would wait until something else kicks.
+    const now = clock.now();
+    if (now < holdUntil) return kickAt(holdUntil);
     let claimed = false;
     while (postsInFlight < parallelPosts) {
-      const job = store.claimForSubmission(ctx.settings.maxConcurrentJobs, clock.now());
+      const job = store.claimForSubmission(ctx.settings.maxConcurrentJobs, now);
       if (!job) break;
       claimed = true;
       postsInFlight++;
@@ -179,7 +182,7 @@ export function createJobSubmitter(ctx: JobContext) {
     if (claimed) showQueuePositionsSoon();
     // A due job left in the queue waits for a free slot (slotFreed kicks); only future retries need a timer.
     const nextRetry = store.earliestQueuedRetryAt();
-    if (nextRetry !== null && nextRetry > clock.now()) kickAt(nextRetry);
+    if (nextRetry !== null && nextRetry > now) kickAt(nextRetry);
   }
 
   return { kick };

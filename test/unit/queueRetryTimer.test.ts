@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { createJobStore } from '../../src/db/jobStore.ts';
+import { openDatabase } from '../../src/db/openDatabase.ts';
+import { createProviderHealth } from '../../src/services/apimart/providerHealth.ts';
+import type { JobContext } from '../../src/services/jobs/jobContext.ts';
+import { createJobSubmitter } from '../../src/services/jobs/jobSubmitter.ts';
+import { createAccepted } from './storeFixtures.ts';
+
+const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+const queueTimerKey = 0;
+
+/**
+ * A queued job that the provider refused with a Retry-After: the retry becomes due while the queue
+ * is being looked at (the claim's transaction takes a millisecond, or a timer fires a millisecond
+ * early). The queue must then still have a wake-up for it; with none, the job waits until some other
+ * job or command happens to move the queue, on a quiet bot for ever.
+ */
+describe('the queue after a refused submit', () => {
+  it('keeps a wake-up for a retry that falls due while the queue is checked', () => {
+    const db = openDatabase(':memory:');
+    const store = createJobStore(db);
+    const start = 1_800_000_000_000;
+    const job = createAccepted(store, start);
+    store.claimForSubmission(10, start);
+    const retryAt = start + 2_000;
+    store.requeue(job.id, retryAt, start);
+
+    let now = retryAt - 1;
+    const scheduled: { key: number; delayMs: number }[] = [];
+    const claimingStore = Object.create(store) as typeof store;
+    claimingStore.claimForSubmission = (max, at) => {
+      const claimed = store.claimForSubmission(max, at);
+      now = retryAt;
+      return claimed;
+    };
+    const ctx = {
+      store: claimingStore, clock: { now: () => now }, logger: quiet, jobLogger: () => quiet,
+      health: createProviderHealth(), acknowledging: () => false,
+      settings: { maxConcurrentJobs: 10 },
+      schedule: (key: number, delayMs: number) => scheduled.push({ key, delayMs }),
+      track: () => {}, status: { refresh: async () => {} },
+    } as unknown as JobContext;
+
+    createJobSubmitter(ctx).kick();
+
+    expect(store.get(job.id)?.status).toBe('queued');
+    expect(scheduled).toEqual([{ key: queueTimerKey, delayMs: 0 }]);
+    db.close();
+  });
+});
