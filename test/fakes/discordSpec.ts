@@ -1,4 +1,3 @@
-import { pathsList } from 'discord-api-spec';
 import {
   ApplicationCommandAutocompleteCallbackRequestSchema,
   ApplicationCommandCreateRequestSchema,
@@ -16,6 +15,11 @@ import {
 } from 'discord-api-spec/zod';
 import * as z from 'zod/mini';
 import type { RecordedRequest } from './fakeDiscordState.ts';
+
+// The package's main entry ships its types as a .ts file in a CommonJS package, which TypeScript rejects
+// (TS1287); a specifier the checker does not follow loads the one runtime export the fakes need.
+const specEntry: string = 'discord-api-spec';
+const { pathsList } = (await import(specEntry)) as { pathsList: Record<string, readonly string[]> };
 
 // Checks request bodies against Discord's OpenAPI spec (discord-api-spec). The spec maps bodies to
 // schemas only in its TypeScript types, hence the hand-written table. Its zod objects are non-strict
@@ -71,7 +75,7 @@ const ALLOWED_ATTACHMENT_KEYS = new Set(['description', 'title', 'waveform', 'du
  */
 export function validateDiscordRequest(method: string, path: string, body: unknown): string[] {
   const upper = method.toUpperCase();
-  const templates = (pathsList as Record<string, readonly string[]>)[upper.toLowerCase()] ?? [];
+  const templates = pathsList[upper.toLowerCase()] ?? [];
   if (!templates.some((t) => matchesTemplate(t, path))) return [`unknown route: ${upper} ${path}`];
   const rule = BODY_SCHEMAS.find((r) => r.method === upper && matchesTemplate(r.template, path));
   if (!rule) return [];
