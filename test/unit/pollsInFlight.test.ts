@@ -4,9 +4,8 @@ import { openDatabase } from '../../src/db/openDatabase.ts';
 import type { ApimartClient, TaskStatus } from '../../src/services/apimart/client.ts';
 import { createJobPoller } from '../../src/services/jobs/jobPoller.ts';
 import type { JobContext } from '../../src/services/jobs/jobContext.ts';
-import { createAccepted } from './storeFixtures.ts';
+import { createAccepted, quietLogger as quiet } from './storeFixtures.ts';
 
-const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 
 /** A provider that holds every status request until the test answers it. */
 function heldProvider() {

@@ -4,9 +4,8 @@ import { openDatabase } from '../../src/db/openDatabase.ts';
 import { createProviderHealth } from '../../src/services/apimart/providerHealth.ts';
 import type { JobContext } from '../../src/services/jobs/jobContext.ts';
 import { createJobSubmitter } from '../../src/services/jobs/jobSubmitter.ts';
-import { createAccepted } from './storeFixtures.ts';
+import { createAccepted, quietLogger as quiet } from './storeFixtures.ts';
 
-const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 const queueTimerKey = 0;
 
 /**

@@ -77,3 +77,6 @@ export function expectLedgerMatchesJobs(db: Db, store: JobStore): void {
     expect(sum(ledger.filter((r) => r.user_id === userId)), `ledger of ${userId}`).toBe(expected);
   }
 }
+
+/** A logger that drops everything, for job steps built directly in unit tests. */
+export const quietLogger = { info() {}, warn() {}, error() {}, debug() {} };
