@@ -1,17 +1,14 @@
-import { hostname } from 'node:os';
-import { Client, Events, GatewayIntentBits, Partials, Routes, type ClientOptions } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Partials, type ClientOptions } from 'discord.js';
+import { createAppLifecycle } from './appLifecycle.ts';
 import { createCommands } from './commands/index.ts';
 import type { Config } from './config.ts';
 import { createJobStore } from './db/jobStore.ts';
-import { createInstanceLease, type InstanceLease } from './db/instanceLease.ts';
-import { isProcessRunning, processStartTime } from './processLiveness.ts';
 import type { Db } from './db/openDatabase.ts';
 import type { Logger } from './logger.ts';
 import { createAdminCheck } from './services/discord/adminCheck.ts';
 import { createApimartClient, type ApimartClient } from './services/apimart/client.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createCommandDirectory } from './services/discord/commandDirectory.ts';
-import { registeredCommands, syncCommands } from './services/discord/commandSync.ts';
 import { createDiscordMessenger } from './services/discord/discordMessenger.ts';
 import { createInteractionRouter } from './commands/interactionRouter.ts';
 import { createJobControls } from './commands/jobControls.ts';
@@ -21,9 +18,7 @@ import { createJobIntake } from './services/jobs/jobIntake.ts';
 import { createJobScheduler } from './services/jobs/jobScheduler.ts';
 import { createGuardedVideoFetch } from './services/jobs/videoLinkGuard.ts';
 import { createTaskPush } from './services/jobs/taskPush.ts';
-import { startWebhookServer, type WebhookServer } from './services/apimart/webhookServer.ts';
 import { createGonePlaces } from './services/jobs/gonePlaces.ts';
-import { placeLookup } from './services/discord/placeLookup.ts';
 import { predictedFinishMs } from './services/jobs/pollSchedule.ts';
 import { createProviderHealth } from './services/apimart/providerHealth.ts';
 import { createReactionHandler } from './services/controls/reactionHandler.ts';
@@ -41,7 +36,7 @@ import { watchAllowedGuilds } from './services/discord/allowedGuilds.ts';
 import { createOperations } from './services/operations/operations.ts';
 import { createOperationsQueries } from './db/operationsQueries.ts';
 import { boundedCache, boundedCacheSweepers } from './sharding/clientCache.ts';
-import { processShardScope, resolveShardPlan } from './sharding/resolveShards.ts';
+import { processShardScope } from './sharding/resolveShards.ts';
 
 export interface AppDeps {
   config: Config;
@@ -61,10 +56,6 @@ export interface AppDeps {
   /** Ends the process; called with 1 when another instance took the lease (tests observe it instead). */
   exit?: (code: number) => void;
 }
-
-const leaseStaleMs = 60_000;
-/** With several processes, a slot freed by another one is noticed this often. */
-const sharedQueueCheckMs = 2_000;
 
 /** Builds every service and the Discord client; main.ts and the end-to-end tests both start here. */
 export function createApp(deps: AppDeps) {
@@ -109,7 +100,6 @@ export function createApp(deps: AppDeps) {
     onStatusWritten: (job, message) => reactions.syncStatusControls(job, message),
   });
   const push = config.publicWebhookUrl ? createTaskPush({ logger }) : undefined;
-  let webhookServer: WebhookServer | undefined;
   const scheduler = createJobScheduler({
     store, apimart, messenger, status, health, models, clock, logger, fetch: deps.fetch, push,
     fetchVideo: deps.fetch ?? createGuardedVideoFetch({ trustedOrigin: config.apimartBaseUrl }),
@@ -163,99 +153,16 @@ export function createApp(deps: AppDeps) {
   client.on(Events.ShardReconnecting, (shardId) => logger.warn('gateway_reconnecting', { shardId }));
   client.on(Events.ShardResume, (shardId) => logger.info('gateway_resumed', { shardId }));
 
-  const exit = deps.exit ?? ((code: number) => process.exit(code));
-  let leaseLost = false;
-
-  /**
-   * After a stall longer than the stale time (SIGSTOP, a suspended VM) another process may have taken
-   * one of this process's shards over. Working on would poll and deliver those jobs twice, so this one
-   * stops at once.
-   */
-  async function renewLease(held: InstanceLease): Promise<void> {
-    if (leaseLost) return;
-    let renewed: boolean;
-    try {
-      renewed = held.heartbeat(clock.now());
-    } catch (err) {
-      logger.warn('instance_lease_heartbeat_failed', { err });
-      return;
-    }
-    if (renewed) return scheduler.adoptLateTaskIds();
-    leaseLost = true;
-    logger.error('instance_lease_lost', { action: 'another instance took over this database; stopping and exiting with code 1' });
-    if (heartbeat) clearInterval(heartbeat);
-    if (queueCheck) clearInterval(queueCheck);
-    await scheduler.stop().catch((err) => logger.error('stop_failed', { err }));
-    await client.destroy().catch(() => undefined);
-    exit(1);
-  }
-  let heartbeat: NodeJS.Timeout | undefined;
-  let queueCheck: NodeJS.Timeout | undefined;
-  let lease: ReturnType<typeof createInstanceLease> | undefined;
+  const lifecycle = createAppLifecycle({
+    config, db: deps.db, clock, logger, client, scheduler, operations, owners, places, commands, commandDirectory, push,
+    exit: deps.exit ?? ((code: number) => process.exit(code)),
+    leaseHeartbeatMs: deps.leaseHeartbeatMs,
+    shardScoped: shardScope !== undefined,
+    onBotUserId: (id) => { botUserIdBeforeLogin = id; },
+  });
   let botUserIdBeforeLogin: string | undefined;
 
-  return {
-    client, store, scheduler, commands, operations,
-    async start(): Promise<void> {
-      client.rest.setToken(config.discordToken);
-      const plan = await resolveShardPlan(config, client.rest);
-      client.options.shards = [...plan.shardIds];
-      client.options.shardCount = plan.shardCount;
-      const held = createInstanceLease(deps.db, { host: hostname(), pid: process.pid, started: processStartTime(process.pid) },
-        { staleMs: leaseStaleMs, isAlive: isProcessRunning, shardIds: plan.shardIds, shardCount: plan.shardCount });
-      held.acquire(clock.now());
-      lease = held;
-      heartbeat = setInterval(() => void renewLease(held), deps.leaseHeartbeatMs ?? 10_000);
-      heartbeat.unref();
-      if (shardScope) {
-        queueCheck = setInterval(() => scheduler.kickQueue(), sharedQueueCheckMs);
-        queueCheck.unref();
-      }
-      // Jobs resume before the gateway connects, so no reaction or command can act on a job that a
-      // crash left half-submitted before it is marked as such.
-      // One callback server per host port: with several shard processes only the first listens, and the
-      // others' tasks are polled as without PUBLIC_WEBHOOK_URL (push is only a hint to poll sooner).
-      if (config.publicWebhookUrl && (config.shardProcess?.index ?? 0) === 0) {
-        // Listening before jobs resume, so a callback for a job submitted from here on finds the server.
-        webhookServer = await startWebhookServer({
-          publicUrl: config.publicWebhookUrl, host: config.webhookListenHost, port: config.webhookListenPort, logger,
-          onTaskHint: (taskId) => scheduler.taskHint(taskId),
-        });
-        push?.activate(webhookServer.webhookUrl);
-      }
-      // Resumed deliveries may need to recognise the bot's own earlier posts before the gateway is up.
-      botUserIdBeforeLogin = ((await client.rest.get(Routes.user())) as { id: string }).id;
-      scheduler.holdSubmissions();
-      const { resumed, quarantined } = scheduler.resume();
-      await operations.start(client);
-      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-      await client.login(config.discordToken);
-      await ready;
-      await owners.refresh();
-      // Servers the bot left and channels deleted while it was down: nothing is spent on their jobs.
-      const placeGoneJobs = await places.checkUnfinished(placeLookup(client));
-      scheduler.releaseSubmissions();
-      const applicationId = client.application?.id ?? client.user?.id ?? '';
-      // Commands belong to the application, not to a shard: the process running shard 0 syncs them.
-      const sync = plan.shardIds.includes(0)
-        ? await syncCommands(client.rest, applicationId, config.discordGuildId, commands.map((c) => c.data))
-        : { outcome: 'left to shard 0', registered: await registeredCommands(client.rest, applicationId, config.discordGuildId) };
-      commandDirectory.remember(sync.registered);
-      logger.info('bot_ready', {
-        user: client.user?.tag, commands: sync.outcome, resumedJobs: resumed, submitUnknownJobs: quarantined.length,
-        placeGoneJobs, shards: plan.shardIds, shardCount: plan.shardCount, pid: process.pid,
-      });
-    },
-    async stop(): Promise<void> {
-      if (heartbeat) clearInterval(heartbeat);
-      if (queueCheck) clearInterval(queueCheck);
-      await scheduler.stop();
-      await webhookServer?.close();
-      await client.destroy();
-      await operations.stop();
-      if (!leaseLost) lease?.release();
-    },
-  };
+  return { client, store, scheduler, commands, operations, start: lifecycle.start, stop: lifecycle.stop };
 }
 
 export type App = ReturnType<typeof createApp>;

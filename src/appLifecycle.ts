@@ -1,0 +1,141 @@
+import { hostname } from 'node:os';
+import { Events, Routes, type Client } from 'discord.js';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import { createInstanceLease, type InstanceLease } from './db/instanceLease.ts';
+import type { Db } from './db/openDatabase.ts';
+import type { Logger } from './logger.ts';
+import { isProcessRunning, processStartTime } from './processLiveness.ts';
+import type { CommandModule } from './commands/index.ts';
+import type { CommandDirectory } from './services/discord/commandDirectory.ts';
+import { registeredCommands, syncCommands } from './services/discord/commandSync.ts';
+import { placeLookup } from './services/discord/placeLookup.ts';
+import type { OwnerCheck } from './services/discord/ownerCheck.ts';
+import { startWebhookServer, type WebhookServer } from './services/apimart/webhookServer.ts';
+import type { GonePlaces } from './services/jobs/gonePlaces.ts';
+import type { JobScheduler } from './services/jobs/jobScheduler.ts';
+import type { TaskPush } from './services/jobs/taskPush.ts';
+import type { Operations } from './services/operations/operations.ts';
+import { resolveShardPlan } from './sharding/resolveShards.ts';
+
+export interface AppLifecycleParts {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  client: Client;
+  scheduler: JobScheduler;
+  operations: Operations;
+  owners: OwnerCheck;
+  places: GonePlaces;
+  commands: readonly CommandModule[];
+  commandDirectory: CommandDirectory;
+  push: TaskPush | undefined;
+  /** Ends the process; called with 1 when another instance took the lease (tests observe it instead). */
+  exit: (code: number) => void;
+  leaseHeartbeatMs: number | undefined;
+  /** Started by the ShardingManager: other processes free provider slots this one must notice. */
+  shardScoped: boolean;
+  /** The bot's own user id, known before the gateway connects (resumed deliveries need it). */
+  onBotUserId: (id: string) => void;
+}
+
+const leaseStaleMs = 60_000;
+/** With several processes, a slot freed by another one is noticed this often. */
+const sharedQueueCheckMs = 2_000;
+
+/** Start and stop: the instance lease, resuming jobs, the gateway, command sync; and the reverse. */
+export function createAppLifecycle(parts: AppLifecycleParts) {
+  const { config, clock, logger, client, scheduler, operations } = parts;
+  let leaseLost = false;
+  let heartbeat: NodeJS.Timeout | undefined;
+  let queueCheck: NodeJS.Timeout | undefined;
+  let lease: InstanceLease | undefined;
+  let webhookServer: WebhookServer | undefined;
+
+  /**
+   * After a stall longer than the stale time (SIGSTOP, a suspended VM) another process may have taken
+   * one of this process's shards over. Working on would poll and deliver those jobs twice, so this one
+   * stops at once.
+   */
+  async function renewLease(held: InstanceLease): Promise<void> {
+    if (leaseLost) return;
+    let renewed: boolean;
+    try {
+      renewed = held.heartbeat(clock.now());
+    } catch (err) {
+      logger.warn('instance_lease_heartbeat_failed', { err });
+      return;
+    }
+    if (renewed) return scheduler.adoptLateTaskIds();
+    leaseLost = true;
+    logger.error('instance_lease_lost', { action: 'another instance took over this database; stopping and exiting with code 1' });
+    if (heartbeat) clearInterval(heartbeat);
+    if (queueCheck) clearInterval(queueCheck);
+    await scheduler.stop().catch((err) => logger.error('stop_failed', { err }));
+    await client.destroy().catch(() => undefined);
+    parts.exit(1);
+  }
+
+  return {
+    async start(): Promise<void> {
+      client.rest.setToken(config.discordToken);
+      const plan = await resolveShardPlan(config, client.rest);
+      client.options.shards = [...plan.shardIds];
+      client.options.shardCount = plan.shardCount;
+      const held = createInstanceLease(parts.db, { host: hostname(), pid: process.pid, started: processStartTime(process.pid) },
+        { staleMs: leaseStaleMs, isAlive: isProcessRunning, shardIds: plan.shardIds, shardCount: plan.shardCount });
+      held.acquire(clock.now());
+      lease = held;
+      heartbeat = setInterval(() => void renewLease(held), parts.leaseHeartbeatMs ?? 10_000);
+      heartbeat.unref();
+      if (parts.shardScoped) {
+        queueCheck = setInterval(() => scheduler.kickQueue(), sharedQueueCheckMs);
+        queueCheck.unref();
+      }
+      // Jobs resume before the gateway connects, so no reaction or command can act on a job that a
+      // crash left half-submitted before it is marked as such.
+      // One callback server per host port: with several shard processes only the first listens, and the
+      // others' tasks are polled as without PUBLIC_WEBHOOK_URL (push is only a hint to poll sooner).
+      if (config.publicWebhookUrl && (config.shardProcess?.index ?? 0) === 0) {
+        // Listening before jobs resume, so a callback for a job submitted from here on finds the server.
+        webhookServer = await startWebhookServer({
+          publicUrl: config.publicWebhookUrl, host: config.webhookListenHost, port: config.webhookListenPort, logger,
+          onTaskHint: (taskId) => scheduler.taskHint(taskId),
+        });
+        parts.push?.activate(webhookServer.webhookUrl);
+      }
+      // Resumed deliveries may need to recognise the bot's own earlier posts before the gateway is up.
+      parts.onBotUserId(((await client.rest.get(Routes.user())) as { id: string }).id);
+      scheduler.holdSubmissions();
+      const { resumed, quarantined } = scheduler.resume();
+      await operations.start(client);
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      await client.login(config.discordToken);
+      await ready;
+      await parts.owners.refresh();
+      // Servers the bot left and channels deleted while it was down: nothing is spent on their jobs.
+      const placeGoneJobs = await parts.places.checkUnfinished(placeLookup(client));
+      scheduler.releaseSubmissions();
+      const applicationId = client.application?.id ?? client.user?.id ?? '';
+      // Commands belong to the application, not to a shard: the process running shard 0 syncs them.
+      const sync = plan.shardIds.includes(0)
+        ? await syncCommands(client.rest, applicationId, config.discordGuildId, parts.commands.map((c) => c.data))
+        : { outcome: 'left to shard 0', registered: await registeredCommands(client.rest, applicationId, config.discordGuildId) };
+      parts.commandDirectory.remember(sync.registered);
+      logger.info('bot_ready', {
+        user: client.user?.tag, commands: sync.outcome, resumedJobs: resumed, submitUnknownJobs: quarantined.length,
+        placeGoneJobs, shards: plan.shardIds, shardCount: plan.shardCount, pid: process.pid,
+      });
+    },
+    async stop(): Promise<void> {
+      if (heartbeat) clearInterval(heartbeat);
+      if (queueCheck) clearInterval(queueCheck);
+      await scheduler.stop();
+      await webhookServer?.close();
+      await client.destroy();
+      await operations.stop();
+      if (!leaseLost) lease?.release();
+    },
+  };
+}
