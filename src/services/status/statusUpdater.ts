@@ -163,19 +163,9 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       state.queued = false;
       // Reading is part of writing: a refresh meanwhile asks for another write after this one, not a second one now.
       state.writing = true;
-      let job: Job | undefined;
-      let context: StatusContext | undefined;
-      try {
-        job = await store.get(jobId);
-        context = job && await deps.contextFor(job);
-      } catch (err) {
-        logger.warn('status_edit_failed', { jobId, err });
-        job = undefined;
-      }
-      // Where the server or channel is gone there is no status message left to write to.
-      const payload = job && context && !stopped && job.placeGone === null ? renderStatusCard(job, context, now, { withoutPrompt: state.promptBlocked }) : undefined;
-      const text = payload && JSON.stringify(payload);
-      if (!job || !payload || text === state.lastText) {
+      const card = await readCard(jobId, state, now);
+      const text = card && JSON.stringify(card.payload);
+      if (!card || stopped || text === state.lastText) {
         state.writing = false;
         settle(jobId, state);
         continue;
@@ -183,10 +173,24 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       state.lastEditAt = now;
       inFlight++;
       writesInWindow++;
-      const full = outgoing(payload);
-      const bare = state.promptBlocked ? payload : renderStatusCard(job, context as StatusContext, now, { withoutPrompt: true });
-      const withoutPrompt = state.promptBlocked ? full : outgoing(bare);
-      void write(jobId, state, job, { full, withoutPrompt }, { full: text as string, withoutPrompt: JSON.stringify(bare) });
+      const full = outgoing(card.payload);
+      const withoutPrompt = state.promptBlocked ? full : outgoing(card.bare);
+      void write(jobId, state, card.job, { full, withoutPrompt }, { full: text as string, withoutPrompt: JSON.stringify(card.bare) });
+    }
+  }
+
+  /** The job's card as it stands; undefined where there is nothing to write to (the server or channel is gone). */
+  async function readCard(jobId: number, state: EditState, now: number): Promise<{ job: Job; payload: StatusPayload; bare: StatusPayload } | undefined> {
+    try {
+      const job = await store.get(jobId);
+      if (!job || job.placeGone !== null) return undefined;
+      const context = await deps.contextFor(job);
+      const payload = renderStatusCard(job, context, now, { withoutPrompt: state.promptBlocked });
+      const bare = state.promptBlocked ? payload : renderStatusCard(job, context, now, { withoutPrompt: true });
+      return { job, payload, bare };
+    } catch (err) {
+      logger.warn('status_edit_failed', { jobId, err });
+      return undefined;
     }
   }
 
