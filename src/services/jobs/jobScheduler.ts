@@ -166,8 +166,9 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
       const timer = timers.get(job.id);
       if (timer) clock.clearTimeout(timer);
       timers.delete(job.id);
-      void deps.status.refresh(job.id);
+      // The claim first: the edit then shows the job started, not a queued card whose Cancel came too late.
       kickSubmitter();
+      void deps.status.refresh(job.id);
     },
     cancelled(job: Job): void {
       awaitingFollowUp.delete(job.id);
