@@ -1,6 +1,6 @@
 import { activeStatuses, limitedStatuses, unfinishedStatuses, type Job, type JobStatus, type PollJob } from '../job.ts';
 import type { ShardScope } from '../shardScope.ts';
-import { jobFromRow, pollColumns, pollJobFromRow, type JobRow, type PollRow } from './jobRow.ts';
+import { jobFromRow, pollColumns, pollJobFromRow, type JobRow, type PollRow } from '../jobRow.ts';
 import type { Db } from './openDatabase.ts';
 import { ownedJobsSql } from './shardScope.ts';
 

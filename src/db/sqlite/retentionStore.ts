@@ -1,3 +1,4 @@
+import { erasedRequestJson } from '../erasedRequest.ts';
 import type { RetentionStore } from '../retentionStore.ts';
 import type { Db } from './openDatabase.ts';
 import { promised } from './promised.ts';
@@ -21,13 +22,4 @@ export function createRetentionStore(db: Db): RetentionStore {
     eraseFinishedBefore: (cutoffMs: number, nowMs: number, limit: number): number => eraseBatch.immediate(cutoffMs, nowMs, limit),
   };
   return promised(sync);
-}
-
-function erasedRequestJson(json: string): string {
-  try {
-    const { prompt: _prompt, image_urls: _images, ...settings } = JSON.parse(json) as Record<string, unknown>;
-    return JSON.stringify({ ...settings, prompt: '' });
-  } catch {
-    return '{}';
-  }
 }

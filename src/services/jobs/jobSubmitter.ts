@@ -54,7 +54,8 @@ export function createJobSubmitter(ctx: JobContext) {
     void ctx.status.refresh(job.id);
     if (!(await imageUsable(job))) return;
     if (ctx.models.isOff(job.request.model)) return failModelRetired(job);
-    await store.markSubmitSending(job.id, clock.now());
+    // Another process took the job over (its quarantine ran after a stall of this one): it is not ours to send.
+    if (!(await store.markSubmitSending(job.id, clock.now()))) return;
     try {
       const { taskId, withWebhook } = await post(job, job.idempotencyKey);
       ctx.models.recordAccepted(job.request.model);

@@ -1,0 +1,24 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * `npm run test:pg`: the suites that must hold on PostgreSQL too, against the server TEST_DATABASE_URL
+ * names (.ci/run starts a throwaway one). The store suites, the model test and the chosen e2e tests
+ * are the same files `npm test` runs on SQLite; test/postgres/ holds what only PostgreSQL has.
+ */
+export const postgresSuites = [
+  'test/unit/jobStore.test.ts',
+  'test/unit/retention.test.ts',
+  'test/unit/budgetPeriods.test.ts',
+  'test/unit/spendCharts.test.ts',
+  'test/postgres/**/*.test.ts',
+];
+
+export default defineConfig({
+  test: {
+    include: postgresSuites,
+    globalSetup: ['test/postgres/globalSetup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
