@@ -10,6 +10,10 @@ export const postgresSuites = [
   'test/unit/retention.test.ts',
   'test/unit/budgetPeriods.test.ts',
   'test/unit/spendCharts.test.ts',
+  'test/unit/usageReports.test.ts',
+  'test/unit/operationsQueries.test.ts',
+  'test/unit/groupCommit.test.ts',
+  'test/unit/dailySpendTotals.test.ts',
   'test/postgres/**/*.test.ts',
 ];
 

@@ -42,5 +42,11 @@ export async function openPostgresTestDatabase(testDatabaseUrl: string): Promise
   const url = await fileDatabase;
   const pool = createPool({ databaseUrl: url, poolSize: 6 });
   await emptyDatabase(pool);
-  return { engine: 'postgres', stores: createPostgresStores(pool, url), sql: postgresTestSql(pool), close: () => pool.end() };
+  return { engine: 'postgres', stores: createPostgresStores(pool, url), sql: postgresTestSql(pool), url, close: () => pool.end() };
+}
+
+/** The stores of another process on the same database: its own pool, lease fence and connections. */
+export function openAnotherHost(url: string, poolSize = 6) {
+  const pool = createPool({ databaseUrl: url, poolSize });
+  return { stores: createPostgresStores(pool, url), sql: postgresTestSql(pool), close: () => pool.end() };
 }

@@ -20,6 +20,8 @@ export interface TestDatabase {
   sql: TestSql;
   /** SQLite only: the connection under the stores, for the SQLite-specific assertions that remain. */
   sqlite?: Db;
+  /** PostgreSQL only: the database's URL, for another "host" (its own pool) or a bot process. */
+  url?: string;
   close(): Promise<void>;
 }
 
