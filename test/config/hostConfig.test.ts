@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
+import { processShardScope } from '../../src/sharding/resolveShards.ts';
+import { shardsOfHost, shardsOfProcess } from '../../src/sharding/shardPlan.ts';
 
 const base = { DISCORD_TOKEN: 'token', APIMART_API_KEY: 'key' };
 const url = 'postgres://bot:a-secret-password@db.example:5432/bot';
@@ -46,5 +48,24 @@ describe('database and host settings', () => {
   it('refuses several hosts on SQLite, which serves one host', () => {
     expect(problems({ ...base, HOST_COUNT: '2', HOST_INDEX: '1', SHARDS: '2' }))
       .toEqual(['HOST_COUNT: several hosts need DATABASE_URL (a PostgreSQL they share); SQLite serves one host']);
+  });
+});
+
+describe('shards over hosts', () => {
+  it('deals every shard to exactly one process of one host, and one host alone to all of them as before', () => {
+    for (const [hosts, processes, shards] of [[1, 1, 1], [1, 3, 16], [2, 1, 2], [2, 2, 8], [3, 2, 16]] as const) {
+      const dealt = Array.from({ length: hosts }, (_, h) => Array.from({ length: processes }, (_, p) =>
+        shardsOfProcess(p, processes, shards, { index: h, count: hosts }))).flat(2).sort((a, b) => a - b);
+      expect(dealt, `${hosts} hosts × ${processes} processes, ${shards} shards`).toEqual(Array.from({ length: shards }, (_, i) => i));
+    }
+    expect(shardsOfProcess(1, 3, 16)).toEqual(shardsOfHost({ index: 0, count: 1 }, 16).filter((s) => s % 3 === 1));
+  });
+
+  it('scopes a host to its slice of the fixed shard count, and each of its processes to a share of that', () => {
+    const env = { ...base, DATABASE_URL: url, HOST_COUNT: '2', HOST_INDEX: '1', SHARDS: '8' };
+    expect(processShardScope(loadConfig(env))).toEqual({ shardCount: 8, shardIds: [1, 3, 5, 7] });
+    const managed = loadConfig({ ...env, SHARD_PROCESSES: '2', SHARDING_MANAGER: 'true', SHARDS: '1', SHARD_COUNT: '8' });
+    expect(processShardScope(managed)).toEqual({ shardCount: 8, shardIds: [3, 7] });
+    expect(processShardScope(loadConfig({ ...base, SHARDS: '8' }))).toBeUndefined();
   });
 });
