@@ -28,6 +28,7 @@ import { createSpendCharts } from './services/spend/spendCharts.ts';
 import { defaultLatePollWindowMs } from './services/spend/resolvable.ts';
 import { readBotVersion } from './botVersion.ts';
 import { createModelHealth } from './services/apimart/modelHealth.ts';
+import { shareProviderState } from './services/apimart/sharedProviderState.ts';
 import { createOwnerCheck } from './services/discord/ownerCheck.ts';
 import { createJobResolution } from './services/jobs/jobResolution.ts';
 import { createBotStatus } from './services/spend/botStatus.ts';
@@ -62,7 +63,13 @@ export function createApp(deps: AppDeps) {
   // Started by the ShardingManager, this process works only on its own servers' jobs.
   const shardScope = processShardScope(config);
   const store = deps.stores.jobStore(shardScope);
-  const health = createProviderHealth();
+  const hosts = deps.stores.hosts;
+  // Several hosts agree on the provider account's state through the database; one host keeps it in memory.
+  const sharedProviderState = hosts
+    ? shareProviderState({ store: hosts.providerState, health: createProviderHealth(), models: createModelHealth({ clock }), logger: deps.logger })
+    : undefined;
+  const health = sharedProviderState?.health ?? createProviderHealth();
+  const models = sharedProviderState?.models ?? createModelHealth({ clock });
   const operations = createOperations({
     config, queries: deps.stores.operationsQueries, retentionStore: deps.stores.retentionStore, logger: deps.logger, clock, health,
     // Each shard process serves its metrics on METRICS_PORT + its index.
@@ -77,12 +84,14 @@ export function createApp(deps: AppDeps) {
     // Channel: an interaction from a channel the bot does not cache (a private thread it is not in)
     // still tells what kind of channel it is, which decides the permissions that count there.
     partials: [Partials.Message, Partials.Reaction, Partials.User, Partials.Channel],
+    // Several hosts identify in turn through the database, per max_concurrency bucket, for the whole bot.
+    ...(hosts ? { ws: { buildIdentifyThrottler: async (manager: { fetchGatewayInformation(): Promise<{ session_start_limit: { max_concurrency: number } }> }) =>
+      hosts.identifyThrottler((await manager.fetchGatewayInformation()).session_start_limit.max_concurrency) } } : {}),
     ...deps.clientOptions,
     rest: { api: config.discordApiUrl, ...deps.clientOptions?.rest },
   });
   const messenger = createDiscordMessenger(client.rest);
   const commandDirectory = createCommandDirectory();
-  const models = createModelHealth({ clock });
   const latePoll = { jobTimeoutMs: config.jobTimeoutMs, latePollWindowMs: defaultLatePollWindowMs };
   const status = createStatusUpdater({
     store, messenger, clock, logger,
@@ -152,10 +161,10 @@ export function createApp(deps: AppDeps) {
   client.on(Events.ShardResume, (shardId) => logger.info('gateway_resumed', { shardId }));
 
   const lifecycle = createAppLifecycle({
-    config, stores: deps.stores, clock, logger, client, scheduler, operations, owners, places, commands, commandDirectory, push,
+    config, stores: deps.stores, clock, logger, client, scheduler, operations, owners, places, commands, commandDirectory, push, sharedProviderState,
     exit: deps.exit ?? ((code: number) => process.exit(code)),
     leaseHeartbeatMs: deps.leaseHeartbeatMs,
-    shardScoped: shardScope !== undefined,
+    sharesQueue: shardScope !== undefined || hosts !== undefined,
     onBotUserId: (id) => { botUserIdBeforeLogin = id; },
   });
   let botUserIdBeforeLogin: string | undefined;

@@ -11,10 +11,11 @@ import type { CommandDirectory } from './services/discord/commandDirectory.ts';
 import { registeredCommands, syncCommands } from './services/discord/commandSync.ts';
 import { placeLookup } from './services/discord/placeLookup.ts';
 import type { OwnerCheck } from './services/discord/ownerCheck.ts';
-import { startWebhookServer, type WebhookServer } from './services/apimart/webhookServer.ts';
 import type { GonePlaces } from './services/jobs/gonePlaces.ts';
 import type { JobScheduler } from './services/jobs/jobScheduler.ts';
 import type { TaskPush } from './services/jobs/taskPush.ts';
+import type { SharedProviderStateSync } from './services/apimart/sharedProviderState.ts';
+import { startProviderCallbacks, type ProviderCallbacks } from './appCallbacks.ts';
 import type { Operations } from './services/operations/operations.ts';
 import { resolveShardPlan } from './sharding/resolveShards.ts';
 
@@ -31,11 +32,13 @@ export interface AppLifecycleParts {
   commands: readonly CommandModule[];
   commandDirectory: CommandDirectory;
   push: TaskPush | undefined;
+  /** Several hosts: the provider's state they share, refreshed from the database. */
+  sharedProviderState: SharedProviderStateSync | undefined;
   /** Ends the process; called with 1 when another instance took the lease (tests observe it instead). */
   exit: (code: number) => void;
   leaseHeartbeatMs: number | undefined;
-  /** Started by the ShardingManager: other processes free provider slots this one must notice. */
-  shardScoped: boolean;
+  /** Other processes (shard processes, other hosts) free provider slots this one must notice. */
+  sharesQueue: boolean;
   /** The bot's own user id, known before the gateway connects (resumed deliveries need it). */
   onBotUserId: (id: string) => void;
 }
@@ -43,6 +46,8 @@ export interface AppLifecycleParts {
 const leaseStaleMs = 60_000;
 /** With several processes, a slot freed by another one is noticed this often. */
 const sharedQueueCheckMs = 2_000;
+/** With several hosts, a 429 hold, an account refusal or a model turned off elsewhere is noticed this often. */
+const sharedStateRefreshMs = 1_000;
 
 /** Start and stop: the instance lease, resuming jobs, the gateway, command sync; and the reverse. */
 export function createAppLifecycle(parts: AppLifecycleParts) {
@@ -50,8 +55,18 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
   let leaseLost = false;
   let heartbeat: NodeJS.Timeout | undefined;
   let queueCheck: NodeJS.Timeout | undefined;
+  let stateRefresh: NodeJS.Timeout | undefined;
   let lease: InstanceLease | undefined;
-  let webhookServer: WebhookServer | undefined;
+  let callbacks: ProviderCallbacks | undefined;
+
+  async function refreshSharedState(shared: SharedProviderStateSync): Promise<void> {
+    try {
+      // Another host's probe found the provider serving the account again: the queue may move.
+      if (await shared.refresh()) scheduler.kickQueue();
+    } catch (err) {
+      logger.warn('shared_provider_state_read_failed', { err });
+    }
+  }
 
   /**
    * After a stall longer than the stale time (SIGSTOP, a suspended VM) another process may have taken
@@ -72,8 +87,9 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
     if (leaseLost) return;
     leaseLost = true;
     logger.error('instance_lease_lost', { action: 'another instance took over this database; stopping and exiting with code 1' });
-    if (heartbeat) clearInterval(heartbeat);
-    if (queueCheck) clearInterval(queueCheck);
+    clearInterval(heartbeat);
+    clearInterval(queueCheck);
+    clearInterval(stateRefresh);
     await scheduler.stop().catch((err) => logger.error('stop_failed', { err }));
     await client.destroy().catch(() => undefined);
     parts.exit(1);
@@ -91,22 +107,20 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       lease = held;
       heartbeat = setInterval(() => void renewLease(held), parts.leaseHeartbeatMs ?? 10_000);
       heartbeat.unref();
-      if (parts.shardScoped) {
+      if (parts.sharesQueue) {
         queueCheck = setInterval(() => scheduler.kickQueue(), sharedQueueCheckMs);
         queueCheck.unref();
       }
-      // Jobs resume before the gateway connects, so no reaction or command can act on a job that a
-      // crash left half-submitted before it is marked as such.
-      // One callback server per host port: with several shard processes only the first listens, and the
-      // others' tasks are polled as without PUBLIC_WEBHOOK_URL (push is only a hint to poll sooner).
-      if (config.publicWebhookUrl && (config.shardProcess?.index ?? 0) === 0) {
-        // Listening before jobs resume, so a callback for a job submitted from here on finds the server.
-        webhookServer = await startWebhookServer({
-          publicUrl: config.publicWebhookUrl, host: config.webhookListenHost, port: config.webhookListenPort, logger,
-          onTaskHint: (taskId) => scheduler.taskHint(taskId),
-        });
-        parts.push?.activate(webhookServer.webhookUrl);
+      const shared = parts.sharedProviderState;
+      if (shared) {
+        await refreshSharedState(shared);
+        stateRefresh = setInterval(() => void refreshSharedState(shared), sharedStateRefreshMs);
+        stateRefresh.unref();
       }
+      // Jobs resume before the gateway connects, so no reaction or command can act on a job that a
+      // crash left half-submitted before it is marked as such. Callbacks are heard before jobs resume,
+      // so a callback for a job submitted from here on finds its listener.
+      callbacks = await startProviderCallbacks({ config, logger, scheduler, push: parts.push, hosts: parts.stores.hosts });
       // Resumed deliveries may need to recognise the bot's own earlier posts before the gateway is up.
       parts.onBotUserId(((await client.rest.get(Routes.user())) as { id: string }).id);
       scheduler.holdSubmissions();
@@ -131,10 +145,11 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       });
     },
     async stop(): Promise<void> {
-      if (heartbeat) clearInterval(heartbeat);
-      if (queueCheck) clearInterval(queueCheck);
+      clearInterval(heartbeat);
+      clearInterval(queueCheck);
+      clearInterval(stateRefresh);
       await scheduler.stop();
-      await webhookServer?.close();
+      await callbacks?.close();
       await client.destroy();
       await operations.stop();
       if (!leaseLost) await lease?.release();

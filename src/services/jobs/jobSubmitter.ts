@@ -29,8 +29,6 @@ function rejectionCode(err: ApimartHttpError): 'moderation' | 'provider_rejected
 export function createJobSubmitter(ctx: JobContext) {
   const { store, clock } = ctx;
   let wakeAt: number | null = null;
-  /** A 429 is about the account, not one job: no job is sent before its Retry-After has passed. */
-  let holdUntil = 0;
   let postsInFlight = 0;
   let positionsPending = false;
   /** A claim loop is running; a kick meanwhile sets `kickAgain` so the loop runs once more after it. */
@@ -93,7 +91,7 @@ export function createJobSubmitter(ctx: JobContext) {
     if (submitWasRefused(err)) {
       const retryAfterMs = err instanceof ApimartHttpError ? err.retryAfterMs : undefined;
       const retryAt = now + Math.max(retryAfterMs ?? 0, refusedBackoffMs(job.submitAttempts));
-      holdUntil = Math.max(holdUntil, now + Math.max(retryAfterMs ?? 0, refusedBackoffMs(1)));
+      ctx.health.holdSubmissions(now + Math.max(retryAfterMs ?? 0, refusedBackoffMs(1)));
       await store.requeue(job.id, retryAt, now);
       log.warn('job_submit_refused', { err, retryAt });
       void ctx.status.refresh(job.id);
@@ -189,7 +187,8 @@ export function createJobSubmitter(ctx: JobContext) {
     // One reading of the clock for the claims and the wake-up below: a retry that falls due between
     // two readings would be neither claimed nor given a timer, and would wait until something else kicks.
     const now = clock.now();
-    if (now < holdUntil) return kickAt(holdUntil);
+    const heldUntil = ctx.health.heldUntil();
+    if (now < heldUntil) return kickAt(heldUntil);
     let claimed = false;
     while (postsInFlight < parallelPosts) {
       const job = await store.claimForSubmission(ctx.settings.maxConcurrentJobs, now);
