@@ -14,6 +14,9 @@ export const postgresSuites = [
   'test/unit/operationsQueries.test.ts',
   'test/unit/groupCommit.test.ts',
   'test/unit/dailySpendTotals.test.ts',
+  'test/e2e/videoCommand.e2e.test.ts',
+  'test/e2e/budgets.e2e.test.ts',
+  'test/e2e/providerPush.e2e.test.ts',
   'test/postgres/**/*.test.ts',
 ];
 

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateRecordedRequests } from '../fakes/discordSpec.ts';
 import { DEFAULT_USER_ID } from '../fakes/fakeDiscord.ts';
-import { isCallback, isResultPost, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
+import { testEngine } from '../support/testDatabase.ts';
+import { eventually, isCallback, isResultPost, jobRowsOf, ledgerRowsOf, startHarness, videoOptions, type Harness } from './harness.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -9,7 +10,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-describe('/video end to end', () => {
+describe(`/video end to end (${testEngine})`, () => {
   it('delivers an 8 s text job as an uploaded file whose bytes match the provider video', async () => {
     h = await startHarness();
     const { discord, apimart } = h;
@@ -22,12 +23,13 @@ describe('/video end to end', () => {
     const first = (callback.body as { data: { content: string; flags?: number; allowed_mentions?: unknown; embeds?: Card[]; components?: unknown[] } }).data;
     expect((first.flags ?? 0) & 64).toBe(0);
     expect(first.allowed_mentions).toEqual({ parse: [] });
-    expect(first.content).toContain(`#${jobRows(h.db)[0]!.id}`);
+    const [created] = await jobRowsOf(h);
+    expect(first.content).toContain(`#${created!.id}`);
     // The same card every later edit shows: the prompt and the estimate in its embed, Cancel beside it.
     const card = first.embeds![0]!;
     expect(card.description).toContain('a fox running through fresh snow');
     expect(card.fields).toContainEqual(expect.objectContaining({ name: 'Estimate', value: '$0.80' }));
-    expect(JSON.stringify(first.components)).toContain(`job:${jobRows(h.db)[0]!.id}:cancel`);
+    expect(JSON.stringify(first.components)).toContain(`job:${created!.id}:cancel`);
     expect(first.content).toMatch(/[Qq]ueue/);
     expect(discord.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original') && r.at < callback.at)).toEqual([]);
 
@@ -41,11 +43,11 @@ describe('/video end to end', () => {
     expect(submits).toHaveLength(1);
     expect(submits[0]!.body).toEqual({ model: 'sora-2-preview', prompt: 'a fox running through fresh snow', duration: 8, aspect_ratio: 'landscape' });
 
-    await discord.waitFor(() => jobRows(h!.db)[0]?.status === 'delivered');
-    const [job] = jobRows(h.db);
+    await eventually(async () => (await jobRowsOf(h!))[0]?.status === 'delivered');
+    const [job] = await jobRowsOf(h);
     expect(job).toMatchObject({ status: 'delivered', estimate_micros: 800_000, cost_micros: 800_000 });
     expect(job!.task_id).toBe(apimart.submits()[0] && [...apimart.tasks.keys()][0]);
-    expect(ledgerRows(h.db).map((r) => [r.kind, r.amount_micros])).toEqual([['reserve', 800_000], ['settle', 0]]);
+    expect((await ledgerRowsOf(h)).map((r) => [r.kind, r.amount_micros])).toEqual([['reserve', 800_000], ['settle', 0]]);
     expect(validateRecordedRequests(discord.requests)).toEqual([]);
   });
 });
