@@ -96,16 +96,17 @@ export function createJobSubmitter(ctx: JobContext) {
       kickAt(retryAt);
       return;
     }
-    // An explicit refusal (a 4xx, or an error body sent with HTTP 200) created no task: release it.
-    if (err instanceof ApimartHttpError && !submitOutcomeUnknown(err)) {
+    // An explicit refusal (a 4xx, or an error body sent with HTTP 200) created no task: release it. So
+    // did apimart's 503 model_not_found: its gateway answers it before any channel sees the request.
+    const modelGone = isModelGoneAnswer(err);
+    if (err instanceof ApimartHttpError && (modelGone || !submitOutcomeUnknown(err))) {
       const unavailable = isProviderUnavailable(err);
       const reason = `HTTP ${effectiveStatus(err)} ${err.type ?? ''}`.trim();
       if (unavailable && ctx.health.markUnavailable(reason)) {
         log.error('provider_unavailable', { err, reason, action: 'new submissions stopped until the provider answers again' });
         ctx.providerUnavailable();
       }
-      const modelGone = !unavailable && isModelGoneAnswer(err);
-      if (modelGone) noteModelGone(job);
+      if (modelGone && !unavailable) noteModelGone(job);
       const code = unavailable ? 'provider_unavailable' : modelGone ? 'model_retired' : rejectionCode(err);
       const failed = store.endBeforeSubmission(job.id, 'failed', code, now);
       log.warn('job_submit_rejected', { err, code });
