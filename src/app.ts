@@ -29,6 +29,7 @@ import { createSpendCharts } from './services/spend/spendCharts.ts';
 import { defaultLatePollWindowMs } from './services/spend/resolvable.ts';
 import { readBotVersion } from './botVersion.ts';
 import { createModelHealth } from './services/apimart/modelHealth.ts';
+import { createModelAvailability } from './services/apimart/modelAvailability.ts';
 import { createOwnerCheck } from './services/discord/ownerCheck.ts';
 import { createJobResolution } from './services/jobs/jobResolution.ts';
 import { createBotStatus } from './services/spend/botStatus.ts';
@@ -49,6 +50,8 @@ export interface AppDeps {
   clientOptions?: Partial<ClientOptions>;
   statusEditIntervalMs?: number;
   healthProbeIntervalMs?: number;
+  /** How often the provider's model list is read again (an hour). */
+  modelListRefreshMs?: number;
   confirmationWindowMs?: number;
   /** How long a channel notice about a reaction (when the reactor's DMs are closed) stays up. */
   reactionNoticeLifetimeMs?: number;
@@ -85,6 +88,10 @@ export function createApp(deps: AppDeps) {
   const messenger = createDiscordMessenger(client.rest);
   const commandDirectory = createCommandDirectory();
   const models = createModelHealth({ clock });
+  const availability = createModelAvailability({
+    apimart, clock, logger, catalogModelIds: () => config.models.names(), defaultModel: config.defaultModel,
+    refreshEveryMs: deps.modelListRefreshMs,
+  });
   const latePoll = { jobTimeoutMs: config.jobTimeoutMs, latePollWindowMs: defaultLatePollWindowMs };
   const status = createStatusUpdater({
     store, messenger, clock, logger,
@@ -115,7 +122,7 @@ export function createApp(deps: AppDeps) {
       downloadTimeoutMs: 120_000,
     },
   });
-  const intake = createJobIntake({ config, store, health, models, clock, confirmationWindowMs: deps.confirmationWindowMs, mention: commandDirectory.mention });
+  const intake = createJobIntake({ config, store, health, models, availability, clock, confirmationWindowMs: deps.confirmationWindowMs, mention: commandDirectory.mention });
   const isAdmin = createAdminCheck(client, config.adminRoleIds);
   const actions = createJobActions({ config, store, scheduler, intake, messenger, clock, logger, mention: commandDirectory.mention });
   const reactions = createReactionHandler({
@@ -154,7 +161,7 @@ export function createApp(deps: AppDeps) {
   client.on(Events.ShardResume, (shardId) => logger.info('gateway_resumed', { shardId }));
 
   const lifecycle = createAppLifecycle({
-    config, db: deps.db, clock, logger, client, scheduler, operations, owners, places, commands, commandDirectory, push,
+    config, db: deps.db, clock, logger, client, scheduler, operations, owners, places, commands, commandDirectory, push, availability,
     exit: deps.exit ?? ((code: number) => process.exit(code)),
     leaseHeartbeatMs: deps.leaseHeartbeatMs,
     shardScoped: shardScope !== undefined,
@@ -162,7 +169,7 @@ export function createApp(deps: AppDeps) {
   });
   let botUserIdBeforeLogin: string | undefined;
 
-  return { client, store, scheduler, commands, operations, start: lifecycle.start, stop: lifecycle.stop };
+  return { client, store, scheduler, commands, operations, availability, start: lifecycle.start, stop: lifecycle.stop };
 }
 
 export type App = ReturnType<typeof createApp>;

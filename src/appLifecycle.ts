@@ -8,6 +8,7 @@ import type { Logger } from './logger.ts';
 import { isProcessRunning, processStartTime } from './processLiveness.ts';
 import type { CommandModule } from './commands/index.ts';
 import type { CommandDirectory } from './services/discord/commandDirectory.ts';
+import type { ModelAvailability } from './services/apimart/modelAvailability.ts';
 import { registeredCommands, syncCommands } from './services/discord/commandSync.ts';
 import { placeLookup } from './services/discord/placeLookup.ts';
 import type { OwnerCheck } from './services/discord/ownerCheck.ts';
@@ -31,6 +32,8 @@ export interface AppLifecycleParts {
   commands: readonly CommandModule[];
   commandDirectory: CommandDirectory;
   push: TaskPush | undefined;
+  /** The provider's model list, read at start (before the gateway connects) and hourly. */
+  availability: ModelAvailability;
   /** Ends the process; called with 1 when another instance took the lease (tests observe it instead). */
   exit: (code: number) => void;
   leaseHeartbeatMs: number | undefined;
@@ -80,6 +83,8 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
   return {
     async start(): Promise<void> {
       client.rest.setToken(config.discordToken);
+      // Read while the rest starts up; awaited before the gateway connects, so the first command is already gated.
+      const modelsListed = parts.availability.start();
       const plan = await resolveShardPlan(config, client.rest);
       client.options.shards = [...plan.shardIds];
       client.options.shardCount = plan.shardCount;
@@ -110,6 +115,7 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       scheduler.holdSubmissions();
       const { resumed, quarantined } = scheduler.resume();
       await operations.start(client);
+      await modelsListed;
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.discordToken);
       await ready;
@@ -131,6 +137,7 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
     async stop(): Promise<void> {
       if (heartbeat) clearInterval(heartbeat);
       if (queueCheck) clearInterval(queueCheck);
+      parts.availability.stop();
       await scheduler.stop();
       await webhookServer?.close();
       await client.destroy();

@@ -43,6 +43,8 @@ export const opsEn: OpsMessages = {
       `\`${option}\` can be at most ${formatUsd(ceiling)}: the bot's operator set that ceiling, and only the bot's owners may go above it. Nothing was changed.`,
     modelTurnedOff: (model, command) =>
       `The model \`${model}\` is turned off: the video service said several times in a row that it no longer exists. Choose another model; an admin can turn it back on with ${command('video-admin', 'resume')}.`,
+    modelNotOffered: (model) =>
+      `The model \`${model}\` is not available: the video service does not offer it to this bot right now. Choose another model; nothing was charged.`,
     modelsTurnedBackOn: (models) => `Turned back on: ${models.map((m) => `\`${m}\``).join(', ')}.`,
     resolveCommand: resolve,
     resolveHint: (jobId, resolvableAt, command) => {

@@ -42,6 +42,8 @@ export const opsJa: OpsMessages = {
       `\`${jaOptionNames[option]}\` の上限は ${formatUsd(ceiling)} です。ボットの運営者が設定した上限で、これを超えられるのはボットのオーナーだけです。何も変更していません。`,
     modelTurnedOff: (model, command) =>
       `モデル \`${model}\` は停止中です。動画サービスが続けて「存在しない」と回答しました。別のモデルを選んでください。管理者は ${command('video-admin', 'resume')} で再び有効にできます。`,
+    modelNotOffered: (model) =>
+      `モデル \`${model}\` は使えません。動画サービスが現在このボットに提供していないためです。別のモデルを選んでください。料金はかかっていません。`,
     modelsTurnedBackOn: (models) => `再び有効にしたモデル: ${models.map((m) => `\`${m}\``).join('、')}。`,
     resolveCommand: resolve,
     resolveHint: (jobId, resolvableAt, command) => {

@@ -23,6 +23,8 @@ export interface OpsMessages {
     thisServerOnly: (userId: string, command: CommandMention) => string;
     aboveCeiling: (option: OverrideOption, ceilingMicros: number) => string;
     modelTurnedOff: (model: string, command: CommandMention) => string;
+    /** The provider's model list for this bot's key does not have it (GET /v1/models). */
+    modelNotOffered: (model: string) => string;
     modelsTurnedBackOn: (models: string[]) => string;
     resolveCommand: (jobId: number, outcome: ResolveOutcome, command: CommandMention) => string;
     resolveHint: (jobId: number, resolvableAt: number | null, command: CommandMention) => string;
