@@ -18,6 +18,7 @@ import { createJobIntake } from './services/jobs/jobIntake.ts';
 import { createJobScheduler } from './services/jobs/jobScheduler.ts';
 import { createGuardedVideoFetch } from './services/jobs/videoLinkGuard.ts';
 import { createTaskPush } from './services/jobs/taskPush.ts';
+import { referenceImageOrigins } from './services/jobs/referenceImage.ts';
 import { createGonePlaces } from './services/jobs/gonePlaces.ts';
 import { predictedFinishMs } from './services/jobs/pollSchedule.ts';
 import { createProviderHealth } from './services/apimart/providerHealth.ts';
@@ -110,6 +111,7 @@ export function createApp(deps: AppDeps) {
   const scheduler = createJobScheduler({
     store, apimart, messenger, status, health, models, clock, logger, fetch: deps.fetch, push,
     fetchVideo: deps.fetch ?? createGuardedVideoFetch({ trustedOrigin: config.apimartBaseUrl }),
+    imageOrigins: referenceImageOrigins(config.discordApiUrl),
     healthProbeIntervalMs: deps.healthProbeIntervalMs,
     botUserId: () => client.user?.id ?? botUserIdBeforeLogin,
     onResultPosted: (job, message, content) => reactions.addResultControls(job, message, content),

@@ -22,6 +22,8 @@ export interface NewJob {
   attachmentSizeLimit: number;
   request: VideoGenerationRequest;
   imageName: string | null;
+  /** A re-roll's reference image: its parent's kept bytes. */
+  imageSha256?: string | null;
   /** Set when the reference image's orientation differs from `aspect_ratio` (the image wins). */
   imageOrientation?: 'landscape' | 'portrait' | 'square' | null;
   estimateMicros: number;
@@ -54,10 +56,10 @@ export function createJobReservations(db: Db, spend: SpendStore, queries: JobQue
   const insertJob = db.prepare(
     `INSERT INTO jobs (origin_key, parent_job_id, guild_id, channel_id, user_id, locale, application_id,
        interaction_token, interaction_at, attachment_size_limit, status, prompt, model, duration_sec, aspect_ratio,
-       resolution, image_url, image_name, image_orientation, request_json, estimate_micros, confirm_deadline_at, idempotency_key, created_at, updated_at)
+       resolution, image_url, image_name, image_sha256, image_orientation, request_json, estimate_micros, confirm_deadline_at, idempotency_key, created_at, updated_at)
      VALUES (@originKey, @parentJobId, @guildId, @channelId, @userId, @locale, @applicationId,
        @interactionToken, @interactionAt, @attachmentSizeLimit, @status, @prompt, @model, @durationSec, @aspectRatio,
-       @resolution, @imageUrl, @imageName, @imageOrientation, @requestJson, @estimateMicros, @confirmDeadlineAt, @idempotencyKey, @now, @now)
+       @resolution, @imageUrl, @imageName, @imageSha256, @imageOrientation, @requestJson, @estimateMicros, @confirmDeadlineAt, @idempotencyKey, @now, @now)
      RETURNING *`);
 
   function budgetRejection(input: NewJob, w: BudgetWindow): CreateJobResult | undefined {
@@ -104,6 +106,7 @@ export function createJobReservations(db: Db, spend: SpendStore, queries: JobQue
       ...columns,
       parentJobId: input.parentJobId ?? null,
       imageOrientation: input.imageOrientation ?? null,
+      imageSha256: input.imageSha256 ?? null,
       status: input.needsConfirmation ? 'awaiting_confirmation' : 'queued',
       prompt: r.prompt, model: r.model, durationSec: r.duration, aspectRatio: r.aspect_ratio,
       resolution: r.resolution ?? null, imageUrl: r.image_urls?.[0] ?? null,

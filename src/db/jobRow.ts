@@ -62,6 +62,8 @@ export interface Job {
   deliveryAttempts: number;
   /** Why the result could not go where it belonged (thread locked, channel deleted…); listed in the report. */
   deliveryProblem: string | null;
+  /** The kept bytes of the reference image (reference_images), once downloaded; re-rolls share their parent's. */
+  imageSha256?: string | null;
   /** The reference image's orientation, when it overrides `aspect_ratio`. */
   imageOrientation: 'landscape' | 'portrait' | 'square' | null;
   /** A moderator deleted the status message: no status is posted for this job again. */
@@ -88,7 +90,7 @@ export interface JobRow {
   result_message_id: string | null; result_post_started_at: number | null; failure_code: string | null; failure_detail: string | null;
   idempotency_key: string;
   delivery_attempts: number; delivery_problem: string | null; image_orientation: 'landscape' | 'portrait' | 'square' | null;
-  status_deleted_at: number | null; place_gone?: 'guild_removed' | 'channel_deleted' | null;
+  status_deleted_at: number | null; place_gone?: 'guild_removed' | 'channel_deleted' | null; image_sha256?: string | null;
   created_at: number; updated_at: number; submitted_at: number | null; completed_at: number | null;
   finished_at: number | null; erased_at?: number | null;
 }
@@ -129,6 +131,7 @@ export function jobFromRow(row: JobRow): Job {
     deliveryAttempts: row.delivery_attempts ?? 0,
     deliveryProblem: row.delivery_problem ?? null,
     imageOrientation: row.image_orientation ?? null,
+    imageSha256: row.image_sha256 ?? null,
     statusDeletedAt: row.status_deleted_at ?? null,
     idempotencyKey: row.idempotency_key,
     placeGone: row.place_gone ?? null,

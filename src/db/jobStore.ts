@@ -10,6 +10,7 @@ import type { Db } from './openDatabase.ts';
 import { ownedJobsSql, type ShardScope } from './shardScope.ts';
 import { createSpendStore } from './spendStore.ts';
 import { createDmCopies } from './dmCopies.ts';
+import { createReferenceImageStore } from './referenceImageStore.ts';
 
 export type { BudgetScope, BudgetWindow, CreateJobResult, NewJob } from './jobReservations.ts';
 export type { ResolutionOutcome } from './jobResolutions.ts';
@@ -87,6 +88,7 @@ export function createJobStore(db: Db, scope?: ShardScope) {
     ...queries,
     ...reservations,
     ...createDmCopies(db),
+    ...createReferenceImageStore(db),
     ...createJobPlaces(db, read, endBeforeSubmission),
     ...resolutions,
 

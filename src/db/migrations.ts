@@ -220,6 +220,33 @@ export const migrations: readonly string[] = [
       ON CONFLICT (scope, scope_id, day) DO UPDATE SET total_micros = total_micros + excluded.total_micros;
   END;
   `,
+  // The bytes of a job's reference image, kept because Discord's links to them expire after about a
+  // day: Again, 🔁 and Edit & retry re-upload them to the provider. Stored once per content (re-rolls
+  // share their parent's), apart from jobs so that no job query reads them; erased with the last job
+  // that refers to them. The provider's upload of them is remembered while it is valid (72 h).
+  `
+  CREATE TABLE reference_images (
+    sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+    content_type TEXT NOT NULL CHECK (content_type IN ('image/jpeg', 'image/png', 'image/webp')),
+    bytes BLOB NOT NULL CHECK (length(bytes) BETWEEN 1 AND 10485760),
+    upload_url TEXT,
+    upload_expires_at INTEGER,
+    created_at INTEGER NOT NULL
+  ) STRICT;
+  ALTER TABLE jobs ADD COLUMN image_sha256 TEXT REFERENCES reference_images (sha256);
+  CREATE INDEX jobs_by_reference_image ON jobs (image_sha256) WHERE image_sha256 IS NOT NULL;
+
+  -- What each settled job was estimated at and what the provider reported it cost, per model: the
+  -- report compares them to say when the price table looks out of date. No prompt, no member.
+  CREATE TABLE price_checks (
+    job_id INTEGER PRIMARY KEY REFERENCES jobs (id),
+    model TEXT NOT NULL,
+    estimate_micros INTEGER NOT NULL CHECK (estimate_micros >= 0),
+    cost_micros INTEGER NOT NULL CHECK (cost_micros >= 0),
+    settled_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX price_checks_by_model ON price_checks (model, job_id);
+  `,
 ];
 
 export function migrate(db: Database): void {

@@ -45,6 +45,8 @@ export const opsEn: OpsMessages = {
       `The model \`${model}\` is turned off: the video service said several times in a row that it no longer exists. Choose another model; an admin can turn it back on with ${command('video-admin', 'resume')}.`,
     modelNotOffered: (model) =>
       `The model \`${model}\` is not available: the video service does not offer it to this bot right now. Choose another model; nothing was charged.`,
+    referenceImageGone: (jobId, command) =>
+      `The reference image of job #${jobId} is no longer available: Discord's link to it has expired, and this bot did not keep a copy of images sent before it started keeping them. Attach the image again with ${command('video')}; nothing was charged.`,
     modelsTurnedBackOn: (models) => `Turned back on: ${models.map((m) => `\`${m}\``).join(', ')}.`,
     resolveCommand: resolve,
     resolveHint: (jobId, resolvableAt, command) => {

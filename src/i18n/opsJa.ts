@@ -44,6 +44,8 @@ export const opsJa: OpsMessages = {
       `モデル \`${model}\` は停止中です。動画サービスが続けて「存在しない」と回答しました。別のモデルを選んでください。管理者は ${command('video-admin', 'resume')} で再び有効にできます。`,
     modelNotOffered: (model) =>
       `モデル \`${model}\` は使えません。動画サービスが現在このボットに提供していないためです。別のモデルを選んでください。料金はかかっていません。`,
+    referenceImageGone: (jobId, command) =>
+      `ジョブ #${jobId} の参照画像はもう使えません。Discord のリンクの期限が切れており、このボットが画像を保存し始める前に送られた画像のため、コピーもありません。${command('video')} で画像をもう一度添付してください。料金はかかっていません。`,
     modelsTurnedBackOn: (models) => `再び有効にしたモデル: ${models.map((m) => `\`${m}\``).join('、')}。`,
     resolveCommand: resolve,
     resolveHint: (jobId, resolvableAt, command) => {

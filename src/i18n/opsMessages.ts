@@ -25,6 +25,8 @@ export interface OpsMessages {
     modelTurnedOff: (model: string, command: CommandMention) => string;
     /** The provider's model list for this bot's key does not have it (GET /v1/models). */
     modelNotOffered: (model: string) => string;
+    /** A re-roll of a job whose reference image was never kept, after Discord's link to it expired. */
+    referenceImageGone: (jobId: number, command: CommandMention) => string;
     modelsTurnedBackOn: (models: string[]) => string;
     resolveCommand: (jobId: number, outcome: ResolveOutcome, command: CommandMention) => string;
     resolveHint: (jobId: number, resolvableAt: number | null, command: CommandMention) => string;

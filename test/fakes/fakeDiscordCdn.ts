@@ -11,6 +11,22 @@ export class FakeCdn {
   lifetimeMs = 24 * 3600_000;
   private offsetMs = 0;
   private readonly secret = randomBytes(32);
+  private held: Promise<void> | undefined;
+
+  /** Downloads wait (received, unanswered) until the returned function is called. */
+  holdDownloads(): () => void {
+    let release = () => {};
+    this.held = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.held = undefined;
+      release();
+    };
+  }
+
+  /** Resolves when downloads may be answered. */
+  async ready(): Promise<void> {
+    await this.held;
+  }
 
   now(): number {
     return Date.now() + this.offsetMs;

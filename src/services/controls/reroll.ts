@@ -6,6 +6,7 @@ import { estimateCostMicros } from '../../modelCatalog.ts';
 import type { Clock } from '../../clock.ts';
 import type { JobIntake, Rejection } from '../jobs/jobIntake.ts';
 import type { JobScheduler } from '../jobs/jobScheduler.ts';
+import { discordLinkFresh, referenceImageUrl } from '../jobs/referenceImages.ts';
 
 /** Reactions arriving this close together on one result are one request. */
 export const rerollBurstWindowMs = 10_000;
@@ -37,6 +38,10 @@ export function rerollJob(parent: Job, reactorId: string, deps: RerollDeps, chan
   }
   const modelOff = intake.modelGate(model.name);
   if (modelOff) return { ok: false, message: modelOff };
+  // Only a job from before reference images were kept can lack them; its link is all there is.
+  if (referenceImageUrl(parent) && !parent.imageSha256 && !discordLinkFresh(referenceImageUrl(parent), clock.now())) {
+    return { ok: false, message: (m) => m.ops.referenceImageGone(parent.id, deps.mention) };
+  }
   const estimateMicros = estimateCostMicros(model, duration, resolution);
   const now = clock.now();
   const created = intake.create({
@@ -54,6 +59,7 @@ export function rerollJob(parent: Job, reactorId: string, deps: RerollDeps, chan
     attachmentSizeLimit: parent.attachmentSizeLimit,
     request: change ? { ...parent.request, prompt: change.prompt } : parent.request,
     imageName: parent.imageName,
+    imageSha256: parent.imageSha256 ?? null,
     imageOrientation: parent.imageOrientation,
     estimateMicros,
     ...intake.confirmation(estimateMicros),

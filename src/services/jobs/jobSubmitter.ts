@@ -1,11 +1,11 @@
 import type { Job } from '../../db/jobRow.ts';
+import type { VideoGenerationRequest } from '../../videoGenerationRequest.ts';
 import { messagesFor } from '../../i18n/messages.ts';
 import { ApimartHttpError, effectiveStatus, isProviderUnavailable, submitOutcomeUnknown, submitWasRefused } from '../apimart/errors.ts';
 import { isModelGoneAnswer } from '../apimart/modelHealth.ts';
 import type { JobContext } from './jobContext.ts';
-import { checkReferenceImage } from './referenceImage.ts';
+import { withReferenceImageUrl } from './referenceImageField.ts';
 
-const imageCheckTimeoutMs = 5_000;
 /**
  * Submissions on the wire at once. A burst of a thousand accepted jobs then reaches the provider as
  * a steady stream instead of a thousand simultaneous connections and a thousand back-to-back fsyncs
@@ -34,26 +34,40 @@ export function createJobSubmitter(ctx: JobContext) {
   let postsInFlight = 0;
   let positionsPending = false;
 
-  /** False when the job was failed here because its reference image is not one. */
-  async function imageUsable(job: Job): Promise<boolean> {
-    const url = job.request.image_urls?.[0];
-    if (!url) return true;
-    const check = await checkReferenceImage(url, ctx.fetch, imageCheckTimeoutMs);
-    if (check === 'ok' || check === 'unknown') return true;
-    const failed = store.endBeforeSubmission(job.id, 'failed', 'image_unreadable', clock.now());
-    ctx.jobLogger(job).warn('job_image_rejected', { check });
-    if (failed) finishWithNotice(failed, (m) => m.failedNotice(failed.userId, failed.id, m.failureReasons.image_unreadable));
-    return false;
+  /**
+   * The request as it goes out: with the link for its reference image that works now (Discord's while
+   * fresh, else the provider's upload of the kept bytes). Undefined when the job was ended or put back here.
+   */
+  async function requestToSend(job: Job): Promise<VideoGenerationRequest | undefined> {
+    const image = await ctx.images.forSubmit(job);
+    switch (image.kind) {
+      case 'none': return job.request;
+      case 'send': return withReferenceImageUrl(job.request, image.url);
+      case 'later':
+        ctx.jobLogger(job).warn('job_image_not_ready', { err: image.err });
+        requeueLater(job, clock.now() + refusedBackoffMs(job.submitAttempts));
+        return undefined;
+      case 'provider_unavailable':
+        handleSubmitError(job, image.err);
+        return undefined;
+      case 'unreadable': {
+        const failed = store.endBeforeSubmission(job.id, 'failed', 'image_unreadable', clock.now());
+        ctx.jobLogger(job).warn('job_image_rejected', { reason: image.reason });
+        if (failed) finishWithNotice(failed, (m) => m.failedNotice(failed.userId, failed.id, m.failureReasons.image_unreadable));
+        return undefined;
+      }
+    }
   }
 
   async function submit(job: Job): Promise<void> {
     const log = ctx.jobLogger(job);
     void ctx.status.refresh(job.id);
-    if (!(await imageUsable(job))) return;
+    const request = await requestToSend(job);
+    if (!request) return;
     if (ctx.models.isOff(job.request.model)) return failModelRetired(job);
     store.markSubmitSending(job.id, clock.now());
     try {
-      const { taskId, withWebhook } = await post(job, job.idempotencyKey);
+      const { taskId, withWebhook } = await post(job, request, job.idempotencyKey);
       ctx.models.recordAccepted(job.request.model);
       const submitted = store.recordSubmitted(job.id, taskId, clock.now());
       if (withWebhook) ctx.push?.expectCallbacks(job.id);
@@ -70,13 +84,13 @@ export function createJobSubmitter(ctx: JobContext) {
    * field may be the cause: the same request is sent once more without it, and if that is accepted,
    * the field is never sent again.
    */
-  async function post(job: Job, idempotencyKey: string): Promise<{ taskId: string; withWebhook: boolean }> {
+  async function post(job: Job, request: VideoGenerationRequest, idempotencyKey: string): Promise<{ taskId: string; withWebhook: boolean }> {
     const webhook = ctx.push?.webhookField();
     try {
-      return { ...await ctx.apimart.submit(job.request, { idempotencyKey, webhook }), withWebhook: webhook !== undefined };
+      return { ...await ctx.apimart.submit(request, { idempotencyKey, webhook }), withWebhook: webhook !== undefined };
     } catch (err) {
       if (webhook === undefined || !(err instanceof ApimartHttpError) || effectiveStatus(err) !== 400) throw err;
-      const answer = await ctx.apimart.submit(job.request, { idempotencyKey });
+      const answer = await ctx.apimart.submit(request, { idempotencyKey });
       // Only now is the field known to be the cause: a 400 for anything else (say, a retired model) leaves push on.
       ctx.push?.refused(err);
       return { ...answer, withWebhook: false };
@@ -90,10 +104,8 @@ export function createJobSubmitter(ctx: JobContext) {
       const retryAfterMs = err instanceof ApimartHttpError ? err.retryAfterMs : undefined;
       const retryAt = now + Math.max(retryAfterMs ?? 0, refusedBackoffMs(job.submitAttempts));
       holdUntil = Math.max(holdUntil, now + Math.max(retryAfterMs ?? 0, refusedBackoffMs(1)));
-      store.requeue(job.id, retryAt, now);
       log.warn('job_submit_refused', { err, retryAt });
-      void ctx.status.refresh(job.id);
-      kickAt(retryAt);
+      requeueLater(job, retryAt);
       return;
     }
     // An explicit refusal (a 4xx, or an error body sent with HTTP 200) created no task: release it. So
@@ -117,6 +129,13 @@ export function createJobSubmitter(ctx: JobContext) {
     const unknown = store.markSubmitUnknown(job.id, err instanceof Error ? err.name : 'unknown', now);
     log.error('job_submit_outcome_unknown', { err, reservedMicros: job.estimateMicros });
     if (unknown) finishWithNotice(unknown, (m) => m.submitUnknownNotice(unknown.userId, unknown.id));
+  }
+
+  /** Nothing was sent: the job waits in the queue until `retryAt`. */
+  function requeueLater(job: Job, retryAt: number): void {
+    store.requeue(job.id, retryAt, clock.now());
+    void ctx.status.refresh(job.id);
+    kickAt(retryAt);
   }
 
   function noteModelGone(job: Job): void {

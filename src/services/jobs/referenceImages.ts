@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../../clock.ts';
+import type { Job } from '../../db/jobRow.ts';
+import type { JobStore } from '../../db/jobStore.ts';
+import type { Logger } from '../../logger.ts';
+import type { ApimartClient } from '../apimart/client.ts';
+import { ApimartHttpError, effectiveStatus, isProviderUnavailable } from '../apimart/errors.ts';
+import { uploadedImageLifetimeMs } from '../apimart/imageUpload.ts';
+import { discordLinkExpiresAt, downloadReferenceImage, type ImageDownload } from './referenceImage.ts';
+
+/** `/video`'s limit, so the kept copy is the attachment the member was allowed to give. */
+export const maxReferenceImageBytes = 10 * 1024 * 1024;
+/** A 10 MB attachment over a slow link, with room to spare; the download never runs on the 3-second path. */
+const downloadTimeoutMs = 30_000;
+/**
+ * A link sent to the provider must outlive the provider's own queue: it fetches the image when the task
+ * starts, minutes (rarely an hour) after the submit.
+ */
+export const linkMarginMs = 60 * 60_000;
+
+/** The image to send with a job, or why it cannot be sent now. */
+export type SubmitImage =
+  | { kind: 'none' }
+  | { kind: 'send'; url: string; via: 'discord' | 'upload' }
+  /** No usable image, now or later: the job fails as image_unreadable. */
+  | { kind: 'unreadable'; reason: string }
+  /** A passing failure (the provider's upload answered 429 or 5xx, the CDN timed out): try the job again later. */
+  | { kind: 'later'; err: unknown }
+  /** The upload was refused for the account (401/402/403), as a submit would have been. */
+  | { kind: 'provider_unavailable'; err: ApimartHttpError };
+
+export interface ReferenceImagesDeps {
+  store: JobStore;
+  apimart: Pick<ApimartClient, 'uploadImage'>;
+  clock: Clock;
+  logger: Logger;
+  fetch: typeof fetch;
+  /** Discord's CDN (and DISCORD_API_URL's origin): the only places a reference image is fetched from. */
+  allowedOrigins: readonly string[];
+}
+
+/** Whether Discord will still serve the link when the provider reads it. */
+export function discordLinkFresh(url: string | undefined, now: number): boolean {
+  const expiresAt = url === undefined ? null : discordLinkExpiresAt(url);
+  return expiresAt !== null && expiresAt - now > linkMarginMs;
+}
+
+/** The Discord link a job's reference image came from, if it has one. */
+export const referenceImageUrl = (job: Pick<Job, 'request'>): string | undefined => job.request.image_urls?.[0];
+
+/**
+ * Keeps each job's reference image and decides which link to send for it. Discord's link is sent while
+ * it is fresh (the first submit, within a day); after that the kept bytes go to apimart's upload
+ * endpoint and its 72-hour link is sent instead, so a re-roll never depends on Discord's expiry.
+ */
+export function createReferenceImages(deps: ReferenceImagesDeps) {
+  const { store, clock, logger } = deps;
+  const keeping = new Map<number, Promise<ImageDownload['kind'] | 'kept'>>();
+
+  async function download(job: Job, url: string): Promise<ImageDownload['kind'] | 'kept'> {
+    const result = await downloadReferenceImage(url, deps.fetch, {
+      allowedOrigins: deps.allowedOrigins, timeoutMs: downloadTimeoutMs, maxBytes: maxReferenceImageBytes,
+    });
+    const log = logger.child({ jobId: job.id, userId: job.userId });
+    if (result.kind !== 'image') {
+      log.warn('reference_image_not_kept', { outcome: result.kind, ...(result.kind === 'unknown' ? { reason: result.reason } : {}) });
+      return result.kind;
+    }
+    const sha256 = createHash('sha256').update(result.bytes).digest('hex');
+    store.keepReferenceImage(job.id, { sha256, contentType: result.contentType, bytes: result.bytes }, clock.now());
+    log.info('reference_image_kept', { bytes: result.bytes.length, contentType: result.contentType });
+    return 'kept';
+  }
+
+  /** Downloads and keeps the job's image once (concurrent callers share the download); 'kept' when it has its bytes. */
+  function keep(job: Job): Promise<ImageDownload['kind'] | 'kept' | 'none'> {
+    const url = referenceImageUrl(job);
+    if (!url) return Promise.resolve('none');
+    if (job.imageSha256) return Promise.resolve('kept');
+    const running = keeping.get(job.id);
+    if (running) return running;
+    const started = download(job, url).finally(() => keeping.delete(job.id));
+    keeping.set(job.id, started);
+    return started;
+  }
+
+  const freshFor = (expiresAt: number | null | undefined) => expiresAt != null && expiresAt - clock.now() > linkMarginMs;
+
+  async function uploaded(job: Job): Promise<SubmitImage> {
+    const image = store.referenceImageOf(job.id);
+    if (!image) return { kind: 'unreadable', reason: 'kept image missing' };
+    if (image.uploadUrl && freshFor(image.uploadExpiresAt)) return { kind: 'send', url: image.uploadUrl, via: 'upload' };
+    try {
+      const uploadedAt = clock.now();
+      const extension = image.contentType.slice('image/'.length);
+      const { url } = await deps.apimart.uploadImage({ bytes: image.bytes, filename: `reference-${job.id}.${extension}`, contentType: image.contentType });
+      store.rememberReferenceImageUpload(image.sha256, url, uploadedAt + uploadedImageLifetimeMs);
+      logger.info('reference_image_uploaded', { jobId: job.id, bytes: image.bytes.length });
+      return { kind: 'send', url, via: 'upload' };
+    } catch (err) {
+      if (isProviderUnavailable(err)) return { kind: 'provider_unavailable', err: err as ApimartHttpError };
+      // The provider refuses these bytes themselves (format, size): sending them again changes nothing.
+      if (err instanceof ApimartHttpError && [400, 413, 415, 422].includes(effectiveStatus(err))) {
+        return { kind: 'unreadable', reason: `upload refused (HTTP ${effectiveStatus(err)})` };
+      }
+      return { kind: 'later', err };
+    }
+  }
+
+  return {
+    keep,
+
+    /** The link to send for the job's reference image; may download it (if not yet kept) or upload it. */
+    async forSubmit(job: Job): Promise<SubmitImage> {
+      const discordUrl = referenceImageUrl(job);
+      if (!discordUrl) return { kind: 'none' };
+      const discordFresh = discordLinkFresh(discordUrl, clock.now());
+      const kept = await keep(job);
+      if (kept === 'kept') return discordFresh ? { kind: 'send', url: discordUrl, via: 'discord' } : uploaded(job);
+      // Nothing known about the image yet, but Discord still serves it: the provider may read it itself, as before.
+      if (kept === 'unknown') return discordFresh ? { kind: 'send', url: discordUrl, via: 'discord' } : { kind: 'later', err: new Error('reference image download failed') };
+      return { kind: 'unreadable', reason: kept };
+    },
+  };
+}
+
+export type ReferenceImages = ReturnType<typeof createReferenceImages>;
