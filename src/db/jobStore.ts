@@ -11,6 +11,7 @@ import { ownedJobsSql, type ShardScope } from './shardScope.ts';
 import { createSpendStore } from './spendStore.ts';
 import { createDmCopies } from './dmCopies.ts';
 import { createReferenceImageStore } from './referenceImageStore.ts';
+import { createPriceChecks } from './priceChecks.ts';
 
 export type { BudgetScope, BudgetWindow, CreateJobResult, NewJob } from './jobReservations.ts';
 export type { ResolutionOutcome } from './jobResolutions.ts';
@@ -27,6 +28,7 @@ export function createJobStore(db: Db, scope?: ShardScope) {
   const reservations = createJobReservations(db, spend, queries, writeLedger);
   const resolutions = createJobResolutions(db, spend, queries, writeLedger);
   const read = queries.get;
+  const priceChecks = createPriceChecks(db);
   const countSubmissions = db.prepare<[], { n: number }>(
     "SELECT COUNT(*) AS n FROM jobs WHERE status IN ('submitting', 'submitted')");
   const nextQueued = db.prepare<[number], { id: number; submit_attempts: number }>(
@@ -89,6 +91,8 @@ export function createJobStore(db: Db, scope?: ShardScope) {
     ...reservations,
     ...createDmCopies(db),
     ...createReferenceImageStore(db),
+    pricedModels: priceChecks.pricedModels,
+    recentPriceChecks: priceChecks.recentPriceChecks,
     ...createJobPlaces(db, read, endBeforeSubmission),
     ...resolutions,
 
@@ -136,7 +140,10 @@ export function createJobStore(db: Db, scope?: ShardScope) {
 
     markTimedOut: (id: number, now: number) => transition(id, ['submitted'], 'timed_out', now),
 
-    /** The provider finished: settle at its reported cost, or the estimate when it reports none. */
+    /**
+     * The provider finished: settle at its reported cost, or the estimate when it reports none. A reported
+     * cost is also kept beside the estimate, per model, to tell when the price table has drifted.
+     */
     completeTask: writeTransaction(db, (id: number, result: { videoUrl: string | null; videoExpiresAt: number | null; costMicros: number | null }, now: number) => {
       const before = read(id);
       if (!before) return undefined;
@@ -145,7 +152,11 @@ export function createJobStore(db: Db, scope?: ShardScope) {
         video_url: result.videoUrl, video_expires_at: result.videoExpiresAt, cost_micros: cost,
         completed_at: now, progress: 100,
       });
-      if (job) writeLedger(job, 'settle', cost - job.estimateMicros, now);
+      if (!job) return undefined;
+      writeLedger(job, 'settle', cost - job.estimateMicros, now);
+      if (result.costMicros !== null) {
+        priceChecks.recordPriceCheck(id, job.request.model, { estimateMicros: job.estimateMicros, costMicros: result.costMicros }, now);
+      }
       return job;
     }),
 

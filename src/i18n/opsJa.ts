@@ -2,6 +2,8 @@ import { time, TimestampStyles, userMention, type TimestampStylesString } from '
 import { formatUsd } from '../money.ts';
 import { jaOptionNames, jaOutcomeNames, type CommandMention } from './commandNames.ts';
 import type { BotStatusView, OpsMessages } from './opsMessages.ts';
+import { signedPercent } from './percent.ts';
+
 
 const ts = (ms: number, style: TimestampStylesString = TimestampStyles.RelativeTime) => time(Math.floor(ms / 1000), style);
 /** The resolve subcommand as a clickable mention, with its options named as a Japanese member types them. */
@@ -46,6 +48,11 @@ export const opsJa: OpsMessages = {
       `モデル \`${model}\` は使えません。動画サービスが現在このボットに提供していないためです。別のモデルを選んでください。料金はかかっていません。`,
     referenceImageGone: (jobId, command) =>
       `ジョブ #${jobId} の参照画像はもう使えません。Discord のリンクの期限が切れており、このボットが画像を保存し始める前に送られた画像のため、コピーもありません。${command('video')} で画像をもう一度添付してください。料金はかかっていません。`,
+    pricesLookStale: (drifts) => [
+      '⚠️ **料金表が古くなっているようです**: 動画サービスの請求額が見積もりと異なります。',
+      ...drifts.map((d) => `\`${d.model}\`: 直近 ${d.jobs} 件で見積もり ${formatUsd(d.estimateMicros)} に対し請求 ${formatUsd(d.costMicros)}${Number.isFinite(d.ratio) ? `（${signedPercent(d.ratio)}）` : ''}。`),
+      'ボットの運営者は料金設定を確認してください（MODELS_FILE、またはボットの新しいバージョン）。',
+    ].join('\n'),
     modelsTurnedBackOn: (models) => `再び有効にしたモデル: ${models.map((m) => `\`${m}\``).join('、')}。`,
     resolveCommand: resolve,
     resolveHint: (jobId, resolvableAt, command) => {

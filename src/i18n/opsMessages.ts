@@ -3,6 +3,9 @@ import type { CommandMention } from './commandNames.ts';
 
 export type ResolveOutcome = 'billed' | 'not_billed';
 
+/** A model whose last settled jobs cost, together, more or less than their estimates said. */
+export interface PriceDriftView { model: string; jobs: number; estimateMicros: number; costMicros: number; ratio: number }
+
 /** What `/video-admin status` shows; ages and times in epoch ms. */
 export interface BotStatusView {
   queued: number;
@@ -25,6 +28,8 @@ export interface OpsMessages {
     modelTurnedOff: (model: string, command: CommandMention) => string;
     /** The provider's model list for this bot's key does not have it (GET /v1/models). */
     modelNotOffered: (model: string) => string;
+    /** In the admin report: models whose settled costs drifted from their estimates (see priceDrift.ts). */
+    pricesLookStale: (drifts: readonly PriceDriftView[]) => string;
     /** A re-roll of a job whose reference image was never kept, after Discord's link to it expired. */
     referenceImageGone: (jobId: number, command: CommandMention) => string;
     modelsTurnedBackOn: (models: string[]) => string;
