@@ -90,7 +90,7 @@ export function createApp(deps: AppDeps) {
   const commandDirectory = createCommandDirectory();
   const models = createModelHealth({ clock });
   const availability = createModelAvailability({
-    apimart, clock, logger, catalogModelIds: () => config.models.names(), defaultModel: config.defaultModel,
+    apimart, clock, logger, catalogModelIds: () => config.models.ids(), defaultModel: config.defaultModel,
     refreshEveryMs: deps.modelListRefreshMs,
   });
   const latePoll = { jobTimeoutMs: config.jobTimeoutMs, latePollWindowMs: defaultLatePollWindowMs };

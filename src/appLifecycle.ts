@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import { createInstanceLease, type InstanceLease } from './db/instanceLease.ts';
 import type { Db } from './db/openDatabase.ts';
 import type { Logger } from './logger.ts';
+import { warnAboutCatalogPrices } from './models/catalogWarnings.ts';
 import { isProcessRunning, processStartTime } from './processLiveness.ts';
 import type { CommandModule } from './commands/index.ts';
 import type { CommandDirectory } from './services/discord/commandDirectory.ts';
@@ -82,6 +83,7 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
 
   return {
     async start(): Promise<void> {
+      warnAboutCatalogPrices(config.models, logger, clock.now());
       client.rest.setToken(config.discordToken);
       // Read while the rest starts up; awaited before the gateway connects, so the first command is already gated.
       const modelsListed = parts.availability.start();

@@ -1,3 +1,4 @@
+import { imageFieldNames } from '../videoGenerationRequest.ts';
 import type { Db } from './openDatabase.ts';
 
 /**
@@ -34,7 +35,8 @@ export function createRetentionStore(db: Db) {
 
 function erasedRequestJson(json: string): string {
   try {
-    const { prompt: _prompt, image_urls: _images, ...settings } = JSON.parse(json) as Record<string, unknown>;
+    const { prompt: _prompt, ...settings } = JSON.parse(json) as Record<string, unknown>;
+    for (const field of imageFieldNames) delete settings[field];
     return JSON.stringify({ ...settings, prompt: '' });
   } catch {
     return '{}';

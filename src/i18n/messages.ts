@@ -7,12 +7,14 @@ import type { OpsMessages } from './opsMessages.ts';
 import type { PlaceMessages } from './placeMessages.ts';
 import type { SpendMessages } from './spendMessages.ts';
 import type { DeliveryMessages } from './deliveryMessages.ts';
+import type { ModelMessages } from './modelMessages.ts';
 
 export type Orientation = 'landscape' | 'portrait' | 'square';
 export type FailureReason = keyof Messages['failureReasons'];
 
 export interface StatusParams {
-  model: string; durationSec: number; aspectRatio: string; resolution: string | undefined;
+  /** The job's settings in the member's words (describeSettings). */
+  settings: string;
   imageName: string | null; estimateMicros: number;
 }
 
@@ -21,9 +23,6 @@ export interface Messages extends SpendMessages, OpsMessages, DeliveryMessages, 
   guildOnly: string;
   promptEmpty: string;
   promptTooLong: (max: number, actual: number) => string;
-  unknownModel: (model: string, available: string[]) => string;
-  durationUnsupported: (model: string, duration: number, allowed: readonly number[]) => string;
-  resolutionUnsupported: (model: string, resolution: string, allowed: readonly string[]) => string;
   imageType: (name: string) => string;
   imageTooLarge: (name: string, sizeMb: string, maxMb: number) => string;
   paused: string;
@@ -75,6 +74,7 @@ export interface Messages extends SpendMessages, OpsMessages, DeliveryMessages, 
   resultUnusableLink: (userId: string, jobId: number) => string;
   card: CardMessages;
   controls: ControlMessages;
+  models: ModelMessages;
 }
 
 /** The job card (an embed) and the result post's embed. */

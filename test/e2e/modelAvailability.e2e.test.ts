@@ -47,7 +47,8 @@ describe('only what the key can call', () => {
     const first = jobRows(h.db)[0]!;
 
     h.apimart.modelList.videoModelIds = [listed];
-    await h.discord.waitFor(() => logEvents(h!, 'model_availability_changed').length > 0, 5_000);
+    const changed = (field: string) => logEvents(h!, 'model_availability_changed').some((l) => l.includes(`"${field}":["${unlisted}"]`));
+    await h.discord.waitFor(() => changed('noLongerOffered'), 5_000);
     expect(await videoWith(unlisted)).toMatchObject({ content: notOfferedText(unlisted), flags: 64 });
     const again = await answerTo(h, h.discord.clickButton(first.result_message_id!, `job:${first.id}:again`, DEFAULT_USER_ID));
     expect(again.flags & 64).toBe(64);
@@ -56,7 +57,7 @@ describe('only what the key can call', () => {
     expect(ledgerRows(h.db).map((r) => r.kind)).toEqual(['reserve', 'settle']);
 
     h.apimart.modelList.videoModelIds = [listed, unlisted];
-    await h.discord.waitFor(() => logEvents(h!, 'model_availability_changed').length > 1, 5_000);
+    await h.discord.waitFor(() => changed('offeredAgain'), 5_000);
     expect(await videoWith(unlisted)).toMatchObject({ type: 4, flags: 0 });
   });
 

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { formatUsd } from '../../src/money.ts';
 import { checkAndStop, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
 import { logEvents } from './requestViews.ts';
 import { runAdmin } from './spendHelpers.ts';
@@ -44,7 +45,7 @@ describe('money follows the price rule', () => {
 
     const report = (await runAdmin(h, 'report')).content;
     expect(report).toContain('⚠️ **The price table looks out of date**: what the video service billed differs from the estimates.');
-    expect(report).toContain(`\`${model}\`: $${(5 * costMicros / 1e6).toFixed(2)} billed against $${(5 * estimateMicros / 1e6).toFixed(2)} estimated over its last 5 jobs (+25%).`);
+    expect(report).toContain(`\`${model}\`: ${formatUsd(5 * costMicros)} billed against ${formatUsd(5 * estimateMicros)} estimated over its last 5 jobs (+25%).`);
   });
 
   it('says nothing about prices while the reported costs stay within 10% of the estimates', async () => {

@@ -13,8 +13,9 @@ function job(overrides: Partial<Job> = {}): Job {
     id: 42, originKey: 'interaction-1', parentJobId: null, guildId: 'g', channelId: 'c', userId: 'u', locale: 'en-US',
     applicationId: 'app', interactionToken: null, interactionAt: createdAt, attachmentSizeLimit: 10 * 1024 * 1024,
     status: 'queued',
-    request: { model: 'sora-2-pro-preview', prompt: 'a fox in the snow', duration: 8, aspect_ratio: 'portrait', resolution: 'high' },
-    imageName: 'fox.png', estimateMicros: 4_000_000, costMicros: null, taskId: null, progress: 0, estimatedTimeSec: null,
+    request: { model: 'kling-v3', prompt: 'a fox in the snow', duration: 8, aspect_ratio: '9:16', mode: 'pro', audio: true },
+    settings: { model: 'kling-v3', modelLabel: 'Kling v3', durationSec: 8, aspectRatio: 'portrait', resolution: '1080p', audio: true, imageUrl: null },
+    imageName: 'fox.png', estimateMicros: 1_075_200, costMicros: null, taskId: null, progress: 0, estimatedTimeSec: null,
     pollErrors: 0, submitAttempts: 0, nextAttemptAt: null, confirmDeadlineAt: null, videoUrl: null, videoExpiresAt: null,
     statusMessageId: null, statusChannelId: null, resultMessageId: null, resultPostStartedAt: null, failureCode: null, failureDetail: null, idempotencyKey: 'key-42',
     deliveryAttempts: 0, deliveryProblem: null, imageOrientation: null, statusDeletedAt: null, placeGone: null,
@@ -60,13 +61,17 @@ describe('renderStatus', () => {
     expect(lines).toHaveLength(4);
     expect(lines[0]).toContain('#42');
     expect(lines[1]).toBe('> a fox in the snow');
-    for (const part of ['sora-2-pro-preview', '8 s', 'portrait', 'high', 'fox.png', '$4.00']) expect(lines[2]).toContain(part);
+    for (const part of ['Kling v3', '8 s', 'portrait', '1080p', 'with sound', 'fox.png', '$1.0752']) expect(lines[2]).toContain(part);
     expect(renderStatus(job({ locale: 'ja' }), ctx).split('\n')[2]).toContain('8秒');
   });
 
   it('leaves out the resolution and image when the job has none', () => {
-    const params = renderStatus(job({ request: { model: 'sora-2-preview', prompt: 'p', duration: 4, aspect_ratio: 'landscape' }, imageName: null, estimateMicros: 400_000 }), ctx).split('\n')[2];
-    expect(params).toBe('`sora-2-preview` · 4 s · landscape · estimate $0.40');
+    const params = renderStatus(job({
+      request: { model: 'veo3.1-fast', prompt: 'p', duration: 8, aspect_ratio: '16:9', resolution: '720p' },
+      settings: { model: 'veo3.1-fast', modelLabel: 'Veo 3.1 Fast', durationSec: 8, aspectRatio: 'landscape', resolution: '720p', audio: null, imageUrl: null },
+      imageName: null, estimateMicros: 140_000,
+    }), ctx).split('\n')[2];
+    expect(params).toBe('Veo 3.1 Fast · 8 s · landscape · 720p · estimate $0.14');
   });
 
   it.each([

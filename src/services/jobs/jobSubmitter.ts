@@ -4,7 +4,7 @@ import { messagesFor } from '../../i18n/messages.ts';
 import { ApimartHttpError, effectiveStatus, isProviderUnavailable, submitOutcomeUnknown, submitWasRefused } from '../apimart/errors.ts';
 import { isModelGoneAnswer } from '../apimart/modelHealth.ts';
 import type { JobContext } from './jobContext.ts';
-import { withReferenceImageUrl } from './referenceImageField.ts';
+import { withReferenceImageUrl } from '../../models/referenceImageField.ts';
 
 /**
  * Submissions on the wire at once. A burst of a thousand accepted jobs then reaches the provider as

@@ -46,7 +46,7 @@ export function discordLinkFresh(url: string | undefined, now: number): boolean 
 }
 
 /** The Discord link a job's reference image came from, if it has one. */
-export const referenceImageUrl = (job: Pick<Job, 'request'>): string | undefined => job.request.image_urls?.[0];
+export const referenceImageUrl = (job: Pick<Job, 'settings'>): string | undefined => job.settings.imageUrl ?? undefined;
 
 /**
  * Keeps each job's reference image and decides which link to send for it. Discord's link is sent while

@@ -1,7 +1,8 @@
 import { escapeMarkdown, messageLink, MessageFlags, time, TimestampStyles, type APIEmbed, type APIEmbedField } from 'discord.js';
 import type { Job } from '../../db/jobRow.ts';
-import { messagesFor, type Messages } from '../../i18n/messages.ts';
+import { messagesFor, type Messages, type Orientation } from '../../i18n/messages.ts';
 import { formatUsd } from '../../money.ts';
+import { describeSettings } from '../../models/describeSettings.ts';
 import { statusButtons } from './jobButtons.ts';
 import { statusLine, truncate, type StatusContext } from './statusText.ts';
 
@@ -63,13 +64,14 @@ function progressOf(job: Job): number | null {
 }
 
 function settingsFields(job: Job, m: Messages, withoutPrompt = false): APIEmbedField[] {
-  const r = job.request;
+  const s = describeSettings(job.settings, m.models);
   const c = m.card;
   return [
-    { name: c.model, value: `\`${r.model}\``, inline: true },
-    { name: c.duration, value: c.durationValue(r.duration), inline: true },
-    { name: c.orientation, value: m.orientation[r.aspect_ratio as 'landscape' | 'portrait'] ?? r.aspect_ratio, inline: true },
-    ...(r.resolution ? [{ name: c.resolution, value: c.resolutionValue[r.resolution] ?? r.resolution, inline: true }] : []),
+    { name: c.model, value: escapeMarkdown(s.model), inline: true },
+    { name: c.duration, value: s.duration, inline: true },
+    { name: c.orientation, value: s.orientation, inline: true },
+    ...(s.resolution ? [{ name: c.resolution, value: s.resolution, inline: true }] : []),
+    ...(s.sound ? [{ name: m.models.soundField, value: s.sound, inline: true }] : []),
     ...(job.imageName && !withoutPrompt ? [{ name: c.image, value: escapeMarkdown(job.imageName.slice(0, 100)), inline: true }] : []),
   ];
 }
@@ -104,7 +106,7 @@ function contentLine(job: Job, m: Messages, ctx: StatusContext, nowMs: number): 
 
 /** A reference image decides the orientation; said in the card itself, where everyone sees it. */
 function orientationNote(job: Job, m: Messages): string[] {
-  const chosen = job.request.aspect_ratio as 'landscape' | 'portrait';
+  const chosen = job.settings.aspectRatio as Orientation;
   return job.imageOrientation && job.imageOrientation !== chosen
     ? [m.orientationNote(m.orientation[job.imageOrientation], m.orientation[chosen])]
     : [];

@@ -1,5 +1,6 @@
 import type { Job } from '../../db/jobRow.ts';
-import { messagesFor, type FailureReason, type Messages } from '../../i18n/messages.ts';
+import { messagesFor, type FailureReason, type Messages, type Orientation } from '../../i18n/messages.ts';
+import { settingsSummary } from '../../models/describeSettings.ts';
 
 export interface StatusContext { queuePosition: number; jobTimeoutMinutes: number; predictedFinishMs: number | null }
 
@@ -59,14 +60,15 @@ export function renderStatus(job: Job, ctx: StatusContext, opts: { withoutPrompt
   const m = messagesFor(job.locale);
   const r = job.request;
   const title = m.statusTitle(job.id);
+  const chosen = job.settings.aspectRatio as Orientation;
   const params = m.statusParams({
-    model: r.model, durationSec: r.duration, aspectRatio: r.aspect_ratio, resolution: r.resolution,
+    settings: settingsSummary(job.settings, m.models),
     imageName: opts.withoutPrompt ? null : (job.imageName?.slice(0, 100) ?? null), estimateMicros: job.estimateMicros,
   });
   // In the status itself: an ephemeral follow-up sent while the reply is still "thinking" would
   // become a public edit of that reply, which the next status edit overwrites.
-  const orientation = job.imageOrientation && job.imageOrientation !== r.aspect_ratio
-    ? [m.orientationNote(m.orientation[job.imageOrientation], m.orientation[r.aspect_ratio])]
+  const orientation = job.imageOrientation && job.imageOrientation !== chosen
+    ? [m.orientationNote(m.orientation[job.imageOrientation], m.orientation[chosen] ?? chosen)]
     : [];
   const status = statusLine(job, m, ctx);
   const fixed = [params, ...orientation, status];
