@@ -7,7 +7,7 @@ import type { Db } from './db/openDatabase.ts';
 import type { Logger } from './logger.ts';
 import { warnAboutCatalogPrices } from './models/catalogWarnings.ts';
 import { isProcessRunning, processStartTime } from './processLiveness.ts';
-import type { CommandModule } from './commands/index.ts';
+import { commandDefinitions, type CommandModule } from './commands/index.ts';
 import type { CommandDirectory } from './services/discord/commandDirectory.ts';
 import type { ModelAvailability } from './services/apimart/modelAvailability.ts';
 import { registeredCommands, syncCommands } from './services/discord/commandSync.ts';
@@ -52,6 +52,7 @@ const sharedQueueCheckMs = 2_000;
 export function createAppLifecycle(parts: AppLifecycleParts) {
   const { config, clock, logger, client, scheduler, operations } = parts;
   let leaseLost = false;
+  let stopped = false;
   let heartbeat: NodeJS.Timeout | undefined;
   let queueCheck: NodeJS.Timeout | undefined;
   let lease: InstanceLease | undefined;
@@ -79,6 +80,17 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
     await scheduler.stop().catch((err) => logger.error('stop_failed', { err }));
     await client.destroy().catch(() => undefined);
     parts.exit(1);
+  }
+
+  async function resyncCommands(applicationId: string): Promise<void> {
+    if (stopped) return;
+    try {
+      const sync = await syncCommands(client.rest, applicationId, config.discordGuildId, commandDefinitions(config, parts.availability.isOffered));
+      parts.commandDirectory.remember(sync.registered);
+      logger.info('commands_synced', { outcome: sync.outcome, reason: 'the models the key can call changed' });
+    } catch (err) {
+      logger.warn('command_sync_failed', { err, action: 'the model option keeps its choices until the next change or restart; /video still refuses a model no longer offered' });
+    }
   }
 
   return {
@@ -127,16 +139,21 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       scheduler.releaseSubmissions();
       const applicationId = client.application?.id ?? client.user?.id ?? '';
       // Commands belong to the application, not to a shard: the process running shard 0 syncs them.
-      const sync = plan.shardIds.includes(0)
-        ? await syncCommands(client.rest, applicationId, config.discordGuildId, parts.commands.map((c) => c.data))
+      const syncsCommands = plan.shardIds.includes(0);
+      const sync = syncsCommands
+        ? await syncCommands(client.rest, applicationId, config.discordGuildId, commandDefinitions(config, parts.availability.isOffered))
         : { outcome: 'left to shard 0', registered: await registeredCommands(client.rest, applicationId, config.discordGuildId) };
       parts.commandDirectory.remember(sync.registered);
+      // The `model` option lists the models the key can call: when the hourly list changes them, so does
+      // the command (written only where it differs from what Discord holds).
+      if (syncsCommands) parts.availability.onChange(() => void resyncCommands(applicationId));
       logger.info('bot_ready', {
         user: client.user?.tag, commands: sync.outcome, resumedJobs: resumed, submitUnknownJobs: quarantined.length,
         placeGoneJobs, shards: plan.shardIds, shardCount: plan.shardCount, pid: process.pid,
       });
     },
     async stop(): Promise<void> {
+      stopped = true;
       if (heartbeat) clearInterval(heartbeat);
       if (queueCheck) clearInterval(queueCheck);
       parts.availability.stop();

@@ -5,6 +5,7 @@ import { executeVideo, type VideoCommandDeps } from './video.ts';
 import { executeVideoAdmin, type VideoAdminDeps } from './videoAdmin.ts';
 import { videoAdminCommandData } from './videoAdminCommandData.ts';
 import { videoCommandData } from './videoCommandData.ts';
+import { offerAll, type IsOffered } from './catalogChoices.ts';
 import { executeVideos, videosCommandData } from './videos.ts';
 
 export interface CommandModule {
@@ -14,9 +15,12 @@ export interface CommandModule {
 
 export type CommandDeps = VideoCommandDeps & VideoAdminDeps;
 
-/** What is registered with Discord; needs only the configuration (deploy-commands uses it alone). */
-export function commandDefinitions(config: Config): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
-  return [videoCommandData(config.models, config.defaultModel), usageCommandData, videosCommandData, videoAdminCommandData];
+/**
+ * What is registered with Discord: the configuration, and which catalog models the provider's list
+ * offers (the `model` option lists only those).
+ */
+export function commandDefinitions(config: Config, isOffered: IsOffered = offerAll): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+  return [videoCommandData(config.models, config.defaultModel, isOffered), usageCommandData, videosCommandData, videoAdminCommandData];
 }
 
 /** The explicit registry of slash commands that interactions route to, keyed by command name. */

@@ -61,6 +61,28 @@ describe('only what the key can call', () => {
     expect(await videoWith(unlisted)).toMatchObject({ type: 4, flags: 0 });
   });
 
+  it('lists only those models in the model option, and writes the command again when the hourly list changes them', async () => {
+    h = await startHarness({ apimart: await apimartListing(listed, unlisted), appDeps: { modelListRefreshMs: 200 } });
+    const modelChoices = () => {
+      const video = (h!.discord.commands.global as { name: string; options: { name: string; choices?: { value: string }[] }[] }[]).find((c) => c.name === 'video');
+      return video?.options.find((o) => o.name === 'model')?.choices?.map((c) => c.value);
+    };
+    const commandWrites = () => h!.discord.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/commands')).length;
+    // Of the whole catalog, only the two models the provider lists.
+    expect(h.config.models.ids().length).toBeGreaterThan(2);
+    expect(new Set(modelChoices())).toEqual(new Set([listed, unlisted]));
+    const writesAtStart = commandWrites();
+
+    h.apimart.modelList.videoModelIds = [listed];
+    await h.discord.waitFor(() => logEvents(h!, 'commands_synced').length > 0, 5_000);
+    expect(modelChoices()).toEqual([listed]);
+    expect(commandWrites()).toBe(writesAtStart + 1);
+    // The same list read again writes nothing.
+    const reads = h.apimart.requests.filter((r) => r.path === '/v1/models').length;
+    await h.discord.waitFor(() => h!.apimart.requests.filter((r) => r.path === '/v1/models').length > reads + 2, 5_000);
+    expect(commandWrites()).toBe(writesAtStart + 1);
+  });
+
   it('keeps the catalog as configured when the list cannot be read, with one warning however often it fails', async () => {
     const apimart = await FakeApimart.start();
     apimart.modelList.always = { status: 404, body: { error: { code: 404, message: 'Not found', type: 'invalid_request_error' } } };

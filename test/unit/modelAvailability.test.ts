@@ -28,9 +28,8 @@ function setUp(apimart: ReturnType<typeof provider>, defaultModel = 'veo3.1-fast
   const lines: Record<string, unknown>[] = [];
   const logger = createLogger({ level: 'debug', secrets: [], write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) });
   let changes = 0;
-  const availability = createModelAvailability({
-    apimart, clock: clock.view(), logger, catalogModelIds: () => catalog, defaultModel, onChange: () => changes++,
-  });
+  const availability = createModelAvailability({ apimart, clock: clock.view(), logger, catalogModelIds: () => catalog, defaultModel });
+  availability.onChange(() => changes++);
   const events = (name: string) => lines.filter((l) => l.event === name);
   return { clock, availability, events, changes: () => changes };
 }

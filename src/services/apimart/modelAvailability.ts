@@ -15,8 +15,6 @@ export interface ModelAvailabilityDeps {
   catalogModelIds: () => readonly string[];
   defaultModel: string;
   refreshEveryMs?: number;
-  /** Called after a read changed which catalog models are offered. */
-  onChange?: () => void;
 }
 
 /**
@@ -32,6 +30,7 @@ export function createModelAvailability(deps: ModelAvailabilityDeps) {
   let unreadable = false;
   let timer: TimerHandle | undefined;
   let stopped = false;
+  const listeners: (() => void)[] = [];
 
   const isOffered = (modelId: string): boolean => listed === undefined || listed.has(modelId);
   const notOffered = () => deps.catalogModelIds().filter((id) => !isOffered(id));
@@ -65,7 +64,7 @@ export function createModelAvailability(deps: ModelAvailabilityDeps) {
     if (!isOffered(deps.defaultModel)) {
       logger.error('default_model_not_offered', { model: deps.defaultModel, action: '/video without a model is refused until DEFAULT_MODEL names a model the key can call' });
     }
-    deps.onChange?.();
+    for (const listener of listeners) listener();
   }
 
   function scheduleNext(): void {
@@ -77,6 +76,10 @@ export function createModelAvailability(deps: ModelAvailabilityDeps) {
 
   return {
     isOffered,
+    /** Called after a read changed which catalog models are offered. */
+    onChange(listener: () => void): void {
+      listeners.push(listener);
+    },
     /** Catalog models the key cannot call, by the last list read. */
     notOffered,
     /** Reads the list (waiting at most `firstListWaitMs`), then again every hour. */
