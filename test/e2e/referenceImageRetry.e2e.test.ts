@@ -67,6 +67,25 @@ describe('a reference image after Discord’s link to it expired', () => {
     expect(Buffer.from(await (await fetch(sent!)).arrayBuffer()).equals(bytes)).toBe(true);
   });
 
+  it('puts the upload in first_frame_image for a model that takes its image there', async () => {
+    const time = movableClock();
+    h = await startHarness({ appDeps: { clock: time.clock }, env: { CONFIRM_ABOVE_USD: '0' } });
+    const bytes = pngBytes(8192);
+    const image = h.discord.addAttachment({ filename: 'ref.png', contentType: 'image/png', bytes, width: 720, height: 1280 });
+    h.discord.sendCommand({ name: 'video', options: videoOptions({ model: 'MiniMax-Hailuo-2.3', duration: 6, imageId: image.id }), attachments: [image] });
+    await h.discord.waitFor(() => jobRows(h!.db)[0]?.status === 'delivered', 15_000);
+    const first = jobRows(h.db)[0]!;
+    expect(h.apimart.submits()[0]!.body).toMatchObject({ model: 'MiniMax-Hailuo-2.3', first_frame_image: image.url });
+
+    aDayLater(h, time);
+    h.discord.clickButton(first.result_message_id!, `job:${first.id}:again`, DEFAULT_USER_ID);
+    await h.discord.waitFor(() => ['failed', 'delivered'].includes(statusOf(2) ?? ''), 15_000);
+    expect(statusOf(2)).toBe('delivered');
+    const again = h.apimart.submits()[1]!.body as Record<string, unknown>;
+    expect(again).not.toHaveProperty('image_urls');
+    expect(h.apimart.uploads.byUrl(again.first_frame_image)?.bytes.equals(bytes)).toBe(true);
+  });
+
   it('🔁 and Edit & retry a day later send the kept bytes too, uploading them once while the upload is valid', async () => {
     const time = movableClock();
     h = await startHarness({ appDeps: { clock: time.clock }, env: { USER_MAX_ACTIVE_JOBS: '5' } });
