@@ -138,7 +138,7 @@ export function createApp(deps: AppDeps) {
   const owners = createOwnerCheck({ client, configuredIds: config.ownerUserIds, clock, logger });
   const resolution = createJobResolution({ store, messenger, status, clock, logger, latePoll });
   const botStatus = createBotStatus({
-    store, queue: createOperationsQueries(deps.db), health, models, clock, latePoll, version: readBotVersion(), startedAt: clock.now(),
+    store, queue: createOperationsQueries(deps.db), health, models, availability, clock, latePoll, version: readBotVersion(), startedAt: clock.now(),
   });
   const commands = createCommands({
     config, store, scheduler, intake, clock, logger, apimart, reports, models, resolution, botStatus, isOwner: owners.isOwner,

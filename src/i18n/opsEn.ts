@@ -32,6 +32,7 @@ function status(s: BotStatusView, command: CommandMention): string {
     s.providerDownReason === null ? 'Provider: available.' : `Provider: **marked down** (${s.providerDownReason}); new submissions wait until a balance probe succeeds.`,
     s.modelsOff.length === 0 ? 'Models turned off: none.'
       : `Models turned off (the provider said they no longer exist): ${s.modelsOff.map((m) => `\`${m.model}\` since ${ts(m.since)}`).join(', ')}. ${command('video-admin', 'resume')} turns them back on.`,
+    ...(s.modelsNotOffered?.length ? [`Not offered (the video service does not list them for this bot's key): ${s.modelsNotOffered.map((m) => `\`${m}\``).join(', ')}.`] : []),
     ...awaiting,
     `Version ${s.version} · up ${duration(s.now - s.startedAt)}`,
   ].join('\n');

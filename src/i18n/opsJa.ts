@@ -31,6 +31,7 @@ function status(s: BotStatusView, command: CommandMention): string {
     s.providerDownReason === null ? 'プロバイダー: 利用可能。' : `プロバイダー: **停止中と判定**（${s.providerDownReason}）。残高の確認が成功するまで新しい送信は待機します。`,
     s.modelsOff.length === 0 ? '停止中のモデル: なし。'
       : `停止中のモデル（プロバイダーが存在しないと回答）: ${s.modelsOff.map((m) => `\`${m.model}\`（${ts(m.since)}から）`).join('、')}。${command('video-admin', 'resume')} で再び有効にできます。`,
+    ...(s.modelsNotOffered?.length ? [`提供されていないモデル（動画サービスがこのボットのキーに一覧していません）: ${s.modelsNotOffered.map((m) => `\`${m}\``).join('、')}。`] : []),
     ...awaiting,
     `バージョン ${s.version} · 稼働時間 ${duration(s.now - s.startedAt)}`,
   ].join('\n');

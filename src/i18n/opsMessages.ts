@@ -13,6 +13,8 @@ export interface BotStatusView {
   oldestJobCreatedAt: number | null;
   providerDownReason: string | null;
   modelsOff: { model: string; since: number }[];
+  /** Catalog models the provider's model list does not have for this key (absent: the list was never read). */
+  modelsNotOffered?: string[];
   awaiting: { jobId: number; status: 'submit_unknown' | 'timed_out'; resolvableAt: number | null }[];
   version: string;
   startedAt: number;

@@ -3,7 +3,7 @@ import { DEFAULT_USER_ID } from '../fakes/fakeDiscord.ts';
 import { FakeApimart } from '../fakes/fakeApimart.ts';
 import { checkAndStop, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
 import { logEvents } from './requestViews.ts';
-import { answerTo } from './spendHelpers.ts';
+import { answerTo, runAdmin } from './spendHelpers.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -38,6 +38,9 @@ describe('only what the key can call', () => {
     expect(await videoWith(listed)).toMatchObject({ type: 4, flags: 0 });
     await h.discord.waitFor(() => jobRows(h!.db)[0]?.status === 'delivered', 10_000);
     expect(h.apimart.submits().map((r) => (r.body as { model: string }).model)).toEqual([listed]);
+    const notOffered = (await runAdmin(h, 'status')).content.split('\n').find((l) => l.startsWith('Not offered'));
+    expect(notOffered).toContain(`\`${unlisted}\``);
+    expect(notOffered).not.toContain(`\`${listed}\``);
   });
 
   it('follows the hourly list: a model that disappears is refused, also to Again on an earlier result, and one that returns is offered', async () => {
