@@ -7,29 +7,35 @@ import type { Db } from './openDatabase.ts';
  * ledger and the audit log stay, so spend totals and counts never change.
  */
 export function createRetentionStore(db: Db) {
-  const due = db.prepare<[number, number], { id: number; request_json: string; image_sha256: string | null }>(
-    'SELECT id, request_json, image_sha256 FROM jobs WHERE erased_at IS NULL AND finished_at IS NOT NULL AND finished_at < ? ORDER BY finished_at LIMIT ?');
+  const due = db.prepare<[number, number], { id: number; request_json: string }>(
+    'SELECT id, request_json FROM jobs WHERE erased_at IS NULL AND finished_at IS NOT NULL AND finished_at < ? ORDER BY finished_at LIMIT ?');
   const erase = db.prepare(
     `UPDATE jobs SET prompt = '', image_url = NULL, image_name = NULL, image_sha256 = NULL, video_url = NULL, failure_detail = NULL,
        interaction_token = NULL, request_json = ?, erased_at = ? WHERE id = ? AND erased_at IS NULL`);
   // Kept bytes go with the last job that refers to them: a re-roll still within the period keeps its image.
-  const dropUnreferencedImage = db.prepare(
+  // Younger ones may be an image still being written (its job is linked once every part is in).
+  const unreferencedImage = db.prepare<[number], { sha256: string }>(
+    'SELECT sha256 FROM reference_images r WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM jobs WHERE image_sha256 = r.sha256) LIMIT 1');
+  const dropImage = db.prepare(
     'DELETE FROM reference_images WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM jobs WHERE image_sha256 = ?)');
 
   const eraseBatch = db.transaction((cutoffMs: number, nowMs: number, limit: number): number => {
     let erased = 0;
-    const images = new Set<string>();
-    for (const row of due.all(cutoffMs, limit)) {
-      erased += erase.run(erasedRequestJson(row.request_json), nowMs, row.id).changes;
-      if (row.image_sha256 !== null) images.add(row.image_sha256);
-    }
-    for (const sha256 of images) dropUnreferencedImage.run(sha256, sha256);
+    for (const row of due.all(cutoffMs, limit)) erased += erase.run(erasedRequestJson(row.request_json), nowMs, row.id).changes;
     return erased;
   });
 
   return {
     /** Erases at most `limit` jobs in one short transaction; returns how many it erased. */
     eraseFinishedBefore: (cutoffMs: number, nowMs: number, limit: number): number => eraseBatch.immediate(cutoffMs, nowMs, limit),
+    /**
+     * Deletes one kept image (its parts with it) that no job refers to any more and that is older than
+     * `createdBefore`; false when there is none. One image per transaction: up to 10 MB of parts each.
+     */
+    dropUnreferencedImage(createdBefore: number): boolean {
+      const row = unreferencedImage.get(createdBefore);
+      return row !== undefined && dropImage.run(row.sha256, row.sha256).changes === 1;
+    },
   };
 }
 

@@ -25,7 +25,9 @@ function movableClock() {
 }
 
 const imageFieldOf = (body: unknown) => (body as { image_urls?: string[] }).image_urls?.[0];
-const keptBytes = (harness: Harness) => harness.db.prepare('SELECT bytes FROM reference_images').pluck().all() as Buffer[];
+/** Each kept image's bytes, its parts put back together. */
+const keptBytes = (harness: Harness) => (harness.db.prepare('SELECT sha256 FROM reference_images ORDER BY created_at').pluck().all() as string[])
+  .map((sha256) => Buffer.concat(harness.db.prepare('SELECT bytes FROM reference_image_parts WHERE sha256 = ? ORDER BY part').pluck().all(sha256) as Buffer[]));
 const statusOf = (id: number) => jobRows(h!.db).find((j) => j.id === id)?.status;
 
 /** A delivered /video made from a PNG; the first submit sends Discord's own (fresh) link. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +45,7 @@ describe('downloadReferenceImage', () => {
     const result = await download('/png');
     expect(result).toMatchObject({ kind: 'image', contentType: 'image/png' });
     expect(result.kind === 'image' && result.bytes.equals(png)).toBe(true);
+    expect(result.kind === 'image' && result.sha256).toBe(createHash('sha256').update(png).digest('hex'));
   });
 
   it.each([

@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createJobStore, type JobStore } from '../../src/db/jobStore.ts';
 import { openDatabase, type Db } from '../../src/db/openDatabase.ts';
+import { referenceImagePartBytes } from '../../src/db/referenceImageStore.ts';
 import { createRetentionStore } from '../../src/db/retentionStore.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createRetention } from '../../src/services/operations/retention.ts';
 import { pngBytes } from '../support/imageBytes.ts';
 import { createAccepted } from './storeFixtures.ts';
 
@@ -17,46 +20,82 @@ beforeEach(() => {
 });
 afterEach(() => db.close());
 
-const request = { model: 'sora-2-preview', prompt: 'a fox', duration: 4, aspect_ratio: 'landscape' as const, image_urls: ['https://cdn.discordapp.com/attachments/1/2/ref.png?ex=1'] };
 const keptImages = () => db.prepare('SELECT sha256 FROM reference_images').pluck().all() as string[];
+const keptParts = () => db.prepare('SELECT COUNT(*) FROM reference_image_parts').pluck().get() as number;
+const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-function finishedImageJob(finishedAt: number, imageSha256?: string, parentJobId?: number) {
-  const job = createAccepted(store, finishedAt - 60_000, { request, imageName: 'ref.png', imageSha256, parentJobId });
+function finishedJob(finishedAt: number, imageSha256?: string, parentJobId?: number) {
+  const job = createAccepted(store, finishedAt - 60_000, { imageName: 'ref.png', imageSha256, parentJobId });
   store.endBeforeSubmission(job.id, 'cancelled', 'cancelled_by_user', finishedAt);
   return job;
 }
 
-function keep(jobId: number, bytes: Buffer): string {
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  expect(store.keepReferenceImage(jobId, { sha256, contentType: 'image/png', bytes }, t0)).toBe(true);
+async function keep(jobId: number, bytes: Buffer, at = t0): Promise<string> {
+  const sha256 = sha256Of(bytes);
+  expect(await store.keepReferenceImage(jobId, { sha256, contentType: 'image/png', bytes }, at)).toBe('kept');
   return sha256;
 }
 
-describe('RETENTION_DAYS and kept reference images', () => {
-  it('erases a job’s kept image bytes with the job, and keeps them while a later re-roll still refers to them', () => {
-    const bytes = pngBytes(512);
-    const parent = finishedImageJob(t0);
-    const sha256 = keep(parent.id, bytes);
-    const reroll = finishedImageJob(t0 + 20 * dayMs, sha256, parent.id);
-    expect(store.referenceImageOf(reroll.id)?.bytes.equals(bytes)).toBe(true);
+function runRetention(days: number, now: number): number {
+  const retention = createRetention({
+    store: createRetentionStore(db), logger: createLogger({ level: 'error', secrets: [] }), retentionDays: days,
+    clock: { now: () => now, setTimeout: () => ({ id: 0 }), clearTimeout: () => undefined },
+  });
+  return retention.runOnce();
+}
 
-    const retention = createRetentionStore(db);
-    expect(retention.eraseFinishedBefore(t0 + dayMs, t0 + 31 * dayMs, 100)).toBe(1);
+describe('kept reference images', () => {
+  it('are stored in 256 KB parts and read back whole', async () => {
+    const bytes = pngBytes(2 * referenceImagePartBytes + 1000);
+    const job = finishedJob(t0);
+    await keep(job.id, bytes);
+    expect(keptParts()).toBe(3);
+    const image = store.referenceImageOf(job.id)!;
+    expect(image).toMatchObject({ contentType: 'image/png', sizeBytes: bytes.length, uploadUrl: null });
+    expect((await store.referenceImageBytes(image))?.equals(bytes)).toBe(true);
+  });
+
+  it('are stored once for the same content, and read as missing when a part is damaged', async () => {
+    const bytes = pngBytes(referenceImagePartBytes + 10);
+    const first = finishedJob(t0);
+    const second = finishedJob(t0 + 1);
+    await keep(first.id, bytes);
+    await keep(second.id, bytes);
+    expect(keptImages()).toHaveLength(1);
+    db.prepare("UPDATE reference_image_parts SET bytes = x'00' WHERE part = 1").run();
+    expect(await store.referenceImageBytes(store.referenceImageOf(second.id)!)).toBeUndefined();
+  });
+
+  it('are erased by RETENTION_DAYS with the last job that refers to them, parts and all', async () => {
+    const parent = finishedJob(t0);
+    const sha256 = await keep(parent.id, pngBytes(300_000));
+    const reroll = finishedJob(t0 + 20 * dayMs, sha256, parent.id);
+    expect(store.referenceImageOf(reroll.id)?.sha256).toBe(sha256);
+
+    expect(runRetention(30, t0 + 31 * dayMs)).toBe(1);
     expect(store.referenceImageOf(parent.id)).toBeUndefined();
     expect(keptImages()).toEqual([sha256]);
 
-    expect(retention.eraseFinishedBefore(t0 + 21 * dayMs, t0 + 51 * dayMs, 100)).toBe(1);
+    expect(runRetention(30, t0 + 51 * dayMs)).toBe(1);
     expect(keptImages()).toEqual([]);
-    expect(store.referenceImageOf(reroll.id)).toBeUndefined();
+    expect(keptParts()).toBe(0);
   });
 
-  it('does not keep an image for a job already erased (a late download)', () => {
-    const job = finishedImageJob(t0);
-    createRetentionStore(db).eraseFinishedBefore(t0 + dayMs, t0 + 31 * dayMs, 100);
+  it('keep nothing for a job erased while its image was downloading', async () => {
+    const job = finishedJob(t0);
+    runRetention(30, t0 + 31 * dayMs);
     const bytes = pngBytes(64);
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    expect(store.keepReferenceImage(job.id, { sha256, contentType: 'image/png', bytes }, t0 + 31 * dayMs)).toBe(false);
-    expect(store.referenceImageOf(job.id)).toBeUndefined();
+    expect(await store.keepReferenceImage(job.id, { sha256: sha256Of(bytes), contentType: 'image/png', bytes }, t0 + 31 * dayMs)).toBe('erased');
+    expect(keptImages()).toEqual([]);
+    expect(keptParts()).toBe(0);
+  });
+
+  it('leave an image still being written alone, and sweep one abandoned for an hour', () => {
+    const bytes = pngBytes(100);
+    db.prepare('INSERT INTO reference_images (sha256, content_type, size_bytes, created_at) VALUES (?, ?, ?, ?)').run(sha256Of(bytes), 'image/png', 100, t0);
+    const retention = createRetentionStore(db);
+    expect(retention.dropUnreferencedImage(t0)).toBe(false);
+    expect(retention.dropUnreferencedImage(t0 + 1)).toBe(true);
     expect(keptImages()).toEqual([]);
   });
 });

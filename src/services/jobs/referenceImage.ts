@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 export type ImageKind = 'jpeg' | 'png' | 'webp';
 export type ImageContentType = `image/${ImageKind}`;
 
@@ -23,7 +25,8 @@ export function referenceImageOrigins(discordApiUrl: string): string[] {
 }
 
 export type ImageDownload =
-  | { kind: 'image'; bytes: Buffer; contentType: ImageContentType }
+  /** `sha256` is hashed as the parts arrive, so a 10 MB image costs no 20 ms stall at the end. */
+  | { kind: 'image'; bytes: Buffer; contentType: ImageContentType; sha256: string }
   /** The link answers, but not with a jpeg, png or webp: the attachment lied about its type. */
   | { kind: 'not_an_image' }
   | { kind: 'too_large' }
@@ -71,6 +74,7 @@ export async function downloadReferenceImage(url: string, fetchImpl: typeof fetc
     return { kind: 'too_large' };
   }
   const chunks: Buffer[] = [];
+  const hash = createHash('sha256');
   let total = 0;
   try {
     for await (const chunk of response.body) {
@@ -80,13 +84,14 @@ export async function downloadReferenceImage(url: string, fetchImpl: typeof fetc
         return { kind: 'too_large' };
       }
       chunks.push(Buffer.from(chunk));
+      hash.update(chunk);
     }
   } catch (err) {
     return { kind: 'unknown', reason: (err as Error).name };
   }
   const bytes = Buffer.concat(chunks);
   const kind = sniffImage(bytes);
-  return kind ? { kind: 'image', bytes, contentType: `image/${kind}` } : { kind: 'not_an_image' };
+  return kind ? { kind: 'image', bytes, contentType: `image/${kind}`, sha256: hash.digest('hex') } : { kind: 'not_an_image' };
 }
 
 /**

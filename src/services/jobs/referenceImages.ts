@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Clock } from '../../clock.ts';
 import type { Job } from '../../db/jobRow.ts';
 import type { JobStore } from '../../db/jobStore.ts';
@@ -66,8 +65,12 @@ export function createReferenceImages(deps: ReferenceImagesDeps) {
       log.warn('reference_image_not_kept', { outcome: result.kind, ...(result.kind === 'unknown' ? { reason: result.reason } : {}) });
       return result.kind;
     }
-    const sha256 = createHash('sha256').update(result.bytes).digest('hex');
-    store.keepReferenceImage(job.id, { sha256, contentType: result.contentType, bytes: result.bytes }, clock.now());
+    const kept = await store.keepReferenceImage(job.id, { sha256: result.sha256, contentType: result.contentType, bytes: result.bytes }, clock.now());
+    if (kept !== 'kept') {
+      log.warn('reference_image_not_kept', { outcome: kept });
+      // Erased meanwhile: nothing of it is kept or sent. Incomplete: a sweep took its parts; try again later.
+      return kept === 'erased' ? 'gone' : 'unknown';
+    }
     log.info('reference_image_kept', { bytes: result.bytes.length, contentType: result.contentType });
     return 'kept';
   }
@@ -90,12 +93,14 @@ export function createReferenceImages(deps: ReferenceImagesDeps) {
     const image = store.referenceImageOf(job.id);
     if (!image) return { kind: 'unreadable', reason: 'kept image missing' };
     if (image.uploadUrl && freshFor(image.uploadExpiresAt)) return { kind: 'send', url: image.uploadUrl, via: 'upload' };
+    const bytes = await store.referenceImageBytes(image);
+    if (!bytes) return { kind: 'unreadable', reason: 'kept image damaged' };
     try {
       const uploadedAt = clock.now();
       const extension = image.contentType.slice('image/'.length);
-      const { url } = await deps.apimart.uploadImage({ bytes: image.bytes, filename: `reference-${job.id}.${extension}`, contentType: image.contentType });
+      const { url } = await deps.apimart.uploadImage({ bytes, filename: `reference-${job.id}.${extension}`, contentType: image.contentType });
       store.rememberReferenceImageUpload(image.sha256, url, uploadedAt + uploadedImageLifetimeMs);
-      logger.info('reference_image_uploaded', { jobId: job.id, bytes: image.bytes.length });
+      logger.info('reference_image_uploaded', { jobId: job.id, bytes: bytes.length });
       return { kind: 'send', url, via: 'upload' };
     } catch (err) {
       if (isProviderUnavailable(err)) return { kind: 'provider_unavailable', err: err as ApimartHttpError };
