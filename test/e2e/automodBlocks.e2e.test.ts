@@ -19,7 +19,7 @@ describe("a server's AutoMod", () => {
   it('gets the status again without the prompt, and the job it blocked can still be confirmed with ✅ and delivered', async () => {
     h = await startHarness();
     h.discord.setAutomodKeywords(['fox']);
-    // $1.20, at or above CONFIRM_ABOVE_USD: the job waits for ✅ on the status message.
+    // $1.0272, at or above CONFIRM_ABOVE_USD: the job waits for ✅ on the status message.
     const interaction = h.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 12, prompt: 'a red fox in the snow' }) });
     // The acknowledgement is the status: refused with the prompt, it is answered again without it.
     const isAnswer = (r: RecordedRequest) => r.path.startsWith(`/interactions/${interaction.id}/`);
@@ -42,7 +42,7 @@ describe("a server's AutoMod", () => {
     await h.discord.waitForRequest(isOwnReactionPut(statusId, '✅'), 10_000);
     h.discord.sendReaction({ userId: requesterId, messageId: statusId, emoji: '✅' });
     await waitForStatus(h, 1, 'delivered', 15_000);
-    await h.discord.waitFor(() => h!.discord.messages.get(statusId)!.content.startsWith(en.card.doneLine(1, 1_200_000, '')));
+    await h.discord.waitFor(() => h!.discord.messages.get(statusId)!.content.startsWith(en.card.doneLine(1, 1_027_200, '')));
     // Later writes leave the prompt out from the start instead of being refused each time.
     expect(h.discord.requests.filter((r) => isOriginalEdit(r) || isAnswer(r)).filter(blocked)).toHaveLength(1);
   });
@@ -56,7 +56,7 @@ describe("a server's AutoMod", () => {
     expect(posts.map((r) => r.status)).toEqual([400, 200]);
     expect(blocked(posts[0]!)).toBe(true);
     expect(contentOf(posts[0]!)).toContain(en.resultControls);
-    expect(contentOf(posts[1]!)).toBe([en.resultReady(requesterId, 1), en.resultCost(400_000)].join('\n'));
+    expect(contentOf(posts[1]!)).toBe([en.resultReady(requesterId, 1), en.resultCost(342_400)].join('\n'));
     expect(jobRows(h.db)[0]!.result_message_id).toBe((posts[1]!.responseBody as { id: string }).id);
   });
 });

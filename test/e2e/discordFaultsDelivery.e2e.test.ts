@@ -120,7 +120,7 @@ describe('missing permissions and closed DMs around the result', () => {
     h.db.prepare('UPDATE jobs SET interaction_at = interaction_at - ? WHERE id = 1').run(15 * 60_000);
     h.discord.failNext(channelPost, missingPermissions);
     h.apimart.completeTask(jobRows(h.db)[0]!.task_id!);
-    await h.discord.waitFor(() => h!.discord.messages.get(statusId)!.content.startsWith(en.card.doneLine(1, 400_000, '')), 10_000);
+    await h.discord.waitFor(() => h!.discord.messages.get(statusId)!.content.startsWith(en.card.doneLine(1, 342_400, '')), 10_000);
     expect(dmsTo(h.discord, DEFAULT_USER_ID)).toHaveLength(1);
     const statusPosts = h.discord.requests.filter((r) => isChannelPost(r) && String((r.body as { content?: string }).content).startsWith(en.statusTitle(1)));
     expect(statusPosts).toEqual([]);

@@ -24,10 +24,12 @@ describe('the job card', () => {
     const statusId = awaiting.status_message_id as string;
     const waiting = discord.messages.get(statusId)!;
     expect(embedOf(waiting)).toMatchObject({ color: cardColours.waiting, description: 'a \\[free nitro](https://evil.example) paper boat # sailing' });
-    expect(fieldOf(embedOf(waiting), 'Model')).toBe('`sora-2-preview`');
+    expect(fieldOf(embedOf(waiting), 'Model')).toBe('Seedance 2.0 Fast');
     expect(fieldOf(embedOf(waiting), 'Duration')).toBe('12 s');
     expect(fieldOf(embedOf(waiting), 'Orientation')).toBe('landscape');
-    expect(fieldOf(embedOf(waiting), 'Estimate')).toBe('$1.20');
+    expect(fieldOf(embedOf(waiting), 'Resolution')).toBe('720p');
+    expect(fieldOf(embedOf(waiting), 'Sound')).toBe('with sound');
+    expect(fieldOf(embedOf(waiting), 'Estimate')).toBe('$1.0272');
     expect(waiting.content).toContain('Waiting for confirmation');
     expect(waiting.content).not.toContain('evil.example');
     expect(buttonIds(waiting)).toEqual([customId(awaiting.id, 'start'), customId(awaiting.id, 'cancel')]);
@@ -36,7 +38,7 @@ describe('the job card', () => {
     const done = await waitForStatus(h, awaiting.id, 'delivered');
     const resultId = done.result_message_id as string;
     const link = `https://discord.com/channels/${discord.guildId}/${discord.channelId}/${resultId}`;
-    await discord.waitFor(() => discord.messages.get(statusId)!.content === en.card.doneLine(awaiting.id, 1_200_000, link));
+    await discord.waitFor(() => discord.messages.get(statusId)!.content === en.card.doneLine(awaiting.id, 1_027_200, link));
     const shrunk = discord.messages.get(statusId)!;
     expect(shrunk.embeds).toEqual([]);
     expect(shrunk.components).toEqual([]);
@@ -46,7 +48,7 @@ describe('the job card', () => {
     expect(colours).toContain(cardColours.generating);
     const generating = cardEdits(h).map((r) => embedIn(r.body)).filter((e) => e?.color === cardColours.generating);
     expect(generating.every((e) => /^[▰▱]{10} \d{1,3}%$/.test(fieldOf(e, 'Progress') ?? ''))).toBe(true);
-    expect(generating.every((e) => fieldOf(e, 'Estimate') === '$1.20')).toBe(true);
+    expect(generating.every((e) => fieldOf(e, 'Estimate') === '$1.0272')).toBe(true);
     const etas = generating.map((e) => fieldOf(e, 'Ready')).filter((v) => v !== undefined);
     for (const eta of etas) expect(eta).toMatch(/^<t:\d+:R>$|^Taking longer than estimated$/);
   });
@@ -89,7 +91,9 @@ describe('the job card', () => {
     const card = [...discord.messages.values()].find((m) => m.components.length > 0)!;
     expect(fieldOf(embedOf(card), '向き')).toBe('縦長');
     expect(fieldOf(embedOf(card), '長さ')).toBe('12秒');
+    expect(fieldOf(embedOf(card), 'モデル')).toBe('Seedance 2.0 Fast');
+    expect(fieldOf(embedOf(card), '音声')).toBe('音声あり');
     expect(card.content).toContain('確認待ち');
-    expect((card.components[0] as { components: { label: string }[] }).components.map((c) => c.label)).toEqual(['開始 ($1.20)', '取り消し']);
+    expect((card.components[0] as { components: { label: string }[] }).components.map((c) => c.label)).toEqual(['開始 ($1.0272)', '取り消し']);
   });
 });

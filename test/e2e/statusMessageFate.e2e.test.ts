@@ -81,9 +81,9 @@ describe('the orientation note', () => {
     await h.discord.waitFor(() => jobRows(h!.db)[0]?.status === 'delivered', 15_000);
     const note = en.orientationNote(en.orientation.portrait, en.orientation.landscape);
     const statusId = statusMessageId(h)!;
-    await h.discord.waitFor(() => h!.discord.messages.get(statusId)!.content.startsWith(en.card.doneLine(1, 400_000, '')));
+    await h.discord.waitFor(() => h!.discord.messages.get(statusId)!.content.startsWith(en.card.doneLine(1, 342_400, '')));
     // Every card shows it; once the video is posted the card shrinks to its one-line link.
-    const cards = h.discord.requests.filter(isOriginalEdit).filter((r) => !contentOf(r).startsWith(en.card.doneLine(1, 400_000, '')));
+    const cards = h.discord.requests.filter(isOriginalEdit).filter((r) => !contentOf(r).startsWith(en.card.doneLine(1, 342_400, '')));
     expect(cards.length).toBeGreaterThan(0);
     expect(cards.every((r) => contentOf(r).includes(note))).toBe(true);
     expect(h.discord.requests.filter(isFollowUp)).toEqual([]);
