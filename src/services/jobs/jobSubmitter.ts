@@ -5,6 +5,7 @@ import { ApimartHttpError, effectiveStatus, isProviderUnavailable, submitOutcome
 import { isModelGoneAnswer } from '../apimart/modelHealth.ts';
 import type { JobContext } from './jobContext.ts';
 import { withReferenceImageUrl } from '../../models/referenceImageField.ts';
+import { referenceImageUrl } from './referenceImages.ts';
 
 /**
  * Submissions on the wire at once. A burst of a thousand accepted jobs then reaches the provider as
@@ -62,7 +63,8 @@ export function createJobSubmitter(ctx: JobContext) {
   async function submit(job: Job): Promise<void> {
     const log = ctx.jobLogger(job);
     void ctx.status.refresh(job.id);
-    const request = await requestToSend(job);
+    // A text job goes straight on: no turn of the event loop between its claim and its POST.
+    const request = referenceImageUrl(job) ? await requestToSend(job) : job.request;
     if (!request) return;
     if (ctx.models.isOff(job.request.model)) return failModelRetired(job);
     store.markSubmitSending(job.id, clock.now());
