@@ -1,8 +1,8 @@
 import type { Job } from '../../db/jobRow.ts';
 import type { VideoGenerationRequest } from '../../videoGenerationRequest.ts';
 import { messagesFor } from '../../i18n/messages.ts';
-import { ApimartHttpError, effectiveStatus, isProviderUnavailable, submitOutcomeUnknown, submitWasRefused } from '../apimart/errors.ts';
-import { isModelGoneAnswer } from '../apimart/modelHealth.ts';
+import { ApimartHttpError, effectiveStatus } from '../apimart/errors.ts';
+import { classifySubmitFailure } from './submitFailure.ts';
 import type { JobContext } from './jobContext.ts';
 import { withReferenceImageUrl } from '../../models/referenceImageField.ts';
 import { referenceImageUrl } from './referenceImages.ts';
@@ -20,11 +20,6 @@ const queuePositionsTimerKey = -2;
 /** The scheduler key of the queue's own wake-up timer (job ids start at 1). */
 const queueTimerKey = 0;
 const refusedBackoffMs = (attempt: number) => Math.min(60_000, 2_000 * 2 ** Math.max(0, attempt - 1));
-
-function rejectionCode(err: ApimartHttpError): 'moderation' | 'provider_rejected' {
-  const text = `${err.type ?? ''} ${String(err.code ?? '')}`.toLowerCase();
-  return /moderat|policy|safety|sentinel|content/.test(text) ? 'moderation' : 'provider_rejected';
-}
 
 /** Moves queued jobs to the provider while `MAX_CONCURRENT_JOBS` allows, one POST per job. */
 export function createJobSubmitter(ctx: JobContext) {
@@ -102,32 +97,26 @@ export function createJobSubmitter(ctx: JobContext) {
   function handleSubmitError(job: Job, err: unknown): void {
     const log = ctx.jobLogger(job);
     const now = clock.now();
-    if (submitWasRefused(err)) {
-      const retryAfterMs = err instanceof ApimartHttpError ? err.retryAfterMs : undefined;
-      const retryAt = now + Math.max(retryAfterMs ?? 0, refusedBackoffMs(job.submitAttempts));
-      holdUntil = Math.max(holdUntil, now + Math.max(retryAfterMs ?? 0, refusedBackoffMs(1)));
+    const failure = classifySubmitFailure(err);
+    if (failure.kind === 'refused') {
+      const retryAt = now + Math.max(failure.retryAfterMs ?? 0, refusedBackoffMs(job.submitAttempts));
+      holdUntil = Math.max(holdUntil, now + Math.max(failure.retryAfterMs ?? 0, refusedBackoffMs(1)));
       log.warn('job_submit_refused', { err, retryAt });
       requeueLater(job, retryAt);
       return;
     }
-    // An explicit refusal (a 4xx, or an error body sent with HTTP 200) created no task: release it. So
-    // did apimart's 503 model_not_found: its gateway answers it before any channel sees the request.
-    const modelGone = isModelGoneAnswer(err);
-    if (err instanceof ApimartHttpError && (modelGone || !submitOutcomeUnknown(err))) {
-      const unavailable = isProviderUnavailable(err);
-      const reason = `HTTP ${effectiveStatus(err)} ${err.type ?? ''}`.trim();
-      if (unavailable && ctx.health.markUnavailable(reason)) {
+    if (failure.kind === 'rejected') {
+      const { code, unavailableReason: reason } = failure;
+      if (reason && ctx.health.markUnavailable(reason)) {
         log.error('provider_unavailable', { err, reason, action: 'new submissions stopped until the provider answers again' });
         ctx.providerUnavailable();
       }
-      if (modelGone && !unavailable) noteModelGone(job);
-      const code = unavailable ? 'provider_unavailable' : modelGone ? 'model_retired' : rejectionCode(err);
+      if (failure.modelGone) noteModelGone(job);
       const failed = store.endBeforeSubmission(job.id, 'failed', code, now);
       log.warn('job_submit_rejected', { err, code });
       if (failed) finishWithNotice(failed, (m) => m.failedNotice(failed.userId, failed.id, m.failureReasons[code]));
       return;
     }
-    // The request may have reached the provider: resending could bill twice, so an admin decides.
     const unknown = store.markSubmitUnknown(job.id, err instanceof Error ? err.name : 'unknown', now);
     log.error('job_submit_outcome_unknown', { err, reservedMicros: job.estimateMicros });
     if (unknown) finishWithNotice(unknown, (m) => m.submitUnknownNotice(unknown.userId, unknown.id));
