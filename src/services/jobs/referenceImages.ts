@@ -5,6 +5,7 @@ import type { Logger } from '../../logger.ts';
 import type { ApimartClient } from '../apimart/client.ts';
 import { ApimartHttpError, effectiveStatus, isProviderUnavailable } from '../apimart/errors.ts';
 import { uploadedImageLifetimeMs } from '../apimart/imageUpload.ts';
+import { createConcurrencyLimit } from './concurrencyLimit.ts';
 import { discordLinkExpiresAt, downloadReferenceImage, type ImageDownload } from './referenceImage.ts';
 
 /** `/video`'s limit, so the kept copy is the attachment the member was allowed to give. */
@@ -16,6 +17,11 @@ const downloadTimeoutMs = 30_000;
  * starts, minutes (rarely an hour) after the submit.
  */
 export const linkMarginMs = 60 * 60_000;
+/**
+ * Images downloaded (or uploaded) at once: each holds up to 10 MB in memory, so a burst of a hundred image
+ * jobs costs 40 MB at a time, not a gigabyte. The rest wait their turn, in order.
+ */
+const maxImageTransfersAtOnce = 4;
 
 /** The image to send with a job, or why it cannot be sent now. */
 export type SubmitImage =
@@ -55,6 +61,7 @@ export const referenceImageUrl = (job: Pick<Job, 'settings'>): string | undefine
 export function createReferenceImages(deps: ReferenceImagesDeps) {
   const { store, clock, logger } = deps;
   const keeping = new Map<number, Promise<ImageDownload['kind'] | 'kept'>>();
+  const transferSlot = createConcurrencyLimit(maxImageTransfersAtOnce);
 
   async function download(job: Job, url: string): Promise<ImageDownload['kind'] | 'kept'> {
     const result = await downloadReferenceImage(url, deps.fetch, {
@@ -82,7 +89,7 @@ export function createReferenceImages(deps: ReferenceImagesDeps) {
     if (job.imageSha256) return Promise.resolve('kept');
     const running = keeping.get(job.id);
     if (running) return running;
-    const started = download(job, url).finally(() => keeping.delete(job.id));
+    const started = transferSlot(() => download(job, url)).finally(() => keeping.delete(job.id));
     keeping.set(job.id, started);
     return started;
   }
@@ -93,15 +100,17 @@ export function createReferenceImages(deps: ReferenceImagesDeps) {
     const image = store.referenceImageOf(job.id);
     if (!image) return { kind: 'unreadable', reason: 'kept image missing' };
     if (image.uploadUrl && freshFor(image.uploadExpiresAt)) return { kind: 'send', url: image.uploadUrl, via: 'upload' };
-    const bytes = await store.referenceImageBytes(image);
-    if (!bytes) return { kind: 'unreadable', reason: 'kept image damaged' };
     try {
-      const uploadedAt = clock.now();
-      const extension = image.contentType.slice('image/'.length);
-      const { url } = await deps.apimart.uploadImage({ bytes, filename: `reference-${job.id}.${extension}`, contentType: image.contentType });
-      store.rememberReferenceImageUpload(image.sha256, url, uploadedAt + uploadedImageLifetimeMs);
-      logger.info('reference_image_uploaded', { jobId: job.id, bytes: bytes.length });
-      return { kind: 'send', url, via: 'upload' };
+      return await transferSlot(async (): Promise<SubmitImage> => {
+        const bytes = await store.referenceImageBytes(image);
+        if (!bytes) return { kind: 'unreadable', reason: 'kept image damaged' };
+        const uploadedAt = clock.now();
+        const extension = image.contentType.slice('image/'.length);
+        const { url } = await deps.apimart.uploadImage({ bytes, filename: `reference-${job.id}.${extension}`, contentType: image.contentType });
+        store.rememberReferenceImageUpload(image.sha256, url, uploadedAt + uploadedImageLifetimeMs);
+        logger.info('reference_image_uploaded', { jobId: job.id, bytes: bytes.length });
+        return { kind: 'send', url, via: 'upload' };
+      });
     } catch (err) {
       if (isProviderUnavailable(err)) return { kind: 'provider_unavailable', err: err as ApimartHttpError };
       // The provider refuses these bytes themselves (format, size): sending them again changes nothing.
