@@ -84,10 +84,8 @@ export const en: Messages = {
   card: {
     model: 'Model',
     duration: 'Duration',
-    durationValue: (s) => `${s} s`,
     orientation: 'Orientation',
     resolution: 'Resolution',
-    resolutionValue: { standard: 'standard', high: 'high' },
     image: 'Reference image',
     estimate: 'Estimate',
     cost: 'Cost',

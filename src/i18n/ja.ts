@@ -1,6 +1,6 @@
 import { channelMention, time, TimestampStyles, userMention, type TimestampStylesString } from 'discord.js';
 import { formatUsd } from '../money.ts';
-import { jaChoiceNames, jaOptionNames } from './commandNames.ts';
+import { jaOptionNames } from './commandNames.ts';
 import type { Messages } from './messages.ts';
 import { placeJa } from './placeMessages.ts';
 import { opsJa } from './opsJa.ts';
@@ -9,8 +9,6 @@ import { deliveryJa } from './deliveryJa.ts';
 import { modelJa } from './modelJa.ts';
 
 const ts = (ms: number, style: TimestampStylesString = TimestampStyles.RelativeTime) => time(Math.floor(ms / 1000), style);
-/** A value the command data names in Japanese (landscape, high…) is shown by that name. */
-const choice = (value: string) => jaChoiceNames[value as keyof typeof jaChoiceNames] ?? value;
 
 export const ja: Messages = {
   ...spendJa,
@@ -86,10 +84,8 @@ export const ja: Messages = {
   card: {
     model: 'モデル',
     duration: '長さ',
-    durationValue: (s) => `${s}秒`,
     orientation: '向き',
     resolution: '解像度',
-    resolutionValue: { standard: '標準', high: '高画質' },
     image: '参照画像',
     estimate: '見積もり',
     cost: '費用',

@@ -81,10 +81,8 @@ export interface Messages extends SpendMessages, OpsMessages, DeliveryMessages, 
 export interface CardMessages {
   model: string;
   duration: string;
-  durationValue: (seconds: number) => string;
   orientation: string;
   resolution: string;
-  resolutionValue: Record<'standard' | 'high', string>;
   image: string;
   estimate: string;
   cost: string;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeAttachment } from '../fakes/fakeDiscord.ts';
 import { answerTo } from './spendHelpers.ts';
 import { checkAndStop, startHarness, videoOptions, type Harness } from './harness.ts';
+import { logEvents } from './requestViews.ts';
 
 let h: Harness;
 let image: FakeAttachment;
@@ -46,5 +47,18 @@ describe('a portrait job with an image, on each built-in model', () => {
     const row = h.db.prepare('SELECT request_json, model, aspect_ratio, image_url FROM jobs ORDER BY id DESC LIMIT 1').get() as Record<string, string>;
     expect(JSON.parse(row.request_json as string)).toEqual(submit.body);
     expect(row).toMatchObject({ model, aspect_ratio: 'portrait', image_url: url() });
+  });
+});
+
+describe('the built-in prices at start', () => {
+  it('are warned about once per problem: the placeholders, by model', () => {
+    const warnings = logEvents(h, 'config_warning').map((line) => JSON.parse(line) as { level: string; problem: string; models?: string[] });
+    const placeholders = warnings.filter((w) => w.problem === 'placeholder_prices');
+    expect(placeholders).toHaveLength(1);
+    expect(placeholders[0]).toMatchObject({
+      level: 'warn',
+      models: ['seedance-1-5-pro', 'kling-v2-6', 'wan2.6', 'MiniMax-Hailuo-2.3', 'sora-2-preview', 'sora-2-pro-preview'],
+    });
+    expect(warnings.filter((w) => w.problem === 'stale_prices').length).toBeLessThanOrEqual(1);
   });
 });
