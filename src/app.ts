@@ -142,7 +142,7 @@ export function createApp(deps: AppDeps) {
   });
   const commands = createCommands({
     config, store, scheduler, intake, clock, logger, apimart, reports, models, resolution, botStatus, isOwner: owners.isOwner,
-    charts, mention: commandDirectory.mention,
+    charts, mention: commandDirectory.mention, isOffered: availability.isOffered,
   });
   const route = createInteractionRouter(commands, logger, config.allowedGuildIds, jobControls);
   watchAllowedGuilds(client, config.allowedGuildIds, logger);

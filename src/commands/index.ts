@@ -39,7 +39,7 @@ const autocompleters: Record<string, (interaction: AutocompleteInteraction, deps
 };
 
 export function createCommands(deps: CommandDeps): CommandModule[] {
-  return commandDefinitions(deps.config).map((data) => {
+  return commandDefinitions(deps.config, deps.isOffered).map((data) => {
     const handler = handlers[data.name];
     if (!handler) throw new Error(`no handler for /${data.name}`);
     const suggest = autocompleters[data.name];

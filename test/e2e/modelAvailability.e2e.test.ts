@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_USER_ID } from '../fakes/fakeDiscord.ts';
 import { FakeApimart } from '../fakes/fakeApimart.ts';
-import { checkAndStop, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
+import { checkAndStop, isCallback, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
 import { logEvents } from './requestViews.ts';
 import { answerTo, runAdmin } from './spendHelpers.ts';
 
@@ -84,6 +84,18 @@ describe('only what the key can call', () => {
     const reads = h.apimart.requests.filter((r) => r.path === '/v1/models').length;
     await h.discord.waitFor(() => h!.apimart.requests.filter((r) => r.path === '/v1/models').length > reads + 2, 5_000);
     expect(commandWrites()).toBe(writesAtStart + 1);
+  });
+
+  it('suggests only those models, and nothing for a model the key cannot call, in autocomplete', async () => {
+    h = await startHarness({ apimart: await apimartListing(listed, 'veo3.1-fast') });
+    const suggest = async (focused: 'model' | 'duration', options: { model?: string }) => {
+      const interaction = h!.discord.sendAutocomplete({ name: 'video', focused, text: '', options: videoOptions(options) });
+      const callback = await h!.discord.waitForRequest(isCallback(interaction.id));
+      return (callback.body as { type: number; data: { choices: { value: unknown }[] } }).data.choices.map((c) => c.value);
+    };
+    expect(new Set(await suggest('model', {}))).toEqual(new Set([listed, 'veo3.1-fast']));
+    expect(await suggest('duration', { model: 'veo3.1-fast' })).toEqual([8]);
+    expect(await suggest('duration', { model: unlisted })).toEqual([]);
   });
 
   it('keeps the catalog as configured when the list cannot be read, with one warning however often it fails', async () => {
