@@ -1,4 +1,4 @@
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,16 +17,20 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/** What a fresh clone does not hold: git's own files, what `npm ci` and the bot make, a developer's own `.env`. */
+const notInClone = new Set(['.git', 'node_modules', 'data', '.env']);
+
 /**
- * A fresh copy of what a clone holds for `npm start` (its node_modules linked, as `npm ci` left them), and
- * a HOME of its own, so nothing of this machine's npm or shell setup reaches the bot.
+ * A fresh copy of the project (its node_modules linked, as `npm ci` left them), and a HOME of its own, so
+ * nothing of this machine's npm or shell setup reaches the bot.
  */
 function freshCheckout(): { dir: string; env: Record<string, string> } {
   const dir = mkdtempSync(join(tmpdir(), 'videobot-readme-'));
   const home = mkdtempSync(join(tmpdir(), 'videobot-home-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => rmSync(home, { recursive: true, force: true }));
-  for (const file of ['package.json', 'tsconfig.json', '.env.example']) copyFileSync(join(projectRoot, file), join(dir, file));
-  cpSync(join(projectRoot, 'src'), join(dir, 'src'), { recursive: true });
+  for (const entry of readdirSync(projectRoot)) {
+    if (!notInClone.has(entry)) cpSync(join(projectRoot, entry), join(dir, entry), { recursive: true });
+  }
   symlinkSync(join(projectRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
   // Tests never touch the network: npm's weekly update check would.
   writeFileSync(join(home, '.npmrc'), 'update-notifier=false\n');
