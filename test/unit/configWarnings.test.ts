@@ -5,11 +5,11 @@ const capped = { botDailyBudgetMicros: 20_000_000, allowedGuildIds: [] as string
 
 describe('unsafeSettings', () => {
   it('flags a public bot without ALLOWED_GUILD_IDS, and one whose visibility Discord did not report', () => {
-    expect(unsafeSettings(capped, { botPublic: true }).map((w) => w.problem)).toEqual([
-      'any server may use the bot: the application is public and ALLOWED_GUILD_IDS is unset',
+    expect(unsafeSettings(capped, { botPublic: true })).toEqual([
+      { problem: 'any_server_may_use_bot', botPublic: true, fix: expect.stringContaining('Public Bot') },
     ]);
-    expect(unsafeSettings(capped, { botPublic: null }).map((w) => w.problem)).toEqual([
-      'any server may use the bot if the application is public (Discord did not say) and ALLOWED_GUILD_IDS is unset',
+    expect(unsafeSettings(capped, { botPublic: null })).toEqual([
+      { problem: 'any_server_may_use_bot', botPublic: 'unknown', fix: expect.stringContaining('ALLOWED_GUILD_IDS') },
     ]);
   });
 
@@ -19,9 +19,8 @@ describe('unsafeSettings', () => {
   });
 
   it('flags a bot-wide daily budget of 0 (no limit) whatever else is set, naming the setting that fixes it', () => {
-    const [warning, ...rest] = unsafeSettings({ botDailyBudgetMicros: 0, allowedGuildIds: ['1200000000000000001'] }, { botPublic: false });
-    expect(rest).toEqual([]);
-    expect(warning!.problem).toMatch(/^no bot-wide daily cap/);
-    expect(warning!.fix).toMatch(/BOT_DAILY_BUDGET_USD/);
+    expect(unsafeSettings({ botDailyBudgetMicros: 0, allowedGuildIds: ['1200000000000000001'] }, { botPublic: false })).toEqual([
+      { problem: 'no_bot_daily_budget', fix: expect.stringContaining('BOT_DAILY_BUDGET_USD') },
+    ]);
   });
 });

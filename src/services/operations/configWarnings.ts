@@ -1,10 +1,12 @@
 import type { Config } from '../../config.ts';
 
-/** One unsafe state, logged at start as `config_warning`: what is wrong, and the setting that fixes it. */
-export interface ConfigWarning {
-  problem: string;
-  fix: string;
-}
+/**
+ * One unsafe state, logged at start as `config_warning`: `problem` names it (for alerts and `jq`), `fix`
+ * says which setting ends it.
+ */
+export type ConfigWarning =
+  | { problem: 'no_bot_daily_budget'; fix: string }
+  | { problem: 'any_server_may_use_bot'; botPublic: boolean | 'unknown'; fix: string };
 
 /** What Discord says about the application (GET /applications/@me); null when it could not be read. */
 export interface ApplicationFacts {
@@ -18,16 +20,13 @@ export interface ApplicationFacts {
 export function unsafeSettings(config: Pick<Config, 'botDailyBudgetMicros' | 'allowedGuildIds'>, application: ApplicationFacts): ConfigWarning[] {
   const warnings: ConfigWarning[] = [];
   if (config.botDailyBudgetMicros === 0) {
-    warnings.push({
-      problem: 'no bot-wide daily cap: BOT_DAILY_BUDGET_USD is 0, so all servers together may spend without limit',
-      fix: 'set BOT_DAILY_BUDGET_USD to the most the bot may cost you in a day',
-    });
+    warnings.push({ problem: 'no_bot_daily_budget', fix: 'set BOT_DAILY_BUDGET_USD to the most the bot may cost you in a day (0 = no limit)' });
   }
+  // Unknown counts as public: an outage of GET /applications/@me must not hide the warning.
   if (config.allowedGuildIds.length === 0 && application.botPublic !== false) {
     warnings.push({
-      problem: application.botPublic
-        ? 'any server may use the bot: the application is public and ALLOWED_GUILD_IDS is unset'
-        : 'any server may use the bot if the application is public (Discord did not say) and ALLOWED_GUILD_IDS is unset',
+      problem: 'any_server_may_use_bot',
+      botPublic: application.botPublic ?? 'unknown',
       fix: 'turn Public Bot off (Developer Portal > your application > Bot), or set ALLOWED_GUILD_IDS to your servers',
     });
   }
