@@ -22,7 +22,8 @@ describe('README\'s card examples', () => {
   it('are what the bot sends for README\'s first /video', async () => {
     h = await startHarness();
     const { discord } = h;
-    h.apimart.setTaskPlan('next', { cost: 0.8 });
+    // No reported cost: the job settles at its estimate, so the example shows one price throughout.
+    h.apimart.setTaskPlan('next', { cost: null });
     const command = discord.sendCommand({ name: 'video', options: videoOptions({ prompt: 'a fox in the snow', duration: 8 }) });
     await waitForFirstJob(h, 'delivered');
     const names = { [DEFAULT_USER_ID]: 'alice' };
