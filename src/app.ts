@@ -34,7 +34,7 @@ import { createBotStatus } from './services/spend/botStatus.ts';
 import { watchAllowedGuilds } from './services/discord/allowedGuilds.ts';
 import { createOperations } from './services/operations/operations.ts';
 import { boundedCache, boundedCacheSweepers } from './sharding/clientCache.ts';
-import { processShardScope } from './sharding/resolveShards.ts';
+import { initialShardPlan, processShardScope } from './sharding/resolveShards.ts';
 
 export interface AppDeps {
   config: Config;
@@ -70,7 +70,10 @@ export function createApp(deps: AppDeps) {
     apimart: deps.apimart ?? createApimartClient({ baseUrl: config.apimartBaseUrl, apiKey: config.apimartApiKey }),
   });
   const { logger, apimart } = operations;
+  const shardPlan = initialShardPlan(config);
   const client = new Client({
+    shards: [...shardPlan.shardIds],
+    shardCount: shardPlan.shardCount,
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions],
     makeCache: boundedCache(),
     sweepers: boundedCacheSweepers(),

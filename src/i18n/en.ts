@@ -41,10 +41,6 @@ export const en: Messages = {
   internalError: (ref) => `Something went wrong on my side (ref \`${ref}\`). Nothing was charged for it. Please try again.`,
 
   statusTitle: (jobId) => `🎬 **Video job #${jobId}**`,
-  statusParams: (p) => [
-    `\`${p.model}\``, `${p.durationSec} s`, p.aspectRatio, ...(p.resolution ? [p.resolution] : []),
-    ...(p.imageName ? [`image: ${p.imageName}`] : []), `estimate ${formatUsd(p.estimateMicros)}`,
-  ].join(' · '),
   status: {
     awaiting_confirmation: (deadline) => `⏸️ Waiting for confirmation: press Start (or react ✅) to begin, Cancel (or ❌) to drop it; expires ${ts(deadline)}.`,
     queued: (position) => position > 1 ? `⏳ Queued (position ${position}).` : '⏳ Queued, starting shortly.',

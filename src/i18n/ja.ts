@@ -42,10 +42,6 @@ export const ja: Messages = {
   internalError: (ref) => `こちら側でエラーが起きました（参照 \`${ref}\`）。料金はかかっていません。もう一度お試しください。`,
 
   statusTitle: (jobId) => `🎬 **動画ジョブ #${jobId}**`,
-  statusParams: (p) => [
-    `\`${p.model}\``, `${p.durationSec}秒`, choice(p.aspectRatio), ...(p.resolution ? [choice(p.resolution)] : []),
-    ...(p.imageName ? [`画像: ${p.imageName}`] : []), `見積もり ${formatUsd(p.estimateMicros)}`,
-  ].join(' · '),
   status: {
     awaiting_confirmation: (deadline) => `⏸️ 確認待ち: 「開始」または ✅ で開始、「取り消し」または ❌ で取り消し（${ts(deadline)}に期限切れ）。`,
     queued: (position) => position > 1 ? `⏳ 順番待ち（${position}番目）。` : '⏳ 順番待ち、まもなく開始します。',

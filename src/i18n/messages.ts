@@ -11,11 +11,6 @@ import type { DeliveryMessages } from './deliveryMessages.ts';
 export type Orientation = 'landscape' | 'portrait' | 'square';
 export type FailureReason = keyof Messages['failureReasons'];
 
-export interface StatusParams {
-  model: string; durationSec: number; aspectRatio: string; resolution: string | undefined;
-  imageName: string | null; estimateMicros: number;
-}
-
 /** Every user-facing text. Both languages implement this, so a missing translation fails the type check. */
 export interface Messages extends SpendMessages, OpsMessages, DeliveryMessages, PlaceMessages {
   guildOnly: string;
@@ -37,7 +32,6 @@ export interface Messages extends SpendMessages, OpsMessages, DeliveryMessages, 
   internalError: (ref: string) => string;
 
   statusTitle: (jobId: number) => string;
-  statusParams: (p: StatusParams) => string;
   status: {
     awaiting_confirmation: (deadlineMs: number) => string;
     queued: (position: number) => string;
