@@ -28,6 +28,7 @@ export const spendJa: SpendMessages = {
     },
     activeTitle: (count) => `**実行中のジョブ（${count}件）**`,
     noActiveJobs: '実行中のジョブはありません。',
+    noRecentSpend: '過去30日の利用はありません。',
     othersOnlyForAdmins: `他のメンバーの情報を見られるのは管理者（サーバー管理権限または管理者ロール）だけです。自分の情報は ${option('user')} なしで実行してください。`,
   },
   history: {
