@@ -64,8 +64,9 @@ describe('plurals', () => {
     expect(plural(2, 'job', 'jobs')).toBe('2 jobs');
     expect(en.tooManyActive(2, [7])).toContain('You already have 1 job running (#7)');
     expect(en.tooManyActive(2, [7, 8])).toContain('You already have 2 jobs running (#7, #8)');
-    expect(en.status.timed_out(1)).toContain('No result after 1 minute.');
-    expect(en.status.timed_out(45)).toContain('No result after 45 minutes.');
+    expect(en.status.timed_out(1, 0)).toContain('No result after 1 minute.');
+    expect(en.status.timed_out(45, 0)).toContain('No result after 45 minutes.');
+    expect(en.status.timed_out_stopped(45, 0)).toContain('No result after 45 minutes,');
     const status = (days: number) => en.ops.status({
       queued: 0, running: 0, oldestJobCreatedAt: null, providerDownReason: null, modelsOff: [], awaiting: [], version: '1', startedAt: 0, now: days * 86_400_000,
     }, (c) => c);
@@ -77,15 +78,6 @@ describe('plurals', () => {
     for (const text of [...namingTexts(en), en.tooManyActive(2, [1, 2])]) expect(text).not.toContain('(s)');
     expect(en.durationUnsupported('m', 6, [4, 8, 12])).toBe('`m` cannot make 6-second videos. Choose 4, 8, or 12 seconds.');
     expect(en.durationUnsupported('m', 6, [4, 8])).toBe('`m` cannot make 6-second videos. Choose 4 or 8 seconds.');
-  });
-});
-
-describe('the ETA', () => {
-  it('reads naturally with Discord rendering the relative time ("should be ready in 3 minutes")', () => {
-    const eta = Date.UTC(2026, 0, 1, 12, 3);
-    expect(en.status.submitted(40, eta)).toBe(`🛠️ Generating… 40% (should be ready <t:${eta / 1000}:R>)`);
-    expect(en.status.submitted(40, null)).toBe('🛠️ Generating… 40%');
-    expect(ja.status.submitted(40, eta)).toBe(`🛠️ 生成中… 40%（完成予定 <t:${eta / 1000}:R>）`);
   });
 });
 
