@@ -104,6 +104,7 @@ export function createApp(deps: AppDeps) {
   const scheduler = createJobScheduler({
     store, apimart, messenger, status, health, models, clock, logger, fetch: deps.fetch, push,
     fetchVideo: deps.fetch ?? createGuardedVideoFetch({ trustedOrigin: config.apimartBaseUrl }),
+    fetchAttachment: deps.fetch ?? createGuardedVideoFetch({ trustedOrigin: config.discordApiUrl }),
     healthProbeIntervalMs: deps.healthProbeIntervalMs,
     botUserId: () => client.user?.id ?? botUserIdBeforeLogin,
     onResultPosted: (job, message, content) => reactions.addResultControls(job, message, content),

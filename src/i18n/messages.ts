@@ -126,6 +126,8 @@ export interface ControlMessages {
   newJob: (jobId: number) => string;
   duplicate: string;
   dmSent: string;
+  /** Nothing was sent: this member already got a copy within the hour. */
+  dmLimited: (jobId: number, againAtMs: number) => string;
   deleted: string;
   unknownJob: string;
 }

@@ -225,6 +225,10 @@ export class ModelDiscord {
             .slice(-100)
             .map((m) => ({ id: m.id, channelId: m.channelId, content: m.content, embedFooters: m.embedFooters, authorId: modelBotUserId }));
         }),
+      attachmentsOf: (channelId, messageId) =>
+        call('send', 'GET', () => existing(channelId, messageId, 'GET').files.map((f) => ({
+          url: `https://cdn.model.test/attachments/${messageId}/${f.name}`, filename: f.name, sizeBytes: f.sizeBytes, contentType: 'video/mp4',
+        }))),
       dm: (userId, message) =>
         call('dm', 'POST', () => {
           if (this.dmClosed.has(userId)) throw discordError(50007, 403, 'Cannot send messages to this user');

@@ -121,6 +121,11 @@ export function createDiscordMessenger(rest: REST) {
       })) as RawMessage[];
       return raw.map(channelMessage);
     },
+    /** The files of one message, read again so their links are fresh (Discord signs them for about a day). */
+    async attachmentsOf(channelId: string, messageId: string): Promise<MessageAttachment[]> {
+      const raw = (await rest.get(Routes.channelMessage(channelId, messageId))) as RawMessage;
+      return (raw.attachments ?? []).map((a) => ({ url: a.url, filename: a.filename, sizeBytes: a.size, contentType: a.content_type ?? null }));
+    },
   };
 }
 
