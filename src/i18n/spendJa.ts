@@ -36,7 +36,7 @@ export const spendJa: SpendMessages = {
     empty: (self, command) => (self ? `このサーバーではまだ動画を作っていません。${command('video')} を試してください。` : 'このメンバーはこのサーバーでまだ動画を作っていません。'),
     status: {
       awaiting_confirmation: '✅ 待ち', queued: '順番待ち', submitting: '送信中', submitted: '生成中',
-      completed: '投稿中', delivered: '完了', failed: '失敗', cancelled: '取り消し', expired: '期限切れ',
+      completed: '投稿中', delivered: '完了', failed: '失敗', cancelled: 'キャンセル', expired: '期限切れ',
       timed_out: 'タイムアウト', submit_unknown: '結果不明',
     },
     line: (e) => {

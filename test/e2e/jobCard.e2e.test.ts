@@ -117,6 +117,6 @@ describe('the job card', () => {
     expect(fieldOf(embedOf(card), '向き')).toBe('縦長');
     expect(fieldOf(embedOf(card), '長さ')).toBe('12秒');
     expect(card.content).toContain('「開始」を押すのを待っています');
-    expect((card.components[0] as { components: { label: string }[] }).components.map((c) => c.label)).toEqual(['開始', '取り消し']);
+    expect((card.components[0] as { components: { label: string }[] }).components.map((c) => c.label)).toEqual(['開始', 'キャンセル']);
   });
 });

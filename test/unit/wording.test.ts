@@ -81,6 +81,41 @@ describe('plurals', () => {
   });
 });
 
+describe('Japanese wording', () => {
+  const everyText = (value: unknown): string[] => {
+    if (typeof value === 'string') return [value];
+    if (typeof value === 'function') {
+      const sample = [7, 1_200_000, 1_790_000_000_000, 'x'];
+      try {
+        return everyText((value as (...args: unknown[]) => unknown)(...sample));
+      } catch {
+        return [];
+      }
+    }
+    if (value && typeof value === 'object') return Object.values(value).flatMap(everyText);
+    return [];
+  };
+  const texts = everyText(ja);
+
+  it('names the Cancel action キャンセル everywhere, never 取り消し', () => {
+    expect(ja.controls.cancel).toBe('キャンセル');
+    expect(texts.filter((t) => t.includes('取り消'))).toEqual([]);
+  });
+
+  it('calls the standard resolution 標準画質, as the command choice does', () => {
+    expect(ja.card.resolutionValue.standard).toBe(jaChoiceNames.standard);
+    expect(texts.filter((t) => /標準(?!画質)/.test(t))).toEqual([]);
+  });
+
+  it('puts no space between a sentence and the next one, and uses full-width brackets after Japanese', () => {
+    expect(ja.status.failed(ja.failureReasons.moderation)).toBe('❌ 失敗: 動画サービスがこのプロンプトまたは画像を拒否しました（コンテンツ規約）。料金はかかっていません。');
+    expect(ja.failedNotice('1', 7, ja.failureReasons.no_video)).toContain('終了しました。料金はかかっていません。');
+    expect(texts.filter((t) => /。 [\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(t))).toEqual([]);
+    expect(ja.delivery.reportTitle(3)).toBe('**チャンネルに投稿できなかった結果（3件）**');
+    expect(texts.filter((t) => /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}] ?\(/u.test(t))).toEqual([]);
+  });
+});
+
 describe('Japanese names', () => {
   it('are the names the command data registers', () => {
     const registered = registeredJapanese();
