@@ -51,7 +51,7 @@ describe('budgets end to end', () => {
     expect(status).toMatchObject({ type: 4, flags: 0 });
     const content = status.content;
     expect(estimateOnCard(h.discord.requests.find(isCallback(interaction.id))!)).toBe('$0.40');
-    expect(content).toContain('Waiting for confirmation');
+    expect(content).toContain('Waiting for the requester to press Start');
     expect(h.apimart.submits()).toEqual([]);
     expect(jobRows(h.db)[0]).toMatchObject({ status: 'awaiting_confirmation', cost_micros: null });
   });
@@ -65,7 +65,8 @@ describe('budgets end to end', () => {
     expect(estimateOnCard(h.discord.requests.find(isCallback(interaction.id))!)).toBe('$0.40');
     const result = await h.discord.waitForRequest(isResultPost, 10_000);
     expect(h.discord.requests.find(isCallback(interaction.id))!.at).toBeLessThanOrEqual(result.at);
-    expect((result.body as { content: string }).content).toContain('Cost: $0.35.');
+    const fields = (result.body as { embeds: { fields: { name: string; value: string }[] }[] }).embeds[0]!.fields;
+    expect(fields.find((f) => f.name === 'Cost')?.value).toBe('$0.35');
     await h.discord.waitFor(() => deliveredCount() === 1);
     expect(jobRows(h.db)[0]).toMatchObject({ estimate_micros: 400_000, cost_micros: 350_000 });
   });

@@ -11,6 +11,7 @@ import { predictedFinishMs } from '../../src/services/jobs/pollSchedule.ts';
 import { createProviderHealth } from '../../src/services/apimart/providerHealth.ts';
 import { createReactionHandler, type ReactionHandler } from '../../src/services/controls/reactionHandler.ts';
 import { createStatusUpdater } from '../../src/services/status/statusUpdater.ts';
+import { latePollingEndsAt } from '../../src/services/spend/resolvable.ts';
 import { checkAdmission, checkInvariants } from './invariants.ts';
 import { ManualClock, settle, type ClockView } from './manualClock.ts';
 import { ModelProvider, type CostMode, type PollMode, type SubmitMode } from './modelApimart.ts';
@@ -160,6 +161,7 @@ export class World {
           nowMs: clock.now(), submittedAtMs: job.submittedAt, estimatedTimeSec: job.estimatedTimeSec,
           progress: job.progress, consecutiveErrors: 0,
         }),
+        latePollingEndsAtMs: job.status === 'timed_out' ? latePollingEndsAt(job, { jobTimeoutMs: config.jobTimeoutMs, latePollWindowMs }) : null,
       }),
       onStatusWritten: (job, message) => reactions?.syncStatusControls(job, message) ?? Promise.resolve(),
     });

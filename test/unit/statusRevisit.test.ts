@@ -34,7 +34,7 @@ describe('the status card past its ETA', () => {
     } as unknown as DiscordMessenger;
     const updater = createStatusUpdater({
       store, messenger, clock: clock.view(), logger: createLogger({ level: 'error', secrets: [], write: () => undefined }),
-      minEditIntervalMs: 1_000, contextFor: async () => ({ queuePosition: 0, jobTimeoutMinutes: 45, predictedFinishMs: start + 60_000 }),
+      minEditIntervalMs: 1_000, contextFor: async () => ({ queuePosition: 0, jobTimeoutMinutes: 45, predictedFinishMs: start + 60_000, latePollingEndsAtMs: null }),
     });
     await updater.refresh(running.id);
     expect(writes.map(etaOf)).toEqual([`<t:${(start + 60_000) / 1000}:R>`]);

@@ -6,7 +6,7 @@ import { messagesFor, type Messages } from '../../src/i18n/messages.ts';
 import { statusLine, truncate, type StatusContext } from '../../src/services/status/statusText.ts';
 
 const createdAt = Date.UTC(2025, 5, 15, 12);
-const ctx: StatusContext = { queuePosition: 3, jobTimeoutMinutes: 45, predictedFinishMs: createdAt + 300_000 };
+const ctx: StatusContext = { queuePosition: 3, jobTimeoutMinutes: 45, predictedFinishMs: createdAt + 300_000, latePollingEndsAtMs: createdAt + 86_400_000 };
 
 function job(overrides: Partial<Job> = {}): Job {
   return {
@@ -24,20 +24,20 @@ function job(overrides: Partial<Job> = {}): Job {
 }
 
 /** The status line as the card shows it, in the job's own language. */
-const lineOf = (j: Job, c: StatusContext = ctx) => statusLine(j, messagesFor(j.locale), c);
+const lineOf = (j: Job, c: StatusContext = ctx) => statusLine(j, messagesFor(j.locale), c, createdAt);
 
 const cases: { status: JobStatus; job?: Partial<Job>; line: (m: Messages) => string; en: string; ja: string }[] = [
   { status: 'awaiting_confirmation', job: { confirmDeadlineAt: createdAt + 120_000 },
-    line: (m) => m.status.awaiting_confirmation(createdAt + 120_000), en: `<t:${(createdAt + 120_000) / 1000}:R>`, ja: '確認待ち' },
+    line: (m) => m.status.awaiting_confirmation(createdAt + 120_000), en: `<t:${(createdAt + 120_000) / 1000}:R>`, ja: '「開始」を押すのを待って' },
   { status: 'queued', line: (m) => m.status.queued(3), en: 'position 3', ja: '3番目' },
   { status: 'submitting', line: (m) => m.status.submitting, en: 'Sending', ja: '送信' },
-  { status: 'submitted', job: { progress: 40 }, line: (m) => m.status.submitted(40, ctx.predictedFinishMs), en: '40%', ja: '40%' },
+  { status: 'submitted', job: { progress: 40 }, line: (m) => m.status.submitted, en: 'Generating', ja: '生成中' },
   { status: 'completed', line: (m) => m.status.completed, en: 'Finished', ja: '完成' },
   { status: 'delivered', job: { costMicros: 3_500_000 }, line: (m) => m.status.delivered(3_500_000), en: '$3.50', ja: '$3.50' },
   { status: 'failed', job: { failureCode: 'moderation' }, line: (m) => m.status.failed(m.failureReasons.moderation), en: 'content rules', ja: 'コンテンツ規約' },
-  { status: 'cancelled', line: (m) => m.status.cancelled, en: 'Cancelled', ja: '取り消し' },
+  { status: 'cancelled', line: (m) => m.status.cancelled, en: 'Cancelled', ja: 'キャンセル' },
   { status: 'expired', line: (m) => m.status.expired, en: 'Not confirmed in time', ja: '確認されなかった' },
-  { status: 'timed_out', line: (m) => m.status.timed_out(45), en: '45 minutes', ja: '45分' },
+  { status: 'timed_out', line: (m) => m.status.timed_out(45, createdAt + 86_400_000), en: '45 minutes', ja: '45分' },
   { status: 'submit_unknown', line: (m) => m.status.submit_unknown, en: 'will not be sent again', ja: '再送信はしません' },
 ];
 
@@ -70,12 +70,6 @@ describe('statusLine', () => {
 
   it('names the generic failure for an unknown failure code', () => {
     expect(lineOf(job({ status: 'failed', failureCode: 'weird_new_code' }))).toBe(en.status.failed(en.failureReasons.provider_failed));
-  });
-
-  it('leaves out the ETA while there is no prediction', () => {
-    const line = lineOf(job({ status: 'submitted', progress: 10 }), { ...ctx, predictedFinishMs: null });
-    expect(line).toBe(en.status.submitted(10, null));
-    expect(line).not.toContain('<t:');
   });
 });
 

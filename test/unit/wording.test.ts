@@ -63,8 +63,9 @@ describe('plurals', () => {
     expect(plural(2, 'job', 'jobs')).toBe('2 jobs');
     expect(en.tooManyActive(2, [7])).toContain('You already have 1 job running (#7)');
     expect(en.tooManyActive(2, [7, 8])).toContain('You already have 2 jobs running (#7, #8)');
-    expect(en.status.timed_out(1)).toContain('No result after 1 minute.');
-    expect(en.status.timed_out(45)).toContain('No result after 45 minutes.');
+    expect(en.status.timed_out(1, 0)).toContain('No result after 1 minute.');
+    expect(en.status.timed_out(45, 0)).toContain('No result after 45 minutes.');
+    expect(en.status.timed_out_stopped(45, 0)).toContain('No result after 45 minutes,');
     const status = (days: number) => en.ops.status({
       queued: 0, running: 0, oldestJobCreatedAt: null, providerDownReason: null, modelsOff: [], awaiting: [], version: '1', startedAt: 0, now: days * 86_400_000,
     }, (c) => c);
@@ -79,12 +80,38 @@ describe('plurals', () => {
   });
 });
 
-describe('the ETA', () => {
-  it('reads naturally with Discord rendering the relative time ("should be ready in 3 minutes")', () => {
-    const eta = Date.UTC(2026, 0, 1, 12, 3);
-    expect(en.status.submitted(40, eta)).toBe(`🛠️ Generating… 40% (should be ready <t:${eta / 1000}:R>)`);
-    expect(en.status.submitted(40, null)).toBe('🛠️ Generating… 40%');
-    expect(ja.status.submitted(40, eta)).toBe(`🛠️ 生成中… 40%（完成予定 <t:${eta / 1000}:R>）`);
+describe('Japanese wording', () => {
+  const everyText = (value: unknown): string[] => {
+    if (typeof value === 'string') return [value];
+    if (typeof value === 'function') {
+      const sample = [7, 1_200_000, 1_790_000_000_000, 'x'];
+      try {
+        return everyText((value as (...args: unknown[]) => unknown)(...sample));
+      } catch {
+        return [];
+      }
+    }
+    if (value && typeof value === 'object') return Object.values(value).flatMap(everyText);
+    return [];
+  };
+  const texts = everyText(ja);
+
+  it('names the Cancel action キャンセル everywhere, never 取り消し', () => {
+    expect(ja.controls.cancel).toBe('キャンセル');
+    expect(texts.filter((t) => t.includes('取り消'))).toEqual([]);
+  });
+
+  it('calls the standard resolution 標準画質, as the command choice does', () => {
+    expect(ja.card.resolutionValue.standard).toBe(jaChoiceNames.standard);
+    expect(texts.filter((t) => /標準(?!画質)/.test(t))).toEqual([]);
+  });
+
+  it('puts no space between a sentence and the next one, and uses full-width brackets after Japanese', () => {
+    expect(ja.status.failed(ja.failureReasons.moderation)).toBe('❌ 失敗: 動画サービスがこのプロンプトまたは画像を拒否しました（コンテンツ規約）。料金はかかっていません。');
+    expect(ja.failedNotice('1', 7, ja.failureReasons.no_video)).toContain('終了しました。料金はかかっていません。');
+    expect(texts.filter((t) => /。 [\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(t))).toEqual([]);
+    expect(ja.delivery.reportTitle(3)).toBe('**チャンネルに投稿できなかった結果（3件）**');
+    expect(texts.filter((t) => /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}] ?\(/u.test(t))).toEqual([]);
   });
 });
 
