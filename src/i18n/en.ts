@@ -35,8 +35,6 @@ export const en: Messages = {
     const what = { user_daily: 'your daily budget', user_monthly: 'your monthly budget', guild_daily: "this server's daily budget", bot_daily: "the bot's daily budget (all servers together)" }[scope];
     return `This video would cost ${formatUsd(estimateMicros)}, but only ${formatUsd(remainingMicros)} is left of ${what}. It resets ${ts(resetsAt)}. A shorter video or another model may fit.`;
   },
-  orientationNote: (image, chosen) =>
-    `Note: the reference image is ${image}, so the video will be ${image} too (the image decides the orientation, not \`aspect_ratio: ${chosen}\`).`,
   orientation: { landscape: 'landscape', portrait: 'portrait', square: 'square' },
   internalError: (ref) => `Something went wrong on my side (ref \`${ref}\`). Nothing was charged for it. Please try again.`,
 

@@ -36,8 +36,6 @@ export const ja: Messages = {
     const what = { user_daily: 'あなたの1日の予算', user_monthly: 'あなたの月間予算', guild_daily: 'このサーバーの1日の予算', bot_daily: 'ボット全体の1日の予算（全サーバー合計）' }[scope];
     return `この動画は ${formatUsd(estimateMicros)} かかりますが、${what}の残りは ${formatUsd(remainingMicros)} です。${ts(resetsAt)}にリセットされます。短い動画や別のモデルなら収まるかもしれません。`;
   },
-  orientationNote: (image, chosen) =>
-    `注意: 参照画像が${image}なので、動画も${image}になります（向きは \`${jaOptionNames.aspect_ratio}: ${chosen}\` ではなく画像で決まります）。`,
   orientation: { landscape: '横長', portrait: '縦長', square: '正方形' },
   internalError: (ref) => `こちら側でエラーが起きました（参照 \`${ref}\`）。料金はかかっていません。もう一度お試しください。`,
 

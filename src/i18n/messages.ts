@@ -27,7 +27,6 @@ export interface Messages extends SpendMessages, OpsMessages, DeliveryMessages, 
   providerUnavailable: string;
   tooManyActive: (max: number, jobIds: number[]) => string;
   budgetExceeded: (scope: BudgetScope, estimateMicros: number, remainingMicros: number, resetsAt: number) => string;
-  orientationNote: (image: string, chosen: string) => string;
   orientation: Record<Orientation, string>;
   internalError: (ref: string) => string;
 

@@ -34,7 +34,6 @@ const override = { dailyMicros: 1_000_000, monthlyMicros: null };
 const namingTexts = (m: Messages, mention: CommandMention = createCommandDirectory().mention) => [
   m.resolutionUnsupported('sora-2-preview', 'high', []),
   m.resolutionUnsupported('sora-2-pro-preview', 'high', ['standard']),
-  m.orientationNote(m.orientation.portrait, m.orientation.landscape),
   m.usage.othersOnlyForAdmins,
   m.admin.invalidAmount('daily_usd'),
   m.admin.clearWithAmounts,
@@ -131,7 +130,6 @@ describe('Japanese names', () => {
     expect(ja.resolutionUnsupported('sora-2-pro-preview', 'high', ['standard'])).toBe(
       '`sora-2-pro-preview` は `高画質` に対応していません。`標準画質`を選んでください。');
     expect(ja.resolutionUnsupported('sora-2-preview', 'standard', [])).toContain('`解像度` を空にするか');
-    expect(ja.orientationNote(ja.orientation.portrait, ja.orientation.landscape)).toContain('`縦横比: 横長`');
     expect(ja.admin.budgetShow('1', undefined, 0, 0)).toContain('`1日の上限ドル`・`月間の上限ドル`・`解除`');
     expect(ja.usage.othersOnlyForAdmins).toContain('`ユーザー` なしで');
     expect(ja.ops.resolveHint(7, null, (c, sub) => `</${c} ${sub}:9>`)).toBe('解決: </video-admin resolve:9> `ジョブ:7` `結果:請求あり` または </video-admin resolve:9> `ジョブ:7` `結果:請求なし`');
