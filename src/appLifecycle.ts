@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import type { InstanceLease } from './db/instanceLease.ts';
 import type { Stores } from './db/openStores.ts';
 import type { Logger } from './logger.ts';
+import { warnAboutCatalogPrices } from './models/catalogWarnings.ts';
 import { isProcessRunning, processStartTime } from './processLiveness.ts';
 import type { CommandModule } from './commands/index.ts';
 import type { CommandDirectory } from './services/discord/commandDirectory.ts';
@@ -83,6 +84,7 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
 
   return {
     async start(): Promise<void> {
+      warnAboutCatalogPrices(config.models, logger, clock.now());
       client.rest.setToken(config.discordToken);
       const plan = await resolveShardPlan(config, client.rest);
       client.options.shards = [...plan.shardIds];

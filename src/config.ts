@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { config as loadDotenvFile } from 'dotenv';
 import type { LogLevel } from './logger.ts';
-import type { ModelCatalog } from './modelCatalog.ts';
+import type { ModelCatalog } from './models/modelCatalog.ts';
 import type { Micros } from './money.ts';
-import { loadModels } from './configModels.ts';
+import { defaultModelOf, loadModels } from './configModels.ts';
 import { readVariable, variables, type ParsedVariables, type Variables } from './configVariables.ts';
 
 export interface Config {
@@ -106,7 +106,7 @@ export function loadConfig(
     else models = loaded;
   }
   if (models && parsed.DEFAULT_MODEL !== undefined && !models.find(parsed.DEFAULT_MODEL)) {
-    problems.push(`DEFAULT_MODEL: must be a model of the catalog (${models.names().join(', ')})`);
+    problems.push(`DEFAULT_MODEL: must be a model of the catalog (${models.ids().join(', ')})`);
   }
 
   if (problems.length > 0 || !models) throw new ConfigError(problems);
@@ -118,7 +118,7 @@ export function loadConfig(
     discordGuildId: ok.DISCORD_GUILD_ID,
     apimartBaseUrl: ok.APIMART_BASE_URL,
     databasePath: ok.DATABASE_PATH,
-    defaultModel: ok.DEFAULT_MODEL,
+    defaultModel: ok.DEFAULT_MODEL ?? defaultModelOf(models),
     models,
     userDailyBudgetMicros: ok.USER_DAILY_BUDGET_USD,
     userMonthlyBudgetMicros: ok.USER_MONTHLY_BUDGET_USD,

@@ -54,7 +54,7 @@ export const variables = {
   DISCORD_GUILD_ID: z.string().regex(SNOWFLAKE, 'must be a Discord id').optional(),
   APIMART_BASE_URL: httpUrl('https://api.apimart.ai'),
   DATABASE_PATH: z.string().prefault('./data/bot.db'),
-  DEFAULT_MODEL: z.string().prefault('sora-2-preview'),
+  DEFAULT_MODEL: z.string().optional(),
   MODELS_FILE: z.string().optional(),
   USER_DAILY_BUDGET_USD: usdAmount('5'),
   USER_MONTHLY_BUDGET_USD: usdAmount('50'),

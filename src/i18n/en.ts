@@ -6,6 +6,7 @@ import { placeEn } from './placeMessages.ts';
 import { opsEn } from './opsEn.ts';
 import { spendEn } from './spendEn.ts';
 import { deliveryEn } from './deliveryEn.ts';
+import { modelEn } from './modelEn.ts';
 
 const ts = (ms: number, style: TimestampStylesString = TimestampStyles.RelativeTime) => time(Math.floor(ms / 1000), style);
 
@@ -17,12 +18,6 @@ export const en: Messages = {
   guildOnly: 'This command works only in a server.',
   promptEmpty: 'The prompt is empty. Describe the video you want, for example `a fox running through fresh snow`.',
   promptTooLong: (max, actual) => `The prompt is ${actual} characters long; the limit is ${max}. Shorten it and try again.`,
-  unknownModel: (model, available) => `The model \`${model}\` is not available. Choose one of: ${available.map((m) => `\`${m}\``).join(', ')}.`,
-  durationUnsupported: (model, duration, allowed) =>
-    `\`${model}\` cannot make ${duration}-second videos. Choose ${oneOf(allowed)} seconds.`,
-  resolutionUnsupported: (model, resolution, allowed) => allowed.length === 0
-    ? `\`${model}\` has no resolution choice, so \`${resolution}\` cannot be used. Leave \`resolution\` empty or pick another model.`
-    : `\`${model}\` does not offer \`${resolution}\`. Choose ${oneOf(allowed.map((r) => `\`${r}\``))}.`,
   imageType: (name) => `\`${name}\` is not a JPEG, PNG or WebP image. Attach one of those formats (GIFs are not supported).`,
   imageTooLarge: (name, sizeMb, maxMb) => `\`${name}\` is ${sizeMb} MB; images can be at most ${maxMb} MB. Attach a smaller image.`,
   paused: 'Video generation is paused in this server by an admin. Try again later.',
@@ -83,11 +78,9 @@ export const en: Messages = {
   card: {
     model: 'Model',
     duration: 'Duration',
-    durationValue: (s) => `${s} s`,
     orientation: 'Orientation',
     orientationFromImage: (shown, chosen) => `${shown} (set by the reference image, not \`aspect_ratio: ${chosen}\`)`,
     resolution: 'Resolution',
-    resolutionValue: { standard: 'standard', high: 'high' },
     image: 'Reference image',
     estimate: 'Estimate',
     cost: 'Cost',
@@ -123,4 +116,5 @@ export const en: Messages = {
     deleted: 'The result message is deleted.',
     unknownJob: 'This job no longer exists.',
   },
+  models: modelEn,
 };

@@ -1,15 +1,14 @@
 import { channelMention, time, TimestampStyles, userMention, type TimestampStylesString } from 'discord.js';
 import { formatUsd } from '../money.ts';
-import { jaChoiceNames, jaOptionNames } from './commandNames.ts';
+import { jaOptionNames } from './commandNames.ts';
 import type { Messages } from './messages.ts';
 import { placeJa } from './placeMessages.ts';
 import { opsJa } from './opsJa.ts';
 import { spendJa } from './spendJa.ts';
 import { deliveryJa } from './deliveryJa.ts';
+import { modelJa } from './modelJa.ts';
 
 const ts = (ms: number, style: TimestampStylesString = TimestampStyles.RelativeTime) => time(Math.floor(ms / 1000), style);
-/** A value the command data names in Japanese (landscape, high…) is shown by that name. */
-const choice = (value: string) => jaChoiceNames[value as keyof typeof jaChoiceNames] ?? value;
 
 export const ja: Messages = {
   ...spendJa,
@@ -19,11 +18,6 @@ export const ja: Messages = {
   guildOnly: 'このコマンドはサーバー内でのみ使えます。',
   promptEmpty: 'プロンプトが空です。作りたい動画を説明してください（例: `雪の中を走るキツネ`）。',
   promptTooLong: (max, actual) => `プロンプトが${actual}文字あります。上限は${max}文字です。短くしてもう一度お試しください。`,
-  unknownModel: (model, available) => `モデル \`${model}\` は使えません。次から選んでください: ${available.map((m) => `\`${m}\``).join('、')}`,
-  durationUnsupported: (model, duration, allowed) => `\`${model}\` は${duration}秒の動画を作れません。${allowed.join('・')}秒から選んでください。`,
-  resolutionUnsupported: (model, resolution, allowed) => allowed.length === 0
-    ? `\`${model}\` には解像度の選択がないため \`${choice(resolution)}\` は使えません。\`${jaOptionNames.resolution}\` を空にするか、別のモデルを選んでください。`
-    : `\`${model}\` は \`${choice(resolution)}\` に対応していません。${allowed.map((r) => `\`${choice(r)}\``).join('か')}を選んでください。`,
   imageType: (name) => `\`${name}\` は JPEG・PNG・WebP 画像ではありません。これらの形式の画像を添付してください（GIF は使えません）。`,
   imageTooLarge: (name, sizeMb, maxMb) => `\`${name}\` は ${sizeMb} MB です。画像は ${maxMb} MB までです。小さい画像を添付してください。`,
   paused: 'このサーバーでは管理者が動画生成を一時停止しています。しばらくしてからお試しください。',
@@ -84,11 +78,9 @@ export const ja: Messages = {
   card: {
     model: 'モデル',
     duration: '長さ',
-    durationValue: (s) => `${s}秒`,
     orientation: '向き',
     orientationFromImage: (shown, chosen) => `${shown}（\`${jaOptionNames.aspect_ratio}: ${chosen}\` ではなく参照画像で決まります）`,
     resolution: '解像度',
-    resolutionValue: { standard: jaChoiceNames.standard, high: jaChoiceNames.high },
     image: '参照画像',
     estimate: '見積もり',
     cost: '費用',
@@ -124,4 +116,5 @@ export const ja: Messages = {
     deleted: '結果のメッセージを削除しました。',
     unknownJob: 'このジョブはもう存在しません。',
   },
+  models: modelJa,
 };

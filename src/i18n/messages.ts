@@ -7,6 +7,7 @@ import type { OpsMessages } from './opsMessages.ts';
 import type { PlaceMessages } from './placeMessages.ts';
 import type { SpendMessages } from './spendMessages.ts';
 import type { DeliveryMessages } from './deliveryMessages.ts';
+import type { ModelMessages } from './modelMessages.ts';
 
 export type Orientation = 'landscape' | 'portrait' | 'square';
 export type FailureReason = keyof Messages['failureReasons'];
@@ -16,9 +17,6 @@ export interface Messages extends SpendMessages, OpsMessages, DeliveryMessages, 
   guildOnly: string;
   promptEmpty: string;
   promptTooLong: (max: number, actual: number) => string;
-  unknownModel: (model: string, available: string[]) => string;
-  durationUnsupported: (model: string, duration: number, allowed: readonly number[]) => string;
-  resolutionUnsupported: (model: string, resolution: string, allowed: readonly string[]) => string;
   imageType: (name: string) => string;
   imageTooLarge: (name: string, sizeMb: string, maxMb: number) => string;
   paused: string;
@@ -69,18 +67,17 @@ export interface Messages extends SpendMessages, OpsMessages, DeliveryMessages, 
   resultUnusableLink: (userId: string, jobId: number) => string;
   card: CardMessages;
   controls: ControlMessages;
+  models: ModelMessages;
 }
 
 /** The job card (an embed) and the result post's embed. */
 export interface CardMessages {
   model: string;
   duration: string;
-  durationValue: (seconds: number) => string;
   orientation: string;
   /** A reference image decides the orientation: the one the video will have, and the one that was asked for. */
   orientationFromImage: (shown: string, chosen: string) => string;
   resolution: string;
-  resolutionValue: Record<'standard' | 'high', string>;
   image: string;
   estimate: string;
   cost: string;

@@ -5,6 +5,8 @@ import { jaOptionNames } from './commandNames.ts';
 import { formatProviderUsd } from '../services/spend/usageSummary.ts';
 import { opsJa } from './opsJa.ts';
 import type { SpendMessages } from './spendMessages.ts';
+import { settingsSummary } from '../models/describeSettings.ts';
+import { modelJa } from './modelJa.ts';
 
 const ts = (ms: number, style: TimestampStylesString = TimestampStyles.RelativeTime) => time(Math.floor(ms / 1000), style);
 /** Options are named as the command data registers them in Japanese, which is what a member types. */
@@ -43,7 +45,7 @@ export const spendJa: SpendMessages = {
       const cost = e.cost.kind === 'charged' ? formatUsd(e.cost.micros)
         : e.cost.kind === 'reserved' ? `${formatUsd(e.cost.micros)} 予約中` : '請求なし';
       const label = e.link && { video: '動画', result: '結果', status: 'メッセージ' }[e.link.kind];
-      return `\`#${e.jobId}\` ${ts(e.createdAt)} · ${spendJa.history.status[e.status]} · ${cost} · ${e.erased ? '（プロンプトは消去済み）' : `「${e.prompt}」`}${e.link ? ` · [${label}](${e.link.url})` : ''}`;
+      return `\`#${e.jobId}\` ${ts(e.createdAt)} · ${spendJa.history.status[e.status]} · ${settingsSummary(e.settings, modelJa)} · ${cost} · ${e.erased ? '（プロンプトは消去済み）' : `「${e.prompt}」`}${e.link ? ` · [${label}](${e.link.url})` : ''}`;
     },
     more: (count) => `…ほか${count}件は省略しました。`,
   },

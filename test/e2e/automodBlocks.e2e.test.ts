@@ -19,7 +19,7 @@ describe("a server's AutoMod", () => {
   it('gets the status again without the prompt, and the job it blocked can still be confirmed with ✅ and delivered', async () => {
     h = await startHarness();
     h.discord.setAutomodKeywords(['fox']);
-    // $1.20, at or above CONFIRM_ABOVE_USD: the job waits for ✅ on the status message.
+    // $1.0272, at or above CONFIRM_ABOVE_USD: the job waits for ✅ on the status message.
     const interaction = h.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 12, prompt: 'a red fox in the snow' }) });
     // The acknowledgement is the status: refused with the prompt, it is answered again without it.
     const isAnswer = (r: RecordedRequest) => r.path.startsWith(`/interactions/${interaction.id}/`);
@@ -61,7 +61,7 @@ describe("a server's AutoMod", () => {
     expect(contentOf(posts[1]!)).toBe(`<@${requesterId}>`);
     expect(body(posts[1]!).embeds[0]!.description).toBeUndefined();
     expect(body(posts[1]!).attachments[0]!.description).toBeUndefined();
-    expect(body(posts[1]!).embeds[0]!.fields.find((f) => f.name === en.card.cost)?.value).toBe('$0.40');
+    expect(body(posts[1]!).embeds[0]!.fields.find((f) => f.name === en.card.cost)?.value).toBe('$0.3424');
     expect(jobRows(h.db)[0]!.result_message_id).toBe((posts[1]!.responseBody as { id: string }).id);
   });
 });

@@ -73,7 +73,7 @@ describe('charts', () => {
     const answer = await runAdmin(h, 'report', [{ name: 'period', type: 3, value: 'month' }]);
     expect(answer.type).toBe(4);
     expect(answer.content).toContain(`<@${DEFAULT_USER_ID}>: $0.35 spent`);
-    expect(answer.content).toContain(`<@${otherUser}>: $0.80 spent`);
+    expect(answer.content).toContain(`<@${otherUser}>: $0.6848 spent`);
     const edit = await h.discord.waitForRequest((r) => h.discord.requests.indexOf(r) >= before && r.method === 'PATCH' && r.path.endsWith('/messages/@original') && r.files.length > 0, 20_000);
     // The edit only adds the picture: the text stays as it was sent.
     const alt = chartsEn.reportAlt('month', [{ label: 'bob', spentMicros: 800_000, reservedMicros: 0 }, { label: 'Alice', spentMicros: 350_000, reservedMicros: 0 }], 0);

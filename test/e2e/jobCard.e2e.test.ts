@@ -24,11 +24,13 @@ describe('the job card', () => {
     const statusId = awaiting.status_message_id as string;
     const waiting = discord.messages.get(statusId)!;
     expect(embedOf(waiting)).toMatchObject({ color: cardColours.waiting, description: 'a \\[free nitro](https://evil.example) paper boat # sailing' });
-    expect(fieldOf(embedOf(waiting), 'Model')).toBe('`sora-2-preview`');
+    expect(fieldOf(embedOf(waiting), 'Model')).toBe('Seedance 2.0 Fast');
     expect(fieldOf(embedOf(waiting), 'Duration')).toBe('12 s');
     expect(fieldOf(embedOf(waiting), 'Orientation')).toBe('landscape');
-    expect(fieldOf(embedOf(waiting), 'Estimate')).toBe('$1.20');
     expect(waiting.content).toContain('Waiting for the requester to press Start');
+    expect(fieldOf(embedOf(waiting), 'Resolution')).toBe('720p');
+    expect(fieldOf(embedOf(waiting), 'Sound')).toBe('with sound');
+    expect(fieldOf(embedOf(waiting), 'Estimate')).toBe('$1.0272');
     expect(waiting.content).not.toContain('evil.example');
     expect(buttonIds(waiting)).toEqual([customId(awaiting.id, 'start'), customId(awaiting.id, 'cancel')]);
 
@@ -51,7 +53,7 @@ describe('the job card', () => {
     const generatingLines = cardEdits(h).filter((r) => embedIn(r.body)?.color === cardColours.generating).map((r) => (r.body as { content: string }).content);
     expect(generatingLines.length).toBeGreaterThan(0);
     for (const line of generatingLines) expect(line).not.toMatch(/%|<t:/);
-    expect(generating.every((e) => fieldOf(e, 'Estimate') === '$1.20')).toBe(true);
+    expect(generating.every((e) => fieldOf(e, 'Estimate') === '$1.0272')).toBe(true);
     const etas = generating.map((e) => fieldOf(e, 'Ready')).filter((v) => v !== undefined);
     for (const eta of etas) expect(eta).toMatch(/^<t:\d+:R>$|^Taking longer than estimated$/);
   });
@@ -118,5 +120,7 @@ describe('the job card', () => {
     expect(fieldOf(embedOf(card), '長さ')).toBe('12秒');
     expect(card.content).toContain('「開始」を押すのを待っています');
     expect((card.components[0] as { components: { label: string }[] }).components.map((c) => c.label)).toEqual(['開始', 'キャンセル']);
+    expect(fieldOf(embedOf(card), 'モデル')).toBe('Seedance 2.0 Fast');
+    expect(fieldOf(embedOf(card), '音声')).toBe('音声あり');
   });
 });

@@ -66,7 +66,7 @@ describe('reactions on a result message', () => {
   });
 
   it('refuses 🔁 over the daily budget: nothing submitted or reserved, the reactor told by DM, else by a self-deleting reply', async () => {
-    h = await startHarness({ env: { USER_DAILY_BUDGET_USD: '0.4' }, appDeps: { reactionNoticeLifetimeMs: 200 } });
+    h = await startHarness({ env: { USER_DAILY_BUDGET_USD: '0.3424' }, appDeps: { reactionNoticeLifetimeMs: 200 } });
     const { discord, apimart } = h;
     const first = await deliveredJob(h);
     const ledgerRowsBefore = ledgerCount(h.db);

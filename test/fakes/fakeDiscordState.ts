@@ -87,8 +87,10 @@ export interface FakeInteraction {
   callbackType?: number;
   originalId?: string;
   expired: boolean;
-  /** 2 application command (default), 3 message component, 5 modal submit. */
+  /** 2 application command (default), 3 message component, 4 autocomplete, 5 modal submit. */
   type?: number;
+  /** The choices an autocomplete interaction was answered with (callback type 8). */
+  choices?: { name: string; value: string | number; name_localizations?: Record<string, string> }[];
   locale?: string;
   /** The message a component interaction came from. */
   messageId?: string;

@@ -305,7 +305,7 @@ export class World {
     }
     const built = buildVideoRequest({
       prompt: `a fox in the snow (${interaction.id})`, duration: interaction.duration,
-      aspectRatio: null, model: null, resolution: null, image: null,
+      aspectRatio: null, model: null, resolution: null, audio: null, image: null,
     }, this.config.models, this.config.defaultModel);
     if (!built.ok) throw new Error('model: the /video options were rejected');
     const now = this.clock.now();
@@ -313,7 +313,7 @@ export class World {
       originKey: `interaction:${interaction.id}`,
       guildId: GUILD, channelId: CHANNEL, userId: interaction.userId, locale: 'en-US', applicationId: APPLICATION,
       interactionToken: interaction.token, interactionAt: now, attachmentSizeLimit: 10 * 1024 * 1024,
-      request: built.request, imageName: null, estimateMicros: built.estimateMicros,
+      request: built.request, settings: built.settings, imageName: null, estimateMicros: built.estimateMicros,
       ...intake.confirmation(built.estimateMicros),
     });
     checkAdmission(this, { guildId: GUILD, userId: interaction.userId, estimateMicros: built.estimateMicros, now, created, hadJob: interaction.jobId !== null });

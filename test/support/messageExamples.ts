@@ -13,6 +13,8 @@ import { renderStatusCard } from '../../src/services/status/statusCard.ts';
 import type { StatusContext } from '../../src/services/status/statusText.ts';
 import { outgoing } from '../../src/services/status/statusUpdater.ts';
 import { messagesFor } from '../../src/i18n/messages.ts';
+import { builtInCatalog, defaultModelId } from '../../src/models/builtIn/index.ts';
+import { jobRequest } from '../../src/models/jobRequest.ts';
 
 /** One message as the bot sends it: the JSON body Discord receives, and the files beside it. */
 export interface MessageExample { title: string; body: Record<string, unknown>; files: { name: string; bytes: number }[] }
@@ -24,12 +26,19 @@ const channelId = '1100000000000000002';
 const requesterId = '1100000000000000003';
 const otherMemberId = '1100000000000000004';
 
-/** A job of the examples: an 8-second landscape video, its card posted, nothing else yet. */
+const exampleBuilt = jobRequest(builtInCatalog(), {
+  model: defaultModelId, prompt: 'a red fox running through fresh snow at dawn, slow motion',
+  durationSec: 8, aspectRatio: 'landscape', resolution: null, audio: null, imageUrl: null,
+});
+if (!exampleBuilt.ok) throw new Error('the default model refuses the examples\' settings');
+const exampleRequest = { request: exampleBuilt.request, settings: exampleBuilt.settings };
+
+/** A job of the examples: an 8-second landscape video of the default model, its card posted, nothing else yet. */
 export function exampleJob(overrides: Partial<Job> = {}): Job {
   return {
     id: 42, originKey: 'interaction-1', idempotencyKey: 'k', parentJobId: null, guildId, channelId, userId: requesterId, locale: 'en-US',
     applicationId: '1100000000000000009', interactionToken: null, interactionAt: exampleNow, attachmentSizeLimit: 10 * 1024 * 1024, status: 'queued',
-    request: { model: 'sora-2-preview', prompt: 'a red fox running through fresh snow at dawn, slow motion', duration: 8, aspect_ratio: 'landscape' },
+    ...exampleRequest,
     imageName: null, estimateMicros: 800_000, costMicros: null, taskId: null, progress: 0, estimatedTimeSec: null,
     pollErrors: 0, submitAttempts: 0, nextAttemptAt: null, confirmDeadlineAt: exampleNow + 120_000, videoUrl: null, videoExpiresAt: null,
     statusMessageId: '1100000000000000010', statusChannelId: channelId, resultMessageId: null, resultPostStartedAt: null,

@@ -13,8 +13,9 @@ function job(overrides: Partial<Job> = {}): Job {
   return {
     id: 42, originKey: 'interaction-1', idempotencyKey: 'k', parentJobId: null, guildId: '900', channelId: '901', userId: '902', locale: 'en-US',
     applicationId: 'app', interactionToken: null, interactionAt: now, attachmentSizeLimit: 10 * 1024 * 1024, status: 'queued',
-    request: { model: 'sora-2-pro-preview', prompt: 'a fox in the snow', duration: 8, aspect_ratio: 'portrait', resolution: 'high' },
-    imageName: null, estimateMicros: 4_000_000, costMicros: null, taskId: null, progress: 0, estimatedTimeSec: null,
+    request: { model: 'kling-v3', prompt: 'a fox in the snow', duration: 8, aspect_ratio: '9:16', mode: 'pro', audio: true },
+    settings: { model: 'kling-v3', modelLabel: 'Kling v3', durationSec: 8, aspectRatio: 'portrait', resolution: '1080p', audio: true, imageUrl: null },
+    imageName: null, estimateMicros: 1_075_200, costMicros: null, taskId: null, progress: 0, estimatedTimeSec: null,
     pollErrors: 0, submitAttempts: 0, nextAttemptAt: null, confirmDeadlineAt: now + 60_000, videoUrl: null, videoExpiresAt: null,
     statusMessageId: null, statusChannelId: null, resultMessageId: null, resultPostStartedAt: null, failureCode: null, failureDetail: null,
     createdAt: now, updatedAt: now, submittedAt: null, completedAt: null, finishedAt: null,
@@ -44,7 +45,7 @@ describe('the job card', () => {
     expect(cardState(job({ status, ...extra }))).toBe(state);
     expect(card.embeds[0]!.color).toBe(cardColours[state]);
     expect(fields(card)).toMatchObject({
-      Model: '`sora-2-pro-preview`', Duration: '8 s', Orientation: 'portrait', Resolution: 'high', Estimate: '$4.00',
+      Model: 'Kling v3', Duration: '8 s', Orientation: 'portrait', Resolution: '1080p', Sound: 'with sound', Estimate: '$1.0752',
     });
     expect(fields(card).Progress).toBe(progress);
     expect(buttons(card)).toEqual(ids);
@@ -61,7 +62,7 @@ describe('the job card', () => {
 
   it('shows settings in the reader’s language', () => {
     const card = renderStatusCard(job({ locale: 'ja' }), ctx, now);
-    expect(fields(card)).toMatchObject({ モデル: '`sora-2-pro-preview`', 長さ: '8秒', 向き: '縦長', 解像度: '高画質', 見積もり: '$4.00' });
+    expect(fields(card)).toMatchObject({ モデル: 'Kling v3', 長さ: '8秒', 向き: '縦長', 解像度: '1080p', 音声: '音声あり', 見積もり: '$1.0752' });
     expect(card.components[0]!.components.map((c) => (c as { label?: string }).label)).toEqual([ja.controls.cancel]);
   });
 
@@ -108,7 +109,7 @@ describe('the result post', () => {
     const embed = post.embeds![0] as { description: string; color: number; fields: { name: string; value: string }[] };
     expect(embed.description).toBe('see \\[this](https://x.example)');
     expect(embed.color).toBe(cardColours.done);
-    expect(Object.fromEntries(embed.fields.map((f) => [f.name, f.value]))).toMatchObject({ Model: '`sora-2-pro-preview`', Duration: '8 s', Cost: '$3.50' });
+    expect(Object.fromEntries(embed.fields.map((f) => [f.name, f.value]))).toMatchObject({ Model: 'Kling v3', Duration: '8 s', Cost: '$3.50' });
     const ids = (post.components as { components: { custom_id: string }[] }[])[0]!.components.map((c) => c.custom_id);
     expect(ids).toEqual(['job:42:again', 'job:42:edit', 'job:42:dm', 'job:42:delete']);
   });

@@ -2,6 +2,7 @@ import { escapeMarkdown, messageLink, MessageFlags, time, TimestampStyles, type 
 import type { Job } from '../../db/job.ts';
 import { messagesFor, type Messages, type Orientation } from '../../i18n/messages.ts';
 import { formatUsd } from '../../money.ts';
+import { describeSettings } from '../../models/describeSettings.ts';
 import { statusButtons } from './jobButtons.ts';
 import { pollingStopped, statusLine, truncate, type StatusContext } from './statusText.ts';
 
@@ -63,21 +64,21 @@ function progressOf(job: Job, state: CardState): number | null {
 }
 
 /** The orientation the video will have: a reference image decides it, whatever `aspect_ratio` asked for. */
-function orientationValue(job: Job, m: Messages): string {
-  const chosen = job.request.aspect_ratio as Orientation;
-  const chosenText = m.orientation[chosen] ?? chosen;
-  if (!job.imageOrientation || job.imageOrientation === chosen) return chosenText;
+/** The orientation the video will have: a reference image decides it, whatever `aspect_ratio` said. */
+function orientationValue(job: Job, chosenText: string, m: Messages): string {
+  if (!job.imageOrientation || job.imageOrientation === job.settings.aspectRatio) return chosenText;
   return m.card.orientationFromImage(m.orientation[job.imageOrientation], chosenText);
 }
 
 function settingsFields(job: Job, m: Messages, withoutPrompt = false): APIEmbedField[] {
-  const r = job.request;
+  const s = describeSettings(job.settings, m.models);
   const c = m.card;
   return [
-    { name: c.model, value: `\`${r.model}\``, inline: true },
-    { name: c.duration, value: c.durationValue(r.duration), inline: true },
-    { name: c.orientation, value: orientationValue(job, m), inline: true },
-    ...(r.resolution ? [{ name: c.resolution, value: c.resolutionValue[r.resolution] ?? r.resolution, inline: true }] : []),
+    { name: c.model, value: escapeMarkdown(s.model), inline: true },
+    { name: c.duration, value: s.duration, inline: true },
+    { name: c.orientation, value: orientationValue(job, s.orientation, m), inline: true },
+    ...(s.resolution ? [{ name: c.resolution, value: s.resolution, inline: true }] : []),
+    ...(s.sound ? [{ name: m.models.soundField, value: s.sound, inline: true }] : []),
     ...(job.imageName && !withoutPrompt ? [{ name: c.image, value: escapeMarkdown(job.imageName.slice(0, 100)), inline: true }] : []),
   ];
 }
