@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { systemClock, type Clock } from '../src/clock.ts';
-import { createJobStore } from '../src/db/jobStore.ts';
-import { openDatabase } from '../src/db/openDatabase.ts';
+import { createJobStore } from '../src/db/sqlite/jobStore.ts';
+import { openDatabase } from '../src/db/sqlite/openDatabase.ts';
 import { createLogger } from '../src/logger.ts';
 import { builtInCatalog, defaultModelId } from '../src/models/builtIn/index.ts';
 import { jobRequest } from '../src/models/jobRequest.ts';
@@ -60,7 +60,7 @@ export async function measureReferenceImages(sizesMb: readonly number[], runs: n
         });
         if (!built.ok) throw new Error('the default model takes no image');
         const now = clock.now();
-        const created = store.createJob({
+        const created = await store.createJob({
           originKey: `bench-image-${sizeMb}-${i}`, guildId: '1', channelId: '2', userId: '3', locale: 'en-US', applicationId: '4',
           interactionToken: null, interactionAt: now, attachmentSizeLimit: 10 * 1024 * 1024, request: built.request, settings: built.settings,
           imageName: 'ref.png', estimateMicros: built.estimateMicros, needsConfirmation: false, confirmDeadlineAt: null,
@@ -77,7 +77,7 @@ export async function measureReferenceImages(sizesMb: readonly number[], runs: n
         if (await timed(keepMs, () => images.keep(created.job)) !== 'kept') throw new Error('image not kept');
         loop.disable();
         keepStallMs.push(loop.max / 1e6);
-        const job = store.get(created.job.id) ?? created.job;
+        const job = (await store.get(created.job.id)) ?? created.job;
         const first = await timed(firstSubmitMs, () => images.forSubmit(job));
         if (first.kind !== 'send' || first.via !== 'discord') throw new Error('first submit did not use the fresh link');
         offsetMs = dayMs + 3600_000;

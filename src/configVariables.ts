@@ -91,7 +91,7 @@ export const variables = {
     .transform(Number)
     .refine((days) => Number.isSafeInteger(days), 'must be a whole number of days (0 = keep)')
     .prefault('0'),
-  SHARDS: z
+  DISCORD_SHARDS: z
     .string()
     .regex(/^(auto|[1-9]\d{0,4})$/, 'must be auto or a positive integer')
     .transform((raw): number | 'auto' => (raw === 'auto' ? 'auto' : Number(raw)))

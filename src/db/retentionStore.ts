@@ -1,52 +1,14 @@
-import { imageFieldNames } from '../videoGenerationRequest.ts';
-import type { Db } from './openDatabase.ts';
-
 /**
  * Erases what members wrote and what the provider linked (prompt, reference image and its kept bytes, video
  * URL, the stored request that repeats them) from jobs finished before a cutoff. Amounts, states, times, the
  * ledger and the audit log stay, so spend totals and counts never change.
  */
-export function createRetentionStore(db: Db) {
-  const due = db.prepare<[number, number], { id: number; request_json: string }>(
-    'SELECT id, request_json FROM jobs WHERE erased_at IS NULL AND finished_at IS NOT NULL AND finished_at < ? ORDER BY finished_at LIMIT ?');
-  const erase = db.prepare(
-    `UPDATE jobs SET prompt = '', image_url = NULL, image_name = NULL, image_sha256 = NULL, video_url = NULL, failure_detail = NULL,
-       interaction_token = NULL, request_json = ?, erased_at = ? WHERE id = ? AND erased_at IS NULL`);
-  // Kept bytes go with the last job that refers to them: a re-roll still within the period keeps its image.
-  // Younger ones may be an image still being written (its job is linked once every part is in).
-  const unreferencedImage = db.prepare<[number], { sha256: string }>(
-    'SELECT sha256 FROM reference_images r WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM jobs WHERE image_sha256 = r.sha256) LIMIT 1');
-  const dropImage = db.prepare(
-    'DELETE FROM reference_images WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM jobs WHERE image_sha256 = ?)');
-
-  const eraseBatch = db.transaction((cutoffMs: number, nowMs: number, limit: number): number => {
-    let erased = 0;
-    for (const row of due.all(cutoffMs, limit)) erased += erase.run(erasedRequestJson(row.request_json), nowMs, row.id).changes;
-    return erased;
-  });
-
-  return {
-    /** Erases at most `limit` jobs in one short transaction; returns how many it erased. */
-    eraseFinishedBefore: (cutoffMs: number, nowMs: number, limit: number): number => eraseBatch.immediate(cutoffMs, nowMs, limit),
-    /**
-     * Deletes one kept image (its parts with it) that no job refers to any more and that is older than
-     * `createdBefore`; false when there is none. One image per transaction: up to 10 MB of parts each.
-     */
-    dropUnreferencedImage(createdBefore: number): boolean {
-      const row = unreferencedImage.get(createdBefore);
-      return row !== undefined && dropImage.run(row.sha256, row.sha256).changes === 1;
-    },
-  };
+export interface RetentionStore {
+  /** Erases at most `limit` jobs in one short transaction; returns how many it erased. */
+  eraseFinishedBefore(cutoffMs: number, nowMs: number, limit: number): Promise<number>;
+  /**
+   * Deletes one kept reference image that no job refers to any more and that is older than `createdBefore`
+   * (a younger one may still be being written); false when there is none. One image per transaction.
+   */
+  dropUnreferencedImage(createdBefore: number): Promise<boolean>;
 }
-
-function erasedRequestJson(json: string): string {
-  try {
-    const { prompt: _prompt, ...settings } = JSON.parse(json) as Record<string, unknown>;
-    for (const field of imageFieldNames) delete settings[field];
-    return JSON.stringify({ ...settings, prompt: '' });
-  } catch {
-    return '{}';
-  }
-}
-
-export type RetentionStore = ReturnType<typeof createRetentionStore>;

@@ -28,6 +28,7 @@ export const spendEn: SpendMessages = {
     },
     activeTitle: (count) => `**Active jobs (${count})**`,
     noActiveJobs: 'No active jobs.',
+    noRecentSpend: 'Nothing spent in the last 30 days.',
     othersOnlyForAdmins: 'Only admins (Manage Server or an admin role) can look at another member. Leave out `user` to see your own.',
   },
   history: {

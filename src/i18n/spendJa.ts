@@ -30,6 +30,7 @@ export const spendJa: SpendMessages = {
     },
     activeTitle: (count) => `**実行中のジョブ（${count}件）**`,
     noActiveJobs: '実行中のジョブはありません。',
+    noRecentSpend: '過去30日の利用はありません。',
     othersOnlyForAdmins: `他のメンバーの情報を見られるのは管理者（サーバー管理権限または管理者ロール）だけです。自分の情報は ${option('user')} なしで実行してください。`,
   },
   history: {
@@ -37,7 +38,7 @@ export const spendJa: SpendMessages = {
     empty: (self, command) => (self ? `このサーバーではまだ動画を作っていません。${command('video')} を試してください。` : 'このメンバーはこのサーバーでまだ動画を作っていません。'),
     status: {
       awaiting_confirmation: '✅ 待ち', queued: '順番待ち', submitting: '送信中', submitted: '生成中',
-      completed: '投稿中', delivered: '完了', failed: '失敗', cancelled: '取り消し', expired: '期限切れ',
+      completed: '投稿中', delivered: '完了', failed: '失敗', cancelled: 'キャンセル', expired: '期限切れ',
       timed_out: 'タイムアウト', submit_unknown: '結果不明',
     },
     line: (e) => {

@@ -51,7 +51,7 @@ describe('budgets end to end', () => {
     expect(status).toMatchObject({ type: 4, flags: 0 });
     const content = status.content;
     expect(estimateOnCard(h.discord.requests.find(isCallback(interaction.id))!)).toBe('$0.3424');
-    expect(content).toContain('Waiting for confirmation');
+    expect(content).toContain('Waiting for the requester to press Start');
     expect(h.apimart.submits()).toEqual([]);
     expect(jobRows(h.db)[0]).toMatchObject({ status: 'awaiting_confirmation', cost_micros: null });
   });
@@ -65,7 +65,8 @@ describe('budgets end to end', () => {
     expect(estimateOnCard(h.discord.requests.find(isCallback(interaction.id))!)).toBe('$0.3424');
     const result = await h.discord.waitForRequest(isResultPost, 10_000);
     expect(h.discord.requests.find(isCallback(interaction.id))!.at).toBeLessThanOrEqual(result.at);
-    expect((result.body as { content: string }).content).toContain('Cost: $0.35.');
+    const fields = (result.body as { embeds: { fields: { name: string; value: string }[] }[] }).embeds[0]!.fields;
+    expect(fields.find((f) => f.name === 'Cost')?.value).toBe('$0.35');
     await h.discord.waitFor(() => deliveredCount() === 1);
     expect(jobRows(h.db)[0]).toMatchObject({ estimate_micros: 342_400, cost_micros: 350_000 });
   });
@@ -90,7 +91,7 @@ describe('budgets end to end', () => {
 
     const cleared = await admin('budget', [{ name: 'user', type: 6, value: DEFAULT_USER_ID }, { name: 'clear', type: 5, value: true }]);
     expect(cleared.content).toContain('back on the default limits');
-    expect(h.app.store.spend.budgetOverride(h.discord.guildId, DEFAULT_USER_ID)).toBeUndefined();
+    expect(await h.app.store.spend.budgetOverride(h.discord.guildId, DEFAULT_USER_ID)).toBeUndefined();
 
     await h.discord.waitFor(() => deliveredCount() === 2, 10_000);
     expect(h.apimart.submits()).toHaveLength(2);
@@ -104,7 +105,7 @@ describe('budgets end to end', () => {
     h = await startHarness();
     const answer = await setDaily(-1);
     expect(answer.content).toContain('`daily_usd` must be a USD amount of 0 or more');
-    expect(h.app.store.spend.budgetOverride(h.discord.guildId, DEFAULT_USER_ID)).toBeUndefined();
+    expect(await h.app.store.spend.budgetOverride(h.discord.guildId, DEFAULT_USER_ID)).toBeUndefined();
     expect(auditActions(h)).toEqual([]);
   });
 

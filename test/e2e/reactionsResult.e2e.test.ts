@@ -135,7 +135,7 @@ describe('reactions on a result message', () => {
     const result = discord.messages.get(resultId)!;
     expect(result.content).toContain(hint);
     expect(buttonIds(result)).toEqual(['again', 'edit', 'dm', 'delete'].map((a) => `job:${done.id}:${a}`));
-    expect(result.content).toContain(en.resultReady(requesterId, done.id));
+    expect(result.content).toBe(`<@${requesterId}>\n${hint}`);
     expect(result.attachments).toHaveLength(1);
     expect(result.deleted).toBe(false);
   });

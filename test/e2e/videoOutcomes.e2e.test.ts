@@ -59,7 +59,8 @@ describe('/video outcomes', () => {
     h.apimart.setTaskPlan('next', { cost: 0.35 });
     h.discord.sendCommand({ name: 'video', options: videoOptions({}) });
     const result = await h.discord.waitForRequest(isResultPost, 10_000);
-    expect(String((result.body as { content: string }).content)).toContain('$0.35');
+    const fields = (result.body as { embeds: { fields: { name: string; value: string }[] }[] }).embeds[0]!.fields;
+    expect(fields.find((f) => f.name === 'Cost')?.value).toBe('$0.35');
     await h.discord.waitFor(() => jobRows(h!.db)[0]?.status === 'delivered');
     expect(ledgerRows(h.db).reduce((sum, r) => sum + r.amount_micros, 0)).toBe(350_000);
   });

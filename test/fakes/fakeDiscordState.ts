@@ -138,6 +138,8 @@ export interface FakeDiscordOptions {
   rateLimits?: boolean | RateLimitOptions;
   /** Per-channel reaction writes allowed per second (Discord: about 4); off when absent. */
   reactionsPerSecond?: number;
+  /** `bot_public` of GET /applications/@me: anyone may add the bot (default true, as for a new application). */
+  botPublic?: boolean;
 }
 
 /** A Discord API error the fake answers with: `{ message, code }`. */
@@ -162,6 +164,7 @@ export class FakeDiscordState {
   readonly ownerId: string;
   applicationOwnerId: string;
   team: { id: string; memberIds: string[] } | null;
+  readonly botPublic: boolean;
   readonly botRoleId: string;
   readonly roles: FakeRole[];
   /** Every server the bot is in; the first is the one above. */
@@ -203,6 +206,7 @@ export class FakeDiscordState {
     this.ownerId = opts.ownerId ?? '1400000000000000001';
     this.applicationOwnerId = opts.applicationOwnerId ?? this.ownerId;
     this.team = opts.team ?? null;
+    this.botPublic = opts.botPublic ?? true;
     this.botRoleId = this.nextId();
     this.roles = [
       { id: this.guildId, name: '@everyone', permissions: '0', managed: false },

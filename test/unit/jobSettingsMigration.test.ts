@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { sampleJob } from '../../bench/sampleJob.ts';
-import { createJobStore } from '../../src/db/jobStore.ts';
-import { migrate, migrations } from '../../src/db/migrations.ts';
-import { relaxJobSettingsChecks } from '../../src/db/relaxJobSettingsChecks.ts';
+import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
+import { migrate, migrations } from '../../src/db/sqlite/migrations.ts';
+import { relaxJobSettingsChecks } from '../../src/db/sqlite/relaxJobSettingsChecks.ts';
 import { budgetWindow, newJob } from './storeFixtures.ts';
 
 /** A database as the Sora-era bot left it, with one job that has a ledger row and a status message. */
@@ -30,7 +30,7 @@ function soraEraDatabase(): Database.Database {
 const indexesOf = (db: Database.Database) => db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'jobs' ORDER BY name").all();
 
 describe('the migration to catalog settings', () => {
-  it('keeps every Sora-era job, its ledger, its messages and its indexes, and reads it in the member\'s words', () => {
+  it('keeps every Sora-era job, its ledger, its messages and its indexes, and reads it in the member\'s words', async () => {
     const db = soraEraDatabase();
     const indexes = indexesOf(db);
     migrate(db);
@@ -38,7 +38,7 @@ describe('the migration to catalog settings', () => {
     expect(indexesOf(db)).toEqual(expect.arrayContaining(indexes));
     expect(db.pragma('foreign_key_check')).toEqual([]);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-    const job = createJobStore(db).get(7);
+    const job = await createJobStore(db).get(7);
     expect(job?.settings).toEqual({
       model: 'sora-2-pro-preview', modelLabel: 'sora-2-pro-preview', durationSec: 8, aspectRatio: 'portrait', resolution: 'high', audio: null,
       imageUrl: 'https://cdn/ref.png',
@@ -50,15 +50,15 @@ describe('the migration to catalog settings', () => {
     db.close();
   });
 
-  it('stores ratios, resolutions and sound from the catalog, and the label the member saw', () => {
+  it('stores ratios, resolutions and sound from the catalog, and the label the member saw', async () => {
     const db = soraEraDatabase();
     migrate(db);
     const store = createJobStore(db);
     const sample = sampleJob('a square fox');
     const settings = { ...sample.settings, aspectRatio: 'square', audio: false };
-    const created = store.createJob(newJob({ ...sample, settings }), budgetWindow(1));
+    const created = await store.createJob(newJob({ ...sample, settings }), budgetWindow(1));
     if (!created.ok) throw new Error(created.reason);
-    expect(store.get(created.job.id)?.settings).toEqual({
+    expect((await store.get(created.job.id))?.settings).toEqual({
       model: 'seedance-2.0-fast', modelLabel: 'Seedance 2.0 Fast', durationSec: 5, aspectRatio: 'square', resolution: '720p', audio: false, imageUrl: null,
     });
     db.close();

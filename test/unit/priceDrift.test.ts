@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createJobStore, type JobStore } from '../../src/db/jobStore.ts';
-import { openDatabase, type Db } from '../../src/db/openDatabase.ts';
+import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
+import type { JobStore } from '../../src/db/jobStore.ts';
+import { openDatabase, type Db } from '../../src/db/sqlite/openDatabase.ts';
 import { priceDrift, priceDriftMinJobs, priceDriftWindow, stalePrices } from '../../src/services/spend/priceDrift.ts';
 import { createAccepted, estimateMicros } from './storeFixtures.ts';
 
@@ -44,22 +45,22 @@ describe('settled costs beside estimates', () => {
   });
   afterEach(() => db.close());
 
-  function settle(model: string, costMicros: number | null, at: number) {
-    const job = createAccepted(store, at, { request: { model, prompt: 'a fox', duration: 4, aspect_ratio: 'landscape' } });
-    store.claimForSubmission(10, at);
-    store.recordSubmitted(job.id, `task-${job.id}`, at);
+  async function settle(model: string, costMicros: number | null, at: number) {
+    const job = await createAccepted(store, at, { request: { model, prompt: 'a fox', duration: 4, aspect_ratio: 'landscape' } });
+    await store.claimForSubmission(10, at);
+    await store.recordSubmitted(job.id, `task-${job.id}`, at);
     return store.completeTask(job.id, { videoUrl: 'https://cdn.example/v.mp4', videoExpiresAt: at + 1, costMicros }, at);
   }
 
-  it('keeps each reported cost beside its estimate, in the settling transaction, and none when no cost was reported', () => {
-    settle('veo3.1-fast', 520_000, 1);
-    settle('veo3.1-fast', null, 2);
-    expect(store.recentPriceChecks('veo3.1-fast', 10)).toEqual([{ estimateMicros, costMicros: 520_000 }]);
+  it('keeps each reported cost beside its estimate, in the settling transaction, and none when no cost was reported', async () => {
+    await settle('veo3.1-fast', 520_000, 1);
+    await settle('veo3.1-fast', null, 2);
+    expect(await store.recentPriceChecks('veo3.1-fast', 10)).toEqual([{ estimateMicros, costMicros: 520_000 }]);
   });
 
-  it('names the models whose latest costs drifted, and only those', () => {
-    for (let i = 0; i < 6; i++) settle('veo3.1-fast', 520_000, i);
-    for (let i = 0; i < 6; i++) settle('seedance-2.0', estimateMicros, 10 + i);
-    expect(stalePrices(store)).toEqual([{ model: 'veo3.1-fast', jobs: 6, estimateMicros: 6 * estimateMicros, costMicros: 6 * 520_000, ratio: 1.3 }]);
+  it('names the models whose latest costs drifted, and only those', async () => {
+    for (let i = 0; i < 6; i++) await settle('veo3.1-fast', 520_000, i);
+    for (let i = 0; i < 6; i++) await settle('seedance-2.0', estimateMicros, 10 + i);
+    expect(await stalePrices(store)).toEqual([{ model: 'veo3.1-fast', jobs: 6, estimateMicros: 6 * estimateMicros, costMicros: 6 * 520_000, ratio: 1.3 }]);
   });
 });

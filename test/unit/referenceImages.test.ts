@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
-import { createJobStore, type JobStore } from '../../src/db/jobStore.ts';
-import { openDatabase, type Db } from '../../src/db/openDatabase.ts';
+import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
+import type { JobStore } from '../../src/db/jobStore.ts';
+import { openDatabase, type Db } from '../../src/db/sqlite/openDatabase.ts';
 import { referenceImageOrigins } from '../../src/services/jobs/referenceImage.ts';
 import { createReferenceImages } from '../../src/services/jobs/referenceImages.ts';
 import { FakeDiscord } from '../fakes/fakeDiscord.ts';
@@ -24,9 +25,9 @@ afterEach(async () => {
 
 const uploadsRefused = { uploadImage: async (): Promise<{ url: string }> => { throw new Error('no upload expected'); } };
 
-function imageJob(bytes: Buffer) {
+async function imageJob(bytes: Buffer) {
   const { url } = discord.addAttachment({ filename: 'ref.png', bytes });
-  const job = createAccepted(store, Date.now());
+  const job = await createAccepted(store, Date.now());
   return { ...job, settings: { ...job.settings, imageUrl: url } };
 }
 
@@ -37,7 +38,7 @@ describe('keeping reference images', () => {
       fetch, allowedOrigins: referenceImageOrigins(discord.apiBase),
     });
     const release = discord.cdn.holdDownloads();
-    const jobs = Array.from({ length: 7 }, () => imageJob(pngBytes(2048)));
+    const jobs = await Promise.all(Array.from({ length: 7 }, () => imageJob(pngBytes(2048))));
     const kept = Promise.all(jobs.map((job) => images.keep(job)));
     await discord.waitFor(() => discord.downloads.length === 4, 5_000);
     // Held downloads never end on their own: a fifth could only start if the limit let it.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Job, JobStatus } from '../../src/db/jobRow.ts';
+import type { Job, JobStatus } from '../../src/db/job.ts';
 import { en } from '../../src/i18n/en.ts';
 import { ja } from '../../src/i18n/ja.ts';
 import { resultCard } from '../../src/services/jobs/resultPost.ts';
@@ -7,7 +7,7 @@ import { cardColours, cardRevisitAt, cardState, progressBar, renderStatusCard, t
 import type { StatusContext } from '../../src/services/status/statusText.ts';
 
 const now = Date.UTC(2025, 5, 15, 12);
-const ctx: StatusContext = { queuePosition: 2, jobTimeoutMinutes: 45, predictedFinishMs: now + 90_000 };
+const ctx: StatusContext = { queuePosition: 2, jobTimeoutMinutes: 45, predictedFinishMs: now + 90_000, latePollingEndsAtMs: null };
 
 function job(overrides: Partial<Job> = {}): Job {
   return {
@@ -51,7 +51,8 @@ describe('the job card', () => {
     expect(buttons(card)).toEqual(ids);
     expect(card.content.startsWith(en.statusTitle(42))).toBe(true);
     expect(card.allowedMentions).toEqual({ parse: [], users: [] });
-    expect(card.embeds[0]!.footer?.text).toBe('Job #42');
+    // The title names the job: a footer would say it a second time.
+    expect(card.embeds[0]!.footer).toBeUndefined();
   });
 
   it('has a distinct colour for each of queued, waiting, generating, done and failed', () => {
@@ -65,9 +66,14 @@ describe('the job card', () => {
     expect(card.components[0]!.components.map((c) => (c as { label?: string }).label)).toEqual([ja.controls.cancel]);
   });
 
-  it('shows the ETA as a relative Discord timestamp, and says the job is taking longer once it has passed', () => {
+  it('shows progress and the ETA once, in the embed, and says the job is taking longer once the ETA has passed', () => {
     const running = job({ status: 'submitted', progress: 40 });
-    expect(fields(renderStatusCard(running, ctx, now)).Ready).toBe(`<t:${(now + 90_000) / 1000}:R>`);
+    const card = renderStatusCard(running, ctx, now);
+    expect(fields(card).Ready).toBe(`<t:${(now + 90_000) / 1000}:R>`);
+    expect(fields(card).Progress).toBe(progressBar(40));
+    expect(card.content).toBe(`${en.statusTitle(42)} · ${en.status.submitted}`);
+    expect(JSON.stringify(card).split('40%')).toHaveLength(2);
+    expect(JSON.stringify(card).split(`<t:${(now + 90_000) / 1000}:R>`)).toHaveLength(2);
     const late = renderStatusCard(running, ctx, now + 91_000);
     expect(fields(late).Ready).toBe(en.card.takingLonger);
     expect(late.content).not.toContain('<t:');
@@ -85,12 +91,13 @@ describe('the job card', () => {
     expect(card.content).not.toContain('evil.example');
   });
 
-  it('shrinks to one line linking to the result once it is posted, with no embed or buttons left', () => {
+  it('shrinks to one line linking to the result once it is posted, leaving the cost and the number to the result', () => {
     const done = renderStatusCard(job({ status: 'delivered', costMicros: 3_500_000, resultMessageId: '905', statusChannelId: '901' }), ctx, now);
     expect(done).toEqual({
-      content: en.card.doneLine(42, 3_500_000, 'https://discord.com/channels/900/901/905'),
+      content: '✅ Done: https://discord.com/channels/900/901/905',
       embeds: [], components: [], allowedMentions: { parse: [], users: [] }, flags: 4,
     });
+    expect(done.content).not.toMatch(/\$3\.50|#42/);
     const byDm = renderStatusCard(job({ status: 'delivered', costMicros: 3_500_000, resultMessageId: '905', statusChannelId: '777' }), ctx, now);
     expect(byDm.content).toContain('https://discord.com/channels/@me/777/905');
   });
@@ -112,5 +119,43 @@ describe('the result post', () => {
     const embed = post.embeds![0] as { description?: string; fields: { name: string }[] };
     expect(embed.description).toBeUndefined();
     expect(embed.fields.map((f) => f.name)).not.toContain('Reference image');
+  });
+});
+
+describe('what the card says is true', () => {
+  it('shows the orientation the reference image gives the video, and why, instead of the one asked for', () => {
+    const imageJob = job({ request: { ...job().request, aspect_ratio: 'landscape' }, imageName: 'tall.png', imageOrientation: 'portrait' });
+    const card = renderStatusCard(imageJob, ctx, now);
+    expect(fields(card).Orientation).toBe('portrait (set by the reference image, not `aspect_ratio: landscape`)');
+    expect(card.content).not.toContain('landscape');
+    const ja = renderStatusCard({ ...imageJob, locale: 'ja' }, ctx, now);
+    expect(fields(ja).向き).toBe('縦長（`縦横比: 横長` ではなく参照画像で決まります）');
+    // An image that agrees with the choice needs no explanation.
+    expect(fields(renderStatusCard(job({ imageOrientation: 'portrait' }), ctx, now)).Orientation).toBe('portrait');
+  });
+
+  it('says on a remake who asked for it (and pays) and which job it remakes, without pinging them', () => {
+    const remake = job({ id: 43, parentJobId: 42, userId: '777', status: 'queued' });
+    const card = renderStatusCard(remake, ctx, now);
+    expect(card.content.split('\n')).toEqual([`${en.statusTitle(43)} · ${en.status.queued(2)}`, '🔁 Remake of job #42, asked for by <@777>, who pays for it.']);
+    expect(card.allowedMentions).toEqual({ parse: [], users: [] });
+    expect(renderStatusCard({ ...remake, locale: 'ja' }, ctx, now).content).toContain('🔁 ジョブ #42 の作り直しです。依頼したのは <@777> で、費用も負担します。');
+    expect(renderStatusCard(job(), ctx, now).content).not.toContain('🔁');
+  });
+
+  it('promises to keep checking a timed-out job only until late polling stops, then says it stopped', () => {
+    const endsAt = now + 3_600_000;
+    const timedOut = job({ status: 'timed_out', progress: 90, submittedAt: now - 45 * 60_000 });
+    const checking = renderStatusCard(timedOut, { ...ctx, latePollingEndsAtMs: endsAt }, now);
+    expect(checking.content).toBe(`${en.statusTitle(42)} · ${en.status.timed_out(45, endsAt)}`);
+    expect(checking.content).toContain(`until <t:${endsAt / 1000}:f>`);
+    expect(checking.embeds[0]!.color).toBe(cardColours.generating);
+
+    const stopped = renderStatusCard(timedOut, { ...ctx, latePollingEndsAtMs: endsAt }, endsAt + 1);
+    expect(stopped.content).toBe(`${en.statusTitle(42)} · ${en.status.timed_out_stopped(45, endsAt)}`);
+    expect(stopped.content).not.toMatch(/keep checking|will post/);
+    expect(stopped.embeds[0]!.color).toBe(cardColours.ended);
+    expect(fields(stopped).Progress).toBeUndefined();
+    expect(renderStatusCard({ ...timedOut, locale: 'ja' }, { ...ctx, latePollingEndsAtMs: endsAt }, endsAt + 1).content).toContain('確認をやめました');
   });
 });

@@ -43,8 +43,6 @@ const namingTexts = (m: Messages, mention: CommandMention = createCommandDirecto
   m.models.problem({ kind: 'aspectRatio', label: 'MiniMax Hailuo 2.3', asked: 'portrait', offered: ['landscape'], imageDecides: true }),
   m.models.problem({ kind: 'audio', label: 'MiniMax Hailuo 2.3' }),
   m.models.problem({ kind: 'rule', label: 'Kling v2.6', when: { audio: [true] }, allow: { resolution: ['1080p'] } }),
-  m.orientationNote(m.orientation.portrait, m.orientation.landscape),
-  m.statusParams({ settings: settingsSummary(soraPro, m.models), imageName: null, estimateMicros: 1 }),
   m.usage.othersOnlyForAdmins,
   m.admin.invalidAmount('daily_usd'),
   m.admin.clearWithAmounts,
@@ -73,8 +71,9 @@ describe('plurals', () => {
     expect(plural(2, 'job', 'jobs')).toBe('2 jobs');
     expect(en.tooManyActive(2, [7])).toContain('You already have 1 job running (#7)');
     expect(en.tooManyActive(2, [7, 8])).toContain('You already have 2 jobs running (#7, #8)');
-    expect(en.status.timed_out(1)).toContain('No result after 1 minute.');
-    expect(en.status.timed_out(45)).toContain('No result after 45 minutes.');
+    expect(en.status.timed_out(1, 0)).toContain('No result after 1 minute.');
+    expect(en.status.timed_out(45, 0)).toContain('No result after 45 minutes.');
+    expect(en.status.timed_out_stopped(45, 0)).toContain('No result after 45 minutes,');
     const status = (days: number) => en.ops.status({
       queued: 0, running: 0, oldestJobCreatedAt: null, providerDownReason: null, modelsOff: [], awaiting: [], version: '1', startedAt: 0, now: days * 86_400_000,
     }, (c) => c);
@@ -89,12 +88,38 @@ describe('plurals', () => {
   });
 });
 
-describe('the ETA', () => {
-  it('reads naturally with Discord rendering the relative time ("should be ready in 3 minutes")', () => {
-    const eta = Date.UTC(2026, 0, 1, 12, 3);
-    expect(en.status.submitted(40, eta)).toBe(`🛠️ Generating… 40% (should be ready <t:${eta / 1000}:R>)`);
-    expect(en.status.submitted(40, null)).toBe('🛠️ Generating… 40%');
-    expect(ja.status.submitted(40, eta)).toBe(`🛠️ 生成中… 40%（完成予定 <t:${eta / 1000}:R>）`);
+describe('Japanese wording', () => {
+  const everyText = (value: unknown): string[] => {
+    if (typeof value === 'string') return [value];
+    if (typeof value === 'function') {
+      const sample = [7, 1_200_000, 1_790_000_000_000, 'x'];
+      try {
+        return everyText((value as (...args: unknown[]) => unknown)(...sample));
+      } catch {
+        return [];
+      }
+    }
+    if (value && typeof value === 'object') return Object.values(value).flatMap(everyText);
+    return [];
+  };
+  const texts = everyText(ja);
+
+  it('names the Cancel action キャンセル everywhere, never 取り消し', () => {
+    expect(ja.controls.cancel).toBe('キャンセル');
+    expect(texts.filter((t) => t.includes('取り消'))).toEqual([]);
+  });
+
+  it('calls the standard resolution 標準画質, as the command choice does', () => {
+    expect(ja.models.resolution('standard')).toBe(jaChoiceNames.standard);
+    expect(texts.filter((t) => /標準(?!画質)/.test(t))).toEqual([]);
+  });
+
+  it('puts no space between a sentence and the next one, and uses full-width brackets after Japanese', () => {
+    expect(ja.status.failed(ja.failureReasons.moderation)).toBe('❌ 失敗: 動画サービスがこのプロンプトまたは画像を拒否しました（コンテンツ規約）。料金はかかっていません。');
+    expect(ja.failedNotice('1', 7, ja.failureReasons.no_video)).toContain('終了しました。料金はかかっていません。');
+    expect(texts.filter((t) => /。 [\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(t))).toEqual([]);
+    expect(ja.delivery.reportTitle(3)).toBe('**チャンネルに投稿できなかった結果（3件）**');
+    expect(texts.filter((t) => /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}] ?\(/u.test(t))).toEqual([]);
   });
 });
 
@@ -116,9 +141,6 @@ describe('Japanese names', () => {
     expect(ja.models.problem({ kind: 'resolution', label: 'Sora 2 Pro', asked: 'high', offered: ['standard'] })).toBe(
       'Sora 2 Pro の解像度は 標準画質 です（指定: 高画質）。');
     expect(ja.models.problem({ kind: 'resolution', label: 'Sora 2', asked: 'standard', offered: [] })).toContain('`解像度` を空にしてください');
-    expect(ja.orientationNote(ja.orientation.portrait, ja.orientation.landscape)).toContain('`縦横比: 横長`');
-    expect(ja.statusParams({ settings: settingsSummary(soraPro, ja.models), imageName: null, estimateMicros: 1 }))
-      .toBe('Sora 2 Pro · 8秒 · 縦長 · 高画質 · 見積もり $0.000001');
     expect(ja.admin.budgetShow('1', undefined, 0, 0)).toContain('`1日の上限ドル`・`月間の上限ドル`・`解除`');
     expect(ja.usage.othersOnlyForAdmins).toContain('`ユーザー` なしで');
     expect(ja.ops.resolveHint(7, null, (c, sub) => `</${c} ${sub}:9>`)).toBe('解決: </video-admin resolve:9> `ジョブ:7` `結果:請求あり` または </video-admin resolve:9> `ジョブ:7` `結果:請求なし`');

@@ -1,6 +1,6 @@
 import type { CommandMention } from '../../i18n/commandNames.ts';
 import type { Config } from '../../config.ts';
-import type { Job } from '../../db/jobRow.ts';
+import type { Job } from '../../db/job.ts';
 import type { Logger } from '../../logger.ts';
 import { jobRequest } from '../../models/jobRequest.ts';
 import type { Clock } from '../../clock.ts';
@@ -20,11 +20,11 @@ export interface RerollDeps { config: Config; intake: JobIntake; scheduler: JobS
 /** Edit & retry: the parent's parameters with a new prompt, deduplicated by the modal submission's id. */
 export interface PromptChange { prompt: string; originKey: string }
 
-export function rerollJob(parent: Job, reactorId: string, deps: RerollDeps, change?: PromptChange): { ok: true; job: Job } | { ok: false; message?: Rejection } {
+export async function rerollJob(parent: Job, reactorId: string, deps: RerollDeps, change?: PromptChange): Promise<{ ok: true; job: Job } | { ok: false; message?: Rejection }> {
   const { config, intake, clock } = deps;
   // Retention left an empty prompt and no reference image: sending that would buy a video nobody asked for.
   if (parent.erasedAt != null) return { ok: false, message: (m) => m.ops.jobErased(parent.id, deps.mention) };
-  const gate = intake.gate(parent.guildId, parent.channelId);
+  const gate = await intake.gate(parent.guildId, parent.channelId);
   if (gate) return { ok: false, message: gate };
   // The catalog is data and may have changed since the parent ran: the member's own words go through
   // every check again, and the request is made anew in the model's current words.
@@ -42,7 +42,7 @@ export function rerollJob(parent: Job, reactorId: string, deps: RerollDeps, chan
   }
   const estimateMicros = built.estimateMicros;
   const now = clock.now();
-  const created = intake.create({
+  const created = await intake.create({
     originKey: change?.originKey ?? `reroll:${parent.id}:${reactorId}:${now}`,
     parentJobId: parent.id,
     // A deliberate new prompt is no accidental double click; its own submission id deduplicates it.
@@ -68,6 +68,6 @@ export function rerollJob(parent: Job, reactorId: string, deps: RerollDeps, chan
     return { ok: false, message: intake.rejectionText(created, estimateMicros) };
   }
   deps.logger.info('job_rerolled', { jobId: created.job.id, parentJobId: parent.id, userId: reactorId, newPrompt: change !== undefined });
-  deps.scheduler.accept(created.job);
+  await deps.scheduler.accept(created.job);
   return { ok: true, job: created.job };
 }

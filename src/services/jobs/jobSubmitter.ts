@@ -1,4 +1,4 @@
-import type { Job } from '../../db/jobRow.ts';
+import type { Job } from '../../db/job.ts';
 import type { VideoGenerationRequest } from '../../videoGenerationRequest.ts';
 import { messagesFor } from '../../i18n/messages.ts';
 import { ApimartHttpError, effectiveStatus } from '../apimart/errors.ts';
@@ -29,6 +29,9 @@ export function createJobSubmitter(ctx: JobContext) {
   let holdUntil = 0;
   let postsInFlight = 0;
   let positionsPending = false;
+  /** A claim loop is running; a kick meanwhile sets `kickAgain` so the loop runs once more after it. */
+  let claiming = false;
+  let kickAgain = false;
 
   /**
    * The request as it goes out: with the link for its reference image that works now (Discord's while
@@ -41,13 +44,13 @@ export function createJobSubmitter(ctx: JobContext) {
       case 'send': return withReferenceImageUrl(job.request, image.url);
       case 'later':
         ctx.jobLogger(job).warn('job_image_not_ready', { err: image.err });
-        requeueLater(job, clock.now() + refusedBackoffMs(job.submitAttempts));
+        await requeueLater(job, clock.now() + refusedBackoffMs(job.submitAttempts));
         return undefined;
       case 'provider_unavailable':
-        handleSubmitError(job, image.err);
+        await handleSubmitError(job, image.err);
         return undefined;
       case 'unreadable': {
-        const failed = store.endBeforeSubmission(job.id, 'failed', 'image_unreadable', clock.now());
+        const failed = await store.endBeforeSubmission(job.id, 'failed', 'image_unreadable', clock.now());
         ctx.jobLogger(job).warn('job_image_rejected', { reason: image.reason });
         if (failed) finishWithNotice(failed, (m) => m.failedNotice(failed.userId, failed.id, m.failureReasons.image_unreadable));
         return undefined;
@@ -62,17 +65,17 @@ export function createJobSubmitter(ctx: JobContext) {
     const request = referenceImageUrl(job) ? await requestToSend(job) : job.request;
     if (!request) return;
     if (ctx.models.isOff(job.request.model)) return failModelRetired(job);
-    store.markSubmitSending(job.id, clock.now());
+    await store.markSubmitSending(job.id, clock.now());
     try {
       const { taskId, withWebhook } = await post(job, request, job.idempotencyKey);
       ctx.models.recordAccepted(job.request.model);
-      const submitted = store.recordSubmitted(job.id, taskId, clock.now());
+      const submitted = await store.recordSubmitted(job.id, taskId, clock.now());
       if (withWebhook) ctx.push?.expectCallbacks(job.id);
       log.info('job_submitted', { taskId });
       if (submitted) ctx.startPolling(submitted);
       return;
     } catch (err) {
-      handleSubmitError(job, err);
+      await handleSubmitError(job, err);
     }
   }
 
@@ -94,7 +97,7 @@ export function createJobSubmitter(ctx: JobContext) {
     }
   }
 
-  function handleSubmitError(job: Job, err: unknown): void {
+  async function handleSubmitError(job: Job, err: unknown): Promise<void> {
     const log = ctx.jobLogger(job);
     const now = clock.now();
     const failure = classifySubmitFailure(err);
@@ -102,7 +105,7 @@ export function createJobSubmitter(ctx: JobContext) {
       const retryAt = now + Math.max(failure.retryAfterMs ?? 0, refusedBackoffMs(job.submitAttempts));
       holdUntil = Math.max(holdUntil, now + Math.max(failure.retryAfterMs ?? 0, refusedBackoffMs(1)));
       log.warn('job_submit_refused', { err, retryAt });
-      requeueLater(job, retryAt);
+      await requeueLater(job, retryAt);
       return;
     }
     if (failure.kind === 'rejected') {
@@ -112,19 +115,19 @@ export function createJobSubmitter(ctx: JobContext) {
         ctx.providerUnavailable();
       }
       if (failure.modelGone) noteModelGone(job);
-      const failed = store.endBeforeSubmission(job.id, 'failed', code, now);
+      const failed = await store.endBeforeSubmission(job.id, 'failed', code, now);
       log.warn('job_submit_rejected', { err, code });
       if (failed) finishWithNotice(failed, (m) => m.failedNotice(failed.userId, failed.id, m.failureReasons[code]));
       return;
     }
-    const unknown = store.markSubmitUnknown(job.id, err instanceof Error ? err.name : 'unknown', now);
+    const unknown = await store.markSubmitUnknown(job.id, err instanceof Error ? err.name : 'unknown', now);
     log.error('job_submit_outcome_unknown', { err, reservedMicros: job.estimateMicros });
     if (unknown) finishWithNotice(unknown, (m) => m.submitUnknownNotice(unknown.userId, unknown.id));
   }
 
   /** Nothing was sent: the job waits in the queue until `retryAt`. */
-  function requeueLater(job: Job, retryAt: number): void {
-    store.requeue(job.id, retryAt, clock.now());
+  async function requeueLater(job: Job, retryAt: number): Promise<void> {
+    await store.requeue(job.id, retryAt, clock.now());
     void ctx.status.refresh(job.id);
     kickAt(retryAt);
   }
@@ -136,8 +139,8 @@ export function createJobSubmitter(ctx: JobContext) {
   }
 
   /** A queued job for a model turned off meanwhile: sending it would only be refused again. */
-  function failModelRetired(job: Job): void {
-    const failed = store.endBeforeSubmission(job.id, 'failed', 'model_retired', clock.now());
+  async function failModelRetired(job: Job): Promise<void> {
+    const failed = await store.endBeforeSubmission(job.id, 'failed', 'model_retired', clock.now());
     ctx.jobLogger(job).warn('job_model_turned_off', { model: job.request.model });
     if (failed) finishWithNotice(failed, (m) => m.failedNotice(failed.userId, failed.id, m.failureReasons.model_retired));
   }
@@ -164,13 +167,31 @@ export function createJobSubmitter(ctx: JobContext) {
   function showQueuePositionsSoon(): void {
     if (positionsPending) return;
     positionsPending = true;
-    ctx.schedule(queuePositionsTimerKey, queuePositionsEveryMs, () => {
+    ctx.schedule(queuePositionsTimerKey, queuePositionsEveryMs, async () => {
       positionsPending = false;
-      for (const id of store.firstQueuedJobIds(queuePositionsShown)) void ctx.status.refresh(id);
+      for (const id of await store.firstQueuedJobIds(queuePositionsShown)) void ctx.status.refresh(id);
     });
   }
 
+  /**
+   * One claim loop at a time: the claims are awaited, and two loops interleaving would each see
+   * `postsInFlight` below the bound and together put more than `parallelPosts` on the wire.
+   */
   function kick(): void {
+    if (claiming) {
+      kickAgain = true;
+      return;
+    }
+    claiming = true;
+    ctx.track(claimWhileFree().finally(() => {
+      claiming = false;
+      if (!kickAgain) return;
+      kickAgain = false;
+      kick();
+    }));
+  }
+
+  async function claimWhileFree(): Promise<void> {
     if (!ctx.health.isAvailable()) return;
     // While a burst of commands is being acknowledged, submissions trickle (one at a time) so they
     // do not compete with it; the burst's own follow-up work kicks again once it is over.
@@ -181,7 +202,7 @@ export function createJobSubmitter(ctx: JobContext) {
     if (now < holdUntil) return kickAt(holdUntil);
     let claimed = false;
     while (postsInFlight < parallelPosts) {
-      const job = store.claimForSubmission(ctx.settings.maxConcurrentJobs, now);
+      const job = await store.claimForSubmission(ctx.settings.maxConcurrentJobs, now);
       if (!job) break;
       claimed = true;
       postsInFlight++;
@@ -192,7 +213,7 @@ export function createJobSubmitter(ctx: JobContext) {
     }
     if (claimed) showQueuePositionsSoon();
     // A due job left in the queue waits for a free slot (slotFreed kicks); only future retries need a timer.
-    const nextRetry = store.earliestQueuedRetryAt();
+    const nextRetry = await store.earliestQueuedRetryAt();
     if (nextRetry !== null && nextRetry > now) kickAt(nextRetry);
   }
 

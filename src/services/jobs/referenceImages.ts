@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock.ts';
-import type { Job } from '../../db/jobRow.ts';
+import type { Job } from '../../db/job.ts';
 import type { JobStore } from '../../db/jobStore.ts';
 import type { Logger } from '../../logger.ts';
 import type { ApimartClient } from '../apimart/client.ts';
@@ -97,7 +97,7 @@ export function createReferenceImages(deps: ReferenceImagesDeps) {
   const freshFor = (expiresAt: number | null | undefined) => expiresAt != null && expiresAt - clock.now() > linkMarginMs;
 
   async function uploaded(job: Job): Promise<SubmitImage> {
-    const image = store.referenceImageOf(job.id);
+    const image = await store.referenceImageOf(job.id);
     if (!image) return { kind: 'unreadable', reason: 'kept image missing' };
     if (image.uploadUrl && freshFor(image.uploadExpiresAt)) return { kind: 'send', url: image.uploadUrl, via: 'upload' };
     try {
@@ -107,7 +107,7 @@ export function createReferenceImages(deps: ReferenceImagesDeps) {
         const uploadedAt = clock.now();
         const extension = image.contentType.slice('image/'.length);
         const { url } = await deps.apimart.uploadImage({ bytes, filename: `reference-${job.id}.${extension}`, contentType: image.contentType });
-        store.rememberReferenceImageUpload(image.sha256, url, uploadedAt + uploadedImageLifetimeMs);
+        await store.rememberReferenceImageUpload(image.sha256, url, uploadedAt + uploadedImageLifetimeMs);
         logger.info('reference_image_uploaded', { jobId: job.id, bytes: bytes.length });
         return { kind: 'send', url, via: 'upload' };
       });

@@ -21,16 +21,16 @@ export function createRetention(deps: { store: RetentionStore; clock: Clock; log
   };
 
   /** Every due job at once, without yielding: for tools and tests. */
-  const runOnce = (): number => {
+  const runOnce = async (): Promise<number> => {
     const now = clock.now();
     let total = 0;
     for (;;) {
-      const erased = store.eraseFinishedBefore(cutoffAt(now), now, batchSize);
+      const erased = await store.eraseFinishedBefore(cutoffAt(now), now, batchSize);
       total += erased;
       if (erased < batchSize) break;
     }
     let images = 0;
-    while (store.dropUnreferencedImage(now - imageWriteGraceMs)) images++;
+    while (await store.dropUnreferencedImage(now - imageWriteGraceMs)) images++;
     return report(total, images);
   };
 
@@ -42,13 +42,13 @@ export function createRetention(deps: { store: RetentionStore; clock: Clock; log
     const now = clock.now();
     let total = 0;
     while (!stopped) {
-      const erased = store.eraseFinishedBefore(cutoffAt(now), now, batchSize);
+      const erased = await store.eraseFinishedBefore(cutoffAt(now), now, batchSize);
       total += erased;
       if (erased < batchSize) break;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     let images = 0;
-    while (!stopped && store.dropUnreferencedImage(now - imageWriteGraceMs)) {
+    while (!stopped && await store.dropUnreferencedImage(now - imageWriteGraceMs)) {
       images++;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }

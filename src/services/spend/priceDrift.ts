@@ -1,4 +1,4 @@
-import type { PriceCheck } from '../../db/priceChecks.ts';
+import type { PriceCheck, PriceCheckStore } from '../../db/priceChecks.ts';
 
 /** How many of a model's latest settled jobs are compared: recent enough to follow a price change. */
 export const priceDriftWindow = 20;
@@ -35,9 +35,11 @@ export function priceDrift(model: string, checks: readonly PriceCheck[]): PriceD
 }
 
 /** Every model whose settled costs have drifted from its estimates. */
-export function stalePrices(store: {
-  pricedModels(): string[];
-  recentPriceChecks(model: string, limit: number): PriceCheck[];
-}): PriceDrift[] {
-  return store.pricedModels().flatMap((model) => priceDrift(model, store.recentPriceChecks(model, priceDriftWindow)) ?? []);
+export async function stalePrices(store: PriceCheckStore): Promise<PriceDrift[]> {
+  const drifts: PriceDrift[] = [];
+  for (const model of await store.pricedModels()) {
+    const drift = priceDrift(model, await store.recentPriceChecks(model, priceDriftWindow));
+    if (drift) drifts.push(drift);
+  }
+  return drifts;
 }

@@ -11,13 +11,15 @@ const deliveryProblemsMaxChars = 400;
 // Each ~110 characters: the report keeps its room for the money that needs reconciling.
 const stalePricesShown = 3;
 
-export function renderUsage(m: Messages, userId: string, self: boolean, s: UsageSummary, mention: CommandMention): string {
+/** `recentSpend`: whether the last 30 days hold any spend, which a chart then shows; else a sentence says there was none. */
+export function renderUsage(m: Messages, userId: string, self: boolean, s: UsageSummary, mention: CommandMention, recentSpend: boolean): string {
   const header = [
     m.usage.title(userId, self),
     ...(s.thisServerOnly ? [m.ops.thisServerOnly(userId, mention)] : []),
     m.usage.spend('today', s.today.totalMicros, s.today.heldMicros),
     m.usage.spend('month', s.month.totalMicros, s.month.heldMicros),
     m.usage.spend('total', s.total.totalMicros, s.total.heldMicros),
+    ...(recentSpend ? [] : [m.usage.noRecentSpend]),
     '',
     m.usage.budgetsTitle,
     ...s.budgets.map((line) => m.usage.budget(line)),

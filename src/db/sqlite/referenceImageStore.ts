@@ -1,24 +1,16 @@
 import { createHash } from 'node:crypto';
+import type { KeptImage, KeptImageType } from '../referenceImages.ts';
 import type { Db } from './openDatabase.ts';
-
-export type KeptImageType = 'image/jpeg' | 'image/png' | 'image/webp';
-
-/** What is known of a job's kept reference image; its bytes are read apart (referenceImageBytes). */
-export interface KeptImage {
-  sha256: string;
-  contentType: KeptImageType;
-  sizeBytes: number;
-  /** The provider's copy (`POST /v1/uploads/images`) and when it stops being served; null when none is known. */
-  uploadUrl: string | null;
-  uploadExpiresAt: number | null;
-}
 
 /** Each part is its own short transaction, so a 10 MB image never holds the event loop for long. */
 export const referenceImagePartBytes = 256 * 1024;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** The bytes of jobs' reference images, by content, and which job refers to which. */
+/**
+ * The bytes of jobs' reference images, by content, and which job refers to which; synchronous but for the
+ * part-by-part writes and reads, which give the event loop back between parts.
+ */
 export function createReferenceImageStore(db: Db) {
   const begin = db.prepare(
     `INSERT INTO reference_images (sha256, content_type, size_bytes, created_at) VALUES (?, ?, ?, ?)
@@ -93,4 +85,3 @@ export function createReferenceImageStore(db: Db) {
   };
 }
 
-export type ReferenceImageStore = ReturnType<typeof createReferenceImageStore>;
