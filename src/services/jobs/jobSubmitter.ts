@@ -49,12 +49,9 @@ export function createJobSubmitter(ctx: JobContext) {
       case 'provider_unavailable':
         await handleSubmitError(job, image.err);
         return undefined;
-      case 'unreadable': {
-        const failed = await store.endBeforeSubmission(job.id, 'failed', 'image_unreadable', clock.now());
-        ctx.jobLogger(job).warn('job_image_rejected', { reason: image.reason });
-        if (failed) finishWithNotice(failed, (m) => m.failedNotice(failed.userId, failed.id, m.failureReasons.image_unreadable));
+      case 'unreadable':
+        await failUnsent(job, 'image_unreadable', 'job_image_rejected', { reason: image.reason });
         return undefined;
-      }
     }
   }
 
@@ -64,7 +61,8 @@ export function createJobSubmitter(ctx: JobContext) {
     // A text job goes straight on: no turn of the event loop between its claim and its POST.
     const request = referenceImageUrl(job) ? await requestToSend(job) : job.request;
     if (!request) return;
-    if (ctx.models.isOff(job.request.model)) return failModelRetired(job);
+    // A model turned off meanwhile: sending it would only be refused again.
+    if (ctx.models.isOff(job.request.model)) return failUnsent(job, 'model_retired', 'job_model_turned_off', { model: job.request.model });
     await store.markSubmitSending(job.id, clock.now());
     try {
       const { taskId, withWebhook } = await post(job, request, job.idempotencyKey);
@@ -138,11 +136,11 @@ export function createJobSubmitter(ctx: JobContext) {
     if (turnedOff) ctx.logger.error('model_turned_off', { model, consecutiveAnswers: streak, action: '/video refuses it until restart or /video-admin resume' });
   }
 
-  /** A queued job for a model turned off meanwhile: sending it would only be refused again. */
-  async function failModelRetired(job: Job): Promise<void> {
-    const failed = await store.endBeforeSubmission(job.id, 'failed', 'model_retired', clock.now());
-    ctx.jobLogger(job).warn('job_model_turned_off', { model: job.request.model });
-    if (failed) finishWithNotice(failed, (m) => m.failedNotice(failed.userId, failed.id, m.failureReasons.model_retired));
+  /** Ends a job that was never sent, telling its requester why (a failure reason of the catalog's). */
+  async function failUnsent(job: Job, code: 'image_unreadable' | 'model_retired', event: string, fields: Record<string, unknown>): Promise<void> {
+    const failed = await store.endBeforeSubmission(job.id, 'failed', code, clock.now());
+    ctx.jobLogger(job).warn(event, fields);
+    if (failed) finishWithNotice(failed, (m) => m.failedNotice(failed.userId, failed.id, m.failureReasons[code]));
   }
 
   function finishWithNotice(job: Job, text: (m: ReturnType<typeof messagesFor>) => string): void {
