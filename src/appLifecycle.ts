@@ -99,7 +99,6 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
 
   return {
     async start(): Promise<void> {
-      warnAboutCatalogPrices(config.models, logger, clock.now());
       client.rest.setToken(config.discordToken);
       // Read while the rest starts up; awaited before the gateway connects, so the first command is already gated.
       const modelsListed = parts.availability.start();
@@ -155,6 +154,7 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       // owner check's GET /applications/@me above.
       if (syncsCommands) {
         for (const warning of unsafeSettings(config, { botPublic: client.application?.botPublic ?? null })) logger.warn('config_warning', { ...warning });
+        warnAboutCatalogPrices(config.models, logger, clock.now());
       }
       logger.info('bot_ready', {
         user: client.user?.tag, servers: client.guilds.cache.size, inviteUrl: inviteUrl(applicationId),
