@@ -8,6 +8,7 @@ import type { AddGuildOptions, FakeGuild } from './fakeDiscordGuilds.ts';
 import { botThreadMemberJson, channelJson, interactionCreateJson, reactionAddJson, reactionRemoveJson } from './fakeDiscordPayloads.ts';
 import { FakeRest, type FaultAnswer, type FaultMatch } from './fakeDiscordRest.ts';
 import { createRoutes } from './fakeDiscordRoutes.ts';
+import type { FakeCdn } from './fakeDiscordCdn.ts';
 import {
   contentTypeFor,
   DEFAULT_ATTACHMENT_LIMIT_BYTES,
@@ -131,6 +132,11 @@ export class FakeDiscord {
   /** Gateway events dropped because the bot's IDENTIFY intents did not cover them. */
   get droppedEvents(): readonly string[] {
     return this.gateway.droppedEvents;
+  }
+
+  /** The attachment CDN: its links carry `ex`, and `cdn.advance(ms)` moves its clock past it. */
+  get cdn(): FakeCdn {
+    return this.state.cdn;
   }
 
   /** Attachment URLs the bot downloaded from the fake. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { FakeRateLimits, type RateLimitOptions } from './fakeDiscordRateLimits.ts';
 import { newChannel, type FakeChannel, type ReactionLimiter } from './fakeDiscordChannels.ts';
 import { FakeGuilds } from './fakeDiscordGuilds.ts';
+import { FakeCdn } from './fakeDiscordCdn.ts';
 
 /** Default permissions Discord reports for a member or the app in a normal guild. */
 export const DEFAULT_PERMISSIONS = '2248473465835073';
@@ -180,6 +181,8 @@ export class FakeDiscordState {
   readonly dmChannels = new Map<string, string>();
   readonly dmFails = new Set<string>();
   readonly files = new Map<string, StoredFile>();
+  /** Signs attachment links and says when they expire; its clock is the tests' to move. */
+  readonly cdn = new FakeCdn();
   /** `${channelId}:${nonce}` -> message id, for enforce_nonce */
   readonly nonces = new Map<string, string>();
   readonly rateLimits: FakeRateLimits | undefined;
@@ -267,7 +270,7 @@ export class FakeDiscordState {
   storeFile(file: StoredFile & { width?: number; height?: number; sizeOverride?: number }): FakeAttachment {
     const id = this.nextId();
     this.files.set(id, { filename: file.filename, contentType: file.contentType, bytes: file.bytes });
-    const url = `${this.origin}/attachments/${id}/${encodeURIComponent(file.filename)}`;
+    const url = this.cdn.sign(this.origin, `/attachments/${id}/${encodeURIComponent(file.filename)}`);
     const attachment: FakeAttachment = {
       id,
       filename: file.filename,
