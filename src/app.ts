@@ -17,6 +17,7 @@ import { createJobIntake } from './services/jobs/jobIntake.ts';
 import { createJobScheduler } from './services/jobs/jobScheduler.ts';
 import { createGuardedVideoFetch } from './services/jobs/videoLinkGuard.ts';
 import { createTaskPush } from './services/jobs/taskPush.ts';
+import { referenceImageOrigins } from './services/jobs/referenceImage.ts';
 import { createGonePlaces } from './services/jobs/gonePlaces.ts';
 import { predictedFinishMs } from './services/jobs/pollSchedule.ts';
 import { createProviderHealth } from './services/apimart/providerHealth.ts';
@@ -25,17 +26,18 @@ import { createStatusUpdater } from './services/status/statusUpdater.ts';
 import { createUsageReports } from './services/spend/usageReports.ts';
 import { createChartRenderer } from './services/spend/chartRenderer.ts';
 import { createSpendCharts } from './services/spend/spendCharts.ts';
-import { defaultLatePollWindowMs } from './services/spend/resolvable.ts';
+import { defaultLatePollWindowMs, latePollingEndsAt } from './services/spend/resolvable.ts';
 import { readBotVersion } from './botVersion.ts';
 import { createModelHealth } from './services/apimart/modelHealth.ts';
 import { shareProviderState } from './services/apimart/sharedProviderState.ts';
+import { createModelAvailability } from './services/apimart/modelAvailability.ts';
 import { createOwnerCheck } from './services/discord/ownerCheck.ts';
 import { createJobResolution } from './services/jobs/jobResolution.ts';
 import { createBotStatus } from './services/spend/botStatus.ts';
 import { watchAllowedGuilds } from './services/discord/allowedGuilds.ts';
 import { createOperations } from './services/operations/operations.ts';
 import { boundedCache, boundedCacheSweepers } from './sharding/clientCache.ts';
-import { processShardScope } from './sharding/resolveShards.ts';
+import { initialShardPlan, processShardScope } from './sharding/resolveShards.ts';
 
 export interface AppDeps {
   config: Config;
@@ -48,6 +50,8 @@ export interface AppDeps {
   clientOptions?: Partial<ClientOptions>;
   statusEditIntervalMs?: number;
   healthProbeIntervalMs?: number;
+  /** How often the provider's model list is read again (an hour). */
+  modelListRefreshMs?: number;
   confirmationWindowMs?: number;
   /** How long a channel notice about a reaction (when the reactor's DMs are closed) stays up. */
   reactionNoticeLifetimeMs?: number;
@@ -77,7 +81,10 @@ export function createApp(deps: AppDeps) {
     apimart: deps.apimart ?? createApimartClient({ baseUrl: config.apimartBaseUrl, apiKey: config.apimartApiKey }),
   });
   const { logger, apimart } = operations;
+  const shardPlan = initialShardPlan(config);
   const client = new Client({
+    shards: [...shardPlan.shardIds],
+    shardCount: shardPlan.shardCount,
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions],
     makeCache: boundedCache(),
     sweepers: boundedCacheSweepers(),
@@ -92,6 +99,10 @@ export function createApp(deps: AppDeps) {
   });
   const messenger = createDiscordMessenger(client.rest);
   const commandDirectory = createCommandDirectory();
+  const availability = createModelAvailability({
+    apimart, clock, logger, catalogModelIds: () => config.models.ids(), defaultModel: config.defaultModel,
+    refreshEveryMs: deps.modelListRefreshMs,
+  });
   const latePoll = { jobTimeoutMs: config.jobTimeoutMs, latePollWindowMs: defaultLatePollWindowMs };
   const status = createStatusUpdater({
     store, messenger, clock, logger,
@@ -103,6 +114,7 @@ export function createApp(deps: AppDeps) {
         nowMs: clock.now(), submittedAtMs: job.submittedAt, estimatedTimeSec: job.estimatedTimeSec,
         progress: job.progress, consecutiveErrors: 0,
       }),
+      latePollingEndsAtMs: job.status === 'timed_out' ? latePollingEndsAt(job, latePoll) : null,
     }),
     onStatusWritten: (job, message) => reactions.syncStatusControls(job, message),
   });
@@ -110,6 +122,8 @@ export function createApp(deps: AppDeps) {
   const scheduler = createJobScheduler({
     store, apimart, messenger, status, health, models, clock, logger, fetch: deps.fetch, push,
     fetchVideo: deps.fetch ?? createGuardedVideoFetch({ trustedOrigin: config.apimartBaseUrl }),
+    fetchAttachment: deps.fetch ?? createGuardedVideoFetch({ trustedOrigin: config.discordApiUrl }),
+    imageOrigins: referenceImageOrigins(config.discordApiUrl),
     healthProbeIntervalMs: deps.healthProbeIntervalMs,
     botUserId: () => client.user?.id ?? botUserIdBeforeLogin,
     onResultPosted: (job, message, content) => reactions.addResultControls(job, message, content),
@@ -122,7 +136,7 @@ export function createApp(deps: AppDeps) {
       downloadTimeoutMs: 120_000,
     },
   });
-  const intake = createJobIntake({ config, store, health, models, clock, confirmationWindowMs: deps.confirmationWindowMs, mention: commandDirectory.mention });
+  const intake = createJobIntake({ config, store, health, models, availability, clock, confirmationWindowMs: deps.confirmationWindowMs, mention: commandDirectory.mention });
   const isAdmin = createAdminCheck(client, config.adminRoleIds);
   const actions = createJobActions({ config, store, scheduler, intake, messenger, clock, logger, mention: commandDirectory.mention });
   const reactions = createReactionHandler({
@@ -136,11 +150,11 @@ export function createApp(deps: AppDeps) {
   const owners = createOwnerCheck({ client, configuredIds: config.ownerUserIds, clock, logger });
   const resolution = createJobResolution({ store, messenger, status, clock, logger, latePoll });
   const botStatus = createBotStatus({
-    store, queue: deps.stores.operationsQueries, health, models, clock, latePoll, version: readBotVersion(), startedAt: clock.now(),
+    store, queue: deps.stores.operationsQueries, health, models, availability, clock, latePoll, version: readBotVersion(), startedAt: clock.now(),
   });
   const commands = createCommands({
     config, store, scheduler, intake, clock, logger, apimart, reports, models, resolution, botStatus, isOwner: owners.isOwner,
-    charts, mention: commandDirectory.mention,
+    charts, mention: commandDirectory.mention, isOffered: availability.isOffered,
   });
   const route = createInteractionRouter(commands, logger, config.allowedGuildIds, jobControls);
   watchAllowedGuilds(client, config.allowedGuildIds, logger);
@@ -161,7 +175,7 @@ export function createApp(deps: AppDeps) {
   client.on(Events.ShardResume, (shardId) => logger.info('gateway_resumed', { shardId }));
 
   const lifecycle = createAppLifecycle({
-    config, stores: deps.stores, clock, logger, client, scheduler, operations, owners, places, commands, commandDirectory, push, sharedProviderState,
+    config, stores: deps.stores, clock, logger, client, scheduler, operations, owners, places, commands, commandDirectory, push, sharedProviderState, availability,
     exit: deps.exit ?? ((code: number) => process.exit(code)),
     leaseHeartbeatMs: deps.leaseHeartbeatMs,
     sharesQueue: shardScope !== undefined || hosts !== undefined,
@@ -169,7 +183,7 @@ export function createApp(deps: AppDeps) {
   });
   let botUserIdBeforeLogin: string | undefined;
 
-  return { client, store, scheduler, commands, operations, start: lifecycle.start, stop: lifecycle.stop };
+  return { client, store, scheduler, commands, operations, availability, start: lifecycle.start, stop: lifecycle.stop };
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -5,9 +5,11 @@ import type { Config } from './config.ts';
 import type { InstanceLease } from './db/instanceLease.ts';
 import type { Stores } from './db/openStores.ts';
 import type { Logger } from './logger.ts';
+import { warnAboutCatalogPrices } from './models/catalogWarnings.ts';
 import { isProcessRunning, processStartTime } from './processLiveness.ts';
-import type { CommandModule } from './commands/index.ts';
+import { commandDefinitions, type CommandModule } from './commands/index.ts';
 import type { CommandDirectory } from './services/discord/commandDirectory.ts';
+import type { ModelAvailability } from './services/apimart/modelAvailability.ts';
 import { registeredCommands, syncCommands } from './services/discord/commandSync.ts';
 import { placeLookup } from './services/discord/placeLookup.ts';
 import type { OwnerCheck } from './services/discord/ownerCheck.ts';
@@ -18,6 +20,8 @@ import type { SharedProviderStateSync } from './services/apimart/sharedProviderS
 import { startProviderCallbacks, type ProviderCallbacks } from './appCallbacks.ts';
 import type { Operations } from './services/operations/operations.ts';
 import { resolveShardPlan } from './sharding/resolveShards.ts';
+import { unsafeSettings } from './services/operations/configWarnings.ts';
+import { inviteUrl } from './services/discord/invitePermissions.ts';
 
 export interface AppLifecycleParts {
   config: Config;
@@ -34,6 +38,8 @@ export interface AppLifecycleParts {
   push: TaskPush | undefined;
   /** Several hosts: the provider's state they share, refreshed from the database. */
   sharedProviderState: SharedProviderStateSync | undefined;
+  /** The provider's model list, read at start (before the gateway connects) and hourly. */
+  availability: ModelAvailability;
   /** Ends the process; called with 1 when another instance took the lease (tests observe it instead). */
   exit: (code: number) => void;
   leaseHeartbeatMs: number | undefined;
@@ -53,6 +59,7 @@ const sharedStateRefreshMs = 1_000;
 export function createAppLifecycle(parts: AppLifecycleParts) {
   const { config, clock, logger, client, scheduler, operations } = parts;
   let leaseLost = false;
+  let stopped = false;
   let heartbeat: NodeJS.Timeout | undefined;
   let queueCheck: NodeJS.Timeout | undefined;
   let stateRefresh: NodeJS.Timeout | undefined;
@@ -95,9 +102,22 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
     parts.exit(1);
   }
 
+  async function resyncCommands(applicationId: string): Promise<void> {
+    if (stopped) return;
+    try {
+      const sync = await syncCommands(client.rest, applicationId, config.discordGuildId, commandDefinitions(config, parts.availability.isOffered));
+      parts.commandDirectory.remember(sync.registered);
+      logger.info('commands_synced', { outcome: sync.outcome, reason: 'the models the key can call changed' });
+    } catch (err) {
+      logger.warn('command_sync_failed', { err, action: 'the model option keeps its choices until the next change or restart; /video still refuses a model no longer offered' });
+    }
+  }
+
   return {
     async start(): Promise<void> {
       client.rest.setToken(config.discordToken);
+      // Read while the rest starts up; awaited before the gateway connects, so the first command is already gated.
+      const modelsListed = parts.availability.start();
       const plan = await resolveShardPlan(config, client.rest);
       client.options.shards = [...plan.shardIds];
       client.options.shardCount = plan.shardCount;
@@ -126,6 +146,7 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       scheduler.holdSubmissions();
       const { resumed, quarantined } = await scheduler.resume();
       await operations.start(client);
+      await modelsListed;
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.discordToken);
       await ready;
@@ -135,19 +156,32 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       scheduler.releaseSubmissions();
       const applicationId = client.application?.id ?? client.user?.id ?? '';
       // Commands belong to the application, not to a shard: the process running shard 0 syncs them.
-      const sync = plan.shardIds.includes(0)
-        ? await syncCommands(client.rest, applicationId, config.discordGuildId, parts.commands.map((c) => c.data))
+      const syncsCommands = plan.shardIds.includes(0);
+      const sync = syncsCommands
+        ? await syncCommands(client.rest, applicationId, config.discordGuildId, commandDefinitions(config, parts.availability.isOffered))
         : { outcome: 'left to shard 0', registered: await registeredCommands(client.rest, applicationId, config.discordGuildId) };
       parts.commandDirectory.remember(sync.registered);
+      // The `model` option lists the models the key can call: when the hourly list changes them, so does
+      // the command (written only where it differs from what Discord holds).
+      if (syncsCommands) parts.availability.onChange(() => void resyncCommands(applicationId));
+      // Settings are the bot's, not a shard's: one process tells the operator. botPublic came with the
+      // owner check's GET /applications/@me above.
+      if (syncsCommands) {
+        for (const warning of unsafeSettings(config, { botPublic: client.application?.botPublic ?? null })) logger.warn('config_warning', { ...warning });
+        warnAboutCatalogPrices(config.models, logger, clock.now());
+      }
       logger.info('bot_ready', {
-        user: client.user?.tag, commands: sync.outcome, resumedJobs: resumed, submitUnknownJobs: quarantined.length,
+        user: client.user?.tag, servers: client.guilds.cache.size, inviteUrl: inviteUrl(applicationId),
+        commands: sync.outcome, resumedJobs: resumed, submitUnknownJobs: quarantined.length,
         placeGoneJobs, shards: plan.shardIds, shardCount: plan.shardCount, pid: process.pid,
       });
     },
     async stop(): Promise<void> {
+      stopped = true;
       clearInterval(heartbeat);
       clearInterval(queueCheck);
       clearInterval(stateRefresh);
+      parts.availability.stop();
       await scheduler.stop();
       await callbacks?.close();
       await client.destroy();

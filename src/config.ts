@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { config as loadDotenvFile } from 'dotenv';
 import type { LogLevel } from './logger.ts';
-import type { ModelCatalog } from './modelCatalog.ts';
+import type { ModelCatalog } from './models/modelCatalog.ts';
 import type { Micros } from './money.ts';
 import { hostSettingProblems } from './configHosts.ts';
-import { loadModels } from './configModels.ts';
+import { defaultModelOf, loadModels } from './configModels.ts';
+import { loadProviderConfig, type ProviderConfig } from './configProvider.ts';
 import { readVariable, variables, type ParsedVariables, type Variables } from './configVariables.ts';
 
 export interface Config {
@@ -78,6 +79,14 @@ export function loadConfigFromEnvironment(): Config {
   return loadConfig(process.env);
 }
 
+/** The provider's variables and the catalog alone, for `npm run models`, which needs no Discord token. */
+export function loadProviderConfigFromEnvironment(): ProviderConfig {
+  loadDotenv();
+  const loaded = loadProviderConfig(process.env, { readFile: (path) => readFileSync(path, 'utf8') });
+  if (Array.isArray(loaded)) throw new ConfigError(loaded);
+  return loaded;
+}
+
 /** DATABASE_PATH and DATABASE_URL alone, for tools such as `npm run backup` that need no tokens. */
 export function loadDatabaseSettingsFromEnvironment(): { databasePath: string; databaseUrl: string | undefined } {
   loadDotenv();
@@ -93,15 +102,9 @@ export function loadConfig(
   const readFile = deps.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
   const problems: string[] = [];
   const values: Partial<Record<keyof Variables, unknown>> = {};
-  // discord.js's ShardingManager starts its processes with SHARDS = the process's index and
-  // SHARD_COUNT = the total: the operator's SHARDS was already resolved by the manager.
-  const managed = env.SHARDING_MANAGER === 'true';
-  const shardProcess = managed ? { index: Number(env.SHARDS), shardCount: Number(env.SHARD_COUNT) } : undefined;
-  if (shardProcess && !(Number.isInteger(shardProcess.index) && shardProcess.index >= 0 && shardProcess.shardCount > shardProcess.index)) {
-    problems.push('SHARDS: the sharding manager passed an invalid shard');
-  }
+  const shardProcess = managedShardProcess(env, problems);
   for (const name of Object.keys(variables) as (keyof Variables)[]) {
-    const result = variables[name].safeParse(managed && name === 'SHARDS' ? undefined : readVariable(env, name));
+    const result = variables[name].safeParse(readVariable(env, name));
     // Only our own messages are kept: zod's defaults may quote the input, which could be a secret.
     if (result.success) values[name] = result.data;
     else problems.push(`${name}: ${result.error.issues[0]?.message ?? 'invalid'}`);
@@ -115,8 +118,8 @@ export function loadConfig(
 
   problems.push(...hostSettingProblems({
     databaseUrl: parsed.DATABASE_URL, hostCount: parsed.HOST_COUNT, hostIndex: parsed.HOST_INDEX,
-    shards: shardProcess ? shardProcess.shardCount : parsed.SHARDS, shardProcesses: parsed.SHARD_PROCESSES,
-  }, 'SHARDS'));
+    shards: shardProcess ? shardProcess.shardCount : parsed.DISCORD_SHARDS, shardProcesses: parsed.SHARD_PROCESSES,
+  }, 'DISCORD_SHARDS'));
 
   let models: ModelCatalog | undefined;
   if ('MODELS_FILE' in values) {
@@ -125,7 +128,7 @@ export function loadConfig(
     else models = loaded;
   }
   if (models && parsed.DEFAULT_MODEL !== undefined && !models.find(parsed.DEFAULT_MODEL)) {
-    problems.push(`DEFAULT_MODEL: must be a model of the catalog (${models.names().join(', ')})`);
+    problems.push(`DEFAULT_MODEL: must be a model of the catalog (${models.ids().join(', ')})`);
   }
 
   if (problems.length > 0 || !models) throw new ConfigError(problems);
@@ -138,7 +141,7 @@ export function loadConfig(
     apimartBaseUrl: ok.APIMART_BASE_URL,
     databasePath: ok.DATABASE_PATH,
     databaseUrl: ok.DATABASE_URL,
-    defaultModel: ok.DEFAULT_MODEL,
+    defaultModel: ok.DEFAULT_MODEL ?? defaultModelOf(models),
     models,
     userDailyBudgetMicros: ok.USER_DAILY_BUDGET_USD,
     userMonthlyBudgetMicros: ok.USER_MONTHLY_BUDGET_USD,
@@ -158,7 +161,7 @@ export function loadConfig(
     metricsPort: ok.METRICS_PORT,
     metricsHost: ok.METRICS_HOST,
     retentionDays: ok.RETENTION_DAYS,
-    shards: ok.SHARDS,
+    shards: ok.DISCORD_SHARDS,
     shardProcesses: ok.SHARD_PROCESSES,
     shardProcess,
     hostCount: ok.HOST_COUNT,
@@ -167,4 +170,23 @@ export function loadConfig(
     webhookListenHost: ok.WEBHOOK_LISTEN_HOST,
     webhookListenPort: ok.WEBHOOK_LISTEN_PORT,
   });
+}
+
+/**
+ * discord.js's ShardingManager starts its processes with SHARDING_MANAGER, SHARDS = the process's index and
+ * SHARD_COUNT = the total. Anywhere else those names are not the operator's to set: discord.js's Client
+ * would read them as its own (`SHARDS=auto` is not JSON), so an old `.env` naming them is refused.
+ */
+function managedShardProcess(env: Record<string, string | undefined>, problems: string[]): Config['shardProcess'] {
+  if (env.SHARDING_MANAGER !== 'true') {
+    for (const name of ['SHARDS', 'SHARD_COUNT']) {
+      if (env[name] !== undefined) problems.push(`${name}: is discord.js's own variable, set only for the processes its ShardingManager starts; remove it and set DISCORD_SHARDS instead`);
+    }
+    return undefined;
+  }
+  const shardProcess = { index: Number(env.SHARDS), shardCount: Number(env.SHARD_COUNT) };
+  if (!(Number.isInteger(shardProcess.index) && shardProcess.index >= 0 && shardProcess.shardCount > shardProcess.index)) {
+    problems.push('SHARDS: the sharding manager passed an invalid shard');
+  }
+  return shardProcess;
 }

@@ -55,7 +55,7 @@ export const variables = {
   APIMART_BASE_URL: httpUrl('https://api.apimart.ai'),
   DATABASE_PATH: z.string().prefault('./data/bot.db'),
   DATABASE_URL: z.string().refine((url) => /^postgres(ql)?:\/\/./.test(url), 'must be a postgres:// or postgresql:// URL').optional(),
-  DEFAULT_MODEL: z.string().prefault('sora-2-preview'),
+  DEFAULT_MODEL: z.string().optional(),
   MODELS_FILE: z.string().optional(),
   USER_DAILY_BUDGET_USD: usdAmount('5'),
   USER_MONTHLY_BUDGET_USD: usdAmount('50'),
@@ -92,7 +92,7 @@ export const variables = {
     .transform(Number)
     .refine((days) => Number.isSafeInteger(days), 'must be a whole number of days (0 = keep)')
     .prefault('0'),
-  SHARDS: z
+  DISCORD_SHARDS: z
     .string()
     .regex(/^(auto|[1-9]\d{0,4})$/, 'must be auto or a positive integer')
     .transform((raw): number | 'auto' => (raw === 'auto' ? 'auto' : Number(raw)))

@@ -1,4 +1,4 @@
-import type { VideoGenerationRequest } from '../videoGenerationRequest.ts';
+import type { VideoGenerationRequest, VideoSettings } from '../videoGenerationRequest.ts';
 
 export const jobStatuses = [
   'awaiting_confirmation', 'queued', 'submitting', 'submitted', 'completed', 'delivered',
@@ -36,7 +36,10 @@ export interface Job {
   interactionAt: number;
   attachmentSizeLimit: number;
   status: JobStatus;
+  /** Exactly what is (or was) sent to the provider, in the model's own words. */
   request: VideoGenerationRequest;
+  /** What the member asked for, in `/video`'s words: what cards show and re-rolls check again. */
+  settings: VideoSettings;
   imageName: string | null;
   estimateMicros: number;
   costMicros: number | null;
@@ -64,6 +67,8 @@ export interface Job {
   deliveryProblem: string | null;
   /** The reference image's orientation, when it overrides `aspect_ratio`. */
   imageOrientation: 'landscape' | 'portrait' | 'square' | null;
+  /** The kept bytes of the reference image (reference_images), once downloaded; re-rolls share their parent's. */
+  imageSha256?: string | null;
   /** A moderator deleted the status message: no status is posted for this job again. */
   statusDeletedAt: number | null;
   /** The job's server or channel disappeared (bot removed, channel deleted): it talks by DM from then on. */

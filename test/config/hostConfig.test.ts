@@ -30,15 +30,15 @@ describe('database and host settings', () => {
   });
 
   it('gives a host its index among HOST_COUNT hosts sharing a PostgreSQL and a fixed shard count', () => {
-    expect(loadConfig({ ...base, DATABASE_URL: url, HOST_COUNT: '3', HOST_INDEX: '2', SHARDS: '6', SHARD_PROCESSES: '2' }))
+    expect(loadConfig({ ...base, DATABASE_URL: url, HOST_COUNT: '3', HOST_INDEX: '2', DISCORD_SHARDS: '6', SHARD_PROCESSES: '2' }))
       .toMatchObject({ hostCount: 3, hostIndex: 2, shards: 6, shardProcesses: 2 });
   });
 
   it.each([
-    [{ HOST_COUNT: '2', HOST_INDEX: '2', SHARDS: '4' }, 'HOST_INDEX: must be below HOST_COUNT (2)'],
-    [{ HOST_COUNT: '2', SHARDS: 'auto' }, 'SHARDS: must be a fixed number when HOST_COUNT is above 1, the same on every host'],
-    [{ HOST_COUNT: '2' }, 'SHARDS: must be a fixed number when HOST_COUNT is above 1, the same on every host'],
-    [{ HOST_COUNT: '2', SHARDS: '3', SHARD_PROCESSES: '2' }, 'SHARDS: must be at least HOST_COUNT × SHARD_PROCESSES (4), so that every process runs a shard'],
+    [{ HOST_COUNT: '2', HOST_INDEX: '2', DISCORD_SHARDS: '4' }, 'HOST_INDEX: must be below HOST_COUNT (2)'],
+    [{ HOST_COUNT: '2', DISCORD_SHARDS: 'auto' }, 'DISCORD_SHARDS: must be a fixed number when HOST_COUNT is above 1, the same on every host'],
+    [{ HOST_COUNT: '2' }, 'DISCORD_SHARDS: must be a fixed number when HOST_COUNT is above 1, the same on every host'],
+    [{ HOST_COUNT: '2', DISCORD_SHARDS: '3', SHARD_PROCESSES: '2' }, 'DISCORD_SHARDS: must be at least HOST_COUNT × SHARD_PROCESSES (4), so that every process runs a shard'],
     [{ HOST_COUNT: '0' }, 'HOST_COUNT: must be a positive integer'],
     [{ HOST_INDEX: '-1' }, 'HOST_INDEX: must be a whole number (0 for the first host)'],
   ])('refuses %j', (env, problem) => {
@@ -46,7 +46,7 @@ describe('database and host settings', () => {
   });
 
   it('refuses several hosts on SQLite, which serves one host', () => {
-    expect(problems({ ...base, HOST_COUNT: '2', HOST_INDEX: '1', SHARDS: '2' }))
+    expect(problems({ ...base, HOST_COUNT: '2', HOST_INDEX: '1', DISCORD_SHARDS: '2' }))
       .toEqual(['HOST_COUNT: several hosts need DATABASE_URL (a PostgreSQL they share); SQLite serves one host']);
   });
 });
@@ -62,10 +62,10 @@ describe('shards over hosts', () => {
   });
 
   it('scopes a host to its slice of the fixed shard count, and each of its processes to a share of that', () => {
-    const env = { ...base, DATABASE_URL: url, HOST_COUNT: '2', HOST_INDEX: '1', SHARDS: '8' };
+    const env = { ...base, DATABASE_URL: url, HOST_COUNT: '2', HOST_INDEX: '1', DISCORD_SHARDS: '8' };
     expect(processShardScope(loadConfig(env))).toEqual({ shardCount: 8, shardIds: [1, 3, 5, 7] });
     const managed = loadConfig({ ...env, SHARD_PROCESSES: '2', SHARDING_MANAGER: 'true', SHARDS: '1', SHARD_COUNT: '8' });
     expect(processShardScope(managed)).toEqual({ shardCount: 8, shardIds: [3, 7] });
-    expect(processShardScope(loadConfig({ ...base, SHARDS: '8' }))).toBeUndefined();
+    expect(processShardScope(loadConfig({ ...base, DISCORD_SHARDS: '8' }))).toBeUndefined();
   });
 });

@@ -23,7 +23,7 @@ export interface HarnessOptions {
   /** Overrides of the app's own timings (e.g. a short confirmation window). */
   /** Whether stop() also stops the fakes; a restarted harness inherits it. */
   ownsFakes?: boolean;
-  appDeps?: Partial<Pick<AppDeps, 'confirmationWindowMs' | 'statusEditIntervalMs' | 'healthProbeIntervalMs' | 'reactionNoticeLifetimeMs' | 'clock' | 'apimart' | 'exit' | 'leaseHeartbeatMs'>>;
+  appDeps?: Partial<Pick<AppDeps, 'confirmationWindowMs' | 'statusEditIntervalMs' | 'healthProbeIntervalMs' | 'modelListRefreshMs' | 'reactionNoticeLifetimeMs' | 'clock' | 'apimart' | 'exit' | 'leaseHeartbeatMs'>>;
   /** Extra @discordjs/rest options, e.g. a short `timeout` so a hung Discord request is retried quickly. */
   rest?: { timeout?: number; retries?: number };
   /** PostgreSQL runs: the database a restarted harness keeps (a new one otherwise). */
@@ -129,12 +129,13 @@ export async function checkAndStop(h: Harness | undefined): Promise<void> {
   await h?.stop();
 }
 
-export const videoOptions = (o: { prompt?: string; duration?: number; aspect_ratio?: string; model?: string; resolution?: string; imageId?: string }) => [
+export const videoOptions = (o: { prompt?: string; duration?: number; aspect_ratio?: string; model?: string; resolution?: string; audio?: boolean; imageId?: string }) => [
   { name: 'prompt', type: 3, value: o.prompt ?? 'a fox running through fresh snow' },
   ...(o.duration !== undefined ? [{ name: 'duration', type: 4, value: o.duration }] : []),
   ...(o.aspect_ratio ? [{ name: 'aspect_ratio', type: 3, value: o.aspect_ratio }] : []),
   ...(o.model ? [{ name: 'model', type: 3, value: o.model }] : []),
   ...(o.resolution ? [{ name: 'resolution', type: 3, value: o.resolution }] : []),
+  ...(o.audio !== undefined ? [{ name: 'audio', type: 5, value: o.audio }] : []),
   ...(o.imageId ? [{ name: 'image', type: 11, value: o.imageId }] : []),
 ];
 

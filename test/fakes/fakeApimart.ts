@@ -1,7 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { currentModelIds, reportedCostUsd, submitProblem } from './fakeApimartModels.ts';
 import { createProviderModel, type ModelledTask, type ProviderModel, type ProviderModelOptions } from './fakeProviderModel.ts';
+import { FakeModelList } from './fakeApimartModelList.ts';
+import { FakeUploads, UPLOAD_PATH } from './fakeApimartUploads.ts';
 
 export type FakeAnswer =
   | { status: number; body?: unknown; headers?: Record<string, string> }
@@ -59,9 +62,6 @@ export interface FakeTask {
 
 export interface FakeCallback { taskId: string; url: string; at: number; status: number }
 
-export const PREVIEW_MODELS = ['sora-2-preview', 'sora-2-pro-preview'];
-const DURATIONS = new Set<unknown>([4, 8, 12]);
-const ASPECT_RATIOS = new Set<unknown>(['landscape', 'portrait', '16:9', '9:16']);
 const SUBMIT_PATH = '/v1/videos/generations';
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,191}$/;
 const TASK_PATH = /^\/v1\/tasks\/([^/]+)$/;
@@ -88,7 +88,8 @@ function ulidish(): string {
 export class FakeApimart {
   readonly requests: FakeRequest[] = [];
   readonly tasks = new Map<string, FakeTask>();
-  readonly models = new Set(PREVIEW_MODELS);
+  /** The models this key can call: today's models and Sora 2 (see fakeApimartModels.ts). */
+  readonly models = new Set(currentModelIds);
   defaults = {
     pollsUntilComplete: 2,
     estimatedTimeSec: 120,
@@ -111,8 +112,14 @@ export class FakeApimart {
   callbackTimeoutMs = 10_000;
   /** A provider that does not know the field refuses a submit carrying `webhook` with 400. */
   rejectWebhookField = false;
+  /** `GET /v1/models`, and the models a submit answers 503 model_not_found for. */
+  readonly modelList = new FakeModelList(() => this.models);
+  /** `POST /v1/uploads/images` and the files it serves. */
+  readonly uploads: FakeUploads;
 
-  private constructor(private readonly server: Server, readonly baseUrl: string, readonly apiKey: string) {}
+  private constructor(private readonly server: Server, readonly baseUrl: string, readonly apiKey: string) {
+    this.uploads = new FakeUploads(baseUrl);
+  }
 
   static async start(opts: { apiKey?: string; models?: string[] } = {}): Promise<FakeApimart> {
     const server = createServer();
@@ -185,7 +192,9 @@ export class FakeApimart {
     const url = new URL(req.url ?? '/', this.baseUrl);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = parseBody(Buffer.concat(chunks).toString('utf8'));
+    const raw = Buffer.concat(chunks);
+    const isUpload = url.pathname === UPLOAD_PATH;
+    const body = isUpload ? undefined : parseBody(raw.toString('utf8'));
     const method = req.method ?? 'GET';
     const rec: FakeRequest = { method, path: url.pathname, query: url.searchParams, headers: req.headers, body, at: Date.now(), status: 0 };
     this.requests.push(rec);
@@ -193,6 +202,12 @@ export class FakeApimart {
 
     const file = FILE_PATH.exec(url.pathname);
     if (rec.method === 'GET' && file) return reply(this.serveFile(res, rec, decodeURIComponent(file[1] ?? '')));
+    const uploaded = rec.method === 'GET' ? this.uploads.serve(url.pathname) : undefined;
+    if (uploaded) {
+      rec.status = uploaded.status;
+      res.writeHead(uploaded.status, { 'content-type': uploaded.contentType ?? 'text/plain' }).end(uploaded.bytes ?? 'Not Found');
+      return;
+    }
     if (req.headers.authorization !== `Bearer ${this.apiKey}`)
       return reply({ status: 401, body: apiError(401, 'authentication_error', 'Invalid authentication credentials') });
 
@@ -204,6 +219,11 @@ export class FakeApimart {
     }
     if (rec.method === 'GET' && taskMatch) {
       return reply(this.poll(decodeURIComponent(taskMatch[1] ?? ''), url.searchParams.get('language')));
+    }
+    if (rec.method === 'GET' && url.pathname === '/v1/models') return reply(this.modelList.answer());
+    if (rec.method === 'POST' && isUpload) {
+      const contentType = req.headers['content-type'];
+      return reply(await this.uploads.receive(typeof contentType === 'string' ? contentType : undefined, raw));
     }
     if (rec.method === 'GET' && (url.pathname === '/v1/balance' || url.pathname === '/v1/user/balance')) {
       const body = this.balance.success ? this.balance : { success: false, message: 'Failed to get token info: record not found' };
@@ -223,7 +243,7 @@ export class FakeApimart {
   }
 
   private submit(rec: FakeRequest): FakeAnswer {
-    const invalid = validateSubmit(rec.body, this.models);
+    const invalid = submitProblem(rec.body, this.models);
     const key = typeof rec.headers['idempotency-key'] === 'string' ? rec.headers['idempotency-key'] : undefined;
     // apimart's own client: 1-191 visible ASCII characters, or the request is refused before anything is made.
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
@@ -233,6 +253,8 @@ export class FakeApimart {
     // the earlier task back, and nothing new is made or billed. The bot must never repeat another job's key.
     const replay = key === undefined ? undefined : [...this.tasks.values()].find((t) => t.idempotencyKey === key);
     if (replay) return this.submitted(replay, true);
+    const gone = this.modelList.submitRefusal(isRecord(rec.body) ? rec.body.model : undefined);
+    if (gone) return gone;
     const scripted = this.submitScript.shift();
     if (scripted) {
       // Like the real provider, a request that arrived creates its task even when the answer is lost.
@@ -367,7 +389,7 @@ export class FakeApimart {
   private costOf(task: FakeTask): number | null {
     if (task.plan.cost !== undefined) return task.plan.cost;
     if (this.defaults.cost !== undefined) return this.defaults.cost;
-    return Number(task.request.duration ?? 4) * 0.1;
+    return reportedCostUsd(task.request);
   }
 
   private expiresAtSec(task: FakeTask): number {
@@ -428,17 +450,4 @@ function parseBody(text: string): unknown {
   } catch {
     return text;
   }
-}
-
-function validateSubmit(body: unknown, models: ReadonlySet<string>): string | undefined {
-  if (!isRecord(body)) return 'body must be a JSON object';
-  const { model, prompt, duration = 4, aspect_ratio = 'landscape', resolution, image_urls } = body;
-  if (typeof model !== 'string' || !models.has(model)) return `model ${String(model)} is not supported`;
-  if (typeof prompt !== 'string' || prompt.trim() === '') return 'prompt is required';
-  if (!DURATIONS.has(duration)) return 'duration must be 4, 8 or 12';
-  if (!ASPECT_RATIOS.has(aspect_ratio)) return 'aspect_ratio must be landscape or portrait';
-  if (resolution !== undefined && resolution !== 'standard' && resolution !== 'high') return 'resolution must be standard or high';
-  if (image_urls !== undefined && (!Array.isArray(image_urls) || !image_urls.every((u) => typeof u === 'string')))
-    return 'image_urls must be an array of URLs';
-  return undefined;
 }

@@ -57,7 +57,7 @@ export class FakeRest {
     const url = new URL(req.url ?? '/', this.state.origin);
     const method = (req.method ?? 'GET').toUpperCase();
     if (url.pathname.startsWith('/attachments/')) {
-      this.serveAttachment(url.pathname, res);
+      await this.serveAttachment(url.pathname, url.searchParams, res);
       return;
     }
     const headers = flattenHeaders(req);
@@ -134,12 +134,13 @@ export class FakeRest {
     return fault.answer;
   }
 
-  private serveAttachment(pathname: string, res: ServerResponse): void {
+  private async serveAttachment(pathname: string, query: URLSearchParams, res: ServerResponse): Promise<void> {
     const id = pathname.split('/')[2] ?? '';
     const file = this.state.files.get(id);
     this.downloads.push(pathname);
-    if (!file) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+    await this.state.cdn.ready();
+    if (!file || !this.state.cdn.serves(pathname, query)) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('This content is no longer available.');
       return;
     }
     res.writeHead(200, { 'content-type': file.contentType, 'content-length': String(file.bytes.length) });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { FakeRateLimits, type RateLimitOptions } from './fakeDiscordRateLimits.ts';
 import { newChannel, type FakeChannel, type ReactionLimiter } from './fakeDiscordChannels.ts';
 import { FakeGuilds } from './fakeDiscordGuilds.ts';
+import { FakeCdn } from './fakeDiscordCdn.ts';
 
 /** Default permissions Discord reports for a member or the app in a normal guild. */
 export const DEFAULT_PERMISSIONS = '2248473465835073';
@@ -87,8 +88,10 @@ export interface FakeInteraction {
   callbackType?: number;
   originalId?: string;
   expired: boolean;
-  /** 2 application command (default), 3 message component, 5 modal submit. */
+  /** 2 application command (default), 3 message component, 4 autocomplete, 5 modal submit. */
   type?: number;
+  /** The choices an autocomplete interaction was answered with (callback type 8). */
+  choices?: { name: string; value: string | number; name_localizations?: Record<string, string> }[];
   locale?: string;
   /** The message a component interaction came from. */
   messageId?: string;
@@ -135,6 +138,8 @@ export interface FakeDiscordOptions {
   rateLimits?: boolean | RateLimitOptions;
   /** Per-channel reaction writes allowed per second (Discord: about 4); off when absent. */
   reactionsPerSecond?: number;
+  /** `bot_public` of GET /applications/@me: anyone may add the bot (default true, as for a new application). */
+  botPublic?: boolean;
 }
 
 /** A Discord API error the fake answers with: `{ message, code }`. */
@@ -159,6 +164,7 @@ export class FakeDiscordState {
   readonly ownerId: string;
   applicationOwnerId: string;
   team: { id: string; memberIds: string[] } | null;
+  readonly botPublic: boolean;
   readonly botRoleId: string;
   readonly roles: FakeRole[];
   /** Every server the bot is in; the first is the one above. */
@@ -175,6 +181,8 @@ export class FakeDiscordState {
   readonly dmChannels = new Map<string, string>();
   readonly dmFails = new Set<string>();
   readonly files = new Map<string, StoredFile>();
+  /** Signs attachment links and says when they expire; its clock is the tests' to move. */
+  readonly cdn = new FakeCdn();
   /** `${channelId}:${nonce}` -> message id, for enforce_nonce */
   readonly nonces = new Map<string, string>();
   readonly rateLimits: FakeRateLimits | undefined;
@@ -198,6 +206,7 @@ export class FakeDiscordState {
     this.ownerId = opts.ownerId ?? '1400000000000000001';
     this.applicationOwnerId = opts.applicationOwnerId ?? this.ownerId;
     this.team = opts.team ?? null;
+    this.botPublic = opts.botPublic ?? true;
     this.botRoleId = this.nextId();
     this.roles = [
       { id: this.guildId, name: '@everyone', permissions: '0', managed: false },
@@ -261,7 +270,7 @@ export class FakeDiscordState {
   storeFile(file: StoredFile & { width?: number; height?: number; sizeOverride?: number }): FakeAttachment {
     const id = this.nextId();
     this.files.set(id, { filename: file.filename, contentType: file.contentType, bytes: file.bytes });
-    const url = `${this.origin}/attachments/${id}/${encodeURIComponent(file.filename)}`;
+    const url = this.cdn.sign(this.origin, `/attachments/${id}/${encodeURIComponent(file.filename)}`);
     const attachment: FakeAttachment = {
       id,
       filename: file.filename,

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +12,12 @@ import { createPostgresTestDatabase, databaseUrl } from '../support/postgresTest
 import { testDatabaseUrl } from '../support/testDatabase.ts';
 import { postgresTestSql } from '../support/testSql.ts';
 import { createAccepted, guildId } from '../unit/storeFixtures.ts';
+import { pngBytes } from '../support/imageBytes.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const now = Date.UTC(2026, 5, 15, 12, 0, 0);
+/** A kept reference image of two parts (256 KB each). */
+const image = pngBytes(300_000);
 const dirs: string[] = [];
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -36,7 +40,10 @@ function postgresStores(url: string): Stores {
   return stores;
 }
 
-/** A SQLite bot's history: settled, released, held and mid-submission jobs, an override, a pause, a 📩 copy. */
+/**
+ * A SQLite bot's history: settled (with a kept reference image and a price check), released, held and
+ * mid-submission jobs, an override, a pause, a 📩 copy.
+ */
 async function sqliteHistory(path: string): Promise<void> {
   const db = openDatabase(path);
   const store = createSqliteStores(db).jobStore();
@@ -45,6 +52,8 @@ async function sqliteHistory(path: string): Promise<void> {
   await store.recordSubmitted(settled.id, 'task-1', now);
   await store.completeTask(settled.id, { videoUrl: 'https://v.example/1.mp4', videoExpiresAt: null, costMicros: 350_000 }, now);
   await store.markDelivered(settled.id, '200000000000000002', '900000000000000001', now);
+  const sha256 = createHash('sha256').update(image).digest('hex');
+  expect(await store.keepReferenceImage(settled.id, { sha256, contentType: 'image/png', bytes: image }, now)).toBe('kept');
   await store.claimDmCopy(settled.id, 'user-b', now, 3_600_000);
   const released = await createAccepted(store, now, { userId: 'user-b' });
   await store.endBeforeSubmission(released.id, 'cancelled', 'cancelled_by_user', now);
@@ -68,7 +77,8 @@ describe('operator tools on PostgreSQL', () => {
     const result = npmScript('src/migrateToPostgres.ts', { DATABASE_PATH: path, DATABASE_URL: url });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/jobs 4, job_messages 1, ledger 6, budget_overrides 1, guild_settings 1, audit_log 0, dm_copies 1/);
+    expect(result.stdout).toMatch(
+      /reference_images 1, reference_image_parts 2, jobs 4, job_messages 1, ledger 6, price_checks 1, budget_overrides 1, guild_settings 1, audit_log 0, dm_copies 1/);
     expect(result.stdout).toMatch(/the ledger of 4 members \(1150000 micro-USD in all\)/);
 
     const store = postgresStores(url).jobStore();
@@ -76,6 +86,10 @@ describe('operator tools on PostgreSQL', () => {
     expect(await store.spend.userTotalSpend('user-c')).toEqual({ totalMicros: 400_000, heldMicros: 400_000 });
     expect(await store.spend.isPaused(guildId)).toBe(true);
     expect(await store.findByMessageId('900000000000000001')).toMatchObject({ kind: 'result', job: { id: 1, status: 'delivered' } });
+    const kept = await store.referenceImageOf(1);
+    expect((await store.referenceImageBytes(kept!))?.equals(image)).toBe(true);
+    const [model] = await store.pricedModels();
+    expect(await store.recentPriceChecks(model!, 5)).toEqual([{ estimateMicros: 400_000, costMicros: 350_000 }]);
     // A bot started on it resumes where the SQLite one stopped: the interrupted submit is never resent.
     const pool = createPool({ databaseUrl: url, poolSize: 1 });
     closers.push(() => pool.end());

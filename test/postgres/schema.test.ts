@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { migratePostgres, postgresMigrations } from '../../src/db/postgres/migrations.ts';
 import { createPool } from '../../src/db/postgres/postgresStores.ts';
+import { openDatabase } from '../../src/db/sqlite/openDatabase.ts';
 import { createPostgresTestDatabase } from '../support/postgresTestDatabase.ts';
 import { testDatabaseUrl } from '../support/testDatabase.ts';
 
@@ -48,5 +49,19 @@ describe('the PostgreSQL schema', () => {
     await pool.query("INSERT INTO ledger (job_id, user_id, guild_id, kind, amount_micros, period_at, created_at) VALUES ($1, 'u', '1', 'settle', 0, 0, 0)", [id]);
     await expect(pool.query("INSERT INTO ledger (job_id, user_id, guild_id, kind, amount_micros, period_at, created_at) VALUES ($1, 'u', '1', 'release', -5, 0, 0)", [id]))
       .rejects.toThrow(/ledger_one_outcome/);
+  });
+
+  it('has every table and column of the SQLite schema, so a migration added to one engine alone is caught', async () => {
+    const sqlite = openDatabase(':memory:');
+    // instance_lease is SQLite's single-process lease; PostgreSQL's processes hold shard leases by session lock.
+    const tables = sqlite.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'instance_lease' ORDER BY name")
+      .pluck().all() as string[];
+    const sqliteColumns = tables.flatMap((table) =>
+      (sqlite.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => `${table}.${c.name}`));
+    sqlite.close();
+    const pool = await emptyDatabasePool();
+    const postgresColumns = new Set((await pool.query<{ name: string }>(
+      "SELECT table_name || '.' || column_name AS name FROM information_schema.columns WHERE table_schema = 'public'")).rows.map((r) => r.name));
+    expect(sqliteColumns.filter((column) => !postgresColumns.has(column))).toEqual([]);
   });
 });

@@ -2,12 +2,16 @@ import type { Database } from 'better-sqlite3';
 import type pg from 'pg';
 
 /** Copied in this order (each table's references come before it); the kept totals are rebuilt by the triggers. */
-export const copiedTables = ['jobs', 'job_messages', 'ledger', 'budget_overrides', 'guild_settings', 'audit_log', 'dm_copies'] as const;
+export const copiedTables = [
+  'reference_images', 'reference_image_parts', 'jobs', 'job_messages', 'ledger', 'price_checks', 'budget_overrides', 'guild_settings', 'audit_log', 'dm_copies',
+] as const;
 /** Not copied: running processes' leases (the bot is stopped), and totals PostgreSQL derives from the ledger. */
 const leftBehind = new Set(['shard_lease', 'instance_lease', 'user_spend_totals', 'daily_spend_totals']);
 /** Tables whose identity ids continue after the copied rows. */
 const identityTables = ['jobs', 'ledger', 'audit_log'];
 const maxParameters = 60_000;
+/** An image part is up to 256 KB: a few dozen per statement keep each INSERT to a few megabytes. */
+const maxRowsPerBatch: Partial<Record<string, number>> = { reference_image_parts: 32 };
 
 export class CopyError extends Error {
   override name = 'CopyError';
@@ -38,7 +42,7 @@ async function copyTable(source: Database, client: pg.ClientBase, table: string)
   if (missing.length > 0) throw new CopyError(`${table}.${missing.join(', ')} has no place in PostgreSQL: this bot's PostgreSQL schema is older than the SQLite file`);
   const columns = target.filter((c) => sourceColumns.includes(c.name));
   const convert = columns.map(converter);
-  const perBatch = Math.max(1, Math.floor(maxParameters / columns.length));
+  const perBatch = Math.min(maxRowsPerBatch[table] ?? Infinity, Math.max(1, Math.floor(maxParameters / columns.length)));
   const select = source.prepare(`SELECT ${columns.map((c) => c.name).join(', ')} FROM ${table} ORDER BY rowid`).raw();
   let copied = 0;
   let batch: unknown[][] = [];

@@ -32,9 +32,10 @@ const checksSql = `SELECT
 /** The job and its reserve row in one statement (the ledger trigger keeps the totals). */
 const insertSql = `WITH job AS (
     INSERT INTO jobs (origin_key, parent_job_id, guild_id, channel_id, user_id, locale, application_id,
-      interaction_token, interaction_at, attachment_size_limit, status, prompt, model, duration_sec, aspect_ratio,
-      resolution, image_url, image_name, image_orientation, request_json, estimate_micros, confirm_deadline_at, idempotency_key, created_at, updated_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $24)
+      interaction_token, interaction_at, attachment_size_limit, status, prompt, model, model_label, duration_sec, aspect_ratio,
+      resolution, audio, image_url, image_name, image_sha256, image_orientation, request_json, estimate_micros, confirm_deadline_at,
+      idempotency_key, created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $27)
     RETURNING *),
   reserve AS (INSERT INTO ledger (job_id, user_id, guild_id, kind, amount_micros, period_at, created_at)
     SELECT id, user_id, guild_id, 'reserve', estimate_micros, created_at, created_at FROM job)
@@ -70,11 +71,13 @@ export function createJobReservations(pool: pg.Pool) {
       const refused = budgetRejection(input, w, override, (scope) => used[scope]);
       if (refused) return refused;
       const r = input.request;
+      const s = input.settings;
       const row = await firstRow<JobRow>(client, insertSql, [
         input.originKey, input.parentJobId ?? null, input.guildId, input.channelId, input.userId, input.locale, input.applicationId,
         input.interactionToken, input.interactionAt, input.attachmentSizeLimit, input.needsConfirmation ? 'awaiting_confirmation' : 'queued',
-        r.prompt, r.model, r.duration, r.aspect_ratio, r.resolution ?? null, r.image_urls?.[0] ?? null, input.imageName,
-        input.imageOrientation ?? null, JSON.stringify(r), input.estimateMicros, input.confirmDeadlineAt, randomUUID(), w.now,
+        r.prompt, s.model, s.modelLabel, s.durationSec, s.aspectRatio, s.resolution, s.audio === null ? null : Number(s.audio), s.imageUrl,
+        input.imageName, input.imageSha256 ?? null, input.imageOrientation ?? null, JSON.stringify(r), input.estimateMicros,
+        input.confirmDeadlineAt, randomUUID(), w.now,
       ]);
       return { ok: true, job: jobFromRow(row as JobRow) };
     }, lockStatements(input, w));

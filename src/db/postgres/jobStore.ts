@@ -4,6 +4,8 @@ import type { CompletedTask, JobStore } from '../jobStore.ts';
 import { jobFromRow, pollColumns, pollJobFromRow, type JobRow, type PollRow } from '../jobRow.ts';
 import type { ShardScope } from '../shardScope.ts';
 import { createDmCopies } from './dmCopies.ts';
+import { createPriceChecks } from './priceChecks.ts';
+import { createReferenceImageStore } from './referenceImageStore.ts';
 import { createJobPlaces } from './jobPlaces.ts';
 import { createJobQueries } from './jobQueries.ts';
 import { createJobReservations } from './jobReservations.ts';
@@ -46,6 +48,8 @@ export function createPostgresJobStore(pool: pg.Pool, fence: LeaseFence, scope?:
     ...createJobResolutions(pool, fence),
     ...createJobPlaces(pool, fence),
     ...createDmCopies(pool),
+    ...createReferenceImageStore(pool),
+    ...createPriceChecks(pool),
 
     confirm: (id, now) => transition(id, ['awaiting_confirmation'], 'queued', now, { set: { confirm_deadline_at: null } }),
     endBeforeSubmission,
@@ -114,6 +118,8 @@ export function createPostgresJobStore(pool: pg.Pool, fence: LeaseFence, scope?:
         cost_micros: new SqlValue('COALESCE(?::bigint, estimate_micros)', result.costMicros),
       },
       ledger: 'settle',
+      // Only a reported cost says whether the price table still matches what the provider bills.
+      priceCheck: result.costMicros !== null,
     }),
     failTask: (id, code, detail, now) => transition(id, ['submitted', 'timed_out'], 'failed', now,
       { set: { failure_code: code, failure_detail: detail, finished_at: now }, ledger: 'release' }),

@@ -18,6 +18,8 @@ export interface TransitionOptions {
   ledger?: 'settle' | 'release';
   /** The message that now stands for the job (its result), recorded with the change. */
   message?: { id: string; kind: 'status' | 'result' };
+  /** A settlement at the provider's reported cost: kept beside the estimate, per model (price_checks). */
+  priceCheck?: boolean;
   /** Checked against the shard lease (every transition but the one that records a late task id). */
   fenced?: boolean;
 }
@@ -43,6 +45,10 @@ export function createTransition(db: Queryable, fence: LeaseFence) {
     if (options.ledger) {
       parts.push(`money AS (INSERT INTO ledger (job_id, user_id, guild_id, kind, amount_micros, period_at, created_at)
         SELECT id, user_id, guild_id, '${options.ledger}', ${ledgerAmount[options.ledger]}, created_at, $2 FROM changed)`);
+    }
+    if (options.priceCheck) {
+      parts.push(`checked AS (INSERT INTO price_checks (job_id, model, estimate_micros, cost_micros, settled_at)
+        SELECT id, request_json::json->>'model', estimate_micros, cost_micros, $2 FROM changed ON CONFLICT (job_id) DO NOTHING)`);
     }
     if (options.message) {
       values.push(options.message.id);

@@ -223,6 +223,41 @@ export const postgresMigrations: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // SQLite's relaxJobSettingsChecks and the two migrations after it, in one step: a job's settings in
+  // the member's words follow the model catalog (which validates them), its sound switch and the
+  // model's label as shown; the kept bytes of reference images, in 256 KB parts like SQLite's (a part
+  // per statement keeps each write short); estimates beside the reported costs, per model.
+  `
+  ALTER TABLE jobs DROP CONSTRAINT jobs_aspect_ratio_check, DROP CONSTRAINT jobs_resolution_check;
+  ALTER TABLE jobs ADD COLUMN audio SMALLINT CHECK (audio IN (0, 1)), ADD COLUMN model_label TEXT;
+
+  CREATE TABLE reference_images (
+    sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+    content_type TEXT NOT NULL CHECK (content_type IN ('image/jpeg', 'image/png', 'image/webp')),
+    size_bytes BIGINT NOT NULL CHECK (size_bytes BETWEEN 1 AND 10485760),
+    complete SMALLINT NOT NULL DEFAULT 0 CHECK (complete IN (0, 1)),
+    upload_url TEXT,
+    upload_expires_at BIGINT,
+    created_at BIGINT NOT NULL
+  );
+  CREATE TABLE reference_image_parts (
+    sha256 TEXT NOT NULL REFERENCES reference_images (sha256) ON DELETE CASCADE,
+    part INTEGER NOT NULL CHECK (part >= 0),
+    bytes BYTEA NOT NULL CHECK (length(bytes) BETWEEN 1 AND 262144),
+    PRIMARY KEY (sha256, part)
+  );
+  ALTER TABLE jobs ADD COLUMN image_sha256 TEXT REFERENCES reference_images (sha256);
+  CREATE INDEX jobs_by_reference_image ON jobs (image_sha256) WHERE image_sha256 IS NOT NULL;
+
+  CREATE TABLE price_checks (
+    job_id BIGINT PRIMARY KEY REFERENCES jobs (id),
+    model TEXT NOT NULL,
+    estimate_micros BIGINT NOT NULL CHECK (estimate_micros >= 0),
+    cost_micros BIGINT NOT NULL CHECK (cost_micros >= 0),
+    settled_at BIGINT NOT NULL
+  );
+  CREATE INDEX price_checks_by_model ON price_checks (model, job_id);
+  `,
 ];
 
 /**

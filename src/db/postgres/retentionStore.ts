@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import type { RetentionStore } from '../retentionStore.ts';
 import { erasedRequestJson } from '../erasedRequest.ts';
-import { rows } from './sql.ts';
-import { transaction } from './transaction.ts';
+import { firstRow, rows } from './sql.ts';
+import { transaction, withRetry } from './transaction.ts';
 
 export function createRetentionStore(pool: pg.Pool): RetentionStore {
   return {
@@ -13,11 +13,24 @@ export function createRetentionStore(pool: pg.Pool): RetentionStore {
          ORDER BY finished_at LIMIT $2 FOR UPDATE SKIP LOCKED`, [cutoffMs, limit]);
       if (due.length === 0) return 0;
       const erased = await client.query(
-        `UPDATE jobs SET prompt = '', image_url = NULL, image_name = NULL, video_url = NULL, failure_detail = NULL,
+        `UPDATE jobs SET prompt = '', image_url = NULL, image_name = NULL, image_sha256 = NULL, video_url = NULL, failure_detail = NULL,
            interaction_token = NULL, request_json = e.request_json, erased_at = $3
          FROM unnest($1::bigint[], $2::text[]) AS e (id, request_json) WHERE jobs.id = e.id AND jobs.erased_at IS NULL`,
         [due.map((r) => r.id), due.map((r) => erasedRequestJson(r.request_json)), nowMs]);
       return erased.rowCount ?? 0;
     }),
+
+    /**
+     * One image per statement; an image another host is linking right now (its row locked) is skipped,
+     * and its parts go with it (ON DELETE CASCADE).
+     */
+    async dropUnreferencedImage(createdBefore) {
+      const dropped = await withRetry(() => firstRow<{ sha256: string }>(pool,
+        `DELETE FROM reference_images WHERE sha256 = (
+           SELECT sha256 FROM reference_images r WHERE created_at < $1 AND NOT EXISTS (SELECT 1 FROM jobs WHERE image_sha256 = r.sha256)
+           LIMIT 1 FOR UPDATE SKIP LOCKED)
+         AND NOT EXISTS (SELECT 1 FROM jobs WHERE image_sha256 = reference_images.sha256) RETURNING sha256`, [createdBefore]));
+      return dropped !== undefined;
+    },
   };
 }

@@ -6,6 +6,7 @@ import type { JobContext } from './jobContext.ts';
 import { nextPollDelayMs } from './pollSchedule.ts';
 import { createConcurrencyLimit } from './concurrencyLimit.ts';
 import { failureText } from '../status/statusText.ts';
+import { latePollingEndsAt } from '../spend/resolvable.ts';
 
 function failureCodeOf(task: TaskStatus): 'moderation' | 'provider_failed' {
   const text = `${task.error?.type ?? ''} ${String(task.error?.code ?? '')} ${task.error?.message ?? ''}`.toLowerCase();
@@ -40,8 +41,10 @@ export function createJobPoller(ctx: JobContext) {
   function scheduleNext(job: PollJob, retryAfterMs?: number, spreadMs = 0): void {
     const now = clock.now();
     const submittedAt = job.submittedAt ?? job.updatedAt;
-    if (job.status === 'timed_out' && now > submittedAt + settings.jobTimeoutMs + settings.latePollWindowMs) {
+    if (job.status === 'timed_out' && now > latePollingEndsAt(job, settings)) {
       ctx.jobLogger(job).warn('job_late_polling_stopped', { taskId: job.taskId });
+      // The card promised to keep checking until now: it must say that it stopped.
+      void ctx.status.refresh(job.id);
       return;
     }
     const queue = queueSeen.get(job.id);
@@ -79,7 +82,11 @@ export function createJobPoller(ctx: JobContext) {
         videoUrl: task.videoUrl, videoExpiresAt: task.videoExpiresAtMs ?? null, costMicros: task.costMicros ?? null,
       }, now);
       if (!completed) return;
-      ctx.jobLogger(job).info('job_completed', { taskId: job.taskId, costMicros: completed.costMicros });
+      ctx.jobLogger(job).info('job_completed', {
+        taskId: job.taskId, costMicros: completed.costMicros, estimateMicros: completed.estimateMicros,
+        // What the price table got wrong for this job: the reported cost minus the estimate.
+        costReported: task.costMicros !== undefined, costMinusEstimateMicros: (completed.costMicros ?? completed.estimateMicros) - completed.estimateMicros,
+      });
       if (job.status === 'submitted') ctx.slotFreed();
       ctx.deliver(completed);
       return;
