@@ -21,8 +21,19 @@ export function createRetentionStore(db: Db) {
   });
 
   return {
-    /** Erases at most `limit` jobs in one short transaction; returns how many it erased. */
+    /**
+     * Erases at most `limit` jobs in one short transaction; returns how many it erased. The connection
+     * runs with secure_delete (openDatabase), so the old row's bytes are overwritten, not only freed.
+     */
     eraseFinishedBefore: (cutoffMs: number, nowMs: number, limit: number): number => eraseBatch.immediate(cutoffMs, nowMs, limit),
+    /**
+     * The WAL still holds the page images from before the erase: copy the erased pages into the file
+     * and empty the WAL. Returns false when a reader kept the checkpoint from finishing.
+     */
+    checkpointAfterErase(): boolean {
+      const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      return result?.busy === 0;
+    },
   };
 }
 

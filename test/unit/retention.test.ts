@@ -88,7 +88,7 @@ describe('RETENTION_DAYS over a long history', () => {
     const events: string[] = [];
     const batches = [500, 500, 7];
     const retention = createRetention({
-      store: { eraseFinishedBefore: () => { events.push('batch'); return batches.shift() ?? 0; } },
+      store: { eraseFinishedBefore: () => { events.push('batch'); return batches.shift() ?? 0; }, checkpointAfterErase: () => true },
       logger: createLogger({ level: 'error', secrets: [] }), retentionDays: 30,
       clock: { now: () => t0, setTimeout: () => ({ id: 0 }), clearTimeout: () => undefined },
     });

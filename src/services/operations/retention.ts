@@ -13,8 +13,12 @@ export function createRetention(deps: { store: RetentionStore; clock: Clock; log
   let stopped = false;
 
   const cutoffAt = (now: number) => now - retentionDays * dayMs;
+  // An erase is complete only once the old page images have left the WAL as well.
   const report = (total: number) => {
-    if (total > 0) logger.info('retention_erased', { jobs: total, retentionDays });
+    if (total === 0) return total;
+    const checkpointed = store.checkpointAfterErase();
+    logger.info('retention_erased', { jobs: total, retentionDays });
+    if (!checkpointed) logger.warn('retention_checkpoint_busy', { action: 'the WAL keeps erased text until the next checkpoint' });
     return total;
   };
 
