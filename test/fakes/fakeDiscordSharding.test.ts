@@ -12,7 +12,7 @@ afterEach(async () => {
   for (const fake of fakes.splice(0)) await fake.stop();
 });
 
-async function startFake(opts: { shards?: number } = {}): Promise<FakeDiscord> {
+async function startFake(opts: { shards?: number; maxConcurrency?: number } = {}): Promise<FakeDiscord> {
   const fake = await FakeDiscord.start(opts);
   fakes.push(fake);
   return fake;
@@ -53,7 +53,8 @@ describe('fake gateway sharding', () => {
   });
 
   it('sends each shard READY and GUILD_CREATE for its own servers only, and routes their events to it', async () => {
-    const fake = await startFake({ shards: 2 });
+    // Two IDENTIFY buckets, so both shards may identify at once.
+    const fake = await startFake({ shards: 2, maxConcurrency: 2 });
     const [a, b] = [fake.addGuild({ id: guildIdOnShard(0, 2, 1), channels: 2 }), fake.addGuild({ id: guildIdOnShard(1, 2, 2), channels: 2, roles: 3 })];
     const primaryShard = shardOfGuild(fake.guildId, 2);
     const [zero, one] = [await identify(fake, [0, 2]), await identify(fake, [1, 2])];
@@ -76,15 +77,19 @@ describe('fake gateway sharding', () => {
     expect(interactionsOn(zero)).toEqual([a.id, ...(primaryShard === 0 ? [fake.guildId] : [])]);
   });
 
-  it('holds a shard\'s events until that shard identifies', async () => {
-    const fake = await startFake({ shards: 2 });
+  it('delivers nothing to a shard that has no session: an event for it before it identified reaches nobody', async () => {
+    const fake = await startFake({ shards: 2, maxConcurrency: 2 });
     const b = fake.addGuild({ id: guildIdOnShard(1, 2, 3) });
     const zero = await identify(fake, [0, 2]);
     await fake.waitFor(() => zero.dispatches.some((e) => e.t === 'READY'));
     fake.sendCommand({ name: 'video', channelId: b.channelIds[0] });
     const one = await identify(fake, [1, 2]);
+    await fake.waitFor(() => one.dispatches.some((e) => e.t === 'READY'));
+    fake.sendCommand({ name: 'video', channelId: b.channelIds[0] });
     await fake.waitFor(() => one.dispatches.some((e) => e.t === 'INTERACTION_CREATE'));
+    expect(one.dispatches.filter((e) => e.t === 'INTERACTION_CREATE')).toHaveLength(1);
     expect(zero.dispatches.some((e) => e.t === 'INTERACTION_CREATE')).toBe(false);
+    expect(fake.undeliveredEvents).toEqual(['INTERACTION_CREATE']);
   });
 
   it('closes an unsharded session of a bot in more than 2,500 servers with 4011, and a bad shard with 4010', async () => {
@@ -95,7 +100,7 @@ describe('fake gateway sharding', () => {
   });
 
   it('serves a discord.js client that shards internally with the recommended count', async () => {
-    const fake = await startFake({ shards: 2 });
+    const fake = await startFake({ shards: 2, maxConcurrency: 2 });
     const guilds = [fake.addGuild({ id: guildIdOnShard(0, 2, 4), channels: 3, roles: 2 }), fake.addGuild({ id: guildIdOnShard(1, 2, 5), channels: 3, roles: 2 })];
     const client = new Client({
       intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions],
