@@ -8,7 +8,7 @@ import { openDatabase, type Db } from '../../src/db/openDatabase.ts';
 import { createLogger } from '../../src/logger.ts';
 import { validateRecordedRequests } from '../fakes/discordSpec.ts';
 import { FakeApimart } from '../fakes/fakeApimart.ts';
-import { FakeDiscord, type RecordedRequest } from '../fakes/fakeDiscord.ts';
+import { FakeDiscord, type FakeDiscordOptions, type RecordedRequest } from '../fakes/fakeDiscord.ts';
 
 export interface HarnessOptions {
   /** Environment variables on top of the test defaults (fast polls, fakes' URLs). */
@@ -22,6 +22,16 @@ export interface HarnessOptions {
   appDeps?: Partial<Pick<AppDeps, 'confirmationWindowMs' | 'statusEditIntervalMs' | 'healthProbeIntervalMs' | 'reactionNoticeLifetimeMs' | 'clock' | 'apimart' | 'exit' | 'leaseHeartbeatMs'>>;
   /** Extra @discordjs/rest options, e.g. a short `timeout` so a hung Discord request is retried quickly. */
   rest?: { timeout?: number; retries?: number };
+  /**
+   * Options of the fake Discord the harness starts (when none is given), e.g. `{ rateLimits: false }`
+   * for a test about something else whose pace Discord's limits would only slow down.
+   */
+  discordOptions?: FakeDiscordOptions;
+  /**
+   * How many invalid requests (401, 403, 429) the test may make before stop() fails it: a few by
+   * default; a test that provokes them on purpose (missing permissions, closed DMs) says how many.
+   */
+  invalidRequestAllowance?: number;
 }
 
 export interface Harness {
@@ -52,7 +62,7 @@ export const noIdentifyThrottle = { ws: { buildIdentifyThrottler: () => ({ waitF
 
 /** The real app and the real discord.js client against both fakes on 127.0.0.1, with a temp database. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const discord = options.discord ?? await FakeDiscord.start();
+  const discord = options.discord ?? await FakeDiscord.start(options.discordOptions);
   const apimart = options.apimart ?? await FakeApimart.start();
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'videobot-'));
   const dbPath = join(dir, 'bot.db');
@@ -62,7 +72,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const db = openDatabase(dbPath);
   const app = createApp({
     config, db, logger, statusEditIntervalMs: 10, healthProbeIntervalMs: 50,
-    clientOptions: { ...noIdentifyThrottle, rest: { globalRequestsPerSecond: 10_000, ...options.rest } } as never,
+    ...(options.rest ? { clientOptions: { rest: options.rest } } : {}),
     ...options.appDeps,
   });
   await app.start();
@@ -82,9 +92,23 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         await apimart.stop();
         rmSync(dir, { recursive: true, force: true });
       }
+      expectFewInvalidRequests(discord, options.invalidRequestAllowance ?? defaultInvalidRequestAllowance);
     },
   };
   return harness;
+}
+
+/** Far from Discord's 10,000 in 10 minutes: a test that is not about refusals makes almost none. */
+const defaultInvalidRequestAllowance = 2;
+
+/**
+ * Discord bans the IP of a bot that makes 10,000 invalid requests (401, 403, 429 not `shared`) in 10
+ * minutes (topics/rate-limits#invalid-request-limit-aka-cloudflare-bans), so every test ends by
+ * checking the bot made few.
+ */
+function expectFewInvalidRequests(discord: FakeDiscord, allowance: number): void {
+  const made = discord.invalidRequests.map((r) => `${r.method} ${r.path} -> ${r.status}`);
+  expect(made.length, `invalid requests (allowed ${allowance}):\n${made.join('\n')}`).toBeLessThanOrEqual(allowance);
 }
 
 /** Every test's teardown: the bot sent only spec-valid bodies to Discord, then everything stops. */
