@@ -77,14 +77,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   await app.start();
   const ownsFakes = options.ownsFakes ?? !options.discord;
+  let stopped = false;
   const harness: Harness = {
     discord, apimart, app, db, config, dbPath, logLines,
     async restart(env) {
+      stopped = true;
       await app.stop();
       db.close();
       return startHarness({ ...options, env: { ...options.env, ...env }, discord, apimart, dir, ownsFakes });
     },
     async stop() {
+      if (stopped) return;
+      stopped = true;
       await app.stop();
       db.close();
       if (ownsFakes) {
@@ -99,14 +103,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 }
 
 /** Far from Discord's 10,000 in 10 minutes: a test that is not about refusals makes almost none. */
-const defaultInvalidRequestAllowance = 2;
+export const defaultInvalidRequestAllowance = 2;
 
 /**
  * Discord bans the IP of a bot that makes 10,000 invalid requests (401, 403, 429 not `shared`) in 10
  * minutes (topics/rate-limits#invalid-request-limit-aka-cloudflare-bans), so every test ends by
  * checking the bot made few.
  */
-function expectFewInvalidRequests(discord: FakeDiscord, allowance: number): void {
+export function expectFewInvalidRequests(discord: FakeDiscord, allowance = defaultInvalidRequestAllowance): void {
   const made = discord.invalidRequests.map((r) => `${r.method} ${r.path} -> ${r.status}`);
   expect(made.length, `invalid requests (allowed ${allowance}):\n${made.join('\n')}`).toBeLessThanOrEqual(allowance);
 }

@@ -8,7 +8,7 @@ import { FakeApimart } from '../fakes/fakeApimart.ts';
 import { FakeDiscord, guildIdOnShard, type FakeGuild } from '../fakes/fakeDiscord.ts';
 import { BotProcess } from './botProcess.ts';
 import { ledgerProblems, type CrashJobRow } from './crashHelpers.ts';
-import { isCallback, testEnv, videoOptions, type LedgerRow } from './harness.ts';
+import { expectFewInvalidRequests, isCallback, testEnv, videoOptions, type LedgerRow } from './harness.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -37,7 +37,7 @@ async function shardedSetup(extraEnv: Record<string, string> = {}) {
   const discord = await FakeDiscord.start({ shards: 2, maxConcurrency: 16 });
   const apimart = await FakeApimart.start();
   const dir = mkdtempSync(join(tmpdir(), 'videobot-shards-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => apimart.stop(), () => discord.stop());
+  cleanups.push(() => expectFewInvalidRequests(discord), () => rmSync(dir, { recursive: true, force: true }), () => apimart.stop(), () => discord.stop());
   const serverA = discord.addGuild({ id: guildIdOnShard(0, 2, 1), channels: 2, roles: 3 });
   const serverB = discord.addGuild({ id: guildIdOnShard(1, 2, 2), channels: 2, roles: 3 });
   const env: Record<string, string> = { ...testEnv(discord, apimart, join(dir, 'bot.db')), SHARD_PROCESSES: '2', ...extraEnv };
