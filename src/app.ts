@@ -53,6 +53,8 @@ export interface AppDeps {
   /** How long a channel notice about a reaction (when the reactor's DMs are closed) stays up. */
   reactionNoticeLifetimeMs?: number;
   leaseHeartbeatMs?: number;
+  /** First wait before a failed slash-command sync is tried again. */
+  commandSyncRetryMs?: number;
   /** Ends the process; called with 1 when another instance took the lease (tests observe it instead). */
   exit?: (code: number) => void;
 }
@@ -157,6 +159,7 @@ export function createApp(deps: AppDeps) {
     config, db: deps.db, clock, logger, client, scheduler, operations, owners, places, commands, commandDirectory, push,
     exit: deps.exit ?? ((code: number) => process.exit(code)),
     leaseHeartbeatMs: deps.leaseHeartbeatMs,
+    commandSyncRetryMs: deps.commandSyncRetryMs,
     shardScoped: shardScope !== undefined,
     onBotUserId: (id) => { botUserIdBeforeLogin = id; },
   });

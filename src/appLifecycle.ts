@@ -8,7 +8,7 @@ import type { Logger } from './logger.ts';
 import { isProcessRunning, processStartTime } from './processLiveness.ts';
 import type { CommandModule } from './commands/index.ts';
 import type { CommandDirectory } from './services/discord/commandDirectory.ts';
-import { registeredCommands, syncCommands } from './services/discord/commandSync.ts';
+import { createCommandSync, type CommandSync } from './services/discord/commandSyncRetry.ts';
 import { placeLookup } from './services/discord/placeLookup.ts';
 import type { OwnerCheck } from './services/discord/ownerCheck.ts';
 import { startWebhookServer, type WebhookServer } from './services/apimart/webhookServer.ts';
@@ -34,6 +34,8 @@ export interface AppLifecycleParts {
   /** Ends the process; called with 1 when another instance took the lease (tests observe it instead). */
   exit: (code: number) => void;
   leaseHeartbeatMs: number | undefined;
+  /** First wait before a failed command sync is tried again (tests shorten it). */
+  commandSyncRetryMs: number | undefined;
   /** Started by the ShardingManager: other processes free provider slots this one must notice. */
   shardScoped: boolean;
   /** The bot's own user id, known before the gateway connects (resumed deliveries need it). */
@@ -52,6 +54,7 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
   let queueCheck: NodeJS.Timeout | undefined;
   let lease: InstanceLease | undefined;
   let webhookServer: WebhookServer | undefined;
+  let commandSync: CommandSync | undefined;
 
   /**
    * After a stall longer than the stale time (SIGSTOP, a suspended VM) another process may have taken
@@ -117,18 +120,20 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       // Servers the bot left and channels deleted while it was down: nothing is spent on their jobs.
       const placeGoneJobs = await parts.places.checkUnfinished(placeLookup(client));
       scheduler.releaseSubmissions();
-      const applicationId = client.application?.id ?? client.user?.id ?? '';
       // Commands belong to the application, not to a shard: the process running shard 0 syncs them.
-      const sync = plan.shardIds.includes(0)
-        ? await syncCommands(client.rest, applicationId, config.discordGuildId, parts.commands.map((c) => c.data))
-        : { outcome: 'left to shard 0', registered: await registeredCommands(client.rest, applicationId, config.discordGuildId) };
-      parts.commandDirectory.remember(sync.registered);
+      commandSync = createCommandSync({
+        rest: client.rest, clock, logger, directory: parts.commandDirectory,
+        applicationId: client.application?.id ?? client.user?.id ?? '', guildId: config.discordGuildId,
+        commands: parts.commands.map((c) => c.data), writes: plan.shardIds.includes(0), firstRetryMs: parts.commandSyncRetryMs,
+      });
+      const commands = await commandSync.start();
       logger.info('bot_ready', {
-        user: client.user?.tag, commands: sync.outcome, resumedJobs: resumed, submitUnknownJobs: quarantined.length,
+        user: client.user?.tag, commands, resumedJobs: resumed, submitUnknownJobs: quarantined.length,
         placeGoneJobs, shards: plan.shardIds, shardCount: plan.shardCount, pid: process.pid,
       });
     },
     async stop(): Promise<void> {
+      commandSync?.stop();
       if (heartbeat) clearInterval(heartbeat);
       if (queueCheck) clearInterval(queueCheck);
       await scheduler.stop();

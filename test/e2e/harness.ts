@@ -19,7 +19,7 @@ export interface HarnessOptions {
   /** Overrides of the app's own timings (e.g. a short confirmation window). */
   /** Whether stop() also stops the fakes; a restarted harness inherits it. */
   ownsFakes?: boolean;
-  appDeps?: Partial<Pick<AppDeps, 'confirmationWindowMs' | 'statusEditIntervalMs' | 'healthProbeIntervalMs' | 'reactionNoticeLifetimeMs' | 'clock' | 'apimart' | 'exit' | 'leaseHeartbeatMs'>>;
+  appDeps?: Partial<Pick<AppDeps, 'confirmationWindowMs' | 'statusEditIntervalMs' | 'healthProbeIntervalMs' | 'reactionNoticeLifetimeMs' | 'clock' | 'apimart' | 'exit' | 'leaseHeartbeatMs' | 'commandSyncRetryMs'>>;
   /** Extra @discordjs/rest options, e.g. a short `timeout` so a hung Discord request is retried quickly. */
   rest?: { timeout?: number; retries?: number };
   /**

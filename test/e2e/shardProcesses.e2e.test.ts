@@ -133,4 +133,40 @@ describe('two shard processes on one database (SHARD_PROCESSES=2)', () => {
     expect(s.readies().filter((r) => r.shards.includes(0))).toHaveLength(1);
     expect(validateRecordedRequests(s.discord.requests)).toEqual([]);
   });
+
+  // Review of 2026-12-07: discord.js respawned the killed process at once; its replacement died before
+  // READY (GET /users/@me answered 500), Shard#spawn rejected where nobody listened, the manager died of
+  // it and took the healthy process with it.
+  it('keeps the manager and the other process serving while a replacement dies before READY, and brings the shard back once REST recovers', processTimeout, async () => {
+    const s = await shardedSetup();
+    const identifiesBefore = s.discord.identifyCount;
+    const victim = s.readies().find((r) => r.shards.includes(1))!;
+    const survivor = s.readies().find((r) => r.shards.includes(0))!;
+    s.discord.failNext({ method: 'GET', path: /^\/users\/@me$/ }, { status: 500, times: 1_000 });
+    process.kill(victim.pid, 'SIGKILL');
+    const events = (name: string) => s.manager.events().filter((e) => e.event === name);
+    await s.discord.waitFor(() => events('shard_process_restart_failed').length >= 2, 60_000);
+
+    expect(s.manager.child.exitCode).toBeNull();
+    expect(isAlive(survivor.pid)).toBe(true);
+    expect(events('start_failed').length).toBeGreaterThanOrEqual(2);
+    expect(s.manager.output.filter((l) => /ERR_UNHANDLED_ERROR|Unhandled error/.test(l))).toEqual([]);
+    // Each restart waited longer than the one before.
+    const delays = events('shard_process_restart_scheduled').map((e) => e.delayMs as number);
+    expect(delays.length).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < delays.length; i++) expect(delays[i]!).toBeGreaterThanOrEqual(delays[i - 1]!);
+    // The survivor still serves its server.
+    s.video(s.serverA, alice);
+    await s.discord.waitFor(() => s.jobs().some((j) => j.guild_id === s.serverA.id && j.status === 'delivered'), 30_000);
+
+    s.discord.clearFaults();
+    await s.waitForReadies(3);
+    expect(s.readies()[2]).toMatchObject({ shards: [1], shardCount: 2 });
+    s.video(s.serverB, bob);
+    await s.discord.waitFor(() => s.jobs().some((j) => j.guild_id === s.serverB.id && j.status === 'delivered'), 30_000);
+    // A failed start never got as far as the gateway: one IDENTIFY for the replacement that came up.
+    expect(s.discord.identifyCount - identifiesBefore).toBe(1);
+    expect(s.readies().filter((r) => r.shards.includes(0))).toEqual([survivor]);
+    expect(validateRecordedRequests(s.discord.requests)).toEqual([]);
+  });
 });

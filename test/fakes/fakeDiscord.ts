@@ -251,6 +251,11 @@ export class FakeDiscord {
     this.rest.failNext(match, answer);
   }
 
+  /** Ends every fault still waiting from failNext: Discord has recovered. */
+  clearFaults(): void {
+    this.rest.clearFaults();
+  }
+
   /** Discord honours a nonce only for a few minutes: this is those minutes passing. */
   forgetNonces(): void {
     this.state.nonces.clear();

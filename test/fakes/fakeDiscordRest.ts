@@ -58,6 +58,11 @@ export class FakeRest {
     this.faults.push({ match, answer, remaining: answer.times ?? 1 });
   }
 
+  /** Drops every fault still waiting: the incident is over. */
+  clearFaults(): void {
+    this.faults.splice(0);
+  }
+
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     const url = new URL(req.url ?? '/', this.state.origin);
