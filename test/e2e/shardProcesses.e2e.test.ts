@@ -33,8 +33,8 @@ function isAlive(pid: number): boolean {
  * `npm start` with SHARD_PROCESSES=2: discord.js's ShardingManager and its two bot processes, against
  * a fake Discord that recommends two shards. Server A is on shard 0, server B on shard 1.
  */
-async function shardedSetup(extraEnv: Record<string, string> = {}) {
-  const discord = await FakeDiscord.start({ shards: 2, maxConcurrency: 16 });
+async function shardedSetup(extraEnv: Record<string, string> = {}, sessionStartLimit?: { total: number; remaining: number }) {
+  const discord = await FakeDiscord.start({ shards: 2, maxConcurrency: 16, ...(sessionStartLimit ? { sessionStartLimit } : {}) });
   const apimart = await FakeApimart.start();
   const dir = mkdtempSync(join(tmpdir(), 'videobot-shards-'));
   cleanups.push(() => expectFewInvalidRequests(discord), () => rmSync(dir, { recursive: true, force: true }), () => apimart.stop(), () => discord.stop());
@@ -168,5 +168,22 @@ describe('two shard processes on one database (SHARD_PROCESSES=2)', () => {
     expect(s.discord.identifyCount - identifiesBefore).toBe(1);
     expect(s.readies().filter((r) => r.shards.includes(0))).toEqual([survivor]);
     expect(validateRecordedRequests(s.discord.requests)).toEqual([]);
+  });
+
+  it('stops restarting, loudly, when the day\'s IDENTIFYs left are within the reserve, and the other process serves on', processTimeout, async () => {
+    // 52 of 1,000 left; the two processes' first IDENTIFYs leave 50, which is the reserve.
+    const s = await shardedSetup({}, { total: 1_000, remaining: 52 });
+    expect(s.discord.sessionStartLimit.remaining).toBe(50);
+    const victim = s.readies().find((r) => r.shards.includes(1))!;
+    const survivor = s.readies().find((r) => r.shards.includes(0))!;
+    process.kill(victim.pid, 'SIGKILL');
+    await s.manager.waitForEvent('shard_restarts_stopped', 30_000);
+    expect(s.manager.events().find((e) => e.event === 'shard_restarts_stopped')).toMatchObject({ level: 'error', remaining: 50, total: 1_000, reserve: 50 });
+    s.video(s.serverA, alice);
+    await s.discord.waitFor(() => s.jobs().some((j) => j.status === 'delivered'), 30_000);
+    expect(s.discord.identifyCount).toBe(2);
+    expect(s.readies()).toHaveLength(2);
+    expect(isAlive(survivor.pid)).toBe(true);
+    expect(s.manager.child.exitCode).toBeNull();
   });
 });
