@@ -6,7 +6,7 @@ import { codePoints } from './fakeDiscordMessages.ts';
 // Discord counts lengths in Unicode code points ("Our API uses Python 3, so the API calculates length
 // based on the number of codepoints", https://github.com/discord/discord-api-docs/issues/1315): an emoji
 // outside the BMP is one character, where JavaScript's `length` counts two. Limits:
-// content 2,000 (resources/message#create-message-jsonform-params); embeds per field and 6,000 in all
+// content 2,000 (resources/message#create-message); embeds per field and 6,000 in all
 // (resources/message#embed-object-embed-limits).
 
 const fox = '🦊';
