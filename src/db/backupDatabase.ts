@@ -70,7 +70,8 @@ async function copy(source: Database.Database, destinationPath: string, options:
     if (!(err instanceof TooManyRestarts)) throw err;
   }
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${destinationPath}${suffix}`, { force: true });
-  source.prepare('VACUUM INTO ?').run(destinationPath);
+  // A one-off maintenance statement, not one of the stores' prepared queries: the path is quoted as an SQL string.
+  source.exec(`VACUUM INTO '${destinationPath.replaceAll("'", "''")}'`);
   const pages = new Database(destinationPath, { readonly: true, fileMustExist: true });
   try {
     return { pages: pages.pragma('page_count', { simple: true }) as number, method: 'VACUUM INTO', restarts };

@@ -4,7 +4,7 @@ import type { RecordedRequest } from '../fakes/fakeDiscord.ts';
 import { DEFAULT_PERMISSIONS } from '../fakes/fakeDiscordState.ts';
 import { checkAndStop, isResultPost, ledgerRows, startHarness, type Harness } from './harness.ts';
 import {
-  auditRows, deliveredJob, dmChannelsOf, dmsTo, isMessageDelete, isOwnReactionDelete, isUserReactionDelete, job, jobs,
+  auditRows, deliveredJob, dmChannelsOf, dmsTo, isMessageDelete, isOwnReactionRemoved, isUserReactionDelete, job, jobs,
   ledgerSum, otherMemberId, requesterId, startJob, waitForStatus,
 } from './reactionsHelpers.ts';
 
@@ -83,8 +83,8 @@ describe('reactions across a restart', () => {
     await waitForStatus(h, awaiting.id, 'delivered');
     expect(apimart.submits()).toHaveLength(1);
     const sinceRestart = (r: RecordedRequest) => discord.requests.indexOf(r) >= restartedAt;
-    await discord.waitForRequest((r) => sinceRestart(r) && isOwnReactionDelete(awaiting.status_message_id as string, '✅')(r));
-    await discord.waitForRequest((r) => sinceRestart(r) && isOwnReactionDelete(awaiting.status_message_id as string, '❌')(r));
+    await discord.waitForRequest((r) => sinceRestart(r) && isOwnReactionRemoved(awaiting.status_message_id as string, '✅')(r));
+    await discord.waitForRequest((r) => sinceRestart(r) && isOwnReactionRemoved(awaiting.status_message_id as string, '❌')(r));
   });
 
   it('expires a confirmation wait that runs out across a restart, releasing the reservation and its ✅/❌', async () => {
@@ -97,8 +97,8 @@ describe('reactions across a restart', () => {
     const { discord, apimart } = h;
     await waitForStatus(h, awaiting.id, 'expired');
     expect(ledgerSum(h.db, awaiting.id).s).toBe(0);
-    await discord.waitForRequest(isOwnReactionDelete(statusId, '✅'));
-    await discord.waitForRequest(isOwnReactionDelete(statusId, '❌'));
+    await discord.waitForRequest(isOwnReactionRemoved(statusId, '✅'));
+    await discord.waitForRequest(isOwnReactionRemoved(statusId, '❌'));
     const status = discord.messages.get(statusId)!;
     expect([...(status.reactions.get('✅') ?? [])]).toEqual([]);
     expect(apimart.submits()).toHaveLength(0);

@@ -80,11 +80,11 @@ describe('npm run backup while the bot writes', () => {
     writeEveryTurn();
     let outcome: BackupResult | 'still copying';
     try {
-      outcome = await withinSeconds(15, backupDatabase(db.path, join(db.dir, 'copy.db'), { stepPages: 100, maxRestarts: 2 }));
+      outcome = await withinSeconds(15, backupDatabase(db.path, join(db.dir, "operator's copy.db"), { stepPages: 100, maxRestarts: 2 }));
     } finally {
       writing = false;
     }
     expect(outcome).toMatchObject({ method: 'VACUUM INTO', restarts: 3 });
-    expect(rowsIn(join(db.dir, 'copy.db'))).toBe(6_000);
+    expect(rowsIn(join(db.dir, "operator's copy.db"))).toBe(6_000);
   }, 60_000);
 });
