@@ -64,7 +64,7 @@ describe('fake interaction deadlines', () => {
 });
 
 describe('fake component interactions', () => {
-  it('carry the thread a button sits in, with its metadata, and the bot\'s permissions computed there', async () => {
+  it('carry the thread a button or modal comes from, with its metadata, and the bot\'s permissions computed there', async () => {
     const f = await start();
     const gateway = identify(f);
     connections.push(gateway);
@@ -86,5 +86,14 @@ describe('fake component interactions', () => {
     expect(BigInt(payload.app_permissions)).toBe(f.botPermissions(thread.id));
     expect(BigInt(payload.app_permissions) & P.AttachFiles).toBe(0n);
     expect(BigInt(payload.app_permissions) & P.SendMessagesInThreads).toBe(P.SendMessagesInThreads);
+
+    // The click is answered with a modal; its submission comes from the same thread.
+    const modal = { custom_id: 'ask', title: 'Ask', components: [{ type: 1, components: [{ type: 4, custom_id: 'prompt', style: 1, label: 'Prompt' }] }] };
+    expect((await call(f, 'POST', `/interactions/${click.id}/${click.token}/callback`, { type: 9, data: modal })).status).toBe(204);
+    const submit = f.submitModal(click.id, { prompt: 'a fox' });
+    await f.waitFor(() => gateway.dispatches.filter((e) => e.t === 'INTERACTION_CREATE').length === 2);
+    const submitted = gateway.dispatches.filter((e) => e.t === 'INTERACTION_CREATE')[1]?.d as unknown as typeof payload & { type: number };
+    expect(submitted).toMatchObject({ id: submit.id, type: 5, guild_id: f.guildId, channel: { id: thread.id, type: ChannelKind.publicThread, thread_metadata: { locked: false } } });
+    expect(BigInt(submitted.app_permissions)).toBe(f.botPermissions(thread.id));
   });
 });
