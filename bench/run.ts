@@ -41,7 +41,7 @@ await stage('ack', 'acknowledgement latency', () => (small
   ? measureAckLatency([100], 3, 7_000, 100)
   : measureAckLatency([100, 1000, 3000], 3, 20_000, 1000)));
 await stage('history', 'cost at history size', () => measureHistory(small ? 50_000 : 1_000_000, small ? 20 : 100, small ? 1 : 3));
-await stage('reservations', 'reservation burst in one server', async () => measureReservationBurst(small ? 3_000 : 10_000));
+await stage('reservations', 'reservation burst in one server', () => measureReservationBurst(small ? 3_000 : 10_000));
 await stage('provider', 'provider load and freshness', () => measureProviderLoad(small ? 4 : 40, small ? 6 : 40));
 await stage('busy', 'busy channel', () => measureBusyChannel(small ? 30 : 100));
 await stage('scale', 'scale', () => (small ? measureScale([200], 3_000) : measureScale([10_000, 10_000, 10_000, 30_000], 30_000)));

@@ -6,19 +6,20 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import { createJobStore } from '../src/db/jobStore.ts';
-import { openDatabase } from '../src/db/openDatabase.ts';
+import { openStores } from '../src/db/openStores.ts';
+import { createJobStore } from '../src/db/sqlite/jobStore.ts';
+import { openDatabase } from '../src/db/sqlite/openDatabase.ts';
 import { createLogger } from '../src/logger.ts';
 import { utcPeriods } from '../src/services/spend/budgetPeriods.ts';
 import { noIdentifyThrottle } from '../test/e2e/harness.ts';
 import { percentile } from './stats.ts';
 import { scaleTaskId } from './scaleTasks.ts';
+import { sampleJob } from './sampleJob.ts';
 
 const mode = process.argv[2] as 'seed' | 'restart';
 const taskIds = Array.from({ length: Number(process.env.BENCH_TASK_COUNT ?? 0) }, (_, i) => scaleTaskId(i));
 const runMs = Number(process.env.BENCH_RUN_MS ?? 20_000);
 const config = loadConfig(process.env);
-const db = openDatabase(config.databasePath);
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const heapAfterGc = () => {
@@ -27,14 +28,16 @@ const heapAfterGc = () => {
 };
 const heapBefore = heapAfterGc();
 const stateChangeMs: number[] = [];
-function timed<T>(fn: () => T): T {
+async function timed<T>(fn: () => Promise<T>): Promise<T> {
   const start = performance.now();
-  const result = fn();
+  const result = await fn();
   stateChangeMs.push(performance.now() - start);
   return result;
 }
 
 if (mode === 'seed') {
+  // Seeded through the SQLite store on its own connection, whose fsync the bulk of the seed turns off.
+  const db = openDatabase(config.databasePath);
   const store = createJobStore(db);
   const now = Date.now();
   // The configured budgets, as /video would apply them: the seeding pays for every reservation check.
@@ -46,22 +49,23 @@ if (mode === 'seed') {
     // The first 2,000 state changes are timed as the bot pays for them (fsync); the rest of the seed is
     // test data and skips the fsync, so 30,000 jobs seed in seconds. The store's checks are unchanged.
     if (i === 2_000) db.pragma('synchronous = OFF');
-    const created = timed(() => store.createJob({
+    const created = await timed(() => store.createJob({
       originKey: `bench:${i}`, guildId: process.env.BENCH_GUILD_ID ?? '1', channelId: process.env.BENCH_CHANNEL_ID ?? '1',
       userId: String(1_800_000_000_000_000_000n + BigInt(i % 2000)), locale: 'en-US', applicationId: process.env.BENCH_APP_ID ?? '1',
       interactionToken: null, interactionAt: now, attachmentSizeLimit: 10 * 1024 * 1024,
-      request: { model: 'sora-2-preview', prompt: `scale ${i}`, duration: 4, aspect_ratio: 'landscape' },
+      ...sampleJob(`scale ${i}`),
       imageName: null, estimateMicros: 400_000, needsConfirmation: false, confirmDeadlineAt: null,
     }, window));
     if (!created.ok) throw new Error(`seed failed: ${created.reason}`);
-    const claimed = timed(() => store.claimForSubmission(Number.MAX_SAFE_INTEGER, now));
-    timed(() => store.recordSubmitted(claimed!.id, taskId, now));
+    const claimed = await timed(() => store.claimForSubmission(Number.MAX_SAFE_INTEGER, now));
+    await timed(() => store.recordSubmitted(claimed!.id, taskId, now));
   }
+  db.close();
 }
 
-db.pragma('synchronous = FULL');
+const stores = await openStores({ databasePath: config.databasePath });
 const logger = createLogger({ level: 'error', secrets: [config.discordToken, config.apimartApiKey] });
-const app = createApp({ config, db, logger, clientOptions: { ...noIdentifyThrottle } as never });
+const app = createApp({ config, stores, logger, clientOptions: { ...noIdentifyThrottle } as never });
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 const startedAt = performance.now();
 await app.start();
@@ -84,5 +88,5 @@ process.stdout.write(`${JSON.stringify({
   stateChanges: stateChangeMs.length,
 })}\n`);
 await app.stop();
-db.close();
+await stores.close();
 process.exit(0);

@@ -2,9 +2,10 @@ import { hostname } from 'node:os';
 import { Events, Routes, type Client } from 'discord.js';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
-import { createInstanceLease, type InstanceLease } from './db/instanceLease.ts';
-import type { Db } from './db/openDatabase.ts';
+import type { InstanceLease } from './db/instanceLease.ts';
+import type { Stores } from './db/openStores.ts';
 import type { Logger } from './logger.ts';
+import { warnAboutCatalogPrices } from './models/catalogWarnings.ts';
 import { isProcessRunning, processStartTime } from './processLiveness.ts';
 import type { CommandModule } from './commands/index.ts';
 import type { CommandDirectory } from './services/discord/commandDirectory.ts';
@@ -17,10 +18,12 @@ import type { JobScheduler } from './services/jobs/jobScheduler.ts';
 import type { TaskPush } from './services/jobs/taskPush.ts';
 import type { Operations } from './services/operations/operations.ts';
 import { resolveShardPlan } from './sharding/resolveShards.ts';
+import { unsafeSettings } from './services/operations/configWarnings.ts';
+import { inviteUrl } from './services/discord/invitePermissions.ts';
 
 export interface AppLifecycleParts {
   config: Config;
-  db: Db;
+  stores: Stores;
   clock: Clock;
   logger: Logger;
   client: Client;
@@ -65,12 +68,14 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
     if (leaseLost) return;
     let renewed: boolean;
     try {
-      renewed = held.heartbeat(clock.now());
+      renewed = await held.heartbeat(clock.now());
     } catch (err) {
       logger.warn('instance_lease_heartbeat_failed', { err });
       return;
     }
     if (renewed) return scheduler.adoptLateTaskIds();
+    // Another renewal may have found the lease gone while this one waited for its answer.
+    if (leaseLost) return;
     leaseLost = true;
     logger.error('instance_lease_lost', { action: 'another instance took over this database; stopping and exiting with code 1' });
     if (heartbeat) clearInterval(heartbeat);
@@ -82,13 +87,14 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
 
   return {
     async start(): Promise<void> {
+      warnAboutCatalogPrices(config.models, logger, clock.now());
       client.rest.setToken(config.discordToken);
       const plan = await resolveShardPlan(config, client.rest);
       client.options.shards = [...plan.shardIds];
       client.options.shardCount = plan.shardCount;
-      const held = createInstanceLease(parts.db, { host: hostname(), pid: process.pid, started: processStartTime(process.pid) },
+      const held = parts.stores.instanceLease({ host: hostname(), pid: process.pid, started: processStartTime(process.pid) },
         { staleMs: leaseStaleMs, isAlive: isProcessRunning, shardIds: plan.shardIds, shardCount: plan.shardCount });
-      held.acquire(clock.now());
+      await held.acquire(clock.now());
       lease = held;
       heartbeat = setInterval(() => void renewLease(held), parts.leaseHeartbeatMs ?? 10_000);
       heartbeat.unref();
@@ -111,7 +117,7 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       // Resumed deliveries may need to recognise the bot's own earlier posts before the gateway is up.
       parts.onBotUserId(((await client.rest.get(Routes.user())) as { id: string }).id);
       scheduler.holdSubmissions();
-      const { resumed, quarantined } = scheduler.resume();
+      const { resumed, quarantined } = await scheduler.resume();
       await operations.start(client);
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.discordToken);
@@ -121,14 +127,20 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       const placeGoneJobs = await parts.places.checkUnfinished(placeLookup(client));
       scheduler.releaseSubmissions();
       // Commands belong to the application, not to a shard: the process running shard 0 syncs them.
+      const applicationId = client.application?.id ?? client.user?.id ?? '';
       commandSync = createCommandSync({
-        rest: client.rest, clock, logger, directory: parts.commandDirectory,
-        applicationId: client.application?.id ?? client.user?.id ?? '', guildId: config.discordGuildId,
+        rest: client.rest, clock, logger, directory: parts.commandDirectory, applicationId, guildId: config.discordGuildId,
         commands: parts.commands.map((c) => c.data), writes: plan.shardIds.includes(0), firstRetryMs: parts.commandSyncRetryMs,
       });
       const commands = await commandSync.start();
+      // Settings are the bot's, not a shard's: one process tells the operator. botPublic came with the
+      // owner check's GET /applications/@me above.
+      if (plan.shardIds.includes(0)) {
+        for (const warning of unsafeSettings(config, { botPublic: client.application?.botPublic ?? null })) logger.warn('config_warning', { ...warning });
+      }
       logger.info('bot_ready', {
-        user: client.user?.tag, commands, resumedJobs: resumed, submitUnknownJobs: quarantined.length,
+        user: client.user?.tag, servers: client.guilds.cache.size, inviteUrl: inviteUrl(applicationId),
+        commands, resumedJobs: resumed, submitUnknownJobs: quarantined.length,
         placeGoneJobs, shards: plan.shardIds, shardCount: plan.shardCount, pid: process.pid,
       });
     },
@@ -140,7 +152,7 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       await webhookServer?.close();
       await client.destroy();
       await operations.stop();
-      if (!leaseLost) lease?.release();
+      if (!leaseLost) await lease?.release();
     },
   };
 }

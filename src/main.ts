@@ -1,8 +1,11 @@
 import { ConfigError, loadConfigFromEnvironment, type Config } from './config.ts';
 import { createApp } from './app.ts';
-import { openDatabase } from './db/openDatabase.ts';
+import { openStores } from './db/openStores.ts';
 import { createLogger } from './logger.ts';
 import { runShardManager } from './sharding/shardManager.ts';
+
+/** sysexits' EX_CONFIG: deploy/video-bot.service does not restart a bot whose settings are wrong. */
+const exitConfigError = 78;
 
 let config: Config;
 try {
@@ -10,12 +13,12 @@ try {
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
   process.stderr.write(`${err.message}\nCopy .env.example to .env and fill it in; README.md explains every setting.\n`);
-  process.exit(1);
+  process.exit(exitConfigError);
 }
 
 const logger = createLogger({ level: config.logLevel, secrets: [config.discordToken, config.apimartApiKey] });
 if (config.shardProcesses > 1 && !config.shardProcess) await runManager(config);
-else runBot(config);
+else await runBot(config);
 
 /** SHARD_PROCESSES > 1: this process only starts and watches the shard processes (this same file). */
 async function runManager(config: Config): Promise<void> {
@@ -40,11 +43,11 @@ async function runManager(config: Config): Promise<void> {
   }
 }
 
-function runBot(config: Config): void {
+async function runBot(config: Config): Promise<void> {
   // A shard process's lines name it: the manager's processes share one stdout.
   const log = config.shardProcess ? logger.child({ shardProcess: config.shardProcess.index }) : logger;
-  const db = openDatabase(config.databasePath);
-  const app = createApp({ config, db, logger: log });
+  const stores = await openStores({ databasePath: config.databasePath });
+  const app = createApp({ config, stores, logger: log });
 
   let stopping = false;
   async function shutdown(signal: string): Promise<void> {
@@ -52,7 +55,7 @@ function runBot(config: Config): void {
     stopping = true;
     log.info('bot_stopping', { signal });
     await app.stop().catch((err) => log.error('stop_failed', { err }));
-    db.close();
+    await stores.close();
     process.exit(0);
   }
   process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -63,7 +66,6 @@ function runBot(config: Config): void {
 
   app.start().catch((err) => {
     log.error('start_failed', { err });
-    db.close();
-    process.exit(1);
+    void stores.close().finally(() => process.exit(1));
   });
 }

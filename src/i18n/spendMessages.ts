@@ -1,4 +1,4 @@
-import type { JobStatus } from '../db/jobRow.ts';
+import type { JobStatus } from '../db/job.ts';
 import type { BudgetOverride, UserSpend } from '../db/spendStore.ts';
 import type { Balance } from '../services/apimart/client.ts';
 import type { ChartTexts } from './chartTexts.ts';
@@ -28,6 +28,8 @@ export interface SpendMessages {
     budget: (line: BudgetLine) => string;
     activeTitle: (count: number) => string;
     noActiveJobs: string;
+    /** Instead of a chart of 30 empty days. */
+    noRecentSpend: string;
     othersOnlyForAdmins: string;
   };
   history: {

@@ -19,7 +19,7 @@ const dmTexts = (userId: string) => dmsTo(h!.discord, userId).map(contentOf);
 async function erasedDeliveredJob(harness: Harness) {
   const done = await deliveredJob(harness, { prompt: 'a lighthouse in a winter storm' });
   harness.db.prepare('UPDATE jobs SET finished_at = finished_at - ? WHERE id = ?').run(3 * dayMs, done.id);
-  expect(harness.app.operations.retention.runOnce()).toBe(1);
+  expect(await harness.app.operations.retention.runOnce()).toBe(1);
   return done;
 }
 
@@ -78,7 +78,7 @@ describe('ALLOWED_GUILD_IDS and reactions', () => {
 describe('🔁 on a result whose model was turned off since', () => {
   it('is refused before anything is reserved, naming the model', async () => {
     h = await startHarness();
-    const model = 'sora-2-preview';
+    const model = 'seedance-2.0-fast';
     const done = await deliveredJob(h);
     h.apimart.models.delete(model);
     for (let n = 2; n <= 4; n++) {

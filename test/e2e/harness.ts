@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { createApp, type App, type AppDeps } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { openDatabase, type Db } from '../../src/db/openDatabase.ts';
+import { openDatabase, type Db } from '../../src/db/sqlite/openDatabase.ts';
+import { createSqliteStores } from '../../src/db/sqlite/sqliteStores.ts';
 import { createLogger } from '../../src/logger.ts';
 import { validateRecordedRequests } from '../fakes/discordSpec.ts';
 import { FakeApimart } from '../fakes/fakeApimart.ts';
@@ -69,9 +70,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = loadConfig({ ...testEnv(discord, apimart, dbPath), ...options.env });
   const logLines: string[] = [];
   const logger = createLogger({ level: config.logLevel, secrets: [config.discordToken, config.apimartApiKey], write: (line) => logLines.push(line) });
+  // The app gets the stores; the test keeps the connection under them to assert on its tables.
   const db = openDatabase(dbPath);
   const app = createApp({
-    config, db, logger, statusEditIntervalMs: 10, healthProbeIntervalMs: 50,
+    config, stores: createSqliteStores(db), logger, statusEditIntervalMs: 10, healthProbeIntervalMs: 50,
     ...(options.rest ? { clientOptions: { rest: options.rest } } : {}),
     ...options.appDeps,
   });
@@ -125,12 +127,13 @@ export async function checkAndStop(h: Harness | undefined): Promise<void> {
   await h?.stop();
 }
 
-export const videoOptions = (o: { prompt?: string; duration?: number; aspect_ratio?: string; model?: string; resolution?: string; imageId?: string }) => [
+export const videoOptions = (o: { prompt?: string; duration?: number; aspect_ratio?: string; model?: string; resolution?: string; audio?: boolean; imageId?: string }) => [
   { name: 'prompt', type: 3, value: o.prompt ?? 'a fox running through fresh snow' },
   ...(o.duration !== undefined ? [{ name: 'duration', type: 4, value: o.duration }] : []),
   ...(o.aspect_ratio ? [{ name: 'aspect_ratio', type: 3, value: o.aspect_ratio }] : []),
   ...(o.model ? [{ name: 'model', type: 3, value: o.model }] : []),
   ...(o.resolution ? [{ name: 'resolution', type: 3, value: o.resolution }] : []),
+  ...(o.audio !== undefined ? [{ name: 'audio', type: 5, value: o.audio }] : []),
   ...(o.imageId ? [{ name: 'image', type: 11, value: o.imageId }] : []),
 ];
 

@@ -33,7 +33,11 @@ describe('/video rejections are ephemeral and come before any money moves', () =
     { name: 'a GIF image', says: /GIF/, request: () => withImage(gif()) },
     { name: 'a PDF that claims to be a PNG', says: /JPEG, PNG or WebP/, request: () => withImage(pdfNamedPng()) },
     { name: 'an 11 MB image', says: /10 MB/, request: () => withImage(bigPng()) },
-    { name: 'high resolution on sora-2-preview', says: /resolution/, request: () => ({ options: videoOptions({ resolution: 'high' }) }) },
+    { name: 'a resolution the default model lacks', says: /Seedance 2\.0 Fast offers 480p or 720p, not high/, request: () => ({ options: videoOptions({ resolution: 'high' }) }) },
+    { name: 'a duration Veo 3.1 Fast does not make', says: /Veo 3\.1 Fast makes 8-second videos/, request: () => ({ options: videoOptions({ model: 'veo3.1-fast', duration: 5 }) }) },
+    { name: 'square on Veo 3.1 Fast', says: /landscape or portrait videos, not square/, request: () => ({ options: videoOptions({ model: 'veo3.1-fast', aspect_ratio: 'square' }) }) },
+    { name: '1080p at 10 s on Hailuo', says: /with 1080p, choose 6 s/, request: () => ({ options: videoOptions({ model: 'MiniMax-Hailuo-2.3', resolution: '1080p', duration: 10 }) }) },
+    { name: 'sound on a model without it', says: /no sound option/, request: () => ({ options: videoOptions({ model: 'MiniMax-Hailuo-2.3', audio: true }) }) },
     { name: 'an empty prompt', says: /empty/, request: () => ({ options: videoOptions({ prompt: '   ' }) }) },
     { name: 'a prompt of zero-width characters', says: /empty/, request: () => ({ options: videoOptions({ prompt: '\u200B\u200B\u2060' }) }) },
     { name: 'a 7,000-character prompt', says: /2000/, request: () => ({ options: videoOptions({ prompt: 'a'.repeat(7000) }) }) },
@@ -52,10 +56,10 @@ describe('/video rejections are ephemeral and come before any money moves', () =
   });
 
   it('rejects while paused and accepts again after resume', async () => {
-    h.app.store.spend.setPaused(h.discord.guildId, true, 'admin', Date.now());
+    await h.app.store.spend.setPaused(h.discord.guildId, true, 'admin', Date.now());
     expect(await ephemeralAnswer(videoOptions({}))).toMatch(/paused/);
     expect(ledgerRows(h.db)).toEqual([]);
-    h.app.store.spend.setPaused(h.discord.guildId, false, 'admin', Date.now());
+    await h.app.store.spend.setPaused(h.discord.guildId, false, 'admin', Date.now());
   });
 
   it('answers in Japanese for a Japanese locale', async () => {

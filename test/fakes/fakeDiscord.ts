@@ -157,6 +157,19 @@ export class FakeDiscord {
   }
 
   /**
+   * A member typing in `focused` (an option registered with `autocomplete`): INTERACTION_CREATE type 4
+   * with the options filled in so far. The answer's choices are in `interaction(id).choices`.
+   */
+  sendAutocomplete(opts: SendCommandOptions & { focused: string; text?: string }): { id: string; token: string } {
+    return this.injections.sendCommand(opts, this.channelId, { name: opts.focused, text: opts.text ?? '' });
+  }
+
+  /** The interaction as the fake saw it answered (callback type, autocomplete choices). */
+  interaction(id: string) {
+    return this.state.interactions.get(id);
+  }
+
+  /**
    * A member clicks a button: INTERACTION_CREATE type 3 carrying the message, as Discord sends it.
    * Like Discord's client, it refuses a button the message does not show, or shows disabled.
    */

@@ -1,3 +1,4 @@
+import { autocompletePayload } from './fakeDiscordAutocomplete.ts';
 import { botSeesReactions } from './fakeDiscordChannels.ts';
 import { appPermissionsIn } from './fakeDiscordComponents.ts';
 import { interactionCreateJson, reactionAddJson, reactionRemoveJson } from './fakeDiscordPayloads.ts';
@@ -49,7 +50,8 @@ export class FakeInjections {
     this.dispatch('INTERACTION_CREATE', payload);
   }
 
-  sendCommand(opts: SendCommandOptions, defaultChannelId: string): { id: string; token: string } {
+  /** A chat-input command, or with `focused` the autocomplete interaction of one of its options. */
+  sendCommand(opts: SendCommandOptions, defaultChannelId: string, focused?: { name: string; text: string }): { id: string; token: string } {
     const state = this.state;
     const userId = opts.userId ?? DEFAULT_USER_ID;
     const isDefault = userId === DEFAULT_USER_ID && !state.users.has(userId);
@@ -62,9 +64,11 @@ export class FakeInjections {
     const channelId = opts.channelId ?? defaultChannelId;
     const guildId = opts.guildId ?? state.guildIdOf(channelId);
     const attachmentSizeLimit = opts.attachmentSizeLimit ?? DEFAULT_ATTACHMENT_LIMIT_BYTES;
-    state.interactions.set(id, { id, token, createdAt: state.now(), channelId, guildId, userId, attachmentSizeLimit, acked: false, expired: false });
-    const registered = [...state.commands.global, ...(state.commands.guild.get(guildId) ?? [])] as { id: string; name: string }[];
-    this.sendInteraction(id, interactionCreateJson(state, {
+    state.interactions.set(id, {
+      id, token, createdAt: state.now(), channelId, guildId, userId, attachmentSizeLimit, acked: false, expired: false, ...(focused ? { type: 4 } : {}),
+    });
+    const registered = [...state.commands.global, ...(state.commands.guild.get(guildId) ?? [])] as { id: string; name: string; options?: { name: string; type: number }[] }[];
+    const payload = interactionCreateJson(state, {
       id,
       token,
       commandId: registered.find((c) => c.name === opts.name)?.id ?? state.nextId(),
@@ -78,7 +82,10 @@ export class FakeInjections {
       appPermissions: opts.appPermissions ?? appPermissionsIn(state, channelId),
       attachmentSizeLimit,
       guildId,
-    }));
+    });
+    const command = registered.find((c) => c.name === opts.name);
+    this.sendInteraction(id, focused === undefined ? payload
+      : autocompletePayload(payload, { ...focused, type: command?.options?.find((o) => o.name === focused.name)?.type ?? 3 }));
     return { id, token };
   }
 

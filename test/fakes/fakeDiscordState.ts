@@ -65,6 +65,7 @@ export class FakeDiscordState {
   readonly ownerId: string;
   applicationOwnerId: string;
   team: { id: string; memberIds: string[] } | null;
+  readonly botPublic: boolean;
   readonly botRoleId: string;
   readonly roles: FakeRole[];
   /** Every server the bot is in; the first is the one above. */
@@ -105,6 +106,7 @@ export class FakeDiscordState {
     this.ownerId = opts.ownerId ?? '1400000000000000001';
     this.applicationOwnerId = opts.applicationOwnerId ?? this.ownerId;
     this.team = opts.team ?? null;
+    this.botPublic = opts.botPublic ?? true;
     this.botRoleId = this.nextId();
     this.roles = [
       { id: this.guildId, name: '@everyone', permissions: '0', managed: false },

@@ -80,8 +80,10 @@ export interface FakeInteraction {
   callbackType?: number;
   originalId?: string;
   expired: boolean;
-  /** 2 application command (default), 3 message component, 5 modal submit. */
+  /** 2 application command (default), 3 message component, 4 autocomplete, 5 modal submit. */
   type?: number;
+  /** The choices an autocomplete interaction was answered with (callback type 8). */
+  choices?: { name: string; value: string | number; name_localizations?: Record<string, string> }[];
   locale?: string;
   /** The message a component interaction came from. */
   messageId?: string;
@@ -128,4 +130,6 @@ export interface FakeDiscordOptions {
   sessionStartLimit?: SessionStartOptions;
   /** Discord's rate limits, on unless a test about something else turns them off with `false`. */
   rateLimits?: boolean | RateLimitOptions;
+  /** `bot_public` of GET /applications/@me: anyone may add the bot (default true, as for a new application). */
+  botPublic?: boolean;
 }

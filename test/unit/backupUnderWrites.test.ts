@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { backupDatabase, type BackupResult } from '../../src/db/backupDatabase.ts';
-import { openDatabase, type Db } from '../../src/db/openDatabase.ts';
+import { backupDatabase, type BackupResult } from '../../src/db/sqlite/backupDatabase.ts';
+import { openDatabase, type Db } from '../../src/db/sqlite/openDatabase.ts';
 
 const dirs: string[] = [];
 const open: Db[] = [];

@@ -13,21 +13,21 @@ export function createRetention(deps: { store: RetentionStore; clock: Clock; log
   let stopped = false;
 
   const cutoffAt = (now: number) => now - retentionDays * dayMs;
-  // An erase is complete only once the old page images have left the WAL as well.
-  const report = (total: number) => {
+  // An erase is complete only once the store has dropped every earlier copy of the erased text too.
+  const report = async (total: number): Promise<number> => {
     if (total === 0) return total;
-    const checkpointed = store.checkpointAfterErase();
+    const checkpointed = await store.checkpointAfterErase();
     logger.info('retention_erased', { jobs: total, retentionDays });
     if (!checkpointed) logger.warn('retention_checkpoint_busy', { action: 'the WAL keeps erased text until the next checkpoint' });
     return total;
   };
 
   /** Every due job at once, without yielding: for tools and tests. */
-  const runOnce = (): number => {
+  const runOnce = async (): Promise<number> => {
     const now = clock.now();
     let total = 0;
     for (;;) {
-      const erased = store.eraseFinishedBefore(cutoffAt(now), now, batchSize);
+      const erased = await store.eraseFinishedBefore(cutoffAt(now), now, batchSize);
       total += erased;
       if (erased < batchSize) break;
     }
@@ -42,7 +42,7 @@ export function createRetention(deps: { store: RetentionStore; clock: Clock; log
     const now = clock.now();
     let total = 0;
     while (!stopped) {
-      const erased = store.eraseFinishedBefore(cutoffAt(now), now, batchSize);
+      const erased = await store.eraseFinishedBefore(cutoffAt(now), now, batchSize);
       total += erased;
       if (erased < batchSize) break;
       await new Promise<void>((resolve) => setImmediate(resolve));
