@@ -87,7 +87,6 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
 
   return {
     async start(): Promise<void> {
-      warnAboutCatalogPrices(config.models, logger, clock.now());
       client.rest.setToken(config.discordToken);
       const plan = await resolveShardPlan(config, client.rest);
       client.options.shards = [...plan.shardIds];
@@ -137,6 +136,7 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       // owner check's GET /applications/@me above.
       if (plan.shardIds.includes(0)) {
         for (const warning of unsafeSettings(config, { botPublic: client.application?.botPublic ?? null })) logger.warn('config_warning', { ...warning });
+        warnAboutCatalogPrices(config.models, logger, clock.now());
       }
       logger.info('bot_ready', {
         user: client.user?.tag, servers: client.guilds.cache.size, inviteUrl: inviteUrl(applicationId),

@@ -84,8 +84,11 @@ describe('two shard processes on one database (SHARD_PROCESSES=2)', () => {
     expect([...s.discord.identifiedShards].sort()).toEqual([[0, 2], [1, 2]]);
     // Commands are the application's: only the process with shard 0 writes them.
     expect(s.discord.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/commands'))).toHaveLength(1);
-    // So are the settings: the public-bot warning comes once, from that process.
-    expect(s.manager.events().filter((e) => e.event === 'config_warning').map((e) => e.shardProcess)).toEqual([0]);
+    // So are the settings and the catalog: each warning comes once, from that process.
+    const warnings = s.manager.events().filter((e) => e.event === 'config_warning');
+    expect(new Set(warnings.map((e) => e.shardProcess))).toEqual(new Set([0]));
+    expect(new Set(warnings.map((e) => e.problem)).size).toBe(warnings.length);
+    expect(warnings.map((e) => e.problem)).toContain('any_server_may_use_bot');
 
     // $1.0272 for the whole bot today pays for three $0.3424 jobs, whichever process takes them.
     const sent = [0, 1, 2, 3, 4, 5].map((i) => (i % 2 === 0 ? s.video(s.serverA, alice) : s.video(s.serverB, bob)));
