@@ -56,6 +56,8 @@ export interface AppDeps {
   /** How long a channel notice about a reaction (when the reactor's DMs are closed) stays up. */
   reactionNoticeLifetimeMs?: number;
   leaseHeartbeatMs?: number;
+  /** First wait before a failed slash-command sync is tried again. */
+  commandSyncRetryMs?: number;
   /** Ends the process; called with 1 when another instance took the lease (tests observe it instead). */
   exit?: (code: number) => void;
 }
@@ -178,6 +180,7 @@ export function createApp(deps: AppDeps) {
     config, stores: deps.stores, clock, logger, client, scheduler, operations, owners, places, commands, commandDirectory, push, sharedProviderState, availability,
     exit: deps.exit ?? ((code: number) => process.exit(code)),
     leaseHeartbeatMs: deps.leaseHeartbeatMs,
+    commandSyncRetryMs: deps.commandSyncRetryMs,
     sharesQueue: shardScope !== undefined || hosts !== undefined,
     onBotUserId: (id) => { botUserIdBeforeLogin = id; },
   });

@@ -10,7 +10,7 @@ import { isProcessRunning, processStartTime } from './processLiveness.ts';
 import { commandDefinitions, type CommandModule } from './commands/index.ts';
 import type { CommandDirectory } from './services/discord/commandDirectory.ts';
 import type { ModelAvailability } from './services/apimart/modelAvailability.ts';
-import { registeredCommands, syncCommands } from './services/discord/commandSync.ts';
+import { createCommandSync, type CommandSync } from './services/discord/commandSyncRetry.ts';
 import { placeLookup } from './services/discord/placeLookup.ts';
 import type { OwnerCheck } from './services/discord/ownerCheck.ts';
 import type { GonePlaces } from './services/jobs/gonePlaces.ts';
@@ -43,6 +43,8 @@ export interface AppLifecycleParts {
   /** Ends the process; called with 1 when another instance took the lease (tests observe it instead). */
   exit: (code: number) => void;
   leaseHeartbeatMs: number | undefined;
+  /** First wait before a failed command sync is tried again (tests shorten it). */
+  commandSyncRetryMs: number | undefined;
   /** Other processes (shard processes, other hosts) free provider slots this one must notice. */
   sharesQueue: boolean;
   /** The bot's own user id, known before the gateway connects (resumed deliveries need it). */
@@ -59,12 +61,12 @@ const sharedStateRefreshMs = 1_000;
 export function createAppLifecycle(parts: AppLifecycleParts) {
   const { config, clock, logger, client, scheduler, operations } = parts;
   let leaseLost = false;
-  let stopped = false;
   let heartbeat: NodeJS.Timeout | undefined;
   let queueCheck: NodeJS.Timeout | undefined;
   let stateRefresh: NodeJS.Timeout | undefined;
   let lease: InstanceLease | undefined;
   let callbacks: ProviderCallbacks | undefined;
+  let commandSync: CommandSync | undefined;
 
   async function refreshSharedState(shared: SharedProviderStateSync): Promise<void> {
     try {
@@ -100,17 +102,6 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
     await scheduler.stop().catch((err) => logger.error('stop_failed', { err }));
     await client.destroy().catch(() => undefined);
     parts.exit(1);
-  }
-
-  async function resyncCommands(applicationId: string): Promise<void> {
-    if (stopped) return;
-    try {
-      const sync = await syncCommands(client.rest, applicationId, config.discordGuildId, commandDefinitions(config, parts.availability.isOffered));
-      parts.commandDirectory.remember(sync.registered);
-      logger.info('commands_synced', { outcome: sync.outcome, reason: 'the models the key can call changed' });
-    } catch (err) {
-      logger.warn('command_sync_failed', { err, action: 'the model option keeps its choices until the next change or restart; /video still refuses a model no longer offered' });
-    }
   }
 
   return {
@@ -154,16 +145,18 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       // Servers the bot left and channels deleted while it was down: nothing is spent on their jobs.
       const placeGoneJobs = await parts.places.checkUnfinished(placeLookup(client));
       scheduler.releaseSubmissions();
-      const applicationId = client.application?.id ?? client.user?.id ?? '';
       // Commands belong to the application, not to a shard: the process running shard 0 syncs them.
+      const applicationId = client.application?.id ?? client.user?.id ?? '';
       const syncsCommands = plan.shardIds.includes(0);
-      const sync = syncsCommands
-        ? await syncCommands(client.rest, applicationId, config.discordGuildId, commandDefinitions(config, parts.availability.isOffered))
-        : { outcome: 'left to shard 0', registered: await registeredCommands(client.rest, applicationId, config.discordGuildId) };
-      parts.commandDirectory.remember(sync.registered);
+      const sync = createCommandSync({
+        rest: client.rest, clock, logger, directory: parts.commandDirectory, applicationId, guildId: config.discordGuildId,
+        commands: () => commandDefinitions(config, parts.availability.isOffered), writes: syncsCommands, firstRetryMs: parts.commandSyncRetryMs,
+      });
+      commandSync = sync;
+      const commands = await sync.start();
       // The `model` option lists the models the key can call: when the hourly list changes them, so does
       // the command (written only where it differs from what Discord holds).
-      if (syncsCommands) parts.availability.onChange(() => void resyncCommands(applicationId));
+      parts.availability.onChange(() => void sync.resync('the models the key can call changed'));
       // Settings are the bot's, not a shard's: one process tells the operator. botPublic came with the
       // owner check's GET /applications/@me above.
       if (syncsCommands) {
@@ -172,12 +165,12 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       }
       logger.info('bot_ready', {
         user: client.user?.tag, servers: client.guilds.cache.size, inviteUrl: inviteUrl(applicationId),
-        commands: sync.outcome, resumedJobs: resumed, submitUnknownJobs: quarantined.length,
+        commands, resumedJobs: resumed, submitUnknownJobs: quarantined.length,
         placeGoneJobs, shards: plan.shardIds, shardCount: plan.shardCount, pid: process.pid,
       });
     },
     async stop(): Promise<void> {
-      stopped = true;
+      commandSync?.stop();
       clearInterval(heartbeat);
       clearInterval(queueCheck);
       clearInterval(stateRefresh);

@@ -15,8 +15,8 @@ try {
     process.stdout.write(`backup written to ${destination} (pg_dump custom format, ${bytes} bytes, ${entries} tables read back)\n`);
   } else {
     const destination = process.argv[2] ?? join(databasePath === ':memory:' ? '.' : join(databasePath, '..'), 'backups', `bot-${stamp}.db`);
-    const { pages, schemaVersion } = await backupDatabase(databasePath, destination);
-    process.stdout.write(`backup written to ${destination} (${pages} pages, schema ${schemaVersion}, integrity ok)\n`);
+    const { pages, schemaVersion, method } = await backupDatabase(databasePath, destination);
+    process.stdout.write(`backup written to ${destination} (${pages} pages, schema ${schemaVersion}, ${method}, integrity ok)\n`);
   }
 } catch (err) {
   const known = err instanceof BackupError || err instanceof PostgresBackupError || err instanceof ConfigError;

@@ -25,10 +25,16 @@ export function createRetentionStore(db: Db): RetentionStore {
   });
 
   const sync = {
+    // The connection runs with secure_delete (openDatabase): the old row's bytes are overwritten, not only freed.
     eraseFinishedBefore: (cutoffMs: number, nowMs: number, limit: number): number => eraseBatch.immediate(cutoffMs, nowMs, limit),
     dropUnreferencedImage(createdBefore: number): boolean {
       const row = unreferencedImage.get(createdBefore);
       return row !== undefined && dropImage.run(row.sha256, row.sha256).changes === 1;
+    },
+    // The WAL still holds the page images from before the erase: copy the erased pages into the file and empty it.
+    checkpointAfterErase(): boolean {
+      const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      return result?.busy === 0;
     },
   };
   return promised(sync);

@@ -15,8 +15,12 @@ export function createRetention(deps: { store: RetentionStore; clock: Clock; log
   let stopped = false;
 
   const cutoffAt = (now: number) => now - retentionDays * dayMs;
-  const report = (total: number, images: number) => {
-    if (total > 0 || images > 0) logger.info('retention_erased', { jobs: total, referenceImages: images, retentionDays });
+  // An erase is complete only once the store has dropped every earlier copy of the erased text too.
+  const report = async (total: number, images: number): Promise<number> => {
+    if (total === 0 && images === 0) return total;
+    const checkpointed = await store.checkpointAfterErase();
+    logger.info('retention_erased', { jobs: total, referenceImages: images, retentionDays });
+    if (!checkpointed) logger.warn('retention_checkpoint_busy', { action: 'the WAL keeps erased text until the next checkpoint' });
     return total;
   };
 
