@@ -50,7 +50,10 @@ export function createPostgresStores(pool: pg.Pool, databaseUrl: string): Stores
       const row = await firstRow<{ value: string }>(pool,
         `WITH created AS (INSERT INTO bot_secrets (name, value) VALUES ('webhook_path', $1) ON CONFLICT (name) DO NOTHING RETURNING value)
          SELECT value FROM created UNION ALL SELECT value FROM bot_secrets WHERE name = 'webhook_path' LIMIT 1`,
-        [randomBytes(24).toString('base64url')]);
+        [randomBytes(24).toString('base64url')])
+        // Another host created it at the same moment: the statement waited for that insert but its own
+        // snapshot predates it, so only a new statement sees the row.
+        ?? await firstRow<{ value: string }>(pool, "SELECT value FROM bot_secrets WHERE name = 'webhook_path'");
       if (!row) throw new Error('the webhook secret could not be read');
       return row.value;
     },
