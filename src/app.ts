@@ -8,6 +8,7 @@ import { createAdminCheck } from './services/discord/adminCheck.ts';
 import { createApimartClient, type ApimartClient } from './services/apimart/client.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createCommandDirectory } from './services/discord/commandDirectory.ts';
+import { createDirectMessages } from './services/discord/directMessages.ts';
 import { createDiscordMessenger } from './services/discord/discordMessenger.ts';
 import { createInteractionRouter } from './commands/interactionRouter.ts';
 import { createJobControls } from './commands/jobControls.ts';
@@ -80,7 +81,9 @@ export function createApp(deps: AppDeps) {
     ...deps.clientOptions,
     rest: { api: config.discordApiUrl, ...deps.clientOptions?.rest },
   });
-  const messenger = createDiscordMessenger(client.rest);
+  // Every DM waits out Discord's 40003 ("opening DMs too fast") instead of repeating it.
+  const dms = createDirectMessages({ messenger: createDiscordMessenger(client.rest), clock, logger });
+  const { messenger } = dms;
   const commandDirectory = createCommandDirectory();
   const models = createModelHealth({ clock });
   const latePoll = { jobTimeoutMs: config.jobTimeoutMs, latePollWindowMs: defaultLatePollWindowMs };
@@ -102,6 +105,7 @@ export function createApp(deps: AppDeps) {
     store, apimart, messenger, status, health, models, clock, logger, fetch: deps.fetch, push,
     fetchVideo: deps.fetch ?? createGuardedVideoFetch({ trustedOrigin: config.apimartBaseUrl }),
     healthProbeIntervalMs: deps.healthProbeIntervalMs,
+    allowLists: config, dmNotice: dms.notice,
     botUserId: () => client.user?.id ?? botUserIdBeforeLogin,
     onResultPosted: (job, message, content) => reactions.addResultControls(job, message, content),
     settings: {
@@ -135,7 +139,7 @@ export function createApp(deps: AppDeps) {
   });
   const route = createInteractionRouter(commands, logger, config.allowedGuildIds, jobControls);
   watchAllowedGuilds(client, config.allowedGuildIds, logger);
-  const places = createGonePlaces({ store, scheduler, messenger, clock, logger, onChannelGone: reactions.channelGone });
+  const places = createGonePlaces({ store, scheduler, clock, logger, onChannelGone: reactions.channelGone, dmNotice: dms.notice });
 
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
   client.on(Events.MessageReactionAdd, (reaction, user) => void reactions.onReactionAdd(reaction, user));
@@ -152,7 +156,7 @@ export function createApp(deps: AppDeps) {
   client.on(Events.ShardResume, (shardId) => logger.info('gateway_resumed', { shardId }));
 
   const lifecycle = createAppLifecycle({
-    config, stores: deps.stores, clock, logger, client, scheduler, operations, owners, places, commands, commandDirectory, push,
+    config, stores: deps.stores, clock, logger, client, scheduler, operations, owners, places, commands, commandDirectory, push, dms,
     exit: deps.exit ?? ((code: number) => process.exit(code)),
     leaseHeartbeatMs: deps.leaseHeartbeatMs,
     shardScoped: shardScope !== undefined,

@@ -8,6 +8,7 @@ import type { Logger } from './logger.ts';
 import { isProcessRunning, processStartTime } from './processLiveness.ts';
 import type { CommandModule } from './commands/index.ts';
 import type { CommandDirectory } from './services/discord/commandDirectory.ts';
+import type { DirectMessages } from './services/discord/directMessages.ts';
 import { registeredCommands, syncCommands } from './services/discord/commandSync.ts';
 import { placeLookup } from './services/discord/placeLookup.ts';
 import type { OwnerCheck } from './services/discord/ownerCheck.ts';
@@ -31,6 +32,7 @@ export interface AppLifecycleParts {
   commands: readonly CommandModule[];
   commandDirectory: CommandDirectory;
   push: TaskPush | undefined;
+  dms: DirectMessages;
   /** Ends the process; called with 1 when another instance took the lease (tests observe it instead). */
   exit: (code: number) => void;
   leaseHeartbeatMs: number | undefined;
@@ -110,7 +112,7 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       // Resumed deliveries may need to recognise the bot's own earlier posts before the gateway is up.
       parts.onBotUserId(((await client.rest.get(Routes.user())) as { id: string }).id);
       scheduler.holdSubmissions();
-      const { resumed, quarantined } = await scheduler.resume();
+      const { resumed, quarantined, withdrawn } = await scheduler.resume();
       await operations.start(client);
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.discordToken);
@@ -127,13 +129,14 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       parts.commandDirectory.remember(sync.registered);
       logger.info('bot_ready', {
         user: client.user?.tag, commands: sync.outcome, resumedJobs: resumed, submitUnknownJobs: quarantined.length,
-        placeGoneJobs, shards: plan.shardIds, shardCount: plan.shardCount, pid: process.pid,
+        placeGoneJobs, notAllowedJobs: withdrawn, shards: plan.shardIds, shardCount: plan.shardCount, pid: process.pid,
       });
     },
     async stop(): Promise<void> {
       if (heartbeat) clearInterval(heartbeat);
       if (queueCheck) clearInterval(queueCheck);
       await scheduler.stop();
+      parts.dms.stop();
       await webhookServer?.close();
       await client.destroy();
       await operations.stop();

@@ -69,6 +69,8 @@ export const en: Messages = {
     interaction_expired: 'Discord did not accept the reply in time.',
     model_retired: 'the video service no longer offers this model.',
     resolved_not_billed: 'the video service did not make it (an admin checked).',
+    guild_not_allowed: 'this server is no longer one where the bot makes videos.',
+    channel_not_allowed: 'this channel is no longer one where the bot makes videos.',
   },
   resultReady: (userId, jobId) => `${userMention(userId)} your video for job #${jobId} is ready.`,
   resultCost: (cost) => `Cost: ${formatUsd(cost)}.`,

@@ -70,6 +70,8 @@ export const ja: Messages = {
     interaction_expired: 'Discord が時間内に応答を受け付けませんでした。',
     model_retired: '動画サービスがこのモデルを提供しなくなりました。',
     resolved_not_billed: '動画サービスで作成されませんでした（管理者が確認）。',
+    guild_not_allowed: 'このサーバーではボットが動画を作らなくなりました。',
+    channel_not_allowed: 'このチャンネルではボットが動画を作らなくなりました。',
   },
   resultReady: (userId, jobId) => `${userMention(userId)} ジョブ #${jobId} の動画ができました。`,
   resultCost: (cost) => `費用: ${formatUsd(cost)}。`,

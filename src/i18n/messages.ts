@@ -56,6 +56,7 @@ export interface Messages extends SpendMessages, OpsMessages, DeliveryMessages, 
     provider_failed: string; moderation: string; provider_rejected: string; provider_unavailable: string;
     no_video: string; image_unreadable: string; interaction_expired: string;
     model_retired: string; resolved_not_billed: string;
+    guild_not_allowed: string; channel_not_allowed: string;
   };
   resultReady: (userId: string, jobId: number) => string;
   resultCost: (costMicros: number) => string;

@@ -271,8 +271,8 @@ export class World {
         this.fetchMode = cmd.mode;
         break;
       case 'pause':
-        // /video-admin pause: new jobs are refused, running ones go on.
-        await this.proc.store.spend.setPaused(GUILD, cmd.paused, ADMIN, this.clock.now());
+        // /video-admin pause: new jobs and confirmations are refused, queued ones wait, running ones go on.
+        await this.setPaused(cmd.paused);
         break;
       case 'advance':
         await this.clock.advance(cmd.ms);
@@ -430,9 +430,19 @@ export class World {
     ).all(lateUntil) as { id: number; status: string }[];
   }
 
-  /** Everything behaves from now on: every job must then reach a terminal state or an admin's queue. */
+  /** As `/video-admin pause` and `resume` do: resuming lets the server's queued jobs go on at once. */
+  private async setPaused(paused: boolean): Promise<void> {
+    await this.proc.store.spend.setPaused(GUILD, paused, ADMIN, this.clock.now());
+    if (!paused) this.proc.scheduler.kickQueue();
+  }
+
+  /**
+   * Everything behaves from now on, and an admin resumes a paused server: every job must then reach a
+   * terminal state or an admin's queue.
+   */
   async drain(): Promise<void> {
     this.note('drain: provider and Discord behave from now on');
+    await this.setPaused(false);
     this.provider.submitSticky = 'ok';
     this.provider.submitQueue = [];
     this.provider.pollSticky = 'complete';

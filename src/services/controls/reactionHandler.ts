@@ -79,7 +79,8 @@ export function createReactionHandler(deps: ReactionHandlerDeps) {
           logger.info('reaction_refused', { jobId: job.id, userId: user.id, emoji });
           await messenger.removeUserReaction(channelId, messageId, emoji, user.id)
             .catch((err) => logger.debug('reaction_remove_failed', { jobId: job.id, code: discordErrorCode(err) }));
-        } else if (outcome?.tell) {
+        }
+        if (outcome?.tell) {
           // A reaction has no reply of its own: words go to the reactor in the job's language, as before buttons.
           const content = outcome.reply(messagesFor(job.locale));
           await tell({ userId: user.id, channelId, content, channelOnly: outcome.channelOnly });
