@@ -14,6 +14,7 @@ import { utcPeriods } from '../src/services/spend/budgetPeriods.ts';
 import { noIdentifyThrottle } from '../test/e2e/harness.ts';
 import { percentile } from './stats.ts';
 import { scaleTaskId } from './scaleTasks.ts';
+import { sampleJob } from './sampleJob.ts';
 
 const mode = process.argv[2] as 'seed' | 'restart';
 const taskIds = Array.from({ length: Number(process.env.BENCH_TASK_COUNT ?? 0) }, (_, i) => scaleTaskId(i));
@@ -52,7 +53,7 @@ if (mode === 'seed') {
       originKey: `bench:${i}`, guildId: process.env.BENCH_GUILD_ID ?? '1', channelId: process.env.BENCH_CHANNEL_ID ?? '1',
       userId: String(1_800_000_000_000_000_000n + BigInt(i % 2000)), locale: 'en-US', applicationId: process.env.BENCH_APP_ID ?? '1',
       interactionToken: null, interactionAt: now, attachmentSizeLimit: 10 * 1024 * 1024,
-      request: { model: 'sora-2-preview', prompt: `scale ${i}`, duration: 4, aspect_ratio: 'landscape' },
+      ...sampleJob(`scale ${i}`),
       imageName: null, estimateMicros: 400_000, needsConfirmation: false, confirmDeadlineAt: null,
     }, window));
     if (!created.ok) throw new Error(`seed failed: ${created.reason}`);

@@ -26,7 +26,7 @@ import { createStatusUpdater } from './services/status/statusUpdater.ts';
 import { createUsageReports } from './services/spend/usageReports.ts';
 import { createChartRenderer } from './services/spend/chartRenderer.ts';
 import { createSpendCharts } from './services/spend/spendCharts.ts';
-import { defaultLatePollWindowMs } from './services/spend/resolvable.ts';
+import { defaultLatePollWindowMs, latePollingEndsAt } from './services/spend/resolvable.ts';
 import { readBotVersion } from './botVersion.ts';
 import { createModelHealth } from './services/apimart/modelHealth.ts';
 import { createOwnerCheck } from './services/discord/ownerCheck.ts';
@@ -35,7 +35,7 @@ import { createBotStatus } from './services/spend/botStatus.ts';
 import { watchAllowedGuilds } from './services/discord/allowedGuilds.ts';
 import { createOperations } from './services/operations/operations.ts';
 import { boundedCache, boundedCacheSweepers } from './sharding/clientCache.ts';
-import { processShardScope } from './sharding/resolveShards.ts';
+import { initialShardPlan, processShardScope } from './sharding/resolveShards.ts';
 
 export interface AppDeps {
   config: Config;
@@ -71,7 +71,10 @@ export function createApp(deps: AppDeps) {
     apimart: deps.apimart ?? createApimartClient({ baseUrl: config.apimartBaseUrl, apiKey: config.apimartApiKey }),
   });
   const { logger, apimart } = operations;
+  const shardPlan = initialShardPlan(config);
   const client = new Client({
+    shards: [...shardPlan.shardIds],
+    shardCount: shardPlan.shardCount,
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions],
     makeCache: boundedCache(),
     sweepers: boundedCacheSweepers(),
@@ -97,6 +100,7 @@ export function createApp(deps: AppDeps) {
         nowMs: clock.now(), submittedAtMs: job.submittedAt, estimatedTimeSec: job.estimatedTimeSec,
         progress: job.progress, consecutiveErrors: 0,
       }),
+      latePollingEndsAtMs: job.status === 'timed_out' ? latePollingEndsAt(job, latePoll) : null,
     }),
     onStatusWritten: (job, message) => reactions.syncStatusControls(job, message),
   });
@@ -104,6 +108,7 @@ export function createApp(deps: AppDeps) {
   const scheduler = createJobScheduler({
     store, apimart, messenger, status, health, models, clock, logger, fetch: deps.fetch, push,
     fetchVideo: deps.fetch ?? createGuardedVideoFetch({ trustedOrigin: config.apimartBaseUrl }),
+    fetchAttachment: deps.fetch ?? createGuardedVideoFetch({ trustedOrigin: config.discordApiUrl }),
     healthProbeIntervalMs: deps.healthProbeIntervalMs,
     allowLists: config, dmNotice: dms.notice,
     botUserId: () => client.user?.id ?? botUserIdBeforeLogin,

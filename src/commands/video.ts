@@ -32,6 +32,7 @@ function readOptions(interaction: ChatInputCommandInteraction): VideoOptions {
     aspectRatio: o.getString('aspect_ratio'),
     model: o.getString('model'),
     resolution: o.getString('resolution'),
+    audio: o.getBoolean('audio'),
     image: image && {
       name: image.name, url: image.url, contentType: image.contentType, sizeBytes: image.size,
       width: image.width, height: image.height,
@@ -109,6 +110,7 @@ export async function executeVideo(interaction: ChatInputCommandInteraction, dep
     interactionAt: now,
     attachmentSizeLimit: (interaction as { attachmentSizeLimit?: number }).attachmentSizeLimit ?? defaultAttachmentLimit,
     request: built.request,
+    settings: built.settings,
     imageName: options.image?.name ?? null,
     // Shown in the status itself when it overrides aspect_ratio.
     imageOrientation: built.imageOrientation,
@@ -149,5 +151,5 @@ export async function executeVideo(interaction: ChatInputCommandInteraction, dep
   }
   await deps.scheduler.accept(job, { payload: firstStatus, message, promptBlocked });
   const log = deps.logger.child({ jobId: job.id, userId: job.userId });
-  log.info('job_accepted', { status: job.status, estimateMicros: job.estimateMicros, model: job.request.model, durationSec: job.request.duration });
+  log.info('job_accepted', { status: job.status, estimateMicros: job.estimateMicros, model: job.settings.model, durationSec: job.settings.durationSec });
 }

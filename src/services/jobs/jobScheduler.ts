@@ -30,6 +30,7 @@ export interface JobSchedulerDeps {
   settings: JobSettings;
   fetch?: typeof fetch;
   fetchVideo?: typeof fetch;
+  fetchAttachment?: typeof fetch;
   push?: TaskPush;
   healthProbeIntervalMs?: number;
   /** ALLOWED_GUILD_IDS and ALLOWED_CHANNEL_IDS; none given: every place is allowed. */
@@ -76,6 +77,7 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     models: deps.models ?? createModelHealth({ clock }),
     fetch: deps.fetch ?? fetch,
     fetchVideo: deps.fetchVideo ?? deps.fetch ?? fetch,
+    fetchAttachment: deps.fetchAttachment ?? deps.fetch ?? fetch,
     botUserId: () => deps.botUserId?.(),
     schedule,
     track,
