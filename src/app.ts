@@ -123,14 +123,14 @@ export function createApp(deps: AppDeps) {
     },
   });
   const intake = createJobIntake({ config, store, health, models, clock, confirmationWindowMs: deps.confirmationWindowMs, mention: commandDirectory.mention });
-  const isAdmin = createAdminCheck(client, config.adminRoleIds);
+  const isAdmin = createAdminCheck(client, config.adminRoleIds, clock);
   const actions = createJobActions({ config, store, scheduler, intake, messenger, clock, logger, mention: commandDirectory.mention });
   const reactions = createReactionHandler({
     config, store, scheduler, intake, messenger, clock, logger, isAdmin, actions,
     botUserId: () => client.user?.id,
     noticeLifetimeMs: deps.reactionNoticeLifetimeMs, mention: commandDirectory.mention,
   });
-  const jobControls = createJobControls(createButtonHandler({ store, actions, isAdmin }));
+  const jobControls = createJobControls(createButtonHandler({ store, actions }), { adminRoleIds: config.adminRoleIds });
   const reports = createUsageReports({ config, store, clock, latePoll });
   const charts = createSpendCharts({ store, clock, renderer: createChartRenderer() });
   const owners = createOwnerCheck({ client, configuredIds: config.ownerUserIds, clock, logger });

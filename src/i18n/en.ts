@@ -116,7 +116,7 @@ export const en: Messages = {
     dmSent: 'Sent to your DMs.',
     dmLimited: (jobId, againAt) => `You already got the video of job #${jobId} and its link in the last hour, so nothing more was sent. You can ask again ${ts(againAt)}.`,
     deleted: 'The result message is deleted.',
-    unknownJob: 'This job no longer exists.',
+    notThisMessage: 'This button does not belong to this message, so it did nothing.',
   },
   models: modelEn,
 };

@@ -116,7 +116,7 @@ export const ja: Messages = {
     dmSent: 'DM に送りました。',
     dmLimited: (jobId, againAt) => `ジョブ #${jobId} の動画とリンクはこの1時間以内に送信済みのため、今回は何も送っていません。${ts(againAt)}からもう一度頼めます。`,
     deleted: '結果のメッセージを削除しました。',
-    unknownJob: 'このジョブはもう存在しません。',
+    notThisMessage: 'このボタンはこのメッセージのものではないため、何もしませんでした。',
   },
   models: modelJa,
 };

@@ -120,7 +120,8 @@ export interface ControlMessages {
   /** Nothing was sent: this member already got a copy within the hour. */
   dmLimited: (jobId: number, againAtMs: number) => string;
   deleted: string;
-  unknownJob: string;
+  /** A click whose custom id names another job than the message it is on, or another server's. */
+  notThisMessage: string;
 }
 
 export type Language = 'en' | 'ja';

@@ -220,6 +220,16 @@ export class FakeDiscord {
     return this.components.clickButton(messageId, customId, userId, opts);
   }
 
+  /** A click Discord's client would not send: any custom id on any message (fakeDiscordComponents.ts). */
+  forgeClick(messageId: string, customId: string, userId: string, opts: ClickOptions = {}): { id: string; token: string } {
+    return this.components.forgeClick(messageId, customId, userId, opts);
+  }
+
+  /** A modal submit with any custom id, as if opened from a button on `messageId`. */
+  forgeModalSubmit(messageId: string, customId: string, userId: string, values: Record<string, string>, opts: ClickOptions = {}): { id: string; token: string } {
+    return this.components.forgeModalSubmit(messageId, customId, userId, values, opts);
+  }
+
   /** Submits the modal the bot opened in answer to `interactionId` (callback type 9) as type 5. */
   submitModal(interactionId: string, values: Record<string, string>, opts: ClickOptions = {}): { id: string; token: string } {
     return this.components.submitModal(interactionId, values, opts);

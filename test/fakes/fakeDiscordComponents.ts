@@ -70,12 +70,12 @@ export function componentInteractionJson(state: FakeDiscordState, c: ComponentIn
     channel_id: interaction.channelId,
     ...(inGuild
       ? {
-          guild_id: state.guildId,
-          guild: { id: state.guildId, locale: 'en-US' as Locale, features: [] },
-          channel: { id: channel.id, type: 0, guild_id: state.guildId, name: 'name' in channel ? channel.name : 'general' },
+          guild_id: interaction.guildId,
+          guild: { id: interaction.guildId, locale: 'en-US' as Locale, features: [] },
+          channel: { id: channel.id, type: 0, guild_id: interaction.guildId, name: 'name' in channel ? channel.name : 'general' },
           member: { ...memberJson(c.user), permissions: c.memberPermissions },
           guild_locale: 'en-US' as Locale,
-          authorizing_integration_owners: { '0': state.guildId },
+          authorizing_integration_owners: { '0': interaction.guildId },
           context: 0,
         }
       : {
@@ -118,6 +118,31 @@ export class FakeComponents {
   }
 
   /**
+   * What a modified client or a self-bot can send, and Discord's own client never would: a click with
+   * any custom id on any message, shown there or not. Discord does not document that it refuses a
+   * custom id the message does not carry, so the bot must not rely on it.
+   */
+  forgeClick(messageId: string, customId: string, userId: string, opts: ClickOptions = {}): { id: string; token: string } {
+    const message = this.state.liveMessage(messageId);
+    if (!message) throw new Error(`no message ${messageId} to click on`);
+    return this.inject({ type: COMPONENT_INTERACTION, channelId: message.channel_id, messageId, userId, opts, message,
+      data: { custom_id: customId, component_type: 2 } });
+  }
+
+  /** The same for a modal: a submit with any custom id, as if opened from a button on `messageId`. */
+  forgeModalSubmit(messageId: string, customId: string, userId: string, values: Record<string, string>, opts: ClickOptions = {}): { id: string; token: string } {
+    const message = this.state.liveMessage(messageId);
+    if (!message) throw new Error(`no message ${messageId} to submit from`);
+    return this.inject({
+      type: MODAL_SUBMIT_INTERACTION, channelId: message.channel_id, messageId, userId, opts, message,
+      data: {
+        custom_id: customId,
+        components: Object.entries(values).map(([id, value]) => ({ type: 1, components: [{ type: 4, custom_id: id, value }] })),
+      },
+    });
+  }
+
+  /**
    * Submits the modal the bot opened in answer to `interactionId` (callback type 9): INTERACTION_CREATE
    * type 5 from the same user with each text input's value, checked against the inputs' limits first.
    */
@@ -145,7 +170,7 @@ export class FakeComponents {
     });
     const locale = c.opts.locale ?? 'en-US';
     const interaction: FakeInteraction = {
-      id: state.nextId(), token: state.newToken(), channelId: c.channelId, guildId: state.guildId, userId: c.userId,
+      id: state.nextId(), token: state.newToken(), channelId: c.channelId, guildId: state.guildIdOf(c.channelId), userId: c.userId,
       attachmentSizeLimit: DEFAULT_ATTACHMENT_LIMIT_BYTES, acked: false, expired: false, type: c.type, locale,
       ...(c.messageId ? { messageId: c.messageId } : {}),
     };
