@@ -8,6 +8,7 @@ import { createAdminCheck } from './services/discord/adminCheck.ts';
 import { createApimartClient, type ApimartClient } from './services/apimart/client.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createCommandDirectory } from './services/discord/commandDirectory.ts';
+import { botPermissionsFrom } from './services/discord/botPermissions.ts';
 import { createDirectMessages } from './services/discord/directMessages.ts';
 import { createDiscordMessenger } from './services/discord/discordMessenger.ts';
 import { createInteractionRouter } from './commands/interactionRouter.ts';
@@ -127,7 +128,7 @@ export function createApp(deps: AppDeps) {
   const actions = createJobActions({ config, store, scheduler, intake, messenger, clock, logger, mention: commandDirectory.mention });
   const reactions = createReactionHandler({
     config, store, scheduler, intake, messenger, clock, logger, isAdmin, actions,
-    botUserId: () => client.user?.id,
+    botUserId: () => client.user?.id, botPermissions: botPermissionsFrom(client),
     noticeLifetimeMs: deps.reactionNoticeLifetimeMs, mention: commandDirectory.mention,
   });
   const jobControls = createJobControls(createButtonHandler({ store, actions }), { adminRoleIds: config.adminRoleIds });

@@ -5,7 +5,7 @@ import { autocompletePayload } from './fakeDiscordAutocomplete.ts';
 import { FakeComponents, type ClickOptions } from './fakeDiscordComponents.ts';
 import { FakeGateway } from './fakeDiscordGateway.ts';
 import type { AddGuildOptions, FakeGuild } from './fakeDiscordGuilds.ts';
-import { botThreadMemberJson, channelJson, interactionCreateJson, reactionAddJson, reactionRemoveJson } from './fakeDiscordPayloads.ts';
+import { botThreadMemberJson, channelJson, interactionCreateJson, reactionAddJson, reactionRemoveJson, roleJson } from './fakeDiscordPayloads.ts';
 import { FakeRest, type FaultAnswer, type FaultMatch } from './fakeDiscordRest.ts';
 import { createRoutes } from './fakeDiscordRoutes.ts';
 import {
@@ -332,11 +332,16 @@ export class FakeDiscord {
     if (!opts.offline) this.gateway.dispatch('GUILD_DELETE', { id });
   }
 
-  /** Changes a role's guild-wide permissions (the @everyone role's id is the guild id). */
+  /**
+   * Changes a role's guild-wide permissions (the @everyone role's id is the guild id), with the
+   * GUILD_ROLE_UPDATE Discord sends for it (topics/gateway-events#guild-role-update).
+   */
   setRolePermissions(roleId: string, permissions: bigint | string): void {
-    const role = this.state.roles.find((r) => r.id === roleId);
+    const position = this.state.roles.findIndex((r) => r.id === roleId);
+    const role = this.state.roles[position];
     if (!role) throw new Error(`no role ${roleId}`);
     role.permissions = String(permissions);
+    this.gateway.dispatch('GUILD_ROLE_UPDATE', { guild_id: this.guildId, role: roleJson(this.state, role, position) });
   }
 
   get botRoleId(): string {

@@ -1,0 +1,69 @@
+import { PermissionFlagsBits } from 'discord-api-types/v10';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_PERMISSIONS } from '../fakes/fakeDiscordState.ts';
+import { checkAndStop, startHarness, type Harness } from './harness.ts';
+import { deliveredJob, isUserReactionDelete, otherMemberId, startJob } from './reactionsHelpers.ts';
+
+/**
+ * Discord bans the IP of a bot that makes 10,000 invalid requests (401, 403, 429) in 10 minutes
+ * (topics/rate-limits#invalid-request-limit-aka-cloudflare-bans). Issue 19 item 5, the bot's side:
+ * it does not repeat requests it knows Discord will refuse, and counts the ones it made.
+ */
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await checkAndStop(h);
+  h = undefined;
+});
+
+const refusals = (h: Harness) => h.discord.requests.filter((r) => r.status === 401 || r.status === 403);
+const userReactionDeletes = (h: Harness) => h.discord.requests.filter((r) => r.method === 'DELETE' && /\/reactions\/[^/]+\/\d+$/.test(r.path));
+const refusedLogged = (h: Harness, userId: string) => h.logLines.filter((line) => {
+  const entry = JSON.parse(line) as { event?: string; userId?: string };
+  return entry.event === 'reaction_refused' && entry.userId === userId;
+}).length;
+/** What the bot's own cache says, which is what it goes by. */
+const botCanManageMessages = (h: Harness, channelId: string) => {
+  const channel = h.app.client.channels.cache.get(channelId);
+  return channel !== undefined && 'permissionsFor' in channel &&
+    channel.permissionsFor(h.app.client.user!.id)?.has(PermissionFlagsBits.ManageMessages) === true;
+};
+
+describe('refused reactions', () => {
+  it('are left in place without Manage Messages, with no DELETE for Discord to refuse, and taken off once the role has it', async () => {
+    h = await startHarness();
+    const { discord } = h;
+    const awaiting = await startJob(h, { duration: 12 });
+    const statusId = awaiting.status_message_id as string;
+
+    for (const emoji of ['✅', '❌']) discord.sendReaction({ userId: otherMemberId, messageId: statusId, emoji });
+    await discord.waitFor(() => refusedLogged(h!, otherMemberId) === 2);
+    expect(userReactionDeletes(h)).toEqual([]);
+    expect(refusals(h)).toEqual([]);
+
+    // GUILD_ROLE_UPDATE tells the bot its role now has Manage Messages.
+    discord.setRolePermissions(discord.botRoleId, BigInt(DEFAULT_PERMISSIONS) | PermissionFlagsBits.ManageMessages);
+    await discord.waitFor(() => botCanManageMessages(h!, discord.channelId));
+    discord.sendReaction({ userId: otherMemberId, messageId: statusId, emoji: '✅' });
+    const removed = await discord.waitForRequest(isUserReactionDelete(statusId, '✅', otherMemberId));
+    expect(removed.status).toBeLessThan(300);
+    expect(refusals(h)).toEqual([]);
+  });
+
+  it('are left alone in a channel for a while after Discord refused to take one off', async () => {
+    h = await startHarness();
+    const { discord } = h;
+    discord.setRolePermissions(discord.botRoleId, BigInt(DEFAULT_PERMISSIONS) | PermissionFlagsBits.ManageMessages);
+    const done = await deliveredJob(h);
+    // Discord knows better than the bot's cache (a permission change the bot has not heard of yet).
+    discord.failNext({ method: 'DELETE', path: /\/reactions\/[^/]+\/\d+$/ }, { status: 403, body: { code: 50013, message: 'Missing Permissions' } });
+
+    discord.sendReaction({ userId: otherMemberId, messageId: done.result_message_id, emoji: '❌' });
+    await discord.waitForRequest(isUserReactionDelete(done.result_message_id, '❌', otherMemberId));
+    for (const emoji of ['🔁', '❌']) discord.sendReaction({ userId: otherMemberId, messageId: done.result_message_id, emoji });
+    await discord.waitFor(() => refusedLogged(h!, otherMemberId) === 3);
+
+    expect(userReactionDeletes(h)).toHaveLength(1);
+    expect(refusals(h).map((r) => r.status)).toEqual([403]);
+  });
+});
