@@ -114,6 +114,7 @@ export const en: Messages = {
     newJob: (jobId) => `New job #${jobId} is on its way; you pay for it.`,
     duplicate: 'That new job was already asked for a moment ago.',
     dmSent: 'Sent to your DMs.',
+    dmLater: 'Discord is holding back new DMs from me for a few minutes, so nothing was sent. Ask again in a little while.',
     dmLimited: (jobId, againAt) => `You already got the video of job #${jobId} and its link in the last hour, so nothing more was sent. You can ask again ${ts(againAt)}.`,
     deleted: 'The result message is deleted.',
     notThisMessage: 'This button does not belong to this message, so it did nothing.',

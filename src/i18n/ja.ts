@@ -114,6 +114,7 @@ export const ja: Messages = {
     newJob: (jobId) => `新しいジョブ #${jobId} を受け付けました。費用はあなたの負担です。`,
     duplicate: 'その新しいジョブはついさっき依頼済みです。',
     dmSent: 'DM に送りました。',
+    dmLater: 'Discord が数分間、私からの新しい DM を止めているため、何も送っていません。少し経ってからもう一度頼んでください。',
     dmLimited: (jobId, againAt) => `ジョブ #${jobId} の動画とリンクはこの1時間以内に送信済みのため、今回は何も送っていません。${ts(againAt)}からもう一度頼めます。`,
     deleted: '結果のメッセージを削除しました。',
     notThisMessage: 'このボタンはこのメッセージのものではないため、何もしませんでした。',

@@ -117,6 +117,8 @@ export interface ControlMessages {
   newJob: (jobId: number) => string;
   duplicate: string;
   dmSent: string;
+  /** Discord's 40003: it holds back new DMs from the bot for a few minutes. */
+  dmLater: string;
   /** Nothing was sent: this member already got a copy within the hour. */
   dmLimited: (jobId: number, againAtMs: number) => string;
   deleted: string;

@@ -1,8 +1,11 @@
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
+import { messagesFor } from '../../src/i18n/messages.ts';
+import type { RecordedRequest } from '../fakes/fakeDiscord.ts';
 import { DEFAULT_PERMISSIONS } from '../fakes/fakeDiscordState.ts';
+import { answerTo, customId } from './buttonsHelpers.ts';
 import { checkAndStop, startHarness, type Harness } from './harness.ts';
-import { deliveredJob, isUserReactionDelete, otherMemberId, startJob } from './reactionsHelpers.ts';
+import { deliveredJob, dmsTo, isUserReactionDelete, otherMemberId, startJob } from './reactionsHelpers.ts';
 
 /**
  * Discord bans the IP of a bot that makes 10,000 invalid requests (401, 403, 429) in 10 minutes
@@ -16,6 +19,7 @@ afterEach(async () => {
   h = undefined;
 });
 
+const en = messagesFor('en');
 const refusals = (h: Harness) => h.discord.requests.filter((r) => r.status === 401 || r.status === 403);
 const userReactionDeletes = (h: Harness) => h.discord.requests.filter((r) => r.method === 'DELETE' && /\/reactions\/[^/]+\/\d+$/.test(r.path));
 const refusedLogged = (h: Harness, userId: string) => h.logLines.filter((line) => {
@@ -28,6 +32,8 @@ const botCanManageMessages = (h: Harness, channelId: string) => {
   return channel !== undefined && 'permissionsFor' in channel &&
     channel.permissionsFor(h.app.client.user!.id)?.has(PermissionFlagsBits.ManageMessages) === true;
 };
+const isDmOpen = (r: RecordedRequest) => r.method === 'POST' && r.path === '/users/@me/channels';
+const tooFast = { status: 403, body: { code: 40003, message: 'You are opening direct messages too fast' } };
 
 describe('refused reactions', () => {
   it('are left in place without Manage Messages, with no DELETE for Discord to refuse, and taken off once the role has it', async () => {
@@ -64,6 +70,25 @@ describe('refused reactions', () => {
     await discord.waitFor(() => refusedLogged(h!, otherMemberId) === 3);
 
     expect(userReactionDeletes(h)).toHaveLength(1);
+    expect(refusals(h).map((r) => r.status)).toEqual([403]);
+  });
+});
+
+describe('DMs opened too fast (40003)', () => {
+  it('answers DM me with ask-again-later, and opens no DM at all while Discord holds them back', async () => {
+    h = await startHarness();
+    const { discord } = h;
+    const done = await deliveredJob(h);
+    discord.failNext({ method: 'POST', path: /^\/users\/@me\/channels$/ }, tooFast);
+
+    const first = await answerTo(discord, discord.clickButton(done.result_message_id, customId(done.id, 'dm'), otherMemberId));
+    expect(first).toMatchObject({ ephemeral: true, content: en.controls.dmLater });
+    const opened = discord.requests.filter(isDmOpen).length;
+    const second = await answerTo(discord, discord.clickButton(done.result_message_id, customId(done.id, 'dm'), otherMemberId));
+    expect(second).toMatchObject({ ephemeral: true, content: en.controls.dmLater });
+
+    expect(discord.requests.filter(isDmOpen)).toHaveLength(opened);
+    expect(dmsTo(discord, otherMemberId)).toEqual([]);
     expect(refusals(h).map((r) => r.status)).toEqual([403]);
   });
 });

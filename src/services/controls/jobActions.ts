@@ -2,6 +2,7 @@ import type { Job, JobStatus } from '../../db/job.ts';
 import type { JobStore } from '../../db/jobStore.ts';
 import type { Logger } from '../../logger.ts';
 import type { Clock } from '../../clock.ts';
+import { isDmThrottled } from '../discord/directMessages.ts';
 import { DiscordCode, discordErrorCode, type DiscordMessenger } from '../discord/discordMessenger.ts';
 import type { Rejection } from '../jobs/jobIntake.ts';
 import type { JobScheduler } from '../jobs/jobScheduler.ts';
@@ -113,6 +114,8 @@ export function createJobActions(deps: JobActionsDeps) {
       } catch (err) {
         const code = discordErrorCode(err);
         logger.info('result_dm_failed', { jobId: job.id, userId: actor.userId, code, channelId });
+        // Discord's 40003 passes in a few minutes; a DM about it would be held back too.
+        if (isDmThrottled(err)) return { refused: false, reply: (m) => m.controls.dmLater, tell: true, channelOnly: true };
         if (code !== DiscordCode.cannotDmUser) throw err;
         return { refused: false, reply: (m) => m.reactions.dmClosed, tell: true, channelOnly: true };
       }
