@@ -34,9 +34,13 @@ import { createOwnerCheck } from './services/discord/ownerCheck.ts';
 import { createJobResolution } from './services/jobs/jobResolution.ts';
 import { createBotStatus } from './services/spend/botStatus.ts';
 import { watchAllowedGuilds } from './services/discord/allowedGuilds.ts';
+import { countInvalidRequests } from './services/operations/discordObservers.ts';
 import { createOperations } from './services/operations/operations.ts';
 import { boundedCache, boundedCacheSweepers } from './sharding/clientCache.ts';
 import { initialShardPlan, processShardScope } from './sharding/resolveShards.ts';
+
+/** discord.js warns after every this many invalid requests in its 10-minute window (logged as discord_invalid_requests). */
+const invalidRequestWarningEvery = 500;
 
 export interface AppDeps {
   config: Config;
@@ -83,8 +87,10 @@ export function createApp(deps: AppDeps) {
     // still tells what kind of channel it is, which decides the permissions that count there.
     partials: [Partials.Message, Partials.Reaction, Partials.User, Partials.Channel],
     ...deps.clientOptions,
-    rest: { api: config.discordApiUrl, ...deps.clientOptions?.rest },
+    rest: { api: config.discordApiUrl, invalidRequestWarningInterval: invalidRequestWarningEvery, ...deps.clientOptions?.rest },
   });
+  // From the first request on (the gateway's address, the bot's own user), before anything else runs.
+  countInvalidRequests(client.rest, operations.metrics, logger);
   // Every DM waits out Discord's 40003 ("opening DMs too fast") instead of repeating it.
   const dms = createDirectMessages({ messenger: createDiscordMessenger(client.rest), clock, logger });
   const { messenger } = dms;

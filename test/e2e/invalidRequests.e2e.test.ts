@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
 import { messagesFor } from '../../src/i18n/messages.ts';
@@ -34,6 +35,17 @@ const botCanManageMessages = (h: Harness, channelId: string) => {
 };
 const isDmOpen = (r: RecordedRequest) => r.method === 'POST' && r.path === '/users/@me/channels';
 const tooFast = { status: 403, body: { code: 40003, message: 'You are opening direct messages too fast' } };
+
+const freePort = () => new Promise<number>((resolve) => {
+  const probe = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = probe.address() as { port: number };
+    probe.close(() => resolve(port));
+  });
+});
+const metricValue = (text: string, series: string): number | undefined => {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+};
 
 describe('refused reactions', () => {
   it('are left in place without Manage Messages, with no DELETE for Discord to refuse, and taken off once the role has it', async () => {
@@ -90,5 +102,31 @@ describe('DMs opened too fast (40003)', () => {
     expect(discord.requests.filter(isDmOpen)).toHaveLength(opened);
     expect(dmsTo(discord, otherMemberId)).toEqual([]);
     expect(refusals(h).map((r) => r.status)).toEqual([403]);
+  });
+});
+
+describe('the invalid-request metric', () => {
+  it('counts each 401, 403 and 429 Discord answered, by status, but not a 429 of shared scope', async () => {
+    const port = await freePort();
+    h = await startHarness({ env: { METRICS_PORT: String(port) } });
+    const { discord } = h;
+    const resultPost = { method: 'POST', path: new RegExp(`^/channels/${discord.channelId}/messages$`) };
+    const limited = (scope: string) => ({
+      status: 429, body: { message: 'You are being rate limited.', retry_after: 0.05, global: false },
+      headers: { 'Retry-After': '1', 'X-RateLimit-Scope': scope },
+    });
+    // A shared limit is another bot's traffic on the same resource: Discord does not hold it against this one.
+    discord.failNext(resultPost, limited('shared'));
+    discord.failNext(resultPost, limited('user'));
+    const done = await deliveredJob(h);
+    discord.dmFailsFor(otherMemberId);
+    await answerTo(discord, discord.clickButton(done.result_message_id, customId(done.id, 'dm'), otherMemberId));
+
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const limitedAnswers = discord.requests.filter((r) => r.status === 429).length;
+    expect(limitedAnswers).toBeGreaterThanOrEqual(2);
+    expect(metricValue(text, 'videobot_discord_invalid_requests_total{status="429"}')).toBe(limitedAnswers - 1);
+    expect(refusals(h).length).toBeGreaterThanOrEqual(1);
+    expect(metricValue(text, 'videobot_discord_invalid_requests_total{status="403"}')).toBe(refusals(h).length);
   });
 });
