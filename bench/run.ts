@@ -5,6 +5,7 @@ import { benchMeta } from './meta.ts';
 import { measureBusyChannel } from './busyChannel.ts';
 import { measureProviderLoad } from './providerLoad.ts';
 import { measureReservationBurst } from './reservations.ts';
+import { measureReferenceImages } from './referenceImages.ts';
 import { measureScale } from './scale.ts';
 import { measureSharding } from './sharding.ts';
 import type { BenchResult } from './stats.ts';
@@ -45,6 +46,7 @@ await stage('reservations', 'reservation burst in one server', () => measureRese
 await stage('provider', 'provider load and freshness', () => measureProviderLoad(small ? 4 : 40, small ? 6 : 40));
 await stage('busy', 'busy channel', () => measureBusyChannel(small ? 30 : 100));
 await stage('scale', 'scale', () => (small ? measureScale([200], 3_000) : measureScale([10_000, 10_000, 10_000, 30_000], 30_000)));
+await stage('images', 'reference images: keep, first submit, re-roll upload', () => measureReferenceImages(small ? [1] : [1, 10], small ? 3 : 10));
 await stage('sharding', 'sharding', () => measureSharding(small ? [100] : [100, 1_000, 10_000], small ? [] : [100, 1_000, 10_000]));
 
 write();

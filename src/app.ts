@@ -19,6 +19,7 @@ import { createJobIntake } from './services/jobs/jobIntake.ts';
 import { createJobScheduler } from './services/jobs/jobScheduler.ts';
 import { createGuardedVideoFetch } from './services/jobs/videoLinkGuard.ts';
 import { createTaskPush } from './services/jobs/taskPush.ts';
+import { referenceImageOrigins } from './services/jobs/referenceImage.ts';
 import { createGonePlaces } from './services/jobs/gonePlaces.ts';
 import { predictedFinishMs } from './services/jobs/pollSchedule.ts';
 import { createProviderHealth } from './services/apimart/providerHealth.ts';
@@ -30,6 +31,7 @@ import { createSpendCharts } from './services/spend/spendCharts.ts';
 import { defaultLatePollWindowMs, latePollingEndsAt } from './services/spend/resolvable.ts';
 import { readBotVersion } from './botVersion.ts';
 import { createModelHealth } from './services/apimart/modelHealth.ts';
+import { createModelAvailability } from './services/apimart/modelAvailability.ts';
 import { createOwnerCheck } from './services/discord/ownerCheck.ts';
 import { createJobResolution } from './services/jobs/jobResolution.ts';
 import { createBotStatus } from './services/spend/botStatus.ts';
@@ -53,10 +55,14 @@ export interface AppDeps {
   clientOptions?: Partial<ClientOptions>;
   statusEditIntervalMs?: number;
   healthProbeIntervalMs?: number;
+  /** How often the provider's model list is read again (an hour). */
+  modelListRefreshMs?: number;
   confirmationWindowMs?: number;
   /** How long a channel notice about a reaction (when the reactor's DMs are closed) stays up. */
   reactionNoticeLifetimeMs?: number;
   leaseHeartbeatMs?: number;
+  /** First wait before a failed slash-command sync is tried again. */
+  commandSyncRetryMs?: number;
   /** Ends the process; called with 1 when another instance took the lease (tests observe it instead). */
   exit?: (code: number) => void;
 }
@@ -96,6 +102,10 @@ export function createApp(deps: AppDeps) {
   const { messenger } = dms;
   const commandDirectory = createCommandDirectory();
   const models = createModelHealth({ clock });
+  const availability = createModelAvailability({
+    apimart, clock, logger, catalogModelIds: () => config.models.ids(), defaultModel: config.defaultModel,
+    refreshEveryMs: deps.modelListRefreshMs,
+  });
   const latePoll = { jobTimeoutMs: config.jobTimeoutMs, latePollWindowMs: defaultLatePollWindowMs };
   const status = createStatusUpdater({
     store, messenger, clock, logger,
@@ -116,6 +126,7 @@ export function createApp(deps: AppDeps) {
     store, apimart, messenger, status, health, models, clock, logger, fetch: deps.fetch, push,
     fetchVideo: deps.fetch ?? createGuardedVideoFetch({ trustedOrigin: config.apimartBaseUrl }),
     fetchAttachment: deps.fetch ?? createGuardedVideoFetch({ trustedOrigin: config.discordApiUrl }),
+    imageOrigins: referenceImageOrigins(config.discordApiUrl),
     healthProbeIntervalMs: deps.healthProbeIntervalMs,
     allowLists: config, dmNotice: dms.notice,
     botUserId: () => client.user?.id ?? botUserIdBeforeLogin,
@@ -129,7 +140,7 @@ export function createApp(deps: AppDeps) {
       downloadTimeoutMs: 120_000,
     },
   });
-  const intake = createJobIntake({ config, store, health, models, clock, confirmationWindowMs: deps.confirmationWindowMs, mention: commandDirectory.mention });
+  const intake = createJobIntake({ config, store, health, models, availability, clock, confirmationWindowMs: deps.confirmationWindowMs, mention: commandDirectory.mention });
   const isAdmin = createAdminCheck(client, config.adminRoleIds, clock);
   const actions = createJobActions({ config, store, scheduler, intake, messenger, clock, logger, mention: commandDirectory.mention });
   const reactions = createReactionHandler({
@@ -143,11 +154,11 @@ export function createApp(deps: AppDeps) {
   const owners = createOwnerCheck({ client, configuredIds: config.ownerUserIds, clock, logger });
   const resolution = createJobResolution({ store, messenger, status, clock, logger, latePoll });
   const botStatus = createBotStatus({
-    store, queue: deps.stores.operationsQueries, health, models, clock, latePoll, version: readBotVersion(), startedAt: clock.now(),
+    store, queue: deps.stores.operationsQueries, health, models, availability, clock, latePoll, version: readBotVersion(), startedAt: clock.now(),
   });
   const commands = createCommands({
     config, store, scheduler, intake, clock, logger, apimart, reports, models, resolution, botStatus, isOwner: owners.isOwner,
-    charts, mention: commandDirectory.mention,
+    charts, mention: commandDirectory.mention, isOffered: availability.isOffered,
   });
   const route = createInteractionRouter(commands, logger, config.allowedGuildIds, jobControls);
   watchAllowedGuilds(client, config.allowedGuildIds, logger);
@@ -168,15 +179,16 @@ export function createApp(deps: AppDeps) {
   client.on(Events.ShardResume, (shardId) => logger.info('gateway_resumed', { shardId }));
 
   const lifecycle = createAppLifecycle({
-    config, stores: deps.stores, clock, logger, client, scheduler, operations, owners, places, commands, commandDirectory, push, dms,
+    config, stores: deps.stores, clock, logger, client, scheduler, operations, owners, places, commands, commandDirectory, push, availability, dms,
     exit: deps.exit ?? ((code: number) => process.exit(code)),
     leaseHeartbeatMs: deps.leaseHeartbeatMs,
+    commandSyncRetryMs: deps.commandSyncRetryMs,
     shardScoped: shardScope !== undefined,
     onBotUserId: (id) => { botUserIdBeforeLogin = id; },
   });
   let botUserIdBeforeLogin: string | undefined;
 
-  return { client, store, scheduler, commands, operations, start: lifecycle.start, stop: lifecycle.stop };
+  return { client, store, scheduler, commands, operations, availability, start: lifecycle.start, stop: lifecycle.stop };
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -76,14 +76,14 @@ describe('charts', () => {
     expect(answer.content).toContain(`<@${otherUser}>: $0.6848 spent`);
     const edit = await h.discord.waitForRequest((r) => h.discord.requests.indexOf(r) >= before && r.method === 'PATCH' && r.path.endsWith('/messages/@original') && r.files.length > 0, 20_000);
     // The edit only adds the picture: the text stays as it was sent.
-    const alt = chartsEn.reportAlt('month', [{ label: 'bob', spentMicros: 800_000, reservedMicros: 0 }, { label: 'Alice', spentMicros: 350_000, reservedMicros: 0 }], 0);
+    const alt = chartsEn.reportAlt('month', [{ label: 'bob', spentMicros: 684_800, reservedMicros: 0 }, { label: 'Alice', spentMicros: 350_000, reservedMicros: 0 }], 0);
     expect(edit.body).toMatchObject({ allowed_mentions: { parse: [] }, attachments: [{ id: '0', description: alt }] });
     expect((edit.body as { content?: string }).content).toBeUndefined();
     expect(edit.files[0]).toMatchObject({ filename: 'spend-by-member.png', contentType: 'image/png' });
     const image = decodePng(edit.files[0]!.bytes);
     expect(image.colors).toContain(colors.background);
     expect(image.colors).toContain(colors.spent);
-    expect(alt).toContain('bob: $0.80');
+    expect(alt).toContain('bob: $0.6848');
     const memberLookups = h.discord.requests.filter((r) => r.method === 'GET' && /^\/guilds\/\d+\/members\/\d+$/.test(r.path)).map((r) => r.path.split('/').at(-1));
     expect(memberLookups.sort()).toEqual([DEFAULT_USER_ID, otherUser].sort());
   });

@@ -169,7 +169,7 @@ function exampleUsage(): UsageSummary {
       { scope: 'user_daily', limitMicros: 5_000_000, usedMicros: 1_600_000, remainingMicros: 3_400_000, resetsAt: exampleNow + 12 * 3_600_000, overridden: false },
       { scope: 'user_monthly', limitMicros: 50_000_000, usedMicros: 4_000_000, remainingMicros: 46_000_000, resetsAt: Date.UTC(2026, 10, 1), overridden: false },
     ],
-    activeJobs: [{ jobId: 44, createdAt: exampleNow - 60_000, prompt: 'a paper boat on a rainy street', status: 'submitted', cost: { kind: 'reserved', micros: 800_000 }, link: null }],
+    activeJobs: [{ jobId: 44, createdAt: exampleNow - 60_000, prompt: 'a paper boat on a rainy street', settings: exampleRequest.settings, status: 'submitted', cost: { kind: 'reserved', micros: 800_000 }, link: null }],
     thisServerOnly: false,
   } as UsageSummary;
 }

@@ -37,7 +37,7 @@ describe('the result post', () => {
     expect(body.allowed_mentions).toEqual({ parse: [], users: ['1100000000000000003'], replied_user: false });
     expect(body.message_reference).toBeUndefined();
     expect(body.embeds).toHaveLength(1);
-    expect(body.embeds[0]!.fields.map((f) => f.name)).toEqual(['Model', 'Duration', 'Orientation', 'Cost']);
+    expect(body.embeds[0]!.fields.map((f) => f.name)).toEqual(['Model', 'Duration', 'Orientation', 'Resolution', 'Sound', 'Cost']);
     expect(body.embeds[0]!.footer).toEqual({ text: 'Job #42' });
     expect(body.components![0]!.components.map((c) => c.custom_id)).toEqual(['job:42:again', 'job:42:edit', 'job:42:dm', 'job:42:delete']);
     // Each fact once: the cost, the number, and no line that repeats the buttons as reactions.

@@ -124,7 +124,7 @@ describe('the result post', () => {
 
 describe('what the card says is true', () => {
   it('shows the orientation the reference image gives the video, and why, instead of the one asked for', () => {
-    const imageJob = job({ request: { ...job().request, aspect_ratio: 'landscape' }, imageName: 'tall.png', imageOrientation: 'portrait' });
+    const imageJob = job({ settings: { ...job().settings, aspectRatio: 'landscape' }, imageName: 'tall.png', imageOrientation: 'portrait' });
     const card = renderStatusCard(imageJob, ctx, now);
     expect(fields(card).Orientation).toBe('portrait (set by the reference image, not `aspect_ratio: landscape`)');
     expect(card.content).not.toContain('landscape');

@@ -42,10 +42,10 @@ export function createSubmissionQueue(ctx: JobContext, opts: SubmissionQueueOpti
   let held = false;
 
   const submitter = createJobSubmitter(ctx, {
-    refused(retryAt, accountHeldUntil) {
-      holdUntil = Math.max(holdUntil, accountHeldUntil);
-      kickAt(retryAt);
+    accountRefused(until) {
+      holdUntil = Math.max(holdUntil, until);
     },
+    wakeAt: (at) => kickAt(at),
   });
 
   function kickAt(at: number): void {
