@@ -9,6 +9,7 @@ import { warnAboutCatalogPrices } from './models/catalogWarnings.ts';
 import { isProcessRunning, processStartTime } from './processLiveness.ts';
 import { commandDefinitions, type CommandModule } from './commands/index.ts';
 import type { CommandDirectory } from './services/discord/commandDirectory.ts';
+import type { DirectMessages } from './services/discord/directMessages.ts';
 import type { ModelAvailability } from './services/apimart/modelAvailability.ts';
 import { createCommandSync, type CommandSync } from './services/discord/commandSyncRetry.ts';
 import { placeLookup } from './services/discord/placeLookup.ts';
@@ -38,6 +39,7 @@ export interface AppLifecycleParts {
   push: TaskPush | undefined;
   /** Several hosts: the provider's state they share, refreshed from the database. */
   sharedProviderState: SharedProviderStateSync | undefined;
+  dms: DirectMessages;
   /** The provider's model list, read at start (before the gateway connects) and hourly. */
   availability: ModelAvailability;
   /** Ends the process; called with 1 when another instance took the lease (tests observe it instead). */
@@ -135,7 +137,7 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       // Resumed deliveries may need to recognise the bot's own earlier posts before the gateway is up.
       parts.onBotUserId(((await client.rest.get(Routes.user())) as { id: string }).id);
       scheduler.holdSubmissions();
-      const { resumed, quarantined } = await scheduler.resume();
+      const { resumed, quarantined, withdrawn } = await scheduler.resume();
       await operations.start(client);
       await modelsListed;
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
@@ -166,7 +168,7 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       logger.info('bot_ready', {
         user: client.user?.tag, servers: client.guilds.cache.size, inviteUrl: inviteUrl(applicationId),
         commands, resumedJobs: resumed, submitUnknownJobs: quarantined.length,
-        placeGoneJobs, shards: plan.shardIds, shardCount: plan.shardCount, pid: process.pid,
+        placeGoneJobs, notAllowedJobs: withdrawn, shards: plan.shardIds, shardCount: plan.shardCount, pid: process.pid,
       });
     },
     async stop(): Promise<void> {
@@ -176,6 +178,7 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       clearInterval(stateRefresh);
       parts.availability.stop();
       await scheduler.stop();
+      parts.dms.stop();
       await callbacks?.close();
       await client.destroy();
       await operations.stop();

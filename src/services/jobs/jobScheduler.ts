@@ -1,6 +1,5 @@
 import type { Job } from '../../db/job.ts';
 import type { JobStore } from '../../db/jobStore.ts';
-import { messagesFor } from '../../i18n/messages.ts';
 import type { Logger } from '../../logger.ts';
 import type { ApimartClient } from '../apimart/client.ts';
 import type { Clock, TimerHandle } from '../../clock.ts';
@@ -8,7 +7,11 @@ import type { DiscordMessenger, SentMessage } from '../discord/discordMessenger.
 import type { JobContext, JobSettings } from './jobContext.ts';
 import { createJobDelivery } from './jobDelivery.ts';
 import { createJobPoller } from './jobPoller.ts';
-import { createJobSubmitter } from './jobSubmitter.ts';
+import { createJobResume } from './jobResume.ts';
+import type { AllowLists } from './placeGates.ts';
+import { createPlaceWithdrawals } from './placeWithdrawals.ts';
+import { createSubmissionQueue } from './submissionQueue.ts';
+import { createUserNotices, type DmNotice } from './userNotices.ts';
 import { createModelHealth, type ModelHealth } from '../apimart/modelHealth.ts';
 import type { ProviderHealth } from '../apimart/providerHealth.ts';
 import { createQuietBatcher } from './quietBatcher.ts';
@@ -34,14 +37,15 @@ export interface JobSchedulerDeps {
   imageOrigins?: readonly string[];
   push?: TaskPush;
   healthProbeIntervalMs?: number;
+  /** ALLOWED_GUILD_IDS and ALLOWED_CHANNEL_IDS; none given: every place is allowed. */
+  allowLists?: AllowLists;
+  /** DMs that wait out Discord's 40003 (directMessages.ts); without it, a DM is tried once. */
+  dmNotice?: DmNotice;
   botUserId?: () => string | undefined;
   /** How long a burst of new jobs must pause before their follow-up work starts. */
   acceptQuietMs?: number;
   onResultPosted?: (job: Job, message: SentMessage, content: string) => Promise<void>;
 }
-
-/** Resumed jobs' first polls are spread over this much time per job (capped at the max poll interval). */
-const resumeSpreadPerJobMs = 3;
 
 /**
  * Owns every timer of the job pipeline (confirmation deadlines, queue retries, polls, delivery
@@ -50,25 +54,16 @@ const resumeSpreadPerJobMs = 3;
 export function createJobScheduler(deps: JobSchedulerDeps) {
   const { store, clock, logger } = deps;
   const timers = new Map<number, TimerHandle>();
-  /** Jobs this instance quarantined at start: a stalled previous instance may still store their task id. */
-  const quarantinedIds = new Set<number>();
   const inFlight = new Set<Promise<void>>();
   /** Jobs accepted whose follow-up has not yet decided between the confirmation timer and the queue. */
   const awaitingFollowUp = new Set<number>();
   let stopped = false;
-  /** While held (at start, until every job's server and channel are known to exist), nothing is submitted. */
-  let submissionsHeld = false;
-  const kickSubmitter = () => {
-    if (!submissionsHeld) submitter.kick();
-  };
 
   const track = (work: Promise<void>) => {
     const tracked = work.catch((err) => logger.error('job_step_crashed', { err })).finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
   };
-  const probeIntervalMs = deps.healthProbeIntervalMs ?? 60_000;
-  /** Timer keys: job ids are positive; the queue uses 0 and the provider probe this one. */
-  const probeTimerKey = -1;
+  const notifyUser = createUserNotices({ messenger: deps.messenger, dmNotice: deps.dmNotice, logger });
 
   const schedule = (key: number, delayMs: number, step: () => Promise<void> | void) => {
     const previous = timers.get(key);
@@ -94,26 +89,27 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     schedule,
     track,
     acknowledging: () => afterAcknowledgements.hasPending(),
-    slotFreed: () => kickSubmitter(),
+    slotFreed: () => submissions.kick(),
     startPolling: (job) => poller.track(job),
     deliver: (job) => track(delivery.deliver(job.id)),
     resultPosted: (job, message, content) => deps.onResultPosted?.(job, message, content) ?? Promise.resolve(),
-    providerUnavailable: () => schedule(probeTimerKey, probeIntervalMs, probeProvider),
-    async notifyUser(job, content) {
-      try {
-        // The job's channel or server is gone: the requester hears about it privately.
-        if (job.placeGone !== null) await deps.messenger.dm(job.userId, { content });
-        else await deps.messenger.send(job.channelId, { content, mentionUserIds: [job.userId], replyToMessageId: job.statusMessageId ?? undefined });
-      } catch (err) {
-        logger.warn('user_notice_failed', { jobId: job.id, userId: job.userId, err });
-      }
-    },
+    providerUnavailable: () => submissions.probeProviderLater(),
+    notifyUser,
     jobLogger: (job) => logger.child({ jobId: job.id, userId: job.userId }),
   };
   const afterAcknowledgements = createQuietBatcher(clock, deps.acceptQuietMs ?? 25, 5_000);
-  const submitter = createJobSubmitter(ctx);
+  const withdrawals = createPlaceWithdrawals({
+    store, clock, logger, notify: notifyUser,
+    allowLists: deps.allowLists ?? { allowedGuildIds: [], allowedChannelIds: [] },
+    ended: (job) => void deps.status.refresh(job.id),
+  });
+  const submissions = createSubmissionQueue(ctx, { withdrawals, probeIntervalMs: deps.healthProbeIntervalMs ?? 60_000 });
   const poller = createJobPoller(ctx);
   const delivery = createJobDelivery(ctx);
+  const restart = createJobResume({
+    ctx, withdrawals, submissions, armConfirmation: (job) => armConfirmation(job),
+    poll: (job, spreadMs) => poller.track(job, spreadMs), isScheduled: (jobId) => timers.has(jobId),
+  });
 
   function armConfirmation(job: Job): void {
     const deadline = job.confirmDeadlineAt ?? clock.now();
@@ -135,25 +131,9 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     const current = await store.get(jobId);
     const undecided = awaitingFollowUp.delete(jobId);
     if (undecided && current?.status === 'awaiting_confirmation') armConfirmation(current);
-    else kickSubmitter();
+    else submissions.kick();
     // Discord's link to the attachment lasts about a day: the bytes are kept now, while it works.
     if (current && referenceImageUrl(current) && !current.imageSha256) await ctx.images.keep(current);
-  }
-
-  async function probeProvider(): Promise<void> {
-    if (deps.health.isAvailable()) return;
-    try {
-      const balance = await deps.apimart.getBalance();
-      if (balance.unlimited || balance.remainingUsd === null || balance.remainingUsd > 0) {
-        deps.health.markAvailable();
-        logger.info('provider_available_again');
-        kickSubmitter();
-        return;
-      }
-    } catch (err) {
-      logger.warn('provider_probe_failed', { err });
-    }
-    schedule(probeTimerKey, probeIntervalMs, probeProvider);
   }
 
   return {
@@ -178,7 +158,7 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
       if (timer) clock.clearTimeout(timer);
       timers.delete(job.id);
       // The claim first: the edit then shows the job started, not a queued card whose Cancel came too late.
-      kickSubmitter();
+      submissions.kick();
       void deps.status.refresh(job.id);
     },
     cancelled(job: Job): void {
@@ -194,7 +174,7 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
       if (stopped) return;
       // A read first: the claim takes the write lock, which other processes would then wait for.
       track(store.firstQueuedJobIds(1).then((ids) => {
-        if (ids.length > 0) submitter.kick();
+        if (ids.length > 0) submissions.kick();
       }));
     },
     /** A provider callback named this task: poll it now if it is one of ours and still running. */
@@ -204,50 +184,12 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
       }));
     },
     sendResultByDm: (job: Job, userId: string) => delivery.sendCopy(job, userId),
-    /** Picks every unfinished job up again; nothing that may have reached the provider is resent. */
-    async resume(): Promise<{ resumed: number; quarantined: Job[] }> {
-      const now = clock.now();
-      const quarantined = await store.quarantineInterruptedSubmissions(now);
-      for (const job of quarantined) {
-        quarantinedIds.add(job.id);
-        ctx.jobLogger(job).error('job_submit_outcome_unknown', { reason: 'process stopped during submission', reservedMicros: job.estimateMicros });
-        // Tell the requester, as a live submit whose answer was lost does (jobSubmitter), and show it on the status.
-        void deps.status.refresh(job.id);
-        track(ctx.notifyUser(job, messagesFor(job.locale).submitUnknownNotice(job.userId, job.id)));
-      }
-      const jobs = await store.unfinishedJobs();
-      const resumeSpreadMs = Math.min(deps.settings.pollMaxIntervalMs, jobs.length * resumeSpreadPerJobMs);
-      for (const job of jobs) {
-        if (job.status === 'awaiting_confirmation') armConfirmation(job);
-        else if (job.status === 'submitted' || job.status === 'timed_out') poller.track(job, resumeSpreadMs);
-        else if (job.status === 'completed') ctx.deliver(job);
-      }
-      kickSubmitter();
-      if (!deps.health.isAvailable()) schedule(probeTimerKey, probeIntervalMs, probeProvider);
-      return { resumed: jobs.length, quarantined };
-    },
-    /**
-     * A previous instance that stalled (and was taken over) may still have received a quarantined
-     * job's task id and stored it: that job now runs at the provider, so it is polled from here.
-     */
-    async adoptLateTaskIds(): Promise<void> {
-      for (const id of [...quarantinedIds]) {
-        const job = await store.get(id);
-        if (job?.status === 'submit_unknown') continue;
-        quarantinedIds.delete(id);
-        if (!job || job.status !== 'submitted' || timers.has(id)) continue;
-        ctx.jobLogger(job).warn('job_late_task_id_adopted', { taskId: job.taskId });
-        poller.track(job);
-      }
-    },
+    /** Picks every unfinished job up again (jobResume.ts). */
+    resume: () => restart.resume(),
+    adoptLateTaskIds: () => restart.adoptLateTaskIds(),
     /** Nothing goes to the provider until releaseSubmissions(): start-up checks first that jobs still have a place. */
-    holdSubmissions(): void {
-      submissionsHeld = true;
-    },
-    releaseSubmissions(): void {
-      submissionsHeld = false;
-      kickSubmitter();
-    },
+    holdSubmissions: () => submissions.hold(),
+    releaseSubmissions: () => submissions.release(),
     /** Stops scheduling and waits (up to `graceMs`) for steps already talking to the provider or Discord. */
     async stop(graceMs = 5_000): Promise<void> {
       stopped = true;

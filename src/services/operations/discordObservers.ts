@@ -1,9 +1,27 @@
-import { Events, RESTEvents, type Client } from 'discord.js';
+import { Events, RESTEvents, type Client, type REST } from 'discord.js';
+import type { Logger } from '../../logger.ts';
 import type { Metrics } from './metrics.ts';
 
 const INTERACTION_CALLBACK = /\/interactions\/(\d+)\/[^/]+\/callback/;
 // Discord drops an interaction that is not answered within 3 s; older arrivals are forgotten.
 const forgetAfterMs = 15_000;
+
+/**
+ * Discord bans the IP of a bot that makes 10,000 invalid requests in 10 minutes: every 401 and 403, and
+ * every 429 but those of `shared` scope (topics/rate-limits#invalid-request-limit-aka-cloudflare-bans).
+ * Counted per answer from the REST client's own `response` event, for every REST client the bot uses;
+ * discord.js's `invalidRequestWarning` (every `invalidRequestWarningInterval` of them) is logged.
+ */
+export function countInvalidRequests(rest: REST, metrics: Metrics, logger: Logger): void {
+  rest.on(RESTEvents.Response, (_request, response) => {
+    const { status } = response;
+    const shared = status === 429 && response.headers.get('x-ratelimit-scope') === 'shared';
+    if ((status === 401 || status === 403 || status === 429) && !shared) metrics.countDiscordInvalid(status);
+  });
+  rest.on(RESTEvents.InvalidRequestWarning, ({ count, remainingTime }) => {
+    logger.warn('discord_invalid_requests', { count, windowEndsInMs: remainingTime, limit: '10,000 in 10 minutes bans the IP' });
+  });
+}
 
 /**
  * Feeds the metrics from discord.js's own events: when each interaction arrived and when Discord accepted
