@@ -56,14 +56,17 @@ export function createPostgresJobStore(pool: pg.Pool, fence: LeaseFence, scope?:
 
     /**
      * One statement: the bot-wide slot row is locked (and re-read after any claim that held it), then
-     * the oldest due queued job of the scope that no other claim holds is taken; the slot counter
-     * follows through the jobs trigger.
+     * the oldest due queued job of the scope, of a server not paused, that no other claim holds is
+     * taken; the slot counter follows through the jobs trigger. A paused server's jobs wait in the
+     * queue without holding back the others.
      */
     async claimForSubmission(maxConcurrent, now) {
       const row = await withRetry(() => firstRow<JobRow>(pool,
         `WITH slot AS (SELECT 1 FROM provider_slots WHERE id = 1 AND used < $1 FOR UPDATE),
          picked AS (SELECT id FROM jobs WHERE EXISTS (SELECT 1 FROM slot) AND status = 'queued'
-           AND (next_attempt_at IS NULL OR next_attempt_at <= $2) AND ${owned} ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+           AND (next_attempt_at IS NULL OR next_attempt_at <= $2)
+           AND guild_id NOT IN (SELECT guild_id FROM guild_settings WHERE paused)
+           AND ${owned} ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
          UPDATE jobs SET status = 'submitting', submit_attempts = jobs.submit_attempts + 1, updated_at = $2
          FROM picked WHERE jobs.id = picked.id AND jobs.status = 'queued' AND ${fenceSql(fence)} RETURNING jobs.*`,
         [maxConcurrent, now]));
