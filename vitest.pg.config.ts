@@ -21,6 +21,7 @@ export const postgresSuites = [
   'test/e2e/budgets.e2e.test.ts',
   'test/e2e/providerPush.e2e.test.ts',
   'test/e2e/priceDrift.e2e.test.ts',
+  'test/e2e/referenceImageRetry.e2e.test.ts',
   'test/postgres/**/*.test.ts',
 ];
 
