@@ -22,7 +22,6 @@ import { createTaskPush } from './services/jobs/taskPush.ts';
 import { referenceImageOrigins } from './services/jobs/referenceImage.ts';
 import { createGonePlaces } from './services/jobs/gonePlaces.ts';
 import { predictedFinishMs } from './services/jobs/pollSchedule.ts';
-import { createProviderHealth } from './services/apimart/providerHealth.ts';
 import { createReactionHandler } from './services/controls/reactionHandler.ts';
 import { createStatusUpdater } from './services/status/statusUpdater.ts';
 import { createUsageReports } from './services/spend/usageReports.ts';
@@ -30,8 +29,7 @@ import { createChartRenderer } from './services/spend/chartRenderer.ts';
 import { createSpendCharts } from './services/spend/spendCharts.ts';
 import { defaultLatePollWindowMs, latePollingEndsAt } from './services/spend/resolvable.ts';
 import { readBotVersion } from './botVersion.ts';
-import { createModelHealth } from './services/apimart/modelHealth.ts';
-import { shareProviderState } from './services/apimart/sharedProviderState.ts';
+import { hostWideState } from './appHosts.ts';
 import { createModelAvailability } from './services/apimart/modelAvailability.ts';
 import { createOwnerCheck } from './services/discord/ownerCheck.ts';
 import { createJobResolution } from './services/jobs/jobResolution.ts';
@@ -76,12 +74,7 @@ export function createApp(deps: AppDeps) {
   const shardScope = processShardScope(config);
   const store = deps.stores.jobStore(shardScope);
   const hosts = deps.stores.hosts;
-  // Several hosts agree on the provider account's state through the database; one host keeps it in memory.
-  const sharedProviderState = hosts
-    ? shareProviderState({ store: hosts.providerState, health: createProviderHealth(), models: createModelHealth({ clock }), logger: deps.logger })
-    : undefined;
-  const health = sharedProviderState?.health ?? createProviderHealth();
-  const models = sharedProviderState?.models ?? createModelHealth({ clock });
+  const { health, models, sharedProviderState, clientOptions: hostClientOptions } = hostWideState(hosts, clock, deps.logger);
   const operations = createOperations({
     config, queries: deps.stores.operationsQueries, retentionStore: deps.stores.retentionStore, logger: deps.logger, clock, health,
     // Each shard process serves its metrics on METRICS_PORT + its index.
@@ -99,9 +92,7 @@ export function createApp(deps: AppDeps) {
     // Channel: an interaction from a channel the bot does not cache (a private thread it is not in)
     // still tells what kind of channel it is, which decides the permissions that count there.
     partials: [Partials.Message, Partials.Reaction, Partials.User, Partials.Channel],
-    // Several hosts identify in turn through the database, per max_concurrency bucket, for the whole bot.
-    ...(hosts ? { ws: { buildIdentifyThrottler: async (manager: { fetchGatewayInformation(): Promise<{ session_start_limit: { max_concurrency: number } }> }) =>
-      hosts.identifyThrottler((await manager.fetchGatewayInformation()).session_start_limit.max_concurrency) } } : {}),
+    ...hostClientOptions,
     ...deps.clientOptions,
     rest: { api: config.discordApiUrl, invalidRequestWarningInterval: invalidRequestWarningEvery, ...deps.clientOptions?.rest },
   });
