@@ -9,6 +9,7 @@ export interface JobQueries {
   unfinishedJobs(): Promise<Job[]>;
   /** Newest first. */
   recentJobsForUser(userId: string, limit: number): Promise<Job[]>;
+  /** The scope's job with this provider task (a callback for another process's job finds nothing here). */
   jobByTaskId(taskId: string): Promise<Job | undefined>;
   /** Jobs an admin must resolve: submit outcome unknown, or timed out. */
   jobsNeedingAttention(guildId: string): Promise<Job[]>;

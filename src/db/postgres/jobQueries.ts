@@ -25,7 +25,7 @@ export function createJobQueries(db: Queryable, scope?: ShardScope): JobQueries 
     },
     unfinishedJobs: () => jobs(`SELECT * FROM jobs WHERE ${unfinished} AND ${owned} ORDER BY id`),
     recentJobsForUser: (userId, limit) => jobs('SELECT * FROM jobs WHERE user_id = $1 ORDER BY id DESC LIMIT $2', [userId, limit]),
-    jobByTaskId: (taskId) => job('SELECT * FROM jobs WHERE task_id = $1', [taskId]),
+    jobByTaskId: (taskId) => job(`SELECT * FROM jobs WHERE task_id = $1 AND ${owned}`, [taskId]),
     jobsNeedingAttention: (guildId) =>
       jobs("SELECT * FROM jobs WHERE guild_id = $1 AND status IN ('submit_unknown', 'timed_out') ORDER BY id", [guildId]),
     jobsWithDeliveryProblems: (guildId, fromMs, toMs) => jobs(
