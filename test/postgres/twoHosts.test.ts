@@ -38,7 +38,8 @@ async function twoHosts(extraEnv: Record<string, string>, envOfHost: (index: num
     () => apimart.stop(), () => discord.stop(), () => pool.end());
   const serverA = discord.addGuild({ id: guildIdOnShard(0, 2, 1), channels: 2, roles: 3 });
   const serverB = discord.addGuild({ id: guildIdOnShard(1, 2, 2), channels: 2, roles: 3 });
-  const hosts = [0, 1].map((index) => {
+  /** A host's bot process; started again with the same index, it is that host's replacement. */
+  const startHost = async (index: number) => {
     const host = BotProcess.start({
       ...testEnv(discord, apimart, join(dir, `host${index}.db`)),
       DATABASE_URL: databaseUrl, HOST_COUNT: '2', HOST_INDEX: String(index), DISCORD_SHARDS: '2', ...extraEnv, ...envOfHost(index),
@@ -48,14 +49,15 @@ async function twoHosts(extraEnv: Record<string, string>, envOfHost: (index: num
       await Promise.race([host.exitCode(), new Promise((resolve) => setTimeout(resolve, 10_000))]);
       await host.kill();
     });
+    await host.waitForEvent('bot_ready', 60_000);
     return host;
-  });
-  for (const host of hosts) await host.waitForEvent('bot_ready', 60_000);
-  const jobs = () => sql.all<CrashJobRow & { guild_id: string }>('SELECT * FROM jobs ORDER BY id');
+  };
+  const hosts = [await startHost(0), await startHost(1)];
+  const jobs = () => sql.all<CrashJobRow & { guild_id: string; idempotency_key: string }>('SELECT * FROM jobs ORDER BY id');
   const ledger = () => sql.all<LedgerRow>('SELECT job_id, user_id, kind, amount_micros FROM ledger ORDER BY id');
   const video = (server: FakeGuild, userId: string) =>
     discord.sendCommand({ name: 'video', userId, channelId: server.channelIds[1], options: videoOptions({ duration: 4 }) });
-  return { discord, apimart, hosts, serverA, serverB, jobs, ledger, video };
+  return { discord, apimart, hosts, startHost, serverA, serverB, jobs, ledger, video };
 }
 
 async function freePort(): Promise<number> {
@@ -125,5 +127,35 @@ describe('two hosts on one PostgreSQL (HOST_COUNT=2)', () => {
     expect(s.hosts[1]!.events().filter((e) => e.event === 'job_poll_on_callback')).toHaveLength(0);
     expect(s.hosts[0]!.events().filter((e) => e.event === 'job_submitted')).toHaveLength(1);
     expect(s.hosts[1]!.events().filter((e) => e.event === 'job_submitted')).toHaveLength(0);
+  });
+
+  it('loses nothing when a host is killed with SIGKILL: its replacement takes the lease over and resumes its jobs, each charged and posted once', processTimeout, async () => {
+    const s = await twoHosts({});
+    s.apimart.setTaskPlan('next', { outcome: 'never' });
+    s.apimart.setTaskPlan('next', { outcome: 'never' });
+    s.video(s.serverA, alice);
+    s.video(s.serverB, bob);
+    await eventually(async () => s.apimart.submits().length === 2 && (await s.jobs()).every((j) => j.status === 'submitted'), 30_000);
+    const [survivor, victim] = s.hosts as [BotProcess, BotProcess];
+    victim.child.kill('SIGKILL');
+    await victim.exitCode();
+    // Its PostgreSQL session ended with it, and with the session its shard's lease.
+    const replacement = await s.startHost(1);
+    expect(replacement.events().find((e) => e.event === 'bot_ready')).toMatchObject({ shards: [1], shardCount: 2, resumedJobs: 1 });
+    expect(survivor.child.exitCode).toBeNull();
+
+    for (const taskId of s.apimart.tasks.keys()) s.apimart.completeTask(taskId);
+    await eventually(async () => {
+      const jobs = await s.jobs();
+      return jobs.length === 2 && jobs.every((j) => j.status === 'delivered');
+    }, 30_000);
+    const jobs = await s.jobs();
+    for (const job of jobs) {
+      const posts = [...s.discord.messages.values()].filter((m) => m.nonce === `video-result-${job.id}` && !m.deleted);
+      expect(posts, `result posts of job ${job.id}`).toHaveLength(1);
+      expect(s.apimart.submits().filter((r) => r.headers['idempotency-key'] === job.idempotency_key)).toHaveLength(1);
+    }
+    expect(ledgerProblems(jobs, await s.ledger())).toEqual([]);
+    expect(validateRecordedRequests(s.discord.requests)).toEqual([]);
   });
 });
