@@ -169,7 +169,7 @@ export class FakeDiscord {
     const channelId = opts.channelId ?? this.channelId;
     const guildId = opts.guildId ?? state.guildIdOf(channelId);
     const attachmentSizeLimit = opts.attachmentSizeLimit ?? DEFAULT_ATTACHMENT_LIMIT_BYTES;
-    state.interactions.set(id, { id, token, channelId, guildId, userId, attachmentSizeLimit, acked: false, expired: false });
+    state.interactions.set(id, { id, token, channelId, guildId, userId, attachmentSizeLimit, acked: false, expired: false, createdAt: Date.now() });
     const registered = [...state.commands.global, ...(state.commands.guild.get(guildId) ?? [])] as { id: string; name: string }[];
     const payload = interactionCreateJson(state, {
       id,

@@ -146,7 +146,7 @@ export class FakeComponents {
     const locale = c.opts.locale ?? 'en-US';
     const interaction: FakeInteraction = {
       id: state.nextId(), token: state.newToken(), channelId: c.channelId, guildId: state.guildId, userId: c.userId,
-      attachmentSizeLimit: DEFAULT_ATTACHMENT_LIMIT_BYTES, acked: false, expired: false, type: c.type, locale,
+      attachmentSizeLimit: DEFAULT_ATTACHMENT_LIMIT_BYTES, acked: false, expired: false, createdAt: Date.now(), type: c.type, locale,
       ...(c.messageId ? { messageId: c.messageId } : {}),
     };
     state.interactions.set(interaction.id, interaction);

@@ -49,9 +49,14 @@ export function interactionRoutes(state: FakeDiscordState): Route[] {
   ];
 }
 
+/** Discord refuses the initial response 3 s after the interaction was created (when the fake is told to). */
+const pastDeadline = (state: FakeDiscordState, interaction: FakeInteraction) =>
+  state.interactionCallbackDeadlineMs !== undefined && interaction.createdAt !== undefined
+  && Date.now() - interaction.createdAt > state.interactionCallbackDeadlineMs;
+
 function callback(state: FakeDiscordState, req: RecordedRequest, p: Record<string, string>): RouteAnswer {
   const interaction = state.interactions.get(p.id ?? '');
-  if (!interaction || interaction.token !== p.token || interaction.expired) {
+  if (!interaction || interaction.token !== p.token || interaction.expired || pastDeadline(state, interaction)) {
     throw new FakeApiError(404, 10062, 'Unknown interaction');
   }
   if (interaction.acked) throw new FakeApiError(400, 40060, 'Interaction has already been acknowledged.');

@@ -84,6 +84,8 @@ export interface FakeInteraction {
   userId: string;
   attachmentSizeLimit: number;
   acked: boolean;
+  /** When the interaction was created (Date.now()); Discord's 3-second deadline runs from here. */
+  createdAt?: number;
   callbackType?: number;
   originalId?: string;
   expired: boolean;
@@ -135,6 +137,11 @@ export interface FakeDiscordOptions {
   rateLimits?: boolean | RateLimitOptions;
   /** Per-channel reaction writes allowed per second (Discord: about 4); off when absent. */
   reactionsPerSecond?: number;
+  /**
+   * Refuse an interaction's initial response (10062 Unknown interaction) this long after the
+   * interaction was created, as Discord does after 3 s. Off when absent.
+   */
+  interactionCallbackDeadlineMs?: number;
 }
 
 /** A Discord API error the fake answers with: `{ message, code }`. */
@@ -178,6 +185,7 @@ export class FakeDiscordState {
   /** `${channelId}:${nonce}` -> message id, for enforce_nonce */
   readonly nonces = new Map<string, string>();
   readonly rateLimits: FakeRateLimits | undefined;
+  readonly interactionCallbackDeadlineMs: number | undefined;
   /** Every guild channel and thread, the first `channelIds` as text channels. */
   readonly channels = new Map<string, FakeChannel>();
   /** The bot was removed from the guild (GUILD_DELETE without `unavailable`). */
@@ -191,6 +199,7 @@ export class FakeDiscordState {
   constructor(opts: FakeDiscordOptions = {}) {
     this.botToken = opts.botToken ?? `fake-bot-token.${randomBytes(12).toString('hex')}`;
     this.rateLimits = opts.rateLimits ? new FakeRateLimits(opts.rateLimits === true ? {} : opts.rateLimits) : undefined;
+    this.interactionCallbackDeadlineMs = opts.interactionCallbackDeadlineMs;
     this.appId = opts.appId ?? '1100000000000000001';
     this.botUserId = this.appId;
     this.guildId = opts.guildId ?? '1200000000000000001';
