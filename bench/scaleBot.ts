@@ -1,65 +1,68 @@
 /**
  * The bot under the scale benchmark, as its own process so its memory and event loop are measured
- * apart from the fakes. `seed` fills the database with submitted jobs first; then the app starts,
- * polls for BENCH_RUN_MS, and one JSON line of measurements goes to stdout.
+ * apart from the fakes and from the seeding (bench/scaleSeed.ts). The app starts on the seeded
+ * database, polls for BENCH_RUN_MS, and one JSON line of measurements goes to stdout. In `run` mode
+ * state changes are timed meanwhile, on the bot's own connection and event loop, under that load.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createJobStore } from '../src/db/jobStore.ts';
-import { openDatabase } from '../src/db/openDatabase.ts';
+import { openDatabase, type Db } from '../src/db/openDatabase.ts';
 import { createLogger } from '../src/logger.ts';
+import type { Config } from '../src/config.ts';
 import { utcPeriods } from '../src/services/spend/budgetPeriods.ts';
 import { noIdentifyThrottle } from '../test/e2e/harness.ts';
 import { percentile } from './stats.ts';
-import { scaleTaskId } from './scaleTasks.ts';
 
-const mode = process.argv[2] as 'seed' | 'restart';
-const taskIds = Array.from({ length: Number(process.env.BENCH_TASK_COUNT ?? 0) }, (_, i) => scaleTaskId(i));
+const mode = process.argv[2] as 'run' | 'restart';
+const jobCount = Number(process.env.BENCH_TASK_COUNT ?? 0);
 const runMs = Number(process.env.BENCH_RUN_MS ?? 20_000);
 const config = loadConfig(process.env);
 const db = openDatabase(config.databasePath);
+/** One probe every this often: a reservation and its release, as /video and a cancel make them. */
+const probeEveryMs = 50;
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const heapAfterGc = () => {
   gc?.();
   return process.memoryUsage().heapUsed;
 };
-const heapBefore = heapAfterGc();
-const stateChangeMs: number[] = [];
-function timed<T>(fn: () => T): T {
-  const start = performance.now();
-  const result = fn();
-  stateChangeMs.push(performance.now() - start);
-  return result;
-}
 
-if (mode === 'seed') {
-  const store = createJobStore(db);
-  const now = Date.now();
-  // The configured budgets, as /video would apply them: the seeding pays for every reservation check.
-  const window = {
-    now, ...utcPeriods(now), userDailyMicros: config.userDailyBudgetMicros, userMonthlyMicros: config.userMonthlyBudgetMicros,
-    guildDailyMicros: config.guildDailyBudgetMicros, botDailyMicros: config.botDailyBudgetMicros, userMaxActiveJobs: config.userMaxActiveJobs,
+/**
+ * Probe jobs wait for a ✅ that never comes, so the scheduler never submits them; each is reserved and
+ * then cancelled (its reservation released), both with an fsync, while the app polls its jobs.
+ */
+function startStateChangeProbe(probeDb: Db, probeConfig: Config): { stop: () => number[] } {
+  const store = createJobStore(probeDb);
+  const timings: number[] = [];
+  let i = 0;
+  const timed = <T>(fn: () => T): T => {
+    const started = performance.now();
+    const result = fn();
+    timings.push(performance.now() - started);
+    return result;
   };
-  for (const [i, taskId] of taskIds.entries()) {
-    // The first 2,000 state changes are timed as the bot pays for them (fsync); the rest of the seed is
-    // test data and skips the fsync, so 30,000 jobs seed in seconds. The store's checks are unchanged.
-    if (i === 2_000) db.pragma('synchronous = OFF');
+  const timer = setInterval(() => {
+    const now = Date.now();
+    const window = {
+      now, ...utcPeriods(now), userDailyMicros: probeConfig.userDailyBudgetMicros, userMonthlyMicros: probeConfig.userMonthlyBudgetMicros,
+      guildDailyMicros: probeConfig.guildDailyBudgetMicros, botDailyMicros: probeConfig.botDailyBudgetMicros, userMaxActiveJobs: probeConfig.userMaxActiveJobs,
+    };
     const created = timed(() => store.createJob({
-      originKey: `bench:${i}`, guildId: process.env.BENCH_GUILD_ID ?? '1', channelId: process.env.BENCH_CHANNEL_ID ?? '1',
-      userId: String(1_800_000_000_000_000_000n + BigInt(i % 2000)), locale: 'en-US', applicationId: process.env.BENCH_APP_ID ?? '1',
+      originKey: `bench-probe:${now}:${i}`, guildId: process.env.BENCH_GUILD_ID ?? '1', channelId: process.env.BENCH_CHANNEL_ID ?? '1',
+      userId: String(1_810_000_000_000_000_000n + BigInt(i++)), locale: 'en-US', applicationId: process.env.BENCH_APP_ID ?? '1',
       interactionToken: null, interactionAt: now, attachmentSizeLimit: 10 * 1024 * 1024,
-      request: { model: 'sora-2-preview', prompt: `scale ${i}`, duration: 4, aspect_ratio: 'landscape' },
-      imageName: null, estimateMicros: 400_000, needsConfirmation: false, confirmDeadlineAt: null,
+      request: { model: 'sora-2-preview', prompt: `probe ${i}`, duration: 4, aspect_ratio: 'landscape' },
+      imageName: null, estimateMicros: 400_000, needsConfirmation: true, confirmDeadlineAt: now + 3_600_000,
     }, window));
-    if (!created.ok) throw new Error(`seed failed: ${created.reason}`);
-    const claimed = timed(() => store.claimForSubmission(Number.MAX_SAFE_INTEGER, now));
-    timed(() => store.recordSubmitted(claimed!.id, taskId, now));
-  }
+    if (!created.ok) throw new Error(`state-change probe refused: ${created.reason}`);
+    timed(() => store.endBeforeSubmission(created.job.id, 'cancelled', 'bench_probe', Date.now()));
+  }, probeEveryMs);
+  return { stop: () => (clearInterval(timer), timings) };
 }
 
-db.pragma('synchronous = FULL');
+const heapBefore = heapAfterGc();
 const logger = createLogger({ level: 'error', secrets: [config.discordToken, config.apimartApiKey] });
 const app = createApp({ config, db, logger, clientOptions: { ...noIdentifyThrottle } as never });
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -68,19 +71,21 @@ await app.start();
 const startMs = performance.now() - startedAt;
 const scheduled = app.scheduler.pendingTimers();
 loopDelay.enable();
+const probe = mode === 'run' ? startStateChangeProbe(db, config) : undefined;
 let peakRssBytes = 0;
 const sampler = setInterval(() => { peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss); }, 250);
 await new Promise((resolve) => setTimeout(resolve, runMs));
 clearInterval(sampler);
+const stateChangeMs = probe?.stop() ?? [];
 loopDelay.disable();
 const heapAfter = heapAfterGc();
 process.stdout.write(`${JSON.stringify({
   mode, startMs, scheduled,
   peakRssMb: peakRssBytes / 1024 / 1024,
   heapAfterGcMb: heapAfter / 1024 / 1024,
-  retainedBytesPerJob: taskIds.length > 0 ? (heapAfter - heapBefore) / taskIds.length : 0,
+  retainedBytesPerJob: jobCount > 0 ? (heapAfter - heapBefore) / jobCount : 0,
   loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
-  stateChangeP50Ms: percentile(stateChangeMs.slice(0, 6_000), 50), stateChangeP99Ms: percentile(stateChangeMs.slice(0, 6_000), 99),
+  stateChangeP50Ms: percentile(stateChangeMs, 50), stateChangeP99Ms: percentile(stateChangeMs, 99),
   stateChanges: stateChangeMs.length,
 })}\n`);
 await app.stop();
