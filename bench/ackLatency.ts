@@ -3,8 +3,6 @@ import { global429Result } from './discordLimits.ts';
 import { editPacingMs } from './staleness.ts';
 import { median, percentile, round, type BenchResult } from './stats.ts';
 
-export { botBurst } from './ackBurst.ts';
-
 const spread = (values: number[]) => `${round(Math.min(...values), 2)}–${round(Math.max(...values), 2)}`;
 /** The CPU goal needs enough pairs for its median to hold still; with fewer it is reported only. */
 const pairsForCpuGoal = 5;
