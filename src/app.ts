@@ -1,4 +1,4 @@
-import { Client, Events, GatewayIntentBits, Partials, type ClientOptions } from 'discord.js';
+import { Client, Events, GatewayDispatchEvents, GatewayIntentBits, Partials, type ClientOptions, type GatewayMessageReactionAddDispatchData } from 'discord.js';
 import { createAppLifecycle } from './appLifecycle.ts';
 import { createCommands } from './commands/index.ts';
 import type { Config } from './config.ts';
@@ -78,7 +78,8 @@ export function createApp(deps: AppDeps) {
     sweepers: boundedCacheSweepers(),
     // Channel: an interaction from a channel the bot does not cache (a private thread it is not in)
     // still tells what kind of channel it is, which decides the permissions that count there.
-    partials: [Partials.Message, Partials.Reaction, Partials.User, Partials.Channel],
+    // Reactions are read from the gateway's payload (below), so discord.js builds no partial messages for them.
+    partials: [Partials.User, Partials.Channel],
     ...deps.clientOptions,
     rest: { api: config.discordApiUrl, ...deps.clientOptions?.rest },
   });
@@ -140,14 +141,19 @@ export function createApp(deps: AppDeps) {
   const places = createGonePlaces({ store, scheduler, messenger, clock, logger, onChannelGone: reactions.channelGone });
 
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
-  client.on(Events.MessageReactionAdd, (reaction, user) => void reactions.onReactionAdd(reaction, user));
+  // From the gateway's payload: discord.js drops a reaction in a channel it does not cache.
+  client.ws.on(GatewayDispatchEvents.MessageReactionAdd, (r: GatewayMessageReactionAddDispatchData) => void reactions.onReactionAdd(
+    { message: { id: r.message_id, channelId: r.channel_id }, emoji: { name: r.emoji.name } }, { id: r.user_id },
+  ));
   // discord.js emits GuildDelete only when the bot was removed; an outage is GuildUnavailable.
   client.on(Events.GuildDelete, (guild) => void places.guildRemoved(guild.id));
-  client.on(Events.ChannelDelete, (channel) => {
-    const threads = 'threads' in channel ? [...channel.threads.cache.keys()] : [];
-    places.channelsDeleted([channel.id, ...threads]);
+  // From the gateway's own events: discord.js emits its ChannelDelete and ThreadDelete only for cached
+  // channels, and only threads are cached. A deleted channel takes its threads with it.
+  client.ws.on(GatewayDispatchEvents.ChannelDelete, (channel: { id: string }) => {
+    const threads = client.channels.cache.filter((c) => c.isThread() && c.parentId === channel.id);
+    places.channelsDeleted([channel.id, ...threads.keys()]);
   });
-  client.on(Events.ThreadDelete, (thread) => void places.channelsDeleted([thread.id]));
+  client.ws.on(GatewayDispatchEvents.ThreadDelete, (thread: { id: string }) => void places.channelsDeleted([thread.id]));
   client.on(Events.Error, (err) => logger.error('discord_client_error', { err }));
   client.on(Events.ShardDisconnect, (event, shardId) => logger.warn('gateway_disconnected', { shardId, code: event.code }));
   client.on(Events.ShardReconnecting, (shardId) => logger.warn('gateway_reconnecting', { shardId }));

@@ -9,7 +9,7 @@ import { isProcessRunning, processStartTime } from './processLiveness.ts';
 import type { CommandModule } from './commands/index.ts';
 import type { CommandDirectory } from './services/discord/commandDirectory.ts';
 import { registeredCommands, syncCommands } from './services/discord/commandSync.ts';
-import { placeLookup } from './services/discord/placeLookup.ts';
+import { placeLookup, watchStartupChannels } from './services/discord/placeLookup.ts';
 import type { OwnerCheck } from './services/discord/ownerCheck.ts';
 import { startWebhookServer, type WebhookServer } from './services/apimart/webhookServer.ts';
 import type { GonePlaces } from './services/jobs/gonePlaces.ts';
@@ -111,11 +111,12 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       const { resumed, quarantined } = scheduler.resume();
       await operations.start(client);
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      const startupChannels = watchStartupChannels(client);
       await client.login(config.discordToken);
       await ready;
       await parts.owners.refresh();
       // Servers the bot left and channels deleted while it was down: nothing is spent on their jobs.
-      const placeGoneJobs = await parts.places.checkUnfinished(placeLookup(client));
+      const placeGoneJobs = await parts.places.checkUnfinished(placeLookup(client, startupChannels)).finally(() => startupChannels.stop());
       scheduler.releaseSubmissions();
       const applicationId = client.application?.id ?? client.user?.id ?? '';
       // Commands belong to the application, not to a shard: the process running shard 0 syncs them.

@@ -1,13 +1,16 @@
-import { Options, type CacheFactory, type SweeperOptions, type User } from 'discord.js';
+import { Options, type CacheFactory, type CacheWithLimitsOptions, type Channel, type SweeperOptions, type User } from 'discord.js';
 
 /**
  * What the bot keeps of Discord's state, so memory grows with servers only by what it needs: each
- * server, its roles (members' permissions and admin roles are resolved through them), its channels
- * and active threads (a deleted channel or server must be matched to the jobs in it, and a thread's
- * kind, lock and the bot's membership decide where it may post), and the bot's own member in servers
- * and threads. Nothing else is kept: messages, reactions, other members (fetched when needed;
- * interactions carry theirs), emojis, stickers, presences.
+ * server, its roles (members' permissions and admin roles are resolved through them), its active
+ * threads (whether the bot is a member of a private thread is known only from its cached thread
+ * member), and the bot's own member in servers and threads. Nothing else is kept: other channels (an
+ * interaction carries its channel's kind and the bot's permissions there, and a deleted channel is
+ * matched to its jobs by id), messages, reactions, other members (fetched when needed; interactions
+ * carry theirs), emojis, stickers, presences.
  */
+const threadsOnly = { maxSize: 0, keepOverLimit: (channel: Channel) => channel.isThread() };
+
 export function boundedCache(): CacheFactory {
   const isSelf = (user: { id: string; client: { user: User | null } }) => user.id === user.client.user?.id;
   return Options.cacheWithLimits({
@@ -27,6 +30,8 @@ export function boundedCache(): CacheFactory {
     ApplicationCommandManager: 0,
     ApplicationEmojiManager: 0,
     EntitlementManager: 0,
+    // discord.js's typings leave these two out; its LimitedCollection serves them like any other.
+    ...({ ChannelManager: threadsOnly, GuildChannelManager: threadsOnly } as CacheWithLimitsOptions),
     // A thread's `joined` is the bot's own thread member.
     ThreadMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user?.id },
     GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => isSelf(member) },
