@@ -1,4 +1,16 @@
-import { Options, type CacheFactory, type CacheWithLimitsOptions, type Channel, type SweeperOptions, type User } from 'discord.js';
+import { Collection, Options, type CacheFactory, type Channel, type SweeperOptions, type User } from 'discord.js';
+
+/**
+ * The channel caches, keeping threads only. discord.js warns against size-limiting these two caches,
+ * since its own channel-based helpers then find nothing; the bot uses none of them (it reads the
+ * interaction's channel and the gateway's payloads, and writes over REST), which the e2e tests cover.
+ */
+class ThreadsOnly extends Collection<string, Channel> {
+  override set(id: string, channel: Channel): this {
+    return channel.isThread() ? super.set(id, channel) : this;
+  }
+}
+const channelCaches = new Set(['ChannelManager', 'GuildChannelManager']);
 
 /**
  * What the bot keeps of Discord's state, so memory grows with servers only by what it needs: each
@@ -9,11 +21,9 @@ import { Options, type CacheFactory, type CacheWithLimitsOptions, type Channel, 
  * matched to its jobs by id), messages, reactions, other members (fetched when needed; interactions
  * carry theirs), emojis, stickers, presences.
  */
-const threadsOnly = { maxSize: 0, keepOverLimit: (channel: Channel) => channel.isThread() };
-
 export function boundedCache(): CacheFactory {
   const isSelf = (user: { id: string; client: { user: User | null } }) => user.id === user.client.user?.id;
-  return Options.cacheWithLimits({
+  const limited = Options.cacheWithLimits({
     MessageManager: 0,
     ReactionManager: 0,
     ReactionUserManager: 0,
@@ -30,14 +40,13 @@ export function boundedCache(): CacheFactory {
     ApplicationCommandManager: 0,
     ApplicationEmojiManager: 0,
     EntitlementManager: 0,
-    // discord.js's typings leave these two out; its LimitedCollection serves them like any other.
-    ...({ ChannelManager: threadsOnly, GuildChannelManager: threadsOnly } as CacheWithLimitsOptions),
     // A thread's `joined` is the bot's own thread member.
     ThreadMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user?.id },
     GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => isSelf(member) },
     // Interactions and reactions bring users along; a thousand recent ones is plenty for any lookup.
     UserManager: { maxSize: 1_000, keepOverLimit: (user) => isSelf(user) },
   });
+  return ((managerType, holds, manager) => (channelCaches.has(manager.name) ? new ThreadsOnly() : limited(managerType, holds, manager))) as CacheFactory;
 }
 
 /** Archived threads (discord.js's default) and, hourly, every user but the bot itself. */
