@@ -5,6 +5,8 @@ import { FakeApimart } from '../test/fakes/fakeApimart.ts';
 import { FakeDiscord, type RecordedRequest } from '../test/fakes/fakeDiscord.ts';
 import { BotProcess } from '../test/e2e/botProcess.ts';
 import { testEnv, videoOptions } from '../test/e2e/harness.ts';
+import { loadConfig } from '../src/config.ts';
+import { heapFlags } from '../src/heapFlags.ts';
 import { limitsSeen, type LimitsSeen } from './discordLimits.ts';
 import { benchBudgetEnv, checkLedger } from './money.ts';
 import { processCpuMs } from './processCpu.ts';
@@ -53,8 +55,8 @@ async function burst(discord: FakeDiscord, pid: number, size: number, userOf = u
 }
 
 /** Each client runs in its own process, so the fakes' work in this one does not count against it. */
-export async function startClient(script: string, env: Record<string, string>): Promise<BotProcess> {
-  const bot = BotProcess.start(env, script);
+export async function startClient(script: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<BotProcess> {
+  const bot = BotProcess.start(env, script, nodeArgs);
   await bot.waitForEvent('bot_ready', 60_000);
   return bot;
 }
@@ -83,7 +85,9 @@ export async function botBurst(size: number, watchMs: number, opts: BurstOptions
   apimart.defaults.pollsUntilComplete = 1_000_000;
   const dir = mkdtempSync(join(tmpdir(), 'videobot-ack-'));
   const dbPath = opts.dbPath ?? join(dir, 'bot.db');
-  const bot = await startClient('src/main.ts', { ...testEnv(discord, apimart, dbPath), ...benchEnv, ...opts.env });
+  const env = { ...testEnv(discord, apimart, dbPath), ...benchEnv, ...opts.env };
+  // As `npm start` runs it, with the heap flags derived from its configuration.
+  const bot = await startClient('src/main.ts', env, heapFlags(loadConfig(env)));
   try {
     const run = await burst(discord, bot.child.pid as number, size, opts.userOf);
     // The acknowledgement is the first status when it carries content; a deferral waits for its edit.

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { REST, ShardingManager, type Shard } from 'discord.js';
 import type { Config } from '../config.ts';
+import { heapFlags } from '../heapFlags.ts';
 import type { Logger } from '../logger.ts';
 import { gatewayBotInfo, totalShardCount } from './resolveShards.ts';
 
@@ -29,8 +30,9 @@ export async function runShardManager(config: Config, logger: Logger) {
     shardList: Array.from({ length: config.shardProcesses }, (_, index) => index),
     mode: 'process',
     respawn: true,
-    // The entry point is TypeScript, run by tsx as `npm start` runs the single process.
-    execArgv: ['--import', 'tsx'],
+    // The entry point is TypeScript, run by tsx as `npm start` runs the single process; the heap is
+    // sized for the shards each process runs, now that Discord has said how many there are.
+    execArgv: [...heapFlags({ ...config, shards: shardCount }, 'bot'), '--import', 'tsx'],
     token: config.discordToken,
   });
   manager.on('shardCreate', (shard: Shard) => {
