@@ -10,6 +10,7 @@ import type { CommandModule } from './commands/index.ts';
 import type { CommandDirectory } from './services/discord/commandDirectory.ts';
 import { registeredCommands, syncCommands } from './services/discord/commandSync.ts';
 import { placeLookup, watchStartupChannels } from './services/discord/placeLookup.ts';
+import { retryAtStartup } from './services/discord/startupRetry.ts';
 import type { OwnerCheck } from './services/discord/ownerCheck.ts';
 import { startWebhookServer, type WebhookServer } from './services/apimart/webhookServer.ts';
 import type { GonePlaces } from './services/jobs/gonePlaces.ts';
@@ -80,7 +81,8 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
   return {
     async start(): Promise<void> {
       client.rest.setToken(config.discordToken);
-      const plan = await resolveShardPlan(config, client.rest);
+      const retried = <T>(step: string, run: () => Promise<T>) => retryAtStartup(step, run, { clock, logger });
+      const plan = await retried('shard_plan', () => resolveShardPlan(config, client.rest));
       client.options.shards = [...plan.shardIds];
       client.options.shardCount = plan.shardCount;
       const held = createInstanceLease(parts.db, { host: hostname(), pid: process.pid, started: processStartTime(process.pid) },
@@ -106,7 +108,7 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
         parts.push?.activate(webhookServer.webhookUrl);
       }
       // Resumed deliveries may need to recognise the bot's own earlier posts before the gateway is up.
-      parts.onBotUserId(((await client.rest.get(Routes.user())) as { id: string }).id);
+      parts.onBotUserId(((await retried('bot_user', () => client.rest.get(Routes.user()))) as { id: string }).id);
       scheduler.holdSubmissions();
       const { resumed, quarantined } = scheduler.resume();
       await operations.start(client);
@@ -121,8 +123,8 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       const applicationId = client.application?.id ?? client.user?.id ?? '';
       // Commands belong to the application, not to a shard: the process running shard 0 syncs them.
       const sync = plan.shardIds.includes(0)
-        ? await syncCommands(client.rest, applicationId, config.discordGuildId, parts.commands.map((c) => c.data))
-        : { outcome: 'left to shard 0', registered: await registeredCommands(client.rest, applicationId, config.discordGuildId) };
+        ? await retried('command_sync', () => syncCommands(client.rest, applicationId, config.discordGuildId, parts.commands.map((c) => c.data)))
+        : { outcome: 'left to shard 0', registered: await retried('commands', () => registeredCommands(client.rest, applicationId, config.discordGuildId)) };
       parts.commandDirectory.remember(sync.registered);
       logger.info('bot_ready', {
         user: client.user?.tag, commands: sync.outcome, resumedJobs: resumed, submitUnknownJobs: quarantined.length,
