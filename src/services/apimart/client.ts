@@ -1,27 +1,22 @@
 import type { z } from 'zod';
 import {
   ApimartHttpError,
-  ApimartNetworkError,
   ApimartResponseShapeError,
-  ApimartResponseTooLargeError,
-  ApimartTimeoutError,
-  collectErrorCodes,
   isRetryableRead,
-  parseRetryAfterMs,
   sanitizeProviderText,
-  wasNeverSent,
   type ApimartErrorContext,
 } from './errors.ts';
 import {
   balanceResponseSchema,
-  errorEnvelopeSchema,
   submitResponseSchema,
   taskStatusResponseSchema,
-  type ErrorEnvelope,
   toTaskStatus,
   type TaskStatus,
 } from './schemas.ts';
-import { BodyTooLargeError, maxJsonAnswerBytes, readCappedText } from './cappedBody.ts';
+import { maxJsonAnswerBytes, readCappedText } from './cappedBody.ts';
+import { createKeepAliveGet } from './keepAliveGet.ts';
+import { readAnswer, transportFailure, type Answer, type RawAnswer } from './providerAnswer.ts';
+import { readTaskAnswer } from './taskAnswer.ts';
 
 export type { TaskState, TaskStatus } from './schemas.ts';
 
@@ -48,6 +43,7 @@ export interface ApimartClient {
 export interface ApimartClientDeps {
   baseUrl: string;
   apiKey: string;
+  /** For the submit and the balance; status polls go over kept-alive connections of their own. */
   fetch?: typeof fetch;
   requestTimeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -60,10 +56,8 @@ const BACKOFF_BASE_MS = 500;
 // [SKILL]: 1-191 visible ASCII characters.
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,191}$/;
 
-interface Answer {
-  status: number;
-  json: unknown;
-}
+/** As many connections as the poller keeps polls in flight (jobPoller's maxPollsInFlight). */
+const pollSockets = 64;
 
 export function createApimartClient(deps: ApimartClientDeps): ApimartClient {
   const baseUrl = deps.baseUrl.replace(/\/+$/, '');
@@ -75,43 +69,37 @@ export function createApimartClient(deps: ApimartClientDeps): ApimartClient {
   const now = deps.now ?? Date.now;
   const clean = (text: string) => sanitizeProviderText(text, deps.apiKey);
 
-  async function send(ctx: ApimartErrorContext, query = '', extra?: { body: string; headers: Record<string, string> }) {
+  const keepAliveGet = createKeepAliveGet({ maxSockets: pollSockets });
+  const headers = { Authorization: `Bearer ${deps.apiKey}`, Accept: 'application/json' };
+
+  async function send(ctx: ApimartErrorContext, query = '', extra?: { body: string; headers: Record<string, string> }): Promise<Answer> {
     let response: Response | undefined;
-    let text: string;
+    let raw: RawAnswer;
     try {
       response = await fetchImpl(`${baseUrl}${ctx.path}${query}`, {
         method: ctx.method,
-        headers: { Authorization: `Bearer ${deps.apiKey}`, Accept: 'application/json', ...extra?.headers },
+        headers: { ...headers, ...extra?.headers },
         body: extra?.body,
         // A redirect could carry the Authorization header to another host.
         redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),
       });
-      text = await readCappedText(response, maxJsonAnswerBytes);
+      raw = { status: response.status, text: await readCappedText(response, maxJsonAnswerBytes), retryAfter: response.headers.get('retry-after') };
     } catch (err) {
-      if (err instanceof BodyTooLargeError && response) throw new ApimartResponseTooLargeError(ctx, response.status, maxJsonAnswerBytes);
-      const name = (err as { name?: unknown } | null)?.name;
-      if (name === 'TimeoutError' || name === 'AbortError') throw new ApimartTimeoutError(ctx, timeoutMs);
-      const codes = collectErrorCodes(err);
-      const requestSent = response !== undefined || !wasNeverSent(codes);
-      throw new ApimartNetworkError(ctx, requestSent, codes[0], err);
+      throw transportFailure(ctx, err, response?.status, timeoutMs);
     }
-    const json = parseJson(text);
-    const errorBody = errorEnvelopeSchema.safeParse(json);
-    const isError = !response.ok || (errorBody.success && !hasKey(json, 'data'));
-    if (isError) throw toHttpError(ctx, response, errorBody.success ? errorBody.data : undefined);
-    if (json === undefined) throw new ApimartResponseShapeError(ctx, response.status, 'body is not JSON');
-    return { status: response.status, json } satisfies Answer;
+    return readAnswer(ctx, raw, clean, now());
   }
 
-  function toHttpError(ctx: ApimartErrorContext, response: Response, detail: ErrorEnvelope | undefined) {
-    return new ApimartHttpError(ctx, {
-      status: response.status,
-      type: detail?.type,
-      code: detail?.code,
-      providerMessage: detail?.message === undefined ? undefined : clean(detail.message),
-      retryAfterMs: parseRetryAfterMs(response.headers.get('retry-after'), now()),
-    });
+  /** The status poll's GET: node's http client over kept-alive connections (keepAliveGet.ts says why). */
+  async function sendKeptAlive(ctx: ApimartErrorContext, query = ''): Promise<Answer> {
+    let raw: RawAnswer;
+    try {
+      raw = await keepAliveGet(new URL(`${baseUrl}${ctx.path}${query}`), headers, timeoutMs, maxJsonAnswerBytes);
+    } catch (err) {
+      throw transportFailure(ctx, err, undefined, timeoutMs);
+    }
+    return readAnswer(ctx, raw, clean, now());
   }
 
   function parseWith<S extends z.ZodType>(ctx: ApimartErrorContext, answer: Answer, schema: S): z.output<S> {
@@ -121,10 +109,10 @@ export function createApimartClient(deps: ApimartClientDeps): ApimartClient {
     throw new ApimartResponseShapeError(ctx, answer.status, clean(issues.join('; ')));
   }
 
-  async function read(ctx: ApimartErrorContext, query?: string): Promise<Answer> {
+  async function read(ctx: ApimartErrorContext, query?: string, get = send): Promise<Answer> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await send(ctx, query);
+        return await get(ctx, query);
       } catch (err) {
         if (attempt >= readRetries || !isRetryableRead(err)) throw err;
         const retryAfterMs = err instanceof ApimartHttpError ? err.retryAfterMs : undefined;
@@ -155,8 +143,10 @@ export function createApimartClient(deps: ApimartClientDeps): ApimartClient {
     async getTask(taskId, opts) {
       const path = `/v1/tasks/${encodeURIComponent(taskId)}`;
       const ctx: ApimartErrorContext = { operation: 'getTask', method: 'GET', path };
-      const answer = await read(ctx, `?language=${opts?.language ?? 'en'}`);
-      return toTaskStatus(taskId, parseWith(ctx, answer, taskStatusResponseSchema).data, clean);
+      const answer = await read(ctx, `?language=${opts?.language ?? 'en'}`, sendKeptAlive);
+      // The schema only where the reader by hand refused the answer: it says what is wrong with it.
+      const data = readTaskAnswer(answer.json) ?? parseWith(ctx, answer, taskStatusResponseSchema).data;
+      return toTaskStatus(taskId, data, clean);
     },
 
     async getBalance() {
@@ -170,16 +160,4 @@ export function createApimartClient(deps: ApimartClientDeps): ApimartClient {
       };
     },
   };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function hasKey(value: unknown, key: string): boolean {
-  return typeof value === 'object' && value !== null && key in value;
 }
