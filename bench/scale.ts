@@ -13,7 +13,7 @@ import { global429Result, limitsSeen, type LimitsSeen } from './discordLimits.ts
 import { benchBudgetEnv, checkLedger } from './money.ts';
 import { median, round, type BenchResult } from './stats.ts';
 
-interface ScaleReport { startMs: number; scheduled: number; peakRssMb: number; heapAfterGcMb: number; retainedBytesPerJob: number; loopDelayP99Ms: number; stateChangeP50Ms: number; stateChangeP99Ms: number; stateChanges: number }
+interface ScaleReport { startMs: number; scheduled: number; peakRssMb: number; heapAfterGcMb: number; retainedBytesPerJob: number; loopDelayP99Ms: number; stateChangeP50Ms: number; stateChangeP99Ms: number; stateChanges: number; polls: number; cpuPerPollUs: number }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -90,6 +90,10 @@ export async function measureScale(counts: number[], runMs: number): Promise<Ben
       { name: `heap_after_gc_${jobCount}_jobs`, value: round(median(all.map((r) => r.inFlight.heapAfterGcMb))), unit: 'MB', goal: 'informational', met: true },
       { name: `retained_bytes_per_job_${jobCount}_jobs`, value: Math.round(median(all.map((r) => r.inFlight.retainedBytesPerJob))), unit: 'bytes', goal: 'informational (heap after GC, whole app, / jobs)', met: true },
       { name: `event_loop_delay_p99_${jobCount}_jobs`, value: round(loop), unit: 'ms', goal: '< 50 ms', met: loop < 50 },
+      {
+        name: `cpu_per_poll_${jobCount}_jobs`, value: round(median(all.map((r) => r.inFlight.cpuPerPollUs))), unit: 'µs', met: true,
+        goal: `informational (all the bot's CPU while it polls, over its polls: ${all.map((r) => r.inFlight.polls).join(', ')} in ${all.length} runs)`,
+      },
       {
         name: `db_state_change_p99_${jobCount}_jobs`, value: round(state, 3), unit: 'ms', met: state < 5,
         goal: `< 5 ms (a reservation and its release, ${median(all.map((r) => r.inFlight.stateChanges))} timed in the bot process while it polls ${jobCount} jobs; p50 ${round(median(all.map((r) => r.inFlight.stateChangeP50Ms)), 3)} ms)`,

@@ -10,6 +10,7 @@ import { loadConfig } from '../src/config.ts';
 import { createJobStore } from '../src/db/jobStore.ts';
 import { openDatabase, type Db } from '../src/db/openDatabase.ts';
 import { createLogger } from '../src/logger.ts';
+import { createApimartClient } from '../src/services/apimart/client.ts';
 import type { Config } from '../src/config.ts';
 import { utcPeriods } from '../src/services/spend/budgetPeriods.ts';
 import { noIdentifyThrottle } from '../test/e2e/harness.ts';
@@ -64,7 +65,11 @@ function startStateChangeProbe(probeDb: Db, probeConfig: Config): { stop: () => 
 
 const heapBefore = heapAfterGc();
 const logger = createLogger({ level: 'error', secrets: [config.discordToken, config.apimartApiKey] });
-const app = createApp({ config, db, logger, clientOptions: { ...noIdentifyThrottle } as never });
+// The provider client as the app builds it, counting polls: the CPU per poll below is all the bot's work over them.
+const client = createApimartClient({ baseUrl: config.apimartBaseUrl, apiKey: config.apimartApiKey });
+let polls = 0;
+const apimart = { ...client, getTask: (...args: Parameters<typeof client.getTask>) => (polls++, client.getTask(...args)) };
+const app = createApp({ config, db, logger, apimart, clientOptions: { ...noIdentifyThrottle } as never });
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 const startedAt = performance.now();
 await app.start();
@@ -72,11 +77,15 @@ const startMs = performance.now() - startedAt;
 const scheduled = app.scheduler.pendingTimers();
 loopDelay.enable();
 const probe = mode === 'run' ? startStateChangeProbe(db, config) : undefined;
+const cpuBefore = process.cpuUsage();
+const pollsBefore = polls;
 let peakRssBytes = 0;
 const sampler = setInterval(() => { peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss); }, 250);
 await new Promise((resolve) => setTimeout(resolve, runMs));
 clearInterval(sampler);
 const stateChangeMs = probe?.stop() ?? [];
+const cpu = process.cpuUsage(cpuBefore);
+const pollsDuringRun = polls - pollsBefore;
 loopDelay.disable();
 const heapAfter = heapAfterGc();
 process.stdout.write(`${JSON.stringify({
@@ -87,6 +96,7 @@ process.stdout.write(`${JSON.stringify({
   loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
   stateChangeP50Ms: percentile(stateChangeMs, 50), stateChangeP99Ms: percentile(stateChangeMs, 99),
   stateChanges: stateChangeMs.length,
+  polls: pollsDuringRun, cpuPerPollUs: pollsDuringRun > 0 ? (cpu.user + cpu.system) / pollsDuringRun : 0,
 })}\n`);
 await app.stop();
 db.close();
