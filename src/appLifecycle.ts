@@ -114,7 +114,7 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       await operations.start(client);
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       const startupChannels = watchStartupChannels(client);
-      await client.login(config.discordToken);
+      await retried('login', () => client.login(config.discordToken));
       await ready;
       await parts.owners.refresh();
       // Servers the bot left and channels deleted while it was down: nothing is spent on their jobs.

@@ -20,6 +20,15 @@ describe('start-up', () => {
     await discord.waitFor(() => discord.requests.some((r) => r.method === 'POST' && r.path.startsWith('/interactions/') && r.status < 300), 10_000);
   });
 
+  it('logs in again when the gateway lookup of the login failed for a moment', async () => {
+    const discord = await FakeDiscord.start();
+    // A fixed shard count: the login's own GET /gateway/bot is the first one.
+    discord.failNext({ method: 'GET', path: /^\/gateway\/bot$/ }, { status: 502, times: 2 });
+    h = await startHarness({ discord, ownsFakes: true, rest: { retries: 1 }, env: { SHARDS: '1' } });
+    expect(logEvents(h, 'startup_step_retried').map((line) => (JSON.parse(line) as { step: string }).step)).toEqual(['login']);
+    expect(discord.identifyCount).toBe(1);
+  });
+
   it('does not repeat a request Discord refused: a bad token stops the start', async () => {
     const discord = await FakeDiscord.start();
     discord.failNext({ method: 'GET', path: /^\/users\/@me$/ }, { status: 401, body: { message: '401: Unauthorized', code: 0 } });
