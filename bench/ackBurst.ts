@@ -10,7 +10,7 @@ import { heapFlags } from '../src/heapFlags.ts';
 import { limitsSeen, type LimitsSeen } from './discordLimits.ts';
 import { benchBudgetEnv, checkLedger } from './money.ts';
 import { processCpuMs } from './processCpu.ts';
-import { staleness, type Sent } from './staleness.ts';
+import { watchStaleness, type Sent, type Staleness } from './staleness.ts';
 import { sleep, type BenchResult } from './stats.ts';
 
 const benchEnv = {
@@ -73,9 +73,13 @@ export async function floorBurst(size: number): Promise<BurstRun> {
   }
 }
 
-export interface BotRun extends BurstRun { failures: string; firstStatusMs: number[]; stalenessMs: number[]; ledger: BenchResult | undefined }
+export interface BotRun extends BurstRun { failures: string; firstStatusMs: number[]; staleness: Staleness | undefined; ledger: BenchResult | undefined }
 
-export interface BurstOptions { dbPath?: string; userOf?: (i: number) => string; env?: Record<string, string> }
+export interface BurstOptions {
+  dbPath?: string; userOf?: (i: number) => string; env?: Record<string, string>;
+  /** After the watch, how long to wait for the changes it saw to be shown; none: staleness is not measured. */
+  catchUpMs?: number;
+}
 
 /** One bot process, one burst, then `watchMs` of the jobs running; the ledger is checked on its own database. */
 export async function botBurst(size: number, watchMs: number, opts: BurstOptions = {}): Promise<BotRun> {
@@ -99,15 +103,16 @@ export async function botBurst(size: number, watchMs: number, opts: BurstOptions
       return (edit?.at ?? Number.MAX_SAFE_INTEGER) - s.at;
     });
     // At least a moment: a refused acknowledgement is logged after Discord's answer arrives.
+    const burstAt = run.sent[0]?.at ?? Date.now();
     await sleep(Math.max(watchMs, 500));
-    const endAt = Date.now();
+    const cutoff = Date.now();
+    const staleness = opts.catchUpMs === undefined ? undefined : await watchStaleness(discord, apimart, run.sent, burstAt, cutoff, opts.catchUpMs);
     const events = bot.events();
     const failures = ['job_acknowledge_failed', 'command_failed', 'gateway_disconnected', 'gateway_reconnecting']
       .map((name) => [name, events.filter((e) => e.event === name).length] as const)
       .filter(([, n]) => n > 0).map(([name, n]) => `${name} ${n}`).join(', ') || 'no failures logged';
     return {
-      ...run, failures, firstStatusMs,
-      stalenessMs: staleness(discord, apimart, run.sent, endAt),
+      ...run, failures, firstStatusMs, staleness,
       limits: limitsSeen(discord.requests),
       // A database the caller owns is checked by the caller, once, after all its runs.
       ledger: opts.dbPath ? (await bot.kill(), undefined) : (await bot.kill(), checkLedger(dbPath, `ack_${size}`)),
