@@ -81,7 +81,7 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
   return {
     async start(): Promise<void> {
       client.rest.setToken(config.discordToken);
-      const retried = <T>(step: string, run: () => Promise<T>) => retryAtStartup(step, run, { clock, logger });
+      const retried = <T>(step: string, run: () => Promise<T>) => retryAtStartup(step, run, { logger });
       const plan = await retried('shard_plan', () => resolveShardPlan(config, client.rest));
       client.options.shards = [...plan.shardIds];
       client.options.shardCount = plan.shardCount;
