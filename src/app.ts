@@ -1,4 +1,4 @@
-import { Client, Events, GatewayDispatchEvents, GatewayIntentBits, Partials, type ClientOptions, type GatewayMessageReactionAddDispatchData } from 'discord.js';
+import { Client, Events, GatewayDispatchEvents, GatewayIntentBits, Partials, REST, type ClientOptions, type GatewayMessageReactionAddDispatchData } from 'discord.js';
 import { createAppLifecycle } from './appLifecycle.ts';
 import { createCommands } from './commands/index.ts';
 import type { Config } from './config.ts';
@@ -57,6 +57,9 @@ export interface AppDeps {
   exit?: (code: number) => void;
 }
 
+/** Not a limit Discord sets: the interaction routes' own pace is the status updater's (editPace.ts). */
+const interactionRoutesPerSecond = 1_000_000;
+
 /** Builds every service and the Discord client; main.ts and the end-to-end tests both start here. */
 export function createApp(deps: AppDeps) {
   const { config } = deps;
@@ -83,7 +86,10 @@ export function createApp(deps: AppDeps) {
     ...deps.clientOptions,
     rest: { api: config.discordApiUrl, ...deps.clientOptions?.rest },
   });
-  const messenger = createDiscordMessenger(client.rest);
+  // Interaction tokens are their own credential, and Discord limits their routes per token, exempt from
+  // the global 50 a second that the bot-token client counts: a client of their own, with no bot token.
+  const interactionRest = new REST({ ...deps.clientOptions?.rest, api: config.discordApiUrl, globalRequestsPerSecond: interactionRoutesPerSecond });
+  const messenger = createDiscordMessenger(client.rest, interactionRest);
   const commandDirectory = createCommandDirectory();
   const models = createModelHealth({ clock });
   const latePoll = { jobTimeoutMs: config.jobTimeoutMs, latePollWindowMs: defaultLatePollWindowMs };
