@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.ts';
-import { createJobStore, type JobStore, type NewJob } from '../src/db/jobStore.ts';
-import { openDatabase, type Db } from '../src/db/openDatabase.ts';
+import type { JobStore, NewJob } from '../src/db/jobStore.ts';
+import { createJobStore } from '../src/db/sqlite/jobStore.ts';
+import { openDatabase, type Db } from '../src/db/sqlite/openDatabase.ts';
 import { utcPeriods } from '../src/services/spend/budgetPeriods.ts';
 import { createUsageReports } from '../src/services/spend/usageReports.ts';
 import { FakeApimart } from '../test/fakes/fakeApimart.ts';
@@ -22,13 +23,13 @@ const channelId = '1300000000000000001';
 const applicationId = '1100000000000000001';
 
 /** p95 of `fn` over `times` calls, after two untimed ones (first statement preparation, page cache). */
-function timed(times: number, fn: () => unknown): number {
-  fn();
-  fn();
+async function timed(times: number, fn: () => Promise<unknown>): Promise<number> {
+  await fn();
+  await fn();
   const ms: number[] = [];
   for (let i = 0; i < times; i++) {
     const start = performance.now();
-    fn();
+    await fn();
     ms.push(performance.now() - start);
   }
   return percentile(ms, 95);
@@ -45,7 +46,7 @@ function newJob(now: number, i: number, parentJobId?: number): NewJob {
 }
 
 /** Each per-command question, through the same code the commands call, against the given database. */
-function commandCosts(db: Db, store: JobStore, heavyRecentJobId: number): Record<string, number> {
+async function commandCosts(store: JobStore, heavyRecentJobId: number): Promise<Record<string, number>> {
   const now = Date.now();
   const config = loadConfig({ DISCORD_TOKEN: 'x', APIMART_API_KEY: 'x', DATABASE_PATH: ':memory:', ...benchBudgetEnv });
   const reports = createUsageReports({ config, store, clock: { now: () => now, setTimeout, clearTimeout } as never });
@@ -53,35 +54,34 @@ function commandCosts(db: Db, store: JobStore, heavyRecentJobId: number): Record
     now, ...utcPeriods(now), userDailyMicros: 10_000_000, userMonthlyMicros: 100_000_000, guildDailyMicros: 1, botDailyMicros: 0, userMaxActiveJobs: 1_000,
   };
   // A fresh re-roll of the heavy member's latest job, so every later 🔁 of it is a duplicate.
-  const child = store.createJob(newJob(now, 0, heavyRecentJobId), { ...window, guildDailyMicros: 0 });
+  const child = await store.createJob(newJob(now, 0, heavyRecentJobId), { ...window, guildDailyMicros: 0 });
   if (!child.ok) throw new Error(`history: the re-roll was refused (${child.reason})`);
   let i = 1;
   const costs = {
-    usage: timed(30, () => reports.usage(guildIds[0] as string, heavyUserId)),
-    videos: timed(30, () => reports.history(guildIds[0] as string, heavyUserId)),
-    report_month: timed(30, () => reports.report(guildIds[0] as string, 'month')),
-    reroll_dedupe: timed(30, () => expectReason(store.createJob(newJob(now, i++, heavyRecentJobId), window), 'duplicate')),
+    usage: await timed(30, () => reports.usage(guildIds[0] as string, heavyUserId)),
+    videos: await timed(30, () => reports.history(guildIds[0] as string, heavyUserId)),
+    report_month: await timed(30, () => reports.report(guildIds[0] as string, 'month')),
+    reroll_dedupe: await timed(30, async () => expectReason(await store.createJob(newJob(now, i++, heavyRecentJobId), window), 'duplicate')),
     // The server's daily limit refuses, so all three sums (member's day and month, server's day) are read.
-    budget_check: timed(30, () => expectReason(store.createJob(newJob(now, i++), window), 'budget')),
+    budget_check: await timed(30, async () => expectReason(await store.createJob(newJob(now, i++), window), 'budget')),
   };
-  void db;
   return costs;
 }
 
-function expectReason(result: ReturnType<JobStore['createJob']>, reason: string): void {
+function expectReason(result: Awaited<ReturnType<JobStore['createJob']>>, reason: string): void {
   if (result.ok || result.reason !== reason) throw new Error(`history: expected ${reason}, got ${JSON.stringify(result).slice(0, 200)}`);
 }
 
 /** Unfinished jobs for the restart, through the store's own path (reserve, claim, submitted). */
-function addUnfinished(db: Db, count: number): void {
+async function addUnfinished(db: Db, count: number): Promise<void> {
   const store = createJobStore(db);
   const now = Date.now();
   const window = { now, ...utcPeriods(now), userDailyMicros: 0, userMonthlyMicros: 0, guildDailyMicros: 0, botDailyMicros: 0, userMaxActiveJobs: 0 };
   for (let i = 0; i < count; i++) {
-    const created = store.createJob({ ...newJob(now, 10_000 + i), userId: memberId(1 + (i % 1999)) }, window);
+    const created = await store.createJob({ ...newJob(now, 10_000 + i), userId: memberId(1 + (i % 1999)) }, window);
     if (!created.ok) throw new Error(`history: unfinished job refused (${created.reason})`);
-    const claimed = store.claimForSubmission(Number.MAX_SAFE_INTEGER, now);
-    store.recordSubmitted(claimed!.id, `task_R${now}_${i}`, now);
+    const claimed = await store.claimForSubmission(Number.MAX_SAFE_INTEGER, now);
+    await store.recordSubmitted(claimed!.id, `task_R${now}_${i}`, now);
   }
 }
 
@@ -100,13 +100,13 @@ export async function measureHistory(rows: number, burstSize: number, pairs = 3)
     process.stdout.write(`  built ${rows} jobs in ${round(built.seconds)} s\n`);
     for (const path of [historyPath, emptyPath]) {
       const db = openDatabase(path);
-      allowHeavyMember(db, guildIds[0] as string, heavyUserId, now);
+      await allowHeavyMember(db, guildIds[0] as string, heavyUserId, now);
       db.close();
     }
 
     const db = openDatabase(historyPath);
-    const costs = commandCosts(db, createJobStore(db), built.heavyRecentJobId);
-    finishUnfinished(db, Date.now());
+    const costs = await commandCosts(createJobStore(db), built.heavyRecentJobId);
+    await finishUnfinished(db, Date.now());
     db.close();
 
     const env = { ...benchBudgetEnv, USER_MAX_ACTIVE_JOBS: '1000' };
@@ -121,7 +121,7 @@ export async function measureHistory(rows: number, burstSize: number, pairs = 3)
         p99s[which].push(percentile(run.ackMs, 99));
         cpus[which].push(run.cpuPerCommandMs);
         const cleanup = openDatabase(which === 'empty' ? emptyPath : historyPath);
-        finishUnfinished(cleanup, Date.now());
+        await finishUnfinished(cleanup, Date.now());
         cleanup.close();
       }
       ratios.push((p99s.history[pair] as number) / Math.max(1, p99s.empty[pair] as number));
@@ -129,7 +129,7 @@ export async function measureHistory(rows: number, burstSize: number, pairs = 3)
 
     const unfinished = Math.min(1_000, Math.max(100, Math.round(rows / 1000)));
     const restartDb = openDatabase(historyPath);
-    addUnfinished(restartDb, unfinished);
+    await addUnfinished(restartDb, unfinished);
     restartDb.close();
     const discord = await FakeDiscord.start();
     const apimart = await FakeApimart.start();

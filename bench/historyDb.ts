@@ -1,5 +1,5 @@
-import { createJobStore } from '../src/db/jobStore.ts';
-import { openDatabase, type Db } from '../src/db/openDatabase.ts';
+import { createJobStore } from '../src/db/sqlite/jobStore.ts';
+import { openDatabase, type Db } from '../src/db/sqlite/openDatabase.ts';
 
 /** A long-lived bot's database: `rows` finished jobs over three years, 2,000 members, four servers. */
 export interface HistoryShape {
@@ -71,16 +71,16 @@ export function buildHistory(path: string, shape: HistoryShape): { heavyRecentJo
 }
 
 /** The same admin override on both databases: the heavy member may spend what their history shows. */
-export function allowHeavyMember(db: Db, guildId: string, heavyUserId: string, now: number): void {
-  createJobStore(db).spend.setBudgetOverride({ guildId, userId: heavyUserId, dailyMicros: 1_000_000_000, monthlyMicros: 10_000_000_000, actorId: 'bench', now });
+export async function allowHeavyMember(db: Db, guildId: string, heavyUserId: string, now: number): Promise<void> {
+  await createJobStore(db).spend.setBudgetOverride({ guildId, userId: heavyUserId, dailyMicros: 1_000_000_000, monthlyMicros: 10_000_000_000, actorId: 'bench', now });
 }
 
 /** Ends whatever a measurement left running, through the store, so the next run starts from finished history. */
-export function finishUnfinished(db: Db, now: number): void {
+export async function finishUnfinished(db: Db, now: number): Promise<void> {
   const store = createJobStore(db);
-  store.quarantineInterruptedSubmissions(now);
-  for (const job of store.unfinishedJobs()) {
-    if (job.status === 'queued' || job.status === 'awaiting_confirmation') store.endBeforeSubmission(job.id, 'cancelled', 'bench_reset', now);
-    else if (job.status === 'submitted' || job.status === 'timed_out') store.failTask(job.id, 'bench_reset', null, now);
+  await store.quarantineInterruptedSubmissions(now);
+  for (const job of await store.unfinishedJobs()) {
+    if (job.status === 'queued' || job.status === 'awaiting_confirmation') await store.endBeforeSubmission(job.id, 'cancelled', 'bench_reset', now);
+    else if (job.status === 'submitted' || job.status === 'timed_out') await store.failTask(job.id, 'bench_reset', null, now);
   }
 }

@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createJobStore } from '../src/db/jobStore.ts';
 import type { NewJob } from '../src/db/jobStore.ts';
-import { openDatabase } from '../src/db/openDatabase.ts';
+import { openStores } from '../src/db/openStores.ts';
 import { utcPeriods } from '../src/services/spend/budgetPeriods.ts';
 import { round, type BenchResult } from './stats.ts';
 
@@ -15,11 +14,11 @@ const groupSize = 32;
  * server and bot daily budgets included), on a synced database file. A cost that grows with the day's
  * jobs shows as the last third of the burst taking longer than the first.
  */
-export function measureReservationBurst(size: number): BenchResult[] {
+export async function measureReservationBurst(size: number): Promise<BenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'videobot-reservations-'));
-  const db = openDatabase(join(dir, 'bot.db'));
+  const stores = await openStores({ databasePath: join(dir, 'bot.db') });
   try {
-    const store = createJobStore(db);
+    const store = stores.jobStore();
     const now = Date.now();
     const window = {
       now, ...utcPeriods(now), userDailyMicros: 10_000_000, userMonthlyMicros: 100_000_000,
@@ -36,7 +35,7 @@ export function measureReservationBurst(size: number): BenchResult[] {
     let started = performance.now();
     let accepted = 0;
     for (let i = 0; i < size; i += groupSize) {
-      const results = store.createJobs(Array.from({ length: Math.min(groupSize, size - i) }, (_, k) => job(i + k)), window);
+      const results = await store.createJobs(Array.from({ length: Math.min(groupSize, size - i) }, (_, k) => job(i + k)), window);
       accepted += results.filter((r) => !(r instanceof Error) && r.ok).length;
       if (thirds.length < 2 && i + groupSize >= third * (thirds.length + 1)) {
         thirds.push(performance.now() - started);
@@ -51,7 +50,7 @@ export function measureReservationBurst(size: number): BenchResult[] {
       { name: `reservation_cost_growth_${size}_one_server`, value: round(growth, 2), unit: '× first third', goal: '≤ 1.5 (last third of the burst against the first: no cost grows with the day\'s jobs)', met: growth <= 1.5 },
     ];
   } finally {
-    db.close();
+    await stores.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -2,8 +2,7 @@ import { Client, Events, GatewayDispatchEvents, GatewayIntentBits, Partials, RES
 import { createAppLifecycle } from './appLifecycle.ts';
 import { createCommands } from './commands/index.ts';
 import type { Config } from './config.ts';
-import { createJobStore } from './db/jobStore.ts';
-import type { Db } from './db/openDatabase.ts';
+import type { Stores } from './db/openStores.ts';
 import type { Logger } from './logger.ts';
 import { createAdminCheck } from './services/discord/adminCheck.ts';
 import { createApimartClient, type ApimartClient } from './services/apimart/client.ts';
@@ -34,13 +33,12 @@ import { createJobResolution } from './services/jobs/jobResolution.ts';
 import { createBotStatus } from './services/spend/botStatus.ts';
 import { watchAllowedGuilds } from './services/discord/allowedGuilds.ts';
 import { createOperations } from './services/operations/operations.ts';
-import { createOperationsQueries } from './db/operationsQueries.ts';
 import { boundedCache, boundedCacheSweepers } from './sharding/clientCache.ts';
 import { processShardScope } from './sharding/resolveShards.ts';
 
 export interface AppDeps {
   config: Config;
-  db: Db;
+  stores: Stores;
   logger: Logger;
   apimart?: ApimartClient;
   clock?: Clock;
@@ -66,10 +64,10 @@ export function createApp(deps: AppDeps) {
   const clock = deps.clock ?? systemClock;
   // Started by the ShardingManager, this process works only on its own servers' jobs.
   const shardScope = processShardScope(config);
-  const store = createJobStore(deps.db, shardScope);
+  const store = deps.stores.jobStore(shardScope);
   const health = createProviderHealth();
   const operations = createOperations({
-    config, db: deps.db, logger: deps.logger, clock, health,
+    config, queries: deps.stores.operationsQueries, retentionStore: deps.stores.retentionStore, logger: deps.logger, clock, health,
     // Each shard process serves its metrics on METRICS_PORT + its index.
     metricsPortOffset: config.shardProcess?.index ?? 0,
     apimart: deps.apimart ?? createApimartClient({ baseUrl: config.apimartBaseUrl, apiKey: config.apimartApiKey }),
@@ -96,8 +94,8 @@ export function createApp(deps: AppDeps) {
   const status = createStatusUpdater({
     store, messenger, clock, logger,
     minEditIntervalMs: deps.statusEditIntervalMs ?? 5_000,
-    contextFor: (job) => ({
-      queuePosition: job.status === 'queued' ? store.queuePosition(job.id) : 0,
+    contextFor: async (job) => ({
+      queuePosition: job.status === 'queued' ? await store.queuePosition(job.id) : 0,
       jobTimeoutMinutes: Math.round(config.jobTimeoutMs / 60_000),
       predictedFinishMs: job.submittedAt === null ? null : predictedFinishMs({
         nowMs: clock.now(), submittedAtMs: job.submittedAt, estimatedTimeSec: job.estimatedTimeSec,
@@ -136,7 +134,7 @@ export function createApp(deps: AppDeps) {
   const owners = createOwnerCheck({ client, configuredIds: config.ownerUserIds, clock, logger });
   const resolution = createJobResolution({ store, messenger, status, clock, logger, latePoll });
   const botStatus = createBotStatus({
-    store, queue: createOperationsQueries(deps.db), health, models, clock, latePoll, version: readBotVersion(), startedAt: clock.now(),
+    store, queue: deps.stores.operationsQueries, health, models, clock, latePoll, version: readBotVersion(), startedAt: clock.now(),
   });
   const commands = createCommands({
     config, store, scheduler, intake, clock, logger, apimart, reports, models, resolution, botStatus, isOwner: owners.isOwner,
@@ -157,7 +155,7 @@ export function createApp(deps: AppDeps) {
   // channels, and only threads are cached. A deleted channel takes its threads with it.
   client.ws.on(GatewayDispatchEvents.ChannelDelete, (channel: { id: string }) => {
     const threads = client.channels.cache.filter((c) => c.isThread() && c.parentId === channel.id);
-    places.channelsDeleted([channel.id, ...threads.keys()]);
+    void places.channelsDeleted([channel.id, ...threads.keys()]);
   });
   client.ws.on(GatewayDispatchEvents.ThreadDelete, (thread: { id: string }) => void places.channelsDeleted([thread.id]));
   client.on(Events.Error, (err) => logger.error('discord_client_error', { err }));
@@ -166,7 +164,7 @@ export function createApp(deps: AppDeps) {
   client.on(Events.ShardResume, (shardId) => logger.info('gateway_resumed', { shardId }));
 
   const lifecycle = createAppLifecycle({
-    config, db: deps.db, clock, logger, client, scheduler, operations, owners, places, commands, commandDirectory, push,
+    config, stores: deps.stores, clock, logger, client, scheduler, operations, owners, places, commands, commandDirectory, push,
     exit: deps.exit ?? ((code: number) => process.exit(code)),
     leaseHeartbeatMs: deps.leaseHeartbeatMs,
     shardScoped: shardScope !== undefined,

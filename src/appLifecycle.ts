@@ -2,8 +2,8 @@ import { hostname } from 'node:os';
 import { Events, Routes, type Client } from 'discord.js';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
-import { createInstanceLease, type InstanceLease } from './db/instanceLease.ts';
-import type { Db } from './db/openDatabase.ts';
+import type { InstanceLease } from './db/instanceLease.ts';
+import type { Stores } from './db/openStores.ts';
 import type { Logger } from './logger.ts';
 import { isProcessRunning, processStartTime } from './processLiveness.ts';
 import type { CommandModule } from './commands/index.ts';
@@ -21,7 +21,7 @@ import { resolveShardPlan } from './sharding/resolveShards.ts';
 
 export interface AppLifecycleParts {
   config: Config;
-  db: Db;
+  stores: Stores;
   clock: Clock;
   logger: Logger;
   client: Client;
@@ -63,12 +63,14 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
     if (leaseLost) return;
     let renewed: boolean;
     try {
-      renewed = held.heartbeat(clock.now());
+      renewed = await held.heartbeat(clock.now());
     } catch (err) {
       logger.warn('instance_lease_heartbeat_failed', { err });
       return;
     }
     if (renewed) return scheduler.adoptLateTaskIds();
+    // Another renewal may have found the lease gone while this one waited for its answer.
+    if (leaseLost) return;
     leaseLost = true;
     logger.error('instance_lease_lost', { action: 'another instance took over this database; stopping and exiting with code 1' });
     if (heartbeat) clearInterval(heartbeat);
@@ -85,9 +87,9 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       const plan = await retried('shard_plan', () => resolveShardPlan(config, client.rest));
       client.options.shards = [...plan.shardIds];
       client.options.shardCount = plan.shardCount;
-      const held = createInstanceLease(parts.db, { host: hostname(), pid: process.pid, started: processStartTime(process.pid) },
+      const held = parts.stores.instanceLease({ host: hostname(), pid: process.pid, started: processStartTime(process.pid) },
         { staleMs: leaseStaleMs, isAlive: isProcessRunning, shardIds: plan.shardIds, shardCount: plan.shardCount });
-      held.acquire(clock.now());
+      await held.acquire(clock.now());
       lease = held;
       heartbeat = setInterval(() => void renewLease(held), parts.leaseHeartbeatMs ?? 10_000);
       heartbeat.unref();
@@ -110,7 +112,7 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       // Resumed deliveries may need to recognise the bot's own earlier posts before the gateway is up.
       parts.onBotUserId(((await retried('bot_user', () => client.rest.get(Routes.user()))) as { id: string }).id);
       scheduler.holdSubmissions();
-      const { resumed, quarantined } = scheduler.resume();
+      const { resumed, quarantined } = await scheduler.resume();
       await operations.start(client);
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       const startupChannels = watchStartupChannels(client);
@@ -138,7 +140,7 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       await webhookServer?.close();
       await client.destroy();
       await operations.stop();
-      if (!leaseLost) lease?.release();
+      if (!leaseLost) await lease?.release();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadDatabasePathFromEnvironment } from './config.ts';
-import { BackupError, backupDatabase } from './db/backupDatabase.ts';
+import { BackupError, backupDatabase } from './db/sqlite/backupDatabase.ts';
 
 // `npm run backup [path]`: safe while the bot runs. Without a path, a timestamped file beside the database.
 const source = loadDatabasePathFromEnvironment();

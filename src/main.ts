@@ -1,6 +1,6 @@
 import { ConfigError, loadConfigFromEnvironment, type Config } from './config.ts';
 import { createApp } from './app.ts';
-import { openDatabase } from './db/openDatabase.ts';
+import { openStores } from './db/openStores.ts';
 import { createLogger } from './logger.ts';
 import { runShardManager } from './sharding/shardManager.ts';
 
@@ -15,7 +15,7 @@ try {
 
 const logger = createLogger({ level: config.logLevel, secrets: [config.discordToken, config.apimartApiKey] });
 if (config.shardProcesses > 1 && !config.shardProcess) await runManager(config);
-else runBot(config);
+else await runBot(config);
 
 /** SHARD_PROCESSES > 1: this process only starts and watches the shard processes (this same file). */
 async function runManager(config: Config): Promise<void> {
@@ -38,11 +38,11 @@ async function runManager(config: Config): Promise<void> {
   }
 }
 
-function runBot(config: Config): void {
+async function runBot(config: Config): Promise<void> {
   // A shard process's lines name it: the manager's processes share one stdout.
   const log = config.shardProcess ? logger.child({ shardProcess: config.shardProcess.index }) : logger;
-  const db = openDatabase(config.databasePath);
-  const app = createApp({ config, db, logger: log });
+  const stores = await openStores({ databasePath: config.databasePath });
+  const app = createApp({ config, stores, logger: log });
 
   let stopping = false;
   async function shutdown(signal: string): Promise<void> {
@@ -50,7 +50,7 @@ function runBot(config: Config): void {
     stopping = true;
     log.info('bot_stopping', { signal });
     await app.stop().catch((err) => log.error('stop_failed', { err }));
-    db.close();
+    await stores.close();
     process.exit(0);
   }
   process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -61,7 +61,6 @@ function runBot(config: Config): void {
 
   app.start().catch((err) => {
     log.error('start_failed', { err });
-    db.close();
-    process.exit(1);
+    void stores.close().finally(() => process.exit(1));
   });
 }

@@ -43,7 +43,7 @@ export async function viewedMember(interaction: ChatInputCommandInteraction, dep
   const target = targetMember(interaction, deps.config.adminRoleIds);
   if (!target) return void (await replyEphemeral(interaction, m.usage.othersOnlyForAdmins));
   if (!target.self) {
-    deps.store.spend.audit({ guildId: interaction.guildId, actorId: interaction.user.id, action, targetUserId: target.userId, now: deps.clock.now() });
+    await deps.store.spend.audit({ guildId: interaction.guildId, actorId: interaction.user.id, action, targetUserId: target.userId, now: deps.clock.now() });
   }
   return { guildId: interaction.guildId, ...target };
 }
@@ -52,7 +52,7 @@ export async function executeUsage(interaction: ChatInputCommandInteraction, dep
   const target = await viewedMember(interaction, deps, 'usage_view');
   if (!target) return;
   const m = messagesFor(interaction.locale);
-  const summary = deps.reports.usage(target.guildId, target.userId, target.self);
+  const summary = await deps.reports.usage(target.guildId, target.userId, target.self);
   const dailyLimit = summary.budgets.find((line) => line.scope === 'user_daily')?.limitMicros ?? null;
   // An admin looking at someone else sees this server's spend only, in the chart as in the text.
   const scope = target.self ? { userId: target.userId } : { userId: target.userId, guildId: target.guildId };

@@ -40,9 +40,9 @@ function readOptions(interaction: ChatInputCommandInteraction): VideoOptions {
 }
 
 /** Permissions as Discord weighs them for this kind of channel (a thread, a forum post, a text channel…). */
-function gateProblem(interaction: ChatInputCommandInteraction, deps: VideoCommandDeps, m: Messages): string | undefined {
+async function gateProblem(interaction: ChatInputCommandInteraction, deps: VideoCommandDeps, m: Messages): Promise<string | undefined> {
   if (!interaction.inGuild()) return m.guildOnly;
-  const gate = deps.intake.gate(interaction.guildId, interaction.channelId);
+  const gate = await deps.intake.gate(interaction.guildId, interaction.channelId);
   if (gate) return gate(m);
   const place = channelPlace(interaction.channel);
   if (threadClosed(place, interaction.appPermissions)) return m.threadClosed;
@@ -76,13 +76,13 @@ async function threadMembershipProblem(
 }
 
 /**
- * `/video`. Everything up to the reservation is synchronous, so a rejection is still an ephemeral
- * reply; only an accepted job gets the public reply, which Discord cannot make private later.
+ * `/video`. Everything up to the reservation comes before any reply, so a rejection is still an
+ * ephemeral reply; only an accepted job gets the public reply, which Discord cannot make private later.
  */
 export async function executeVideo(interaction: ChatInputCommandInteraction, deps: VideoCommandDeps): Promise<void> {
   const { config, store, clock } = deps;
   const m = messagesFor(interaction.locale);
-  const gate = gateProblem(interaction, deps, m);
+  const gate = await gateProblem(interaction, deps, m);
   if (gate) return replyEphemeral(interaction, gate);
 
   const options = readOptions(interaction);
@@ -125,7 +125,7 @@ export async function executeVideo(interaction: ChatInputCommandInteraction, dep
   // The acknowledgement is the first status: one request instead of a deferral and an edit, and the
   // requester sees the job number, parameters and queue position at once. Logging waits until after it.
   const job = created.job;
-  let firstStatus = deps.scheduler.firstStatus(job);
+  let firstStatus = await deps.scheduler.firstStatus(job);
   let promptBlocked = false;
   let message: SentMessage | undefined;
   const reply = (payload: typeof firstStatus) => interaction.reply({ ...payload, allowedMentions: noMentions, withResponse: true });
@@ -136,18 +136,18 @@ export async function executeVideo(interaction: ChatInputCommandInteraction, dep
     } catch (err) {
       // A server's AutoMod may refuse the text quoting the prompt: the status without it is still the answer.
       if (!isAutoModBlock(err)) throw err;
-      firstStatus = deps.scheduler.firstStatus(job, true);
+      firstStatus = await deps.scheduler.firstStatus(job, true);
       promptBlocked = true;
       response = await reply(firstStatus);
     }
     const sent = response.resource?.message;
     message = sent ? { id: sent.id, channelId: sent.channelId } : undefined;
   } catch (err) {
-    store.endBeforeSubmission(job.id, 'cancelled', 'interaction_expired', clock.now());
+    await store.endBeforeSubmission(job.id, 'cancelled', 'interaction_expired', clock.now());
     deps.logger.warn('job_acknowledge_failed', { jobId: job.id, userId: job.userId, err });
     return;
   }
-  deps.scheduler.accept(job, { payload: firstStatus, message, promptBlocked });
+  await deps.scheduler.accept(job, { payload: firstStatus, message, promptBlocked });
   const log = deps.logger.child({ jobId: job.id, userId: job.userId });
   log.info('job_accepted', { status: job.status, estimateMicros: job.estimateMicros, model: job.request.model, durationSec: job.request.duration });
 }

@@ -58,8 +58,8 @@ export function balanceFailure(err: unknown): BalanceFailure | undefined {
 
 interface AdminContext { interaction: ChatInputCommandInteraction; deps: VideoAdminDeps; m: Messages; guildId: string; actorId: string }
 
-function audit(c: AdminContext, action: string, extra: { targetUserId?: string; detail?: unknown } = {}): void {
-  c.deps.store.spend.audit({
+function audit(c: AdminContext, action: string, extra: { targetUserId?: string; detail?: unknown } = {}): Promise<void> {
+  return c.deps.store.spend.audit({
     guildId: c.guildId, actorId: c.actorId, action, targetUserId: extra.targetUserId ?? null,
     detail: extra.detail === undefined ? null : JSON.stringify(extra.detail), now: c.deps.clock.now(),
   });
@@ -72,14 +72,14 @@ async function budget(c: AdminContext): Promise<void> {
   const change = parseBudgetChange({ dailyUsd: o.getNumber('daily_usd'), monthlyUsd: o.getNumber('monthly_usd'), clear: o.getBoolean('clear') });
   const defaults = [config.userDailyBudgetMicros, config.userMonthlyBudgetMicros] as const;
   if (change.kind === 'invalid') return replyEphemeral(c.interaction, change.message(c.m));
-  const current = store.spend.budgetOverride(c.guildId, userId);
+  const current = await store.spend.budgetOverride(c.guildId, userId);
   if (change.kind === 'show') {
-    audit(c, 'budget_view', { targetUserId: userId });
+    await audit(c, 'budget_view', { targetUserId: userId });
     return replyEphemeral(c.interaction, c.m.admin.budgetShow(userId, current, ...defaults));
   }
   if (change.kind === 'clear') {
-    const existed = store.spend.clearBudgetOverride(c.guildId, userId);
-    audit(c, 'budget_clear', { targetUserId: userId, detail: { before: current ?? null } });
+    const existed = await store.spend.clearBudgetOverride(c.guildId, userId);
+    await audit(c, 'budget_clear', { targetUserId: userId, detail: { before: current ?? null } });
     return replyEphemeral(c.interaction, c.m.admin.budgetCleared(userId, existed));
   }
   const next: BudgetOverride = {
@@ -92,20 +92,20 @@ async function budget(c: AdminContext): Promise<void> {
     c.deps.logger.warn('budget_above_ceiling_refused', { ref: c.interaction.id, actorId: c.actorId, targetUserId: userId, option: above.option, ceilingMicros: above.ceilingMicros });
     return replyEphemeral(c.interaction, c.m.ops.aboveCeiling(above.option, above.ceilingMicros));
   }
-  store.spend.setBudgetOverride({ guildId: c.guildId, userId, ...next, actorId: c.actorId, now: clock.now() });
-  audit(c, 'budget_set', { targetUserId: userId, detail: { before: current ?? null, after: next, ...(above ? { aboveCeiling: true } : {}) } });
+  await store.spend.setBudgetOverride({ guildId: c.guildId, userId, ...next, actorId: c.actorId, now: clock.now() });
+  await audit(c, 'budget_set', { targetUserId: userId, detail: { before: current ?? null, after: next, ...(above ? { aboveCeiling: true } : {}) } });
   await replyEphemeral(c.interaction, c.m.admin.budgetSet(userId, next, ...defaults, c.deps.mention));
 }
 
 async function setPaused(c: AdminContext, paused: boolean): Promise<void> {
-  c.deps.store.spend.setPaused(c.guildId, paused, c.actorId, c.deps.clock.now());
-  audit(c, paused ? 'pause' : 'resume');
+  await c.deps.store.spend.setPaused(c.guildId, paused, c.actorId, c.deps.clock.now());
+  await audit(c, paused ? 'pause' : 'resume');
   if (paused) return replyEphemeral(c.interaction, c.m.admin.paused(c.deps.mention));
   // Models turned off after the provider said they do not exist come back with resume (bot-wide).
   const models = c.deps.models.turnOnAll();
   if (models.length > 0) {
     c.deps.logger.info('model_turned_on', { models, actorId: c.actorId, guildId: c.guildId });
-    audit(c, 'models_turned_on', { detail: { models } });
+    await audit(c, 'models_turned_on', { detail: { models } });
   }
   await replyEphemeral(c.interaction, [c.m.admin.resumed(c.deps.mention), ...(models.length > 0 ? [c.m.ops.modelsTurnedBackOn(models)] : [])].join('\n'));
 }
@@ -113,8 +113,8 @@ async function setPaused(c: AdminContext, paused: boolean): Promise<void> {
 async function report(c: AdminContext): Promise<void> {
   const chosen = c.interaction.options.getString('period');
   const period: ReportPeriod = reportPeriods.find((p) => p === chosen) ?? 'month';
-  audit(c, 'report', { detail: { period } });
-  const r = c.deps.reports.report(c.guildId, period);
+  await audit(c, 'report', { detail: { period } });
+  const r = await c.deps.reports.report(c.guildId, period);
   await replyEphemeral(c.interaction, renderReport(c.m, r, c.deps.mention));
   await attachChart(c.deps, c.interaction, async () => {
     if (r.users.length === 0) return undefined;
@@ -129,12 +129,12 @@ async function balance(c: AdminContext): Promise<void> {
   let content: string;
   try {
     content = c.m.admin.balance(await c.deps.apimart.getBalance());
-    audit(c, 'balance', { detail: { ok: true } });
+    await audit(c, 'balance', { detail: { ok: true } });
   } catch (err) {
     const failure = balanceFailure(err);
     if (!failure) throw err;
     c.deps.logger.warn('balance_failed', { ref: c.interaction.id, err });
-    audit(c, 'balance', { detail: { ok: false, failure: failure.kind } });
+    await audit(c, 'balance', { detail: { ok: false, failure: failure.kind } });
     content = c.m.admin.balanceFailed(failure);
   }
   await c.interaction.editReply({ content, allowedMentions: noMentions });
@@ -157,7 +157,7 @@ export async function executeVideoAdmin(interaction: ChatInputCommandInteraction
     case 'balance': return balance(c);
     case 'resolve': return resolveJob(c, deps);
     case 'status':
-      audit(c, 'status');
+      await audit(c, 'status');
       return showStatus(c, deps);
     default: throw new Error(`unknown /video-admin subcommand ${subcommand}`);
   }

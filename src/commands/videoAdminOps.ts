@@ -30,5 +30,5 @@ export async function resolveJob(c: OpsContext, deps: AdminOpsDeps): Promise<voi
 }
 
 export async function showStatus(c: OpsContext, deps: AdminOpsDeps): Promise<void> {
-  await replyEphemeral(c.interaction, c.m.ops.status(deps.botStatus.view(c.guildId), deps.mention));
+  await replyEphemeral(c.interaction, c.m.ops.status(await deps.botStatus.view(c.guildId), deps.mention));
 }

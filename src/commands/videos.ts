@@ -18,7 +18,7 @@ export async function executeVideos(interaction: ChatInputCommandInteraction, de
   const target = await viewedMember(interaction, deps, 'videos_view');
   if (!target) return;
   const m = messagesFor(interaction.locale);
-  const entries = deps.reports.history(target.guildId, target.userId);
+  const entries = await deps.reports.history(target.guildId, target.userId);
   await interaction.reply({
     content: renderHistory(m, target.userId, target.self, entries, deps.mention),
     // Ten links would otherwise unfurl into ten video previews.

@@ -1,4 +1,4 @@
-import type { JobStatus } from '../db/jobRow.ts';
+import type { JobStatus } from '../db/job.ts';
 import type { BudgetOverride, UserSpend } from '../db/spendStore.ts';
 import type { Balance } from '../services/apimart/client.ts';
 import type { ChartTexts } from './chartTexts.ts';

@@ -42,8 +42,8 @@ describe('/video-admin', () => {
       expect(answer.type).toBe(4);
       expect(answer.content).toContain(`Only admins can use ${registeredMentions(h.discord)('video-admin')}`);
     }
-    expect(h.app.store.spend.budgetOverride(h.discord.guildId, DEFAULT_USER_ID)).toBeUndefined();
-    expect(h.app.store.spend.isPaused(h.discord.guildId)).toBe(false);
+    expect(await h.app.store.spend.budgetOverride(h.discord.guildId, DEFAULT_USER_ID)).toBeUndefined();
+    expect(await h.app.store.spend.isPaused(h.discord.guildId)).toBe(false);
     expect(balanceRequests()).toEqual([]);
     expect(auditActions(h)).toEqual([]);
   });
@@ -52,9 +52,9 @@ describe('/video-admin', () => {
     h = await startWithAdminRole();
     const roleAdmin = { userId: '1500000000000000042', memberPermissions: DEFAULT_PERMISSIONS, roles: [adminRoleId] };
     expect((await runAdmin(h, 'pause', [], roleAdmin)).content).toContain('Paused');
-    expect(h.app.store.spend.isPaused(h.discord.guildId)).toBe(true);
+    expect(await h.app.store.spend.isPaused(h.discord.guildId)).toBe(true);
     expect((await runAdmin(h, 'budget', budgetFor(DEFAULT_USER_ID), roleAdmin)).content).toContain('daily $4.00 (override)');
-    expect(h.app.store.spend.budgetOverride(h.discord.guildId, DEFAULT_USER_ID)).toEqual({ dailyMicros: 4_000_000, monthlyMicros: null });
+    expect(await h.app.store.spend.budgetOverride(h.discord.guildId, DEFAULT_USER_ID)).toEqual({ dailyMicros: 4_000_000, monthlyMicros: null });
     const rows = h.db.prepare('SELECT actor_id, action, target_user_id FROM audit_log ORDER BY id').all();
     expect(rows).toEqual([
       { actor_id: roleAdmin.userId, action: 'pause', target_user_id: null },
@@ -91,7 +91,7 @@ describe('/video-admin', () => {
     h.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 8 }), userId: otherUser });
     await h.discord.waitFor(() => jobRows(h!.db)[1]?.status === 'submitted', 10_000);
     const timedOut = jobRows(h.db)[1]!;
-    h.app.store.markTimedOut(timedOut.id, Date.now());
+    await h.app.store.markTimedOut(timedOut.id, Date.now());
     h.apimart.scriptSubmit({ destroyAfterReceive: true });
     h.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 4 }) });
     await h.discord.waitFor(() => jobRows(h!.db)[2]?.status === 'submit_unknown', 10_000);

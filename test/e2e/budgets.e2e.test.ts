@@ -90,7 +90,7 @@ describe('budgets end to end', () => {
 
     const cleared = await admin('budget', [{ name: 'user', type: 6, value: DEFAULT_USER_ID }, { name: 'clear', type: 5, value: true }]);
     expect(cleared.content).toContain('back on the default limits');
-    expect(h.app.store.spend.budgetOverride(h.discord.guildId, DEFAULT_USER_ID)).toBeUndefined();
+    expect(await h.app.store.spend.budgetOverride(h.discord.guildId, DEFAULT_USER_ID)).toBeUndefined();
 
     await h.discord.waitFor(() => deliveredCount() === 2, 10_000);
     expect(h.apimart.submits()).toHaveLength(2);
@@ -104,7 +104,7 @@ describe('budgets end to end', () => {
     h = await startHarness();
     const answer = await setDaily(-1);
     expect(answer.content).toContain('`daily_usd` must be a USD amount of 0 or more');
-    expect(h.app.store.spend.budgetOverride(h.discord.guildId, DEFAULT_USER_ID)).toBeUndefined();
+    expect(await h.app.store.spend.budgetOverride(h.discord.guildId, DEFAULT_USER_ID)).toBeUndefined();
     expect(auditActions(h)).toEqual([]);
   });
 

@@ -19,7 +19,7 @@ const dmTexts = (userId: string) => dmsTo(h!.discord, userId).map(contentOf);
 async function erasedDeliveredJob(harness: Harness) {
   const done = await deliveredJob(harness, { prompt: 'a lighthouse in a winter storm' });
   harness.db.prepare('UPDATE jobs SET finished_at = finished_at - ? WHERE id = ?').run(3 * dayMs, done.id);
-  expect(harness.app.operations.retention.runOnce()).toBe(1);
+  expect(await harness.app.operations.retention.runOnce()).toBe(1);
   return done;
 }
 

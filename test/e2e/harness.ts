@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { createApp, type App, type AppDeps } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { openDatabase, type Db } from '../../src/db/openDatabase.ts';
+import { openDatabase, type Db } from '../../src/db/sqlite/openDatabase.ts';
+import { createSqliteStores } from '../../src/db/sqlite/sqliteStores.ts';
 import { createLogger } from '../../src/logger.ts';
 import { validateRecordedRequests } from '../fakes/discordSpec.ts';
 import { FakeApimart } from '../fakes/fakeApimart.ts';
@@ -59,9 +60,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = loadConfig({ ...testEnv(discord, apimart, dbPath), ...options.env });
   const logLines: string[] = [];
   const logger = createLogger({ level: config.logLevel, secrets: [config.discordToken, config.apimartApiKey], write: (line) => logLines.push(line) });
+  // The app gets the stores; the test keeps the connection under them to assert on its tables.
   const db = openDatabase(dbPath);
   const app = createApp({
-    config, db, logger, statusEditIntervalMs: 10, healthProbeIntervalMs: 50,
+    config, stores: createSqliteStores(db), logger, statusEditIntervalMs: 10, healthProbeIntervalMs: 50,
     clientOptions: { ...noIdentifyThrottle, rest: { globalRequestsPerSecond: 10_000, ...options.rest } } as never,
     ...options.appDeps,
   });

@@ -41,7 +41,7 @@ describe('a bot that lost its instance lease', () => {
     await h.discord.waitFor(() => firstJob(h!)?.status === 'submitting', 10_000);
 
     // The instance that took over quarantines the job whose POST was on the wire when this one stalled.
-    const quarantined = h.app.store.quarantineInterruptedSubmissions(Date.now());
+    const quarantined = await h.app.store.quarantineInterruptedSubmissions(Date.now());
     expect(quarantined.map((j) => j.status)).toEqual(['submit_unknown']);
     release();
     await h.discord.waitFor(() => firstJob(h!)?.status === 'delivered', 10_000);

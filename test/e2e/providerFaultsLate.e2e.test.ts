@@ -79,7 +79,7 @@ describe('JOB_TIMEOUT_MINUTES', () => {
     await waitStatus(h, 'delivered');
     expect(kinds(h)).toEqual(['reserve', 'settle']);
     expect(h.discord.requests.filter(isResultPost)).toHaveLength(1);
-    expect(h.app.store.jobsNeedingAttention(h.discord.guildId)).toEqual([]);
+    expect(await h.app.store.jobsNeedingAttention(h.discord.guildId)).toEqual([]);
   });
 
   it('stops polling a timed-out task after the late window, keeping its reservation for the admins', async () => {
@@ -97,6 +97,6 @@ describe('JOB_TIMEOUT_MINUTES', () => {
     expect(h.apimart.polls()).toHaveLength(polls);
     expect(firstJob(h)!.status).toBe('timed_out');
     expect(kinds(h)).toEqual(['reserve']);
-    expect(h.app.store.jobsNeedingAttention(h.discord.guildId).map((j) => j.id)).toEqual([1]);
+    expect((await h.app.store.jobsNeedingAttention(h.discord.guildId)).map((j) => j.id)).toEqual([1]);
   });
 });

@@ -89,7 +89,7 @@ describe('provider faults on submit', () => {
     const notice = await h.discord.waitForRequest((r) => channelPosts(h!).includes(r) && contentOf(r).includes('will not be re-sent'));
     expect(notice.body).toMatchObject({ allowed_mentions: { parse: [], users: [DEFAULT_USER_ID] } });
     expect(kinds(h, 1)).toEqual(['reserve']);
-    expect(h.app.store.jobsNeedingAttention(h.discord.guildId).map((j) => j.id)).toEqual([1]);
+    expect((await h.app.store.jobsNeedingAttention(h.discord.guildId)).map((j) => j.id)).toEqual([1]);
     const report = await runAdmin(h, 'report', [{ name: 'period', type: 3, value: 'today' }]);
     expect(report.content).toMatch(/`#1` <@\d+> · submit outcome unknown · \$0\.40 reserved/);
     expect(logEvents(h, 'job_submit_outcome_unknown')).toHaveLength(1);
@@ -122,7 +122,7 @@ describe('a submit whose answer is lost after sending', () => {
     expect(h.apimart.tasks.size).toBe(taskCreated ? 1 : 0);
     expect(kinds(h, 1)).toEqual(['reserve']);
     expect(logEvents(h, 'job_submit_outcome_unknown')).toHaveLength(1);
-    expect(h.app.store.jobsNeedingAttention(h.discord.guildId).map((j) => [j.id, j.status])).toEqual([[1, 'submit_unknown']]);
+    expect((await h.app.store.jobsNeedingAttention(h.discord.guildId)).map((j) => [j.id, j.status])).toEqual([[1, 'submit_unknown']]);
 
     h = await h.restart();
     expect(h.apimart.submits()).toHaveLength(1);

@@ -1,4 +1,4 @@
-import type { Db } from '../../src/db/openDatabase.ts';
+import type { Db } from '../../src/db/sqlite/openDatabase.ts';
 import { DEFAULT_USER_ID, FakeDiscord, type RecordedRequest } from '../fakes/fakeDiscord.ts';
 import { isResultPost, startHarness, videoOptions, type Harness } from './harness.ts';
 

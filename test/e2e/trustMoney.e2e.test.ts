@@ -16,7 +16,7 @@ const budget = (amounts: { daily_usd?: number; monthly_usd?: number }) => [
   { name: 'user', type: 6, value: member },
   ...Object.entries(amounts).map(([name, value]) => ({ name, type: 10, value })),
 ];
-const overrideOf = () => h!.app.store.spend.budgetOverride(h!.discord.guildId, member);
+const overrideOf = async () => await h!.app.store.spend.budgetOverride(h!.discord.guildId, member);
 
 describe('the environment budgets are ceilings for a server admin', () => {
   it('refuses an override above a ceiling, naming the ceiling, and changes and audits nothing', async () => {
@@ -26,13 +26,13 @@ describe('the environment budgets are ceilings for a server admin', () => {
     expect(daily.content).toBe("`daily_usd` can be at most $3.00: the bot's operator set that ceiling, and only the bot's owners may go above it. Nothing was changed.");
     const monthly = await runAdmin(h, 'budget', budget({ daily_usd: 2, monthly_usd: 50.01 }));
     expect(monthly.content).toContain('`monthly_usd` can be at most $50.00');
-    expect(overrideOf()).toBeUndefined();
+    expect(await overrideOf()).toBeUndefined();
     expect(auditActions(h)).toEqual([]);
     expect(logEvents(h, 'budget_above_ceiling_refused')).toHaveLength(2);
 
     // Anything from zero up to the ceiling is the admin's to set.
     expect((await runAdmin(h, 'budget', budget({ daily_usd: 3, monthly_usd: 0 }))).content).toContain('daily $3.00 (override), monthly $0.00 (override)');
-    expect(overrideOf()).toEqual({ dailyMicros: 3_000_000, monthlyMicros: 0 });
+    expect(await overrideOf()).toEqual({ dailyMicros: 3_000_000, monthlyMicros: 0 });
     expect(auditActions(h)).toEqual(['budget_set']);
   });
 
@@ -44,14 +44,14 @@ describe('the environment budgets are ceilings for a server admin', () => {
     }));
     expect(answer.flags & 64).toBe(64);
     expect(answer.content).toContain('`1日の上限ドル` の上限は $5.00 です');
-    expect(overrideOf()).toBeUndefined();
+    expect(await overrideOf()).toBeUndefined();
   });
 
   it("lets the application's owner, as Discord reports it, go above the ceiling", async () => {
     const discord = await FakeDiscord.start({ applicationOwnerId: adminId });
     h = await startHarness({ discord, ownsFakes: true });
     expect((await runAdmin(h, 'budget', budget({ daily_usd: 20 }))).content).toContain('daily $20.00 (override)');
-    expect(overrideOf()).toEqual({ dailyMicros: 20_000_000, monthlyMicros: null });
+    expect(await overrideOf()).toEqual({ dailyMicros: 20_000_000, monthlyMicros: null });
     expect(h.discord.requests.some((r) => r.method === 'GET' && r.path === '/applications/@me')).toBe(true);
   });
 
@@ -61,13 +61,13 @@ describe('the environment budgets are ceilings for a server admin', () => {
     expect((await runAdmin(h, 'budget', budget({ monthly_usd: 500 }))).content).toContain('monthly $500.00 (override)');
     const outsider = await runAdmin(h, 'budget', budget({ monthly_usd: 600 }), { userId: '1500000000000000077' });
     expect(outsider.content).toContain('`monthly_usd` can be at most $50.00');
-    expect(overrideOf()).toEqual({ dailyMicros: null, monthlyMicros: 500_000_000 });
+    expect(await overrideOf()).toEqual({ dailyMicros: null, monthlyMicros: 500_000_000 });
   });
 
   it('lets a user from OWNER_USER_IDS go above it', async () => {
     h = await startHarness({ env: { OWNER_USER_IDS: `1500000000000000123,${adminId}` } });
     expect((await runAdmin(h, 'budget', budget({ daily_usd: 9.5 }))).content).toContain('daily $9.50 (override)');
-    expect(overrideOf()).toEqual({ dailyMicros: 9_500_000, monthlyMicros: null });
+    expect(await overrideOf()).toEqual({ dailyMicros: 9_500_000, monthlyMicros: null });
   });
 });
 
@@ -117,7 +117,7 @@ describe('ALLOWED_GUILD_IDS', () => {
     expect(jobRows(h.db)).toEqual([]);
     expect(ledgerRows(h.db)).toEqual([]);
     expect(auditActions(h)).toEqual([]);
-    expect(h.app.store.spend.isPaused(h.discord.guildId)).toBe(false);
+    expect(await h.app.store.spend.isPaused(h.discord.guildId)).toBe(false);
 
     h.discord.dispatch('GUILD_CREATE', {
       id: '1288888888888888888', name: 'joined later', icon: null, owner_id: '1400000000000000009', features: [], roles: [], emojis: [],

@@ -52,10 +52,10 @@ describe('/video rejections are ephemeral and come before any money moves', () =
   });
 
   it('rejects while paused and accepts again after resume', async () => {
-    h.app.store.spend.setPaused(h.discord.guildId, true, 'admin', Date.now());
+    await h.app.store.spend.setPaused(h.discord.guildId, true, 'admin', Date.now());
     expect(await ephemeralAnswer(videoOptions({}))).toMatch(/paused/);
     expect(ledgerRows(h.db)).toEqual([]);
-    h.app.store.spend.setPaused(h.discord.guildId, false, 'admin', Date.now());
+    await h.app.store.spend.setPaused(h.discord.guildId, false, 'admin', Date.now());
   });
 
   it('answers in Japanese for a Japanese locale', async () => {

@@ -1,4 +1,4 @@
-import { activeStatuses, type JobStatus } from '../../src/db/jobRow.ts';
+import { activeStatuses, type JobStatus } from '../../src/db/job.ts';
 import type { CreateJobResult } from '../../src/db/jobStore.ts';
 import { utcPeriods } from '../../src/services/spend/budgetPeriods.ts';
 import { rerollBurstWindowMs } from '../../src/services/controls/reroll.ts';

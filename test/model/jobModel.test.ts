@@ -125,7 +125,7 @@ function modelSeed(): number | undefined {
 
 async function runScenario(s: { start: number; seed: number; commands: Command[] }, options: { nonceWindowMs?: number } = {}): Promise<World> {
   seedRandom(s.seed);
-  const w = new World({ start: s.start, nonceWindowMs: options.nonceWindowMs });
+  const w = await World.create({ start: s.start, nonceWindowMs: options.nonceWindowMs });
   try {
     w.check();
     for (const cmd of s.commands) {
@@ -195,50 +195,50 @@ describe('job pipeline regressions (deterministic)', () => {
     });
     // 50001 (the bot lost access) is final since Discord's refusals were classified, and the DMs are
     // closed: the job ends undeliverable, never "delivered" as the notice.
-    expect(world.job(world.jobIds[0] as number)).toMatchObject({ status: 'expired', failureCode: 'undeliverable', resultMessageId: null });
+    expect(await world.job(world.jobIds[0] as number)).toMatchObject({ status: 'expired', failureCode: 'undeliverable', resultMessageId: null });
   });
   const submitCalls = (w: World, jobId: number) => w.provider.submitsForJob(jobId);
   const ledgerKinds = (w: World, jobId: number) =>
     w.db.prepare('SELECT kind FROM ledger WHERE job_id = ? ORDER BY id').pluck().all(jobId) as string[];
 
   it('a submit whose answer was lost is never sent again, across restarts', async () => {
-    world = new World({ start });
+    world = await World.create({ start });
     await world.run({ t: 'submitMode', mode: 'lostTimeout', sticky: false });
     await world.run({ t: 'video', user: 0, duration: 4 });
     const jobId = world.jobIds[0] as number;
     await world.run({ t: 'advance', ms: 1_000 });
-    expect(world.job(jobId).status).toBe('submitting');
+    expect((await world.job(jobId)).status).toBe('submitting');
     await world.run({ t: 'advance', ms: 31_000 });
-    expect(world.job(jobId).status).toBe('submit_unknown');
+    expect((await world.job(jobId)).status).toBe('submit_unknown');
     await world.run({ t: 'restart', graceful: false, downtimeMs: 0 });
     await world.run({ t: 'advance', ms: 2 * hour });
     world.check();
     expect(submitCalls(world, jobId)).toHaveLength(1);
     expect(world.provider.tasksForJob(jobId)).toHaveLength(1);
-    expect(world.job(jobId).status).toBe('submit_unknown');
+    expect((await world.job(jobId)).status).toBe('submit_unknown');
     expect(ledgerKinds(world, jobId)).toEqual(['reserve']);
   });
 
   it('a crash while the submit is in flight leaves the job submit_unknown, never resubmitted', async () => {
-    world = new World({ start });
+    world = await World.create({ start });
     await world.run({ t: 'crashMidSubmit', user: 1, downtimeMs: 0 });
     const jobId = world.jobIds[0] as number;
-    expect(world.job(jobId).status).toBe('submit_unknown');
+    expect((await world.job(jobId)).status).toBe('submit_unknown');
     await world.run({ t: 'restart', graceful: true, downtimeMs: 10 * minute });
     await world.drain();
     world.check();
     expect(submitCalls(world, jobId)).toHaveLength(1);
-    expect(world.job(jobId).status).toBe('submit_unknown');
+    expect((await world.job(jobId)).status).toBe('submit_unknown');
     expect(ledgerKinds(world, jobId)).toEqual(['reserve']);
   });
 
   it('429 with Retry-After, then success: one task, no early retry, settled and delivered once', async () => {
-    world = new World({ start });
+    world = await World.create({ start });
     await world.run({ t: 'submitMode', mode: 'rateLimitedRetryAfter', sticky: false });
     await world.run({ t: 'pollMode', mode: 'complete', sticky: true });
     await world.run({ t: 'video', user: 0, duration: 8 });
     const jobId = world.jobIds[0] as number;
-    expect(world.job(jobId).status).toBe('queued');
+    expect((await world.job(jobId)).status).toBe('queued');
     await world.run({ t: 'advance', ms: 29_000 });
     expect(submitCalls(world, jobId)).toHaveLength(1);
     await world.run({ t: 'advance', ms: 2 * minute });
@@ -246,24 +246,24 @@ describe('job pipeline regressions (deterministic)', () => {
     world.check();
     expect(submitCalls(world, jobId).map((c) => c.mode)).toEqual(['rateLimitedRetryAfter', 'ok']);
     expect(world.provider.tasksForJob(jobId)).toHaveLength(1);
-    expect(world.job(jobId).status).toBe('delivered');
+    expect((await world.job(jobId)).status).toBe('delivered');
     expect(ledgerKinds(world, jobId)).toEqual(['reserve', 'settle']);
     expect(world.discord.resultPosts.filter((p) => p.jobId === jobId)).toHaveLength(1);
   });
 
   it('a completion after the timeout settles once and delivers once, across a restart', async () => {
-    world = new World({ start });
+    world = await World.create({ start });
     await world.run({ t: 'pollMode', mode: 'stall', sticky: true });
     await world.run({ t: 'video', user: 2, duration: 4 });
     const jobId = world.jobIds[0] as number;
     await world.run({ t: 'advance', ms: 11 * minute });
-    expect(world.job(jobId).status).toBe('timed_out');
+    expect((await world.job(jobId)).status).toBe('timed_out');
     expect(ledgerKinds(world, jobId)).toEqual(['reserve']);
     await world.run({ t: 'restart', graceful: false, downtimeMs: 30_000 });
     await world.run({ t: 'pollMode', mode: 'complete', sticky: true });
     await world.run({ t: 'advance', ms: 5 * minute });
     world.check();
-    expect(world.job(jobId).status).toBe('delivered');
+    expect((await world.job(jobId)).status).toBe('delivered');
     expect(ledgerKinds(world, jobId)).toEqual(['reserve', 'settle']);
     expect(world.discord.resultPosts.filter((p) => p.jobId === jobId)).toHaveLength(1);
     await world.run({ t: 'advance', ms: 3 * hour });
@@ -272,18 +272,18 @@ describe('job pipeline regressions (deterministic)', () => {
   });
 
   it('a crash after the result was posted but before its id was stored posts nothing twice', async () => {
-    world = new World({ start, nonceWindowMs: 5 * minute });
+    world = await World.create({ start, nonceWindowMs: 5 * minute });
     await world.run({ t: 'pollMode', mode: 'complete', sticky: true });
     await world.run({ t: 'video', user: 0, duration: 4 });
     const jobId = world.jobIds[0] as number;
     await world.run({ t: 'discordFail', op: 'send', kind: 'createdHang' });
     for (let i = 0; i < 20 && world.discord.resultPosts.length === 0; i++) await world.run({ t: 'advance', ms: 5_000 });
-    expect(world.job(jobId).status).toBe('completed');
+    expect((await world.job(jobId)).status).toBe('completed');
     expect(world.discord.resultPosts).toHaveLength(1);
     await world.run({ t: 'restart', graceful: false, downtimeMs: 0 });
     await world.run({ t: 'advance', ms: minute });
     world.check();
-    expect(world.job(jobId).status).toBe('delivered');
+    expect((await world.job(jobId)).status).toBe('delivered');
     expect(new Set(world.discord.resultPosts.map((p) => p.messageId)).size).toBe(1);
   });
 });
@@ -304,26 +304,26 @@ describe('result posts stay exactly-once beyond the nonce window (Discord: "a fe
     const jobId = w.jobIds[0] as number;
     await w.run({ t: 'discordFail', op: 'send', kind: failure });
     for (let i = 0; i < 60 && w.discord.resultPosts.length === 0; i++) await w.run({ t: 'advance', ms: 1_000 });
-    expect(w.job(jobId).status).toBe('completed');
+    expect((await w.job(jobId)).status).toBe('completed');
     expect(resultIds(w, jobId).size).toBe(1);
     return jobId;
   }
 
   it('a crash after the result was posted, then an hour down, posts nothing twice', async () => {
-    world = new World({ start, nonceWindowMs });
+    world = await World.create({ start, nonceWindowMs });
     const jobId = await completeWithResultPostFailing(world, 'createdHang');
     await world.run({ t: 'restart', graceful: false, downtimeMs: hour });
     await world.run({ t: 'advance', ms: minute });
-    expect(world.job(jobId).status).toBe('delivered');
+    expect((await world.job(jobId)).status).toBe('delivered');
     expect(resultIds(world, jobId).size, 'result messages of the job after redelivery outside the nonce window').toBe(1);
   });
 
   it('a result post answered with a 5xx, then a Discord outage longer than the window, posts nothing twice', async () => {
-    world = new World({ start, nonceWindowMs });
+    world = await World.create({ start, nonceWindowMs });
     const jobId = await completeWithResultPostFailing(world, 'created500');
     for (let i = 0; i < 5; i++) world.discord.failQueue.push({ op: 'send', kind: 'http500' });
     await world.run({ t: 'advance', ms: 30 * minute });
-    expect(world.job(jobId).status).toBe('delivered');
+    expect((await world.job(jobId)).status).toBe('delivered');
     expect(resultIds(world, jobId).size, 'result messages of the job after retries outside the nonce window').toBe(1);
   });
 });

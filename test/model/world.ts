@@ -1,8 +1,9 @@
 import { buildVideoRequest } from '../../src/commands/videoRequest.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
-import type { Job } from '../../src/db/jobRow.ts';
-import { createJobStore, type JobStore } from '../../src/db/jobStore.ts';
-import { openDatabase, type Db } from '../../src/db/openDatabase.ts';
+import type { Job } from '../../src/db/job.ts';
+import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
+import type { JobStore } from '../../src/db/jobStore.ts';
+import { openDatabase, type Db } from '../../src/db/sqlite/openDatabase.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createJobIntake, type JobIntake } from '../../src/services/jobs/jobIntake.ts';
 import { createJobScheduler, type JobScheduler } from '../../src/services/jobs/jobScheduler.ts';
@@ -93,9 +94,16 @@ export class World {
   readonly refusals = new Map<string, number>();
   fetchMode: 'ok' | 'fail' = 'ok';
   restarts = 0;
-  proc: Process;
+  proc!: Process;
 
-  constructor(options: WorldOptions) {
+  /** A world whose first process has booted (resumed its jobs). */
+  static async create(options: WorldOptions): Promise<World> {
+    const world = new World(options);
+    world.proc = await world.boot();
+    return world;
+  }
+
+  private constructor(options: WorldOptions) {
     this.clock = new ManualClock(options.start);
     this.startedAt = options.start;
     this.db = openDatabase(':memory:');
@@ -103,7 +111,6 @@ export class World {
     this.discord = new ModelDiscord(CHANNEL, options.nonceWindowMs ?? Number.POSITIVE_INFINITY);
     this.discord.log = (line) => this.note(line);
     this.provider.log = (line) => this.note(line);
-    this.proc = this.boot();
   }
 
   close(): void {
@@ -118,7 +125,7 @@ export class World {
   }
 
   /** Builds the services like src/app.ts does (minus discord.js) and resumes unfinished jobs. */
-  private boot(): Process {
+  private async boot(): Promise<Process> {
     const clock = this.clock.view();
     const { config, db } = this;
     const keyLookup = db.prepare<[string], number>('SELECT id FROM jobs WHERE idempotency_key = ?').pluck();
@@ -146,8 +153,8 @@ export class World {
     const status = createStatusUpdater({
       store, messenger, clock, logger,
       minEditIntervalMs: 1_000,
-      contextFor: (job) => ({
-        queuePosition: job.status === 'queued' ? store.queuePosition(job.id) : 0,
+      contextFor: async (job) => ({
+        queuePosition: job.status === 'queued' ? (await store.queuePosition(job.id)) : 0,
         jobTimeoutMinutes: Math.round(config.jobTimeoutMs / 60_000),
         predictedFinishMs: job.submittedAt === null ? null : predictedFinishMs({
           nowMs: clock.now(), submittedAtMs: job.submittedAt, estimatedTimeSec: job.estimatedTimeSec,
@@ -174,20 +181,20 @@ export class World {
       isAdmin: async (_guildId, userId) => userId === ADMIN,
       botUserId: () => BOT, mention: (command, subcommand) => `\`/${[command, subcommand].filter(Boolean).join(' ')}\``,
     });
-    const { quarantined } = scheduler.resume();
+    const { quarantined } = await scheduler.resume();
     if (quarantined.length > 0) this.note(`boot: quarantined ${quarantined.map((j) => `#${j.id}`).join(' ')}`);
     return { clock, store, intake, scheduler, reactions };
   }
 
-  job(id: number): Job {
-    const job = this.proc.store.get(id);
+  async job(id: number): Promise<Job> {
+    const job = await this.proc.store.get(id);
     if (!job) throw new Error(`model: job #${id} vanished`);
     return job;
   }
 
-  pickJob(pick: number): Job | undefined {
+  async pickJob(pick: number): Promise<Job | undefined> {
     if (this.jobIds.length === 0) return undefined;
-    return this.job(this.jobIds[this.jobIds.length - 1 - (pick % this.jobIds.length)] as number);
+    return await this.job(this.jobIds[this.jobIds.length - 1 - (pick % this.jobIds.length)] as number);
   }
 
   /** Picks up jobs created by 🔁 (the model does not see their ids directly). */
@@ -208,12 +215,12 @@ export class World {
         const n = this.interactions.length + 1;
         const interaction: Interaction = { id: `i${n}`, token: `token-i${n}`, userId: USERS[cmd.user] as string, duration: cmd.duration, jobId: null, acknowledged: false };
         this.interactions.push(interaction);
-        this.video(interaction);
+        await this.video(interaction);
         break;
       }
       case 'replay': {
         const interaction = this.interactions[cmd.pick % Math.max(1, this.interactions.length)];
-        if (interaction) this.video(interaction);
+        if (interaction) await this.video(interaction);
         break;
       }
       case 'react':
@@ -222,7 +229,8 @@ export class World {
       case 'act': {
         // The reaction a person would make on the newest job it applies to.
         const wanted = cmd.action === 'confirm' ? ['awaiting_confirmation'] : cmd.action === 'cancel' ? ['awaiting_confirmation', 'queued'] : ['delivered'];
-        const index = [...this.jobIds].reverse().findIndex((id) => wanted.includes(this.job(id).status));
+        const statuses = await Promise.all([...this.jobIds].reverse().map(async (id) => (await this.job(id)).status));
+        const index = statuses.findIndex((status) => wanted.includes(status));
         if (index < 0) break;
         await this.react({
           t: 'react', pick: index, by: cmd.by, times: cmd.times, gapMs: cmd.gapMs,
@@ -253,7 +261,7 @@ export class World {
         break;
       }
       case 'userDeletes': {
-        const job = this.pickJob(cmd.pick);
+        const job = await this.pickJob(cmd.pick);
         if (!job) break;
         const id = cmd.which === 'status' ? this.statusMessageOf(job) : this.resultMessageOf(job);
         if (id) this.discord.userDeletes(id);
@@ -264,7 +272,7 @@ export class World {
         break;
       case 'pause':
         // /video-admin pause: new jobs are refused, running ones go on.
-        this.proc.store.spend.setPaused(GUILD, cmd.paused, ADMIN, this.clock.now());
+        await this.proc.store.spend.setPaused(GUILD, cmd.paused, ADMIN, this.clock.now());
         break;
       case 'advance':
         await this.clock.advance(cmd.ms);
@@ -285,9 +293,9 @@ export class World {
   }
 
   /** `/video` as src/commands/video.ts runs it, minus discord.js: gate, checks, reservation, defer, accept. */
-  private video(interaction: Interaction): void {
+  private async video(interaction: Interaction): Promise<void> {
     const { intake, store, scheduler } = this.proc;
-    const gate = intake.gate(GUILD, CHANNEL);
+    const gate = await intake.gate(GUILD, CHANNEL);
     if (gate) {
       this.note('  /video refused by the gate');
       interaction.acknowledged = true;
@@ -299,7 +307,7 @@ export class World {
     }, this.config.models, this.config.defaultModel);
     if (!built.ok) throw new Error('model: the /video options were rejected');
     const now = this.clock.now();
-    const created = intake.create({
+    const created = await intake.create({
       originKey: `interaction:${interaction.id}`,
       guildId: GUILD, channelId: CHANNEL, userId: interaction.userId, locale: 'en-US', applicationId: APPLICATION,
       interactionToken: interaction.token, interactionAt: now, attachmentSizeLimit: 10 * 1024 * 1024,
@@ -322,12 +330,12 @@ export class World {
     interaction.acknowledged = true;
     if (deferFailed) {
       this.cancelRequested.add(job.id);
-      store.endBeforeSubmission(job.id, 'cancelled', 'interaction_expired', now);
+      await store.endBeforeSubmission(job.id, 'cancelled', 'interaction_expired', now);
       this.note(`  deferReply failed: #${job.id} cancelled`);
       return;
     }
     this.discord.defer(interaction.token, CHANNEL, now);
-    scheduler.accept(job);
+    await scheduler.accept(job);
   }
 
   statusMessageOf(job: Job): string | undefined {
@@ -345,7 +353,7 @@ export class World {
   }
 
   private async react(cmd: Extract<Command, { t: 'react' }>): Promise<void> {
-    const job = this.pickJob(cmd.pick);
+    const job = await this.pickJob(cmd.pick);
     if (!job) return;
     const message = this.discord.liveMessage(cmd.on === 'status' ? this.statusMessageOf(job) : this.resultMessageOf(job));
     if (!message) {
@@ -358,19 +366,19 @@ export class World {
     const stranger = userId !== job.userId && userId !== ADMIN;
     for (let i = 0; i < cmd.times; i++) {
       const jobsBefore = this.countJobs();
-      const statusBefore = this.job(job.id).status;
+      const statusBefore = (await this.job(job.id)).status;
       const reaction = { emoji: { name: cmd.emoji }, message: { id: message.id, channelId: message.channelId } };
       if (cmd.on === 'status' && cmd.emoji === '❌' && !stranger) this.cancelRequested.add(job.id);
       const jobsAtStart = this.countJobs();
       const waited = await this.untilDone(this.proc.reactions.onReactionAdd(reaction as never, { id: userId } as never));
-      const statusAfter = this.job(job.id).status;
+      const statusAfter = (await this.job(job.id)).status;
       if (cmd.emoji === '🔁') this.note(`  🔁 by ${userId} on #${job.id}: ${this.countJobs() > jobsAtStart ? 'new job' : 'no new job'}`);
       if (cmd.emoji === '✅' && statusBefore === 'awaiting_confirmation' && statusAfter !== 'awaiting_confirmation' && statusAfter !== 'expired') {
         this.confirmedJobs.add(job.id);
       }
-      if (stranger && waited === 0 && (this.countJobs() !== jobsBefore || this.job(job.id).status !== statusBefore)) {
+      if (stranger && waited === 0 && (this.countJobs() !== jobsBefore || (await this.job(job.id)).status !== statusBefore)) {
         throw new Error(`invariant: ${cmd.emoji} by ${userId}, who neither owns job #${job.id} nor is an admin, changed something ` +
-          `(jobs ${jobsBefore} -> ${this.countJobs()}, status ${statusBefore} -> ${this.job(job.id).status})`);
+          `(jobs ${jobsBefore} -> ${this.countJobs()}, status ${statusBefore} -> ${(await this.job(job.id)).status})`);
       }
       if (cmd.gapMs > 0 && i < cmd.times - 1) await this.clock.advance(cmd.gapMs);
       else await this.clock.advance(0);
@@ -409,7 +417,7 @@ export class World {
     old.clock.kill();
     this.restarts += 1;
     if (downtimeMs > 0) await this.clock.advance(downtimeMs);
-    this.proc = this.boot();
+    this.proc = await this.boot();
   }
 
   /** Statuses that must keep moving on their own when the provider and Discord behave. */

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createJobStore, type JobStore } from '../../src/db/jobStore.ts';
-import { openDatabase, type Db } from '../../src/db/openDatabase.ts';
+import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
+import type { JobStore } from '../../src/db/jobStore.ts';
+import { openDatabase, type Db } from '../../src/db/sqlite/openDatabase.ts';
 import { utcPeriods } from '../../src/services/spend/budgetPeriods.ts';
 import { budgetWindow, createAccepted, estimateMicros, expectLedgerMatchesJobs, newJob } from './storeFixtures.ts';
 
@@ -66,45 +67,45 @@ describe('budgets across a UTC rollover', () => {
     db = openDatabase(':memory:');
     store = createJobStore(db);
   });
-  afterEach(() => {
-    expectLedgerMatchesJobs(db, store);
+  afterEach(async () => {
+    await expectLedgerMatchesJobs(db, store);
     db.close();
   });
 
   const limits = { userDailyMicros: estimateMicros, userMonthlyMicros: 2 * estimateMicros - 1 };
 
-  it('counts a reservation made at 23:59 against that day, and only the month after midnight', () => {
+  it('counts a reservation made at 23:59 against that day, and only the month after midnight', async () => {
     const beforeMidnight = Date.UTC(2025, 5, 14, 23, 59);
-    createAccepted(store, beforeMidnight, {}, limits);
-    expect(store.createJob(newJob(), budgetWindow(beforeMidnight + 59_999, limits)))
+    await createAccepted(store, beforeMidnight, {}, limits);
+    expect(await store.createJob(newJob(), budgetWindow(beforeMidnight + 59_999, limits)))
       .toMatchObject({ ok: false, scope: 'user_daily', remainingMicros: 0, resetsAt: Date.UTC(2025, 5, 15) });
 
     const afterMidnight = Date.UTC(2025, 5, 15);
     const window = budgetWindow(afterMidnight, limits);
-    expect(store.spend.userSpendMicros('user-a', window.dayStart, window.dayEnd)).toBe(0);
-    expect(store.spend.userSpendMicros('user-a', window.monthStart, window.monthEnd)).toBe(estimateMicros);
-    expect(store.createJob(newJob(), window))
+    expect(await store.spend.userSpendMicros('user-a', window.dayStart, window.dayEnd)).toBe(0);
+    expect(await store.spend.userSpendMicros('user-a', window.monthStart, window.monthEnd)).toBe(estimateMicros);
+    expect(await store.createJob(newJob(), window))
       .toMatchObject({ ok: false, scope: 'user_monthly', remainingMicros: estimateMicros - 1, resetsAt: Date.UTC(2025, 6, 1) });
-    expect(store.createJob(newJob({ estimateMicros: estimateMicros - 1 }), window).ok).toBe(true);
+    expect((await store.createJob(newJob({ estimateMicros: estimateMicros - 1 }), window)).ok).toBe(true);
   });
 
-  it('starts both the daily and the monthly budget fresh at the turn of the year', () => {
-    createAccepted(store, Date.UTC(2024, 11, 31, 23, 59), {}, limits);
+  it('starts both the daily and the monthly budget fresh at the turn of the year', async () => {
+    await createAccepted(store, Date.UTC(2024, 11, 31, 23, 59), {}, limits);
     const window = budgetWindow(Date.UTC(2025, 0, 1), limits);
-    expect(store.spend.userSpendMicros('user-a', window.monthStart, window.monthEnd)).toBe(0);
-    expect(store.createJob(newJob(), window).ok).toBe(true);
+    expect(await store.spend.userSpendMicros('user-a', window.monthStart, window.monthEnd)).toBe(0);
+    expect((await store.createJob(newJob(), window)).ok).toBe(true);
   });
 
-  it('keeps a job settled after midnight in the day it was reserved', () => {
+  it('keeps a job settled after midnight in the day it was reserved', async () => {
     const reservedAt = Date.UTC(2025, 5, 14, 23, 59);
-    const job = createAccepted(store, reservedAt, {}, limits);
-    store.claimForSubmission(10, reservedAt);
-    store.recordSubmitted(job.id, 'task-1', reservedAt);
+    const job = await createAccepted(store, reservedAt, {}, limits);
+    await store.claimForSubmission(10, reservedAt);
+    await store.recordSubmitted(job.id, 'task-1', reservedAt);
     const settledAt = Date.UTC(2025, 5, 15, 0, 3);
-    store.completeTask(job.id, { videoUrl: 'u', videoExpiresAt: null, costMicros: 350_000 }, settledAt);
+    await store.completeTask(job.id, { videoUrl: 'u', videoExpiresAt: null, costMicros: 350_000 }, settledAt);
     const yesterday = utcPeriods(reservedAt);
     const today = utcPeriods(settledAt);
-    expect(store.spend.userSpendMicros('user-a', yesterday.dayStart, yesterday.dayEnd)).toBe(350_000);
-    expect(store.spend.userSpendMicros('user-a', today.dayStart, today.dayEnd)).toBe(0);
+    expect(await store.spend.userSpendMicros('user-a', yesterday.dayStart, yesterday.dayEnd)).toBe(350_000);
+    expect(await store.spend.userSpendMicros('user-a', today.dayStart, today.dayEnd)).toBe(0);
   });
 });

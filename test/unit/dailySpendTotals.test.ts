@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate, migrations } from '../../src/db/migrations.ts';
-import { createJobStore } from '../../src/db/jobStore.ts';
+import { migrate, migrations } from '../../src/db/sqlite/migrations.ts';
+import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
 import { budgetWindow, createAccepted } from './storeFixtures.ts';
 
 const dayMs = 86_400_000;
@@ -27,7 +27,7 @@ function databaseBeforeTotals(): Database.Database {
 }
 
 describe('daily spend totals', () => {
-  it('are backfilled from the ledger at upgrade, then follow every reservation, settlement and release', () => {
+  it('are backfilled from the ledger at upgrade, then follow every reservation, settlement and release', async () => {
     const db = databaseBeforeTotals();
     // Rows written by the bot before the upgrade, with the statements of that version.
     const insertJob = db.prepare(`INSERT INTO jobs (id, origin_key, guild_id, channel_id, user_id, locale, application_id, interaction_at,
@@ -43,39 +43,40 @@ describe('daily spend totals', () => {
     migrate(db);
 
     const store = createJobStore(db);
-    expect(store.spend.guildDaySpendMicros('g1', day1)).toBe(600_000);
-    expect(store.spend.guildDaySpendMicros('g2', day1)).toBe(300_000);
-    expect(store.spend.botDaySpendMicros(day1)).toBe(900_000);
+    expect(await store.spend.guildDaySpendMicros('g1', day1)).toBe(600_000);
+    expect(await store.spend.guildDaySpendMicros('g2', day1)).toBe(300_000);
+    expect(await store.spend.botDaySpendMicros(day1)).toBe(900_000);
 
     // After the upgrade: one job settled below its estimate, one released, one still held, on two days.
-    const settled = createAccepted(store, day2 + 1, { guildId: 'g1', userId: 'a' });
-    const released = createAccepted(store, day2 + 2, { guildId: 'g1', userId: 'b' });
-    createAccepted(store, day2 + 3, { guildId: 'g2', userId: 'c' });
-    const late = createAccepted(store, day1 + 7, { guildId: 'g2', userId: 'd' });
-    store.claimForSubmission(Number.MAX_SAFE_INTEGER, day2 + 4);
-    store.recordSubmitted(settled.id, 'task-1', day2 + 5);
-    store.completeTask(settled.id, { videoUrl: 'https://example.com/v.mp4', videoExpiresAt: null, costMicros: 250_000 }, day2 + 6);
-    store.endBeforeSubmission(released.id, 'cancelled', 'cancelled_by_user', day2 + 7);
-    store.endBeforeSubmission(late.id, 'cancelled', 'cancelled_by_user', day2 + 8);
+    const settled = await createAccepted(store, day2 + 1, { guildId: 'g1', userId: 'a' });
+    const released = await createAccepted(store, day2 + 2, { guildId: 'g1', userId: 'b' });
+    await createAccepted(store, day2 + 3, { guildId: 'g2', userId: 'c' });
+    const late = await createAccepted(store, day1 + 7, { guildId: 'g2', userId: 'd' });
+    await store.claimForSubmission(Number.MAX_SAFE_INTEGER, day2 + 4);
+    await store.recordSubmitted(settled.id, 'task-1', day2 + 5);
+    await store.completeTask(settled.id, { videoUrl: 'https://example.com/v.mp4', videoExpiresAt: null, costMicros: 250_000 }, day2 + 6);
+    await store.endBeforeSubmission(released.id, 'cancelled', 'cancelled_by_user', day2 + 7);
+    await store.endBeforeSubmission(late.id, 'cancelled', 'cancelled_by_user', day2 + 8);
 
     for (const day of [day1, day2]) {
-      for (const guildId of ['g1', 'g2', 'g3']) expect(store.spend.guildDaySpendMicros(guildId, day), `${guildId} on ${day}`).toBe(ledgerSum(db, day, guildId));
-      expect(store.spend.botDaySpendMicros(day)).toBe(ledgerSum(db, day));
+      for (const guildId of ['g1', 'g2', 'g3']) expect(await store.spend.guildDaySpendMicros(guildId, day), `${guildId} on ${day}`).toBe(ledgerSum(db, day, guildId));
+      expect(await store.spend.botDaySpendMicros(day)).toBe(ledgerSum(db, day));
     }
-    expect(store.spend.guildDaySpendMicros('g1', day2)).toBe(250_000);
+    expect(await store.spend.guildDaySpendMicros('g1', day2)).toBe(250_000);
     db.close();
   });
 
-  it('hold the server budget in a burst exactly as the ledger would', () => {
+  it('hold the server budget in a burst exactly as the ledger would', async () => {
     const db = new Database(':memory:');
     migrate(db);
     const store = createJobStore(db);
-    const accepted = Array.from({ length: 30 }, (_, i) => store.createJob(
-      createJobInput(i),
-      budgetWindow(day1 + i, { guildDailyMicros: 10 * 400_000 }),
-    )).filter((r) => r.ok);
+    const results = [];
+    for (let i = 0; i < 30; i++) {
+      results.push(await store.createJob(createJobInput(i), budgetWindow(day1 + i, { guildDailyMicros: 10 * 400_000 })));
+    }
+    const accepted = results.filter((r) => r.ok);
     expect(accepted).toHaveLength(10);
-    expect(store.spend.guildDaySpendMicros('g1', day1)).toBe(ledgerSum(db, day1, 'g1'));
+    expect(await store.spend.guildDaySpendMicros('g1', day1)).toBe(ledgerSum(db, day1, 'g1'));
     db.close();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Job } from '../../src/db/jobRow.ts';
+import type { Job } from '../../src/db/job.ts';
 import { en } from '../../src/i18n/en.ts';
 import { ja } from '../../src/i18n/ja.ts';
 import { isResultOf } from '../../src/services/jobs/earlierResult.ts';

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate, migrations } from '../../src/db/migrations.ts';
-import { createJobStore } from '../../src/db/jobStore.ts';
+import { migrate, migrations } from '../../src/db/sqlite/migrations.ts';
+import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
 import { budgetWindow, newJob } from './storeFixtures.ts';
 
 /** The schema exactly as it was before job rows carried their own Idempotency-Key. */
@@ -24,7 +24,7 @@ function insertOldJob(db: Database.Database, id: number, status: string): void {
 }
 
 describe('the idempotency key migration', () => {
-  it('gives jobs that exist at upgrade the key they were already sent with, and new jobs a random one', () => {
+  it('gives jobs that exist at upgrade the key they were already sent with, and new jobs a random one', async () => {
     const db = databaseBeforeKeys();
     insertOldJob(db, 7, 'submit_unknown');
     insertOldJob(db, 8, 'queued');
@@ -34,11 +34,11 @@ describe('the idempotency key migration', () => {
     expect(keys).toEqual([{ id: 7, key: 'discord-video-job-7' }, { id: 8, key: 'discord-video-job-8' }]);
 
     const store = createJobStore(db);
-    const created = store.createJob(newJob(), budgetWindow(Date.UTC(2026, 0, 1)));
+    const created = await store.createJob(newJob(), budgetWindow(Date.UTC(2026, 0, 1)));
     if (!created.ok) throw new Error('job not created');
     expect(created.job.id).toBe(9);
     expect(created.job.idempotencyKey).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(store.get(9)?.idempotencyKey).toBe(created.job.idempotencyKey);
+    expect((await store.get(9))?.idempotencyKey).toBe(created.job.idempotencyKey);
     db.close();
   });
 });

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createJobStore } from '../../src/db/jobStore.ts';
-import { migrations } from '../../src/db/migrations.ts';
-import { openDatabase } from '../../src/db/openDatabase.ts';
+import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
+import { migrations } from '../../src/db/sqlite/migrations.ts';
+import { openDatabase } from '../../src/db/sqlite/openDatabase.ts';
 import { createAccepted } from './storeFixtures.ts';
 
 const now = Date.UTC(2025, 5, 15, 12, 0, 0);
@@ -29,14 +29,14 @@ describe('openDatabase', () => {
     db.close();
   });
 
-  it('re-opens an existing database without migrating again or losing rows', () => {
+  it('re-opens an existing database without migrating again or losing rows', async () => {
     const path = join(dir, 'bot.db');
     const first = openDatabase(path);
-    const job = createAccepted(createJobStore(first), now);
+    const job = await createAccepted(createJobStore(first), now);
     first.close();
     const second = openDatabase(path);
     expect(second.pragma('user_version', { simple: true })).toBe(migrations.length);
-    expect(createJobStore(second).get(job.id)?.originKey).toBe(job.originKey);
+    expect((await createJobStore(second).get(job.id))?.originKey).toBe(job.originKey);
     second.close();
   });
 

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createJobStore } from '../../src/db/jobStore.ts';
-import { openDatabase } from '../../src/db/openDatabase.ts';
-import { createOperationsQueries } from '../../src/db/operationsQueries.ts';
+import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
+import { openDatabase } from '../../src/db/sqlite/openDatabase.ts';
+import { createOperationsQueries } from '../../src/db/sqlite/operationsQueries.ts';
 import { createAccepted } from './storeFixtures.ts';
 
 const dirs: string[] = [];
@@ -14,28 +14,28 @@ afterEach(() => {
 });
 
 describe('operations queries', () => {
-  it('counts unfinished jobs by state and finds the oldest active one', () => {
+  it('counts unfinished jobs by state and finds the oldest active one', async () => {
     const db = openDatabase(':memory:');
     const store = createJobStore(db);
-    const first = createAccepted(store, 1_000);
-    createAccepted(store, 2_000, { userId: 'user-b' });
-    store.claimForSubmission(10, 3_000);
-    store.recordSubmitted(first.id, 'task-1', 3_500);
+    const first = await createAccepted(store, 1_000);
+    await createAccepted(store, 2_000, { userId: 'user-b' });
+    await store.claimForSubmission(10, 3_000);
+    await store.recordSubmitted(first.id, 'task-1', 3_500);
     const queries = createOperationsQueries(db);
-    expect(Object.fromEntries(queries.unfinishedJobCounts())).toEqual({ queued: 1, submitted: 1 });
-    expect(queries.oldestActiveJobCreatedAt()).toBe(1_000);
-    expect(queries.spendMicrosBetween(0, 10_000)).toBe(800_000);
-    expect(queries.isWritable()).toBe(true);
+    expect(Object.fromEntries(await queries.unfinishedJobCounts())).toEqual({ queued: 1, submitted: 1 });
+    expect(await queries.oldestActiveJobCreatedAt()).toBe(1_000);
+    expect(await queries.spendMicrosBetween(0, 10_000)).toBe(800_000);
+    expect(await queries.isWritable()).toBe(true);
     db.close();
   });
 
-  it('reports a database it cannot write to as not writable', () => {
+  it('reports a database it cannot write to as not writable', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'videobot-ops-'));
     dirs.push(dir);
     const path = join(dir, 'bot.db');
     openDatabase(path).close();
     const readOnly = new Database(path, { readonly: true });
-    expect(createOperationsQueries(readOnly).isWritable()).toBe(false);
+    expect(await createOperationsQueries(readOnly).isWritable()).toBe(false);
     readOnly.close();
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createJobStore } from '../../src/db/jobStore.ts';
-import { openDatabase } from '../../src/db/openDatabase.ts';
+import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
+import { openDatabase } from '../../src/db/sqlite/openDatabase.ts';
 import type { ApimartClient, TaskStatus } from '../../src/services/apimart/client.ts';
 import { createJobPoller } from '../../src/services/jobs/jobPoller.ts';
 import type { JobContext } from '../../src/services/jobs/jobContext.ts';
@@ -19,16 +19,17 @@ function heldProvider() {
 const running = (taskId: string): TaskStatus => ({ taskId, state: 'processing', rawStatus: 'processing', progress: 10 });
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
-function setup(jobCount: number) {
+async function setup(jobCount: number) {
   const db = openDatabase(':memory:');
   const store = createJobStore(db);
   const now = 1_800_000_000_000;
-  const ids = Array.from({ length: jobCount }, (_, i) => {
-    const job = createAccepted(store, now, { userId: `user-${i}` });
-    store.claimForSubmission(Number.MAX_SAFE_INTEGER, now);
-    store.recordSubmitted(job.id, `task-${job.id}`, now);
-    return job.id;
-  });
+  const ids: number[] = [];
+  for (let i = 0; i < jobCount; i++) {
+    const job = await createAccepted(store, now, { userId: `user-${i}` });
+    await store.claimForSubmission(Number.MAX_SAFE_INTEGER, now);
+    await store.recordSubmitted(job.id, `task-${job.id}`, now);
+    ids.push(job.id);
+  }
   const { apimart, held } = heldProvider();
   const ctx = {
     store, apimart, clock: { now: () => now }, logger: quiet, jobLogger: () => quiet,
@@ -40,7 +41,7 @@ function setup(jobCount: number) {
 
 describe('polls in flight', () => {
   it('holds at most 64 status requests open at once, however many jobs are due, and starts the next as one ends', async () => {
-    const { db, ids, held, poller } = setup(200);
+    const { db, ids, held, poller } = await setup(200);
     const polls = ids.map((id) => poller.pollNow(id));
     await flush();
     expect(held).toHaveLength(64);
@@ -61,7 +62,7 @@ describe('polls in flight', () => {
   });
 
   it('drops the polls still waiting for a slot when the bot stops, and lets those already asking finish', async () => {
-    const { db, ids, held, poller } = setup(100);
+    const { db, ids, held, poller } = await setup(100);
     const polls = ids.map((id) => poller.pollNow(id));
     await flush();
     expect(held).toHaveLength(64);

@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInstanceLease } from '../../src/db/instanceLease.ts';
-import { createJobStore } from '../../src/db/jobStore.ts';
-import { createOperationsQueries } from '../../src/db/operationsQueries.ts';
-import { createRetentionStore } from '../../src/db/retentionStore.ts';
-import { openDatabase, type Db } from '../../src/db/openDatabase.ts';
+import { createInstanceLease } from '../../src/db/sqlite/instanceLease.ts';
+import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
+import { createOperationsQueries } from '../../src/db/sqlite/operationsQueries.ts';
+import { createRetentionStore } from '../../src/db/sqlite/retentionStore.ts';
+import { openDatabase, type Db } from '../../src/db/sqlite/openDatabase.ts';
 import { createAccepted, guildId } from './storeFixtures.ts';
 
 /**
@@ -23,76 +23,76 @@ function callerFile(): string {
 }
 
 /** Drives every path of the stores, so lazily prepared statements (the transitions) exist too. */
-function exerciseStores(db: Db): void {
+async function exerciseStores(db: Db): Promise<void> {
   const store = createJobStore(db);
   const operations = createOperationsQueries(db);
-  operations.unfinishedJobCounts();
-  operations.oldestActiveJobCreatedAt();
-  operations.spendMicrosBetween(0, 1);
-  createRetentionStore(db).eraseFinishedBefore(Date.now(), Date.now(), 10);
+  await operations.unfinishedJobCounts();
+  await operations.oldestActiveJobCreatedAt();
+  await operations.spendMicrosBetween(0, 1);
+  await createRetentionStore(db).eraseFinishedBefore(Date.now(), Date.now(), 10);
   const lease = createInstanceLease(db, { host: 'h', pid: 1 }, { staleMs: 1000, isAlive: () => true, shardIds: [0], shardCount: 1 });
-  lease.acquire(1);
-  lease.heartbeat(2);
-  lease.release();
+  await lease.acquire(1);
+  await lease.heartbeat(2);
+  await lease.release();
   const now = Date.UTC(2025, 5, 15);
-  const lifecycle = (taskId: string, end: (id: number) => void) => {
-    const job = createAccepted(store, now, { userId: `u-${taskId}` }, { userDailyMicros: 10_000_000, userMonthlyMicros: 10_000_000, guildDailyMicros: 10_000_000, userMaxActiveJobs: 5 });
-    const claimed = store.claimForSubmission(10, now);
+  const lifecycle = async (taskId: string, end: (id: number) => Promise<unknown>) => {
+    const job = await createAccepted(store, now, { userId: `u-${taskId}` }, { userDailyMicros: 10_000_000, userMonthlyMicros: 10_000_000, guildDailyMicros: 10_000_000, userMaxActiveJobs: 5 });
+    const claimed = await store.claimForSubmission(10, now);
     expect(claimed?.id).toBe(job.id);
-    store.markSubmitSending(job.id, now);
-    store.recordSubmitted(job.id, taskId, now);
-    store.recordProgress(job.id, 50, 60, now);
-    store.recordPollError(job.id, now);
-    store.setStatusMessage(job.id, '2', `m-${taskId}`, now);
-    end(job.id);
+    await store.markSubmitSending(job.id, now);
+    await store.recordSubmitted(job.id, taskId, now);
+    await store.recordProgress(job.id, 50, 60, now);
+    await store.recordPollError(job.id, now);
+    await store.setStatusMessage(job.id, '2', `m-${taskId}`, now);
+    await end(job.id);
   };
-  lifecycle('t1', (id) => {
-    store.completeTask(id, { videoUrl: 'https://x/v.mp4', videoExpiresAt: null, costMicros: null }, now);
-    store.markResultPostStarted(id, now);
-    store.markDelivered(id, '2', 'r1', now);
-    store.forgetInteractionToken(id);
+  await lifecycle('t1', async (id) => {
+    await store.completeTask(id, { videoUrl: 'https://x/v.mp4', videoExpiresAt: null, costMicros: null }, now);
+    await store.markResultPostStarted(id, now);
+    await store.markDelivered(id, '2', 'r1', now);
+    await store.forgetInteractionToken(id);
   });
-  lifecycle('t2', (id) => store.failTask(id, 'provider_failed', null, now));
-  lifecycle('t3', (id) => {
-    store.markTimedOut(id, now);
-    store.completeTask(id, { videoUrl: 'https://x/v.mp4', videoExpiresAt: null, costMicros: 1 }, now);
-    store.markVideoExpired(id, now);
+  await lifecycle('t2', (id) => store.failTask(id, 'provider_failed', null, now));
+  await lifecycle('t3', async (id) => {
+    await store.markTimedOut(id, now);
+    await store.completeTask(id, { videoUrl: 'https://x/v.mp4', videoExpiresAt: null, costMicros: 1 }, now);
+    await store.markVideoExpired(id, now);
   });
-  const parent = createAccepted(store, now);
-  store.createJobs([{ ...createInput(parent.id) }], { now, dayStart: 0, dayEnd: now * 2, monthStart: 0, monthEnd: now * 2, userDailyMicros: 1, userMonthlyMicros: 1, guildDailyMicros: 1, botDailyMicros: 0, userMaxActiveJobs: 1 });
-  const queued = createAccepted(store, now, { needsConfirmation: true, confirmDeadlineAt: now + 1 });
-  store.confirm(queued.id, now);
-  store.endBeforeSubmission(queued.id, 'cancelled', 'cancelled', now);
-  const requeued = createAccepted(store, now);
-  store.claimForSubmission(10, now);
-  store.requeue(requeued.id, now + 1, now);
-  store.claimForSubmission(10, now + 2);
-  store.markSubmitUnknown(requeued.id, 'lost', now);
-  store.quarantineInterruptedSubmissions(now);
-  store.unfinishedJobs();
-  store.recentJobsForUser('u', 10);
-  store.jobsNeedingAttention(guildId);
-  store.unfinishedJobIdsInGuild(guildId);
-  store.unfinishedJobIdsInChannels(['2', '3']);
-  store.queuePosition(1);
-  store.firstQueuedJobIds(5);
-  store.earliestQueuedRetryAt();
-  store.findByMessageId('r1');
+  const parent = await createAccepted(store, now);
+  await store.createJobs([{ ...createInput(parent.id) }], { now, dayStart: 0, dayEnd: now * 2, monthStart: 0, monthEnd: now * 2, userDailyMicros: 1, userMonthlyMicros: 1, guildDailyMicros: 1, botDailyMicros: 0, userMaxActiveJobs: 1 });
+  const queued = await createAccepted(store, now, { needsConfirmation: true, confirmDeadlineAt: now + 1 });
+  await store.confirm(queued.id, now);
+  await store.endBeforeSubmission(queued.id, 'cancelled', 'cancelled', now);
+  const requeued = await createAccepted(store, now);
+  await store.claimForSubmission(10, now);
+  await store.requeue(requeued.id, now + 1, now);
+  await store.claimForSubmission(10, now + 2);
+  await store.markSubmitUnknown(requeued.id, 'lost', now);
+  await store.quarantineInterruptedSubmissions(now);
+  await store.unfinishedJobs();
+  await store.recentJobsForUser('u', 10);
+  await store.jobsNeedingAttention(guildId);
+  await store.unfinishedJobIdsInGuild(guildId);
+  await store.unfinishedJobIdsInChannels(['2', '3']);
+  await store.queuePosition(1);
+  await store.firstQueuedJobIds(5);
+  await store.earliestQueuedRetryAt();
+  await store.findByMessageId('r1');
   const { spend } = store;
-  spend.userSpendMicros('u', 0, now);
-  spend.guildDaySpendMicros(guildId, 0);
-  spend.botDaySpendMicros(0);
-  spend.userPeriodSpend('u', 0, now);
-  spend.userTotalSpend('u');
-  spend.recentJobsInGuild(guildId, 'u', 10);
-  spend.guildSpendByUser(guildId, 0, now);
-  spend.setBudgetOverride({ guildId, userId: 'u', dailyMicros: 1, monthlyMicros: null, actorId: 'a', now });
-  spend.budgetOverride(guildId, 'u');
-  spend.clearBudgetOverride(guildId, 'u');
-  spend.setPaused(guildId, true, 'a', now);
-  spend.isPaused(guildId);
-  spend.audit({ guildId, actorId: 'a', action: 'x', now });
-  spend.recentAudit(guildId, 10);
+  await spend.userSpendMicros('u', 0, now);
+  await spend.guildDaySpendMicros(guildId, 0);
+  await spend.botDaySpendMicros(0);
+  await spend.userPeriodSpend('u', 0, now);
+  await spend.userTotalSpend('u');
+  await spend.recentJobsInGuild(guildId, 'u', 10);
+  await spend.guildSpendByUser(guildId, 0, now);
+  await spend.setBudgetOverride({ guildId, userId: 'u', dailyMicros: 1, monthlyMicros: null, actorId: 'a', now });
+  await spend.budgetOverride(guildId, 'u');
+  await spend.clearBudgetOverride(guildId, 'u');
+  await spend.setPaused(guildId, true, 'a', now);
+  await spend.isPaused(guildId);
+  await spend.audit({ guildId, actorId: 'a', action: 'x', now });
+  await spend.recentAudit(guildId, 10);
 
   function createInput(parentJobId: number) {
     return { ...parentFields(), parentJobId, rerollDedupeMs: 1000 };
@@ -122,13 +122,13 @@ describe('query plans', () => {
   let db: Db;
   const partialIndexes = new Set<string>();
 
-  beforeAll(() => {
+  beforeAll(async () => {
     Database.prototype.prepare = function (this: Database.Database, sql: string) {
       if (!/^\s*(PRAGMA|EXPLAIN)/i.test(sql)) prepared.set(sql.replace(/\s+/g, ' ').trim(), callerFile());
       return originalPrepare.call(this, sql);
     } as typeof originalPrepare;
     db = openDatabase(':memory:');
-    exerciseStores(db);
+    await exerciseStores(db);
     const indexes = (originalPrepare.call(db, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL") as Database.Statement<[]>).all() as { name: string; sql: string }[];
     for (const index of indexes) if (/\bWHERE\b/i.test(index.sql)) partialIndexes.add(index.name);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createJobStore } from '../../src/db/jobStore.ts';
-import { openDatabase } from '../../src/db/openDatabase.ts';
+import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
+import { openDatabase } from '../../src/db/sqlite/openDatabase.ts';
 import { createProviderHealth } from '../../src/services/apimart/providerHealth.ts';
 import type { JobContext } from '../../src/services/jobs/jobContext.ts';
 import { createJobSubmitter } from '../../src/services/jobs/jobSubmitter.ts';
@@ -15,17 +15,18 @@ const queueTimerKey = 0;
  * job or command happens to move the queue, on a quiet bot for ever.
  */
 describe('the queue after a refused submit', () => {
-  it('keeps a wake-up for a retry that falls due while the queue is checked', () => {
+  it('keeps a wake-up for a retry that falls due while the queue is checked', async () => {
     const db = openDatabase(':memory:');
     const store = createJobStore(db);
     const start = 1_800_000_000_000;
-    const job = createAccepted(store, start);
-    store.claimForSubmission(10, start);
+    const job = await createAccepted(store, start);
+    await store.claimForSubmission(10, start);
     const retryAt = start + 2_000;
-    store.requeue(job.id, retryAt, start);
+    await store.requeue(job.id, retryAt, start);
 
     let now = retryAt - 1;
     const scheduled: { key: number; delayMs: number }[] = [];
+    const tracked: Promise<void>[] = [];
     const claimingStore = Object.create(store) as typeof store;
     claimingStore.claimForSubmission = (max, at) => {
       const claimed = store.claimForSubmission(max, at);
@@ -37,12 +38,13 @@ describe('the queue after a refused submit', () => {
       health: createProviderHealth(), acknowledging: () => false,
       settings: { maxConcurrentJobs: 10 },
       schedule: (key: number, delayMs: number) => scheduled.push({ key, delayMs }),
-      track: () => {}, status: { refresh: async () => {} },
+      track: (work: Promise<void>) => tracked.push(work), status: { refresh: async () => {} },
     } as unknown as JobContext;
 
     createJobSubmitter(ctx).kick();
+    await Promise.all(tracked);
 
-    expect(store.get(job.id)?.status).toBe('queued');
+    expect((await store.get(job.id))?.status).toBe('queued');
     expect(scheduled).toEqual([{ key: queueTimerKey, delayMs: 0 }]);
     db.close();
   });

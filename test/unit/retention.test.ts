@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createJobStore, type JobStore } from '../../src/db/jobStore.ts';
-import { openDatabase, type Db } from '../../src/db/openDatabase.ts';
-import { createRetentionStore } from '../../src/db/retentionStore.ts';
+import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
+import type { JobStore } from '../../src/db/jobStore.ts';
+import { openDatabase, type Db } from '../../src/db/sqlite/openDatabase.ts';
+import { createRetentionStore } from '../../src/db/sqlite/retentionStore.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createRetention } from '../../src/services/operations/retention.ts';
 import { createAccepted, expectLedgerMatchesJobs, ledgerRows } from './storeFixtures.ts';
@@ -19,35 +20,35 @@ afterEach(() => db.close());
 
 const rawJob = (id: number) => db.prepare('SELECT prompt, image_url, image_name, video_url, request_json, erased_at, estimate_micros, cost_micros, status FROM jobs WHERE id = ?').get(id) as Record<string, unknown>;
 
-function deliveredJob(finishedAt: number, prompt: string) {
-  const job = createAccepted(store, finishedAt - 60_000, {
+async function deliveredJob(finishedAt: number, prompt: string) {
+  const job = await createAccepted(store, finishedAt - 60_000, {
     request: { model: 'sora-2-preview', prompt, duration: 4, aspect_ratio: 'landscape', image_urls: ['https://cdn.example/ref.png'] },
     imageName: 'ref.png',
   });
-  store.claimForSubmission(10, finishedAt - 50_000);
-  store.recordSubmitted(job.id, `task-${job.id}`, finishedAt - 40_000);
-  store.completeTask(job.id, { videoUrl: 'https://cdn.example/video.mp4', videoExpiresAt: finishedAt + dayMs, costMicros: 350_000 }, finishedAt - 1_000);
-  store.markDelivered(job.id, '200000000000000002', `9${job.id}`, finishedAt);
+  await store.claimForSubmission(10, finishedAt - 50_000);
+  await store.recordSubmitted(job.id, `task-${job.id}`, finishedAt - 40_000);
+  await store.completeTask(job.id, { videoUrl: 'https://cdn.example/video.mp4', videoExpiresAt: finishedAt + dayMs, costMicros: 350_000 }, finishedAt - 1_000);
+  await store.markDelivered(job.id, '200000000000000002', `9${job.id}`, finishedAt);
   return job;
 }
 
-function runRetention(days: number, now: number): number {
+async function runRetention(days: number, now: number): Promise<number> {
   const logLines: string[] = [];
   const retention = createRetention({
     store: createRetentionStore(db), logger: createLogger({ level: 'info', secrets: [], write: (l) => logLines.push(l) }),
     retentionDays: days,
     clock: { now: () => now, setTimeout: () => ({ id: 0 }), clearTimeout: () => undefined },
   });
-  return retention.runOnce();
+  return await retention.runOnce();
 }
 
 describe('RETENTION_DAYS', () => {
   it('erases prompts and URLs of jobs finished longer ago, and keeps amounts, ledger and newer jobs', async () => {
-    const old = deliveredJob(t0, 'an old secret prompt');
-    const recent = deliveredJob(t0 + 29 * dayMs, 'a recent prompt');
+    const old = await deliveredJob(t0, 'an old secret prompt');
+    const recent = await deliveredJob(t0 + 29 * dayMs, 'a recent prompt');
     const ledgerBefore = ledgerRows(db);
 
-    expect(runRetention(30, t0 + 31 * dayMs)).toBe(1);
+    expect(await runRetention(30, t0 + 31 * dayMs)).toBe(1);
 
     const erased = rawJob(old.id);
     expect(erased).toMatchObject({ prompt: '', image_url: null, image_name: null, video_url: null, erased_at: t0 + 31 * dayMs, cost_micros: 350_000, status: 'delivered' });
@@ -55,25 +56,25 @@ describe('RETENTION_DAYS', () => {
     expect(JSON.stringify(erased)).not.toContain('secret');
     expect(rawJob(recent.id)).toMatchObject({ prompt: 'a recent prompt', video_url: 'https://cdn.example/video.mp4', erased_at: null });
     expect(ledgerRows(db)).toEqual(ledgerBefore);
-    expectLedgerMatchesJobs(db, store);
+    await expectLedgerMatchesJobs(db, store);
   });
 
-  it('never touches unfinished jobs, and a second run erases nothing again', () => {
-    deliveredJob(t0, 'finished');
-    const waiting = createAccepted(store, t0, { request: { model: 'sora-2-preview', prompt: 'still queued', duration: 4, aspect_ratio: 'landscape' } });
-    expect(runRetention(1, t0 + 400 * dayMs)).toBe(1);
-    expect(runRetention(1, t0 + 401 * dayMs)).toBe(0);
+  it('never touches unfinished jobs, and a second run erases nothing again', async () => {
+    await deliveredJob(t0, 'finished');
+    const waiting = await createAccepted(store, t0, { request: { model: 'sora-2-preview', prompt: 'still queued', duration: 4, aspect_ratio: 'landscape' } });
+    expect(await runRetention(1, t0 + 400 * dayMs)).toBe(1);
+    expect(await runRetention(1, t0 + 401 * dayMs)).toBe(0);
     expect(rawJob(waiting.id)).toMatchObject({ prompt: 'still queued', erased_at: null });
   });
 
-  it('erases a large backlog in several short batches', () => {
-    for (let i = 0; i < 1_203; i += 1) deliveredJob(t0 + i, `prompt ${i}`);
-    expect(runRetention(1, t0 + 10 * dayMs)).toBe(1_203);
+  it('erases a large backlog in several short batches', async () => {
+    for (let i = 0; i < 1_203; i += 1) await deliveredJob(t0 + i, `prompt ${i}`);
+    expect(await runRetention(1, t0 + 10 * dayMs)).toBe(1_203);
     expect(db.prepare("SELECT COUNT(*) FROM jobs WHERE prompt <> ''").pluck().get()).toBe(0);
   });
 
-  it('is off at 0 days', () => {
-    deliveredJob(t0, 'kept');
+  it('is off at 0 days', async () => {
+    await deliveredJob(t0, 'kept');
     const retention = createRetention({
       store: createRetentionStore(db), logger: createLogger({ level: 'error', secrets: [] }), retentionDays: 0,
       clock: { now: () => t0 + 1_000 * dayMs, setTimeout: () => { throw new Error('no timer when off'); }, clearTimeout: () => undefined },
@@ -88,7 +89,7 @@ describe('RETENTION_DAYS over a long history', () => {
     const events: string[] = [];
     const batches = [500, 500, 7];
     const retention = createRetention({
-      store: { eraseFinishedBefore: () => { events.push('batch'); return batches.shift() ?? 0; } },
+      store: { eraseFinishedBefore: async () => { events.push('batch'); return batches.shift() ?? 0; } },
       logger: createLogger({ level: 'error', secrets: [] }), retentionDays: 30,
       clock: { now: () => t0, setTimeout: () => ({ id: 0 }), clearTimeout: () => undefined },
     });

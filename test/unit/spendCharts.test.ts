@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TopLevelSpec } from 'vega-lite';
-import { createJobStore, type JobStore } from '../../src/db/jobStore.ts';
-import { openDatabase, type Db } from '../../src/db/openDatabase.ts';
-import { userDailySpendInGuildSql, userDailySpendSql } from '../../src/db/spendStore.ts';
+import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
+import type { JobStore } from '../../src/db/jobStore.ts';
+import { openDatabase, type Db } from '../../src/db/sqlite/openDatabase.ts';
+import { userDailySpendInGuildSql, userDailySpendSql } from '../../src/db/sqlite/spendStore.ts';
 import { chartsEn, chartsJa } from '../../src/i18n/chartTexts.ts';
 import { dailyBars, memberBars, usageChartWindow } from '../../src/services/spend/chartData.ts';
 import { createChartRenderer, type ChartRenderer } from '../../src/services/spend/chartRenderer.ts';
@@ -33,30 +34,30 @@ function recordingRenderer(japanese: boolean): ChartRenderer & { specs: TopLevel
 const rowsOf = (spec: TopLevelSpec) => (spec as { data: { values: ChartRow[] } }).data.values;
 
 /** A job created at `at`, then settled at `settle`, released, or left at the provider holding its reservation. */
-function jobAt(at: number, userId: string, end: { settle?: number; release?: boolean } = {}): void {
-  const job = createAccepted(store, at, { userId });
+async function jobAt(at: number, userId: string, end: { settle?: number; release?: boolean } = {}): Promise<void> {
+  const job = await createAccepted(store, at, { userId });
   if (end.release) {
-    store.endBeforeSubmission(job.id, 'cancelled', 'cancelled', at);
+    await store.endBeforeSubmission(job.id, 'cancelled', 'cancelled', at);
     return;
   }
-  expect(store.claimForSubmission(100, at)?.id).toBe(job.id);
-  store.recordSubmitted(job.id, `task-${job.id}`, at);
+  expect((await store.claimForSubmission(100, at))?.id).toBe(job.id);
+  await store.recordSubmitted(job.id, `task-${job.id}`, at);
   if (end.settle !== undefined) {
-    store.completeTask(job.id, { videoUrl: 'https://video.invalid/v.mp4', videoExpiresAt: null, costMicros: end.settle }, at);
+    await store.completeTask(job.id, { videoUrl: 'https://video.invalid/v.mp4', videoExpiresAt: null, costMicros: end.settle }, at);
   }
 }
 
 describe('the /usage chart data', () => {
-  it('is the ledger summed per UTC day over the last 30 days, held reservations apart', () => {
-    jobAt(today + 3_600_000, 'user-a', { settle: 350_000 });
-    jobAt(today + 7_200_000, 'user-a');
-    jobAt(today - 2 * dayMs + 1, 'user-a', { settle: 400_000 });
-    jobAt(today - 2 * dayMs + 5, 'user-a', { release: true });
-    jobAt(today - 29 * dayMs, 'user-a', { settle: 120_000 });
-    jobAt(today - 30 * dayMs, 'user-a', { settle: 999_000 });
-    jobAt(today, 'user-b', { settle: 777_000 });
+  it('is the ledger summed per UTC day over the last 30 days, held reservations apart', async () => {
+    await jobAt(today + 3_600_000, 'user-a', { settle: 350_000 });
+    await jobAt(today + 7_200_000, 'user-a');
+    await jobAt(today - 2 * dayMs + 1, 'user-a', { settle: 400_000 });
+    await jobAt(today - 2 * dayMs + 5, 'user-a', { release: true });
+    await jobAt(today - 29 * dayMs, 'user-a', { settle: 120_000 });
+    await jobAt(today - 30 * dayMs, 'user-a', { settle: 999_000 });
+    await jobAt(today, 'user-b', { settle: 777_000 });
     const charts = createSpendCharts({ store, clock, renderer: recordingRenderer(false) });
-    const data = charts.usageData({ userId: 'user-a' }, 5_000_000);
+    const data = await charts.usageData({ userId: 'user-a' }, 5_000_000);
 
     expect(data.days).toHaveLength(30);
     expect(data.days[0]!.label).toBe('2026-11-03');
@@ -83,13 +84,13 @@ describe('the /usage chart data', () => {
     expect(JSON.stringify(spec)).toContain('"datum":5');
   });
 
-  it("counts one server only for an admin's view of a member", () => {
-    jobAt(today + 1_000, 'user-a', { settle: 350_000 });
-    const other = createAccepted(store, today + 2_000, { userId: 'user-a', guildId: '100000000000000009' });
+  it("counts one server only for an admin's view of a member", async () => {
+    await jobAt(today + 1_000, 'user-a', { settle: 350_000 });
+    const other = await createAccepted(store, today + 2_000, { userId: 'user-a', guildId: '100000000000000009' });
     expect(other.guildId).toBe('100000000000000009');
     const charts = createSpendCharts({ store, clock, renderer: recordingRenderer(false) });
-    expect(charts.usageData({ userId: 'user-a' }, null).days[29]).toEqual({ label: '2026-12-02', spentMicros: 350_000, reservedMicros: 400_000 });
-    expect(charts.usageData({ userId: 'user-a', guildId }, null).days[29]).toEqual({ label: '2026-12-02', spentMicros: 350_000, reservedMicros: 0 });
+    expect((await charts.usageData({ userId: 'user-a' }, null)).days[29]).toEqual({ label: '2026-12-02', spentMicros: 350_000, reservedMicros: 400_000 });
+    expect((await charts.usageData({ userId: 'user-a', guildId }, null)).days[29]).toEqual({ label: '2026-12-02', spentMicros: 350_000, reservedMicros: 0 });
     const plan = db.prepare(`EXPLAIN QUERY PLAN ${userDailySpendInGuildSql}`).all({ guildId, userId: 'u', fromMs: 0, toMs: 1, dayMs }) as { detail: string }[];
     expect(plan[0]?.detail).toMatch(/SEARCH l USING INDEX ledger_by_(guild|user) \((guild|user)_id=\? AND period_at>\? AND period_at<\?\)/);
   });

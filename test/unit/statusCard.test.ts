@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Job, JobStatus } from '../../src/db/jobRow.ts';
+import type { Job, JobStatus } from '../../src/db/job.ts';
 import { en } from '../../src/i18n/en.ts';
 import { ja } from '../../src/i18n/ja.ts';
 import { resultCard } from '../../src/services/jobs/resultPost.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Job } from '../../src/db/jobRow.ts';
+import type { Job } from '../../src/db/job.ts';
 import type { JobStore } from '../../src/db/jobStore.ts';
 import { en } from '../../src/i18n/en.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -34,7 +34,7 @@ describe('the status card past its ETA', () => {
     } as unknown as DiscordMessenger;
     const updater = createStatusUpdater({
       store, messenger, clock: clock.view(), logger: createLogger({ level: 'error', secrets: [], write: () => undefined }),
-      minEditIntervalMs: 1_000, contextFor: () => ({ queuePosition: 0, jobTimeoutMinutes: 45, predictedFinishMs: start + 60_000 }),
+      minEditIntervalMs: 1_000, contextFor: async () => ({ queuePosition: 0, jobTimeoutMinutes: 45, predictedFinishMs: start + 60_000 }),
     });
     await updater.refresh(running.id);
     expect(writes.map(etaOf)).toEqual([`<t:${(start + 60_000) / 1000}:R>`]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jobStatuses, type Job, type JobStatus } from '../../src/db/jobRow.ts';
+import { jobStatuses, type Job, type JobStatus } from '../../src/db/job.ts';
 import { en } from '../../src/i18n/en.ts';
 import { ja } from '../../src/i18n/ja.ts';
 import type { Messages } from '../../src/i18n/messages.ts';

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
-import type { Job } from '../../src/db/jobRow.ts';
+import type { Job } from '../../src/db/job.ts';
 import type { BudgetWindow, JobStore, NewJob } from '../../src/db/jobStore.ts';
-import type { Db } from '../../src/db/openDatabase.ts';
+import type { Db } from '../../src/db/sqlite/openDatabase.ts';
 import { utcPeriods } from '../../src/services/spend/budgetPeriods.ts';
 
 export const guildId = '100000000000000001';
@@ -40,8 +40,8 @@ export function newJob(overrides: Partial<NewJob> = {}): NewJob {
 }
 
 /** Creates a job that must be accepted, and returns it. */
-export function createAccepted(store: JobStore, now: number, overrides: Partial<NewJob> = {}, limits: Partial<Omit<BudgetWindow, 'now'>> = {}): Job {
-  const result = store.createJob(newJob(overrides), budgetWindow(now, limits));
+export async function createAccepted(store: JobStore, now: number, overrides: Partial<NewJob> = {}, limits: Partial<Omit<BudgetWindow, 'now'>> = {}): Promise<Job> {
+  const result = await store.createJob(newJob(overrides), budgetWindow(now, limits));
   if (!result.ok) throw new Error(`job was not accepted: ${JSON.stringify(result)}`);
   return result.job;
 }
@@ -62,9 +62,10 @@ function expectedChargeMicros(job: Job): number {
 }
 
 /** A user's spend is the sum of the ledger, so it must agree with the jobs' money states. */
-export function expectLedgerMatchesJobs(db: Db, store: JobStore): void {
+export async function expectLedgerMatchesJobs(db: Db, store: JobStore): Promise<void> {
   const ids = db.prepare('SELECT id FROM jobs ORDER BY id').pluck().all() as number[];
-  const jobs = ids.map((id) => store.get(id) as Job);
+  const jobs: Job[] = [];
+  for (const id of ids) jobs.push(await store.get(id) as Job);
   const ledger = ledgerRows(db);
   const sum = (rows: LedgerRow[]) => rows.reduce((total, r) => total + r.amount_micros, 0);
   for (const job of jobs) {

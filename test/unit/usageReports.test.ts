@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { createJobStore, type JobStore } from '../../src/db/jobStore.ts';
-import { openDatabase, type Db } from '../../src/db/openDatabase.ts';
+import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
+import type { JobStore } from '../../src/db/jobStore.ts';
+import { openDatabase, type Db } from '../../src/db/sqlite/openDatabase.ts';
 import type { Clock } from '../../src/clock.ts';
 import { createUsageReports, type UsageReports } from '../../src/services/spend/usageReports.ts';
 import { createAccepted, guildId } from './storeFixtures.ts';
@@ -24,21 +25,21 @@ beforeEach(() => {
 afterEach(() => db.close());
 
 /** A job accepted at `atMs` and settled by the provider at `costMicros`. */
-function settledJob(atMs: number, costMicros: number, userId = 'user-a'): void {
-  const job = createAccepted(store, atMs, { userId });
-  store.claimForSubmission(10, atMs);
-  store.recordSubmitted(job.id, `task-${job.id}`, atMs);
-  store.completeTask(job.id, { videoUrl: 'https://v/x.mp4', videoExpiresAt: null, costMicros }, atMs + 1);
+async function settledJob(atMs: number, costMicros: number, userId = 'user-a'): Promise<void> {
+  const job = await createAccepted(store, atMs, { userId });
+  await store.claimForSubmission(10, atMs);
+  await store.recordSubmitted(job.id, `task-${job.id}`, atMs);
+  await store.completeTask(job.id, { videoUrl: 'https://v/x.mp4', videoExpiresAt: null, costMicros }, atMs + 1);
 }
 
 describe('createUsageReports with an injected clock', () => {
-  it('counts spend at 23:59 on Jan 31 in that day and month, and in neither one millisecond after midnight', () => {
+  it('counts spend at 23:59 on Jan 31 in that day and month, and in neither one millisecond after midnight', async () => {
     const lastMinuteOfJanuary = Date.UTC(2025, 0, 31, 23, 59);
-    settledJob(lastMinuteOfJanuary, 300_000);
-    createAccepted(store, lastMinuteOfJanuary, {});
+    await settledJob(lastMinuteOfJanuary, 300_000);
+    await createAccepted(store, lastMinuteOfJanuary, {});
 
     nowMs = lastMinuteOfJanuary + 30_000;
-    const before = reports.usage(guildId, 'user-a');
+    const before = await reports.usage(guildId, 'user-a');
     expect(before.today).toEqual({ totalMicros: 700_000, heldMicros: 400_000 });
     expect(before.month).toEqual({ totalMicros: 700_000, heldMicros: 400_000 });
     expect(before.budgets).toEqual([
@@ -47,7 +48,7 @@ describe('createUsageReports with an injected clock', () => {
     ]);
 
     nowMs = Date.UTC(2025, 1, 1) + 1;
-    const after = reports.usage(guildId, 'user-a');
+    const after = await reports.usage(guildId, 'user-a');
     expect(after.today).toEqual({ totalMicros: 0, heldMicros: 0 });
     expect(after.month).toEqual({ totalMicros: 0, heldMicros: 0 });
     expect(after.total).toEqual({ totalMicros: 700_000, heldMicros: 400_000 });
@@ -59,46 +60,46 @@ describe('createUsageReports with an injected clock', () => {
     expect(after.activeJobs.map((j) => j.status)).toEqual(['completed', 'queued']);
   });
 
-  it('keeps a day rollover inside the month: today resets, the month does not', () => {
-    settledJob(Date.UTC(2024, 1, 28, 12), 500_000);
+  it('keeps a day rollover inside the month: today resets, the month does not', async () => {
+    await settledJob(Date.UTC(2024, 1, 28, 12), 500_000);
     nowMs = Date.UTC(2024, 1, 29, 0, 0, 1);
-    const usage = reports.usage(guildId, 'user-a');
+    const usage = await reports.usage(guildId, 'user-a');
     expect([usage.today.totalMicros, usage.month.totalMicros]).toEqual([0, 500_000]);
     expect(usage.budgets[0]?.resetsAt).toBe(Date.UTC(2024, 2, 1));
   });
 
-  it('takes an admin override as given, so an override of 0 leaves nothing, and a configured 0 as no limit', () => {
+  it('takes an admin override as given, so an override of 0 leaves nothing, and a configured 0 as no limit', async () => {
     const noDefaults = createUsageReports({ config: { ...config, userMonthlyBudgetMicros: 0 }, store, clock });
-    settledJob(Date.UTC(2025, 5, 10), 400_000);
-    store.spend.setBudgetOverride({ guildId, userId: 'user-a', dailyMicros: 0, monthlyMicros: null, actorId: 'admin', now: 0 });
+    await settledJob(Date.UTC(2025, 5, 10), 400_000);
+    await store.spend.setBudgetOverride({ guildId, userId: 'user-a', dailyMicros: 0, monthlyMicros: null, actorId: 'admin', now: 0 });
     nowMs = Date.UTC(2025, 5, 10, 1);
-    const [daily, monthly] = noDefaults.usage(guildId, 'user-a').budgets;
+    const [daily, monthly] = (await noDefaults.usage(guildId, 'user-a')).budgets;
     expect(daily).toMatchObject({ limitMicros: 0, remainingMicros: 0, overridden: true });
     expect(monthly).toMatchObject({ limitMicros: null, remainingMicros: null, overridden: false });
   });
 
-  it('reports the period by member, and every unresolved job whatever its age', () => {
-    settledJob(Date.UTC(2025, 2, 31, 22), 250_000, 'user-b');
-    const old = createAccepted(store, Date.UTC(2025, 2, 1), { userId: 'user-a' });
-    store.claimForSubmission(10, Date.UTC(2025, 2, 1));
-    store.markSubmitUnknown(old.id, 'socket hang up', Date.UTC(2025, 2, 1));
+  it('reports the period by member, and every unresolved job whatever its age', async () => {
+    await settledJob(Date.UTC(2025, 2, 31, 22), 250_000, 'user-b');
+    const old = await createAccepted(store, Date.UTC(2025, 2, 1), { userId: 'user-a' });
+    await store.claimForSubmission(10, Date.UTC(2025, 2, 1));
+    await store.markSubmitUnknown(old.id, 'socket hang up', Date.UTC(2025, 2, 1));
     nowMs = Date.UTC(2025, 3, 1, 0, 5);
 
-    expect(reports.report(guildId, 'today').users).toEqual([]);
-    expect(reports.report(guildId, 'all').users).toEqual([
+    expect((await reports.report(guildId, 'today')).users).toEqual([]);
+    expect((await reports.report(guildId, 'all')).users).toEqual([
       { userId: 'user-a', spentMicros: 0, heldMicros: 400_000, jobs: 1 },
       { userId: 'user-b', spentMicros: 250_000, heldMicros: 0, jobs: 1 },
     ]);
-    expect(reports.report(guildId, 'today').attention).toEqual([
+    expect((await reports.report(guildId, 'today')).attention).toEqual([
       { jobId: old.id, userId: 'user-a', status: 'submit_unknown', resolvableAt: null, reservedMicros: 400_000, taskId: null, createdAt: Date.UTC(2025, 2, 1) },
     ]);
   });
 
-  it('shows only jobs of this server in the history, newest first, at most ten', () => {
-    for (let i = 0; i < 12; i++) createAccepted(store, 1_000 + i, { userId: 'user-a' });
-    createAccepted(store, 5_000, { userId: 'user-a', guildId: '999' });
+  it('shows only jobs of this server in the history, newest first, at most ten', async () => {
+    for (let i = 0; i < 12; i++) await createAccepted(store, 1_000 + i, { userId: 'user-a' });
+    await createAccepted(store, 5_000, { userId: 'user-a', guildId: '999' });
     nowMs = 10_000;
-    const history = reports.history(guildId, 'user-a');
+    const history = await reports.history(guildId, 'user-a');
     expect(history).toHaveLength(10);
     expect(history[0]?.createdAt).toBe(1_011);
     expect(history.every((e) => e.createdAt < 5_000)).toBe(true);

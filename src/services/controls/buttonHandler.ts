@@ -33,13 +33,13 @@ export function createButtonHandler(deps: { store: JobStore; actions: JobActions
     isSlow: (action: JobButtonAction) => action === 'dm',
 
     async click(c: ButtonClick): Promise<ClickAnswer> {
-      const job = store.get(c.jobId);
+      const job = await store.get(c.jobId);
       if (!job) return unknownJob;
       const actor = await actorFor(job.guildId, job.userId, c.userId, c.action);
       switch (c.action) {
-        case 'start': return reply(actions.start(job, actor));
-        case 'cancel': return reply(actions.cancel(job, actor));
-        case 'again': return reply(actions.again(job, actor));
+        case 'start': return reply(await actions.start(job, actor));
+        case 'cancel': return reply(await actions.cancel(job, actor));
+        case 'again': return reply(await actions.again(job, actor));
         case 'dm': return reply(await actions.dm(job, actor, c.channelId));
         case 'delete': return reply(await actions.deleteResult(job, actor, c.channelId, c.messageId));
         case 'edit':
@@ -50,10 +50,10 @@ export function createButtonHandler(deps: { store: JobStore; actions: JobActions
 
     /** The Edit & retry form came back: a new job with the new prompt, checked like any other. */
     async submitRetry(s: RetrySubmission): Promise<ClickAnswer> {
-      const job = store.get(s.jobId);
+      const job = await store.get(s.jobId);
       if (!job) return unknownJob;
       const actor = await actorFor(job.guildId, job.userId, s.userId, 'retry');
-      return reply(actions.retry(job, actor, { prompt: s.prompt, originKey: `retry:${s.submissionId}` }));
+      return reply(await actions.retry(job, actor, { prompt: s.prompt, originKey: `retry:${s.submissionId}` }));
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Job, JobStatus } from '../../db/jobRow.ts';
+import type { Job, JobStatus } from '../../db/job.ts';
 import type { JobStore } from '../../db/jobStore.ts';
 import type { Logger } from '../../logger.ts';
 import type { Clock } from '../../clock.ts';
@@ -42,16 +42,16 @@ export function createJobActions(deps: JobActionsDeps) {
   const { store, clock, logger, messenger } = deps;
   const mayManage = (job: Job, actor: Actor) => actor.userId === job.userId || actor.admin;
 
-  function audit(job: Job, actor: Actor, action: string): void {
+  async function audit(job: Job, actor: Actor, action: string): Promise<void> {
     if (actor.userId === job.userId) return;
-    store.spend.audit({ guildId: job.guildId, actorId: actor.userId, action, targetUserId: job.userId, jobId: job.id, now: clock.now() });
+    await store.spend.audit({ guildId: job.guildId, actorId: actor.userId, action, targetUserId: job.userId, jobId: job.id, now: clock.now() });
   }
 
-  function newJob(parent: Job, actor: Actor, change?: PromptChange): ActionOutcome {
+  async function newJob(parent: Job, actor: Actor, change?: PromptChange): Promise<ActionOutcome> {
     if (!mayManage(parent, actor)) return refuse((m) => m.controls.onlyRequesterOrAdmin(parent.id));
-    const outcome = rerollJob(parent, actor.userId, deps, change);
+    const outcome = await rerollJob(parent, actor.userId, deps, change);
     if (outcome.ok) {
-      audit(parent, actor, 'reroll_job');
+      await audit(parent, actor, 'reroll_job');
       const id = outcome.job.id;
       return done((m) => m.controls.newJob(id));
     }
@@ -62,42 +62,42 @@ export function createJobActions(deps: JobActionsDeps) {
     mayManage,
 
     /** ✅ / Start: only the requester, and only before the confirmation deadline. */
-    start(job: Job, actor: Actor): ActionOutcome {
+    async start(job: Job, actor: Actor): Promise<ActionOutcome> {
       if (actor.userId !== job.userId) return refuse((m) => m.controls.onlyRequesterStart(job.id));
       if (job.status !== 'awaiting_confirmation') return done((m) => m.controls.alreadyStarted(job.id));
       const now = clock.now();
       // The deadline timer may not have fired yet (just after a restart, say): a late ✅ must not start the job.
       if (job.confirmDeadlineAt !== null && job.confirmDeadlineAt <= now) {
-        const expired = store.endBeforeSubmission(job.id, 'expired', 'not_confirmed', now);
+        const expired = await store.endBeforeSubmission(job.id, 'expired', 'not_confirmed', now);
         if (expired) deps.scheduler.cancelled(expired);
         return done((m) => m.controls.confirmExpired(job.id));
       }
-      const confirmed = store.confirm(job.id, now);
+      const confirmed = await store.confirm(job.id, now);
       if (!confirmed) return done((m) => m.controls.alreadyStarted(job.id));
       deps.scheduler.confirmed(confirmed);
       return done((m) => m.controls.started(job.id));
     },
 
     /** ❌ / Cancel before submission: the requester or an admin; the reservation is released. */
-    cancel(job: Job, actor: Actor): ActionOutcome {
+    async cancel(job: Job, actor: Actor): Promise<ActionOutcome> {
       if (!mayManage(job, actor)) return refuse((m) => m.controls.onlyRequesterOrAdmin(job.id));
       const requester = actor.userId === job.userId;
-      const cancelled = store.endBeforeSubmission(job.id, 'cancelled', requester ? 'cancelled_by_user' : 'cancelled_by_admin', clock.now());
+      const cancelled = await store.endBeforeSubmission(job.id, 'cancelled', requester ? 'cancelled_by_user' : 'cancelled_by_admin', clock.now());
       if (cancelled) {
         deps.scheduler.cancelled(cancelled);
-        audit(job, actor, 'cancel_job');
+        await audit(job, actor, 'cancel_job');
         return done((m) => m.controls.cancelled(job.id));
       }
-      const current = store.get(job.id) ?? job;
+      const current = await store.get(job.id) ?? job;
       if (pastCancelling.includes(current.status)) return done((m) => m.reactions.cannotCancelSubmitted(job.id), true);
       return done((m) => m.controls.notCancellable(job.id));
     },
 
     /** 🔁 / Again: a new job with the same parameters, paid by whoever asked, through every check. */
-    again: (job: Job, actor: Actor): ActionOutcome => newJob(job, actor),
+    again: (job: Job, actor: Actor): Promise<ActionOutcome> => newJob(job, actor),
 
     /** Edit & retry: the same, with the prompt from the modal. */
-    retry: (job: Job, actor: Actor, change: PromptChange): ActionOutcome => newJob(job, actor, change),
+    retry: (job: Job, actor: Actor, change: PromptChange): Promise<ActionOutcome> => newJob(job, actor, change),
 
     /** 📩 / DM me: anyone may ask for a private copy. */
     async dm(job: Job, actor: Actor, channelId: string): Promise<ActionOutcome> {
@@ -122,7 +122,7 @@ export function createJobActions(deps: JobActionsDeps) {
         logger.warn('result_delete_failed', { jobId: job.id, code: discordErrorCode(err) });
         throw err;
       }
-      audit(job, actor, 'delete_result');
+      await audit(job, actor, 'delete_result');
       return done((m) => m.controls.deleted);
     },
   };

@@ -1,4 +1,4 @@
-import { terminalStatuses, type Job } from '../../db/jobRow.ts';
+import { terminalStatuses, type Job } from '../../db/job.ts';
 import type { CommandMention } from '../../i18n/commandNames.ts';
 import { messagesFor } from '../../i18n/messages.ts';
 import type { Logger } from '../../logger.ts';

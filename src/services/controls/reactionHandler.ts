@@ -1,5 +1,5 @@
 import type { Config } from '../../config.ts';
-import type { Job } from '../../db/jobRow.ts';
+import type { Job } from '../../db/job.ts';
 import type { JobStore } from '../../db/jobStore.ts';
 import type { CommandMention } from '../../i18n/commandNames.ts';
 import { messagesFor } from '../../i18n/messages.ts';
@@ -69,7 +69,7 @@ export function createReactionHandler(deps: ReactionHandlerDeps) {
         if (user.id === deps.botUserId()) return;
         const emoji = reaction.emoji.name ?? '';
         if (!Object.values(Emoji).includes(emoji as never)) return;
-        const found = store.findByMessageId(messageId);
+        const found = await store.findByMessageId(messageId);
         if (!found) return;
         const { job, kind } = found;
         const admin = user.id !== job.userId && emoji !== Emoji.dm && await deps.isAdmin(job.guildId, user.id);

@@ -1,6 +1,6 @@
 import type { CommandMention } from '../../i18n/commandNames.ts';
 import type { Config } from '../../config.ts';
-import type { Job } from '../../db/jobRow.ts';
+import type { Job } from '../../db/job.ts';
 import type { Logger } from '../../logger.ts';
 import { estimateCostMicros } from '../../modelCatalog.ts';
 import type { Clock } from '../../clock.ts';
@@ -19,11 +19,11 @@ export interface RerollDeps { config: Config; intake: JobIntake; scheduler: JobS
 /** Edit & retry: the parent's parameters with a new prompt, deduplicated by the modal submission's id. */
 export interface PromptChange { prompt: string; originKey: string }
 
-export function rerollJob(parent: Job, reactorId: string, deps: RerollDeps, change?: PromptChange): { ok: true; job: Job } | { ok: false; message?: Rejection } {
+export async function rerollJob(parent: Job, reactorId: string, deps: RerollDeps, change?: PromptChange): Promise<{ ok: true; job: Job } | { ok: false; message?: Rejection }> {
   const { config, intake, clock } = deps;
   // Retention left an empty prompt and no reference image: sending that would buy a video nobody asked for.
   if (parent.erasedAt != null) return { ok: false, message: (m) => m.ops.jobErased(parent.id, deps.mention) };
-  const gate = intake.gate(parent.guildId, parent.channelId);
+  const gate = await intake.gate(parent.guildId, parent.channelId);
   if (gate) return { ok: false, message: gate };
   // The catalog is data and may have changed since the parent ran.
   const { model: modelName, duration, resolution } = parent.request;
@@ -39,7 +39,7 @@ export function rerollJob(parent: Job, reactorId: string, deps: RerollDeps, chan
   if (modelOff) return { ok: false, message: modelOff };
   const estimateMicros = estimateCostMicros(model, duration, resolution);
   const now = clock.now();
-  const created = intake.create({
+  const created = await intake.create({
     originKey: change?.originKey ?? `reroll:${parent.id}:${reactorId}:${now}`,
     parentJobId: parent.id,
     // A deliberate new prompt is no accidental double click; its own submission id deduplicates it.
@@ -63,6 +63,6 @@ export function rerollJob(parent: Job, reactorId: string, deps: RerollDeps, chan
     return { ok: false, message: intake.rejectionText(created, estimateMicros) };
   }
   deps.logger.info('job_rerolled', { jobId: created.job.id, parentJobId: parent.id, userId: reactorId, newPrompt: change !== undefined });
-  deps.scheduler.accept(created.job);
+  await deps.scheduler.accept(created.job);
   return { ok: true, job: created.job };
 }

@@ -1,5 +1,5 @@
 import { GatewayDispatchEvents, type Client } from 'discord.js';
-import type { Job } from '../../db/jobRow.ts';
+import type { Job } from '../../db/job.ts';
 import { DiscordCode, discordErrorCode } from './discordMessenger.ts';
 
 const unknownGuild = 10004;

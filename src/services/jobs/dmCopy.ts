@@ -1,4 +1,4 @@
-import type { Job } from '../../db/jobRow.ts';
+import type { Job } from '../../db/job.ts';
 import { messagesFor } from '../../i18n/messages.ts';
 import { classifyDiscordError } from '../discord/discordFaults.ts';
 import type { JobContext } from './jobContext.ts';
@@ -37,7 +37,7 @@ export function createDmCopy(ctx: JobContext) {
   }
 
   return async (job: Job, userId: string): Promise<void> => {
-    const { grant, claimedAt } = store.claimDmCopy(job.id, userId, clock.now(), dmCopyWindowMs);
+    const { grant, claimedAt } = await store.claimDmCopy(job.id, userId, clock.now(), dmCopyWindowMs);
     ctx.jobLogger(job).info('result_dm_requested', { reactorId: userId, grant });
     if (grant === 'none') return;
     if (grant === 'link') return sendLink(job, userId);
@@ -46,7 +46,7 @@ export function createDmCopy(ctx: JobContext) {
     } catch (err) {
       // Discord down: nothing arrived, so asking again must not wait an hour. Closed DMs keep the claim:
       // releasing it let each toggle download and upload the whole video again; the next ask gets the link.
-      if (classifyDiscordError(err).kind !== 'dm_closed') store.releaseDmCopy(job.id, userId, claimedAt);
+      if (classifyDiscordError(err).kind !== 'dm_closed') await store.releaseDmCopy(job.id, userId, claimedAt);
       throw err;
     }
   };

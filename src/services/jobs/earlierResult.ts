@@ -1,4 +1,4 @@
-import type { Job } from '../../db/jobRow.ts';
+import type { Job } from '../../db/job.ts';
 import { messagesFor } from '../../i18n/messages.ts';
 import { DiscordCode, discordErrorCode, snowflakeAt, type ChannelMessage, type DiscordMessenger } from '../discord/discordMessenger.ts';
 

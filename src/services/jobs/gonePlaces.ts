@@ -1,6 +1,5 @@
-import type { GonePlaceCode } from '../../db/jobPlaces.ts';
-import type { JobStore } from '../../db/jobStore.ts';
-import type { Job } from '../../db/jobRow.ts';
+import type { GonePlaceCode, JobStore } from '../../db/jobStore.ts';
+import type { Job } from '../../db/job.ts';
 import { messagesFor } from '../../i18n/messages.ts';
 import type { Logger } from '../../logger.ts';
 import type { Clock } from '../../clock.ts';
@@ -37,10 +36,10 @@ export function createGonePlaces(deps: GonePlacesDeps) {
   }
 
   /** Returns how many jobs were affected (cancelled, or marked to deliver by DM). */
-  function leave(jobIds: number[], code: GonePlaceCode): number {
+  async function leave(jobIds: number[], code: GonePlaceCode): Promise<number> {
     let affected = 0;
     for (const id of jobIds) {
-      const left = store.leaveGonePlace(id, code, clock.now());
+      const left = await store.leaveGonePlace(id, code, clock.now());
       if (!left) continue;
       affected++;
       deps.onChannelGone?.(left.job.channelId);
@@ -55,23 +54,23 @@ export function createGonePlaces(deps: GonePlacesDeps) {
 
   return {
     /** GUILD_DELETE without `unavailable`: the bot was removed (kicked, banned, or the server deleted). */
-    guildRemoved(guildId: string): number {
-      return leave(store.unfinishedJobIdsInGuild(guildId), 'guild_removed');
+    async guildRemoved(guildId: string): Promise<number> {
+      return leave(await store.unfinishedJobIdsInGuild(guildId), 'guild_removed');
     },
     /** CHANNEL_DELETE / THREAD_DELETE; a deleted channel takes its threads with it. */
-    channelsDeleted(channelIds: readonly string[]): number {
-      return leave(store.unfinishedJobIdsInChannels(channelIds), 'channel_deleted');
+    async channelsDeleted(channelIds: readonly string[]): Promise<number> {
+      return leave(await store.unfinishedJobIdsInChannels(channelIds), 'channel_deleted');
     },
     /** At start, before anything is submitted: jobs whose server or channel vanished while the bot was down. */
     async checkUnfinished(lookup: PlaceLookup): Promise<number> {
       let gone = 0;
-      for (const job of store.unfinishedJobs()) {
+      for (const job of await store.unfinishedJobs()) {
         if (job.placeGone !== null) continue;
         const where = await lookup(job).catch((err: unknown) => {
           logger.warn('place_check_failed', { jobId: job.id, err });
           return 'here' as const;
         });
-        if (where !== 'here') gone += leave([job.id], where);
+        if (where !== 'here') gone += await leave([job.id], where);
       }
       return gone;
     },

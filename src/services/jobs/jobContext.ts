@@ -1,4 +1,4 @@
-import type { Job } from '../../db/jobRow.ts';
+import type { Job } from '../../db/job.ts';
 import type { JobStore } from '../../db/jobStore.ts';
 import type { Logger } from '../../logger.ts';
 import type { ApimartClient } from '../apimart/client.ts';

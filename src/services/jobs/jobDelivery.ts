@@ -1,4 +1,4 @@
-import type { Job } from '../../db/jobRow.ts';
+import type { Job } from '../../db/job.ts';
 import type { DeliveryProblem } from '../../i18n/deliveryMessages.ts';
 import { messagesFor } from '../../i18n/messages.ts';
 import { classifyDiscordError, type DiscordFault } from '../discord/discordFaults.ts';
@@ -44,7 +44,7 @@ export function createJobDelivery(ctx: JobContext) {
 
   async function finish(job: Job, posted: Posted, problem: DeliveryProblem | null): Promise<void> {
     forget(job.id);
-    const delivered = store.markDelivered(job.id, posted.sent.channelId, posted.sent.id, clock.now(), problem);
+    const delivered = await store.markDelivered(job.id, posted.sent.channelId, posted.sent.id, clock.now(), problem);
     ctx.jobLogger(job).info('job_delivered', { messageId: posted.sent.id, problem });
     void ctx.status.refresh(job.id);
     if (delivered) await ctx.resultPosted(delivered, posted.sent, posted.content);
@@ -52,7 +52,7 @@ export function createJobDelivery(ctx: JobContext) {
 
   async function expire(job: Job): Promise<void> {
     forget(job.id);
-    const expired = store.markVideoExpired(job.id, clock.now());
+    const expired = await store.markVideoExpired(job.id, clock.now());
     if (!expired) return;
     ctx.jobLogger(job).warn('job_video_expired', { taskId: job.taskId });
     void ctx.status.refresh(job.id);
@@ -62,16 +62,16 @@ export function createJobDelivery(ctx: JobContext) {
   /** The provider billed it, so the settlement stands; the link is neither fetched again nor posted. */
   async function refuseLink(job: Job, err: VideoLinkRefusedError): Promise<void> {
     forget(job.id);
-    const refused = store.markVideoLinkRefused(job.id, err.reason, clock.now());
+    const refused = await store.markVideoLinkRefused(job.id, err.reason, clock.now());
     if (!refused) return;
     ctx.jobLogger(job).error('job_video_link_refused', { taskId: job.taskId, reason: err.reason });
     void ctx.status.refresh(job.id);
     await ctx.notifyUser(refused, messagesFor(job.locale).resultUnusableLink(job.userId, job.id));
   }
 
-  function undeliverable(job: Job, problem: DeliveryProblem): void {
+  async function undeliverable(job: Job, problem: DeliveryProblem): Promise<void> {
     forget(job.id);
-    if (!store.markUndeliverable(job.id, problem, clock.now())) return;
+    if (!await store.markUndeliverable(job.id, problem, clock.now())) return;
     ctx.jobLogger(job).error('job_undeliverable', { problem, taskId: job.taskId });
     // The status message is the notice: it is the one place left that may still show it.
     void ctx.status.refresh(job.id);
@@ -100,8 +100,8 @@ export function createJobDelivery(ctx: JobContext) {
   }
 
   /** Reading the channel failed, so an earlier post cannot be ruled out: read again later, a bounded number of times. */
-  function lookupFailed(job: Job, err: unknown): void {
-    const attempts = store.recordDeliveryAttempt(job.id, clock.now());
+  async function lookupFailed(job: Job, err: unknown): Promise<void> {
+    const attempts = await store.recordDeliveryAttempt(job.id, clock.now());
     ctx.jobLogger(job).warn('result_lookup_failed', { err, attempt: attempts });
     if (attempts === 0) return forget(job.id);
     if (attempts < maxDeliveryAttempts + lookupRetriesAfterLastAttempt) return ctx.schedule(job.id, lastRetryDelayMs, () => deliver(job.id));
@@ -143,7 +143,7 @@ export function createJobDelivery(ctx: JobContext) {
     } catch (err) {
       ctx.jobLogger(job).warn('result_link_failed', { err });
     }
-    undeliverable(job, 'attempts_exhausted');
+    await undeliverable(job, 'attempts_exhausted');
   }
 
   /** An earlier attempt may have posted it although its answer was lost: that post is the result. */
@@ -176,7 +176,7 @@ export function createJobDelivery(ctx: JobContext) {
     const payload = await payloadFor(job);
     if (payload === 'gone') return expire(job);
     kept.keep(job.id, payload);
-    store.markResultPostStarted(job.id, clock.now());
+    await store.markResultPostStarted(job.id, clock.now());
     // The bot left the server, or the channel was deleted (gonePlaces.ts): straight to the requester's DMs.
     if (job.placeGone !== null) return deliverElsewhere(job, payload, job.placeGone === 'guild_removed' ? 'bot_removed' : 'channel_deleted');
     let posted: Posted;
@@ -194,13 +194,13 @@ export function createJobDelivery(ctx: JobContext) {
   const oneOfFew = createConcurrencyLimit(maxConcurrentDeliveries);
 
   async function deliverNow(jobId: number): Promise<void> {
-    const job = store.get(jobId);
+    const job = await store.get(jobId);
     if (!job || job.status !== 'completed' || !job.videoUrl) return;
     try {
       await attempt(job);
     } catch (err) {
       if (err instanceof VideoLinkRefusedError) return refuseLink(job, err);
-      const attempts = store.recordDeliveryAttempt(job.id, clock.now());
+      const attempts = await store.recordDeliveryAttempt(job.id, clock.now());
       if (attempts === 0) return forget(job.id);
       const delayMs = deliveryRetryDelaysMs[attempts - 1];
       ctx.jobLogger(job).warn('job_delivery_failed', { err, attempt: attempts, retryInMs: delayMs ?? null });

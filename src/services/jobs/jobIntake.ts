@@ -54,7 +54,11 @@ export function createJobIntake(deps: JobIntakeDeps) {
     };
   };
 
-  function commitPending(): void {
+  /**
+   * The batch and the burst's bounds are taken before the commit is awaited: a command that arrives
+   * while it is being written starts the next batch, never joins one already on its way.
+   */
+  async function commitPending(): Promise<void> {
     const batch = pending;
     pending = [];
     if (batch.length === 0) return;
@@ -63,7 +67,7 @@ export function createJobIntake(deps: JobIntakeDeps) {
     lastCommitAt = now;
     let results: (CreateJobResult | Error)[];
     try {
-      results = store.createJobs(batch.map((p) => p.job), budgetWindow());
+      results = await store.createJobs(batch.map((p) => p.job), budgetWindow());
     } catch (err) {
       for (const p of batch) p.reject(err);
       return;
@@ -82,13 +86,13 @@ export function createJobIntake(deps: JobIntakeDeps) {
       return { needsConfirmation, confirmDeadlineAt: needsConfirmation ? clock.now() + windowMs : null };
     },
     /** Server-level gates: server and channel allow-lists, pause, provider outage. */
-    gate(guildId: string, channelId: string): Rejection | undefined {
+    async gate(guildId: string, channelId: string): Promise<Rejection | undefined> {
       // The command router refuses commands; this also covers 🔁 on results from before the server was dropped.
       if (config.allowedGuildIds.length > 0 && !config.allowedGuildIds.includes(guildId)) return (m) => m.ops.guildNotAllowed;
       if (config.allowedChannelIds.length > 0 && !config.allowedChannelIds.includes(channelId)) {
         return (m) => m.channelNotAllowed(config.allowedChannelIds);
       }
-      if (store.spend.isPaused(guildId)) return (m) => m.paused;
+      if (await store.spend.isPaused(guildId)) return (m) => m.paused;
       if (!health.isAvailable()) return (m) => m.providerUnavailable;
       return undefined;
     },
@@ -97,7 +101,7 @@ export function createJobIntake(deps: JobIntakeDeps) {
       return deps.models?.isOff(model) ? (m) => m.ops.modelTurnedOff(model, deps.mention ?? plainCommandMention) : undefined;
     },
     /** Budget and active-job checks plus the reservation, in one write transaction. */
-    create(job: NewJob): CreateJobResult {
+    create(job: NewJob): Promise<CreateJobResult> {
       return store.createJob(job, budgetWindow());
     },
     /**
@@ -109,9 +113,9 @@ export function createJobIntake(deps: JobIntakeDeps) {
         pending.push({ job, resolve, reject });
         if (pending.length === 1) {
           if (clock.now() - lastCommitAt > burstGapMs) groupLimit = firstGroupCommit;
-          setImmediate(commitPending);
+          setImmediate(() => void commitPending());
         }
-        else if (pending.length >= groupLimit) commitPending();
+        else if (pending.length >= groupLimit) void commitPending();
       });
     },
     rejectionText(result: Exclude<CreateJobResult, { ok: true } | { reason: 'duplicate' }>, estimateMicros: number): Rejection {

@@ -1,4 +1,4 @@
-import type { Job, PollJob } from '../../db/jobRow.ts';
+import type { Job, PollJob } from '../../db/job.ts';
 import { languageFor, messagesFor } from '../../i18n/messages.ts';
 import { ApimartHttpError } from '../apimart/errors.ts';
 import type { TaskStatus } from '../apimart/client.ts';
@@ -57,10 +57,10 @@ export function createJobPoller(ctx: JobContext) {
     ctx.schedule(job.id, finalDelay, () => poll(job.id));
   }
 
-  function applyTimeout(job: PollJob): PollJob {
+  async function applyTimeout(job: PollJob): Promise<PollJob> {
     const submittedAt = job.submittedAt ?? job.updatedAt;
     if (job.status !== 'submitted' || clock.now() < submittedAt + settings.jobTimeoutMs) return job;
-    const timedOut = store.markTimedOut(job.id, clock.now());
+    const timedOut = await store.markTimedOut(job.id, clock.now());
     if (!timedOut) return job;
     ctx.jobLogger(job).warn('job_timed_out', { taskId: job.taskId, reservedMicros: job.estimateMicros });
     void ctx.status.refresh(job.id);
@@ -68,14 +68,14 @@ export function createJobPoller(ctx: JobContext) {
     return timedOut;
   }
 
-  function onTask(job: PollJob, task: TaskStatus): void {
+  async function onTask(job: PollJob, task: TaskStatus): Promise<void> {
     const now = clock.now();
     if (task.state === 'completed' || task.state === 'failed' || task.state === 'cancelled') forget(job.id);
     const seen = queueSeen.get(job.id);
     if (task.state === 'pending' || task.state === 'submitted') queueSeen.set(job.id, { queued: true, atMs: now });
     else if (seen?.queued) seen.queued = false;
     if (task.state === 'completed' && task.videoUrl) {
-      const completed = store.completeTask(job.id, {
+      const completed = await store.completeTask(job.id, {
         videoUrl: task.videoUrl, videoExpiresAt: task.videoExpiresAtMs ?? null, costMicros: task.costMicros ?? null,
       }, now);
       if (!completed) return;
@@ -86,7 +86,7 @@ export function createJobPoller(ctx: JobContext) {
     }
     if (task.state === 'completed' || task.state === 'failed' || task.state === 'cancelled') {
       const code = task.state === 'completed' ? 'no_video' : failureCodeOf(task);
-      const failed = store.failTask(job.id, code, task.error?.message ?? task.rawStatus, now);
+      const failed = await store.failTask(job.id, code, task.error?.message ?? task.rawStatus, now);
       if (!failed) return;
       ctx.jobLogger(job).warn('job_failed', { taskId: job.taskId, code, providerError: task.error });
       if (job.status === 'submitted') ctx.slotFreed();
@@ -96,7 +96,7 @@ export function createJobPoller(ctx: JobContext) {
       return;
     }
     // The written row comes back from the update: a poll reads the job once and parses no request.
-    const updated = applyTimeout(store.recordProgress(job.id, task.progress, task.estimatedTimeSec ?? null, now) ?? job);
+    const updated = await applyTimeout(await store.recordProgress(job.id, task.progress, task.estimatedTimeSec ?? null, now) ?? job);
     void ctx.status.refresh(job.id);
     scheduleNext(updated);
   }
@@ -107,7 +107,7 @@ export function createJobPoller(ctx: JobContext) {
   }
 
   async function pollOnce(jobId: number): Promise<void> {
-    const job = store.pollView(jobId);
+    const job = await store.pollView(jobId);
     if (!job || !job.taskId || (job.status !== 'submitted' && job.status !== 'timed_out')) return;
     // Any poll answers the callbacks that came before it.
     if (hintDueAtMs.delete(jobId)) lastHintPollAtMs.set(jobId, clock.now());
@@ -115,14 +115,14 @@ export function createJobPoller(ctx: JobContext) {
     try {
       task = await ctx.apimart.getTask(job.taskId, { language: languageFor(job.locale) });
     } catch (err) {
-      store.recordPollError(job.id, clock.now());
+      await store.recordPollError(job.id, clock.now());
       ctx.jobLogger(job).warn('job_poll_failed', { taskId: job.taskId, err });
-      const updated = applyTimeout(store.pollView(job.id) ?? job);
+      const updated = await applyTimeout(await store.pollView(job.id) ?? job);
       scheduleNext(updated, err instanceof ApimartHttpError ? err.retryAfterMs : undefined);
       return;
     }
     try {
-      onTask(job, task);
+      await onTask(job, task);
     } catch (err) {
       // The provider answered; the database refused what the bot made of it. That is a bug in the bot,
       // and the same answer would be refused again on every poll, so the job stops here (a restart

@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock.ts';
-import type { Job } from '../../db/jobRow.ts';
+import type { Job } from '../../db/job.ts';
 import type { JobStore, ResolutionOutcome } from '../../db/jobStore.ts';
 import { messagesFor } from '../../i18n/messages.ts';
 import type { Logger } from '../../logger.ts';
@@ -39,15 +39,15 @@ export function createJobResolution(deps: JobResolutionDeps) {
 
   return {
     async resolve(r: { guildId: string; actorId: string; jobId: number; outcome: ResolutionOutcome }): Promise<ResolveResult> {
-      const job = store.get(r.jobId);
+      const job = await store.get(r.jobId);
       // Another server's job reads as no job at all: its existence is not this server's business.
       if (!job || job.guildId !== r.guildId) return { ok: false, reason: 'not_found' };
       if (job.status !== 'submit_unknown' && job.status !== 'timed_out') return { ok: false, reason: 'not_awaiting', status: job.status };
       const notBefore = resolvableAt(job, deps.latePoll, clock.now());
       if (notBefore !== null) return { ok: false, reason: 'still_polling', resolvableAt: notBefore };
-      const resolved = store.resolveJob({ id: job.id, guildId: r.guildId, outcome: r.outcome, actorId: r.actorId, now: clock.now() });
+      const resolved = await store.resolveJob({ id: job.id, guildId: r.guildId, outcome: r.outcome, actorId: r.actorId, now: clock.now() });
       if (!resolved) {
-        const now = store.get(job.id);
+        const now = await store.get(job.id);
         return { ok: false, reason: 'not_awaiting', status: now?.status ?? job.status };
       }
       logger.info('job_resolved', { jobId: job.id, userId: job.userId, actorId: r.actorId, outcome: r.outcome, from: job.status, amountMicros: job.estimateMicros });

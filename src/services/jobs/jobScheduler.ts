@@ -1,4 +1,4 @@
-import type { Job } from '../../db/jobRow.ts';
+import type { Job } from '../../db/job.ts';
 import type { JobStore } from '../../db/jobStore.ts';
 import { messagesFor } from '../../i18n/messages.ts';
 import type { Logger } from '../../logger.ts';
@@ -48,6 +48,8 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
   /** Jobs this instance quarantined at start: a stalled previous instance may still store their task id. */
   const quarantinedIds = new Set<number>();
   const inFlight = new Set<Promise<void>>();
+  /** Jobs accepted whose follow-up has not yet decided between the confirmation timer and the queue. */
+  const awaitingFollowUp = new Set<number>();
   let stopped = false;
   /** While held (at start, until every job's server and channel are known to exist), nothing is submitted. */
   let submissionsHeld = false;
@@ -106,13 +108,25 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
 
   function armConfirmation(job: Job): void {
     const deadline = job.confirmDeadlineAt ?? clock.now();
-    schedule(job.id, Math.max(0, deadline - clock.now()), () => {
-      const expired = store.endBeforeSubmission(job.id, 'expired', 'not_confirmed', clock.now());
+    schedule(job.id, Math.max(0, deadline - clock.now()), async () => {
+      const expired = await store.endBeforeSubmission(job.id, 'expired', 'not_confirmed', clock.now());
       if (expired) {
         ctx.jobLogger(job).info('job_confirmation_expired');
         void deps.status.refresh(job.id);
       }
     });
+  }
+
+  /**
+   * Read again: a ✅ may have confirmed the job (and its polls taken this timer key) during the batch.
+   * A ✅ or ❌ handled while the read is on its way has decided already, and no confirmation timer
+   * may then replace what it started.
+   */
+  async function followUp(jobId: number): Promise<void> {
+    const current = await store.get(jobId);
+    const undecided = awaitingFollowUp.delete(jobId);
+    if (undecided && current?.status === 'awaiting_confirmation') armConfirmation(current);
+    else kickSubmitter();
   }
 
   async function probeProvider(): Promise<void> {
@@ -133,30 +147,31 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
 
   return {
     /** A new job's first status, to be its acknowledgement (without the prompt where AutoMod refused it). */
-    firstStatus: (job: Job, withoutPrompt = false): StatusPayload => deps.status.render(job, withoutPrompt),
+    firstStatus: (job: Job, withoutPrompt = false): Promise<StatusPayload> => deps.status.render(job, withoutPrompt),
     /**
      * A new job row exists and its acknowledgement showed `shown`: its message is the job's status message
      * at once (controls map to it), the status is kept current, and the job starts moving.
      */
-    accept(job: Job, shown?: { payload: StatusPayload; message: SentMessage | undefined; promptBlocked?: boolean }): void {
-      if (shown) deps.status.shown(job, shown.payload, shown.message, shown.promptBlocked);
+    async accept(job: Job, shown?: { payload: StatusPayload; message: SentMessage | undefined; promptBlocked?: boolean }): Promise<void> {
+      if (shown) await deps.status.shown(job, shown.payload, shown.message, shown.promptBlocked);
+      awaitingFollowUp.add(job.id);
       afterAcknowledgements.add(() => {
         if (stopped) return;
         void deps.status.refresh(job.id);
-        // Read again: a ✅ may have confirmed the job (and its polls taken this timer key) during the batch.
-        const current = deps.store.get(job.id);
-        if (current?.status === 'awaiting_confirmation') armConfirmation(current);
-        else kickSubmitter();
+        track(followUp(job.id));
       });
     },
     confirmed(job: Job): void {
+      awaitingFollowUp.delete(job.id);
       const timer = timers.get(job.id);
       if (timer) clock.clearTimeout(timer);
       timers.delete(job.id);
-      void deps.status.refresh(job.id);
+      // The claim first: the edit then shows the job started, not a queued card whose Cancel came too late.
       kickSubmitter();
+      void deps.status.refresh(job.id);
     },
     cancelled(job: Job): void {
+      awaitingFollowUp.delete(job.id);
       const timer = timers.get(job.id);
       if (timer) clock.clearTimeout(timer);
       timers.delete(job.id);
@@ -165,19 +180,23 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     refreshStatus: (jobId: number) => deps.status.refresh(jobId),
     /** Another process may have freed a provider slot: try the queue again. */
     kickQueue: () => {
+      if (stopped) return;
       // A read first: the claim takes the write lock, which other processes would then wait for.
-      if (!stopped && store.firstQueuedJobIds(1).length > 0) submitter.kick();
+      track(store.firstQueuedJobIds(1).then((ids) => {
+        if (ids.length > 0) submitter.kick();
+      }));
     },
     /** A provider callback named this task: poll it now if it is one of ours and still running. */
     taskHint(taskId: string): void {
-      const job = store.jobByTaskId(taskId);
-      if (job && poller.hint(job)) ctx.jobLogger(job).debug('job_poll_on_callback', { taskId });
+      track(store.jobByTaskId(taskId).then((job) => {
+        if (job && poller.hint(job)) ctx.jobLogger(job).debug('job_poll_on_callback', { taskId });
+      }));
     },
     sendResultByDm: (job: Job, userId: string) => delivery.sendCopy(job, userId),
     /** Picks every unfinished job up again; nothing that may have reached the provider is resent. */
-    resume(): { resumed: number; quarantined: Job[] } {
+    async resume(): Promise<{ resumed: number; quarantined: Job[] }> {
       const now = clock.now();
-      const quarantined = store.quarantineInterruptedSubmissions(now);
+      const quarantined = await store.quarantineInterruptedSubmissions(now);
       for (const job of quarantined) {
         quarantinedIds.add(job.id);
         ctx.jobLogger(job).error('job_submit_outcome_unknown', { reason: 'process stopped during submission', reservedMicros: job.estimateMicros });
@@ -185,7 +204,7 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
         void deps.status.refresh(job.id);
         track(ctx.notifyUser(job, messagesFor(job.locale).submitUnknownNotice(job.userId, job.id)));
       }
-      const jobs = store.unfinishedJobs();
+      const jobs = await store.unfinishedJobs();
       const resumeSpreadMs = Math.min(deps.settings.pollMaxIntervalMs, jobs.length * resumeSpreadPerJobMs);
       for (const job of jobs) {
         if (job.status === 'awaiting_confirmation') armConfirmation(job);
@@ -200,9 +219,9 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
      * A previous instance that stalled (and was taken over) may still have received a quarantined
      * job's task id and stored it: that job now runs at the provider, so it is polled from here.
      */
-    adoptLateTaskIds(): void {
-      for (const id of quarantinedIds) {
-        const job = store.get(id);
+    async adoptLateTaskIds(): Promise<void> {
+      for (const id of [...quarantinedIds]) {
+        const job = await store.get(id);
         if (job?.status === 'submit_unknown') continue;
         quarantinedIds.delete(id);
         if (!job || job.status !== 'submitted' || timers.has(id)) continue;

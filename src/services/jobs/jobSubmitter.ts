@@ -1,4 +1,4 @@
-import type { Job } from '../../db/jobRow.ts';
+import type { Job } from '../../db/job.ts';
 import { messagesFor } from '../../i18n/messages.ts';
 import { ApimartHttpError, effectiveStatus, isProviderUnavailable, submitOutcomeUnknown, submitWasRefused } from '../apimart/errors.ts';
 import { isModelGoneAnswer } from '../apimart/modelHealth.ts';
@@ -33,6 +33,9 @@ export function createJobSubmitter(ctx: JobContext) {
   let holdUntil = 0;
   let postsInFlight = 0;
   let positionsPending = false;
+  /** A claim loop is running; a kick meanwhile sets `kickAgain` so the loop runs once more after it. */
+  let claiming = false;
+  let kickAgain = false;
 
   /** False when the job was failed here because its reference image is not one. */
   async function imageUsable(job: Job): Promise<boolean> {
@@ -40,7 +43,7 @@ export function createJobSubmitter(ctx: JobContext) {
     if (!url) return true;
     const check = await checkReferenceImage(url, ctx.fetch, imageCheckTimeoutMs);
     if (check === 'ok' || check === 'unknown') return true;
-    const failed = store.endBeforeSubmission(job.id, 'failed', 'image_unreadable', clock.now());
+    const failed = await store.endBeforeSubmission(job.id, 'failed', 'image_unreadable', clock.now());
     ctx.jobLogger(job).warn('job_image_rejected', { check });
     if (failed) finishWithNotice(failed, (m) => m.failedNotice(failed.userId, failed.id, m.failureReasons.image_unreadable));
     return false;
@@ -51,17 +54,17 @@ export function createJobSubmitter(ctx: JobContext) {
     void ctx.status.refresh(job.id);
     if (!(await imageUsable(job))) return;
     if (ctx.models.isOff(job.request.model)) return failModelRetired(job);
-    store.markSubmitSending(job.id, clock.now());
+    await store.markSubmitSending(job.id, clock.now());
     try {
       const { taskId, withWebhook } = await post(job, job.idempotencyKey);
       ctx.models.recordAccepted(job.request.model);
-      const submitted = store.recordSubmitted(job.id, taskId, clock.now());
+      const submitted = await store.recordSubmitted(job.id, taskId, clock.now());
       if (withWebhook) ctx.push?.expectCallbacks(job.id);
       log.info('job_submitted', { taskId });
       if (submitted) ctx.startPolling(submitted);
       return;
     } catch (err) {
-      handleSubmitError(job, err);
+      await handleSubmitError(job, err);
     }
   }
 
@@ -83,14 +86,14 @@ export function createJobSubmitter(ctx: JobContext) {
     }
   }
 
-  function handleSubmitError(job: Job, err: unknown): void {
+  async function handleSubmitError(job: Job, err: unknown): Promise<void> {
     const log = ctx.jobLogger(job);
     const now = clock.now();
     if (submitWasRefused(err)) {
       const retryAfterMs = err instanceof ApimartHttpError ? err.retryAfterMs : undefined;
       const retryAt = now + Math.max(retryAfterMs ?? 0, refusedBackoffMs(job.submitAttempts));
       holdUntil = Math.max(holdUntil, now + Math.max(retryAfterMs ?? 0, refusedBackoffMs(1)));
-      store.requeue(job.id, retryAt, now);
+      await store.requeue(job.id, retryAt, now);
       log.warn('job_submit_refused', { err, retryAt });
       void ctx.status.refresh(job.id);
       kickAt(retryAt);
@@ -107,13 +110,13 @@ export function createJobSubmitter(ctx: JobContext) {
       const modelGone = !unavailable && isModelGoneAnswer(err);
       if (modelGone) noteModelGone(job);
       const code = unavailable ? 'provider_unavailable' : modelGone ? 'model_retired' : rejectionCode(err);
-      const failed = store.endBeforeSubmission(job.id, 'failed', code, now);
+      const failed = await store.endBeforeSubmission(job.id, 'failed', code, now);
       log.warn('job_submit_rejected', { err, code });
       if (failed) finishWithNotice(failed, (m) => m.failedNotice(failed.userId, failed.id, m.failureReasons[code]));
       return;
     }
     // The request may have reached the provider: resending could bill twice, so an admin decides.
-    const unknown = store.markSubmitUnknown(job.id, err instanceof Error ? err.name : 'unknown', now);
+    const unknown = await store.markSubmitUnknown(job.id, err instanceof Error ? err.name : 'unknown', now);
     log.error('job_submit_outcome_unknown', { err, reservedMicros: job.estimateMicros });
     if (unknown) finishWithNotice(unknown, (m) => m.submitUnknownNotice(unknown.userId, unknown.id));
   }
@@ -125,8 +128,8 @@ export function createJobSubmitter(ctx: JobContext) {
   }
 
   /** A queued job for a model turned off meanwhile: sending it would only be refused again. */
-  function failModelRetired(job: Job): void {
-    const failed = store.endBeforeSubmission(job.id, 'failed', 'model_retired', clock.now());
+  async function failModelRetired(job: Job): Promise<void> {
+    const failed = await store.endBeforeSubmission(job.id, 'failed', 'model_retired', clock.now());
     ctx.jobLogger(job).warn('job_model_turned_off', { model: job.request.model });
     if (failed) finishWithNotice(failed, (m) => m.failedNotice(failed.userId, failed.id, m.failureReasons.model_retired));
   }
@@ -153,13 +156,31 @@ export function createJobSubmitter(ctx: JobContext) {
   function showQueuePositionsSoon(): void {
     if (positionsPending) return;
     positionsPending = true;
-    ctx.schedule(queuePositionsTimerKey, queuePositionsEveryMs, () => {
+    ctx.schedule(queuePositionsTimerKey, queuePositionsEveryMs, async () => {
       positionsPending = false;
-      for (const id of store.firstQueuedJobIds(queuePositionsShown)) void ctx.status.refresh(id);
+      for (const id of await store.firstQueuedJobIds(queuePositionsShown)) void ctx.status.refresh(id);
     });
   }
 
+  /**
+   * One claim loop at a time: the claims are awaited, and two loops interleaving would each see
+   * `postsInFlight` below the bound and together put more than `parallelPosts` on the wire.
+   */
   function kick(): void {
+    if (claiming) {
+      kickAgain = true;
+      return;
+    }
+    claiming = true;
+    ctx.track(claimWhileFree().finally(() => {
+      claiming = false;
+      if (!kickAgain) return;
+      kickAgain = false;
+      kick();
+    }));
+  }
+
+  async function claimWhileFree(): Promise<void> {
     if (!ctx.health.isAvailable()) return;
     // While a burst of commands is being acknowledged, submissions trickle (one at a time) so they
     // do not compete with it; the burst's own follow-up work kicks again once it is over.
@@ -170,7 +191,7 @@ export function createJobSubmitter(ctx: JobContext) {
     if (now < holdUntil) return kickAt(holdUntil);
     let claimed = false;
     while (postsInFlight < parallelPosts) {
-      const job = store.claimForSubmission(ctx.settings.maxConcurrentJobs, now);
+      const job = await store.claimForSubmission(ctx.settings.maxConcurrentJobs, now);
       if (!job) break;
       claimed = true;
       postsInFlight++;
@@ -181,7 +202,7 @@ export function createJobSubmitter(ctx: JobContext) {
     }
     if (claimed) showQueuePositionsSoon();
     // A due job left in the queue waits for a free slot (slotFreed kicks); only future retries need a timer.
-    const nextRetry = store.earliestQueuedRetryAt();
+    const nextRetry = await store.earliestQueuedRetryAt();
     if (nextRetry !== null && nextRetry > now) kickAt(nextRetry);
   }
 

@@ -1,4 +1,4 @@
-import type { Job } from '../../db/jobRow.ts';
+import type { Job } from '../../db/job.ts';
 import { messagesFor } from '../../i18n/messages.ts';
 import { classifyDiscordError } from '../discord/discordFaults.ts';
 import type { DiscordMessenger, OutgoingMessage, SentMessage } from '../discord/discordMessenger.ts';

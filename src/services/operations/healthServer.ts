@@ -6,7 +6,7 @@ export interface HealthServerDeps {
   port: number;
   registry: Registry;
   /** Why the bot is unhealthy, or null when it is healthy. */
-  unhealthyReason: () => string | null;
+  unhealthyReason: () => Promise<string | null>;
 }
 
 /** GET /healthz (200 or 503) and GET /metrics (Prometheus text); nothing else is served. */
@@ -18,9 +18,11 @@ export function createHealthServer(deps: HealthServerDeps) {
       return;
     }
     if (path === '/healthz') {
-      const reason = deps.unhealthyReason();
-      res.writeHead(reason === null ? 200 : 503, { 'content-type': 'text/plain; charset=utf-8' })
-        .end(reason === null ? 'ok\n' : `${reason}\n`);
+      deps.unhealthyReason().then(
+        (reason) => res.writeHead(reason === null ? 200 : 503, { 'content-type': 'text/plain; charset=utf-8' })
+          .end(reason === null ? 'ok\n' : `${reason}\n`),
+        () => res.writeHead(500).end(),
+      );
       return;
     }
     if (path === '/metrics') {

@@ -20,26 +20,26 @@ export function createMetrics(deps: { queries: OperationsQueries; health: Provid
 
   new Gauge({
     name: 'videobot_jobs', help: 'Unfinished jobs by state', labelNames: ['state'] as const, registers,
-    collect() {
-      const counts = queries.unfinishedJobCounts();
+    async collect() {
+      const counts = await queries.unfinishedJobCounts();
       for (const state of queries.unfinishedStatuses) this.set({ state }, counts.get(state) ?? 0);
     },
   });
   new Gauge({
     name: 'videobot_queue_length', help: 'Jobs waiting for a submission slot', registers,
-    collect() { this.set(queries.unfinishedJobCounts().get('queued') ?? 0); },
+    async collect() { this.set((await queries.unfinishedJobCounts()).get('queued') ?? 0); },
   });
   new Gauge({
     name: 'videobot_running_jobs', help: 'Jobs submitted to the provider and not yet finished', registers,
-    collect() {
-      const counts = queries.unfinishedJobCounts();
+    async collect() {
+      const counts = await queries.unfinishedJobCounts();
       this.set((counts.get('submitting') ?? 0) + (counts.get('submitted') ?? 0) + (counts.get('completed') ?? 0));
     },
   });
   new Gauge({
     name: 'videobot_oldest_active_job_age_seconds', help: 'Age of the oldest queued or running job (0 when none)', registers,
-    collect() {
-      const createdAt = queries.oldestActiveJobCreatedAt();
+    async collect() {
+      const createdAt = await queries.oldestActiveJobCreatedAt();
       this.set(createdAt === null ? 0 : Math.max(0, (clock.now() - createdAt) / 1000));
     },
   });
@@ -49,9 +49,9 @@ export function createMetrics(deps: { queries: OperationsQueries; health: Provid
   });
   new Gauge({
     name: 'videobot_spend_today_usd', help: 'Ledger total of the current UTC day, every server (reserved + settled)', registers,
-    collect() {
+    async collect() {
       const { dayStart, dayEnd } = utcPeriods(clock.now());
-      this.set(queries.spendMicrosBetween(dayStart, dayEnd) / 1_000_000);
+      this.set(await queries.spendMicrosBetween(dayStart, dayEnd) / 1_000_000);
     },
   });
 

@@ -1,9 +1,8 @@
 import type { Client } from 'discord.js';
 import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config.ts';
-import { createOperationsQueries } from '../../db/operationsQueries.ts';
-import type { Db } from '../../db/openDatabase.ts';
-import { createRetentionStore } from '../../db/retentionStore.ts';
+import type { OperationsQueries } from '../../db/operationsQueries.ts';
+import type { RetentionStore } from '../../db/retentionStore.ts';
 import type { Logger } from '../../logger.ts';
 import type { ApimartClient } from '../apimart/client.ts';
 import type { ProviderHealth } from '../apimart/providerHealth.ts';
@@ -30,19 +29,18 @@ const deliveryOutcomeOf: Record<string, string> = {
  * client so the job pipeline reports to the metrics without knowing about them.
  */
 export function createOperations(deps: {
-  config: Config; db: Db; logger: Logger; clock: Clock; health: ProviderHealth; apimart: ApimartClient;
+  config: Config; queries: OperationsQueries; retentionStore: RetentionStore; logger: Logger; clock: Clock; health: ProviderHealth; apimart: ApimartClient;
   /** Added to METRICS_PORT, so several shard processes on one host each get their own port. */
   metricsPortOffset?: number;
 }) {
-  const { config, db, clock, health } = deps;
-  const queries = createOperationsQueries(db);
+  const { config, queries, clock, health } = deps;
   const metrics = createMetrics({ queries, health, clock });
   const logger = tapLogger(deps.logger, (event, level) => {
     metrics.countLogEvent(event, level);
     const outcome = deliveryOutcomeOf[event];
     if (outcome) metrics.countDelivery(outcome);
   });
-  const retention = createRetention({ store: createRetentionStore(db), clock, logger, retentionDays: config.retentionDays });
+  const retention = createRetention({ store: deps.retentionStore, clock, logger, retentionDays: config.retentionDays });
   let server: ReturnType<typeof createHealthServer> | undefined;
 
   return {
@@ -61,9 +59,9 @@ export function createOperations(deps: {
         host: config.metricsHost,
         port: config.metricsPort === 0 ? 0 : config.metricsPort + (deps.metricsPortOffset ?? 0),
         registry: metrics.registry,
-        unhealthyReason: () => {
+        unhealthyReason: async () => {
           if (!gateway.isGatewayConnected()) return 'gateway not connected';
-          if (!queries.isWritable()) return 'database not writable';
+          if (!await queries.isWritable()) return 'database not writable';
           return null;
         },
       });

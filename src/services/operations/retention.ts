@@ -19,11 +19,11 @@ export function createRetention(deps: { store: RetentionStore; clock: Clock; log
   };
 
   /** Every due job at once, without yielding: for tools and tests. */
-  const runOnce = (): number => {
+  const runOnce = async (): Promise<number> => {
     const now = clock.now();
     let total = 0;
     for (;;) {
-      const erased = store.eraseFinishedBefore(cutoffAt(now), now, batchSize);
+      const erased = await store.eraseFinishedBefore(cutoffAt(now), now, batchSize);
       total += erased;
       if (erased < batchSize) break;
     }
@@ -38,7 +38,7 @@ export function createRetention(deps: { store: RetentionStore; clock: Clock; log
     const now = clock.now();
     let total = 0;
     while (!stopped) {
-      const erased = store.eraseFinishedBefore(cutoffAt(now), now, batchSize);
+      const erased = await store.eraseFinishedBefore(cutoffAt(now), now, batchSize);
       total += erased;
       if (erased < batchSize) break;
       await new Promise<void>((resolve) => setImmediate(resolve));

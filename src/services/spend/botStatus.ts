@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock.ts';
-import type { JobStatus } from '../../db/jobRow.ts';
+import type { JobStatus } from '../../db/job.ts';
 import type { JobStore } from '../../db/jobStore.ts';
 import type { OperationsQueries } from '../../db/operationsQueries.ts';
 import type { BotStatusView } from '../../i18n/opsMessages.ts';
@@ -20,16 +20,16 @@ export interface BotStatusDeps {
  */
 export function createBotStatus(deps: BotStatusDeps) {
   return {
-    view(guildId: string): BotStatusView {
+    async view(guildId: string): Promise<BotStatusView> {
       const now = deps.clock.now();
-      const counts = deps.queue.unfinishedJobCounts();
+      const counts = await deps.queue.unfinishedJobCounts();
       const count = (status: JobStatus) => counts.get(status) ?? 0;
       return {
         queued: count('queued'), running: count('submitting') + count('submitted'),
-        oldestJobCreatedAt: deps.queue.oldestActiveJobCreatedAt(),
+        oldestJobCreatedAt: await deps.queue.oldestActiveJobCreatedAt(),
         providerDownReason: deps.health.reason(),
         modelsOff: deps.models.turnedOff(),
-        awaiting: deps.store.jobsNeedingAttention(guildId).map((job) => ({
+        awaiting: (await deps.store.jobsNeedingAttention(guildId)).map((job) => ({
           jobId: job.id, status: job.status === 'timed_out' ? 'timed_out' as const : 'submit_unknown' as const,
           resolvableAt: resolvableAt(job, deps.latePoll, now),
         })),

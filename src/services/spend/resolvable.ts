@@ -1,4 +1,4 @@
-import type { Job } from '../../db/jobRow.ts';
+import type { Job } from '../../db/job.ts';
 
 /** A timed-out job is polled for its late result this long before polling stops. */
 export const defaultLatePollWindowMs = 24 * 60 * 60_000;

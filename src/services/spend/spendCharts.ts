@@ -25,11 +25,11 @@ export function createSpendCharts(deps: { store: JobStore; clock: Clock; rendere
   }
 
   /** The ledger per UTC day (the whole of it as budgets count it, or one server's), today and the 29 days before. */
-  function usageData(scope: SpendScope, dailyLimitMicros: number | null): UsageChartData {
+  async function usageData(scope: SpendScope, dailyLimitMicros: number | null): Promise<UsageChartData> {
     const { fromMs, toMs } = usageChartWindow(utcPeriods(clock.now()).dayStart);
-    const rows = scope.guildId === undefined
+    const rows = await (scope.guildId === undefined
       ? store.spend.userDailySpend(scope.userId, fromMs, toMs)
-      : store.spend.userDailySpendInGuild(scope.guildId, scope.userId, fromMs, toMs);
+      : store.spend.userDailySpendInGuild(scope.guildId, scope.userId, fromMs, toMs));
     return { days: dailyBars(rows, fromMs), dailyLimitMicros };
   }
 
@@ -38,7 +38,7 @@ export function createSpendCharts(deps: { store: JobStore; clock: Clock; rendere
 
     async usage(scope: SpendScope, dailyLimitMicros: number | null, locale: string | null | undefined): Promise<ChartFile> {
       const t = await textsFor(locale);
-      const data = await renderer.render(usageChartSpec(usageData(scope, dailyLimitMicros), t));
+      const data = await renderer.render(usageChartSpec(await usageData(scope, dailyLimitMicros), t));
       return { name: 'daily-spend.png', data, description: t.usageAlt };
     },
 

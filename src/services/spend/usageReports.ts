@@ -1,5 +1,5 @@
 import type { Config } from '../../config.ts';
-import type { Job } from '../../db/jobRow.ts';
+import type { Job } from '../../db/job.ts';
 import type { JobStore } from '../../db/jobStore.ts';
 import type { PeriodSpend, UserSpend } from '../../db/spendStore.ts';
 import type { AttentionJob } from '../../i18n/spendMessages.ts';
@@ -44,45 +44,47 @@ export function createUsageReports(deps: { config: Config; store: JobStore; cloc
      * admin's view of someone else: this server's jobs and spend only, and no budget line whose
      * remainder would reveal what the member spent elsewhere.
      */
-    usage(guildId: string, userId: string, self = true): UsageSummary {
+    async usage(guildId: string, userId: string, self = true): Promise<UsageSummary> {
       const now = clock.now();
       const p = utcPeriods(now);
       const period = (from: number, to: number) =>
         self ? spend.userPeriodSpend(userId, from, to) : spend.userPeriodSpendInGuild(guildId, userId, from, to);
-      const today = period(p.dayStart, p.dayEnd);
-      const month = period(p.monthStart, p.monthEnd);
+      const today = await period(p.dayStart, p.dayEnd);
+      const month = await period(p.monthStart, p.monthEnd);
       const lines = budgetLines(
         { userDailyMicros: config.userDailyBudgetMicros, userMonthlyMicros: config.userMonthlyBudgetMicros, guildDailyMicros: config.guildDailyBudgetMicros },
-        spend.budgetOverride(guildId, userId),
-        { userDayMicros: today.totalMicros, userMonthMicros: month.totalMicros, guildDayMicros: spend.guildDaySpendMicros(guildId, p.dayStart) },
+        await spend.budgetOverride(guildId, userId),
+        { userDayMicros: today.totalMicros, userMonthMicros: month.totalMicros, guildDayMicros: await spend.guildDaySpendMicros(guildId, p.dayStart) },
         now,
       );
       const budgets = self ? lines : lines.filter((line) => line.scope === 'guild_daily');
       // Prompts from other servers are not this server's admins' to read.
-      const activeJobs = store.activeJobIdsForUser(userId)
-        .flatMap((id) => store.get(id) ?? [])
-        .filter((job) => job.guildId === guildId)
-        .map((job) => historyEntry(job, now));
-      return { today, month, total: self ? spend.userTotalSpend(userId) : period(0, Number.MAX_SAFE_INTEGER), budgets, activeJobs, thisServerOnly: !self };
+      const activeJobs: HistoryEntry[] = [];
+      for (const id of await store.activeJobIdsForUser(userId)) {
+        const job = await store.get(id);
+        if (job?.guildId === guildId) activeJobs.push(historyEntry(job, now));
+      }
+      const total = await (self ? spend.userTotalSpend(userId) : period(0, Number.MAX_SAFE_INTEGER));
+      return { today, month, total, budgets, activeJobs, thisServerOnly: !self };
     },
 
-    history(guildId: string, userId: string): HistoryEntry[] {
+    async history(guildId: string, userId: string): Promise<HistoryEntry[]> {
       const now = clock.now();
-      return spend.recentJobsInGuild(guildId, userId, historyLength).map((job) => historyEntry(job, now));
+      return (await spend.recentJobsInGuild(guildId, userId, historyLength)).map((job) => historyEntry(job, now));
     },
 
-    report(guildId: string, period: ReportPeriod): GuildReport {
+    async report(guildId: string, period: ReportPeriod): Promise<GuildReport> {
       const { fromMs, toMs } = reportWindow(period, clock.now());
       return {
         period,
-        users: spend.guildSpendByUser(guildId, fromMs, toMs),
+        users: await spend.guildSpendByUser(guildId, fromMs, toMs),
         // Every unresolved job, whatever the period: each one is money the provider may have billed.
         attention: [
-          ...store.jobsNeedingAttention(guildId).map((job) => attentionJob(job, resolvableAt(job, latePoll, clock.now()))),
+          ...(await store.jobsNeedingAttention(guildId)).map((job) => attentionJob(job, resolvableAt(job, latePoll, clock.now()))),
           // Settled and never posted: nothing to resolve, but the admins should know the provider sent a bad link.
-          ...store.jobsWithUnusableLink(guildId).map((job) => attentionJob(job, null)),
+          ...(await store.jobsWithUnusableLink(guildId)).map((job) => attentionJob(job, null)),
         ],
-        deliveryProblems: store.jobsWithDeliveryProblems(guildId, fromMs, toMs).map(deliveryProblemJob),
+        deliveryProblems: (await store.jobsWithDeliveryProblems(guildId, fromMs, toMs)).map(deliveryProblemJob),
       };
     },
   };

@@ -1,6 +1,6 @@
 import { escapeMarkdown } from 'discord.js';
 import type { BudgetScope } from '../../db/jobStore.ts';
-import type { Job, JobStatus } from '../../db/jobRow.ts';
+import type { Job, JobStatus } from '../../db/job.ts';
 import type { BudgetOverride } from '../../db/spendStore.ts';
 import { formatUsd } from '../../money.ts';
 import { utcPeriods } from './budgetPeriods.ts';

@@ -1,5 +1,5 @@
 import { escapeMarkdown, messageLink, MessageFlags, time, TimestampStyles, type APIEmbed, type APIEmbedField } from 'discord.js';
-import type { Job } from '../../db/jobRow.ts';
+import type { Job } from '../../db/job.ts';
 import { messagesFor, type Messages } from '../../i18n/messages.ts';
 import { formatUsd } from '../../money.ts';
 import { statusButtons } from './jobButtons.ts';

@@ -1,4 +1,4 @@
-import type { Job } from '../../db/jobRow.ts';
+import type { Job } from '../../db/job.ts';
 import { messagesFor, type FailureReason, type Messages } from '../../i18n/messages.ts';
 
 export interface StatusContext { queuePosition: number; jobTimeoutMinutes: number; predictedFinishMs: number | null }

@@ -1,4 +1,4 @@
-import { terminalStatuses, type Job } from '../../db/jobRow.ts';
+import { terminalStatuses, type Job } from '../../db/job.ts';
 import type { JobStore } from '../../db/jobStore.ts';
 import type { Logger } from '../../logger.ts';
 import type { Clock, TimerHandle } from '../../clock.ts';
@@ -28,7 +28,7 @@ export interface StatusUpdaterDeps {
   /** Bot-wide pace of status writes, below Discord's global 50 requests/s so results and acks keep room. */
   maxEditsPerSecond?: number;
   maxEditsInFlight?: number;
-  contextFor: (job: Job) => StatusContext;
+  contextFor: (job: Job) => Promise<StatusContext>;
   /** Called after every successful write, e.g. to keep the reaction controls in step. */
   onStatusWritten?: (job: Job, message: SentMessage) => Promise<void>;
 }
@@ -68,6 +68,8 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
   let writesInWindow = 0;
   let pumpTimer: TimerHandle | undefined;
   let stopped = false;
+  let pumping = false;
+  let pumpAgain = false;
 
   const stateOf = (jobId: number): EditState => {
     let state = states.get(jobId);
@@ -80,16 +82,26 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
     if (state.again) {
       state.again = false;
       schedule(jobId, state);
-    } else if (state.lastText !== undefined && terminalStatuses.includes(store.get(jobId)?.status as never)) {
-      if (state.revisit) clock.clearTimeout(state.revisit);
-      states.delete(jobId);
-      // The final text is up: the interaction token is of no more use, and a credential is better not kept.
-      store.forgetInteractionToken(jobId);
+    } else if (state.lastText !== undefined) {
+      forgetIfFinished(jobId, state).catch((err) => logger.warn('status_edit_failed', { jobId, err }));
     }
   }
 
-  function revisitLater(jobId: number, state: EditState, job: Job): void {
-    const at = cardRevisitAt(job, deps.contextFor(job), clock.now());
+  /** The final text is up: the interaction token is of no more use, and a credential is better not kept. */
+  async function forgetIfFinished(jobId: number, state: EditState): Promise<void> {
+    const job = await store.get(jobId);
+    // A refresh that came while the job was read has work of its own for this state.
+    const idle = !state.queued && !state.writing && !state.timer && states.get(jobId) === state;
+    if (!idle || !terminalStatuses.includes(job?.status as never)) return;
+    if (state.revisit) clock.clearTimeout(state.revisit);
+    states.delete(jobId);
+    await store.forgetInteractionToken(jobId);
+  }
+
+  async function revisitLater(jobId: number, state: EditState, job: Job): Promise<void> {
+    const context = await deps.contextFor(job);
+    if (stopped) return;
+    const at = cardRevisitAt(job, context, clock.now());
     if (state.revisit) clock.clearTimeout(state.revisit);
     state.revisit = at === null ? undefined : clock.setTimeout(() => {
       state.revisit = undefined;
@@ -103,7 +115,7 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       const { message, promptBlocked } = await writeStatus(job, texts);
       if (promptBlocked) state.promptBlocked = true;
       state.lastText = promptBlocked ? keys.withoutPrompt : keys.full;
-      revisitLater(jobId, state, job);
+      await revisitLater(jobId, state, job);
       if (message) await deps.onStatusWritten?.(job, message);
     } catch (err) {
       logger.warn('status_edit_failed', { jobId, userId: job.userId, err });
@@ -115,10 +127,28 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
     }
   }
 
+  /**
+   * One pass at a time over the ready jobs: a pass reads each job before it counts a write, and two
+   * passes interleaving would each count the same free slots.
+   */
   function pump(): void {
     if (stopped) return;
+    if (pumping) {
+      pumpAgain = true;
+      return;
+    }
+    pumping = true;
+    void pumpReady().finally(() => {
+      pumping = false;
+      if (!pumpAgain) return;
+      pumpAgain = false;
+      pump();
+    });
+  }
+
+  async function pumpReady(): Promise<void> {
     for (const jobId of ready) {
-      if (inFlight >= maxInFlight) return;
+      if (stopped || inFlight >= maxInFlight) return;
       const now = clock.now();
       if (now - windowStart >= 1000) {
         windowStart = now;
@@ -131,23 +161,36 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       ready.delete(jobId);
       const state = stateOf(jobId);
       state.queued = false;
-      const job = store.get(jobId);
-      // Where the server or channel is gone there is no status message left to write to.
-      const context = job && deps.contextFor(job);
-      const payload = job && job.placeGone === null ? renderStatusCard(job, context as StatusContext, now, { withoutPrompt: state.promptBlocked }) : undefined;
-      const text = payload && JSON.stringify(payload);
-      if (!job || !payload || text === state.lastText) {
+      // Reading is part of writing: a refresh meanwhile asks for another write after this one, not a second one now.
+      state.writing = true;
+      const card = await readCard(jobId, state, now);
+      const text = card && JSON.stringify(card.payload);
+      if (!card || stopped || text === state.lastText) {
+        state.writing = false;
         settle(jobId, state);
         continue;
       }
-      state.writing = true;
       state.lastEditAt = now;
       inFlight++;
       writesInWindow++;
-      const full = outgoing(payload);
-      const bare = state.promptBlocked ? payload : renderStatusCard(job, context as StatusContext, now, { withoutPrompt: true });
-      const withoutPrompt = state.promptBlocked ? full : outgoing(bare);
-      void write(jobId, state, job, { full, withoutPrompt }, { full: text as string, withoutPrompt: JSON.stringify(bare) });
+      const full = outgoing(card.payload);
+      const withoutPrompt = state.promptBlocked ? full : outgoing(card.bare);
+      void write(jobId, state, card.job, { full, withoutPrompt }, { full: text as string, withoutPrompt: JSON.stringify(card.bare) });
+    }
+  }
+
+  /** The job's card as it stands; undefined where there is nothing to write to (the server or channel is gone). */
+  async function readCard(jobId: number, state: EditState, now: number): Promise<{ job: Job; payload: StatusPayload; bare: StatusPayload } | undefined> {
+    try {
+      const job = await store.get(jobId);
+      if (!job || job.placeGone !== null) return undefined;
+      const context = await deps.contextFor(job);
+      const payload = renderStatusCard(job, context, now, { withoutPrompt: state.promptBlocked });
+      const bare = state.promptBlocked ? payload : renderStatusCard(job, context, now, { withoutPrompt: true });
+      return { job, payload, bare };
+    } catch (err) {
+      logger.warn('status_edit_failed', { jobId, err });
+      return undefined;
     }
   }
 
@@ -173,19 +216,19 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
      * The card of a job as it stands now: the same renderer every later edit uses, e.g. for the
      * interaction reply that acknowledges /video at once.
      */
-    render: (job: Job, withoutPrompt = false): StatusPayload => renderStatusCard(job, deps.contextFor(job), clock.now(), { withoutPrompt }),
+    render: async (job: Job, withoutPrompt = false): Promise<StatusPayload> => renderStatusCard(job, await deps.contextFor(job), clock.now(), { withoutPrompt }),
     /**
      * The acknowledgement already showed `payload`: an identical refresh writes nothing, the next edit
      * keeps its pace from now, and the message gets what every written status gets.
      */
-    shown(job: Job, payload: StatusPayload, message: SentMessage | undefined, promptBlocked = false): void {
+    async shown(job: Job, payload: StatusPayload, message: SentMessage | undefined, promptBlocked = false): Promise<void> {
       const state = stateOf(job.id);
       state.lastText = JSON.stringify(payload);
       if (promptBlocked) state.promptBlocked = true;
       state.lastEditAt = clock.now();
-      revisitLater(job.id, state, job);
+      await revisitLater(job.id, state, job);
       if (!message) return;
-      store.setStatusMessage(job.id, message.channelId, message.id, clock.now());
+      await store.setStatusMessage(job.id, message.channelId, message.id, clock.now());
       void deps.onStatusWritten?.(job, message)
         .catch((err) => logger.warn('status_edit_failed', { jobId: job.id, userId: job.userId, err }));
     },

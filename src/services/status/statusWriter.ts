@@ -1,4 +1,4 @@
-import type { Job } from '../../db/jobRow.ts';
+import type { Job } from '../../db/job.ts';
 import type { JobStore } from '../../db/jobStore.ts';
 import { messagesFor } from '../../i18n/messages.ts';
 import type { Logger } from '../../logger.ts';
@@ -32,7 +32,7 @@ export function createStatusWriter(deps: { store: JobStore; messenger: DiscordMe
 
   async function postNew(job: Job, content: OutgoingMessage): Promise<SentMessage> {
     const message = await messenger.send(job.channelId, content);
-    store.setStatusMessage(job.id, message.channelId, message.id, clock.now());
+    await store.setStatusMessage(job.id, message.channelId, message.id, clock.now());
     return message;
   }
 
@@ -41,7 +41,7 @@ export function createStatusWriter(deps: { store: JobStore; messenger: DiscordMe
    * every update. The requester is told once, privately, and the result is still delivered.
    */
   async function statusDeleted(job: Job, tokenStillLive: boolean): Promise<undefined> {
-    if (!store.markStatusDeleted(job.id, clock.now())) return undefined;
+    if (!await store.markStatusDeleted(job.id, clock.now())) return undefined;
     logger.info('status_message_deleted', { jobId: job.id, userId: job.userId });
     const notice = { content: messagesFor(job.locale).delivery.statusDeleted(job.id) };
     try {
@@ -57,13 +57,13 @@ export function createStatusWriter(deps: { store: JobStore; messenger: DiscordMe
     if (tokenUsable(job)) {
       try {
         const message = await messenger.editOriginal(job.applicationId, job.interactionToken as string, content);
-        if (job.statusMessageId !== message.id) store.setStatusMessage(job.id, message.channelId, message.id, clock.now());
+        if (job.statusMessageId !== message.id) await store.setStatusMessage(job.id, message.channelId, message.id, clock.now());
         return message;
       } catch (err) {
         const gone = discordErrorCode(err) === DiscordCode.unknownMessage;
         if (!gone && !tokenRejected(err)) throw err;
         // Either way the token can no longer show the status: without forgetting it, every later write would hit the same error.
-        store.forgetInteractionToken(job.id);
+        await store.forgetInteractionToken(job.id);
         if (gone) return statusDeleted(job, true);
       }
     }

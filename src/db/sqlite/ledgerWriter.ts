@@ -1,4 +1,4 @@
-import type { Job } from './jobRow.ts';
+import type { Job } from '../job.ts';
 import type { Db } from './openDatabase.ts';
 
 export type LedgerKind = 'reserve' | 'settle' | 'release';

@@ -1,18 +1,17 @@
 import { writeTransaction } from './busyRetry.ts';
-import type { JobQueries } from './jobQueries.ts';
-import type { Job } from './jobRow.ts';
+import type { Job } from '../job.ts';
+import type { ResolutionOutcome } from '../jobStore.ts';
+import type { SyncJobQueries } from './jobQueries.ts';
 import type { LedgerWriter } from './ledgerWriter.ts';
 import type { Db } from './openDatabase.ts';
-import type { SpendStore } from './spendStore.ts';
-
-export type ResolutionOutcome = 'billed' | 'not_billed';
+import type { SyncSpendStore } from './spendStore.ts';
 
 /**
  * An admin's answer for a job the bot cannot settle itself (submit outcome unknown, or timed out):
  * billed settles it at its estimate and ends it without a video; not billed releases it. The job's
  * state, its ledger row and the audit row commit together, or not at all.
  */
-export function createJobResolutions(db: Db, spend: SpendStore, queries: JobQueries, writeLedger: LedgerWriter) {
+export function createJobResolutions(db: Db, spend: SyncSpendStore, queries: SyncJobQueries, writeLedger: LedgerWriter) {
   const billed = db.prepare(
     `UPDATE jobs SET status = 'expired', failure_code = 'resolved_billed', cost_micros = estimate_micros,
        finished_at = @now, updated_at = @now

@@ -1,12 +1,10 @@
 import { writeTransaction } from './busyRetry.ts';
 import { inList } from './jobQueries.ts';
-import { unfinishedStatuses, type Job } from './jobRow.ts';
+import { unfinishedStatuses, type Job } from '../job.ts';
+import type { GonePlaceCode } from '../jobStore.ts';
 import type { Db } from './openDatabase.ts';
 
 type EndBeforeSubmission = (id: number, to: 'cancelled', code: string, now: number) => Job | undefined;
-
-/** Why a job's place is gone: the bot left (or was removed from) the server, or the channel was deleted. */
-export type GonePlaceCode = 'guild_removed' | 'channel_deleted';
 
 /** Jobs whose server or channel disappeared while they were unfinished. */
 export function createJobPlaces(db: Db, read: (id: number) => Job | undefined, endBeforeSubmission: EndBeforeSubmission) {
@@ -36,5 +34,3 @@ export function createJobPlaces(db: Db, read: (id: number) => Job | undefined, e
     }),
   };
 }
-
-export type JobPlaces = ReturnType<typeof createJobPlaces>;

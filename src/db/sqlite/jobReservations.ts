@@ -1,53 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { VideoGenerationRequest } from '../videoGenerationRequest.ts';
-import type { JobQueries } from './jobQueries.ts';
-import { jobFromRow, type Job, type JobRow } from './jobRow.ts';
+import type { Job } from '../job.ts';
+import type { BudgetScope, BudgetWindow, CreateJobResult, NewJob } from '../newJob.ts';
+import type { SyncJobQueries } from './jobQueries.ts';
+import { jobFromRow, type JobRow } from './jobRow.ts';
 import type { LedgerWriter } from './ledgerWriter.ts';
 import { retryOnBusy } from './busyRetry.ts';
 import type { Db } from './openDatabase.ts';
-import type { SpendStore } from './spendStore.ts';
-
-export interface NewJob {
-  originKey: string;
-  parentJobId?: number | null;
-  /** A re-roll of the same parent within this window is the same request (a burst of 🔁). */
-  rerollDedupeMs?: number;
-  guildId: string;
-  channelId: string;
-  userId: string;
-  locale: string;
-  applicationId: string;
-  interactionToken: string | null;
-  interactionAt: number;
-  attachmentSizeLimit: number;
-  request: VideoGenerationRequest;
-  imageName: string | null;
-  /** Set when the reference image's orientation differs from `aspect_ratio` (the image wins). */
-  imageOrientation?: 'landscape' | 'portrait' | 'square' | null;
-  estimateMicros: number;
-  needsConfirmation: boolean;
-  confirmDeadlineAt: number | null;
-}
-
-/** Limits in micro-USD (0 = none) and the UTC periods they apply to. */
-export interface BudgetWindow {
-  now: number;
-  dayStart: number; dayEnd: number; monthStart: number; monthEnd: number;
-  userDailyMicros: number; userMonthlyMicros: number; guildDailyMicros: number;
-  /** Every server's spend together (BOT_DAILY_BUDGET_USD). */
-  botDailyMicros: number;
-  userMaxActiveJobs: number;
-}
-
-export type BudgetScope = 'user_daily' | 'user_monthly' | 'guild_daily' | 'bot_daily';
-export type CreateJobResult =
-  | { ok: true; job: Job }
-  | { ok: false; reason: 'duplicate' }
-  | { ok: false; reason: 'too_many_active'; activeJobIds: number[] }
-  | { ok: false; reason: 'budget'; scope: BudgetScope; limitMicros: number; remainingMicros: number; resetsAt: number };
+import type { SyncSpendStore } from './spendStore.ts';
 
 /** New jobs: the duplicate, active-job and budget checks and the reservation, in one transaction. */
-export function createJobReservations(db: Db, spend: SpendStore, queries: JobQueries, writeLedger: LedgerWriter) {
+export function createJobReservations(db: Db, spend: SyncSpendStore, queries: SyncJobQueries, writeLedger: LedgerWriter) {
   const byOrigin = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE origin_key = ?');
   const lastChildAt = db.prepare<[number], { at: number | null }>(
     'SELECT MAX(created_at) AS at FROM jobs WHERE parent_job_id = ?');

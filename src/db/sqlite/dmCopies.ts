@@ -1,8 +1,6 @@
+import type { DmCopyGrant } from '../jobStore.ts';
 import { writeTransaction } from './busyRetry.ts';
 import type { Db } from './openDatabase.ts';
-
-/** What a 📩 gets: a full copy, the bare link (first repeat inside the window), or nothing. */
-export type DmCopyGrant = 'copy' | 'link' | 'none';
 
 /**
  * One private copy per member and job per window, kept in SQLite so a restart does not hand out a

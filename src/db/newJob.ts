@@ -1,0 +1,41 @@
+import type { VideoGenerationRequest } from '../videoGenerationRequest.ts';
+import type { Job } from './job.ts';
+
+export interface NewJob {
+  originKey: string;
+  parentJobId?: number | null;
+  /** A re-roll of the same parent within this window is the same request (a burst of 🔁). */
+  rerollDedupeMs?: number;
+  guildId: string;
+  channelId: string;
+  userId: string;
+  locale: string;
+  applicationId: string;
+  interactionToken: string | null;
+  interactionAt: number;
+  attachmentSizeLimit: number;
+  request: VideoGenerationRequest;
+  imageName: string | null;
+  /** Set when the reference image's orientation differs from `aspect_ratio` (the image wins). */
+  imageOrientation?: 'landscape' | 'portrait' | 'square' | null;
+  estimateMicros: number;
+  needsConfirmation: boolean;
+  confirmDeadlineAt: number | null;
+}
+
+/** Limits in micro-USD (0 = none) and the UTC periods they apply to. */
+export interface BudgetWindow {
+  now: number;
+  dayStart: number; dayEnd: number; monthStart: number; monthEnd: number;
+  userDailyMicros: number; userMonthlyMicros: number; guildDailyMicros: number;
+  /** Every server's spend together (BOT_DAILY_BUDGET_USD). */
+  botDailyMicros: number;
+  userMaxActiveJobs: number;
+}
+
+export type BudgetScope = 'user_daily' | 'user_monthly' | 'guild_daily' | 'bot_daily';
+export type CreateJobResult =
+  | { ok: true; job: Job }
+  | { ok: false; reason: 'duplicate' }
+  | { ok: false; reason: 'too_many_active'; activeJobIds: number[] }
+  | { ok: false; reason: 'budget'; scope: BudgetScope; limitMicros: number; remainingMicros: number; resetsAt: number };

@@ -1,0 +1,226 @@
+import type { Statement } from 'better-sqlite3';
+import type { Job, JobStatus, PollJob } from '../job.ts';
+import type { CompletedTask, JobStore } from '../jobStore.ts';
+import type { ShardScope } from '../shardScope.ts';
+import { createJobPlaces } from './jobPlaces.ts';
+import { createSyncJobQueries, inList } from './jobQueries.ts';
+import { createJobReservations } from './jobReservations.ts';
+import { createJobResolutions } from './jobResolutions.ts';
+import { pollColumns, pollJobFromRow, type PollRow } from './jobRow.ts';
+import { createLedgerWriter } from './ledgerWriter.ts';
+import { writeTransaction } from './busyRetry.ts';
+import type { Db } from './openDatabase.ts';
+import { promised } from './promised.ts';
+import { ownedJobsSql } from './shardScope.ts';
+import { createSyncSpendStore } from './spendStore.ts';
+import { createDmCopies } from './dmCopies.ts';
+
+/** The job store over one better-sqlite3 connection: every statement prepared once, every transaction synchronous. */
+export function createJobStore(db: Db, scope?: ShardScope): JobStore {
+  const { spend, ...jobs } = createSyncJobStore(db, scope);
+  return { ...promised(jobs), spend: promised(spend) };
+}
+
+/**
+ * Every job state change, each guarded by the state it leaves and written with its ledger row. With a
+ * shard scope, the queue and the resume lists keep to this process's servers; the limits stay bot-wide.
+ */
+function createSyncJobStore(db: Db, scope?: ShardScope) {
+  const owned = ownedJobsSql(scope);
+  const spend = createSyncSpendStore(db);
+  const queries = createSyncJobQueries(db, scope);
+  const writeLedger = createLedgerWriter(db);
+  const reservations = createJobReservations(db, spend, queries, writeLedger);
+  const resolutions = createJobResolutions(db, spend, queries, writeLedger);
+  const read = queries.get;
+  const countSubmissions = db.prepare<[], { n: number }>(
+    "SELECT COUNT(*) AS n FROM jobs WHERE status IN ('submitting', 'submitted')");
+  const nextQueued = db.prepare<[number], { id: number; submit_attempts: number }>(
+    `SELECT id, submit_attempts FROM jobs WHERE status = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+     AND ${owned} ORDER BY id LIMIT 1`);
+  const insertMessage = db.prepare(
+    'INSERT OR REPLACE INTO job_messages (message_id, job_id, kind) VALUES (?, ?, ?)');
+  const updateProgress = db.prepare<[number, number | null, number, number], PollRow>(
+    `UPDATE jobs SET progress = ?, estimated_time_sec = COALESCE(?, estimated_time_sec), poll_errors = 0, updated_at = ?
+     WHERE id = ? AND status IN ('submitted', 'timed_out') RETURNING ${pollColumns}`);
+  const incrementPollErrors = db.prepare<[number, number], { poll_errors: number }>(
+    'UPDATE jobs SET poll_errors = poll_errors + 1, updated_at = ? WHERE id = ? RETURNING poll_errors');
+  const updateStatusMessage = db.prepare(
+    'UPDATE jobs SET status_message_id = ?, status_channel_id = ?, updated_at = ? WHERE id = ?');
+  const markPostStarted = db.prepare<[number, number], { at: number }>(
+    'UPDATE jobs SET result_post_started_at = COALESCE(result_post_started_at, ?) WHERE id = ? RETURNING result_post_started_at AS at');
+  const clearToken = db.prepare('UPDATE jobs SET interaction_token = NULL WHERE id = ?');
+  const submittingIds = db.prepare<[], { id: number; submit_sending_at: number | null }>(
+    `SELECT id, submit_sending_at FROM jobs WHERE status = 'submitting' AND ${owned}`);
+  const markSending = db.prepare("UPDATE jobs SET submit_sending_at = ? WHERE id = ? AND status = 'submitting'");
+  const addDeliveryAttempt = db.prepare<[number, number], { n: number }>(
+    "UPDATE jobs SET delivery_attempts = delivery_attempts + 1, updated_at = ? WHERE id = ? AND status = 'completed' RETURNING delivery_attempts AS n");
+  const markStatusGone = db.prepare('UPDATE jobs SET status_deleted_at = ? WHERE id = ? AND status_deleted_at IS NULL');
+
+  /**
+   * Progress and poll errors are rewritten on every poll and are worthless after a power cut (the next
+   * poll learns them again), so they skip the fsync that money and state changes pay for.
+   */
+  function withoutFsync<T>(write: () => T): T {
+    db.pragma('synchronous = NORMAL');
+    try {
+      return write();
+    } finally {
+      db.pragma('synchronous = FULL');
+    }
+  }
+
+  const transitionStatements = new Map<string, Statement>();
+  /** The one way a job changes state: guarded by its current status, so a repeated event is a no-op. */
+  function transition(id: number, from: readonly JobStatus[], to: JobStatus, now: number, set: Record<string, unknown> = {}): Job | undefined {
+    const assignments = Object.keys(set).map((column) => `, ${column} = @${column}`).join('');
+    const sql = `UPDATE jobs SET status = @to, updated_at = @now${assignments} WHERE id = @id AND status IN (${inList(from)})`;
+    let statement = transitionStatements.get(sql);
+    if (!statement) transitionStatements.set(sql, (statement = db.prepare(sql)));
+    const result = statement.run({ ...set, id, to, now });
+    return result.changes === 1 ? read(id) : undefined;
+  }
+
+  /** Ends a job that never reached the provider; its reservation is released with it. */
+  const endBeforeSubmission = writeTransaction(db, (id: number, to: 'cancelled' | 'expired' | 'failed', code: string, now: number) => {
+    const from: JobStatus[] = to === 'failed' ? ['submitting'] : ['awaiting_confirmation', 'queued'];
+    const job = transition(id, from, to, now, { failure_code: code, finished_at: now });
+    if (job) writeLedger(job, 'release', -job.estimateMicros, now);
+    return job;
+  });
+
+  return {
+    spend,
+    ...queries,
+    ...reservations,
+    ...createDmCopies(db),
+    ...createJobPlaces(db, read, endBeforeSubmission),
+    ...resolutions,
+
+    confirm: (id: number, now: number) =>
+      transition(id, ['awaiting_confirmation'], 'queued', now, { confirm_deadline_at: null }),
+
+    endBeforeSubmission,
+
+    /** Takes the oldest due queued job if a provider slot is free. */
+    claimForSubmission: writeTransaction(db, (maxConcurrent: number, now: number): Job | undefined => {
+      if ((countSubmissions.get()?.n ?? 0) >= maxConcurrent) return undefined;
+      const row = nextQueued.get(now);
+      if (!row) return undefined;
+      return transition(row.id, ['queued'], 'submitting', now, { submit_attempts: row.submit_attempts + 1 });
+    }),
+
+    /**
+     * Also from `submit_unknown`: when this process stalled and another instance quarantined the job,
+     * the answer that arrives afterwards is the one thing that says which task the provider billed.
+     */
+    recordSubmitted: (id: number, taskId: string, now: number) =>
+      transition(id, ['submitting', 'submit_unknown'], 'submitted', now,
+        { task_id: taskId, submitted_at: now, next_attempt_at: null, failure_code: null, failure_detail: null }),
+
+    requeue: (id: number, retryAt: number, now: number) =>
+      transition(id, ['submitting'], 'queued', now, { next_attempt_at: retryAt, submit_sending_at: null }),
+
+    /** Written (and synced) just before the POST: from here on a crash leaves the outcome unknown. */
+    markSubmitSending(id: number, now: number): void {
+      markSending.run(now, id);
+    },
+
+    markSubmitUnknown: (id: number, detail: string, now: number) =>
+      transition(id, ['submitting'], 'submit_unknown', now, { failure_code: 'submit_unknown', failure_detail: detail }),
+
+    /** Returns the job as a poll sees it, with the progress written, so the poller need not read it again. */
+    recordProgress(id: number, progress: number, estimatedTimeSec: number | null, now: number): PollJob | undefined {
+      const row = withoutFsync(() => updateProgress.get(progress, estimatedTimeSec, now, id));
+      return row && pollJobFromRow(row);
+    },
+
+    recordPollError(id: number, now: number): number {
+      return withoutFsync(() => incrementPollErrors.get(now, id)?.poll_errors ?? 0);
+    },
+
+    markTimedOut: (id: number, now: number) => transition(id, ['submitted'], 'timed_out', now),
+
+    /** The provider finished: settle at its reported cost, or the estimate when it reports none. */
+    completeTask: writeTransaction(db, (id: number, result: CompletedTask, now: number) => {
+      const before = read(id);
+      if (!before) return undefined;
+      const cost = result.costMicros ?? before.estimateMicros;
+      const job = transition(id, ['submitted', 'timed_out'], 'completed', now, {
+        video_url: result.videoUrl, video_expires_at: result.videoExpiresAt, cost_micros: cost,
+        completed_at: now, progress: 100,
+      });
+      if (job) writeLedger(job, 'settle', cost - job.estimateMicros, now);
+      return job;
+    }),
+
+    /** The provider reported failure: nothing was made, so the reservation is released. */
+    failTask: writeTransaction(db, (id: number, code: string, detail: string | null, now: number) => {
+      const job = transition(id, ['submitted', 'timed_out'], 'failed', now,
+        { failure_code: code, failure_detail: detail, finished_at: now });
+      if (job) writeLedger(job, 'release', -job.estimateMicros, now);
+      return job;
+    }),
+
+    /** Records the first attempt only; later attempts keep its time. */
+    markResultPostStarted(id: number, now: number): number {
+      return markPostStarted.get(now, id)?.at ?? now;
+    },
+
+    /** `problem` says why it went elsewhere (a DM, a bare link); such a job is listed in the report. */
+    markDelivered: writeTransaction(db, (id: number, channelId: string, resultMessageId: string, now: number, problem: string | null = null) => {
+      const job = transition(id, ['completed'], 'delivered', now,
+        { result_message_id: resultMessageId, status_channel_id: channelId, finished_at: now, delivery_problem: problem });
+      if (job) insertMessage.run(resultMessageId, id, 'result');
+      return job;
+    }),
+
+    /** The link died before delivery; the provider billed it, so the settlement stands. */
+    markVideoExpired: (id: number, now: number) =>
+      transition(id, ['completed'], 'expired', now, { failure_code: 'video_expired', finished_at: now }),
+
+    /** Nowhere would take the result: ended, still settled (the provider billed it), and listed in the report. */
+    markUndeliverable: (id: number, problem: string, now: number) =>
+      transition(id, ['completed'], 'expired', now, { failure_code: 'undeliverable', delivery_problem: problem, finished_at: now }),
+
+    /** Returns how many attempts have now failed; 0 when the job is no longer waiting for delivery. */
+    recordDeliveryAttempt(id: number, now: number): number {
+      return addDeliveryAttempt.get(now, id)?.n ?? 0;
+    },
+
+    /** True only the first time, so the requester is told once. */
+    markStatusDeleted(id: number, now: number): boolean {
+      return markStatusGone.run(now, id).changes === 1;
+    },
+
+    /** The provider's link was refused (videoLinkGuard); it billed the video, so the settlement stands. */
+    markVideoLinkRefused: (id: number, reason: string, now: number) =>
+      transition(id, ['completed'], 'expired', now, { failure_code: 'unusable_link', failure_detail: reason, finished_at: now }),
+
+    setStatusMessage: writeTransaction(db, (id: number, channelId: string, messageId: string, now: number) => {
+      updateStatusMessage.run(messageId, channelId, now, id);
+      insertMessage.run(messageId, id, 'status');
+    }),
+
+    forgetInteractionToken(id: number): void {
+      clearToken.run(id);
+    },
+
+    /** At start-up: a POST that may have left before the crash is never sent again. */
+    /**
+     * At start-up: a job whose POST may have left before the crash is never sent again; one that was
+     * claimed but provably never sent (no marker) simply goes back to the queue.
+     */
+    quarantineInterruptedSubmissions(now: number): Job[] {
+      return submittingIds.all().flatMap((row) => {
+        if (row.submit_sending_at === null) {
+          transition(row.id, ['submitting'], 'queued', now);
+          return [];
+        }
+        const job = transition(row.id, ['submitting'], 'submit_unknown', now,
+          { failure_code: 'submit_unknown', failure_detail: 'process stopped during submission' });
+        return job ? [job] : [];
+      });
+    },
+  };
+}

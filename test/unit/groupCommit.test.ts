@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/clock.ts';
+import { loadConfig } from '../../src/config.ts';
+import type { JobStore } from '../../src/db/jobStore.ts';
+import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
+import { openDatabase } from '../../src/db/sqlite/openDatabase.ts';
+import { createProviderHealth } from '../../src/services/apimart/providerHealth.ts';
+import { createJobIntake } from '../../src/services/jobs/jobIntake.ts';
+import { newJob } from './storeFixtures.ts';
+
+const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+const config = loadConfig({ DISCORD_TOKEN: 'token', APIMART_API_KEY: 'key' });
+
+describe('the group commit with a store that answers later', () => {
+  it('puts a command that arrives while a commit is being written into the next commit, and answers every one', async () => {
+    const db = openDatabase(':memory:');
+    const store = createJobStore(db);
+    const batches: string[][] = [];
+    let release = () => undefined as void;
+    const firstCommitWritten = new Promise<void>((resolve) => { release = resolve; });
+    const slow: JobStore = Object.create(store);
+    slow.createJobs = async (inputs, window) => {
+      batches.push(inputs.map((input) => input.originKey));
+      if (batches.length === 1) await firstCommitWritten;
+      return store.createJobs(inputs, window);
+    };
+    const intake = createJobIntake({ config, store: slow, health: createProviderHealth(), clock: systemClock });
+
+    const first = ['a', 'b', 'c'].map((key) => intake.createSoon(newJob({ originKey: key, userId: `user-${key}` })));
+    await flush();
+    expect(batches).toEqual([['a', 'b', 'c']]);
+    const later = ['d', 'e'].map((key) => intake.createSoon(newJob({ originKey: key, userId: `user-${key}` })));
+    await flush();
+    expect(batches).toEqual([['a', 'b', 'c'], ['d', 'e']]);
+    release();
+
+    const results = await Promise.all([...first, ...later]);
+    expect(results.map((r) => r.ok && r.job.originKey)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(db.prepare("SELECT COUNT(*) FROM ledger WHERE kind = 'reserve'").pluck().get()).toBe(5);
+    db.close();
+  });
+});
