@@ -1,4 +1,5 @@
-import { Client, Events, GatewayDispatchEvents, GatewayIntentBits, Partials, REST, type ClientOptions, type GatewayMessageReactionAddDispatchData } from 'discord.js';
+import { Events, GatewayDispatchEvents, type ClientOptions, type GatewayMessageReactionAddDispatchData } from 'discord.js';
+import { createDiscordClients } from './discordClients.ts';
 import { createAppLifecycle } from './appLifecycle.ts';
 import { createCommands } from './commands/index.ts';
 import type { Config } from './config.ts';
@@ -11,6 +12,8 @@ import { createCommandDirectory } from './services/discord/commandDirectory.ts';
 import { createDiscordMessenger } from './services/discord/discordMessenger.ts';
 import { createInteractionRouter } from './commands/interactionRouter.ts';
 import { createJobControls } from './commands/jobControls.ts';
+import { createAckPolicy } from './commands/ackPolicy.ts';
+import { createFirstAnswer } from './services/jobs/firstAnswer.ts';
 import { createButtonHandler } from './services/controls/buttonHandler.ts';
 import { createJobActions } from './services/controls/jobActions.ts';
 import { createJobIntake } from './services/jobs/jobIntake.ts';
@@ -33,7 +36,6 @@ import { createJobResolution } from './services/jobs/jobResolution.ts';
 import { createBotStatus } from './services/spend/botStatus.ts';
 import { watchAllowedGuilds } from './services/discord/allowedGuilds.ts';
 import { createOperations } from './services/operations/operations.ts';
-import { boundedCache, boundedCacheSweepers } from './sharding/clientCache.ts';
 import { processShardScope } from './sharding/resolveShards.ts';
 
 export interface AppDeps {
@@ -55,9 +57,6 @@ export interface AppDeps {
   exit?: (code: number) => void;
 }
 
-/** Not a limit Discord sets: the interaction routes' own pace is the status updater's (editPace.ts). */
-const interactionRoutesPerSecond = 1_000_000;
-
 /** Builds every service and the Discord client; main.ts and the end-to-end tests both start here. */
 export function createApp(deps: AppDeps) {
   const { config } = deps;
@@ -73,29 +72,16 @@ export function createApp(deps: AppDeps) {
     apimart: deps.apimart ?? createApimartClient({ baseUrl: config.apimartBaseUrl, apiKey: config.apimartApiKey }),
   });
   const { logger, apimart } = operations;
-  const client = new Client({
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions],
-    makeCache: boundedCache(),
-    sweepers: boundedCacheSweepers(),
-    // Channel: an interaction from a channel the bot does not cache (a private thread it is not in)
-    // still tells what kind of channel it is, which decides the permissions that count there.
-    // Reactions are read from the gateway's payload (below), so discord.js builds no partial messages for them.
-    partials: [Partials.User, Partials.Channel],
-    ...deps.clientOptions,
-    rest: { api: config.discordApiUrl, ...deps.clientOptions?.rest },
-  });
-  // Interaction tokens are their own credential, and Discord limits their routes per token, exempt from
-  // the global 50 a second that the bot-token client counts: a client of their own, with no bot token.
-  const interactionRest = new REST({ ...deps.clientOptions?.rest, api: config.discordApiUrl, globalRequestsPerSecond: interactionRoutesPerSecond });
+  const { client, interactionRest, editPace } = createDiscordClients(config, () => clock.now(), deps.clientOptions);
   const messenger = createDiscordMessenger(client.rest, interactionRest);
   const commandDirectory = createCommandDirectory();
   const models = createModelHealth({ clock });
   const latePoll = { jobTimeoutMs: config.jobTimeoutMs, latePollWindowMs: defaultLatePollWindowMs };
   const status = createStatusUpdater({
-    store, messenger, clock, logger,
+    store, messenger, clock, logger, pace: editPace,
     minEditIntervalMs: deps.statusEditIntervalMs ?? 5_000,
-    contextFor: async (job) => ({
-      queuePosition: job.status === 'queued' ? await store.queuePosition(job.id) : 0,
+    contextFor: async (job, knownQueuePosition) => ({
+      queuePosition: job.status === 'queued' ? knownQueuePosition ?? await store.queuePosition(job.id) : 0,
       jobTimeoutMinutes: Math.round(config.jobTimeoutMs / 60_000),
       predictedFinishMs: job.submittedAt === null ? null : predictedFinishMs({
         nowMs: clock.now(), submittedAtMs: job.submittedAt, estimatedTimeSec: job.estimatedTimeSec,
@@ -138,7 +124,7 @@ export function createApp(deps: AppDeps) {
   });
   const commands = createCommands({
     config, store, scheduler, intake, clock, logger, apimart, reports, models, resolution, botStatus, isOwner: owners.isOwner,
-    charts, mention: commandDirectory.mention,
+    charts, mention: commandDirectory.mention, ackPolicy: createAckPolicy(clock), firstAnswer: createFirstAnswer({ status, messenger }),
   });
   const route = createInteractionRouter(commands, logger, config.allowedGuildIds, jobControls);
   watchAllowedGuilds(client, config.allowedGuildIds, logger);

@@ -1,0 +1,31 @@
+import { Client, GatewayIntentBits, Partials, REST, RESTEvents, type ClientOptions } from 'discord.js';
+import type { Config } from './config.ts';
+import { createEditPace } from './services/status/editPace.ts';
+import { boundedCache, boundedCacheSweepers } from './sharding/clientCache.ts';
+
+/** Not a limit Discord sets: the interaction routes' own pace is the status edits' (editPace.ts). */
+const interactionRoutesPerSecond = 1_000_000;
+
+/**
+ * The gateway client (with the bot token's REST client), and a REST client of its own for what goes
+ * through an interaction's token: Discord limits those routes per token and exempts them from the
+ * global 50 a second, which @discordjs/rest would otherwise count them against. That client carries no
+ * bot token; each of its 429s halves the status edits' pace, and a shared one holds them.
+ */
+export function createDiscordClients(config: Config, now: () => number, clientOptions?: Partial<ClientOptions>) {
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions],
+    makeCache: boundedCache(),
+    sweepers: boundedCacheSweepers(),
+    // Channel: an interaction from a channel the bot does not cache (a private thread it is not in)
+    // still tells what kind of channel it is, which decides the permissions that count there.
+    // Reactions are read from the gateway's payload (app.ts), so discord.js builds no partial messages for them.
+    partials: [Partials.User, Partials.Channel],
+    ...clientOptions,
+    rest: { api: config.discordApiUrl, ...clientOptions?.rest },
+  });
+  const interactionRest = new REST({ ...clientOptions?.rest, api: config.discordApiUrl, globalRequestsPerSecond: interactionRoutesPerSecond });
+  const editPace = createEditPace(now);
+  interactionRest.on(RESTEvents.RateLimited, (limit) => editPace.limited({ retryAfterMs: limit.retryAfter, scope: limit.scope }));
+  return { client, interactionRest, editPace };
+}
