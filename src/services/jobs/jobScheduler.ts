@@ -146,8 +146,6 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
   }
 
   return {
-    /** A new job's first status, to be its acknowledgement (without the prompt where AutoMod refused it). */
-    firstStatus: (job: Job, withoutPrompt = false): Promise<StatusPayload> => deps.status.render(job, withoutPrompt),
     /**
      * A new job row exists and its acknowledgement showed `shown`: its message is the job's status message
      * at once (controls map to it), the status is kept current, and the job starts moving.
