@@ -94,18 +94,18 @@ export async function botBurst(size: number, watchMs: number, opts: BurstOptions
   const bot = await startClient('src/main.ts', env, heapFlags(loadConfig(env)));
   try {
     const run = await burst(discord, bot.child.pid as number, size, opts.userOf);
-    // The acknowledgement is the first status when it carries content; a deferral waits for its edit.
+    // At least a moment: a refused acknowledgement is logged after Discord's answer arrives.
+    const burstAt = run.sent[0]?.at ?? Date.now();
+    await sleep(Math.max(watchMs, 500));
+    const cutoff = Date.now();
+    // The acknowledgement is the first status when it carries content; a deferral waits for its first edit.
     const firstStatusMs = run.sent.map((s) => {
       const callback = discord.requests.find((r) => callbackOf(r) === s.id && answered(r));
       const content = (callback?.body as { data?: { content?: string } } | undefined)?.data?.content;
       if (callback && content) return callback.at - s.at;
       const edit = discord.requests.find((r) => r.method === 'PATCH' && r.path.includes(`/${s.token}/`) && answered(r));
-      return (edit?.at ?? Number.MAX_SAFE_INTEGER) - s.at;
+      return (edit?.at ?? Infinity) - s.at;
     });
-    // At least a moment: a refused acknowledgement is logged after Discord's answer arrives.
-    const burstAt = run.sent[0]?.at ?? Date.now();
-    await sleep(Math.max(watchMs, 500));
-    const cutoff = Date.now();
     const staleness = opts.catchUpMs === undefined ? undefined : await watchStaleness(discord, apimart, run.sent, burstAt, cutoff, opts.catchUpMs);
     const events = bot.events();
     const failures = ['job_acknowledge_failed', 'command_failed', 'gateway_disconnected', 'gateway_reconnecting']

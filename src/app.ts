@@ -91,8 +91,9 @@ export function createApp(deps: AppDeps) {
     onStatusWritten: (job, message) => reactions.syncStatusControls(job, message),
   });
   const push = config.publicWebhookUrl ? createTaskPush({ logger }) : undefined;
+  const ackPolicy = createAckPolicy(clock);
   const scheduler = createJobScheduler({
-    store, apimart, messenger, status, health, models, clock, logger, fetch: deps.fetch, push,
+    store, apimart, messenger, status, health, models, clock, logger, fetch: deps.fetch, push, answersPending: ackPolicy.waiting,
     fetchVideo: deps.fetch ?? createGuardedVideoFetch({ trustedOrigin: config.apimartBaseUrl }),
     healthProbeIntervalMs: deps.healthProbeIntervalMs,
     botUserId: () => client.user?.id ?? botUserIdBeforeLogin,
@@ -124,7 +125,7 @@ export function createApp(deps: AppDeps) {
   });
   const commands = createCommands({
     config, store, scheduler, intake, clock, logger, apimart, reports, models, resolution, botStatus, isOwner: owners.isOwner,
-    charts, mention: commandDirectory.mention, ackPolicy: createAckPolicy(clock), firstAnswer: createFirstAnswer({ status, messenger }),
+    charts, mention: commandDirectory.mention, ackPolicy, firstAnswer: createFirstAnswer({ status, messenger }),
   });
   const route = createInteractionRouter(commands, logger, config.allowedGuildIds, jobControls);
   watchAllowedGuilds(client, config.allowedGuildIds, logger);

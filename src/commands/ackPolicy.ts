@@ -37,6 +37,8 @@ export function createAckPolicy(clock: Clock) {
   }
 
   return {
+    /** Commands between arrival and first answer. */
+    waiting: () => waiting,
     /** A command arrived; `done` once its first answer has gone (or it was refused). */
     begin(interactionId: string): { answerAtOnce: boolean; done: () => void } {
       const answerAtOnce = lateness(interactionId) > lateAfterMs || waiting >= maxWaiting;

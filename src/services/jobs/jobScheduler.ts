@@ -1,6 +1,5 @@
 import type { Job } from '../../db/job.ts';
 import type { JobStore } from '../../db/jobStore.ts';
-import { messagesFor } from '../../i18n/messages.ts';
 import type { Logger } from '../../logger.ts';
 import type { ApimartClient } from '../apimart/client.ts';
 import type { Clock, TimerHandle } from '../../clock.ts';
@@ -8,6 +7,9 @@ import type { DiscordMessenger, SentMessage } from '../discord/discordMessenger.
 import type { JobContext, JobSettings } from './jobContext.ts';
 import { createJobDelivery } from './jobDelivery.ts';
 import { createJobPoller } from './jobPoller.ts';
+import { createJobResume } from './jobResume.ts';
+import { createProviderProbe } from './providerProbe.ts';
+import { createUserNotice } from './userNotice.ts';
 import { createJobSubmitter } from './jobSubmitter.ts';
 import { createModelHealth, type ModelHealth } from '../apimart/modelHealth.ts';
 import type { ProviderHealth } from '../apimart/providerHealth.ts';
@@ -32,11 +34,10 @@ export interface JobSchedulerDeps {
   botUserId?: () => string | undefined;
   /** How long a burst of new jobs must pause before their follow-up work starts. */
   acceptQuietMs?: number;
+  /** Commands still waiting for their first answer: follow-up work waits for them too. */
+  answersPending?: () => number;
   onResultPosted?: (job: Job, message: SentMessage, content: string) => Promise<void>;
 }
-
-/** Resumed jobs' first polls are spread over this much time per job (capped at the max poll interval). */
-const resumeSpreadPerJobMs = 3;
 
 /**
  * Owns every timer of the job pipeline (confirmation deadlines, queue retries, polls, delivery
@@ -45,8 +46,6 @@ const resumeSpreadPerJobMs = 3;
 export function createJobScheduler(deps: JobSchedulerDeps) {
   const { store, clock, logger } = deps;
   const timers = new Map<number, TimerHandle>();
-  /** Jobs this instance quarantined at start: a stalled previous instance may still store their task id. */
-  const quarantinedIds = new Set<number>();
   const inFlight = new Set<Promise<void>>();
   /** Jobs accepted whose follow-up has not yet decided between the confirmation timer and the queue. */
   const awaitingFollowUp = new Set<number>();
@@ -61,7 +60,6 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     const tracked = work.catch((err) => logger.error('job_step_crashed', { err })).finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
   };
-  const probeIntervalMs = deps.healthProbeIntervalMs ?? 60_000;
   /** Timer keys: job ids are positive; the queue uses 0 and the provider probe this one. */
   const probeTimerKey = -1;
 
@@ -89,22 +87,21 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     startPolling: (job) => poller.track(job),
     deliver: (job) => track(delivery.deliver(job.id)),
     resultPosted: (job, message, content) => deps.onResultPosted?.(job, message, content) ?? Promise.resolve(),
-    providerUnavailable: () => schedule(probeTimerKey, probeIntervalMs, probeProvider),
-    async notifyUser(job, content) {
-      try {
-        // The job's channel or server is gone: the requester hears about it privately.
-        if (job.placeGone !== null) await deps.messenger.dm(job.userId, { content });
-        else await deps.messenger.send(job.channelId, { content, mentionUserIds: [job.userId], replyToMessageId: job.statusMessageId ?? undefined });
-      } catch (err) {
-        logger.warn('user_notice_failed', { jobId: job.id, userId: job.userId, err });
-      }
-    },
+    providerUnavailable: () => providerProbe.start(),
+    notifyUser: createUserNotice({ messenger: deps.messenger, logger }),
     jobLogger: (job) => logger.child({ jobId: job.id, userId: job.userId }),
   };
-  const afterAcknowledgements = createQuietBatcher(clock, deps.acceptQuietMs ?? 25, 5_000);
+  const afterAcknowledgements = createQuietBatcher(clock, deps.acceptQuietMs ?? 25, 5_000, () => (deps.answersPending?.() ?? 0) > 0);
   const submitter = createJobSubmitter(ctx);
   const poller = createJobPoller(ctx);
   const delivery = createJobDelivery(ctx);
+  const providerProbe = createProviderProbe({
+    health: deps.health, apimart: deps.apimart, logger, intervalMs: deps.healthProbeIntervalMs ?? 60_000,
+    later: (delayMs, probe) => schedule(probeTimerKey, delayMs, probe), onAvailable: () => kickSubmitter(),
+  });
+  const recovery = createJobResume({
+    ctx, poll: (job, spreadMs) => poller.track(job, spreadMs), armConfirmation: (job) => armConfirmation(job), isFollowed: (id) => timers.has(id),
+  });
 
   function armConfirmation(job: Job): void {
     const deadline = job.confirmDeadlineAt ?? clock.now();
@@ -127,22 +124,6 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     const undecided = awaitingFollowUp.delete(jobId);
     if (undecided && current?.status === 'awaiting_confirmation') armConfirmation(current);
     else kickSubmitter();
-  }
-
-  async function probeProvider(): Promise<void> {
-    if (deps.health.isAvailable()) return;
-    try {
-      const balance = await deps.apimart.getBalance();
-      if (balance.unlimited || balance.remainingUsd === null || balance.remainingUsd > 0) {
-        deps.health.markAvailable();
-        logger.info('provider_available_again');
-        kickSubmitter();
-        return;
-      }
-    } catch (err) {
-      logger.warn('provider_probe_failed', { err });
-    }
-    schedule(probeTimerKey, probeIntervalMs, probeProvider);
   }
 
   return {
@@ -193,40 +174,12 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     sendResultByDm: (job: Job, userId: string) => delivery.sendCopy(job, userId),
     /** Picks every unfinished job up again; nothing that may have reached the provider is resent. */
     async resume(): Promise<{ resumed: number; quarantined: Job[] }> {
-      const now = clock.now();
-      const quarantined = await store.quarantineInterruptedSubmissions(now);
-      for (const job of quarantined) {
-        quarantinedIds.add(job.id);
-        ctx.jobLogger(job).error('job_submit_outcome_unknown', { reason: 'process stopped during submission', reservedMicros: job.estimateMicros });
-        // Tell the requester, as a live submit whose answer was lost does (jobSubmitter), and show it on the status.
-        void deps.status.refresh(job.id);
-        track(ctx.notifyUser(job, messagesFor(job.locale).submitUnknownNotice(job.userId, job.id)));
-      }
-      const jobs = await store.unfinishedJobs();
-      const resumeSpreadMs = Math.min(deps.settings.pollMaxIntervalMs, jobs.length * resumeSpreadPerJobMs);
-      for (const job of jobs) {
-        if (job.status === 'awaiting_confirmation') armConfirmation(job);
-        else if (job.status === 'submitted' || job.status === 'timed_out') poller.track(job, resumeSpreadMs);
-        else if (job.status === 'completed') ctx.deliver(job);
-      }
+      const resumed = await recovery.resume();
       kickSubmitter();
-      if (!deps.health.isAvailable()) schedule(probeTimerKey, probeIntervalMs, probeProvider);
-      return { resumed: jobs.length, quarantined };
+      if (!deps.health.isAvailable()) providerProbe.start();
+      return resumed;
     },
-    /**
-     * A previous instance that stalled (and was taken over) may still have received a quarantined
-     * job's task id and stored it: that job now runs at the provider, so it is polled from here.
-     */
-    async adoptLateTaskIds(): Promise<void> {
-      for (const id of [...quarantinedIds]) {
-        const job = await store.get(id);
-        if (job?.status === 'submit_unknown') continue;
-        quarantinedIds.delete(id);
-        if (!job || job.status !== 'submitted' || timers.has(id)) continue;
-        ctx.jobLogger(job).warn('job_late_task_id_adopted', { taskId: job.taskId });
-        poller.track(job);
-      }
-    },
+    adoptLateTaskIds: () => recovery.adoptLateTaskIds(),
     /** Nothing goes to the provider until releaseSubmissions(): start-up checks first that jobs still have a place. */
     holdSubmissions(): void {
       submissionsHeld = true;
