@@ -16,6 +16,7 @@ import { allowHeavyMember, buildHistory, finishUnfinished, memberId } from './hi
 import { benchBudgetEnv, checkLedger } from './money.ts';
 import { runBot } from './scale.ts';
 import { median, percentile, round, type BenchResult } from './stats.ts';
+import { sampleJob } from './sampleJob.ts';
 
 const heavyUserId = memberId(0);
 const guildIds = ['1200000000000000001', '1200000000000000002', '1200000000000000003', '1200000000000000004'];
@@ -40,7 +41,7 @@ function newJob(now: number, i: number, parentJobId?: number): NewJob {
     originKey: `bench-history:${now}:${i}`, parentJobId, rerollDedupeMs: parentJobId ? 60_000 : undefined,
     guildId: guildIds[0] as string, channelId, userId: heavyUserId, locale: 'en-US', applicationId,
     interactionToken: null, interactionAt: now, attachmentSizeLimit: 10 * 1024 * 1024,
-    request: { model: 'sora-2-preview', prompt: `history probe ${i}`, duration: 4, aspect_ratio: 'landscape' },
+    ...sampleJob(`history probe ${i}`),
     imageName: null, estimateMicros: 400_000, needsConfirmation: false, confirmDeadlineAt: null,
   };
 }

@@ -5,6 +5,7 @@ import type { NewJob } from '../src/db/jobStore.ts';
 import { openStores } from '../src/db/openStores.ts';
 import { utcPeriods } from '../src/services/spend/budgetPeriods.ts';
 import { round, type BenchResult } from './stats.ts';
+import { sampleJob } from './sampleJob.ts';
 
 /** The bot's largest group commit: a burst's reservations are committed this many at a time. */
 const groupSize = 32;
@@ -27,7 +28,7 @@ export async function measureReservationBurst(size: number): Promise<BenchResult
     const job = (i: number): NewJob => ({
       originKey: `bench-reservation-${i}`, guildId: '1', channelId: '2', userId: String(1_900_000_000_000_000_000n + BigInt(i)),
       locale: 'en-US', applicationId: '3', interactionToken: 'token', interactionAt: now, attachmentSizeLimit: 10 * 1024 * 1024,
-      request: { model: 'sora-2-preview', prompt: `burst ${i}`, duration: 4, aspect_ratio: 'landscape' },
+      ...sampleJob(`burst ${i}`),
       imageName: null, estimateMicros: 400_000, needsConfirmation: false, confirmDeadlineAt: null,
     });
     const third = Math.floor(size / 3);

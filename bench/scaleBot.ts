@@ -14,6 +14,7 @@ import { createApimartClient } from '../src/services/apimart/client.ts';
 import { utcPeriods } from '../src/services/spend/budgetPeriods.ts';
 import { noIdentifyThrottle } from '../test/e2e/harness.ts';
 import { percentile } from './stats.ts';
+import { sampleJob } from './sampleJob.ts';
 
 const mode = process.argv[2] as 'run' | 'restart';
 const jobCount = Number(process.env.BENCH_TASK_COUNT ?? 0);
@@ -53,7 +54,7 @@ function startStateChangeProbe(store: JobStore, probeConfig: Config): { stop: ()
       originKey: `bench-probe:${now}:${i}`, guildId: process.env.BENCH_GUILD_ID ?? '1', channelId: process.env.BENCH_CHANNEL_ID ?? '1',
       userId: String(1_810_000_000_000_000_000n + BigInt(i++)), locale: 'en-US', applicationId: process.env.BENCH_APP_ID ?? '1',
       interactionToken: null, interactionAt: now, attachmentSizeLimit: 10 * 1024 * 1024,
-      request: { model: 'sora-2-preview', prompt: `probe ${i}`, duration: 4, aspect_ratio: 'landscape' },
+      ...sampleJob(`probe ${i}`),
       imageName: null, estimateMicros: 400_000, needsConfirmation: true, confirmDeadlineAt: now + 3_600_000,
     }, window));
     if (!created.ok) throw new Error(`state-change probe refused: ${created.reason}`);

@@ -8,6 +8,7 @@ import { loadConfig } from '../src/config.ts';
 import { createJobStore } from '../src/db/sqlite/jobStore.ts';
 import { openDatabase } from '../src/db/sqlite/openDatabase.ts';
 import { utcPeriods } from '../src/services/spend/budgetPeriods.ts';
+import { sampleJob } from './sampleJob.ts';
 import { scaleTaskId } from './scaleTasks.ts';
 
 const count = Number(process.env.BENCH_TASK_COUNT ?? 0);
@@ -27,7 +28,7 @@ for (let i = 0; i < count; i++) {
     originKey: `bench:${i}`, guildId: process.env.BENCH_GUILD_ID ?? '1', channelId: process.env.BENCH_CHANNEL_ID ?? '1',
     userId: String(1_800_000_000_000_000_000n + BigInt(i % 2000)), locale: 'en-US', applicationId: process.env.BENCH_APP_ID ?? '1',
     interactionToken: null, interactionAt: now, attachmentSizeLimit: 10 * 1024 * 1024,
-    request: { model: 'sora-2-preview', prompt: `scale ${i}`, duration: 4, aspect_ratio: 'landscape' },
+    ...sampleJob(`scale ${i}`),
     imageName: null, estimateMicros: 400_000, needsConfirmation: false, confirmDeadlineAt: null,
   }, window);
   if (!created.ok) throw new Error(`seed failed: ${created.reason}`);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { BenchResult } from './stats.ts';
 
 /**
- * `npx tsx bench/table.ts a.json [b.json …]`: the README's markdown table from one or more
+ * `npx tsx bench/table.ts a.json [b.json …]`: the markdown table of docs/performance.md from one or more
  * `bench/results.json` files, runs side by side, so the table is generated rather than copied by hand.
  */
 interface RunFile { meta: { commit: string; size: string; date: string; node: string; cpu: string; cores: number; dirty?: boolean }; results: BenchResult[] }

@@ -28,7 +28,7 @@ import { createStatusUpdater } from './services/status/statusUpdater.ts';
 import { createUsageReports } from './services/spend/usageReports.ts';
 import { createChartRenderer } from './services/spend/chartRenderer.ts';
 import { createSpendCharts } from './services/spend/spendCharts.ts';
-import { defaultLatePollWindowMs } from './services/spend/resolvable.ts';
+import { defaultLatePollWindowMs, latePollingEndsAt } from './services/spend/resolvable.ts';
 import { readBotVersion } from './botVersion.ts';
 import { createModelHealth } from './services/apimart/modelHealth.ts';
 import { createOwnerCheck } from './services/discord/ownerCheck.ts';
@@ -87,6 +87,7 @@ export function createApp(deps: AppDeps) {
         nowMs: clock.now(), submittedAtMs: job.submittedAt, estimatedTimeSec: job.estimatedTimeSec,
         progress: job.progress, consecutiveErrors: 0,
       }),
+      latePollingEndsAtMs: job.status === 'timed_out' ? latePollingEndsAt(job, latePoll) : null,
     }),
     onStatusWritten: (job, message) => reactions.syncStatusControls(job, message),
   });
@@ -95,6 +96,7 @@ export function createApp(deps: AppDeps) {
   const scheduler = createJobScheduler({
     store, apimart, messenger, status, health, models, clock, logger, fetch: deps.fetch, push, answersPending: ackPolicy.waiting,
     fetchVideo: deps.fetch ?? createGuardedVideoFetch({ trustedOrigin: config.apimartBaseUrl }),
+    fetchAttachment: deps.fetch ?? createGuardedVideoFetch({ trustedOrigin: config.discordApiUrl }),
     healthProbeIntervalMs: deps.healthProbeIntervalMs,
     botUserId: () => client.user?.id ?? botUserIdBeforeLogin,
     onResultPosted: (job, message, content) => reactions.addResultControls(job, message, content),

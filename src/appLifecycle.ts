@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import type { InstanceLease } from './db/instanceLease.ts';
 import type { Stores } from './db/openStores.ts';
 import type { Logger } from './logger.ts';
+import { warnAboutCatalogPrices } from './models/catalogWarnings.ts';
 import { isProcessRunning, processStartTime } from './processLiveness.ts';
 import type { CommandModule } from './commands/index.ts';
 import type { CommandDirectory } from './services/discord/commandDirectory.ts';
@@ -18,6 +19,8 @@ import type { JobScheduler } from './services/jobs/jobScheduler.ts';
 import type { TaskPush } from './services/jobs/taskPush.ts';
 import type { Operations } from './services/operations/operations.ts';
 import { resolveShardPlan } from './sharding/resolveShards.ts';
+import { unsafeSettings } from './services/operations/configWarnings.ts';
+import { inviteUrl } from './services/discord/invitePermissions.ts';
 
 export interface AppLifecycleParts {
   config: Config;
@@ -128,8 +131,15 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
         ? await retried('command_sync', () => syncCommands(client.rest, applicationId, config.discordGuildId, parts.commands.map((c) => c.data)))
         : { outcome: 'left to shard 0', registered: await retried('commands', () => registeredCommands(client.rest, applicationId, config.discordGuildId)) };
       parts.commandDirectory.remember(sync.registered);
+      // Settings are the bot's, not a shard's: one process tells the operator. botPublic came with the
+      // owner check's GET /applications/@me above.
+      if (plan.shardIds.includes(0)) {
+        for (const warning of unsafeSettings(config, { botPublic: client.application?.botPublic ?? null })) logger.warn('config_warning', { ...warning });
+        warnAboutCatalogPrices(config.models, logger, clock.now());
+      }
       logger.info('bot_ready', {
-        user: client.user?.tag, commands: sync.outcome, resumedJobs: resumed, submitUnknownJobs: quarantined.length,
+        user: client.user?.tag, servers: client.guilds.cache.size, inviteUrl: inviteUrl(applicationId),
+        commands: sync.outcome, resumedJobs: resumed, submitUnknownJobs: quarantined.length,
         placeGoneJobs, shards: plan.shardIds, shardCount: plan.shardCount, pid: process.pid,
       });
     },

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { config as loadDotenvFile } from 'dotenv';
 import type { LogLevel } from './logger.ts';
-import type { ModelCatalog } from './modelCatalog.ts';
+import type { ModelCatalog } from './models/modelCatalog.ts';
 import type { Micros } from './money.ts';
-import { loadModels } from './configModels.ts';
+import { defaultModelOf, loadModels } from './configModels.ts';
 import { readVariable, variables, type ParsedVariables, type Variables } from './configVariables.ts';
 
 export interface Config {
@@ -85,15 +85,9 @@ export function loadConfig(
   const readFile = deps.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
   const problems: string[] = [];
   const values: Partial<Record<keyof Variables, unknown>> = {};
-  // discord.js's ShardingManager starts its processes with SHARDS = the process's index and
-  // SHARD_COUNT = the total: the operator's SHARDS was already resolved by the manager.
-  const managed = env.SHARDING_MANAGER === 'true';
-  const shardProcess = managed ? { index: Number(env.SHARDS), shardCount: Number(env.SHARD_COUNT) } : undefined;
-  if (shardProcess && !(Number.isInteger(shardProcess.index) && shardProcess.index >= 0 && shardProcess.shardCount > shardProcess.index)) {
-    problems.push('SHARDS: the sharding manager passed an invalid shard');
-  }
+  const shardProcess = managedShardProcess(env, problems);
   for (const name of Object.keys(variables) as (keyof Variables)[]) {
-    const result = variables[name].safeParse(managed && name === 'SHARDS' ? undefined : readVariable(env, name));
+    const result = variables[name].safeParse(readVariable(env, name));
     // Only our own messages are kept: zod's defaults may quote the input, which could be a secret.
     if (result.success) values[name] = result.data;
     else problems.push(`${name}: ${result.error.issues[0]?.message ?? 'invalid'}`);
@@ -112,7 +106,7 @@ export function loadConfig(
     else models = loaded;
   }
   if (models && parsed.DEFAULT_MODEL !== undefined && !models.find(parsed.DEFAULT_MODEL)) {
-    problems.push(`DEFAULT_MODEL: must be a model of the catalog (${models.names().join(', ')})`);
+    problems.push(`DEFAULT_MODEL: must be a model of the catalog (${models.ids().join(', ')})`);
   }
 
   if (problems.length > 0 || !models) throw new ConfigError(problems);
@@ -124,7 +118,7 @@ export function loadConfig(
     discordGuildId: ok.DISCORD_GUILD_ID,
     apimartBaseUrl: ok.APIMART_BASE_URL,
     databasePath: ok.DATABASE_PATH,
-    defaultModel: ok.DEFAULT_MODEL,
+    defaultModel: ok.DEFAULT_MODEL ?? defaultModelOf(models),
     models,
     userDailyBudgetMicros: ok.USER_DAILY_BUDGET_USD,
     userMonthlyBudgetMicros: ok.USER_MONTHLY_BUDGET_USD,
@@ -144,11 +138,30 @@ export function loadConfig(
     metricsPort: ok.METRICS_PORT,
     metricsHost: ok.METRICS_HOST,
     retentionDays: ok.RETENTION_DAYS,
-    shards: ok.SHARDS,
+    shards: ok.DISCORD_SHARDS,
     shardProcesses: ok.SHARD_PROCESSES,
     shardProcess,
     publicWebhookUrl: ok.PUBLIC_WEBHOOK_URL,
     webhookListenHost: ok.WEBHOOK_LISTEN_HOST,
     webhookListenPort: ok.WEBHOOK_LISTEN_PORT,
   });
+}
+
+/**
+ * discord.js's ShardingManager starts its processes with SHARDING_MANAGER, SHARDS = the process's index and
+ * SHARD_COUNT = the total. Anywhere else those names are not the operator's to set: discord.js's Client
+ * would read them as its own (`SHARDS=auto` is not JSON), so an old `.env` naming them is refused.
+ */
+function managedShardProcess(env: Record<string, string | undefined>, problems: string[]): Config['shardProcess'] {
+  if (env.SHARDING_MANAGER !== 'true') {
+    for (const name of ['SHARDS', 'SHARD_COUNT']) {
+      if (env[name] !== undefined) problems.push(`${name}: is discord.js's own variable, set only for the processes its ShardingManager starts; remove it and set DISCORD_SHARDS instead`);
+    }
+    return undefined;
+  }
+  const shardProcess = { index: Number(env.SHARDS), shardCount: Number(env.SHARD_COUNT) };
+  if (!(Number.isInteger(shardProcess.index) && shardProcess.index >= 0 && shardProcess.shardCount > shardProcess.index)) {
+    problems.push('SHARDS: the sharding manager passed an invalid shard');
+  }
+  return shardProcess;
 }

@@ -54,7 +54,7 @@ export const variables = {
   DISCORD_GUILD_ID: z.string().regex(SNOWFLAKE, 'must be a Discord id').optional(),
   APIMART_BASE_URL: httpUrl('https://api.apimart.ai'),
   DATABASE_PATH: z.string().prefault('./data/bot.db'),
-  DEFAULT_MODEL: z.string().prefault('sora-2-preview'),
+  DEFAULT_MODEL: z.string().optional(),
   MODELS_FILE: z.string().optional(),
   USER_DAILY_BUDGET_USD: usdAmount('5'),
   USER_MONTHLY_BUDGET_USD: usdAmount('50'),
@@ -91,7 +91,7 @@ export const variables = {
     .transform(Number)
     .refine((days) => Number.isSafeInteger(days), 'must be a whole number of days (0 = keep)')
     .prefault('0'),
-  SHARDS: z
+  DISCORD_SHARDS: z
     .string()
     .regex(/^(auto|[1-9]\d{0,4})$/, 'must be auto or a positive integer')
     .transform((raw): number | 'auto' => (raw === 'auto' ? 'auto' : Number(raw)))

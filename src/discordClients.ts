@@ -2,6 +2,7 @@ import { Client, GatewayIntentBits, Partials, REST, RESTEvents, type ClientOptio
 import type { Config } from './config.ts';
 import { createEditPace } from './services/status/editPace.ts';
 import { boundedCache, boundedCacheSweepers } from './sharding/clientCache.ts';
+import { initialShardPlan } from './sharding/resolveShards.ts';
 
 /** Not a limit Discord sets: the interaction routes' own pace is the status edits' (editPace.ts). */
 const interactionRoutesPerSecond = 1_000_000;
@@ -13,7 +14,10 @@ const interactionRoutesPerSecond = 1_000_000;
  * bot token; each of its 429s halves the status edits' pace, and a shared one holds them.
  */
 export function createDiscordClients(config: Config, now: () => number, clientOptions?: Partial<ClientOptions>) {
+  const shardPlan = initialShardPlan(config);
   const client = new Client({
+    shards: [...shardPlan.shardIds],
+    shardCount: shardPlan.shardCount,
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions],
     makeCache: boundedCache(),
     sweepers: boundedCacheSweepers(),

@@ -4,13 +4,16 @@ import { openStores } from './db/openStores.ts';
 import { createLogger } from './logger.ts';
 import { runShardManager } from './sharding/shardManager.ts';
 
+/** sysexits' EX_CONFIG: deploy/video-bot.service does not restart a bot whose settings are wrong. */
+const exitConfigError = 78;
+
 let config: Config;
 try {
   config = loadConfigFromEnvironment();
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
   process.stderr.write(`${err.message}\nCopy .env.example to .env and fill it in; README.md explains every setting.\n`);
-  process.exit(1);
+  process.exit(exitConfigError);
 }
 
 const logger = createLogger({ level: config.logLevel, secrets: [config.discordToken, config.apimartApiKey] });

@@ -1,52 +1,53 @@
-import { formatUsd } from '../money.ts';
 import { jaChoiceNames } from '../i18n/commandNames.ts';
-import type { ModelCatalog, ModelSpec } from '../modelCatalog.ts';
+import type { ModelMessages } from '../i18n/modelMessages.ts';
+import { modelEn } from '../i18n/modelEn.ts';
+import { modelJa } from '../i18n/modelJa.ts';
+import { formatUsd } from '../money.ts';
+import type { ModelCatalog } from '../models/modelCatalog.ts';
+import { aspectWords, offeredAspects, offeredDurations, type AspectWord, type ModelEntry } from '../models/modelEntry.ts';
+import { priceRange } from '../models/priceRule.ts';
 
 /** Discord's limits on an option's choices: how many, and how long each name may be. */
 export const maxChoices = 25;
 export const maxChoiceNameLength = 100;
 
-interface Labels { perSecond: string; standard: string; high: string }
-const en: Labels = { perSecond: '/s', standard: 'standard', high: 'high' };
-const ja: Labels = { perSecond: '/秒', standard: jaChoiceNames.standard, high: jaChoiceNames.high };
+/** Which catalog models members may be offered (the provider's list decides); all by default. */
+export type IsOffered = (modelId: string) => boolean;
+export const offerAll: IsOffered = () => true;
 
-/**
- * `sora-2-preview · $0.10/s`, or per resolution `sora-2-pro-preview · standard $0.30/s · high $0.50/s`.
- * When that passes Discord's 100 characters, the price range, and failing that the bare name.
- */
-export function modelChoiceLabel(model: ModelSpec, labels: Labels = en): string {
-  const prices = model.resolutions.length === 0
-    ? [`${formatUsd(model.microsPerSecond.default ?? 0)}${labels.perSecond}`]
-    : model.resolutions.map((r) => `${labels[r]} ${formatUsd(model.microsPerSecond[r] ?? 0)}${labels.perSecond}`);
-  const micros = Object.values(model.microsPerSecond).filter((m): m is number => m !== undefined);
-  const low = Math.min(...micros);
-  const high = Math.max(...micros);
-  const range = low === high ? formatUsd(low) : `${formatUsd(low)}–${formatUsd(high)}`;
-  const candidates = [[model.name, ...prices].join(' · '), `${model.name} · ${range}${labels.perSecond}`, model.name];
-  return candidates.find((c) => c.length <= maxChoiceNameLength) ?? model.name;
+/** `Seedance 2.0 Fast · $0.03984–$0.0856/s`, `Veo 3.1 Fast · $0.14/clip`; the bare label past 100 characters. */
+export function modelChoiceLabel(model: ModelEntry, m: ModelMessages = modelEn): string {
+  const { lowMicros, highMicros } = priceRange(model);
+  const range = lowMicros === highMicros ? formatUsd(lowMicros) : `${formatUsd(lowMicros)}–${formatUsd(highMicros)}`;
+  const priced = `${model.label} · ${range}${model.price.per === 'second' ? m.perSecond : m.perClip}`;
+  return [priced, model.label, model.id].find((c) => c.length <= maxChoiceNameLength) ?? model.id.slice(0, maxChoiceNameLength);
 }
 
-export function modelChoices(catalog: ModelCatalog) {
-  return catalog.models.map((model) => {
-    const name = modelChoiceLabel(model);
-    const jaName = modelChoiceLabel(model, ja);
-    return { name, ...(jaName !== name ? { name_localizations: { ja: jaName } } : {}), value: model.name };
-  });
+export function modelChoice(model: ModelEntry) {
+  const name = modelChoiceLabel(model);
+  const jaName = modelChoiceLabel(model, modelJa);
+  return { name, ...(jaName !== name ? { name_localizations: { ja: jaName } } : {}), value: model.id };
 }
 
-/** Every duration some model offers, shortest first; the chosen model's own list is checked on use. */
-export function catalogDurations(catalog: ModelCatalog): number[] {
-  return [...new Set(catalog.models.flatMap((m) => m.durations))].sort((a, b) => a - b);
+/** The `model` option's values: choices while Discord can list them, autocomplete past 25 models. */
+export function modelOptionValues(catalog: ModelCatalog, isOffered: IsOffered) {
+  const offered = catalog.models.filter((m) => isOffered(m.id));
+  return offered.length <= maxChoices ? { choices: offered.map(modelChoice) } : { autocomplete: true as const };
 }
 
-/**
- * The `duration` option's limits: choices when they fit Discord's 25, else a range (a catalog may
- * offer more distinct durations than Discord can list).
- */
-export function durationLimits(catalog: ModelCatalog) {
-  const durations = catalogDurations(catalog);
-  if (durations.length <= maxChoices) {
-    return { choices: durations.map((s) => ({ name: `${s} s`, name_localizations: { ja: `${s}秒` }, value: s })) };
-  }
-  return { min_value: durations[0], max_value: durations[durations.length - 1] };
+/** The range every catalog duration falls in; autocomplete narrows it to the chosen model's. */
+export function durationBounds(catalog: ModelCatalog): { min_value: number; max_value: number } {
+  const all = catalog.models.flatMap((m) => offeredDurations(m.duration));
+  return { min_value: Math.min(...all), max_value: Math.max(...all) };
+}
+
+const ratioOf: Record<AspectWord, string> = { landscape: '16:9', portrait: '9:16', square: '1:1' };
+
+/** `landscape (16:9)`, `portrait (9:16)`, and `square (1:1)` when some model makes square videos. */
+export function aspectChoices(catalog: ModelCatalog) {
+  // landscape and portrait are /video's own words whatever the catalog; a model refuses what it lacks.
+  const offered = new Set<AspectWord>(['landscape', 'portrait', ...catalog.models.flatMap(offeredAspects)]);
+  return aspectWords.filter((a) => offered.has(a)).map((a) => ({
+    name: `${a} (${ratioOf[a]})`, name_localizations: { ja: `${jaChoiceNames[a]} (${ratioOf[a]})` }, value: a,
+  }));
 }

@@ -1,7 +1,8 @@
-import type { ChatInputCommandInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { AutocompleteInteraction, ChatInputCommandInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { Config } from '../config.ts';
 import { executeUsage, usageCommandData } from './usage.ts';
 import { executeVideo, type VideoCommandDeps } from './video.ts';
+import { autocompleteVideo, type VideoAutocompleteDeps } from './videoAutocomplete.ts';
 import { executeVideoAdmin, type VideoAdminDeps } from './videoAdmin.ts';
 import { videoAdminCommandData } from './videoAdminCommandData.ts';
 import { videoCommandData } from './videoCommandData.ts';
@@ -10,9 +11,11 @@ import { executeVideos, videosCommandData } from './videos.ts';
 export interface CommandModule {
   data: RESTPostAPIChatInputApplicationCommandsJSONBody;
   execute(interaction: ChatInputCommandInteraction): Promise<void>;
+  /** For commands with options that suggest their values as the member types. */
+  autocomplete?(interaction: AutocompleteInteraction): Promise<void>;
 }
 
-export type CommandDeps = VideoCommandDeps & VideoAdminDeps;
+export type CommandDeps = VideoCommandDeps & VideoAdminDeps & VideoAutocompleteDeps;
 
 /** What is registered with Discord; needs only the configuration (deploy-commands uses it alone). */
 export function commandDefinitions(config: Config): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
@@ -27,10 +30,19 @@ const handlers: Record<string, (interaction: ChatInputCommandInteraction, deps: 
   'video-admin': executeVideoAdmin,
 };
 
+const autocompleters: Record<string, (interaction: AutocompleteInteraction, deps: CommandDeps) => Promise<void>> = {
+  video: autocompleteVideo,
+};
+
 export function createCommands(deps: CommandDeps): CommandModule[] {
   return commandDefinitions(deps.config).map((data) => {
     const handler = handlers[data.name];
     if (!handler) throw new Error(`no handler for /${data.name}`);
-    return { data, execute: (interaction) => handler(interaction, deps) };
+    const suggest = autocompleters[data.name];
+    return {
+      data,
+      execute: (interaction) => handler(interaction, deps),
+      ...(suggest ? { autocomplete: (interaction: AutocompleteInteraction) => suggest(interaction, deps) } : {}),
+    };
   });
 }

@@ -1,4 +1,4 @@
-import { DiscordAPIError, MessageFlags, RESTJSONErrorCodes, type Interaction, type RepliableInteraction } from 'discord.js';
+import { DiscordAPIError, MessageFlags, RESTJSONErrorCodes, type AutocompleteInteraction, type Interaction, type RepliableInteraction } from 'discord.js';
 import type { CommandModule } from './index.ts';
 import type { JobControls } from './jobControls.ts';
 import { noMentions } from './replies.ts';
@@ -23,7 +23,21 @@ async function replyEphemeralTo(interaction: RepliableInteraction, content: stri
 /** The one place where a failing command or job control turns into an ephemeral "something went wrong (ref …)". */
 export function createInteractionRouter(commands: CommandModule[], logger: Logger, allowedGuildIds: readonly string[] = [], controls?: JobControls) {
   const byName = new Map(commands.map((c) => [c.data.name, c]));
+  const allowed = (guildId: string | null) => allowedGuildIds.length === 0 || guildId === null || allowedGuildIds.includes(guildId);
+
+  /** Suggestions are no answer that can fail visibly: a failure is logged, and the member sees none. */
+  async function suggest(interaction: AutocompleteInteraction): Promise<void> {
+    const command = byName.get(interaction.commandName);
+    try {
+      if (!command?.autocomplete || !allowed(interaction.guildId)) return await interaction.respond([]);
+      await command.autocomplete(interaction);
+    } catch (err) {
+      logger.warn('autocomplete_failed', { ref: interaction.id, command: interaction.commandName, err });
+    }
+  }
+
   return async (interaction: Interaction): Promise<void> => {
+    if (interaction.isAutocomplete()) return suggest(interaction);
     let run: (() => Promise<void>) | undefined;
     let what = '';
     if (interaction.isChatInputCommand()) {
@@ -36,7 +50,7 @@ export function createInteractionRouter(commands: CommandModule[], logger: Logge
     }
     if (!run || !interaction.isRepliable()) return;
     // ALLOWED_GUILD_IDS comes before everything else: no check, no reservation, no audit in another server.
-    if (allowedGuildIds.length > 0 && interaction.guildId !== null && !allowedGuildIds.includes(interaction.guildId)) {
+    if (!allowed(interaction.guildId)) {
       logger.warn('command_in_guild_not_allowed', { ref: interaction.id, guildId: interaction.guildId, command: what });
       await replyEphemeralTo(interaction, messagesFor(interaction.locale).ops.guildNotAllowed)
         .catch((err) => logger.warn('error_reply_failed', { ref: interaction.id, err }));

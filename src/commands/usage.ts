@@ -4,6 +4,7 @@ import type { CommandMention } from '../i18n/commandNames.ts';
 import { messagesFor } from '../i18n/messages.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
+import { hasSpend } from '../services/spend/chartData.ts';
 import type { SpendCharts } from '../services/spend/spendCharts.ts';
 import { targetMember } from '../services/discord/memberAccess.ts';
 import type { JobStore, UsageReports } from '../services/spend/usageReports.ts';
@@ -56,6 +57,7 @@ export async function executeUsage(interaction: ChatInputCommandInteraction, dep
   const dailyLimit = summary.budgets.find((line) => line.scope === 'user_daily')?.limitMicros ?? null;
   // An admin looking at someone else sees this server's spend only, in the chart as in the text.
   const scope = target.self ? { userId: target.userId } : { userId: target.userId, guildId: target.guildId };
-  await replyEphemeral(interaction, renderUsage(m, target.userId, target.self, summary, deps.mention));
-  await attachChart(deps, interaction, () => deps.charts.usage(scope, dailyLimit, interaction.locale));
+  const chart = await deps.charts.usageData(scope, dailyLimit);
+  await replyEphemeral(interaction, renderUsage(m, target.userId, target.self, summary, deps.mention, hasSpend(chart.days)));
+  await attachChart(deps, interaction, () => deps.charts.usage(chart, interaction.locale));
 }

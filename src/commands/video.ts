@@ -80,6 +80,7 @@ async function createAndShow(interaction: ChatInputCommandInteraction, deps: Vid
     interactionAt: now,
     attachmentSizeLimit: (interaction as { attachmentSizeLimit?: number }).attachmentSizeLimit ?? defaultAttachmentLimit,
     request: built.request,
+    settings: built.settings,
     imageName: options.image?.name ?? null,
     // Shown in the status itself when it overrides aspect_ratio.
     imageOrientation: built.imageOrientation,
@@ -111,5 +112,5 @@ async function createAndShow(interaction: ChatInputCommandInteraction, deps: Vid
   // Logging waits until after the answer.
   await deps.scheduler.accept(job, shown);
   const log = deps.logger.child({ jobId: job.id, userId: job.userId });
-  log.info('job_accepted', { status: job.status, estimateMicros: job.estimateMicros, model: job.request.model, durationSec: job.request.duration });
+  log.info('job_accepted', { status: job.status, estimateMicros: job.estimateMicros, model: job.settings.model, durationSec: job.settings.durationSec });
 }

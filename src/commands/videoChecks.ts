@@ -17,6 +17,7 @@ export function readOptions(interaction: ChatInputCommandInteraction): VideoOpti
     aspectRatio: o.getString('aspect_ratio'),
     model: o.getString('model'),
     resolution: o.getString('resolution'),
+    audio: o.getBoolean('audio'),
     image: image && {
       name: image.name, url: image.url, contentType: image.contentType, sizeBytes: image.size,
       width: image.width, height: image.height,

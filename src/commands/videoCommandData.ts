@@ -1,11 +1,15 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, ApplicationIntegrationType, InteractionContextType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
-import { jaChoiceNames, jaOptionNames } from '../i18n/commandNames.ts';
-import type { ModelCatalog } from '../modelCatalog.ts';
-import { durationLimits, modelChoices } from './catalogChoices.ts';
+import { jaOptionNames } from '../i18n/commandNames.ts';
+import type { ModelCatalog } from '../models/modelCatalog.ts';
+import { aspectChoices, durationBounds, modelOptionValues, offerAll, type IsOffered } from './catalogChoices.ts';
 import { maxPromptChars } from './videoRequest.ts';
 
-/** `/video`'s definition; the durations and model choices come from the catalog, so the catalog is an input. */
-export function videoCommandData(catalog: ModelCatalog, defaultModel: string): RESTPostAPIChatInputApplicationCommandsJSONBody {
+/**
+ * `/video`'s definition. The model choices, the ratios and the range of durations come from the catalog;
+ * durations and resolutions are offered by autocomplete, for the model chosen in the same command.
+ */
+export function videoCommandData(catalog: ModelCatalog, defaultModel: string, isOffered: IsOffered = offerAll): RESTPostAPIChatInputApplicationCommandsJSONBody {
+  const defaultLabel = catalog.find(defaultModel)?.label ?? defaultModel;
   return {
     name: 'video',
     type: ApplicationCommandType.ChatInput,
@@ -22,43 +26,44 @@ export function videoCommandData(catalog: ModelCatalog, defaultModel: string): R
       },
       {
         type: ApplicationCommandOptionType.Integer, name: 'duration', required: false,
-        description: 'Length in seconds (default 4)',
+        description: 'Length in seconds (the model decides what it offers)',
         name_localizations: { ja: jaOptionNames.duration },
-        description_localizations: { ja: '秒数（既定は4秒）' },
-        ...durationLimits(catalog),
+        description_localizations: { ja: '秒数（選べる長さはモデルによります）' },
+        autocomplete: true,
+        ...durationBounds(catalog),
       },
       {
         type: ApplicationCommandOptionType.String, name: 'aspect_ratio', required: false,
         description: 'Orientation (default landscape)',
         name_localizations: { ja: jaOptionNames.aspect_ratio },
         description_localizations: { ja: '向き（既定は横長）' },
-        choices: [
-          { name: 'landscape (16:9)', name_localizations: { ja: `${jaChoiceNames.landscape} (16:9)` }, value: 'landscape' },
-          { name: 'portrait (9:16)', name_localizations: { ja: `${jaChoiceNames.portrait} (9:16)` }, value: 'portrait' },
-        ],
+        choices: aspectChoices(catalog),
       },
       {
         type: ApplicationCommandOptionType.String, name: 'model', required: false,
-        description: `Model (default ${defaultModel})`.slice(0, 100),
+        description: `Model (default ${defaultLabel})`.slice(0, 100),
         name_localizations: { ja: jaOptionNames.model },
-        description_localizations: { ja: `モデル（既定は ${defaultModel}）`.slice(0, 100) },
-        choices: modelChoices(catalog),
+        description_localizations: { ja: `モデル（既定は ${defaultLabel}）`.slice(0, 100) },
+        ...modelOptionValues(catalog, isOffered),
       },
       {
         type: ApplicationCommandOptionType.String, name: 'resolution', required: false,
         description: 'Resolution, for models that offer it',
         name_localizations: { ja: jaOptionNames.resolution },
         description_localizations: { ja: '解像度（対応モデルのみ）' },
-        choices: [
-          { name: 'standard', name_localizations: { ja: jaChoiceNames.standard }, value: 'standard' },
-          { name: 'high', name_localizations: { ja: jaChoiceNames.high }, value: 'high' },
-        ],
+        autocomplete: true,
       },
       {
         type: ApplicationCommandOptionType.Attachment, name: 'image', required: false,
         description: 'Reference image: JPEG, PNG or WebP, at most 10 MB',
         name_localizations: { ja: jaOptionNames.image },
         description_localizations: { ja: '参照画像: JPEG・PNG・WebP、10 MB まで' },
+      },
+      {
+        type: ApplicationCommandOptionType.Boolean, name: 'audio', required: false,
+        description: 'With sound, for models that offer it (default: the model\'s)',
+        name_localizations: { ja: jaOptionNames.audio },
+        description_localizations: { ja: '音声の有無（対応モデルのみ、既定はモデルによります）' },
       },
     ],
   };

@@ -1,6 +1,8 @@
 import type { Messages, Orientation } from '../i18n/messages.ts';
-import { estimateCostMicros, type ModelCatalog, type ModelSpec, type Resolution } from '../modelCatalog.ts';
-import type { VideoGenerationRequest } from '../videoGenerationRequest.ts';
+import { jobRequest } from '../models/jobRequest.ts';
+import type { ModelCatalog } from '../models/modelCatalog.ts';
+import type { ModelEntry } from '../models/modelEntry.ts';
+import type { VideoGenerationRequest, VideoSettings } from '../videoGenerationRequest.ts';
 
 export const maxPromptChars = 2000;
 export const maxImageBytes = 10 * 1024 * 1024;
@@ -18,11 +20,12 @@ export interface VideoOptions {
   aspectRatio: string | null;
   model: string | null;
   resolution: string | null;
+  audio: boolean | null;
   image: ImageOption | null;
 }
 
 export type VideoRequestResult =
-  | { ok: true; request: VideoGenerationRequest; model: ModelSpec; estimateMicros: number; imageOrientation: Orientation | null }
+  | { ok: true; request: VideoGenerationRequest; settings: VideoSettings; model: ModelEntry; estimateMicros: number; imageOrientation: Orientation | null }
   | { ok: false; message: (m: Messages) => string };
 
 const reject = (message: (m: Messages) => string): VideoRequestResult => ({ ok: false, message });
@@ -68,41 +71,16 @@ export function buildVideoRequest(options: VideoOptions, catalog: ModelCatalog, 
   const promptChars = [...prompt].length;
   if (promptChars > maxPromptChars) return reject((m) => m.promptTooLong(maxPromptChars, promptChars));
 
-  const modelName = options.model ?? defaultModel;
-  const model = catalog.find(modelName);
-  if (!model) return reject((m) => m.unknownModel(modelName, catalog.names()));
-
-  const duration = options.duration ?? 4;
-  if (!model.durations.includes(duration)) return reject((m) => m.durationUnsupported(model.name, duration, model.durations));
-
-  const aspectRatio = options.aspectRatio ?? 'landscape';
-  if (aspectRatio !== 'landscape' && aspectRatio !== 'portrait') {
-    return reject((m) => m.resolutionUnsupported(model.name, aspectRatio, ['landscape', 'portrait']));
-  }
-
-  let resolution: Resolution | undefined;
-  if (options.resolution !== null) {
-    if (!(model.resolutions as readonly string[]).includes(options.resolution)) {
-      const asked = options.resolution;
-      return reject((m) => m.resolutionUnsupported(model.name, asked, model.resolutions));
-    }
-    resolution = options.resolution as Resolution;
-  }
-
+  const built = jobRequest(catalog, {
+    model: options.model ?? defaultModel, prompt, durationSec: options.duration, aspectRatio: options.aspectRatio,
+    resolution: options.resolution, audio: options.audio, imageUrl: options.image?.url ?? null,
+  });
+  if (!built.ok) return reject((m) => built.message(m.models));
   if (options.image) {
     const problem = imageProblem(options.image);
     if (problem) return reject(problem);
   }
-
-  const request: VideoGenerationRequest = {
-    model: model.name,
-    prompt,
-    duration,
-    aspect_ratio: aspectRatio,
-    ...(resolution ? { resolution } : {}),
-    ...(options.image ? { image_urls: [options.image.url] } : {}),
-  };
   const image = options.image;
   const imageOrientation = image?.width && image.height ? orientationOf(image.width, image.height) : null;
-  return { ok: true, request, model, estimateMicros: estimateCostMicros(model, duration, resolution), imageOrientation };
+  return { ok: true, request: built.request, settings: built.settings, model: built.entry, estimateMicros: built.estimateMicros, imageOrientation };
 }

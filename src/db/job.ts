@@ -1,4 +1,4 @@
-import type { VideoGenerationRequest } from '../videoGenerationRequest.ts';
+import type { VideoGenerationRequest, VideoSettings } from '../videoGenerationRequest.ts';
 
 export const jobStatuses = [
   'awaiting_confirmation', 'queued', 'submitting', 'submitted', 'completed', 'delivered',
@@ -36,7 +36,10 @@ export interface Job {
   interactionAt: number;
   attachmentSizeLimit: number;
   status: JobStatus;
+  /** Exactly what is (or was) sent to the provider, in the model's own words. */
   request: VideoGenerationRequest;
+  /** What the member asked for, in `/video`'s words: what cards show and re-rolls check again. */
+  settings: VideoSettings;
   imageName: string | null;
   estimateMicros: number;
   costMicros: number | null;

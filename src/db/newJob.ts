@@ -1,4 +1,4 @@
-import type { VideoGenerationRequest } from '../videoGenerationRequest.ts';
+import type { VideoGenerationRequest, VideoSettings } from '../videoGenerationRequest.ts';
 import type { Job } from './job.ts';
 
 export interface NewJob {
@@ -14,7 +14,10 @@ export interface NewJob {
   interactionToken: string | null;
   interactionAt: number;
   attachmentSizeLimit: number;
+  /** Exactly what will be sent, in the model's own words. */
   request: VideoGenerationRequest;
+  /** What the member asked for, in `/video`'s words. */
+  settings: VideoSettings;
   imageName: string | null;
   /** Set when the reference image's orientation differs from `aspect_ratio` (the image wins). */
   imageOrientation?: 'landscape' | 'portrait' | 'square' | null;

@@ -24,7 +24,7 @@ export const deliveryJa: DeliveryMessages = {
     statusDeleted: (jobId) => `ジョブ #${jobId} の状況メッセージが削除されたため、チャンネルには進捗を再投稿しません。動画はできしだい投稿します。`,
     dmCopyAgain: (jobId, url, expiresAt) =>
       `ジョブ #${jobId} のコピーはこの1時間以内に送信済みです。リンク: ${url}${expiresAt ? `（期限: ${ts(expiresAt)}）` : ''}`,
-    reportTitle: (count) => `**チャンネルに投稿できなかった結果 (${count})**`,
+    reportTitle: (count) => `**チャンネルに投稿できなかった結果（${count}件）**`,
     reportJob: (j) => {
       const where = { dm: 'DM で送信', link: 'リンクで投稿', nowhere: '未配信（課金済み）' }[j.delivered];
       const why = (problem as Record<string, string>)[j.problem] ?? j.problem;

@@ -6,6 +6,7 @@ import { placeEn } from './placeMessages.ts';
 import { opsEn } from './opsEn.ts';
 import { spendEn } from './spendEn.ts';
 import { deliveryEn } from './deliveryEn.ts';
+import { modelEn } from './modelEn.ts';
 
 const ts = (ms: number, style: TimestampStylesString = TimestampStyles.RelativeTime) => time(Math.floor(ms / 1000), style);
 
@@ -17,12 +18,6 @@ export const en: Messages = {
   guildOnly: 'This command works only in a server.',
   promptEmpty: 'The prompt is empty. Describe the video you want, for example `a fox running through fresh snow`.',
   promptTooLong: (max, actual) => `The prompt is ${actual} characters long; the limit is ${max}. Shorten it and try again.`,
-  unknownModel: (model, available) => `The model \`${model}\` is not available. Choose one of: ${available.map((m) => `\`${m}\``).join(', ')}.`,
-  durationUnsupported: (model, duration, allowed) =>
-    `\`${model}\` cannot make ${duration}-second videos. Choose ${oneOf(allowed)} seconds.`,
-  resolutionUnsupported: (model, resolution, allowed) => allowed.length === 0
-    ? `\`${model}\` has no resolution choice, so \`${resolution}\` cannot be used. Leave \`resolution\` empty or pick another model.`
-    : `\`${model}\` does not offer \`${resolution}\`. Choose ${oneOf(allowed.map((r) => `\`${r}\``))}.`,
   imageType: (name) => `\`${name}\` is not a JPEG, PNG or WebP image. Attach one of those formats (GIFs are not supported).`,
   imageTooLarge: (name, sizeMb, maxMb) => `\`${name}\` is ${sizeMb} MB; images can be at most ${maxMb} MB. Attach a smaller image.`,
   paused: 'Video generation is paused in this server by an admin. Try again later.',
@@ -35,27 +30,24 @@ export const en: Messages = {
     const what = { user_daily: 'your daily budget', user_monthly: 'your monthly budget', guild_daily: "this server's daily budget", bot_daily: "the bot's daily budget (all servers together)" }[scope];
     return `This video would cost ${formatUsd(estimateMicros)}, but only ${formatUsd(remainingMicros)} is left of ${what}. It resets ${ts(resetsAt)}. A shorter video or another model may fit.`;
   },
-  orientationNote: (image, chosen) =>
-    `Note: the reference image is ${image}, so the video will be ${image} too (the image decides the orientation, not \`aspect_ratio: ${chosen}\`).`,
   orientation: { landscape: 'landscape', portrait: 'portrait', square: 'square' },
   internalError: (ref) => `Something went wrong on my side (ref \`${ref}\`). Nothing was charged for it. Please try again.`,
 
   statusTitle: (jobId) => `🎬 **Video job #${jobId}**`,
-  statusParams: (p) => [
-    `\`${p.model}\``, `${p.durationSec} s`, p.aspectRatio, ...(p.resolution ? [p.resolution] : []),
-    ...(p.imageName ? [`image: ${p.imageName}`] : []), `estimate ${formatUsd(p.estimateMicros)}`,
-  ].join(' · '),
   status: {
-    awaiting_confirmation: (deadline) => `⏸️ Waiting for confirmation: press Start (or react ✅) to begin, Cancel (or ❌) to drop it; expires ${ts(deadline)}.`,
+    awaiting_confirmation: (deadline) => `⏸️ Waiting for the requester to press Start; expires ${ts(deadline)}.`,
     queued: (position) => position > 1 ? `⏳ Queued (position ${position}).` : '⏳ Queued, starting shortly.',
     submitting: '📤 Sending to the video service…',
-    submitted: (progress, etaMs) => `🛠️ Generating… ${progress}%${etaMs ? ` (should be ready ${ts(etaMs)})` : ''}`,
+    submitted: '🛠️ Generating…',
     completed: '📥 Finished, posting the video…',
     delivered: (cost) => `✅ Done. Cost ${formatUsd(cost)}.`,
     failed: (reason) => `❌ Failed: ${reason} Nothing was charged.`,
     cancelled: '🚫 Cancelled. Nothing was charged.',
     expired: '⌛ Not confirmed in time, so it was not started. Nothing was charged.',
-    timed_out: (minutes) => `⌛ No result after ${plural(minutes, 'minute', 'minutes')}. I keep checking and will post the video if it still arrives.`,
+    timed_out: (minutes, until) =>
+      `⌛ No result after ${plural(minutes, 'minute', 'minutes')}. I keep checking until ${ts(until, TimestampStyles.ShortDateTime)} and will post the video if it arrives.`,
+    timed_out_stopped: (minutes, stoppedAt) =>
+      `⌛ No result after ${plural(minutes, 'minute', 'minutes')}, nor by ${ts(stoppedAt, TimestampStyles.ShortDateTime)}, so I stopped checking. An admin will ask the video service whether it was charged; until then its cost stays reserved.`,
     submit_unknown: 'Sending to the video service got no answer, so it is unclear whether it started. It will not be sent again (you will not be charged twice); the admins will check.',
     video_expired: 'The video link expired before I could post it.',
   },
@@ -70,18 +62,15 @@ export const en: Messages = {
     model_retired: 'the video service no longer offers this model.',
     resolved_not_billed: 'the video service did not make it (an admin checked).',
   },
-  resultReady: (userId, jobId) => `${userMention(userId)} your video for job #${jobId} is ready.`,
-  resultCost: (cost) => `Cost: ${formatUsd(cost)}.`,
   resultLink: (url, expiresAt) => `The video is too large to upload here: ${url}${expiresAt ? `\nThe link expires ${ts(expiresAt)}.` : ''}`,
   resultExpired: (userId, jobId) => `${userMention(userId)} the video for job #${jobId} was made, but its link expired before I could post it.`,
-  resultControls: 'React 🔁 to make another with the same settings, 📩 to get it by DM, ❌ to delete this message.',
   submitUnknownNotice: (userId, jobId) => `${userMention(userId)} job #${jobId}: the video service did not answer, so I cannot tell whether it started. It will not be re-sent; you will not be charged twice.`,
   reactions: {
     cannotCancelSubmitted: (jobId) => `Job #${jobId} was already sent to the video service, which cannot cancel it. Its result will still be posted.`,
     dmClosed: 'I could not DM you: your direct messages from server members are closed. Open them in Privacy Settings and react 📩 again.',
     dmCopy: (jobId) => `Your copy of the video from job #${jobId}.`,
     unavailableHint: (command) => `(I cannot add reactions here: use the buttons below instead, or run ${command('video')} again with the same prompt.)`,
-    videoGone: (jobId) => `The video from job #${jobId} is no longer available: its link has expired.`,
+    videoGone: (jobId) => `The video from job #${jobId} is no longer available: the video service's link has expired, and the result message no longer holds it.`,
   },
   unusableLinkStatus: '⚠️ The video service returned a link I will not open, so the video cannot be posted. The video service charged for it; the admins have been told.',
   resultUnusableLink: (userId, jobId) => `${userMention(userId)} job #${jobId}: the video service returned an unusable link, so I cannot post the video. It charged for the video; the admins can see this job in their report.`,
@@ -89,10 +78,9 @@ export const en: Messages = {
   card: {
     model: 'Model',
     duration: 'Duration',
-    durationValue: (s) => `${s} s`,
     orientation: 'Orientation',
+    orientationFromImage: (shown, chosen) => `${shown} (set by the reference image, not \`aspect_ratio: ${chosen}\`)`,
     resolution: 'Resolution',
-    resolutionValue: { standard: 'standard', high: 'high' },
     image: 'Reference image',
     estimate: 'Estimate',
     cost: 'Cost',
@@ -100,10 +88,13 @@ export const en: Messages = {
     eta: 'Ready',
     takingLonger: 'Taking longer than estimated',
     footer: (jobId) => `Job #${jobId}`,
-    doneLine: (jobId, cost, url) => `✅ Video job #${jobId} is done (cost ${formatUsd(cost)}): ${url}`,
+    remakeOf: 'Remake of',
+    remakeOfValue: (parentJobId) => `job #${parentJobId}`,
+    remakeLine: (parentJobId, userId) => `🔁 Remake of job #${parentJobId}, asked for by ${userMention(userId)}, who pays for it.`,
+    doneLine: (url) => `✅ Done: ${url}`,
   },
   controls: {
-    start: (estimate) => `Start (${formatUsd(estimate)})`,
+    start: 'Start',
     cancel: 'Cancel',
     again: 'Again',
     editRetry: 'Edit & retry',
@@ -121,7 +112,9 @@ export const en: Messages = {
     newJob: (jobId) => `New job #${jobId} is on its way; you pay for it.`,
     duplicate: 'That new job was already asked for a moment ago.',
     dmSent: 'Sent to your DMs.',
+    dmLimited: (jobId, againAt) => `You already got the video of job #${jobId} and its link in the last hour, so nothing more was sent. You can ask again ${ts(againAt)}.`,
     deleted: 'The result message is deleted.',
     unknownJob: 'This job no longer exists.',
   },
+  models: modelEn,
 };

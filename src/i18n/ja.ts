@@ -1,15 +1,14 @@
 import { channelMention, time, TimestampStyles, userMention, type TimestampStylesString } from 'discord.js';
 import { formatUsd } from '../money.ts';
-import { jaChoiceNames, jaOptionNames } from './commandNames.ts';
+import { jaOptionNames } from './commandNames.ts';
 import type { Messages } from './messages.ts';
 import { placeJa } from './placeMessages.ts';
 import { opsJa } from './opsJa.ts';
 import { spendJa } from './spendJa.ts';
 import { deliveryJa } from './deliveryJa.ts';
+import { modelJa } from './modelJa.ts';
 
 const ts = (ms: number, style: TimestampStylesString = TimestampStyles.RelativeTime) => time(Math.floor(ms / 1000), style);
-/** A value the command data names in Japanese (landscape, high…) is shown by that name. */
-const choice = (value: string) => jaChoiceNames[value as keyof typeof jaChoiceNames] ?? value;
 
 export const ja: Messages = {
   ...spendJa,
@@ -19,11 +18,6 @@ export const ja: Messages = {
   guildOnly: 'このコマンドはサーバー内でのみ使えます。',
   promptEmpty: 'プロンプトが空です。作りたい動画を説明してください（例: `雪の中を走るキツネ`）。',
   promptTooLong: (max, actual) => `プロンプトが${actual}文字あります。上限は${max}文字です。短くしてもう一度お試しください。`,
-  unknownModel: (model, available) => `モデル \`${model}\` は使えません。次から選んでください: ${available.map((m) => `\`${m}\``).join('、')}`,
-  durationUnsupported: (model, duration, allowed) => `\`${model}\` は${duration}秒の動画を作れません。${allowed.join('・')}秒から選んでください。`,
-  resolutionUnsupported: (model, resolution, allowed) => allowed.length === 0
-    ? `\`${model}\` には解像度の選択がないため \`${choice(resolution)}\` は使えません。\`${jaOptionNames.resolution}\` を空にするか、別のモデルを選んでください。`
-    : `\`${model}\` は \`${choice(resolution)}\` に対応していません。${allowed.map((r) => `\`${choice(r)}\``).join('か')}を選んでください。`,
   imageType: (name) => `\`${name}\` は JPEG・PNG・WebP 画像ではありません。これらの形式の画像を添付してください（GIF は使えません）。`,
   imageTooLarge: (name, sizeMb, maxMb) => `\`${name}\` は ${sizeMb} MB です。画像は ${maxMb} MB までです。小さい画像を添付してください。`,
   paused: 'このサーバーでは管理者が動画生成を一時停止しています。しばらくしてからお試しください。',
@@ -36,27 +30,24 @@ export const ja: Messages = {
     const what = { user_daily: 'あなたの1日の予算', user_monthly: 'あなたの月間予算', guild_daily: 'このサーバーの1日の予算', bot_daily: 'ボット全体の1日の予算（全サーバー合計）' }[scope];
     return `この動画は ${formatUsd(estimateMicros)} かかりますが、${what}の残りは ${formatUsd(remainingMicros)} です。${ts(resetsAt)}にリセットされます。短い動画や別のモデルなら収まるかもしれません。`;
   },
-  orientationNote: (image, chosen) =>
-    `注意: 参照画像が${image}なので、動画も${image}になります（向きは \`${jaOptionNames.aspect_ratio}: ${chosen}\` ではなく画像で決まります）。`,
   orientation: { landscape: '横長', portrait: '縦長', square: '正方形' },
   internalError: (ref) => `こちら側でエラーが起きました（参照 \`${ref}\`）。料金はかかっていません。もう一度お試しください。`,
 
   statusTitle: (jobId) => `🎬 **動画ジョブ #${jobId}**`,
-  statusParams: (p) => [
-    `\`${p.model}\``, `${p.durationSec}秒`, choice(p.aspectRatio), ...(p.resolution ? [choice(p.resolution)] : []),
-    ...(p.imageName ? [`画像: ${p.imageName}`] : []), `見積もり ${formatUsd(p.estimateMicros)}`,
-  ].join(' · '),
   status: {
-    awaiting_confirmation: (deadline) => `⏸️ 確認待ち: 「開始」または ✅ で開始、「取り消し」または ❌ で取り消し（${ts(deadline)}に期限切れ）。`,
+    awaiting_confirmation: (deadline) => `⏸️ 依頼者が「開始」を押すのを待っています（${ts(deadline)}に期限切れ）。`,
     queued: (position) => position > 1 ? `⏳ 順番待ち（${position}番目）。` : '⏳ 順番待ち、まもなく開始します。',
     submitting: '📤 動画サービスに送信中…',
-    submitted: (progress, etaMs) => `🛠️ 生成中… ${progress}%${etaMs ? `（完成予定 ${ts(etaMs)}）` : ''}`,
+    submitted: '🛠️ 生成中…',
     completed: '📥 完成しました。動画を投稿しています…',
     delivered: (cost) => `✅ 完了。費用 ${formatUsd(cost)}。`,
-    failed: (reason) => `❌ 失敗: ${reason} 料金はかかっていません。`,
-    cancelled: '🚫 取り消しました。料金はかかっていません。',
+    failed: (reason) => `❌ 失敗: ${reason}料金はかかっていません。`,
+    cancelled: '🚫 キャンセルしました。料金はかかっていません。',
     expired: '⌛ 時間内に確認されなかったため開始しませんでした。料金はかかっていません。',
-    timed_out: (minutes) => `⌛ ${minutes}分たっても結果がありません。確認を続け、届いたら動画を投稿します。`,
+    timed_out: (minutes, until) =>
+      `⌛ ${minutes}分たっても結果がありません。${ts(until, TimestampStyles.ShortDateTime)}まで確認を続け、届いたら動画を投稿します。`,
+    timed_out_stopped: (minutes, stoppedAt) =>
+      `⌛ ${minutes}分たっても結果がなく、${ts(stoppedAt, TimestampStyles.ShortDateTime)}までにも届かなかったため、確認をやめました。課金されたかどうかは管理者が動画サービスに確認します。それまで費用は予約されたままです。`,
     submit_unknown: '動画サービスから応答がなく、開始されたか分かりません。再送信はしません（二重に課金されることはありません）。管理者が確認します。',
     video_expired: '投稿する前に動画のリンクの期限が切れました。',
   },
@@ -71,29 +62,25 @@ export const ja: Messages = {
     model_retired: '動画サービスがこのモデルを提供しなくなりました。',
     resolved_not_billed: '動画サービスで作成されませんでした（管理者が確認）。',
   },
-  resultReady: (userId, jobId) => `${userMention(userId)} ジョブ #${jobId} の動画ができました。`,
-  resultCost: (cost) => `費用: ${formatUsd(cost)}。`,
   resultLink: (url, expiresAt) => `動画が大きすぎてここにアップロードできません: ${url}${expiresAt ? `\nリンクの期限: ${ts(expiresAt)}` : ''}`,
   resultExpired: (userId, jobId) => `${userMention(userId)} ジョブ #${jobId} の動画はできましたが、投稿前にリンクの期限が切れました。`,
-  resultControls: '🔁 で同じ設定でもう一度、📩 で DM に送信、❌ でこのメッセージを削除します。',
   submitUnknownNotice: (userId, jobId) => `${userMention(userId)} ジョブ #${jobId}: 動画サービスから応答がなく、開始されたか分かりません。再送信はしません。二重に課金されることはありません。`,
   reactions: {
-    cannotCancelSubmitted: (jobId) => `ジョブ #${jobId} はすでに動画サービスに送信済みで、取り消せません。結果は投稿されます。`,
+    cannotCancelSubmitted: (jobId) => `ジョブ #${jobId} はすでに動画サービスに送信済みのため、キャンセルできません。結果は投稿されます。`,
     dmClosed: 'DM を送れませんでした。サーバーメンバーからの DM が閉じられています。プライバシー設定で開いてから、もう一度 📩 を押してください。',
     dmCopy: (jobId) => `ジョブ #${jobId} の動画のコピーです。`,
     unavailableHint: (command) => `（ここではリアクションを追加できないため、下のボタンを使うか、同じプロンプトで ${command('video')} をもう一度実行してください。）`,
-    videoGone: (jobId) => `ジョブ #${jobId} の動画はリンクの有効期限が切れたため、もう入手できません。`,
+    videoGone: (jobId) => `ジョブ #${jobId} の動画はもう入手できません。動画サービスのリンクは期限切れで、結果のメッセージにも残っていません。`,
   },
   unusableLinkStatus: '⚠️ 動画サービスが開けないリンクを返したため、動画を投稿できません。動画サービスの料金は発生しています。管理者に通知済みです。',
   resultUnusableLink: (userId, jobId) => `${userMention(userId)} ジョブ #${jobId}: 動画サービスが使えないリンクを返したため、動画を投稿できません。料金は発生しています。管理者のレポートにこのジョブが表示されます。`,
-  failedNotice: (userId, jobId, reason) => `${userMention(userId)} ジョブ #${jobId} は失敗しました: ${reason} 料金はかかっていません。`,
+  failedNotice: (userId, jobId, reason) => `${userMention(userId)} ジョブ #${jobId} は失敗しました: ${reason}料金はかかっていません。`,
   card: {
     model: 'モデル',
     duration: '長さ',
-    durationValue: (s) => `${s}秒`,
     orientation: '向き',
+    orientationFromImage: (shown, chosen) => `${shown}（\`${jaOptionNames.aspect_ratio}: ${chosen}\` ではなく参照画像で決まります）`,
     resolution: '解像度',
-    resolutionValue: { standard: '標準', high: '高画質' },
     image: '参照画像',
     estimate: '見積もり',
     cost: '費用',
@@ -101,11 +88,14 @@ export const ja: Messages = {
     eta: '完成予定',
     takingLonger: '見積もりより時間がかかっています',
     footer: (jobId) => `ジョブ #${jobId}`,
-    doneLine: (jobId, cost, url) => `✅ 動画ジョブ #${jobId} は完了しました（費用 ${formatUsd(cost)}）: ${url}`,
+    remakeOf: '作り直し元',
+    remakeOfValue: (parentJobId) => `ジョブ #${parentJobId}`,
+    remakeLine: (parentJobId, userId) => `🔁 ジョブ #${parentJobId} の作り直しです。依頼したのは ${userMention(userId)} で、費用も負担します。`,
+    doneLine: (url) => `✅ 完了: ${url}`,
   },
   controls: {
-    start: (estimate) => `開始 (${formatUsd(estimate)})`,
-    cancel: '取り消し',
+    start: '開始',
+    cancel: 'キャンセル',
     again: 'もう一度',
     editRetry: '編集して再実行',
     dmMe: 'DM で受け取る',
@@ -117,12 +107,14 @@ export const ja: Messages = {
     started: (jobId) => `ジョブ #${jobId} を開始します。`,
     alreadyStarted: (jobId) => `ジョブ #${jobId} はもう確認待ちではありません。`,
     confirmExpired: (jobId) => `ジョブ #${jobId} は時間内に確認されなかったため開始しませんでした。料金はかかっていません。`,
-    cancelled: (jobId) => `ジョブ #${jobId} を取り消しました。料金はかかっていません。`,
-    notCancellable: (jobId) => `ジョブ #${jobId} はもう取り消せません。`,
+    cancelled: (jobId) => `ジョブ #${jobId} をキャンセルしました。料金はかかっていません。`,
+    notCancellable: (jobId) => `ジョブ #${jobId} はもうキャンセルできません。`,
     newJob: (jobId) => `新しいジョブ #${jobId} を受け付けました。費用はあなたの負担です。`,
     duplicate: 'その新しいジョブはついさっき依頼済みです。',
     dmSent: 'DM に送りました。',
+    dmLimited: (jobId, againAt) => `ジョブ #${jobId} の動画とリンクはこの1時間以内に送信済みのため、今回は何も送っていません。${ts(againAt)}からもう一度頼めます。`,
     deleted: '結果のメッセージを削除しました。',
     unknownJob: 'このジョブはもう存在しません。',
   },
+  models: modelJa,
 };

@@ -7,23 +7,16 @@ import type { OpsMessages } from './opsMessages.ts';
 import type { PlaceMessages } from './placeMessages.ts';
 import type { SpendMessages } from './spendMessages.ts';
 import type { DeliveryMessages } from './deliveryMessages.ts';
+import type { ModelMessages } from './modelMessages.ts';
 
 export type Orientation = 'landscape' | 'portrait' | 'square';
 export type FailureReason = keyof Messages['failureReasons'];
-
-export interface StatusParams {
-  model: string; durationSec: number; aspectRatio: string; resolution: string | undefined;
-  imageName: string | null; estimateMicros: number;
-}
 
 /** Every user-facing text. Both languages implement this, so a missing translation fails the type check. */
 export interface Messages extends SpendMessages, OpsMessages, DeliveryMessages, PlaceMessages {
   guildOnly: string;
   promptEmpty: string;
   promptTooLong: (max: number, actual: number) => string;
-  unknownModel: (model: string, available: string[]) => string;
-  durationUnsupported: (model: string, duration: number, allowed: readonly number[]) => string;
-  resolutionUnsupported: (model: string, resolution: string, allowed: readonly string[]) => string;
   imageType: (name: string) => string;
   imageTooLarge: (name: string, sizeMb: string, maxMb: number) => string;
   paused: string;
@@ -32,23 +25,25 @@ export interface Messages extends SpendMessages, OpsMessages, DeliveryMessages, 
   providerUnavailable: string;
   tooManyActive: (max: number, jobIds: number[]) => string;
   budgetExceeded: (scope: BudgetScope, estimateMicros: number, remainingMicros: number, resetsAt: number) => string;
-  orientationNote: (image: string, chosen: string) => string;
   orientation: Record<Orientation, string>;
   internalError: (ref: string) => string;
 
   statusTitle: (jobId: number) => string;
-  statusParams: (p: StatusParams) => string;
   status: {
     awaiting_confirmation: (deadlineMs: number) => string;
     queued: (position: number) => string;
     submitting: string;
-    submitted: (progress: number, etaMs: number | null) => string;
+    /** Progress and the ETA are the card's fields, so the line says only what is happening. */
+    submitted: string;
     completed: string;
     delivered: (costMicros: number) => string;
     failed: (reason: string) => string;
     cancelled: string;
     expired: string;
-    timed_out: (minutes: number) => string;
+    /** Past the job timeout, while late results are still polled for (until `checksUntilMs`). */
+    timed_out: (minutes: number, checksUntilMs: number) => string;
+    /** Past the job timeout and the late-poll window: nothing polls the task any more. */
+    timed_out_stopped: (minutes: number, stoppedAtMs: number) => string;
     submit_unknown: string;
     video_expired: string;
   };
@@ -57,11 +52,8 @@ export interface Messages extends SpendMessages, OpsMessages, DeliveryMessages, 
     no_video: string; image_unreadable: string; interaction_expired: string;
     model_retired: string; resolved_not_billed: string;
   };
-  resultReady: (userId: string, jobId: number) => string;
-  resultCost: (costMicros: number) => string;
   resultLink: (url: string, expiresAtMs: number | null) => string;
   resultExpired: (userId: string, jobId: number) => string;
-  resultControls: string;
   submitUnknownNotice: (userId: string, jobId: number) => string;
   reactions: {
     cannotCancelSubmitted: (jobId: number) => string;
@@ -75,30 +67,38 @@ export interface Messages extends SpendMessages, OpsMessages, DeliveryMessages, 
   resultUnusableLink: (userId: string, jobId: number) => string;
   card: CardMessages;
   controls: ControlMessages;
+  models: ModelMessages;
 }
 
 /** The job card (an embed) and the result post's embed. */
 export interface CardMessages {
   model: string;
   duration: string;
-  durationValue: (seconds: number) => string;
   orientation: string;
+  /** A reference image decides the orientation: the one the video will have, and the one that was asked for. */
+  orientationFromImage: (shown: string, chosen: string) => string;
   resolution: string;
-  resolutionValue: Record<'standard' | 'high', string>;
   image: string;
   estimate: string;
   cost: string;
   progress: string;
   eta: string;
   takingLonger: string;
+  /** The result post's footer: the job the video belongs to. */
   footer: (jobId: number) => string;
-  /** The status card once the result is posted: one line that links to it. */
-  doneLine: (jobId: number, costMicros: number, resultUrl: string) => string;
+  /** A result made by Again, 🔁 or Edit & retry: the job it remakes. */
+  remakeOf: string;
+  remakeOfValue: (parentJobId: number) => string;
+  /** The card of such a job: who asked for it (and pays), and which job it remakes. */
+  remakeLine: (parentJobId: number, userId: string) => string;
+  /** The status card once the result is posted: one line that links to it; the result itself holds every fact. */
+  doneLine: (resultUrl: string) => string;
 }
 
 /** Buttons and the answers to a click, shown only to the clicker, in the clicker's language. */
 export interface ControlMessages {
-  start: (estimateMicros: number) => string;
+  /** The estimate is the card's own field, right above the button. */
+  start: string;
   cancel: string;
   again: string;
   editRetry: string;
@@ -116,6 +116,8 @@ export interface ControlMessages {
   newJob: (jobId: number) => string;
   duplicate: string;
   dmSent: string;
+  /** Nothing was sent: this member already got a copy within the hour. */
+  dmLimited: (jobId: number, againAtMs: number) => string;
   deleted: string;
   unknownJob: string;
 }

@@ -5,6 +5,8 @@ import { plural } from './plural.ts';
 import { formatProviderUsd } from '../services/spend/usageSummary.ts';
 import { opsEn } from './opsEn.ts';
 import type { SpendMessages } from './spendMessages.ts';
+import { settingsSummary } from '../models/describeSettings.ts';
+import { modelEn } from './modelEn.ts';
 
 const ts = (ms: number, style: TimestampStylesString = TimestampStyles.RelativeTime) => time(Math.floor(ms / 1000), style);
 const configured = (micros: number) => (micros > 0 ? formatUsd(micros) : 'no limit');
@@ -26,6 +28,7 @@ export const spendEn: SpendMessages = {
     },
     activeTitle: (count) => `**Active jobs (${count})**`,
     noActiveJobs: 'No active jobs.',
+    noRecentSpend: 'Nothing spent in the last 30 days.',
     othersOnlyForAdmins: 'Only admins (Manage Server or an admin role) can look at another member. Leave out `user` to see your own.',
   },
   history: {
@@ -40,7 +43,7 @@ export const spendEn: SpendMessages = {
       const cost = e.cost.kind === 'charged' ? formatUsd(e.cost.micros)
         : e.cost.kind === 'reserved' ? `${formatUsd(e.cost.micros)} reserved` : 'not charged';
       const label = e.link && { video: 'video', result: 'result', status: 'message' }[e.link.kind];
-      return `\`#${e.jobId}\` ${ts(e.createdAt)} · ${spendEn.history.status[e.status]} · ${cost} · ${e.erased ? '(prompt erased)' : `“${e.prompt}”`}${e.link ? ` · [${label}](${e.link.url})` : ''}`;
+      return `\`#${e.jobId}\` ${ts(e.createdAt)} · ${spendEn.history.status[e.status]} · ${settingsSummary(e.settings, modelEn)} · ${cost} · ${e.erased ? '(prompt erased)' : `“${e.prompt}”`}${e.link ? ` · [${label}](${e.link.url})` : ''}`;
     },
     more: (count) => `…and ${count} more not shown.`,
   },

@@ -5,6 +5,8 @@ import { jaOptionNames } from './commandNames.ts';
 import { formatProviderUsd } from '../services/spend/usageSummary.ts';
 import { opsJa } from './opsJa.ts';
 import type { SpendMessages } from './spendMessages.ts';
+import { settingsSummary } from '../models/describeSettings.ts';
+import { modelJa } from './modelJa.ts';
 
 const ts = (ms: number, style: TimestampStylesString = TimestampStyles.RelativeTime) => time(Math.floor(ms / 1000), style);
 /** Options are named as the command data registers them in Japanese, which is what a member types. */
@@ -28,6 +30,7 @@ export const spendJa: SpendMessages = {
     },
     activeTitle: (count) => `**実行中のジョブ（${count}件）**`,
     noActiveJobs: '実行中のジョブはありません。',
+    noRecentSpend: '過去30日の利用はありません。',
     othersOnlyForAdmins: `他のメンバーの情報を見られるのは管理者（サーバー管理権限または管理者ロール）だけです。自分の情報は ${option('user')} なしで実行してください。`,
   },
   history: {
@@ -35,14 +38,14 @@ export const spendJa: SpendMessages = {
     empty: (self, command) => (self ? `このサーバーではまだ動画を作っていません。${command('video')} を試してください。` : 'このメンバーはこのサーバーでまだ動画を作っていません。'),
     status: {
       awaiting_confirmation: '✅ 待ち', queued: '順番待ち', submitting: '送信中', submitted: '生成中',
-      completed: '投稿中', delivered: '完了', failed: '失敗', cancelled: '取り消し', expired: '期限切れ',
+      completed: '投稿中', delivered: '完了', failed: '失敗', cancelled: 'キャンセル', expired: '期限切れ',
       timed_out: 'タイムアウト', submit_unknown: '結果不明',
     },
     line: (e) => {
       const cost = e.cost.kind === 'charged' ? formatUsd(e.cost.micros)
         : e.cost.kind === 'reserved' ? `${formatUsd(e.cost.micros)} 予約中` : '請求なし';
       const label = e.link && { video: '動画', result: '結果', status: 'メッセージ' }[e.link.kind];
-      return `\`#${e.jobId}\` ${ts(e.createdAt)} · ${spendJa.history.status[e.status]} · ${cost} · ${e.erased ? '（プロンプトは消去済み）' : `「${e.prompt}」`}${e.link ? ` · [${label}](${e.link.url})` : ''}`;
+      return `\`#${e.jobId}\` ${ts(e.createdAt)} · ${spendJa.history.status[e.status]} · ${settingsSummary(e.settings, modelJa)} · ${cost} · ${e.erased ? '（プロンプトは消去済み）' : `「${e.prompt}」`}${e.link ? ` · [${label}](${e.link.url})` : ''}`;
     },
     more: (count) => `…ほか${count}件は省略しました。`,
   },

@@ -28,6 +28,8 @@ export interface SpendMessages {
     budget: (line: BudgetLine) => string;
     activeTitle: (count: number) => string;
     noActiveJobs: string;
+    /** Instead of a chart of 30 empty days. */
+    noRecentSpend: string;
     othersOnlyForAdmins: string;
   };
   history: {

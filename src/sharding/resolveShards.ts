@@ -20,7 +20,7 @@ export async function gatewayBotInfo(rest: RestGet): Promise<GatewayBotInfo> {
   return { shards, maxConcurrency: typeof concurrency === 'number' && concurrency >= 1 ? concurrency : 1 };
 }
 
-/** The bot's total shard count: SHARDS, or Discord's recommendation; at least one per process. */
+/** The bot's total shard count: DISCORD_SHARDS, or Discord's recommendation; at least one per process. */
 export function totalShardCount(config: Pick<Config, 'shards' | 'shardProcesses'>, gateway: GatewayBotInfo): number {
   return Math.max(config.shards === 'auto' ? gateway.shards : config.shards, config.shardProcesses);
 }
@@ -35,7 +35,17 @@ export function processShardScope(config: Pick<Config, 'shardProcess' | 'shardPr
 export async function resolveShardPlan(config: Pick<Config, 'shards' | 'shardProcesses' | 'shardProcess'>, rest: RestGet): Promise<ShardPlan> {
   const scoped = processShardScope(config);
   if (scoped) return scoped;
-  // A fixed SHARDS needs no question to Discord.
+  // A fixed DISCORD_SHARDS needs no question to Discord.
   if (config.shards !== 'auto') return allShards(config.shards);
   return allShards((await gatewayBotInfo(rest)).shards);
+}
+
+/**
+ * The Client's shard options until `start` resolves the plan (with `auto`, only GET /gateway/bot knows the
+ * count). discord.js's Client reads SHARDS from the environment when `shards` is not given, and SHARD_COUNT
+ * when `shardCount` is its default 1; giving `shards`, and loadConfig refusing both names outside the
+ * ShardingManager's processes, keeps it from ever parsing an operator's value.
+ */
+export function initialShardPlan(config: Pick<Config, 'shards' | 'shardProcesses' | 'shardProcess'>): ShardPlan {
+  return processShardScope(config) ?? allShards(config.shards === 'auto' ? 1 : config.shards);
 }

@@ -14,7 +14,7 @@ import {
 import { FakeApimart, type FakeAnswer } from '../fakes/fakeApimart.ts';
 
 const KEY = 'sk-live-SECRET-0123456789abcdef';
-const REQ: VideoGenerationRequest = { model: 'sora-2-preview', prompt: 'a cat surfing', duration: 8, aspect_ratio: 'landscape' };
+const REQ: VideoGenerationRequest = { model: 'kling-v3', prompt: 'a cat surfing', duration: 8, aspect_ratio: '9:16', mode: 'pro', audio: true };
 
 let fake: FakeApimart;
 let delays: number[];
@@ -138,7 +138,7 @@ describe('submit', () => {
   });
 
   it('answers the fake validation 400 as a refusal that is not retryable', async () => {
-    const err = await caught(client().submit({ ...REQ, duration: 5 }, { idempotencyKey: 'k' }));
+    const err = await caught(client().submit({ ...REQ, duration: 16 }, { idempotencyKey: 'k' }));
     expect(err).toMatchObject({ status: 400, type: 'invalid_request_error' });
     expect(submitWasRefused(err)).toBe(false);
     expect(submitOutcomeUnknown(err)).toBe(false);

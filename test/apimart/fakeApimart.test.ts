@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeApimart } from '../fakes/fakeApimart.ts';
 
 const KEY = 'sk-fake-test-key';
-const VALID = { model: 'sora-2-preview', prompt: 'a fox in snow', duration: 4, aspect_ratio: 'portrait' };
+const VALID = { model: 'seedance-2.0-fast', prompt: 'a fox in snow', duration: 5, size: '9:16', resolution: '720p', generate_audio: true };
+const SORA = { model: 'sora-2-preview', prompt: 'a fox in snow', duration: 4, aspect_ratio: 'portrait' };
 
 let fake: FakeApimart;
 beforeEach(async () => {
@@ -40,24 +41,46 @@ function dataOf(json: unknown): unknown {
 
 describe('FakeApimart', () => {
   it.each([
-    ['an unknown model', { ...VALID, model: 'sora-3' }],
-    ['duration 5', { ...VALID, duration: 5 }],
-    ['a square ratio', { ...VALID, aspect_ratio: '1:1' }],
-    ['an empty prompt', { ...VALID, prompt: ' ' }],
-    ['resolution 4k', { ...VALID, resolution: '4k' }],
-  ])('answers 400 invalid_request_error for %s', async (_label, body) => {
+    ['an unknown model', { ...VALID, model: 'sora-3' }, 'model sora-3 is not supported'],
+    ['an empty prompt', { ...VALID, prompt: ' ' }, 'prompt is required'],
+    ['`aspect_ratio` on Seedance 2.0, which reads `size`', { ...VALID, size: undefined, aspect_ratio: '9:16' }, 'unknown field aspect_ratio for model seedance-2.0-fast'],
+    ['the word `portrait` instead of 9:16', { ...VALID, size: 'portrait' }, 'size must be one of 16:9, 9:16, 1:1, 4:3, 3:4, 21:9, adaptive'],
+    ['an out-of-range duration', { ...VALID, duration: 16 }, 'duration must be an integer from 4 to 15'],
+    ['a duration as a string', { ...VALID, duration: '5' }, 'duration must be an integer from 4 to 15'],
+    ['1080p on the fast model', { ...VALID, resolution: '1080p' }, 'resolution must be one of 480p, 720p'],
+    ['5 s on Veo 3.1 Fast', { model: 'veo3.1-fast', prompt: 'p', duration: 5 }, 'duration must be one of 8'],
+    ['Kling\'s resolution as `resolution`', { model: 'kling-v3', prompt: 'p', duration: 5, resolution: '720p' }, 'unknown field resolution for model kling-v3'],
+    ['Hailuo\'s image in image_urls', { model: 'MiniMax-Hailuo-2.3', prompt: 'p', duration: 6, image_urls: ['https://x/a.png'] }, 'unknown field image_urls for model MiniMax-Hailuo-2.3'],
+    ['Hailuo at 1080p for 10 s', { model: 'MiniMax-Hailuo-2.3', prompt: 'p', duration: 10, resolution: '1080p' }, '1080p only supports a duration of 6 seconds'],
+    ['Kling v2.6 sound in std mode', { model: 'kling-v2-6', prompt: 'p', duration: 5, mode: 'std', audio: true }, 'audio is only supported in pro mode'],
+    ['H3 in lower case', { model: 'MiniMax-H3', prompt: 'p', duration: 5, resolution: '2k' }, 'resolution must be one of 2K, 768P'],
+    ['a Sora duration of 5', { ...SORA, duration: 5 }, 'duration must be one of 4, 8, 12'],
+  ])('refuses %s with apimart\'s error shape and HTTP 400', async (_label, body, message) => {
     const res = await submit(body);
     expect(res.status).toBe(400);
-    expect(res.json).toMatchObject({ error: { type: 'invalid_request_error' } });
+    expect(res.json).toEqual({ error: { code: 400, message: `Invalid request parameters: ${message}`, type: 'invalid_request_error' } });
     expect(fake.tasks.size).toBe(0);
   });
 
   it.each([
-    { ...VALID, aspect_ratio: '16:9', duration: 12 },
-    { ...VALID, model: 'sora-2-pro-preview', resolution: 'high' },
-    { ...VALID, model: 'sora-2-custom' },
+    VALID,
+    { ...VALID, size: '1:1', duration: 15, generate_audio: false, image_urls: ['https://cdn/a.png'] },
+    { model: 'kling-v3', prompt: 'p', duration: 10, aspect_ratio: '9:16', mode: 'pro', audio: true, image_urls: ['https://cdn/a.png'] },
+    { model: 'MiniMax-Hailuo-2.3', prompt: 'p', duration: 6, resolution: '1080p', first_frame_image: 'https://cdn/a.png' },
+    { ...SORA, aspect_ratio: '16:9', duration: 12 },
+    { ...SORA, model: 'sora-2-pro-preview', resolution: 'high' },
+    { ...SORA, model: 'sora-2-custom' },
   ])('accepts %o', async (body) => {
     expect((await submit(body)).status).toBe(200);
+  });
+
+  it('reports the model\'s own price as the finished task\'s cost', async () => {
+    const seedance = taskIdOf((await submit({ ...VALID, duration: 10 })).json);
+    const veo = taskIdOf((await submit({ model: 'veo3.1-fast', prompt: 'p', duration: 8 })).json);
+    fake.completeTask(seedance);
+    fake.completeTask(veo);
+    expect(dataOf((await call(`/v1/tasks/${seedance}`)).json)).toMatchObject({ cost: 0.856 });
+    expect(dataOf((await call(`/v1/tasks/${veo}`)).json)).toMatchObject({ cost: 0.14 });
   });
 
   it('answers 401 without the right bearer key and records the header', async () => {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeApimart } from '../fakes/fakeApimart.ts';
 import { createProviderModel } from '../fakes/fakeProviderModel.ts';
 
-const VALID = { model: 'sora-2-preview', prompt: 'a fox in snow', duration: 4 };
+const VALID = { model: 'seedance-2.0-fast', prompt: 'a fox in snow', duration: 4 };
 let fake: FakeApimart | undefined;
 let receiver: Server | undefined;
 afterEach(async () => {

@@ -4,7 +4,7 @@ import { ApimartHttpError, ApimartResponseShapeError, ApimartTimeoutError } from
 import { FakeApimart, type FakeAnswer } from '../fakes/fakeApimart.ts';
 
 const KEY = 'sk-live-SECRET-fedcba9876543210';
-const REQ = { model: 'sora-2-preview', prompt: 'a cat surfing', duration: 8, aspect_ratio: 'landscape' } as const;
+const REQ = { model: 'veo3.1-fast', prompt: 'a cat surfing', duration: 8, aspect_ratio: '16:9', resolution: '720p' } as const;
 
 let fake: FakeApimart;
 let delays: number[];
@@ -40,7 +40,7 @@ describe('getTask', () => {
     expect(first.videoUrl).toBeUndefined();
 
     const done = await client().getTask(taskId);
-    expect(done).toMatchObject({ state: 'completed', progress: 100, videoUrl: `${fake.baseUrl}/files/${taskId}.mp4`, costMicros: 800_000 });
+    expect(done).toMatchObject({ state: 'completed', progress: 100, videoUrl: `${fake.baseUrl}/files/${taskId}.mp4`, costMicros: 140_000 });
     expect((done.videoExpiresAtMs ?? 0) - Date.now()).toBeGreaterThan(71 * 3600_000);
     expect(fake.polls(taskId).map((p) => p.query.get('language'))).toEqual(['en', 'en']);
     expect(fake.polls(taskId).every((p) => p.headers.authorization === `Bearer ${KEY}`)).toBe(true);

@@ -22,15 +22,18 @@ const modelsJson = JSON.stringify({
 describe('loadConfig', () => {
   it('applies every default', () => {
     const config = loadConfig(base);
-    expect({ ...config, models: config.models.names() }).toEqual({
+    expect({ ...config, models: config.models.ids() }).toEqual({
       discordToken: TOKEN,
       apimartApiKey: KEY,
       discordApiUrl: 'https://discord.com/api',
       discordGuildId: undefined,
       apimartBaseUrl: 'https://api.apimart.ai',
       databasePath: './data/bot.db',
-      defaultModel: 'sora-2-preview',
-      models: ['sora-2-preview', 'sora-2-pro-preview'],
+      defaultModel: 'seedance-2.0-fast',
+      models: [
+        'seedance-2.0', 'seedance-2.0-fast', 'seedance-1-5-pro', 'veo3.1-fast', 'kling-v3', 'kling-v2-6', 'wan2.6',
+        'MiniMax-Hailuo-2.3', 'MiniMax-H3', 'sora-2-preview', 'sora-2-pro-preview',
+      ],
       userDailyBudgetMicros: 5_000_000,
       userMonthlyBudgetMicros: 50_000_000,
       guildDailyBudgetMicros: 0,
@@ -82,7 +85,7 @@ describe('loadConfig', () => {
       DISCORD_GUILD_ID: '123456789012345678',
       APIMART_BASE_URL: 'http://127.0.0.1:4001',
       DATABASE_PATH: ':memory:',
-      DEFAULT_MODEL: 'sora-2-pro-preview',
+      DEFAULT_MODEL: 'veo3.1-fast',
       USER_DAILY_BUDGET_USD: '2.50',
       USER_MONTHLY_BUDGET_USD: '0',
       GUILD_DAILY_BUDGET_USD: '0.1',
@@ -101,7 +104,7 @@ describe('loadConfig', () => {
       discordGuildId: '123456789012345678',
       apimartBaseUrl: 'http://127.0.0.1:4001',
       databasePath: ':memory:',
-      defaultModel: 'sora-2-pro-preview',
+      defaultModel: 'veo3.1-fast',
       userDailyBudgetMicros: 2_500_000,
       userMonthlyBudgetMicros: 0,
       guildDailyBudgetMicros: 100_000,
@@ -145,7 +148,7 @@ describe('loadConfig', () => {
     ['ADMIN_ROLE_IDS', '111,admins', 'must be comma-separated Discord ids'],
     ['ALLOWED_CHANNEL_IDS', '#general', 'must be comma-separated Discord ids'],
     ['LOG_LEVEL', 'verbose', 'must be one of debug, info, warn, error'],
-    ['DEFAULT_MODEL', 'sora-1', 'must be a model of the catalog (sora-2-preview, sora-2-pro-preview)'],
+    ['DEFAULT_MODEL', 'sora-1', 'must be a model of the catalog (seedance-2.0, seedance-2.0-fast, seedance-1-5-pro, veo3.1-fast, kling-v3, kling-v2-6, wan2.6, MiniMax-Hailuo-2.3, MiniMax-H3, sora-2-preview, sora-2-pro-preview)'],
   ])('names %s when it is %j', (name, value, message) => {
     const error = configError({ ...base, [name]: value });
     expect(error.problems).toHaveLength(1);
@@ -202,8 +205,8 @@ describe('loadConfig', () => {
         },
       });
       expect(reads).toEqual(['./models.json']);
-      expect(config.models.names()).toEqual(['sora-3']);
-      expect(config.models.find('sora-3')?.microsPerSecond).toEqual({ standard: 200_000, high: 400_000 });
+      expect(config.models.ids()).toEqual(['sora-3']);
+      expect(config.models.find('sora-3')?.price.rows).toEqual([{ resolution: 'standard', usd: 0.2 }, { resolution: 'high', usd: 0.4 }]);
     });
 
     it('is not read when unset', () => {
@@ -212,7 +215,7 @@ describe('loadConfig', () => {
           throw new Error('must not read');
         },
       });
-      expect(config.models.names()).toContain('sora-2-preview');
+      expect(config.models.ids()).toContain('seedance-2.0-fast');
     });
 
     it('names MODELS_FILE when the file is missing', () => {
@@ -228,8 +231,8 @@ describe('loadConfig', () => {
       const bad = JSON.stringify({ models: [{ name: 'x', durations: [0], usdPerSecond: -1 }] });
       const error = configError({ ...base, MODELS_FILE: 'models.json' }, () => bad);
       expect(error.problems).toEqual([
-        'MODELS_FILE: models[0].durations[0]: must be a positive integer',
-        'MODELS_FILE: models[0].usdPerSecond: must be a non-negative USD amount with at most 6 decimals',
+        'MODELS_FILE: models[0] "x" durations[0]: must be at least 1 second',
+        'MODELS_FILE: models[0] "x" usdPerSecond: must be a non-negative USD amount with at most 6 decimals',
       ]);
     });
 
@@ -239,9 +242,23 @@ describe('loadConfig', () => {
       expect(error.problems[0]).toMatch(/^MODELS_FILE: not valid JSON/);
     });
 
-    it('requires DEFAULT_MODEL to be in the replacement catalog', () => {
-      const error = configError({ ...base, MODELS_FILE: 'models.json' }, () => modelsJson);
+    it('requires DEFAULT_MODEL, when set, to be in the replacement catalog', () => {
+      const error = configError({ ...base, MODELS_FILE: 'models.json', DEFAULT_MODEL: 'seedance-2.0-fast' }, () => modelsJson);
       expect(error.problems).toEqual(['DEFAULT_MODEL: must be a model of the catalog (sora-3)']);
+    });
+
+    it('starts a file of the original format unchanged without DEFAULT_MODEL: its first model is the default', () => {
+      const config = loadConfig({ ...base, MODELS_FILE: 'models.json' }, { readFile: () => modelsJson });
+      expect(config.defaultModel).toBe('sora-3');
+    });
+
+    it('names the model and the field of a catalog problem', () => {
+      const unpriced = JSON.stringify({ models: [{
+        id: 'x', label: 'X', duration: { name: 'duration', seconds: [5, 10], default: 5 },
+        price: { per: 'second', readOn: '2026-12-01', rows: [{ durationSec: 5, usd: 0.1 }] },
+      }] });
+      const error = configError({ ...base, MODELS_FILE: 'models.json' }, () => unpriced);
+      expect(error.problems).toEqual(['MODELS_FILE: models[0] "x" price.rows: no price covers 10 s']);
     });
   });
 });

@@ -99,12 +99,12 @@ describe('/video-admin', () => {
     const report = await runAdmin(h, 'report', [{ name: 'period', type: 3, value: 'today' }]);
     const text = report.content;
     expect(text).toContain('Spend in this server today (UTC)');
-    expect(text).toContain('Total: **$0.30** spent, $1.20 reserved');
-    expect(text).toContain(`<@${DEFAULT_USER_ID}>: $0.30 spent, $0.40 reserved · 2 jobs`);
-    expect(text).toContain(`<@${otherUser}>: $0.00 spent, $0.80 reserved · 1 job`);
+    expect(text).toContain('Total: **$0.30** spent, $1.0272 reserved');
+    expect(text).toContain(`<@${DEFAULT_USER_ID}>: $0.30 spent, $0.3424 reserved · 2 jobs`);
+    expect(text).toContain(`<@${otherUser}>: $0.00 spent, $0.6848 reserved · 1 job`);
     expect(text).toContain("To reconcile with the provider's bill (2)");
-    expect(text).toMatch(new RegExp(`\`#${timedOut.id}\` <@${otherUser}> · timed out · \\$0\\.80 reserved · task \`${timedOut.task_id}\` · <t:\\d+:f>`));
-    expect(text).toMatch(/`#3` <@\d+> · submit outcome unknown · \$0\.40 reserved · no task id \(the submit got no answer\)/);
+    expect(text).toMatch(new RegExp(`\`#${timedOut.id}\` <@${otherUser}> · timed out · \\$0\\.6848 reserved · task \`${timedOut.task_id}\` · <t:\\d+:f>`));
+    expect(text).toMatch(/`#3` <@\d+> · submit outcome unknown · \$0\.3424 reserved · no task id \(the submit got no answer\)/);
 
     const all = await runAdmin(h, 'report', [{ name: 'period', type: 3, value: 'all' }]);
     expect(all.content).toContain('Spend in this server in total');

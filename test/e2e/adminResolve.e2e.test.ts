@@ -37,27 +37,27 @@ describe('/video-admin resolve', () => {
     expect(report.content).toContain(`${r} \`job:1\` \`outcome:billed\` or ${r} \`job:1\` \`outcome:not_billed\``);
 
     const answer = await resolve(h, 1, 'billed');
-    expect(answer.content).toBe(`Job #1 of <@${DEFAULT_USER_ID}> is resolved as billed: $0.80 is charged. The requester was told.`);
-    expect(jobRows(h.db)[0]).toMatchObject({ status: 'expired', failure_code: 'resolved_billed', cost_micros: 800_000 });
-    expect(kinds(h, 1)).toEqual([['reserve', 800_000], ['settle', 0]]);
+    expect(answer.content).toBe(`Job #1 of <@${DEFAULT_USER_ID}> is resolved as billed: $0.6848 is charged. The requester was told.`);
+    expect(jobRows(h.db)[0]).toMatchObject({ status: 'expired', failure_code: 'resolved_billed', cost_micros: 684_800 });
+    expect(kinds(h, 1)).toEqual([['reserve', 684_800], ['settle', 0]]);
     const audit = h.db.prepare("SELECT actor_id, target_user_id, job_id, detail FROM audit_log WHERE action = 'resolve'").all() as
       { actor_id: string; target_user_id: string; job_id: number; detail: string }[];
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ target_user_id: DEFAULT_USER_ID, job_id: 1 });
-    expect(JSON.parse(audit[0]!.detail)).toMatchObject({ outcome: 'billed', from: 'submit_unknown', amountMicros: 800_000 });
+    expect(JSON.parse(audit[0]!.detail)).toMatchObject({ outcome: 'billed', from: 'submit_unknown', amountMicros: 684_800 });
 
     // In the job's channel, as a reply to its status message, able to ping the requester and nobody else.
     const notice = await h.discord.waitForRequest((r) => channelPosts(h!).includes(r) && contentOf(r).includes('billed it without a video'));
     const body = notice.body as { allowed_mentions: unknown; message_reference?: { message_id: string } };
-    expect(contentOf(notice)).toBe(`<@${DEFAULT_USER_ID}> job #1: an admin checked with the video service, which billed it without a video reaching me. $0.80 is charged.`);
+    expect(contentOf(notice)).toBe(`<@${DEFAULT_USER_ID}> job #1: an admin checked with the video service, which billed it without a video reaching me. $0.6848 is charged.`);
     expect(body.allowed_mentions).toEqual({ parse: [], users: [DEFAULT_USER_ID], replied_user: false });
     expect(body.message_reference?.message_id).toBe(statusMessageId(h, 1));
-    await h.discord.waitForRequest((r) => statusEdits(h!).includes(r) && contentOf(r).includes('the video service billed it, an admin confirmed. Cost $0.80'));
+    await h.discord.waitForRequest((r) => statusEdits(h!).includes(r) && contentOf(r).includes('the video service billed it, an admin confirmed. Cost $0.6848'));
     expect(logEvents(h, 'job_resolved')).toHaveLength(1);
 
     // Done once: a second resolve changes nothing, and the report has nothing left to reconcile.
     expect((await resolve(h, 1, 'not_billed')).content).toContain('only jobs whose submit outcome is unknown, or that timed out, can be resolved');
-    expect(kinds(h, 1)).toEqual([['reserve', 800_000], ['settle', 0]]);
+    expect(kinds(h, 1)).toEqual([['reserve', 684_800], ['settle', 0]]);
     expect((await runAdmin(h, 'report')).content).toContain('nothing to reconcile');
   });
 
@@ -70,9 +70,9 @@ describe('/video-admin resolve', () => {
     const r = registeredMentions(h.discord)('video-admin', 'resolve');
     expect(report.content).toContain(`→ 解決: ${r} \`ジョブ:1\` \`結果:請求あり\` または ${r} \`ジョブ:1\` \`結果:請求なし\``);
     const answer = await runAdmin(h, 'resolve', [{ name: 'job', type: 4, value: 1 }, { name: 'outcome', type: 3, value: 'not_billed' }]);
-    expect(answer.content).toContain('is resolved as not billed: its $0.80 reservation is released');
+    expect(answer.content).toContain('is resolved as not billed: its $0.6848 reservation is released');
     expect(jobRows(h.db)[0]).toMatchObject({ status: 'failed', failure_code: 'resolved_not_billed', cost_micros: null });
-    expect(kinds(h, 1)).toEqual([['reserve', 800_000], ['release', -800_000]]);
+    expect(kinds(h, 1)).toEqual([['reserve', 684_800], ['release', -684_800]]);
     await h.discord.waitForRequest((r) => channelPosts(h!).includes(r) && contentOf(r).includes('which did not bill it'));
     await h.discord.waitForRequest((r) => statusEdits(h!).includes(r) && contentOf(r).includes('the video service did not make it (an admin checked)'));
     expect(auditActions(h)).toEqual(['report', 'resolve']);
@@ -97,15 +97,15 @@ describe('/video-admin resolve', () => {
 
     const early = await resolve(h, 1, 'billed');
     expect(early.content).toContain('Job #1 timed out, but I still check it for a late result until');
-    expect(kinds(h, 1)).toEqual([['reserve', 400_000]]);
+    expect(kinds(h, 1)).toEqual([['reserve', 428_000]]);
     const report = (await runAdmin(h, 'report')).content;
     const r = registeredMentions(h.discord)('video-admin', 'resolve');
     expect(report).toMatch(/`#1`[^\n]*timed out[^\n]*\n {2}→ still checked for a late result; resolvable <t:\d+:R>: <\/video-admin resolve:\d+> `job:1` `outcome:billed`/);
     expect(report).toContain(`→ resolve: ${r} \`job:2\` \`outcome:billed\` or ${r} \`job:2\` \`outcome:not_billed\``);
 
     expect((await resolve(h, 2, 'billed')).content).toContain('Job #2');
-    expect(jobRows(h.db)[1]).toMatchObject({ status: 'expired', failure_code: 'resolved_billed', cost_micros: 400_000 });
-    expect(kinds(h, 2)).toEqual([['reserve', 400_000], ['settle', 0]]);
+    expect(jobRows(h.db)[1]).toMatchObject({ status: 'expired', failure_code: 'resolved_billed', cost_micros: 428_000 });
+    expect(kinds(h, 2)).toEqual([['reserve', 428_000], ['settle', 0]]);
     expect(jobRows(h.db)[0]!.status).toBe('timed_out');
   });
 
@@ -122,7 +122,7 @@ describe('/video-admin resolve', () => {
     await waitStatus(h, elsewhere + 1, 'delivered');
     expect((await resolve(h, elsewhere + 1, 'not_billed')).content).toBe(
       `Job #${elsewhere + 1} is done: only jobs whose submit outcome is unknown, or that timed out, can be resolved. Nothing was changed.`);
-    expect(kinds(h, elsewhere + 1)).toEqual([['reserve', 400_000], ['settle', 0]]);
+    expect(kinds(h, elsewhere + 1)).toEqual([['reserve', 428_000], ['settle', 0]]);
     expect(auditActions(h)).toEqual([]);
     expect(h.discord.requests.filter((r: RecordedRequest) => contentOf(r).includes('an admin checked'))).toEqual([]);
   });

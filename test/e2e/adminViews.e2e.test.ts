@@ -26,15 +26,15 @@ describe("an admin looking at another member", () => {
     const adminUsage = (await asAdmin('usage')).content;
     expect(adminUsage).toContain(`Usage of <@${DEFAULT_USER_ID}>`);
     expect(adminUsage).toContain('Spend and jobs in this server only');
-    expect(adminUsage).toContain('Today (UTC): **$0.40**');
-    expect(adminUsage).toContain('In total: **$0.40**');
+    expect(adminUsage).toContain('Today (UTC): **$0.428**');
+    expect(adminUsage).toContain('In total: **$0.428**');
     // A remainder of their own budget would give away what they spent elsewhere.
     expect(adminUsage).not.toContain('left of');
-    expect(adminUsage).not.toContain('$2.40');
+    expect(adminUsage).not.toContain('$2.428');
 
     const ownUsage = (await asMember('usage')).content;
-    expect(ownUsage).toContain('Today (UTC): **$2.40**');
-    expect(ownUsage).toContain('Daily: $2.60 left of $5.00');
+    expect(ownUsage).toContain('Today (UTC): **$2.428**');
+    expect(ownUsage).toContain('Daily: $2.572 left of $5.00');
     expect(ownUsage).not.toContain('in this server only');
 
     const adminVideos = (await asAdmin('videos')).content;

@@ -19,7 +19,7 @@ describe("a server's AutoMod", () => {
   it('gets the status again without the prompt, and the job it blocked can still be confirmed with ✅ and delivered', async () => {
     h = await startHarness();
     h.discord.setAutomodKeywords(['fox']);
-    // $1.20, at or above CONFIRM_ABOVE_USD: the job waits for ✅ on the status message.
+    // $1.0272, at or above CONFIRM_ABOVE_USD: the job waits for ✅ on the status message.
     const interaction = h.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 12, prompt: 'a red fox in the snow' }) });
     // The acknowledgement is the status: refused with the prompt, it is answered again without it.
     const isAnswer = (r: RecordedRequest) => r.path.startsWith(`/interactions/${interaction.id}/`);
@@ -42,21 +42,26 @@ describe("a server's AutoMod", () => {
     await h.discord.waitForRequest(isOwnReactionPut(statusId, '✅'), 10_000);
     h.discord.sendReaction({ userId: requesterId, messageId: statusId, emoji: '✅' });
     await waitForStatus(h, 1, 'delivered', 15_000);
-    await h.discord.waitFor(() => h!.discord.messages.get(statusId)!.content.startsWith(en.card.doneLine(1, 1_200_000, '')));
+    await h.discord.waitFor(() => h!.discord.messages.get(statusId)!.content.startsWith(en.card.doneLine('')));
     // Later writes leave the prompt out from the start instead of being refused each time.
     expect(h.discord.requests.filter((r) => isOriginalEdit(r) || isAnswer(r)).filter(blocked)).toHaveLength(1);
   });
 
-  it('posts the result in its shortest form when AutoMod blocks a word of the full one', async () => {
+  it('posts the result without the member’s words (prompt, alt text) when AutoMod blocks a word of them', async () => {
     h = await startHarness();
-    h.discord.setAutomodKeywords(['react']);
-    h.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 4 }) });
+    h.discord.setAutomodKeywords(['snow']);
+    h.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 4, prompt: 'a fox in the snow' }) });
     await h.discord.waitFor(() => jobRows(h!.db)[0]?.status === 'delivered', 15_000);
     const posts = h.discord.requests.filter(isResultPost);
     expect(posts.map((r) => r.status)).toEqual([400, 200]);
     expect(blocked(posts[0]!)).toBe(true);
-    expect(contentOf(posts[0]!)).toContain(en.resultControls);
-    expect(contentOf(posts[1]!)).toBe([en.resultReady(requesterId, 1), en.resultCost(400_000)].join('\n'));
+    const body = (r: RecordedRequest) => r.body as { embeds: { description?: string; fields: { name: string; value: string }[] }[]; attachments: { description?: string }[] };
+    expect(body(posts[0]!).embeds[0]!.description).toBe('a fox in the snow');
+    expect(body(posts[0]!).attachments[0]!.description).toBe('a fox in the snow');
+    expect(contentOf(posts[1]!)).toBe(`<@${requesterId}>`);
+    expect(body(posts[1]!).embeds[0]!.description).toBeUndefined();
+    expect(body(posts[1]!).attachments[0]!.description).toBeUndefined();
+    expect(body(posts[1]!).embeds[0]!.fields.find((f) => f.name === en.card.cost)?.value).toBe('$0.3424');
     expect(jobRows(h.db)[0]!.result_message_id).toBe((posts[1]!.responseBody as { id: string }).id);
   });
 });

@@ -8,7 +8,7 @@ export class BotProcess {
   readonly output: string[] = [];
   private exited: Promise<number | null>;
 
-  private constructor(readonly child: ChildProcess) {
+  private constructor(readonly child: ChildProcess, private readonly ownGroup = false) {
     const collect = (chunk: Buffer) => this.output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
@@ -23,6 +23,16 @@ export class BotProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new BotProcess(child);
+  }
+
+  /**
+   * `npm start` in `cwd`, exactly as an operator types it, with only `env` in the environment. It runs in
+   * a process group of its own (npm, its shell, tsx and the bot), which `signalGroup` and `kill` reach
+   * as a whole, as systemd reaches a service's processes.
+   */
+  static npmStart(cwd: string, env: Record<string, string>): BotProcess {
+    const child = spawn('npm', ['start'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    return new BotProcess(child, true);
   }
 
   events(): { event: string; [key: string]: unknown }[] {
@@ -43,8 +53,18 @@ export class BotProcess {
     }
   }
 
+  /** The signal to every process of the group (`npmStart`), or to the child alone. */
+  signalGroup(signal: NodeJS.Signals): void {
+    try {
+      if (this.ownGroup && this.child.pid) process.kill(-this.child.pid, signal);
+      else this.child.kill(signal);
+    } catch {
+      // Already gone.
+    }
+  }
+
   async kill(): Promise<void> {
-    this.child.kill('SIGKILL');
+    this.signalGroup('SIGKILL');
     await this.exited;
   }
 

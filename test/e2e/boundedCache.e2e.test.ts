@@ -16,7 +16,7 @@ describe('what the bot keeps of Discord in memory', () => {
     h = await startHarness({ discord, ownsFakes: true });
     const client = h.app.client;
 
-    // 12 s costs $1.20, above CONFIRM_ABOVE_USD: the job waits for a ✅ on its status message.
+    // 12 s costs $1.0272, above CONFIRM_ABOVE_USD: the job waits for a ✅ on its status message.
     discord.sendCommand({ name: 'video', userId: requesterId, channelId: server.channelIds[7], options: videoOptions({ duration: 12 }) });
     await discord.waitFor(() => jobs(h!.db)[0]?.status_message_id != null, 10_000);
     const statusMessageId = jobs(h.db)[0]!.status_message_id!;

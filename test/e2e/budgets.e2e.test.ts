@@ -22,7 +22,7 @@ const deliveredCount = () => deliveredJobs(h!);
 
 describe('budgets end to end', () => {
   it('lets exactly two of five parallel /video requests through a budget for two, and tells the others what is left', async () => {
-    h = await startHarness({ env: { USER_DAILY_BUDGET_USD: '0.8', USER_MAX_ACTIVE_JOBS: '10' } });
+    h = await startHarness({ env: { USER_DAILY_BUDGET_USD: '0.6848', USER_MAX_ACTIVE_JOBS: '10' } });
     const interactions = Array.from({ length: 5 }, () => video());
     const answers = await Promise.all(interactions.map(answer));
 
@@ -45,13 +45,13 @@ describe('budgets end to end', () => {
   });
 
   it('shows the estimate while a job waits for confirmation, before anything is sent or settled', async () => {
-    h = await startHarness({ env: { CONFIRM_ABOVE_USD: '0.4' } });
+    h = await startHarness({ env: { CONFIRM_ABOVE_USD: '0.3424' } });
     const interaction = video();
     const status = await answer(interaction);
     expect(status).toMatchObject({ type: 4, flags: 0 });
     const content = status.content;
-    expect(estimateOnCard(h.discord.requests.find(isCallback(interaction.id))!)).toBe('$0.40');
-    expect(content).toContain('Waiting for confirmation');
+    expect(estimateOnCard(h.discord.requests.find(isCallback(interaction.id))!)).toBe('$0.3424');
+    expect(content).toContain('Waiting for the requester to press Start');
     expect(h.apimart.submits()).toEqual([]);
     expect(jobRows(h.db)[0]).toMatchObject({ status: 'awaiting_confirmation', cost_micros: null });
   });
@@ -62,17 +62,18 @@ describe('budgets end to end', () => {
     const interaction = video();
     const status = await answer(interaction);
     expect(status).toMatchObject({ type: 4, flags: 0 });
-    expect(estimateOnCard(h.discord.requests.find(isCallback(interaction.id))!)).toBe('$0.40');
+    expect(estimateOnCard(h.discord.requests.find(isCallback(interaction.id))!)).toBe('$0.3424');
     const result = await h.discord.waitForRequest(isResultPost, 10_000);
     expect(h.discord.requests.find(isCallback(interaction.id))!.at).toBeLessThanOrEqual(result.at);
-    expect((result.body as { content: string }).content).toContain('Cost: $0.35.');
+    const fields = (result.body as { embeds: { fields: { name: string; value: string }[] }[] }).embeds[0]!.fields;
+    expect(fields.find((f) => f.name === 'Cost')?.value).toBe('$0.35');
     await h.discord.waitFor(() => deliveredCount() === 1);
-    expect(jobRows(h.db)[0]).toMatchObject({ estimate_micros: 400_000, cost_micros: 350_000 });
+    expect(jobRows(h.db)[0]).toMatchObject({ estimate_micros: 342_400, cost_micros: 350_000 });
   });
 
   it("follows an owner's override that raises and then lowers the daily limit", async () => {
     // Above the configured ceiling, so only a bot owner may raise it (see trustMoney for a server admin).
-    h = await startHarness({ env: { USER_DAILY_BUDGET_USD: '0.4', USER_MAX_ACTIVE_JOBS: '10', OWNER_USER_IDS: adminId } });
+    h = await startHarness({ env: { USER_DAILY_BUDGET_USD: '0.3424', USER_MAX_ACTIVE_JOBS: '10', OWNER_USER_IDS: adminId } });
     expect(await answer(video())).toMatchObject({ type: 4, flags: 0 });
     const refused = await answer(video());
     expect(refused.content).toContain('only $0.00 is left of your daily budget');

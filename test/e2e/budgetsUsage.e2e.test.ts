@@ -14,10 +14,10 @@ const prompts = ['@everyone look: a *fox* in <@&1234> snow', 'a slow river', 'a 
 function insertLastMonthJob(atMs: number, costMicros: number): void {
   const id = Number(h.db.prepare(
     `INSERT INTO jobs (origin_key, guild_id, channel_id, user_id, locale, application_id, interaction_at, attachment_size_limit,
-       status, prompt, model, duration_sec, aspect_ratio, request_json, estimate_micros, cost_micros, created_at, updated_at)
-     VALUES ('past', ?, ?, ?, 'en-US', '1', ?, 10485760, 'delivered', 'an old video', 'sora-2-preview', 4, 'landscape', ?, ?, ?, ?, ?)`,
+       status, prompt, model, model_label, duration_sec, aspect_ratio, resolution, request_json, estimate_micros, cost_micros, created_at, updated_at)
+     VALUES ('past', ?, ?, ?, 'en-US', '1', ?, 10485760, 'delivered', 'an old video', 'veo3.1-fast', 'Veo 3.1 Fast', 8, 'portrait', '720p', ?, ?, ?, ?, ?)`,
   ).run(h.discord.guildId, h.discord.channelId, DEFAULT_USER_ID, atMs,
-    JSON.stringify({ model: 'sora-2-preview', prompt: 'an old video', duration: 4, aspect_ratio: 'landscape' }),
+    JSON.stringify({ model: 'veo3.1-fast', prompt: 'an old video', duration: 8, aspect_ratio: '9:16', resolution: '720p' }),
     costMicros, costMicros, atMs, atMs).lastInsertRowid);
   const ledger = h.db.prepare('INSERT INTO ledger (job_id, user_id, guild_id, kind, amount_micros, period_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
   ledger.run(id, DEFAULT_USER_ID, h.discord.guildId, 'reserve', costMicros, atMs, atMs);
@@ -61,7 +61,7 @@ describe('/usage and /videos', () => {
     const today = ledgerSums(p.dayStart, p.dayEnd);
     const month = ledgerSums(p.monthStart, p.monthEnd);
     const total = ledgerSums(0, Number.MAX_SAFE_INTEGER);
-    expect([today.total, today.held, total.total]).toEqual([750_000, 400_000, 1_750_000]);
+    expect([today.total, today.held, total.total]).toEqual([692_400, 342_400, 1_692_400]);
     const reserved = (held: number) => ` (${formatUsd(held)} of it reserved for unfinished jobs)`;
     expect(answer.content).toContain(`Today (UTC): **${formatUsd(today.total)}**${reserved(today.held)}`);
     expect(answer.content).toContain(`This month (UTC): **${formatUsd(month.total)}**${reserved(month.held)}`);
@@ -71,7 +71,7 @@ describe('/usage and /videos', () => {
     expect(answer.content).toContain(`Monthly: ${formatUsd(50_000_000 - month.total)} left of $50.00, resets ${t(p.monthEnd)}`);
     expect(answer.content).toContain(`This server's daily: ${formatUsd(20_000_000 - today.total)} left of $20.00`);
     expect(answer.content).toContain('**Active jobs (1)**');
-    expect(answer.content).toMatch(/`#3` <t:\d+:R> · generating · \$0\.40 reserved · “a slow river”/);
+    expect(answer.content).toMatch(/`#3` <t:\d+:R> · generating · Seedance 2\.0 Fast · 4 s · landscape · 720p · with sound · \$0\.3424 reserved · “a slow river”/);
   });
 
   it('lists the latest jobs with status, cost and a link, never pinging what a prompt mentions', async () => {
@@ -83,8 +83,9 @@ describe('/usage and /videos', () => {
     const lines = answer.content.split('\n');
     expect(lines[0]).toContain('Your latest videos');
     expect(lines.slice(1).map((l) => l.slice(0, 4))).toEqual(['`#4`', '`#3`', '`#2`', '`#1`']);
-    expect(lines[1]).toContain('· failed · not charged · “a failing prompt”');
-    expect(lines[3]).toContain(`· done · $0.35 · “@everyone look: a \\*fox\\* in <@&1234> snow” · [video](${videoUrl})`);
+    expect(lines[1]).toContain('· failed · Seedance 2.0 Fast · 4 s · landscape · 720p · with sound · not charged · “a failing prompt”');
+    expect(lines[4]).toContain('· done · Veo 3.1 Fast · 8 s · portrait · 720p · $1.00 · “an old video”');
+    expect(lines[3]).toContain(`· done · Seedance 2.0 Fast · 4 s · landscape · 720p · with sound · $0.35 · “@everyone look: a \\*fox\\* in <@&1234> snow” · [video](${videoUrl})`);
   });
 
   it('links the result message once the video link has expired', async () => {
@@ -93,7 +94,7 @@ describe('/usage and /videos', () => {
     const channel = h.db.prepare('SELECT status_channel_id FROM jobs WHERE id = ?').pluck().get(delivered!.id) as string;
     const answer = await ask('videos');
     const url = `https://discord.com/channels/${h.discord.guildId}/${channel}/${delivered!.result_message_id}`;
-    expect(answer.content).toContain(`· $0.35 · “@everyone look: a \\*fox\\* in <@&1234> snow” · [result](${url})`);
+    expect(answer.content).toContain(`· with sound · $0.35 · “@everyone look: a \\*fox\\* in <@&1234> snow” · [result](${url})`);
   });
 
   it("refuses a non-admin who asks for someone else's usage or videos, and audits an admin who does", async () => {
@@ -106,7 +107,7 @@ describe('/usage and /videos', () => {
 
     const usage = await ask('usage', { userId: adminId, memberPermissions: adminPermissions, options: [{ name: 'user', type: 6, value: DEFAULT_USER_ID }] });
     expect(usage.content).toContain(`Usage of <@${DEFAULT_USER_ID}>`);
-    expect(usage.content).toContain('In total: **$1.75**');
+    expect(usage.content).toContain('In total: **$1.6924**');
     const videos = await ask('videos', { userId: adminId, memberPermissions: adminPermissions, options: [{ name: 'user', type: 6, value: DEFAULT_USER_ID }] });
     expect(videos.content).toContain(`Latest videos of <@${DEFAULT_USER_ID}>`);
     const rows = h.db.prepare('SELECT actor_id, action, target_user_id FROM audit_log ORDER BY id').all();

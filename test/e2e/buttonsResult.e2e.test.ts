@@ -62,14 +62,14 @@ describe('buttons on a result post', () => {
   });
 
   it('answers Again over the budget with the reset time, privately and in the clicker’s language, reserving nothing', async () => {
-    h = await startHarness({ env: { USER_DAILY_BUDGET_USD: '0.4' } });
+    h = await startHarness({ env: { USER_DAILY_BUDGET_USD: '0.3424' } });
     const { discord, apimart } = h;
     const first = await deliveredJob(h);
     const before = ledgerCount(h.db);
     const answer = await answerTo(discord, discord.clickButton(first.result_message_id, customId(first.id, 'again'), requesterId, { locale: 'ja' }));
     const resetsAt = Math.floor(utcPeriods(Date.now()).dayEnd / 1000);
     expect(answer.ephemeral).toBe(true);
-    expect(answer.content).toBe(ja.budgetExceeded('user_daily', 400_000, 0, resetsAt * 1000));
+    expect(answer.content).toBe(ja.budgetExceeded('user_daily', 342_400, 0, resetsAt * 1000));
     expect(answer.content).toContain(`<t:${resetsAt}:R>`);
     expect(jobs(h.db)).toHaveLength(1);
     expect(ledgerCount(h.db)).toBe(before);

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chartsEn, chartsJa } from '../../src/i18n/chartTexts.ts';
+import { en } from '../../src/i18n/en.ts';
+import { chartPixelRatio } from '../../src/services/spend/chartRenderer.ts';
+import { chartWidthPx } from '../../src/services/spend/chartSpecs.ts';
 import { DEFAULT_USER_ID, type RecordedRequest } from '../fakes/fakeDiscord.ts';
 import { decodePng } from '../support/pngImage.ts';
 import { checkAndStop, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
@@ -44,10 +47,13 @@ describe('charts', () => {
     expect(answer.content).toContain('Today (UTC): **$0.35**');
 
     const { request, attachment } = await chartEdit(interaction);
-    expect(attachment).toEqual({ id: '0', description: chartsEn.usageAlt });
+    // The alt text carries the numbers the picture shows.
+    const today = new Date().toISOString().slice(0, 10);
+    expect(attachment).toEqual({ id: '0', description: chartsEn.usageAlt([{ label: today, spentMicros: 350_000, reservedMicros: 0 }], 5_000_000, 0) });
+    expect(attachment.description).toContain(`${today}: $0.35`);
     expect(request.files[0]).toMatchObject({ filename: 'daily-spend.png', contentType: 'image/png' });
     const image = decodePng(request.files[0]!.bytes);
-    expect(image.width).toBeGreaterThan(1000);
+    expect(image.width).toBe(chartWidthPx * chartPixelRatio);
     expect(image.colors).toContain(colors.background);
     expect(image.colors).toContain(colors.spent);
     expect(image.colors).toContain(colors.budget);
@@ -58,7 +64,7 @@ describe('charts', () => {
     expect((await answerTo(h, interaction)).content).toContain('今日（UTC）');
     const { request, attachment } = await chartEdit(interaction);
     expect(request.files[0]?.filename).toBe('daily-spend.png');
-    expect(attachment.description).toBe(chartsJa.usageAlt);
+    expect(attachment.description).toBe(chartsJa.usageAlt([{ label: new Date().toISOString().slice(0, 10), spentMicros: 350_000, reservedMicros: 0 }], 5_000_000, 0));
     expect(decodePng(request.files[0]!.bytes).colors).toContain(colors.spent);
   });
 
@@ -67,16 +73,30 @@ describe('charts', () => {
     const answer = await runAdmin(h, 'report', [{ name: 'period', type: 3, value: 'month' }]);
     expect(answer.type).toBe(4);
     expect(answer.content).toContain(`<@${DEFAULT_USER_ID}>: $0.35 spent`);
-    expect(answer.content).toContain(`<@${otherUser}>: $0.80 spent`);
+    expect(answer.content).toContain(`<@${otherUser}>: $0.6848 spent`);
     const edit = await h.discord.waitForRequest((r) => h.discord.requests.indexOf(r) >= before && r.method === 'PATCH' && r.path.endsWith('/messages/@original') && r.files.length > 0, 20_000);
     // The edit only adds the picture: the text stays as it was sent.
-    expect(edit.body).toMatchObject({ allowed_mentions: { parse: [] }, attachments: [{ id: '0', description: chartsEn.reportAlt }] });
+    const alt = chartsEn.reportAlt('month', [{ label: 'bob', spentMicros: 684_800, reservedMicros: 0 }, { label: 'Alice', spentMicros: 350_000, reservedMicros: 0 }], 0);
+    expect(edit.body).toMatchObject({ allowed_mentions: { parse: [] }, attachments: [{ id: '0', description: alt }] });
     expect((edit.body as { content?: string }).content).toBeUndefined();
     expect(edit.files[0]).toMatchObject({ filename: 'spend-by-member.png', contentType: 'image/png' });
     const image = decodePng(edit.files[0]!.bytes);
     expect(image.colors).toContain(colors.background);
     expect(image.colors).toContain(colors.spent);
+    expect(alt).toContain('bob: $0.6848');
     const memberLookups = h.discord.requests.filter((r) => r.method === 'GET' && /^\/guilds\/\d+\/members\/\d+$/.test(r.path)).map((r) => r.path.split('/').at(-1));
     expect(memberLookups.sort()).toEqual([DEFAULT_USER_ID, otherUser].sort());
+  });
+
+  it('/usage answers a member with no spend with a sentence, and no chart of empty days', async () => {
+    const newcomer = '1500000000000000077';
+    const interaction = h.discord.sendCommand({ name: 'usage', userId: newcomer, username: 'newcomer' });
+    const answer = await answerTo(h, interaction);
+    expect(answer.content).toContain(en.usage.noRecentSpend);
+    // The answer is complete as sent: no edit follows with a picture.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(h.discord.requests.filter((r) => r.method === 'PATCH' && r.path === `/webhooks/${h.discord.appId}/${interaction.token}/messages/@original`)).toEqual([]);
+    const spender = await answerTo(h, h.discord.sendCommand({ name: 'usage' }));
+    expect(spender.content).not.toContain(en.usage.noRecentSpend);
   });
 });

@@ -20,7 +20,7 @@ describe('the bot SIGKILLed at each step of a job, then restarted on the same da
   it('after the reservation, before the POST: the queued job is submitted once after the restart and delivered once', async () => {
     const s = await crashSetup(onCleanup, { MAX_CONCURRENT_JOBS: '1' });
     // Job 1 takes the only provider slot and keeps it, so job 2 stays reserved and queued.
-    s.apimart.setTaskPlan('next', { outcome: 'never', cost: 0.35 });
+    s.apimart.setTaskPlan('next', { outcome: 'never', cost: 0.3 });
     const first = await s.startBot();
     s.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 4 }) });
     await s.discord.waitFor(() => s.apimart.polls().length >= 1, 10_000);
@@ -30,7 +30,7 @@ describe('the bot SIGKILLed at each step of a job, then restarted on the same da
     await first.kill();
 
     expect(s.jobs().map((j) => j.status)).toEqual(['submitted', 'queued']);
-    expect(s.ledgerOf(2)).toEqual([['reserve', 800_000]]);
+    expect(s.ledgerOf(2)).toEqual([['reserve', 684_800]]);
     expect(s.submitsOf(2)).toHaveLength(0);
     expect(ledgerProblems(s.jobs(), s.ledger())).toEqual([]);
 
@@ -49,8 +49,8 @@ describe('the bot SIGKILLed at each step of a job, then restarted on the same da
       expect(s.job(id)!.result_message_id).toBe(s.resultMessages(id)[0]!.id);
     }
     expect(s.discord.requests.filter(isResultPost)).toHaveLength(2);
-    expect(s.ledgerOf(1)).toEqual([['reserve', 400_000], ['settle', -50_000]]);
-    expect(s.ledgerOf(2)).toEqual([['reserve', 800_000], ['settle', 0]]);
+    expect(s.ledgerOf(1)).toEqual([['reserve', 342_400], ['settle', -42_400]]);
+    expect(s.ledgerOf(2)).toEqual([['reserve', 684_800], ['settle', 0]]);
     expect(ledgerProblems(s.jobs(), s.ledger())).toEqual([]);
   });
 
@@ -80,7 +80,7 @@ describe('the bot SIGKILLed at each step of a job, then restarted on the same da
     const report = await adminReport(s.discord);
     expect(report).toContain('`#1`');
     expect(report).toContain('submit outcome unknown');
-    expect(report).toContain('$0.80 reserved');
+    expect(report).toContain('$0.6848 reserved');
 
     // Many queue and poll cycles (20–100 ms) later, and after one more restart: still one POST.
     await sleep(800);
@@ -92,7 +92,7 @@ describe('the bot SIGKILLed at each step of a job, then restarted on the same da
     expect(s.apimart.polls()).toHaveLength(0);
     expect(s.discord.requests.filter(isNotice)).toHaveLength(1);
     expect(s.job(1)).toMatchObject({ status: 'submit_unknown' });
-    expect(s.ledgerOf(1)).toEqual([['reserve', 800_000]]);
+    expect(s.ledgerOf(1)).toEqual([['reserve', 684_800]]);
     expect(ledgerProblems(s.jobs(), s.ledger())).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { messagesFor } from '../../src/i18n/messages.ts';
 import { systemClock, type Clock } from '../../src/clock.ts';
-import { deliveryRetryDelaysMs, maxDeliveryAttempts } from '../../src/services/jobs/jobDelivery.ts';
+import { deliveryRetryDelaysMs, maxDeliveryAttempts, resultNonce } from '../../src/services/jobs/jobDelivery.ts';
 import { discordErrors } from '../fakes/discordErrors.ts';
 import { DEFAULT_USER_ID, type RecordedRequest } from '../fakes/fakeDiscord.ts';
 import { checkAndStop, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
@@ -52,16 +52,13 @@ describe('a result post Discord refuses for good', () => {
     expect(ledgerRows(h.db).map((r) => r.kind)).toEqual(['reserve', 'settle']);
   });
 
-  it('posts again without message_reference when a reply needs Read Message History (160002)', async () => {
+  it('posts the result as a message of its own, not a reply to the card, so no reply rule can refuse it', async () => {
     h = await startHarness();
-    h.discord.failNext(guildPost(h), discordErrors.replyNeedsHistory);
     const job = await finishedJob(h, 'delivered');
-    const [refused, posted, ...more] = guildPosts(h);
+    const [posted, ...more] = guildPosts(h).filter((r) => r.files.length > 0);
     expect(more).toEqual([]);
-    expect(refused).toMatchObject({ status: 403, responseBody: { code: 160002 }, body: { message_reference: { message_id: job.status_message_id } } });
-    expect((posted!.body as { message_reference?: unknown }).message_reference).toBeUndefined();
-    expect(posted!.files).toHaveLength(1);
-    expect(h.discord.messages.get(job.result_message_id!)!.channel_id).toBe(h.discord.channelId);
+    expect(posted).toMatchObject({ status: 200 });
+    expect(posted!.body).not.toHaveProperty('message_reference');
     expect(job.delivery_problem).toBeNull();
     expect(videoDownloads(h)).toHaveLength(1);
   });
@@ -159,7 +156,7 @@ describe('the bare link after the last attempt', () => {
     const job = await finishedJob(h, 'delivered');
     const posts = guildPosts(h);
     expect(posts.map((r) => [r.status, r.files.length])).toEqual([...Array(maxDeliveryAttempts).fill([500, 1]), [500, 0]]);
-    const linkPost = h.discord.channelMessages().filter((m) => m.content.startsWith(en.resultReady(DEFAULT_USER_ID, 1)));
+    const linkPost = h.discord.channelMessages().filter((m) => m.nonce === resultNonce(1));
     expect(linkPost).toHaveLength(1);
     expect(job.result_message_id).toBe(linkPost[0]!.id);
     expect(dmsTo(h.discord, DEFAULT_USER_ID)).toEqual([]);

@@ -120,7 +120,7 @@ describe('missing permissions and closed DMs around the result', () => {
     h.db.prepare('UPDATE jobs SET interaction_at = interaction_at - ? WHERE id = 1').run(15 * 60_000);
     h.discord.failNext(channelPost, missingPermissions);
     h.apimart.completeTask(jobRows(h.db)[0]!.task_id!);
-    await h.discord.waitFor(() => h!.discord.messages.get(statusId)!.content.startsWith(en.card.doneLine(1, 400_000, '')), 10_000);
+    await h.discord.waitFor(() => h!.discord.messages.get(statusId)!.content.startsWith(en.card.doneLine('')), 10_000);
     expect(dmsTo(h.discord, DEFAULT_USER_ID)).toHaveLength(1);
     const statusPosts = h.discord.requests.filter((r) => isChannelPost(r) && String((r.body as { content?: string }).content).startsWith(en.statusTitle(1)));
     expect(statusPosts).toEqual([]);
@@ -138,7 +138,7 @@ describe('missing permissions and closed DMs around the result', () => {
     expect(others).toEqual([]);
     expect(reply!.channel_id).toBe(h.discord.channelId);
     expect(reply!.attachments).toEqual([]);
-    expect(reply!.content).toContain(en.resultReady(DEFAULT_USER_ID, job.id));
+    expect(reply!.content.split('\n')[0]).toBe(`<@${DEFAULT_USER_ID}>`);
     expect(reply!.content).toContain(h.apimart.baseUrl);
     expect(job.result_message_id).toBe(reply!.id);
     expect(ledgerRows(h.db).map((r) => r.kind)).toEqual(['reserve', 'settle']);

@@ -78,7 +78,7 @@ describe('ALLOWED_GUILD_IDS and reactions', () => {
 describe('🔁 on a result whose model was turned off since', () => {
   it('is refused before anything is reserved, naming the model', async () => {
     h = await startHarness();
-    const model = 'sora-2-preview';
+    const model = 'seedance-2.0-fast';
     const done = await deliveredJob(h);
     h.apimart.models.delete(model);
     for (let n = 2; n <= 4; n++) {

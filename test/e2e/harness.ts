@@ -95,12 +95,13 @@ export async function checkAndStop(h: Harness | undefined): Promise<void> {
   await h?.stop();
 }
 
-export const videoOptions = (o: { prompt?: string; duration?: number; aspect_ratio?: string; model?: string; resolution?: string; imageId?: string }) => [
+export const videoOptions = (o: { prompt?: string; duration?: number; aspect_ratio?: string; model?: string; resolution?: string; audio?: boolean; imageId?: string }) => [
   { name: 'prompt', type: 3, value: o.prompt ?? 'a fox running through fresh snow' },
   ...(o.duration !== undefined ? [{ name: 'duration', type: 4, value: o.duration }] : []),
   ...(o.aspect_ratio ? [{ name: 'aspect_ratio', type: 3, value: o.aspect_ratio }] : []),
   ...(o.model ? [{ name: 'model', type: 3, value: o.model }] : []),
   ...(o.resolution ? [{ name: 'resolution', type: 3, value: o.resolution }] : []),
+  ...(o.audio !== undefined ? [{ name: 'audio', type: 5, value: o.audio }] : []),
   ...(o.imageId ? [{ name: 'image', type: 11, value: o.imageId }] : []),
 ];
 

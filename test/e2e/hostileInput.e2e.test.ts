@@ -124,7 +124,7 @@ describe('attachments that lie', () => {
     await waitJob(h, 0, ['failed']);
 
     expect(jobRows(h.db)[0]!.failure_code).toBe('image_unreadable');
-    expect(ledgerRows(h.db).map((r) => [r.kind, r.amount_micros])).toEqual([['reserve', 400_000], ['release', -400_000]]);
+    expect(ledgerRows(h.db).map((r) => [r.kind, r.amount_micros])).toEqual([['reserve', 428_000], ['release', -428_000]]);
     expect(h.apimart.requests).toEqual([]);
     expect(h.discord.downloads).toContain(new URL(image.url).pathname);
     const notice = await h.discord.waitForRequest((r) => channelPosts(h!).includes(r) && contentOf(r).includes('the reference image could not be read'));

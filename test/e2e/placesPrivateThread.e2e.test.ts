@@ -95,8 +95,8 @@ describe('controls only where they work', () => {
     const [dm, ...more] = dmsTo(discord, requesterId);
     expect(more).toEqual([]);
     expect(dm!.files).toHaveLength(1);
-    expect(contentOf(dm!)).toContain(en.resultReady(requesterId, job.id));
-    expect(contentOf(dm!)).not.toContain(en.resultControls);
+    expect(contentOf(dm!).split('\n')[0]).toBe(`<@${requesterId}>`);
+    expect(dm!.body).not.toHaveProperty('components');
     expect(dm!.body).not.toHaveProperty('message_reference');
     await h.app.scheduler.stop();
     for (const channel of dmChannelsOf(discord, requesterId)) expect(reactionWritesIn(discord, channel)).toEqual([]);

@@ -70,7 +70,7 @@ describe('JOB_TIMEOUT_MINUTES', () => {
     expect(kinds(h)).toEqual(['reserve']);
     await h.discord.waitForRequest((r) => statusEdits(h!).includes(r) && contentOf(r).includes('No result after 1 minute.'));
     const report = await runAdmin(h, 'report', [{ name: 'period', type: 3, value: 'today' }]);
-    expect(report.content).toMatch(/`#1` <@\d+> · timed out · \$0\.40 reserved · task `task_/);
+    expect(report.content).toMatch(/`#1` <@\d+> · timed out · \$0\.428 reserved · task `task_/);
     // Still polled for a late answer.
     const pollsAtTimeout = h.apimart.polls().length;
     await h.discord.waitFor(() => h!.apimart.polls().length > pollsAtTimeout);

@@ -91,7 +91,7 @@ describe('provider faults on submit', () => {
     expect(kinds(h, 1)).toEqual(['reserve']);
     expect((await h.app.store.jobsNeedingAttention(h.discord.guildId)).map((j) => j.id)).toEqual([1]);
     const report = await runAdmin(h, 'report', [{ name: 'period', type: 3, value: 'today' }]);
-    expect(report.content).toMatch(/`#1` <@\d+> · submit outcome unknown · \$0\.40 reserved/);
+    expect(report.content).toMatch(/`#1` <@\d+> · submit outcome unknown · \$0\.428 reserved/);
     expect(logEvents(h, 'job_submit_outcome_unknown')).toHaveLength(1);
     // Nothing resends it later, and the provider stays usable for new jobs.
     h.discord.sendCommand({ name: 'video', options: videoOptions({}) });

@@ -33,7 +33,7 @@ describe('✅ and ❌ on a status message', () => {
     const status = discord.messages.get(statusId)!;
     expect(status.reactions.get('✅')?.has(discord.botUserId) ?? false).toBe(false);
     expect(status.reactions.get('❌')?.has(discord.botUserId) ?? false).toBe(false);
-    expect(ledgerRows(h.db).map((r) => [r.kind, r.amount_micros])).toEqual([['reserve', 1_200_000], ['settle', 0]]);
+    expect(ledgerRows(h.db).map((r) => [r.kind, r.amount_micros])).toEqual([['reserve', 1_027_200], ['settle', 0]]);
   });
 
   it('expires a job nobody confirms in time, releases its reservation and sends nothing to the provider', async () => {

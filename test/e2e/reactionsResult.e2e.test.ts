@@ -66,7 +66,7 @@ describe('reactions on a result message', () => {
   });
 
   it('refuses 🔁 over the daily budget: nothing submitted or reserved, the reactor told by DM, else by a self-deleting reply', async () => {
-    h = await startHarness({ env: { USER_DAILY_BUDGET_USD: '0.4' }, appDeps: { reactionNoticeLifetimeMs: 200 } });
+    h = await startHarness({ env: { USER_DAILY_BUDGET_USD: '0.3424' }, appDeps: { reactionNoticeLifetimeMs: 200 } });
     const { discord, apimart } = h;
     const first = await deliveredJob(h);
     const ledgerRowsBefore = ledgerCount(h.db);
@@ -135,7 +135,7 @@ describe('reactions on a result message', () => {
     const result = discord.messages.get(resultId)!;
     expect(result.content).toContain(hint);
     expect(buttonIds(result)).toEqual(['again', 'edit', 'dm', 'delete'].map((a) => `job:${done.id}:${a}`));
-    expect(result.content).toContain(en.resultReady(requesterId, done.id));
+    expect(result.content).toBe(`<@${requesterId}>\n${hint}`);
     expect(result.attachments).toHaveLength(1);
     expect(result.deleted).toBe(false);
   });

@@ -77,21 +77,26 @@ const processTimeout = { timeout: 150_000 };
 
 describe('two shard processes on one database (SHARD_PROCESSES=2)', () => {
   it('runs each server\'s jobs in the process of its shard; alice on shard 0 and bob on shard 1 race for one bot-wide budget and one provider slot', processTimeout, async () => {
-    const s = await shardedSetup({ BOT_DAILY_BUDGET_USD: '1.2', USER_MAX_ACTIVE_JOBS: '10', MAX_CONCURRENT_JOBS: '1' });
+    const s = await shardedSetup({ BOT_DAILY_BUDGET_USD: '1.0272', USER_MAX_ACTIVE_JOBS: '10', MAX_CONCURRENT_JOBS: '1' });
     const ready = s.readies();
     expect(ready.map((r) => r.shards).sort()).toEqual([[0], [1]]);
     expect(new Set(ready.map((r) => r.pid)).size).toBe(2);
     expect([...s.discord.identifiedShards].sort()).toEqual([[0, 2], [1, 2]]);
     // Commands are the application's: only the process with shard 0 writes them.
     expect(s.discord.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/commands'))).toHaveLength(1);
+    // So are the settings and the catalog: each warning comes once, from that process.
+    const warnings = s.manager.events().filter((e) => e.event === 'config_warning');
+    expect(new Set(warnings.map((e) => e.shardProcess))).toEqual(new Set([0]));
+    expect(new Set(warnings.map((e) => e.problem)).size).toBe(warnings.length);
+    expect(warnings.map((e) => e.problem)).toContain('any_server_may_use_bot');
 
-    // $1.20 for the whole bot today pays for three $0.40 jobs, whichever process takes them.
+    // $1.0272 for the whole bot today pays for three $0.3424 jobs, whichever process takes them.
     const sent = [0, 1, 2, 3, 4, 5].map((i) => (i % 2 === 0 ? s.video(s.serverA, alice) : s.video(s.serverB, bob)));
     const callbacks = await Promise.all(sent.map((i) => s.discord.waitForRequest(isCallback(i.id), 30_000)));
     expect(callbacks).toHaveLength(6);
     await s.discord.waitFor(() => s.jobs().length === 3 && s.jobs().every((j) => j.status === 'delivered'), 90_000);
     const ledger = s.ledger();
-    expect(ledger.filter((r) => r.kind === 'reserve').reduce((sum, r) => sum + r.amount_micros, 0)).toBe(1_200_000);
+    expect(ledger.filter((r) => r.kind === 'reserve').reduce((sum, r) => sum + r.amount_micros, 0)).toBe(1_027_200);
     expect(ledgerProblems(s.jobs(), ledger)).toEqual([]);
     expect(s.apimart.submits()).toHaveLength(3);
 

@@ -24,7 +24,7 @@ describe('start-up', () => {
     const discord = await FakeDiscord.start();
     // A fixed shard count: the login's own GET /gateway/bot is the first one.
     discord.failNext({ method: 'GET', path: /^\/gateway\/bot$/ }, { status: 502, times: 2 });
-    h = await startHarness({ discord, ownsFakes: true, rest: { retries: 1 }, env: { SHARDS: '1' } });
+    h = await startHarness({ discord, ownsFakes: true, rest: { retries: 1 }, env: { DISCORD_SHARDS: '1' } });
     expect(logEvents(h, 'startup_step_retried').map((line) => (JSON.parse(line) as { step: string }).step)).toEqual(['login']);
     expect(discord.identifyCount).toBe(1);
   });

@@ -72,20 +72,26 @@ describe('a status message a moderator deleted (10008)', () => {
   });
 });
 
-describe('the orientation note', () => {
-  it('is part of the public status, not an ephemeral follow-up that the status edit would overwrite', async () => {
+describe('the orientation a reference image decides', () => {
+  it('is the orientation the card shows, with why, in the public status rather than an ephemeral follow-up', async () => {
     h = await startHarness();
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
     const image = h.discord.addAttachment({ filename: 'tall.png', contentType: 'image/png', bytes: png, width: 720, height: 1280 });
     h.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 4, aspect_ratio: 'landscape', imageId: image.id }), attachments: [image] });
     await h.discord.waitFor(() => jobRows(h!.db)[0]?.status === 'delivered', 15_000);
-    const note = en.orientationNote(en.orientation.portrait, en.orientation.landscape);
+    const shown = en.card.orientationFromImage(en.orientation.portrait, en.orientation.landscape);
     const statusId = statusMessageId(h)!;
-    await h.discord.waitFor(() => h!.discord.messages.get(statusId)!.content.startsWith(en.card.doneLine(1, 400_000, '')));
+    await h.discord.waitFor(() => h!.discord.messages.get(statusId)!.content.startsWith(en.card.doneLine('')));
     // Every card shows it; once the video is posted the card shrinks to its one-line link.
-    const cards = h.discord.requests.filter(isOriginalEdit).filter((r) => !contentOf(r).startsWith(en.card.doneLine(1, 400_000, '')));
+    const cards = h.discord.requests.filter(isOriginalEdit).filter((r) => !contentOf(r).startsWith(en.card.doneLine('')));
     expect(cards.length).toBeGreaterThan(0);
-    expect(cards.every((r) => contentOf(r).includes(note))).toBe(true);
+    const orientationOf = (r: RecordedRequest) => (r.body as { embeds: { fields: { name: string; value: string }[] }[] }).embeds[0]!.fields
+      .find((f) => f.name === en.card.orientation)?.value;
+    expect(cards.map(orientationOf)).toEqual(cards.map(() => shown));
+    expect(shown).toBe('portrait (set by the reference image, not `aspect_ratio: landscape`)');
+    // The result shows it in its own settings, beside the video.
+    const result = h.discord.requests.find(isResultPost)!;
+    expect(orientationOf(result)).toBe(shown);
     expect(h.discord.requests.filter(isFollowUp)).toEqual([]);
   });
 });

@@ -73,12 +73,12 @@ describe('the environment budgets are ceilings for a server admin', () => {
 
 describe('BOT_DAILY_BUDGET_USD', () => {
   it('caps all spend of the day across members and servers, inside the reservation transaction', async () => {
-    h = await startHarness({ env: { BOT_DAILY_BUDGET_USD: '1.2', USER_DAILY_BUDGET_USD: '0', USER_MONTHLY_BUDGET_USD: '0' } });
+    h = await startHarness({ env: { BOT_DAILY_BUDGET_USD: '1.0848', USER_DAILY_BUDGET_USD: '0', USER_MONTHLY_BUDGET_USD: '0' } });
     // Another server already spent $0.40 today, and yesterday's spend does not count: the cap is per UTC day.
     insertDeliveredJob(h, { guildId: '1290000000000000001', userId: '1590000000000000001', costMicros: 400_000, atMs: Date.now() });
     insertDeliveredJob(h, { guildId: '1290000000000000001', userId: '1590000000000000001', costMicros: 900_000, atMs: Date.now() - 86_400_000 });
 
-    // Four members at once (one group commit), $0.40 each, $0.80 left for the whole bot today: two jobs, two refusals.
+    // Four members at once (one group commit), $0.3424 each, $0.6848 left for the whole bot today: two jobs, two refusals.
     const users = ['1500000000000000011', '1500000000000000012', '1500000000000000013', '1500000000000000014'];
     const interactions = users.map((userId) => h!.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 4 }), userId }));
     const answers = await Promise.all(interactions.map((i) => answerTo(h!, i)));

@@ -27,7 +27,7 @@ describe('/video end to end', () => {
     // The same card every later edit shows: the prompt and the estimate in its embed, Cancel beside it.
     const card = first.embeds![0]!;
     expect(card.description).toContain('a fox running through fresh snow');
-    expect(card.fields).toContainEqual(expect.objectContaining({ name: 'Estimate', value: '$0.80' }));
+    expect(card.fields).toContainEqual(expect.objectContaining({ name: 'Estimate', value: '$0.6848' }));
     expect(JSON.stringify(first.components)).toContain(`job:${jobRows(h.db)[0]!.id}:cancel`);
     expect(first.content).toMatch(/[Qq]ueue/);
     expect(discord.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original') && r.at < callback.at)).toEqual([]);
@@ -40,13 +40,15 @@ describe('/video end to end', () => {
 
     const submits = apimart.submits();
     expect(submits).toHaveLength(1);
-    expect(submits[0]!.body).toEqual({ model: 'sora-2-preview', prompt: 'a fox running through fresh snow', duration: 8, aspect_ratio: 'landscape' });
+    expect(submits[0]!.body).toEqual({
+      model: 'seedance-2.0-fast', prompt: 'a fox running through fresh snow', duration: 8, size: '16:9', resolution: '720p', generate_audio: true,
+    });
 
     await discord.waitFor(() => jobRows(h!.db)[0]?.status === 'delivered');
     const [job] = jobRows(h.db);
-    expect(job).toMatchObject({ status: 'delivered', estimate_micros: 800_000, cost_micros: 800_000 });
+    expect(job).toMatchObject({ status: 'delivered', estimate_micros: 684_800, cost_micros: 684_800 });
     expect(job!.task_id).toBe(apimart.submits()[0] && [...apimart.tasks.keys()][0]);
-    expect(ledgerRows(h.db).map((r) => [r.kind, r.amount_micros])).toEqual([['reserve', 800_000], ['settle', 0]]);
+    expect(ledgerRows(h.db).map((r) => [r.kind, r.amount_micros])).toEqual([['reserve', 684_800], ['settle', 0]]);
     expect(validateRecordedRequests(discord.requests)).toEqual([]);
   });
 });

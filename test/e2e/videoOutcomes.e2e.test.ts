@@ -11,12 +11,12 @@ afterEach(async () => {
 const isChannelPost = (r: { method: string; path: string }) => r.method === 'POST' && /^\/channels\/\d+\/messages$/.test(r.path);
 
 describe('/video outcomes', () => {
-  it('sends the attachment URL as image_urls and notes an orientation the image overrides', async () => {
+  it('sends the attachment URL in the model\'s image field and notes an orientation the image overrides', async () => {
     h = await startHarness();
     const image = h.discord.addAttachment({ filename: 'tall.png', contentType: 'image/png', bytes: Buffer.from('89504e470d0a1a0a', 'hex'), width: 720, height: 1280 });
     const interaction = h.discord.sendCommand({ name: 'video', options: videoOptions({ imageId: image.id, aspect_ratio: 'landscape' }), attachments: [image] });
     await h.discord.waitForRequest(isResultPost, 10_000);
-    expect(h.apimart.submits()[0]!.body).toMatchObject({ image_urls: [image.url], aspect_ratio: 'landscape' });
+    expect(h.apimart.submits()[0]!.body).toMatchObject({ image_urls: [image.url], size: '16:9' });
     // The note is part of the status itself (an ephemeral follow-up would be overwritten by the next edit).
     await h.discord.waitForRequest((r) => r.method === 'PATCH' && r.path.startsWith(`/webhooks/${h!.discord.appId}/${interaction.token}/`) && JSON.stringify(r.body).includes('portrait'));
   });
@@ -26,7 +26,7 @@ describe('/video outcomes', () => {
     h.apimart.setTaskPlan('next', { outcome: 'failed', pollsUntilComplete: 1 });
     h.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 8 }) });
     await h.discord.waitFor(() => jobRows(h!.db)[0]?.status === 'failed', 10_000);
-    expect(ledgerRows(h.db).map((r) => [r.kind, r.amount_micros])).toEqual([['reserve', 800_000], ['release', -800_000]]);
+    expect(ledgerRows(h.db).map((r) => [r.kind, r.amount_micros])).toEqual([['reserve', 684_800], ['release', -684_800]]);
     const notice = await h.discord.waitForRequest((r) => isChannelPost(r) && JSON.stringify(r.body).includes('failed'));
     expect(notice.body).toMatchObject({ allowed_mentions: { parse: [], users: [DEFAULT_USER_ID] } });
     expect(h.discord.requests.some(isResultPost)).toBe(false);
@@ -59,7 +59,8 @@ describe('/video outcomes', () => {
     h.apimart.setTaskPlan('next', { cost: 0.35 });
     h.discord.sendCommand({ name: 'video', options: videoOptions({}) });
     const result = await h.discord.waitForRequest(isResultPost, 10_000);
-    expect(String((result.body as { content: string }).content)).toContain('$0.35');
+    const fields = (result.body as { embeds: { fields: { name: string; value: string }[] }[] }).embeds[0]!.fields;
+    expect(fields.find((f) => f.name === 'Cost')?.value).toBe('$0.35');
     await h.discord.waitFor(() => jobRows(h!.db)[0]?.status === 'delivered');
     expect(ledgerRows(h.db).reduce((sum, r) => sum + r.amount_micros, 0)).toBe(350_000);
   });

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { currentModelIds, reportedCostUsd, submitProblem } from './fakeApimartModels.ts';
 import { createProviderModel, type ModelledTask, type ProviderModel, type ProviderModelOptions } from './fakeProviderModel.ts';
 import { createCallbackFaults, type CallbackFates, type CallbackFaultOptions, type CallbackFaults } from './fakeCallbackFaults.ts';
 
@@ -60,9 +61,6 @@ export interface FakeTask {
 
 export interface FakeCallback { taskId: string; url: string; at: number; status: number }
 
-export const PREVIEW_MODELS = ['sora-2-preview', 'sora-2-pro-preview'];
-const DURATIONS = new Set<unknown>([4, 8, 12]);
-const ASPECT_RATIOS = new Set<unknown>(['landscape', 'portrait', '16:9', '9:16']);
 const SUBMIT_PATH = '/v1/videos/generations';
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,191}$/;
 const TASK_PATH = /^\/v1\/tasks\/([^/]+)$/;
@@ -89,7 +87,8 @@ function ulidish(): string {
 export class FakeApimart {
   readonly requests: FakeRequest[] = [];
   readonly tasks = new Map<string, FakeTask>();
-  readonly models = new Set(PREVIEW_MODELS);
+  /** The models this key can call: today's models and Sora 2 (see fakeApimartModels.ts). */
+  readonly models = new Set(currentModelIds);
   defaults = {
     pollsUntilComplete: 2,
     estimatedTimeSec: 120,
@@ -231,7 +230,7 @@ export class FakeApimart {
   }
 
   private submit(rec: FakeRequest): FakeAnswer {
-    const invalid = validateSubmit(rec.body, this.models);
+    const invalid = submitProblem(rec.body, this.models);
     const key = typeof rec.headers['idempotency-key'] === 'string' ? rec.headers['idempotency-key'] : undefined;
     // apimart's own client: 1-191 visible ASCII characters, or the request is refused before anything is made.
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
@@ -380,7 +379,7 @@ export class FakeApimart {
   private costOf(task: FakeTask): number | null {
     if (task.plan.cost !== undefined) return task.plan.cost;
     if (this.defaults.cost !== undefined) return this.defaults.cost;
-    return Number(task.request.duration ?? 4) * 0.1;
+    return reportedCostUsd(task.request);
   }
 
   private expiresAtSec(task: FakeTask): number {
@@ -441,17 +440,4 @@ function parseBody(text: string): unknown {
   } catch {
     return text;
   }
-}
-
-function validateSubmit(body: unknown, models: ReadonlySet<string>): string | undefined {
-  if (!isRecord(body)) return 'body must be a JSON object';
-  const { model, prompt, duration = 4, aspect_ratio = 'landscape', resolution, image_urls } = body;
-  if (typeof model !== 'string' || !models.has(model)) return `model ${String(model)} is not supported`;
-  if (typeof prompt !== 'string' || prompt.trim() === '') return 'prompt is required';
-  if (!DURATIONS.has(duration)) return 'duration must be 4, 8 or 12';
-  if (!ASPECT_RATIOS.has(aspect_ratio)) return 'aspect_ratio must be landscape or portrait';
-  if (resolution !== undefined && resolution !== 'standard' && resolution !== 'high') return 'resolution must be standard or high';
-  if (image_urls !== undefined && (!Array.isArray(image_urls) || !image_urls.every((u) => typeof u === 'string')))
-    return 'image_urls must be an array of URLs';
-  return undefined;
 }

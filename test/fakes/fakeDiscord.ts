@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { botCanView, botSeesReactions, isThread, newChannel, permissionsIn, ReactionLimiter, type FakeChannel, type NewChannel } from './fakeDiscordChannels.ts';
+import { autocompletePayload } from './fakeDiscordAutocomplete.ts';
 import { FakeComponents, type ClickOptions } from './fakeDiscordComponents.ts';
 import { FakeGateway } from './fakeDiscordGateway.ts';
 import type { AddGuildOptions, FakeGuild } from './fakeDiscordGuilds.ts';
@@ -157,6 +158,23 @@ export class FakeDiscord {
 
   /** Injects a chat-input command as INTERACTION_CREATE (in the server of `channelId`). */
   sendCommand(opts: SendCommandOptions): { id: string; token: string } {
+    return this.injectCommand(opts);
+  }
+
+  /**
+   * A member typing in `focused` (an option registered with `autocomplete`): INTERACTION_CREATE type 4
+   * with the options filled in so far. The answer's choices are in `interaction(id).choices`.
+   */
+  sendAutocomplete(opts: SendCommandOptions & { focused: string; text?: string }): { id: string; token: string } {
+    return this.injectCommand(opts, { name: opts.focused, text: opts.text ?? '' });
+  }
+
+  /** The interaction as the fake saw it answered (callback type, autocomplete choices). */
+  interaction(id: string) {
+    return this.state.interactions.get(id);
+  }
+
+  private injectCommand(opts: SendCommandOptions, focused?: { name: string; text: string }): { id: string; token: string } {
     const state = this.state;
     const userId = opts.userId ?? DEFAULT_USER_ID;
     const isDefault = userId === DEFAULT_USER_ID && !state.users.has(userId);
@@ -169,7 +187,7 @@ export class FakeDiscord {
     const channelId = opts.channelId ?? this.channelId;
     const guildId = opts.guildId ?? state.guildIdOf(channelId);
     const attachmentSizeLimit = opts.attachmentSizeLimit ?? DEFAULT_ATTACHMENT_LIMIT_BYTES;
-    state.interactions.set(id, { id, token, channelId, guildId, userId, attachmentSizeLimit, acked: false, expired: false, createdAt: Date.now() });
+    state.interactions.set(id, { id, token, channelId, guildId, userId, attachmentSizeLimit, acked: false, expired: false, createdAt: Date.now(), ...(focused ? { type: 4 } : {}) });
     const registered = [...state.commands.global, ...(state.commands.guild.get(guildId) ?? [])] as { id: string; name: string }[];
     const payload = interactionCreateJson(state, {
       id,
@@ -186,8 +204,11 @@ export class FakeDiscord {
       attachmentSizeLimit,
       guildId,
     });
-    this.interactionPayloads.set(id, payload);
-    this.gateway.dispatch('INTERACTION_CREATE', payload);
+    const command = registered.find((c) => c.name === opts.name) as { options?: { name: string; type: number }[] } | undefined;
+    const sent = focused === undefined ? payload
+      : autocompletePayload(payload, { ...focused, type: command?.options?.find((o) => o.name === focused.name)?.type ?? 3 });
+    this.interactionPayloads.set(id, sent);
+    this.gateway.dispatch('INTERACTION_CREATE', sent);
     return { id, token };
   }
 

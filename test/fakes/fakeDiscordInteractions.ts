@@ -1,4 +1,5 @@
 import { createMessage, editMessage, isEmpty, payloadOf } from './fakeDiscordMessages.ts';
+import { checkAutocompleteCallback } from './fakeDiscordAutocomplete.ts';
 import { messageJson } from './fakeDiscordPayloads.ts';
 import type { Route, RouteAnswer } from './fakeDiscordRest.ts';
 import {
@@ -64,6 +65,7 @@ function callback(state: FakeDiscordState, req: RecordedRequest, p: Record<strin
   const type = Number(body.type);
   const data = (body.data && typeof body.data === 'object' ? body.data : {}) as { flags?: unknown };
   let message: FakeMessage | undefined;
+  checkAutocompleteCallback(interaction, type, data);
   if (type === 4 || type === 5) {
     const flags = typeof data.flags === 'number' ? data.flags : 0;
     if (type === 4 && isEmpty(data, req)) throw new FakeApiError(400, 50006, 'Cannot send an empty message');

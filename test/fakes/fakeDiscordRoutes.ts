@@ -135,7 +135,7 @@ function applicationJson(state: FakeDiscordState) {
     ? { id: team.id, username: `team${team.id}`, global_name: null, avatar: null, discriminator: '0000', public_flags: 1024, flags: 1024 }
     : userJson(state.rememberUser(state.applicationOwnerId));
   return {
-    id: state.appId, name: 'videobot', icon: null, description: '', summary: '', type: null, bot_public: true,
+    id: state.appId, name: 'videobot', icon: null, description: '', summary: '', type: null, bot_public: state.botPublic,
     bot_require_code_grant: false, verify_key: 'f'.repeat(64), flags: 0, owner,
     team: team && {
       id: team.id, name: `team ${team.id}`, icon: null, owner_user_id: team.memberIds[0] ?? state.ownerId,

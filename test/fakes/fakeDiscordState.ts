@@ -89,8 +89,10 @@ export interface FakeInteraction {
   callbackType?: number;
   originalId?: string;
   expired: boolean;
-  /** 2 application command (default), 3 message component, 5 modal submit. */
+  /** 2 application command (default), 3 message component, 4 autocomplete, 5 modal submit. */
   type?: number;
+  /** The choices an autocomplete interaction was answered with (callback type 8). */
+  choices?: { name: string; value: string | number; name_localizations?: Record<string, string> }[];
   locale?: string;
   /** The message a component interaction came from. */
   messageId?: string;
@@ -142,6 +144,8 @@ export interface FakeDiscordOptions {
    * interaction was created, as Discord does after 3 s. Off when absent.
    */
   interactionCallbackDeadlineMs?: number;
+  /** `bot_public` of GET /applications/@me: anyone may add the bot (default true, as for a new application). */
+  botPublic?: boolean;
 }
 
 /** A Discord API error the fake answers with: `{ message, code }`. */
@@ -166,6 +170,7 @@ export class FakeDiscordState {
   readonly ownerId: string;
   applicationOwnerId: string;
   team: { id: string; memberIds: string[] } | null;
+  readonly botPublic: boolean;
   readonly botRoleId: string;
   readonly roles: FakeRole[];
   /** Every server the bot is in; the first is the one above. */
@@ -207,6 +212,7 @@ export class FakeDiscordState {
     this.ownerId = opts.ownerId ?? '1400000000000000001';
     this.applicationOwnerId = opts.applicationOwnerId ?? this.ownerId;
     this.team = opts.team ?? null;
+    this.botPublic = opts.botPublic ?? true;
     this.botRoleId = this.nextId();
     this.roles = [
       { id: this.guildId, name: '@everyone', permissions: '0', managed: false },

@@ -76,7 +76,8 @@ export interface ModelProcess {
 const submitCtx: ApimartErrorContext = { operation: 'submit', method: 'POST', path: '/v1/videos/generations' };
 const taskCtx = (id: string): ApimartErrorContext => ({ operation: 'getTask', method: 'GET', path: `/v1/tasks/${id}` });
 export const videoHost = 'https://cdn.model.test';
-const pricePerSecondMicros = 100_000;
+// The default model's price (Seedance 2.0 Fast at 720p), so an exact cost settles at the estimate.
+const pricePerSecondMicros = 85_600;
 
 /** The provider's side: tasks survive the bot's restarts; each process talks to it through `client()`. */
 export class ModelProvider {
@@ -105,7 +106,7 @@ export class ModelProvider {
   private createTask(jobId: number, req: VideoGenerationRequest, now: number): ProviderTask {
     this.taskSeq += 1;
     const task: ProviderTask = {
-      id: `task_${String(this.taskSeq).padStart(4, '0')}`, jobId, durationSec: req.duration, createdAt: now,
+      id: `task_${String(this.taskSeq).padStart(4, '0')}`, jobId, durationSec: Number(req.duration), createdAt: now,
       state: 'processing', progress: 0, polls: 0,
     };
     this.tasks.set(task.id, task);

@@ -36,10 +36,16 @@ export function discordError(code: number, status: number, message: string, meth
 
 const timeoutError = () => Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
 
-export interface ModelMessage { id: string; channelId: string; content: string; nonce?: string; createdAt: number; deleted: boolean }
+export interface ModelMessage {
+  id: string; channelId: string; content: string; embedFooters: string[]; files: { name: string; sizeBytes: number }[];
+  nonce?: string; createdAt: number; deleted: boolean;
+}
 export interface ResultPost { jobId: number; messageId: string; channelId: string; at: number }
 
-const resultPattern = /job #(\d+) is ready/;
+/** Every form of a result post carries this nonce (resultNonce), and no other message does. */
+const resultPattern = /^video-result-(\d+)$/;
+const footersOf = (message: OutgoingMessage) =>
+  ((message.embeds ?? []) as { footer?: { text?: string } }[]).flatMap((e) => (e.footer?.text ? [e.footer.text] : []));
 const describe = (message: OutgoingMessage) =>
   ` "${message.content.split('\n')[0]?.slice(0, 60)}"${message.nonce ? ` nonce=${message.nonce}` : ''}`;
 
@@ -81,10 +87,13 @@ export class ModelDiscord {
         if (existing) return existing;
       }
     }
-    const created: ModelMessage = { id: this.nextId(), channelId, content: message.content, nonce: message.nonce, createdAt: now, deleted: false };
+    const created: ModelMessage = {
+      id: this.nextId(), channelId, content: message.content, embedFooters: footersOf(message),
+      files: (message.files ?? []).map((f) => ({ name: f.name, sizeBytes: f.data.length })), nonce: message.nonce, createdAt: now, deleted: false,
+    };
     this.messages.set(created.id, created);
     if (message.nonce) this.nonces.set(message.nonce, { id: created.id, at: now });
-    const result = resultPattern.exec(message.content);
+    const result = resultPattern.exec(message.nonce ?? '');
     if (result) this.resultPosts.push({ jobId: Number(result[1]), messageId: created.id, channelId, at: now });
     return created;
   }
@@ -92,7 +101,7 @@ export class ModelDiscord {
   /** deferReply: the interaction's original message exists from here on. */
   defer(token: string, channelId: string, now: number): void {
     const id = this.nextId();
-    this.messages.set(id, { id, channelId, content: 'thinking…', createdAt: now, deleted: false });
+    this.messages.set(id, { id, channelId, content: 'thinking…', embedFooters: [], files: [], createdAt: now, deleted: false });
     this.originals.set(token, { messageId: id, channelId, createdAt: now });
   }
 
@@ -228,8 +237,12 @@ export class ModelDiscord {
           return [...this.messages.values()]
             .filter((m) => m.channelId === channelId && !m.deleted && m.createdAt > afterMs)
             .slice(-100)
-            .map((m) => ({ id: m.id, channelId: m.channelId, content: m.content, authorId: modelBotUserId }));
+            .map((m) => ({ id: m.id, channelId: m.channelId, content: m.content, embedFooters: m.embedFooters, authorId: modelBotUserId }));
         }),
+      attachmentsOf: (channelId, messageId) =>
+        call('send', 'GET', () => existing(channelId, messageId, 'GET').files.map((f) => ({
+          url: `https://cdn.model.test/attachments/${messageId}/${f.name}`, filename: f.name, sizeBytes: f.sizeBytes, contentType: 'video/mp4',
+        }))),
       dm: (userId, message) =>
         call('dm', 'POST', () => {
           if (this.dmClosed.has(userId)) throw discordError(50007, 403, 'Cannot send messages to this user');

@@ -11,6 +11,7 @@ import { predictedFinishMs } from '../../src/services/jobs/pollSchedule.ts';
 import { createProviderHealth } from '../../src/services/apimart/providerHealth.ts';
 import { createReactionHandler, type ReactionHandler } from '../../src/services/controls/reactionHandler.ts';
 import { createStatusUpdater } from '../../src/services/status/statusUpdater.ts';
+import { latePollingEndsAt } from '../../src/services/spend/resolvable.ts';
 import { checkAdmission, checkInvariants } from './invariants.ts';
 import { ManualClock, settle, type ClockView } from './manualClock.ts';
 import { ModelProvider, type CostMode, type PollMode, type SubmitMode } from './modelApimart.ts';
@@ -160,6 +161,7 @@ export class World {
           nowMs: clock.now(), submittedAtMs: job.submittedAt, estimatedTimeSec: job.estimatedTimeSec,
           progress: job.progress, consecutiveErrors: 0,
         }),
+        latePollingEndsAtMs: job.status === 'timed_out' ? latePollingEndsAt(job, { jobTimeoutMs: config.jobTimeoutMs, latePollWindowMs }) : null,
       }),
       onStatusWritten: (job, message) => reactions?.syncStatusControls(job, message) ?? Promise.resolve(),
     });
@@ -303,7 +305,7 @@ export class World {
     }
     const built = buildVideoRequest({
       prompt: `a fox in the snow (${interaction.id})`, duration: interaction.duration,
-      aspectRatio: null, model: null, resolution: null, image: null,
+      aspectRatio: null, model: null, resolution: null, audio: null, image: null,
     }, this.config.models, this.config.defaultModel);
     if (!built.ok) throw new Error('model: the /video options were rejected');
     const now = this.clock.now();
@@ -311,7 +313,7 @@ export class World {
       originKey: `interaction:${interaction.id}`,
       guildId: GUILD, channelId: CHANNEL, userId: interaction.userId, locale: 'en-US', applicationId: APPLICATION,
       interactionToken: interaction.token, interactionAt: now, attachmentSizeLimit: 10 * 1024 * 1024,
-      request: built.request, imageName: null, estimateMicros: built.estimateMicros,
+      request: built.request, settings: built.settings, imageName: null, estimateMicros: built.estimateMicros,
       ...intake.confirmation(built.estimateMicros),
     });
     checkAdmission(this, { guildId: GUILD, userId: interaction.userId, estimateMicros: built.estimateMicros, now, created, hadJob: interaction.jobId !== null });

@@ -52,7 +52,9 @@ describe('commandsDiffer', () => {
 
   it.each([
     { name: 'a changed description', edit: (c: Command) => { c.description = 'Make a video'; } },
-    { name: 'an added duration choice', edit: (_c: Command, o: Option[]) => { o[1]!.choices!.push({ name: '16 s', value: 16 }); } },
+    { name: 'a longer duration range', edit: (_c: Command, o: Option[]) => { o[1]!.max_value = 30; } },
+    { name: 'an added model choice', edit: (_c: Command, o: Option[]) => { o[3]!.choices!.push({ name: 'Vidu Q3', value: 'viduq3-pro' }); } },
+    { name: 'a model option that turned to autocomplete', edit: (_c: Command, o: Option[]) => { delete o[3]!.choices; o[3]!.autocomplete = true; } },
     { name: 'a removed option', edit: (_c: Command, o: Option[]) => { o.pop(); } },
     { name: 'a prompt that is no longer required', edit: (_c: Command, o: Option[]) => { o[0]!.required = false; } },
     { name: 'a changed Japanese localization', edit: (c: Command) => { c.description_localizations = { ja: '動画を作ります' }; } },
@@ -73,9 +75,10 @@ describe('commandsDiffer', () => {
       { name: 'sora-2-pro-preview', durations, resolutions: { standard: pro, high: 0.5 } },
     ] });
     const withCatalog = (json: string) => commandDefinitions(loadConfig({ ...env, MODELS_FILE: 'models.json' }, { readFile: () => json }));
-    expect(commandsDiffer(stored, withCatalog(catalog(0.3, [4, 8, 12])))).toBe(false);
-    expect(commandsDiffer(stored, withCatalog(catalog(0.35, [4, 8, 12])))).toBe(true);
-    expect(commandsDiffer(stored, withCatalog(catalog(0.3, [4, 8, 12, 16])))).toBe(true);
+    const before = withCatalog(catalog(0.3, [4, 8, 12])).map(asDiscordReturnsIt);
+    expect(commandsDiffer(before, withCatalog(catalog(0.3, [4, 8, 12])))).toBe(false);
+    expect(commandsDiffer(before, withCatalog(catalog(0.35, [4, 8, 12])))).toBe(true);
+    expect(commandsDiffer(before, withCatalog(catalog(0.3, [4, 8, 12, 16])))).toBe(true);
   });
 
   it('sees a missing or an extra stored command as a difference', () => {
@@ -125,7 +128,7 @@ describe('the /video definition', () => {
   const option = (name: string) => videoOptions.find((o) => o.name === name) as Option;
   const values = (name: string) => option(name).choices?.map((c) => c.value);
 
-  it('has the six options in order, with their types, only the prompt required', () => {
+  it('has the seven options in order, with their types, only the prompt required', () => {
     expect(videoOptions.map((o) => [o.name, o.type, o.required ?? false])).toEqual([
       ['prompt', ApplicationCommandOptionType.String, true],
       ['duration', ApplicationCommandOptionType.Integer, false],
@@ -133,14 +136,19 @@ describe('the /video definition', () => {
       ['model', ApplicationCommandOptionType.String, false],
       ['resolution', ApplicationCommandOptionType.String, false],
       ['image', ApplicationCommandOptionType.Attachment, false],
+      ['audio', ApplicationCommandOptionType.Boolean, false],
     ]);
   });
 
   it('offers the product choices and the catalog models', () => {
-    expect(values('duration')).toEqual([4, 8, 12]);
-    expect(values('aspect_ratio')).toEqual(['landscape', 'portrait']);
-    expect(values('model')).toEqual(['sora-2-preview', 'sora-2-pro-preview']);
-    expect(values('resolution')).toEqual(['standard', 'high']);
+    // Durations and resolutions follow the chosen model, through autocomplete.
+    expect(option('duration')).toMatchObject({ autocomplete: true, min_value: 3, max_value: 15 });
+    expect(option('resolution')).toMatchObject({ autocomplete: true });
+    expect(values('duration')).toBeUndefined();
+    expect(values('resolution')).toBeUndefined();
+    expect(values('aspect_ratio')).toEqual(['landscape', 'portrait', 'square']);
+    expect(values('model')).toEqual(config.models.ids());
+    expect(values('model')).toContain('seedance-2.0-fast');
     expect(option('prompt').choices).toBeUndefined();
     expect(option('image').choices).toBeUndefined();
   });

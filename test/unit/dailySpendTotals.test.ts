@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { migrate, migrations } from '../../src/db/sqlite/migrations.ts';
 import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
 import { budgetWindow, createAccepted } from './storeFixtures.ts';
+import { sampleJob } from '../../bench/sampleJob.ts';
 
 const dayMs = 86_400_000;
 const day1 = Date.UTC(2026, 11, 1);
@@ -17,10 +18,10 @@ function ledgerSum(db: Database.Database, from: number, guildId?: string): numbe
 
 function databaseBeforeTotals(): Database.Database {
   const db = new Database(':memory:');
-  const totals = migrations.findIndex((sql) => sql.includes('daily_spend_totals'));
+  const totals = migrations.findIndex((sql) => typeof sql === 'string' && sql.includes('daily_spend_totals'));
   expect(totals).toBeGreaterThan(0);
   migrations.slice(0, totals).forEach((sql, i) => {
-    db.exec(sql);
+    db.exec(sql as string);
     db.pragma(`user_version = ${i + 1}`);
   });
   return db;
@@ -85,7 +86,7 @@ function createJobInput(i: number) {
   return {
     originKey: `burst-${i}`, guildId: 'g1', channelId: '2', userId: `member-${i}`, locale: 'en-US', applicationId: '4',
     interactionToken: null, interactionAt: day1, attachmentSizeLimit: 1,
-    request: { model: 'sora-2-preview', prompt: 'p', duration: 4, aspect_ratio: 'landscape' as const },
+    ...sampleJob('p'),
     imageName: null, estimateMicros: 400_000, needsConfirmation: false, confirmDeadlineAt: null,
   };
 }

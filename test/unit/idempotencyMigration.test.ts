@@ -7,10 +7,10 @@ import { budgetWindow, newJob } from './storeFixtures.ts';
 /** The schema exactly as it was before job rows carried their own Idempotency-Key. */
 function databaseBeforeKeys(): Database.Database {
   const db = new Database(':memory:');
-  const keyed = migrations.findIndex((sql) => sql.includes('idempotency_key'));
+  const keyed = migrations.findIndex((sql) => typeof sql === 'string' && sql.includes('idempotency_key'));
   expect(keyed).toBeGreaterThan(0);
   migrations.slice(0, keyed).forEach((sql, i) => {
-    db.exec(sql);
+    db.exec(sql as string);
     db.pragma(`user_version = ${i + 1}`);
   });
   return db;

@@ -7,6 +7,7 @@ import { createOperationsQueries } from '../../src/db/sqlite/operationsQueries.t
 import { createRetentionStore } from '../../src/db/sqlite/retentionStore.ts';
 import { openDatabase, type Db } from '../../src/db/sqlite/openDatabase.ts';
 import { createAccepted, guildId } from './storeFixtures.ts';
+import { sampleJob } from '../../bench/sampleJob.ts';
 
 /**
  * Every statement the stores prepare, collected by wrapping `prepare` itself, so a statement added
@@ -105,7 +106,7 @@ async function exerciseStores(db: Db): Promise<void> {
       originKey: 'reroll-1', guildId, channelId: '2', userId: 'u', locale: 'en-US', applicationId: '3',
       interactionToken: null, interactionAt: now, attachmentSizeLimit: 1, imageName: null, estimateMicros: 1,
       needsConfirmation: false, confirmDeadlineAt: null,
-      request: { model: 'sora-2-preview', prompt: 'p', duration: 4, aspect_ratio: 'landscape' as const },
+      ...sampleJob('p'),
     };
   }
 }

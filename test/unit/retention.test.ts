@@ -6,6 +6,9 @@ import { createRetentionStore } from '../../src/db/sqlite/retentionStore.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createRetention } from '../../src/services/operations/retention.ts';
 import { createAccepted, expectLedgerMatchesJobs, ledgerRows } from './storeFixtures.ts';
+import { sampleJob } from '../../bench/sampleJob.ts';
+import { builtInCatalog } from '../../src/models/builtIn/index.ts';
+import { jobRequest } from '../../src/models/jobRequest.ts';
 
 const dayMs = 24 * 60 * 60_000;
 const t0 = Date.UTC(2026, 0, 10);
@@ -21,10 +24,13 @@ afterEach(() => db.close());
 const rawJob = (id: number) => db.prepare('SELECT prompt, image_url, image_name, video_url, request_json, erased_at, estimate_micros, cost_micros, status FROM jobs WHERE id = ?').get(id) as Record<string, unknown>;
 
 async function deliveredJob(finishedAt: number, prompt: string) {
-  const job = await createAccepted(store, finishedAt - 60_000, {
-    request: { model: 'sora-2-preview', prompt, duration: 4, aspect_ratio: 'landscape', image_urls: ['https://cdn.example/ref.png'] },
-    imageName: 'ref.png',
+  // A model that takes its image as a single `first_frame_image`: retention must find it there too.
+  const built = jobRequest(builtInCatalog(), {
+    model: 'MiniMax-Hailuo-2.3', prompt, durationSec: null, aspectRatio: null, resolution: null, audio: null, imageUrl: 'https://cdn.example/ref.png',
   });
+  if (!built.ok) throw new Error('refused');
+  expect(built.request.first_frame_image).toBe('https://cdn.example/ref.png');
+  const job = await createAccepted(store, finishedAt - 60_000, { request: built.request, settings: built.settings, imageName: 'ref.png' });
   await store.claimForSubmission(10, finishedAt - 50_000);
   await store.recordSubmitted(job.id, `task-${job.id}`, finishedAt - 40_000);
   await store.completeTask(job.id, { videoUrl: 'https://cdn.example/video.mp4', videoExpiresAt: finishedAt + dayMs, costMicros: 350_000 }, finishedAt - 1_000);
@@ -52,7 +58,7 @@ describe('RETENTION_DAYS', () => {
 
     const erased = rawJob(old.id);
     expect(erased).toMatchObject({ prompt: '', image_url: null, image_name: null, video_url: null, erased_at: t0 + 31 * dayMs, cost_micros: 350_000, status: 'delivered' });
-    expect(JSON.parse(erased.request_json as string)).toEqual({ model: 'sora-2-preview', prompt: '', duration: 4, aspect_ratio: 'landscape' });
+    expect(JSON.parse(erased.request_json as string)).toEqual({ model: 'MiniMax-Hailuo-2.3', prompt: '', duration: 6, resolution: '768p' });
     expect(JSON.stringify(erased)).not.toContain('secret');
     expect(rawJob(recent.id)).toMatchObject({ prompt: 'a recent prompt', video_url: 'https://cdn.example/video.mp4', erased_at: null });
     expect(ledgerRows(db)).toEqual(ledgerBefore);
@@ -61,7 +67,7 @@ describe('RETENTION_DAYS', () => {
 
   it('never touches unfinished jobs, and a second run erases nothing again', async () => {
     await deliveredJob(t0, 'finished');
-    const waiting = await createAccepted(store, t0, { request: { model: 'sora-2-preview', prompt: 'still queued', duration: 4, aspect_ratio: 'landscape' } });
+    const waiting = await createAccepted(store, t0, sampleJob('still queued'));
     expect(await runRetention(1, t0 + 400 * dayMs)).toBe(1);
     expect(await runRetention(1, t0 + 401 * dayMs)).toBe(0);
     expect(rawJob(waiting.id)).toMatchObject({ prompt: 'still queued', erased_at: null });

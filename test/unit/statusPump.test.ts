@@ -34,7 +34,7 @@ describe('status edits with a store that answers later', () => {
     } as unknown as DiscordMessenger;
     const updater = createStatusUpdater({
       store: slow, messenger, clock: systemClock, logger: quietLogger as never, minEditIntervalMs: 0,
-      contextFor: async () => ({ queuePosition: 1, jobTimeoutMinutes: 45, predictedFinishMs: null }),
+      contextFor: async () => ({ queuePosition: 1, jobTimeoutMinutes: 45, predictedFinishMs: null, latePollingEndsAtMs: null }),
     });
 
     const first = updater.refresh(job.id);

@@ -6,13 +6,14 @@ import { createLogger } from '../../src/logger.ts';
 import type { DiscordMessenger, OutgoingMessage } from '../../src/services/discord/discordMessenger.ts';
 import { createStatusUpdater } from '../../src/services/status/statusUpdater.ts';
 import { ManualClock } from '../model/manualClock.ts';
+import { sampleJob } from '../../bench/sampleJob.ts';
 
 const start = Date.UTC(2025, 5, 15, 12);
 
 const running: Job = {
   id: 7, originKey: 'o', idempotencyKey: 'k', parentJobId: null, guildId: '1', channelId: '2', userId: '3', locale: 'en-US', applicationId: '4',
   interactionToken: 'token', interactionAt: start, attachmentSizeLimit: 1, status: 'submitted',
-  request: { model: 'sora-2-preview', prompt: 'a fox', duration: 4, aspect_ratio: 'landscape' }, imageName: null,
+  ...sampleJob('a fox'), imageName: null,
   estimateMicros: 400_000, costMicros: null, taskId: 't', progress: 20, estimatedTimeSec: 60, pollErrors: 0, submitAttempts: 1,
   nextAttemptAt: null, confirmDeadlineAt: null, videoUrl: null, videoExpiresAt: null, statusMessageId: '5', statusChannelId: '2',
   resultMessageId: null, resultPostStartedAt: null, failureCode: null, failureDetail: null, createdAt: start, updatedAt: start,
@@ -34,7 +35,7 @@ describe('the status card past its ETA', () => {
     } as unknown as DiscordMessenger;
     const updater = createStatusUpdater({
       store, messenger, clock: clock.view(), logger: createLogger({ level: 'error', secrets: [], write: () => undefined }),
-      minEditIntervalMs: 1_000, contextFor: async () => ({ queuePosition: 0, jobTimeoutMinutes: 45, predictedFinishMs: start + 60_000 }),
+      minEditIntervalMs: 1_000, contextFor: async () => ({ queuePosition: 0, jobTimeoutMinutes: 45, predictedFinishMs: start + 60_000, latePollingEndsAtMs: null }),
     });
     await updater.refresh(running.id);
     expect(writes.map(etaOf)).toEqual([`<t:${(start + 60_000) / 1000}:R>`]);

@@ -3,6 +3,7 @@ import type { Job } from '../../src/db/job.ts';
 import type { BudgetWindow, JobStore, NewJob } from '../../src/db/jobStore.ts';
 import type { Db } from '../../src/db/sqlite/openDatabase.ts';
 import { utcPeriods } from '../../src/services/spend/budgetPeriods.ts';
+import { sampleJob } from '../../bench/sampleJob.ts';
 
 export const guildId = '100000000000000001';
 export const estimateMicros = 400_000;
@@ -30,7 +31,7 @@ export function newJob(overrides: Partial<NewJob> = {}): NewJob {
     interactionToken: 'token',
     interactionAt: 0,
     attachmentSizeLimit: 10 * 1024 * 1024,
-    request: { model: 'sora-2-preview', prompt: 'a fox in the snow', duration: 4, aspect_ratio: 'landscape' },
+    ...sampleJob('a fox in the snow'),
     imageName: null,
     estimateMicros,
     needsConfirmation: false,

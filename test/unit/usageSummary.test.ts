@@ -55,7 +55,9 @@ describe('reportWindow', () => {
 const baseRow: JobRow = {
   id: 7, origin_key: 'o', parent_job_id: null, guild_id: '10', channel_id: '20', user_id: '30', locale: 'en-US',
   application_id: '1', interaction_token: null, interaction_at: 0, attachment_size_limit: 0, status: 'delivered',
+  // A row from before the catalog had labels and sound: its settings are the old columns.
   request_json: JSON.stringify({ model: 'sora-2-preview', prompt: 'a fox', duration: 4, aspect_ratio: 'landscape' }),
+  model: 'sora-2-preview', duration_sec: 4, aspect_ratio: 'landscape', resolution: null, image_url: null,
   image_name: null, estimate_micros: 400_000, cost_micros: 350_000, task_id: 't', progress: 100, estimated_time_sec: null,
   poll_errors: 0, submit_attempts: 1, next_attempt_at: null, confirm_deadline_at: null, video_url: 'https://cdn/v.mp4',
   video_expires_at: 2_000, status_message_id: '40', status_channel_id: '21', result_message_id: '50', result_post_started_at: null, failure_code: null, idempotency_key: 'key-7',
@@ -68,6 +70,12 @@ describe('historyEntry', () => {
   it('escapes a masked link in the prompt, so it never renders as a link under the bot’s name', () => {
     const entry = historyEntry(job({ request_json: JSON.stringify({ model: 'sora-2-preview', prompt: '[free](https://evil.example)', duration: 4, aspect_ratio: 'landscape' }) }), 0);
     expect(entry.prompt).toBe('\\[free](https://evil.example)');
+  });
+
+  it('carries what an old job asked for, its id standing in for the label it never had', () => {
+    expect(historyEntry(job(), 0).settings).toEqual({
+      model: 'sora-2-preview', modelLabel: 'sora-2-preview', durationSec: 4, aspectRatio: 'landscape', resolution: null, audio: null, imageUrl: null,
+    });
   });
 
   it('links the video while its link lives, then the result message', () => {

@@ -2,14 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { buildVideoRequest, normalizePrompt, orientationOf, type ImageOption, type VideoOptions } from '../../src/commands/videoRequest.ts';
 import { en } from '../../src/i18n/en.ts';
 import { ja } from '../../src/i18n/ja.ts';
-import { builtInModels, createModelCatalog } from '../../src/modelCatalog.ts';
+import { builtInCatalog, defaultModelId } from '../../src/models/builtIn/index.ts';
+import { createModelCatalog } from '../../src/models/modelCatalog.ts';
+import { parseModelsFile } from '../../src/models/modelsFile.ts';
 
-const catalog = createModelCatalog(builtInModels);
-const defaultModel = 'sora-2-preview';
+const catalog = builtInCatalog();
+const defaultModel = defaultModelId;
 const MiB = 1024 * 1024;
 
 function options(overrides: Partial<VideoOptions> = {}): VideoOptions {
-  return { prompt: 'a fox in the snow', duration: null, aspectRatio: null, model: null, resolution: null, image: null, ...overrides };
+  return { prompt: 'a fox in the snow', duration: null, aspectRatio: null, model: null, resolution: null, audio: null, image: null, ...overrides };
 }
 
 function image(overrides: Partial<ImageOption> = {}): ImageOption {
@@ -32,29 +34,30 @@ function rejectionTexts(opts: VideoOptions, cat = catalog): { en: string; ja: st
 }
 
 describe('buildVideoRequest accepts', () => {
-  it('a bare prompt with the defaults: 4 s landscape on the default model, no resolution key at all', () => {
+  it('a bare prompt with the default model\'s defaults: 5 s landscape 720p with sound, in its own words', () => {
     const result = accepted(options());
-    expect(result.request).toEqual({ model: 'sora-2-preview', prompt: 'a fox in the snow', duration: 4, aspect_ratio: 'landscape' });
-    expect('resolution' in result.request).toBe(false);
-    expect('image_urls' in result.request).toBe(false);
-    expect(result.estimateMicros).toBe(400_000);
-    expect(result.model.name).toBe('sora-2-preview');
+    expect(result.request).toEqual({
+      model: 'seedance-2.0-fast', prompt: 'a fox in the snow', duration: 5, size: '16:9', resolution: '720p', generate_audio: true,
+    });
+    expect(result.settings).toEqual({
+      model: 'seedance-2.0-fast', modelLabel: 'Seedance 2.0 Fast', durationSec: 5, aspectRatio: 'landscape', resolution: '720p', audio: true, imageUrl: null,
+    });
+    expect(result.estimateMicros).toBe(428_000);
+    expect(result.model.id).toBe('seedance-2.0-fast');
     expect(result.imageOrientation).toBeNull();
   });
 
   it.each([
-    { name: '8 s on the default model', o: { duration: 8 }, duration: 8, aspect: 'landscape', resolution: undefined, estimate: 800_000 },
-    { name: '12 s on the default model', o: { duration: 12 }, duration: 12, aspect: 'landscape', resolution: undefined, estimate: 1_200_000 },
-    { name: 'portrait', o: { aspectRatio: 'portrait' }, duration: 4, aspect: 'portrait', resolution: undefined, estimate: 400_000 },
-    { name: 'pro model without a resolution, priced as standard', o: { model: 'sora-2-pro-preview' }, duration: 4, aspect: 'landscape', resolution: undefined, estimate: 4 * 300_000 },
-    { name: 'pro model standard 8 s', o: { model: 'sora-2-pro-preview', resolution: 'standard', duration: 8 }, duration: 8, aspect: 'landscape', resolution: 'standard', estimate: 8 * 300_000 },
-    { name: 'pro model high 12 s', o: { model: 'sora-2-pro-preview', resolution: 'high', duration: 12 }, duration: 12, aspect: 'landscape', resolution: 'high', estimate: 12 * 500_000 },
-  ])('$name', ({ o, duration, aspect, resolution, estimate }) => {
+    { name: '8 s', o: { duration: 8 }, fields: { duration: 8 }, estimate: 684_800 },
+    { name: '15 s at 480p', o: { duration: 15, resolution: '480p' }, fields: { duration: 15, resolution: '480p' }, estimate: 597_600 },
+    { name: 'portrait', o: { aspectRatio: 'portrait' }, fields: { size: '9:16' }, estimate: 428_000 },
+    { name: 'square, silent', o: { aspectRatio: 'square', audio: false }, fields: { size: '1:1', generate_audio: false }, estimate: 428_000 },
+    { name: 'Veo 3.1 Fast, priced per clip', o: { model: 'veo3.1-fast', aspectRatio: 'portrait' }, fields: { duration: 8, aspect_ratio: '9:16' }, estimate: 140_000 },
+    { name: 'Kling v3 in pro mode with sound', o: { model: 'kling-v3', resolution: '1080p', audio: true }, fields: { mode: 'pro', audio: true }, estimate: 672_000 },
+    { name: 'Sora 2 Pro at high, for keys that still serve it', o: { model: 'sora-2-pro-preview', resolution: 'high', duration: 12 }, fields: { resolution: 'high', aspect_ratio: 'landscape' }, estimate: 6_000_000 },
+  ])('$name', ({ o, fields, estimate }) => {
     const result = accepted(options(o));
-    expect(result.request.duration).toBe(duration);
-    expect(result.request.aspect_ratio).toBe(aspect);
-    expect(result.request.resolution).toBe(resolution);
-    expect('resolution' in result.request).toBe(resolution !== undefined);
+    expect(result.request).toMatchObject(fields);
     expect(result.estimateMicros).toBe(estimate);
   });
 
@@ -76,10 +79,12 @@ describe('buildVideoRequest accepts', () => {
     { name: 'REF.JPG', contentType: 'image/jpeg; charset=binary' },
     { name: 'ref.webp', contentType: 'image/webp' },
     { name: 'ref.png', contentType: null },
-  ])('an image $name with content type $contentType, sent as image_urls', ({ name, contentType }) => {
+  ])('an image $name with content type $contentType, sent in the model\'s image field', ({ name, contentType }) => {
     const url = `https://cdn.example/${name}`;
     const result = accepted(options({ image: image({ name, contentType, url }) }));
     expect(result.request.image_urls).toEqual([url]);
+    expect(result.settings.imageUrl).toBe(url);
+    expect(accepted(options({ model: 'MiniMax-Hailuo-2.3', image: image({ name, contentType, url }) })).request.first_frame_image).toBe(url);
   });
 
   it('an image of exactly 10 MiB', () => {
@@ -98,9 +103,7 @@ describe('buildVideoRequest accepts', () => {
 });
 
 describe('buildVideoRequest rejects, saying what to change', () => {
-  const customCatalog = createModelCatalog([
-    { name: 'short-only', durations: [4], resolutions: [], microsPerSecond: { default: 100_000 } },
-  ]);
+  const customCatalog = createModelCatalog(parseModelsFile(JSON.stringify({ models: [{ name: 'short-only', durations: [4], usdPerSecond: 0.1 }] }), 'models.json'));
 
   it.each([
     { name: 'an empty prompt', o: { prompt: '' }, mentions: ['prompt'] },
@@ -108,9 +111,13 @@ describe('buildVideoRequest rejects, saying what to change', () => {
     { name: 'a prompt of only zero-width spaces', o: { prompt: '\u200B\u200B' }, mentions: ['prompt'] },
     { name: 'a 2001-character prompt', o: { prompt: 'a'.repeat(2001) }, mentions: ['2001', '2000'] },
     { name: '2001 emoji', o: { prompt: '🦊'.repeat(2001) }, mentions: ['2001', '2000'] },
-    { name: '`high` on sora-2-preview', o: { resolution: 'high' }, mentions: ['sora-2-preview', 'high', 'resolution'] },
-    { name: 'an aspect ratio other than landscape or portrait', o: { aspectRatio: 'square' }, mentions: ['square', 'landscape', 'portrait'] },
-    { name: 'an unknown model', o: { model: 'sora-3' }, mentions: ['sora-3', 'sora-2-preview', 'sora-2-pro-preview'] },
+    { name: '`high` on a model whose resolutions are 480p and 720p', o: { resolution: 'high' }, mentions: ['Seedance 2.0 Fast', 'high', '480p or 720p'] },
+    { name: 'a resolution on a model without one', o: { model: 'sora-2-preview', resolution: 'high' }, mentions: ['Sora 2', 'resolution'] },
+    { name: 'square on a model without it', o: { model: 'veo3.1-fast', aspectRatio: 'square' }, mentions: ['Veo 3.1 Fast', 'square', 'landscape or portrait'] },
+    { name: 'a duration Veo 3.1 Fast does not make', o: { model: 'veo3.1-fast', duration: 5 }, mentions: ['Veo 3.1 Fast makes 8-second videos'] },
+    { name: 'sound on a model without it', o: { model: 'MiniMax-Hailuo-2.3', audio: false }, mentions: ['MiniMax Hailuo 2.3', 'audio'] },
+    { name: '1080p at 10 s on Hailuo', o: { model: 'MiniMax-Hailuo-2.3', resolution: '1080p', duration: 10 }, mentions: ['with 1080p, choose 6 s'] },
+    { name: 'an unknown model', o: { model: 'sora-3' }, mentions: ['sora-3', 'seedance-2.0-fast', 'veo3.1-fast'] },
     { name: 'a GIF', o: { image: image({ name: 'cat.gif', contentType: 'image/gif' }) }, mentions: ['cat.gif', 'GIF', 'PNG'] },
     { name: 'a PDF', o: { image: image({ name: 'doc.pdf', contentType: 'application/pdf' }) }, mentions: ['doc.pdf', 'JPEG'] },
     { name: 'a GIF declared as image/png', o: { image: image({ name: 'x.gif', contentType: 'image/png' }) }, mentions: ['x.gif'] },
@@ -129,7 +136,7 @@ describe('buildVideoRequest rejects, saying what to change', () => {
     const texts = rejectionTexts(options({ model: 'short-only', duration: 8 }), customCatalog);
     expect(texts.en).toContain('short-only');
     expect(texts.en).toContain('8');
-    expect(texts.en).toContain('4 seconds');
+    expect(texts.en).toBe('short-only makes 4-second videos, not 8 seconds.');
     expect(texts.ja).toContain('4秒');
   });
 

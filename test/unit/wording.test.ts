@@ -8,6 +8,8 @@ import { ja } from '../../src/i18n/ja.ts';
 import { languageFor, type Messages } from '../../src/i18n/messages.ts';
 import { plural } from '../../src/i18n/plural.ts';
 import { createCommandDirectory } from '../../src/services/discord/commandDirectory.ts';
+import { settingsSummary } from '../../src/models/describeSettings.ts';
+import type { VideoSettings } from '../../src/videoGenerationRequest.ts';
 
 interface Named { name: string; type?: number; value?: unknown; name_localizations?: Record<string, string> | null; options?: Named[]; choices?: Named[] }
 const definitions = commandDefinitions(loadConfig({ DISCORD_TOKEN: 'x'.repeat(20), APIMART_API_KEY: 'k'.repeat(20) })) as unknown as Named[];
@@ -30,12 +32,17 @@ function registeredJapanese(): { options: Map<string, string>; subcommands: Map<
 }
 
 const override = { dailyMicros: 1_000_000, monthlyMicros: null };
+const soraPro: VideoSettings = {
+  model: 'sora-2-pro-preview', modelLabel: 'Sora 2 Pro', durationSec: 8, aspectRatio: 'portrait', resolution: 'high', audio: null, imageUrl: null,
+};
 /** Texts that name options, subcommands, choices or commands, in one language. */
 const namingTexts = (m: Messages, mention: CommandMention = createCommandDirectory().mention) => [
-  m.resolutionUnsupported('sora-2-preview', 'high', []),
-  m.resolutionUnsupported('sora-2-pro-preview', 'high', ['standard']),
-  m.orientationNote(m.orientation.portrait, m.orientation.landscape),
-  m.statusParams({ model: 'sora-2-pro-preview', durationSec: 8, aspectRatio: 'portrait', resolution: 'high', imageName: null, estimateMicros: 1 }),
+  m.models.problem({ kind: 'resolution', label: 'Sora 2', asked: 'high', offered: [] }),
+  m.models.problem({ kind: 'resolution', label: 'Sora 2 Pro', asked: 'high', offered: ['standard'] }),
+  m.models.problem({ kind: 'aspectRatio', label: 'Veo 3.1 Fast', asked: 'square', offered: ['landscape', 'portrait'], imageDecides: false }),
+  m.models.problem({ kind: 'aspectRatio', label: 'MiniMax Hailuo 2.3', asked: 'portrait', offered: ['landscape'], imageDecides: true }),
+  m.models.problem({ kind: 'audio', label: 'MiniMax Hailuo 2.3' }),
+  m.models.problem({ kind: 'rule', label: 'Kling v2.6', when: { audio: [true] }, allow: { resolution: ['1080p'] } }),
   m.usage.othersOnlyForAdmins,
   m.admin.invalidAmount('daily_usd'),
   m.admin.clearWithAmounts,
@@ -64,8 +71,9 @@ describe('plurals', () => {
     expect(plural(2, 'job', 'jobs')).toBe('2 jobs');
     expect(en.tooManyActive(2, [7])).toContain('You already have 1 job running (#7)');
     expect(en.tooManyActive(2, [7, 8])).toContain('You already have 2 jobs running (#7, #8)');
-    expect(en.status.timed_out(1)).toContain('No result after 1 minute.');
-    expect(en.status.timed_out(45)).toContain('No result after 45 minutes.');
+    expect(en.status.timed_out(1, 0)).toContain('No result after 1 minute.');
+    expect(en.status.timed_out(45, 0)).toContain('No result after 45 minutes.');
+    expect(en.status.timed_out_stopped(45, 0)).toContain('No result after 45 minutes,');
     const status = (days: number) => en.ops.status({
       queued: 0, running: 0, oldestJobCreatedAt: null, providerDownReason: null, modelsOff: [], awaiting: [], version: '1', startedAt: 0, now: days * 86_400_000,
     }, (c) => c);
@@ -75,17 +83,43 @@ describe('plurals', () => {
     expect(en.admin.reportUser({ ...user, jobs: 1 })).toMatch(/ · 1 job$/);
     expect(en.admin.reportUser({ ...user, jobs: 3 })).toMatch(/ · 3 jobs$/);
     for (const text of [...namingTexts(en), en.tooManyActive(2, [1, 2])]) expect(text).not.toContain('(s)');
-    expect(en.durationUnsupported('m', 6, [4, 8, 12])).toBe('`m` cannot make 6-second videos. Choose 4, 8, or 12 seconds.');
-    expect(en.durationUnsupported('m', 6, [4, 8])).toBe('`m` cannot make 6-second videos. Choose 4 or 8 seconds.');
+    expect(en.models.problem({ kind: 'duration', label: 'M', asked: 6, offered: { seconds: [4, 8, 12] } })).toBe('M makes 4-, 8-, or 12-second videos, not 6 seconds.');
+    expect(en.models.problem({ kind: 'duration', label: 'M', asked: 6, offered: { seconds: [4, 8] } })).toBe('M makes 4- or 8-second videos, not 6 seconds.');
   });
 });
 
-describe('the ETA', () => {
-  it('reads naturally with Discord rendering the relative time ("should be ready in 3 minutes")', () => {
-    const eta = Date.UTC(2026, 0, 1, 12, 3);
-    expect(en.status.submitted(40, eta)).toBe(`🛠️ Generating… 40% (should be ready <t:${eta / 1000}:R>)`);
-    expect(en.status.submitted(40, null)).toBe('🛠️ Generating… 40%');
-    expect(ja.status.submitted(40, eta)).toBe(`🛠️ 生成中… 40%（完成予定 <t:${eta / 1000}:R>）`);
+describe('Japanese wording', () => {
+  const everyText = (value: unknown): string[] => {
+    if (typeof value === 'string') return [value];
+    if (typeof value === 'function') {
+      const sample = [7, 1_200_000, 1_790_000_000_000, 'x'];
+      try {
+        return everyText((value as (...args: unknown[]) => unknown)(...sample));
+      } catch {
+        return [];
+      }
+    }
+    if (value && typeof value === 'object') return Object.values(value).flatMap(everyText);
+    return [];
+  };
+  const texts = everyText(ja);
+
+  it('names the Cancel action キャンセル everywhere, never 取り消し', () => {
+    expect(ja.controls.cancel).toBe('キャンセル');
+    expect(texts.filter((t) => t.includes('取り消'))).toEqual([]);
+  });
+
+  it('calls the standard resolution 標準画質, as the command choice does', () => {
+    expect(ja.models.resolution('standard')).toBe(jaChoiceNames.standard);
+    expect(texts.filter((t) => /標準(?!画質)/.test(t))).toEqual([]);
+  });
+
+  it('puts no space between a sentence and the next one, and uses full-width brackets after Japanese', () => {
+    expect(ja.status.failed(ja.failureReasons.moderation)).toBe('❌ 失敗: 動画サービスがこのプロンプトまたは画像を拒否しました（コンテンツ規約）。料金はかかっていません。');
+    expect(ja.failedNotice('1', 7, ja.failureReasons.no_video)).toContain('終了しました。料金はかかっていません。');
+    expect(texts.filter((t) => /。 [\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(t))).toEqual([]);
+    expect(ja.delivery.reportTitle(3)).toBe('**チャンネルに投稿できなかった結果（3件）**');
+    expect(texts.filter((t) => /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}] ?\(/u.test(t))).toEqual([]);
   });
 });
 
@@ -94,7 +128,9 @@ describe('Japanese names', () => {
     const registered = registeredJapanese();
     expect(Object.fromEntries(registered.options)).toEqual(jaOptionNames);
     expect(Object.fromEntries(registered.subcommands)).toMatchObject(jaSubcommandNames);
-    for (const [value, jaName] of Object.entries({ ...jaChoiceNames, ...jaOutcomeNames })) expect(registered.choices.get(value)).toContain(jaName);
+    // standard and high are resolutions, offered by autocomplete under these names rather than registered.
+    const { standard: _standard, high: _high, ...registeredChoices } = jaChoiceNames;
+    for (const [value, jaName] of Object.entries({ ...registeredChoices, ...jaOutcomeNames })) expect(registered.choices.get(value)).toContain(jaName);
   });
 
   it('name options and choices in Japanese texts, never by their English names', () => {
@@ -102,12 +138,9 @@ describe('Japanese names', () => {
     for (const text of namingTexts(ja)) {
       for (const name of english) expect(text, text).not.toMatch(new RegExp(`(^|[^\\w-])${name}([^\\w-]|$)`));
     }
-    expect(ja.resolutionUnsupported('sora-2-pro-preview', 'high', ['standard'])).toBe(
-      '`sora-2-pro-preview` は `高画質` に対応していません。`標準画質`を選んでください。');
-    expect(ja.resolutionUnsupported('sora-2-preview', 'standard', [])).toContain('`解像度` を空にするか');
-    expect(ja.orientationNote(ja.orientation.portrait, ja.orientation.landscape)).toContain('`縦横比: 横長`');
-    expect(ja.statusParams({ model: 'm', durationSec: 8, aspectRatio: 'portrait', resolution: 'high', imageName: null, estimateMicros: 1 }))
-      .toBe('`m` · 8秒 · 縦長 · 高画質 · 見積もり $0.000001');
+    expect(ja.models.problem({ kind: 'resolution', label: 'Sora 2 Pro', asked: 'high', offered: ['standard'] })).toBe(
+      'Sora 2 Pro の解像度は 標準画質 です（指定: 高画質）。');
+    expect(ja.models.problem({ kind: 'resolution', label: 'Sora 2', asked: 'standard', offered: [] })).toContain('`解像度` を空にしてください');
     expect(ja.admin.budgetShow('1', undefined, 0, 0)).toContain('`1日の上限ドル`・`月間の上限ドル`・`解除`');
     expect(ja.usage.othersOnlyForAdmins).toContain('`ユーザー` なしで');
     expect(ja.ops.resolveHint(7, null, (c, sub) => `</${c} ${sub}:9>`)).toBe('解決: </video-admin resolve:9> `ジョブ:7` `結果:請求あり` または </video-admin resolve:9> `ジョブ:7` `結果:請求なし`');

@@ -16,11 +16,11 @@ export function createJobReservations(db: Db, spend: SyncSpendStore, queries: Sy
     'SELECT MAX(created_at) AS at FROM jobs WHERE parent_job_id = ?');
   const insertJob = db.prepare(
     `INSERT INTO jobs (origin_key, parent_job_id, guild_id, channel_id, user_id, locale, application_id,
-       interaction_token, interaction_at, attachment_size_limit, status, prompt, model, duration_sec, aspect_ratio,
-       resolution, image_url, image_name, image_orientation, request_json, estimate_micros, confirm_deadline_at, idempotency_key, created_at, updated_at)
+       interaction_token, interaction_at, attachment_size_limit, status, prompt, model, model_label, duration_sec, aspect_ratio,
+       resolution, audio, image_url, image_name, image_orientation, request_json, estimate_micros, confirm_deadline_at, idempotency_key, created_at, updated_at)
      VALUES (@originKey, @parentJobId, @guildId, @channelId, @userId, @locale, @applicationId,
-       @interactionToken, @interactionAt, @attachmentSizeLimit, @status, @prompt, @model, @durationSec, @aspectRatio,
-       @resolution, @imageUrl, @imageName, @imageOrientation, @requestJson, @estimateMicros, @confirmDeadlineAt, @idempotencyKey, @now, @now)
+       @interactionToken, @interactionAt, @attachmentSizeLimit, @status, @prompt, @model, @modelLabel, @durationSec, @aspectRatio,
+       @resolution, @audio, @imageUrl, @imageName, @imageOrientation, @requestJson, @estimateMicros, @confirmDeadlineAt, @idempotencyKey, @now, @now)
      RETURNING *`);
 
   function budgetRejection(input: NewJob, w: BudgetWindow): CreateJobResult | undefined {
@@ -62,14 +62,15 @@ export function createJobReservations(db: Db, spend: SyncSpendStore, queries: Sy
     const rejection = budgetRejection(input, w);
     if (rejection) return rejection;
     const r = input.request;
-    const { rerollDedupeMs: _window, needsConfirmation: _confirm, ...columns } = input;
+    const s = input.settings;
+    const { rerollDedupeMs: _window, needsConfirmation: _confirm, settings: _settings, ...columns } = input;
     const row = insertJob.get({
       ...columns,
       parentJobId: input.parentJobId ?? null,
       imageOrientation: input.imageOrientation ?? null,
       status: input.needsConfirmation ? 'awaiting_confirmation' : 'queued',
-      prompt: r.prompt, model: r.model, durationSec: r.duration, aspectRatio: r.aspect_ratio,
-      resolution: r.resolution ?? null, imageUrl: r.image_urls?.[0] ?? null,
+      prompt: r.prompt, model: s.model, modelLabel: s.modelLabel, durationSec: s.durationSec, aspectRatio: s.aspectRatio,
+      resolution: s.resolution, audio: s.audio === null ? null : Number(s.audio), imageUrl: s.imageUrl,
       requestJson: JSON.stringify(r), idempotencyKey: randomUUID(), now: w.now,
     });
     const job = jobFromRow(row as JobRow);

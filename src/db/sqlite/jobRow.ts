@@ -5,6 +5,8 @@ export interface JobRow {
   id: number; origin_key: string; parent_job_id: number | null; guild_id: string; channel_id: string;
   user_id: string; locale: string; application_id: string; interaction_token: string | null;
   interaction_at: number; attachment_size_limit: number; status: JobStatus; request_json: string;
+  model: string; model_label?: string | null; duration_sec: number; aspect_ratio: string; resolution: string | null;
+  audio?: number | null; image_url: string | null;
   image_name: string | null; estimate_micros: number; cost_micros: number | null; task_id: string | null;
   progress: number; estimated_time_sec: number | null; poll_errors: number; submit_attempts: number;
   next_attempt_at: number | null; confirm_deadline_at: number | null; video_url: string | null;
@@ -32,6 +34,16 @@ export function jobFromRow(row: JobRow): Job {
     attachmentSizeLimit: row.attachment_size_limit,
     status: row.status,
     request: JSON.parse(row.request_json) as VideoGenerationRequest,
+    settings: {
+      model: row.model,
+      // Jobs from before the catalog had labels were shown by id.
+      modelLabel: row.model_label ?? row.model,
+      durationSec: row.duration_sec,
+      aspectRatio: row.aspect_ratio,
+      resolution: row.resolution,
+      audio: row.audio === undefined || row.audio === null ? null : row.audio === 1,
+      imageUrl: row.image_url,
+    },
     imageName: row.image_name,
     estimateMicros: row.estimate_micros,
     costMicros: row.cost_micros,

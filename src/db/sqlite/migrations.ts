@@ -1,7 +1,11 @@
 import type { Database } from 'better-sqlite3';
+import { relaxJobSettingsChecks } from './relaxJobSettingsChecks.ts';
 
-/** Append-only: a migration that has shipped is never edited, only followed by a new one. */
-export const migrations: readonly string[] = [
+/**
+ * Append-only: a migration that has shipped is never edited, only followed by a new one. A step is SQL,
+ * or a function for what SQL alone cannot say (rebuilding a table around the columns it has now).
+ */
+export const migrations: readonly (string | ((db: Database) => void))[] = [
   `
   CREATE TABLE jobs (
     id INTEGER PRIMARY KEY,
@@ -220,6 +224,14 @@ export const migrations: readonly string[] = [
       ON CONFLICT (scope, scope_id, day) DO UPDATE SET total_micros = total_micros + excluded.total_micros;
   END;
   `,
+  // A job's settings in the member's words now follow the model catalog (ratios such as `square`,
+  // resolutions such as `720p`), its sound switch and the model's label as the member saw it; the
+  // request sent (request_json) is in the model's own words.
+  relaxJobSettingsChecks,
+  `
+  ALTER TABLE jobs ADD COLUMN audio INTEGER CHECK (audio IN (0, 1));
+  ALTER TABLE jobs ADD COLUMN model_label TEXT;
+  `,
   // The number of queued jobs, kept by the database: a new job's place in the queue is this count, read
   // in its reservation's transaction, where counting the queue's rows for every first card of a burst
   // cost time quadratic in the burst.
@@ -246,12 +258,24 @@ export function migrate(db: Database): void {
   if (current > migrations.length) {
     throw new Error(`database schema version ${current} is newer than this bot (${migrations.length})`);
   }
-  for (let version = current; version < migrations.length; version++) {
-    db.transaction(() => {
-      // Shard processes start together on one file: another may have applied this step meanwhile.
-      if ((db.pragma('user_version', { simple: true }) as number) > version) return;
-      db.exec(migrations[version] as string);
-      db.pragma(`user_version = ${version + 1}`);
-    }).immediate();
+  if (current === migrations.length) return;
+  // SQLite's way to rebuild a table that others reference: foreign keys off (only possible outside a
+  // transaction), and every reference checked before each step commits.
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    for (let version = current; version < migrations.length; version++) {
+      db.transaction(() => {
+        // Shard processes start together on one file: another may have applied this step meanwhile.
+        if ((db.pragma('user_version', { simple: true }) as number) > version) return;
+        const step = migrations[version] as string | ((db: Database) => void);
+        if (typeof step === 'string') db.exec(step);
+        else step(db);
+        if ((db.pragma('foreign_key_check') as unknown[]).length > 0) throw new Error(`migration ${version + 1} broke a foreign key`);
+        db.pragma(`user_version = ${version + 1}`);
+      }).immediate();
+    }
+  } finally {
+    db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
   }
 }

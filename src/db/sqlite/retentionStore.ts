@@ -1,3 +1,4 @@
+import { imageFieldNames } from '../../videoGenerationRequest.ts';
 import type { RetentionStore } from '../retentionStore.ts';
 import type { Db } from './openDatabase.ts';
 import { promised } from './promised.ts';
@@ -25,7 +26,8 @@ export function createRetentionStore(db: Db): RetentionStore {
 
 function erasedRequestJson(json: string): string {
   try {
-    const { prompt: _prompt, image_urls: _images, ...settings } = JSON.parse(json) as Record<string, unknown>;
+    const { prompt: _prompt, ...settings } = JSON.parse(json) as Record<string, unknown>;
+    for (const field of imageFieldNames) delete settings[field];
     return JSON.stringify({ ...settings, prompt: '' });
   } catch {
     return '{}';

@@ -129,8 +129,8 @@ export function createApimartClient(deps: ApimartClientDeps): ApimartClient {
         throw new RangeError('idempotencyKey must be 1-191 visible ASCII characters');
       }
       const ctx: ApimartErrorContext = { operation: 'submit', method: 'POST', path: '/v1/videos/generations' };
-      const { model, prompt, duration, aspect_ratio, resolution, image_urls } = req;
-      const body = JSON.stringify({ model, prompt, duration, aspect_ratio, resolution, image_urls, webhook: opts.webhook });
+      // The stored request is the model's own: sent as it is, with the callback URL when there is one.
+      const body = JSON.stringify({ ...req, webhook: opts.webhook });
       const headers = { 'Content-Type': 'application/json', 'Idempotency-Key': opts.idempotencyKey };
       const answer = await send(ctx, '', { body, headers });
       const { data } = parseWith(ctx, answer, submitResponseSchema);

@@ -103,8 +103,11 @@ export function createJobActions(deps: JobActionsDeps) {
     async dm(job: Job, actor: Actor, channelId: string): Promise<ActionOutcome> {
       if (job.erasedAt != null) return done((m) => m.ops.jobErased(job.id, deps.mention), true);
       try {
-        await deps.scheduler.sendResultByDm(job, actor.userId);
-        return done((m) => m.controls.dmSent);
+        const outcome = await deps.scheduler.sendResultByDm(job, actor.userId);
+        if (outcome.kind === 'sent') return done((m) => m.controls.dmSent);
+        // A reaction gets no answer for the hourly limit, as for any 📩 that changes nothing.
+        if (outcome.kind === 'limited') return done((m) => m.controls.dmLimited(job.id, outcome.againAtMs));
+        return done((m) => m.reactions.videoGone(job.id), true);
       } catch (err) {
         const code = discordErrorCode(err);
         logger.info('result_dm_failed', { jobId: job.id, userId: actor.userId, code, channelId });

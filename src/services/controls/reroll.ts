@@ -2,7 +2,7 @@ import type { CommandMention } from '../../i18n/commandNames.ts';
 import type { Config } from '../../config.ts';
 import type { Job } from '../../db/job.ts';
 import type { Logger } from '../../logger.ts';
-import { estimateCostMicros } from '../../modelCatalog.ts';
+import { jobRequest } from '../../models/jobRequest.ts';
 import type { Clock } from '../../clock.ts';
 import type { JobIntake, Rejection } from '../jobs/jobIntake.ts';
 import type { JobScheduler } from '../jobs/jobScheduler.ts';
@@ -25,19 +25,17 @@ export async function rerollJob(parent: Job, reactorId: string, deps: RerollDeps
   if (parent.erasedAt != null) return { ok: false, message: (m) => m.ops.jobErased(parent.id, deps.mention) };
   const gate = await intake.gate(parent.guildId, parent.channelId);
   if (gate) return { ok: false, message: gate };
-  // The catalog is data and may have changed since the parent ran.
-  const { model: modelName, duration, resolution } = parent.request;
-  const model = config.models.find(modelName);
-  if (!model) return { ok: false, message: (m) => m.unknownModel(modelName, config.models.names()) };
-  if (!model.durations.includes(duration)) {
-    return { ok: false, message: (m) => m.durationUnsupported(model.name, duration, model.durations) };
-  }
-  if (resolution !== undefined && !model.resolutions.includes(resolution)) {
-    return { ok: false, message: (m) => m.resolutionUnsupported(model.name, resolution, model.resolutions) };
-  }
-  const modelOff = intake.modelGate(model.name);
+  // The catalog is data and may have changed since the parent ran: the member's own words go through
+  // every check again, and the request is made anew in the model's current words.
+  const asked = parent.settings;
+  const built = jobRequest(config.models, {
+    model: asked.model, prompt: change?.prompt ?? parent.request.prompt, durationSec: asked.durationSec,
+    aspectRatio: asked.aspectRatio, resolution: asked.resolution, audio: asked.audio, imageUrl: asked.imageUrl,
+  });
+  if (!built.ok) return { ok: false, message: (m) => built.message(m.models) };
+  const modelOff = intake.modelGate(built.entry.id);
   if (modelOff) return { ok: false, message: modelOff };
-  const estimateMicros = estimateCostMicros(model, duration, resolution);
+  const estimateMicros = built.estimateMicros;
   const now = clock.now();
   const created = await intake.create({
     originKey: change?.originKey ?? `reroll:${parent.id}:${reactorId}:${now}`,
@@ -52,7 +50,8 @@ export async function rerollJob(parent: Job, reactorId: string, deps: RerollDeps
     interactionToken: null,
     interactionAt: now,
     attachmentSizeLimit: parent.attachmentSizeLimit,
-    request: change ? { ...parent.request, prompt: change.prompt } : parent.request,
+    request: built.request,
+    settings: built.settings,
     imageName: parent.imageName,
     imageOrientation: parent.imageOrientation,
     estimateMicros,

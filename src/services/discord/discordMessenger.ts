@@ -2,7 +2,8 @@ import { DiscordAPIError, RESTJSONErrorCodes, Routes, type REST } from 'discord.
 
 export interface OutgoingMessage {
   content: string;
-  files?: { name: string; data: Buffer }[];
+  /** `description` is the file's alt text (at most 1024 characters). */
+  files?: { name: string; data: Buffer; description?: string }[];
   /** The only users this message may ping; roles, @everyone and @here never are. */
   mentionUserIds?: string[];
   /** With enforce_nonce, Discord returns the first message instead of posting a second one. */
@@ -15,7 +16,20 @@ export interface OutgoingMessage {
 }
 
 export interface SentMessage { id: string; channelId: string }
-export interface ChannelMessage extends SentMessage { content: string; authorId: string }
+export interface ChannelMessage extends SentMessage { content: string; authorId: string; embedFooters: string[] }
+/** A file of a message as Discord serves it now: `url` is signed afresh on every read. */
+export interface MessageAttachment { url: string; filename: string; sizeBytes: number; contentType: string | null }
+
+interface RawMessage {
+  id: string; channel_id: string; content: string; author: { id: string };
+  embeds?: { footer?: { text?: string } }[];
+  attachments?: { url: string; filename: string; size: number; content_type?: string }[];
+}
+
+const channelMessage = (m: RawMessage): ChannelMessage => ({
+  id: m.id, channelId: m.channel_id, content: m.content, authorId: m.author.id,
+  embedFooters: (m.embeds ?? []).flatMap((e) => (typeof e.footer?.text === 'string' ? [e.footer.text] : [])),
+});
 
 const discordEpochMs = 1_420_070_400_000n;
 /** The smallest message id Discord could have given a message created at `ms`. */
@@ -47,7 +61,9 @@ function messageBody(message: OutgoingMessage) {
     ...(message.embeds ? { embeds: message.embeds } : {}),
     ...(message.components ? { components: message.components } : {}),
     ...(message.flags !== undefined ? { flags: message.flags } : {}),
-    ...(message.files?.length ? { attachments: message.files.map((f, i) => ({ id: String(i), filename: f.name })) } : {}),
+    ...(message.files?.length ? {
+      attachments: message.files.map((f, i) => ({ id: String(i), filename: f.name, ...(f.description ? { description: f.description } : {}) })),
+    } : {}),
   };
 }
 
@@ -117,8 +133,13 @@ export function createDiscordMessenger(rest: REST, interactionRest: REST = rest)
     async messagesAfter(channelId: string, afterMessageId: string): Promise<ChannelMessage[]> {
       const raw = (await rest.get(Routes.channelMessages(channelId), {
         query: new URLSearchParams({ after: afterMessageId, limit: '100' }),
-      })) as { id: string; channel_id: string; content: string; author: { id: string } }[];
-      return raw.map((m) => ({ id: m.id, channelId: m.channel_id, content: m.content, authorId: m.author.id }));
+      })) as RawMessage[];
+      return raw.map(channelMessage);
+    },
+    /** The files of one message, read again so their links are fresh (Discord signs them for about a day). */
+    async attachmentsOf(channelId: string, messageId: string): Promise<MessageAttachment[]> {
+      const raw = (await rest.get(Routes.channelMessage(channelId, messageId))) as RawMessage;
+      return (raw.attachments ?? []).map((a) => ({ url: a.url, filename: a.filename, sizeBytes: a.size, contentType: a.content_type ?? null }));
     },
   };
 }

@@ -1,3 +1,4 @@
+import { userMention } from 'discord.js';
 import type { Job } from '../../db/job.ts';
 import { messagesFor } from '../../i18n/messages.ts';
 import { DiscordCode, discordErrorCode, snowflakeAt, type ChannelMessage, type DiscordMessenger } from '../discord/discordMessenger.ts';
@@ -12,11 +13,14 @@ const lookBackMs = 60_000;
 
 /**
  * The bot's result message for this job, if an earlier attempt posted it: every form of the result
- * (upload, link, link-only reply) opens with the same line, which no other message of the bot uses.
+ * (upload, link, DM) opens with the requester's mention alone on its first line and carries the
+ * job's footer, a pair no other message of the bot has (the card opens with its title).
  */
 export function isResultOf(job: Job, botUserId: string, message: ChannelMessage): boolean {
-  const opening = `${messagesFor(job.locale).resultReady(job.userId, job.id)}\n`;
-  return message.authorId === botUserId && message.content.startsWith(opening);
+  const footer = messagesFor(job.locale).card.footer(job.id);
+  return message.authorId === botUserId
+    && message.content.split('\n', 1)[0] === userMention(job.userId)
+    && message.embedFooters.includes(footer);
 }
 
 async function findIn(messenger: DiscordMessenger, channelId: string, job: Job, botUserId: string, sinceMs: number): Promise<ChannelMessage | undefined> {

@@ -34,6 +34,8 @@ export interface JobContext {
   fetch: typeof fetch;
   /** Fetches result videos: in the app, only links the provider could legitimately serve (videoLinkGuard). */
   fetchVideo: typeof fetch;
+  /** Fetches the bot's own uploads back from Discord (a DM copy once the provider's link has expired). */
+  fetchAttachment: typeof fetch;
   /** Provider callbacks, when PUBLIC_WEBHOOK_URL is set. */
   push?: TaskPush;
   /** The bot's own user id once logged in; finds its earlier messages. */

@@ -6,6 +6,7 @@ import type { JobContext } from './jobContext.ts';
 import { nextPollDelayMs } from './pollSchedule.ts';
 import { createConcurrencyLimit } from './concurrencyLimit.ts';
 import { failureText } from '../status/statusText.ts';
+import { latePollingEndsAt } from '../spend/resolvable.ts';
 
 function failureCodeOf(task: TaskStatus): 'moderation' | 'provider_failed' {
   const text = `${task.error?.type ?? ''} ${String(task.error?.code ?? '')} ${task.error?.message ?? ''}`.toLowerCase();
@@ -40,8 +41,10 @@ export function createJobPoller(ctx: JobContext) {
   function scheduleNext(job: PollJob, retryAfterMs?: number, spreadMs = 0): void {
     const now = clock.now();
     const submittedAt = job.submittedAt ?? job.updatedAt;
-    if (job.status === 'timed_out' && now > submittedAt + settings.jobTimeoutMs + settings.latePollWindowMs) {
+    if (job.status === 'timed_out' && now > latePollingEndsAt(job, settings)) {
       ctx.jobLogger(job).warn('job_late_polling_stopped', { taskId: job.taskId });
+      // The card promised to keep checking until now: it must say that it stopped.
+      void ctx.status.refresh(job.id);
       return;
     }
     const queue = queueSeen.get(job.id);

@@ -29,6 +29,7 @@ export interface JobSchedulerDeps {
   settings: JobSettings;
   fetch?: typeof fetch;
   fetchVideo?: typeof fetch;
+  fetchAttachment?: typeof fetch;
   push?: TaskPush;
   healthProbeIntervalMs?: number;
   botUserId?: () => string | undefined;
@@ -79,6 +80,7 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     models: deps.models ?? createModelHealth({ clock }),
     fetch: deps.fetch ?? fetch,
     fetchVideo: deps.fetchVideo ?? deps.fetch ?? fetch,
+    fetchAttachment: deps.fetchAttachment ?? deps.fetch ?? fetch,
     botUserId: () => deps.botUserId?.(),
     schedule,
     track,

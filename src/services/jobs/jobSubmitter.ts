@@ -39,7 +39,7 @@ export function createJobSubmitter(ctx: JobContext) {
 
   /** False when the job was failed here because its reference image is not one. */
   async function imageUsable(job: Job): Promise<boolean> {
-    const url = job.request.image_urls?.[0];
+    const url = job.settings.imageUrl;
     if (!url) return true;
     const check = await checkReferenceImage(url, ctx.fetch, imageCheckTimeoutMs);
     if (check === 'ok' || check === 'unknown') return true;

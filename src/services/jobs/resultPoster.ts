@@ -1,8 +1,9 @@
+import { userMention } from 'discord.js';
 import type { Job } from '../../db/job.ts';
 import { messagesFor } from '../../i18n/messages.ts';
 import { classifyDiscordError } from '../discord/discordFaults.ts';
 import type { DiscordMessenger, OutgoingMessage, SentMessage } from '../discord/discordMessenger.ts';
-import { resultCard } from './resultPost.ts';
+import { resultCard, videoAltText, videoFileName } from './resultPost.ts';
 
 /** What is posted: the video itself, or its link (too large, or the bytes were not kept). */
 export type ResultPayload = { kind: 'file'; bytes: Buffer } | { kind: 'link' };
@@ -16,43 +17,40 @@ export const resultNonce = (jobId: number) => `video-result-${jobId}`;
 
 interface Form {
   payload: ResultPayload;
-  /** A reply to the status message; dropped when the channel refuses replies (160002). */
-  reply: boolean;
-  /** Only what the bot itself wrote (after an AutoMod block): the opening line, the cost, the video or link. */
+  /** Only what the bot itself wrote (after an AutoMod block): no prompt, no image name, no alt text. */
   minimal: boolean;
   /** Why the result is not where it belonged, shown as its second line. */
   note?: string;
 }
 
 /**
- * Builds and posts the result message. Every form opens with the same line (earlierResult.ts finds an
- * earlier attempt's post by it) and carries the same nonce.
+ * Builds and posts the result message: the requester's mention (so they are notified) and the video,
+ * then the embed with everything else, then the buttons. It is no reply to the card, whose last state
+ * links here. Every form opens with the mention alone on its first line and carries the job's footer
+ * (earlierResult.ts finds an earlier attempt's post by them) and the same nonce.
  */
 export function createResultPoster(messenger: DiscordMessenger) {
   function build(job: Job, form: Form): OutgoingMessage {
     const m = messagesFor(job.locale);
-    const lines = [m.resultReady(job.userId, job.id)];
+    const lines: string[] = [userMention(job.userId)];
     if (form.note) lines.push(form.note);
-    lines.push(m.resultCost(job.costMicros ?? job.estimateMicros));
     if (form.payload.kind === 'link') {
       lines.push(form.note ? m.delivery.link(job.videoUrl ?? '', job.videoExpiresAt) : m.resultLink(job.videoUrl ?? '', job.videoExpiresAt));
     }
-    if (!form.minimal && !form.note) lines.push(m.resultControls);
+    const description = form.minimal ? undefined : videoAltText(job);
     return {
       content: lines.join('\n'),
-      // Buttons go with the controls line: a result that missed its channel (a DM, a bare link) has neither.
+      // A result that missed its channel (a DM, a bare link) has no buttons: they would act on a post that is not there.
       ...resultCard(job, { withoutPrompt: form.minimal, withButtons: !form.note }),
-      files: form.payload.kind === 'file' ? [{ name: `video-${job.id}.mp4`, data: form.payload.bytes }] : undefined,
+      files: form.payload.kind === 'file' ? [{ name: videoFileName(job.id), data: form.payload.bytes, description }] : undefined,
       mentionUserIds: [job.userId],
       nonce: resultNonce(job.id),
-      replyToMessageId: form.reply ? (job.statusMessageId ?? undefined) : undefined,
     };
   }
 
   /**
    * Posts to `channelId`, adapting the message to each refusal that a different form can get past:
-   * 40005 → the link, 160002 → no reply reference, AutoMod → none of the member's words. Any other
-   * error is the caller's to classify.
+   * 40005 → the link, AutoMod → none of the member's words. Any other error is the caller's to classify.
    */
   async function post(job: Job, send: (message: OutgoingMessage) => Promise<SentMessage>, first: Form): Promise<Posted> {
     let form = first;
@@ -70,20 +68,19 @@ export function createResultPoster(messenger: DiscordMessenger) {
 
   function adapt(form: Form, fault: string): Form | undefined {
     if (fault === 'too_large' && form.payload.kind === 'file') return { ...form, payload: { kind: 'link' } };
-    if (fault === 'reply_refused' && form.reply) return { ...form, reply: false };
     if (fault === 'automod' && !form.minimal) return { ...form, minimal: true };
     return undefined;
   }
 
   const toChannel = (job: Job) => (message: OutgoingMessage) => messenger.send(job.channelId, message);
   return {
-    inChannel: (job: Job, payload: ResultPayload) => post(job, toChannel(job), { payload, reply: true, minimal: false }),
+    inChannel: (job: Job, payload: ResultPayload) => post(job, toChannel(job), { payload, minimal: false }),
     /** The bare link in the channel, saying why (uploads kept failing, or DMs were closed). */
-    linkInChannel: (job: Job, note: string) => post(job, toChannel(job), { payload: { kind: 'link' }, reply: false, minimal: true, note }),
+    linkInChannel: (job: Job, note: string) => post(job, toChannel(job), { payload: { kind: 'link' }, minimal: true, note }),
     /** The requester's DMs: the video when it fits a DM's 10 MiB, else its link; `note` says why it came here. */
     inDm(job: Job, payload: ResultPayload, note: string): Promise<Posted> {
       const fits = payload.kind === 'file' && payload.bytes.length <= dmAttachmentLimitBytes;
-      return post(job, (message) => messenger.dm(job.userId, message), { payload: fits ? payload : { kind: 'link' }, reply: false, minimal: true, note });
+      return post(job, (message) => messenger.dm(job.userId, message), { payload: fits ? payload : { kind: 'link' }, minimal: true, note });
     },
   };
 }

@@ -2,8 +2,11 @@ import type { DaySpend, UserSpend } from '../../db/spendStore.ts';
 
 const dayMs = 86_400_000;
 export const usageChartDays = 30;
-/** Members the report chart names; past that the rest share one bar. */
-export const maxChartedMembers = 12;
+/**
+ * Members the report chart names; past that the rest share one bar. Written at 16 px above its bar, a
+ * member takes a row of 40 px: six rows keep the chart about as tall as it is wide.
+ */
+export const maxChartedMembers = 6;
 
 /** One bar of a chart: what was settled, and what unfinished jobs still hold. */
 export interface ChartBar { label: string; spentMicros: number; reservedMicros: number }
@@ -14,6 +17,11 @@ export interface ReportChartData { members: ChartBar[] }
 /** The window of the usage chart: the last `days` UTC days, today included. */
 export function usageChartWindow(todayStartMs: number, days = usageChartDays): { fromMs: number; toMs: number } {
   return { fromMs: todayStartMs - (days - 1) * dayMs, toMs: todayStartMs + dayMs };
+}
+
+/** Whether any bar holds money: a chart of nothing but zero bars says less than a sentence. */
+export function hasSpend(bars: readonly ChartBar[]): boolean {
+  return bars.some((b) => b.spentMicros + b.reservedMicros > 0);
 }
 
 /** Every day of the window, labelled YYYY-MM-DD; a day without ledger rows is a zero bar. */

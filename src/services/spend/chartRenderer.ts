@@ -7,6 +7,9 @@ import type { TopLevelSpec } from 'vega-lite';
  */
 export const bundledJapaneseFont = createRequire(import.meta.url).resolve('@expo-google-fonts/noto-sans-jp/400Regular/NotoSansJP_400Regular.ttf');
 
+/** Device pixels per CSS pixel of the PNG. */
+export const chartPixelRatio = 3;
+
 /**
  * Vega-Lite → Vega → SVG (no canvas: renderer 'none') → PNG with resvg. The libraries load on the
  * first chart, so starting the bot does not pay for them.
@@ -17,8 +20,8 @@ export function createChartRenderer(options: { fontFiles?: readonly string[] } =
 
   async function svgToPng(svg: string): Promise<Buffer> {
     const { renderAsync } = await import('@resvg/resvg-js');
-    // Twice the CSS size, so the text stays sharp on high-density screens.
-    const image = await renderAsync(svg, { font, fitTo: { mode: 'zoom', value: 2 }, logLevel: 'off' });
+    // Three times the CSS size: a phone shows the chart at its CSS width on a screen of three pixels per point.
+    const image = await renderAsync(svg, { font, fitTo: { mode: 'zoom', value: chartPixelRatio }, logLevel: 'off' });
     return image.asPng();
   }
 

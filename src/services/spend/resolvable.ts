@@ -6,6 +6,11 @@ export const defaultLatePollWindowMs = 24 * 60 * 60_000;
 /** How long a timed-out job is still polled for a late result (the poller's own settings). */
 export interface LatePollWindow { jobTimeoutMs: number; latePollWindowMs: number }
 
+/** When the poller stops asking the provider about a timed-out job (its late-poll window ends). */
+export function latePollingEndsAt(job: Pick<Job, 'submittedAt' | 'updatedAt'>, w: LatePollWindow): number {
+  return (job.submittedAt ?? job.updatedAt) + w.jobTimeoutMs + w.latePollWindowMs;
+}
+
 /**
  * When an admin may settle or release a job by hand: a submit with an unknown outcome at once; a
  * timed-out job only once polling for its late result has stopped, since until then the provider may
@@ -13,6 +18,6 @@ export interface LatePollWindow { jobTimeoutMs: number; latePollWindowMs: number
  */
 export function resolvableAt(job: Pick<Job, 'status' | 'submittedAt' | 'updatedAt'>, w: LatePollWindow, nowMs: number): number | null {
   if (job.status !== 'timed_out') return null;
-  const pollingEndsAt = (job.submittedAt ?? job.updatedAt) + w.jobTimeoutMs + w.latePollWindowMs;
+  const pollingEndsAt = latePollingEndsAt(job, w);
   return nowMs > pollingEndsAt ? null : pollingEndsAt;
 }

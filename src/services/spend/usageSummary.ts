@@ -3,6 +3,7 @@ import type { BudgetScope } from '../../db/jobStore.ts';
 import type { Job, JobStatus } from '../../db/job.ts';
 import type { BudgetOverride } from '../../db/spendStore.ts';
 import { formatUsd } from '../../money.ts';
+import type { VideoSettings } from '../../videoGenerationRequest.ts';
 import { utcPeriods } from './budgetPeriods.ts';
 
 /** One budget as a member sees it; a null limit (and remainder) means no limit. */
@@ -63,6 +64,8 @@ export interface HistoryEntry {
   status: JobStatus;
   cost: HistoryCost;
   link: HistoryLink | null;
+  /** What was asked, in the member's words (the label escaped for Markdown). */
+  settings: VideoSettings;
   /** RETENTION_DAYS erased the prompt: say so rather than show empty quotes. */
   erased?: true;
 }
@@ -90,6 +93,7 @@ export function historyEntry(job: Job, nowMs: number, promptChars = 48): History
   else if (job.resultMessageId) link = { kind: 'result', url: messageUrl(job.guildId, channelId, job.resultMessageId) };
   else if (job.statusMessageId) link = { kind: 'status', url: messageUrl(job.guildId, channelId, job.statusMessageId) };
   return { jobId: job.id, createdAt: job.createdAt, prompt: escapeMarkdown(shortPrompt(job.request.prompt, promptChars), { maskedLink: true }), status: job.status, cost, link,
+    settings: { ...job.settings, modelLabel: escapeMarkdown(job.settings.modelLabel) },
     ...(job.erasedAt != null ? { erased: true as const } : {}) };
 }
 

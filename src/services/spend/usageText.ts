@@ -9,13 +9,15 @@ const discordMaxChars = 2000;
 const attentionMaxChars = 1100;
 const deliveryProblemsMaxChars = 400;
 
-export function renderUsage(m: Messages, userId: string, self: boolean, s: UsageSummary, mention: CommandMention): string {
+/** `recentSpend`: whether the last 30 days hold any spend, which a chart then shows; else a sentence says there was none. */
+export function renderUsage(m: Messages, userId: string, self: boolean, s: UsageSummary, mention: CommandMention, recentSpend: boolean): string {
   const header = [
     m.usage.title(userId, self),
     ...(s.thisServerOnly ? [m.ops.thisServerOnly(userId, mention)] : []),
     m.usage.spend('today', s.today.totalMicros, s.today.heldMicros),
     m.usage.spend('month', s.month.totalMicros, s.month.heldMicros),
     m.usage.spend('total', s.total.totalMicros, s.total.heldMicros),
+    ...(recentSpend ? [] : [m.usage.noRecentSpend]),
     '',
     m.usage.budgetsTitle,
     ...s.budgets.map((line) => m.usage.budget(line)),

@@ -39,7 +39,7 @@ function row(job: Job, buttons: [JobButtonAction, Style, string][]): Row {
 export function statusButtons(job: Job): Row[] {
   const c = messagesFor(job.locale).controls;
   if (job.status === 'awaiting_confirmation') {
-    return [row(job, [['start', ButtonStyle.Success, c.start(job.estimateMicros)], ['cancel', ButtonStyle.Secondary, c.cancel]])];
+    return [row(job, [['start', ButtonStyle.Success, c.start], ['cancel', ButtonStyle.Secondary, c.cancel]])];
   }
   if (job.status === 'queued') return [row(job, [['cancel', ButtonStyle.Secondary, c.cancel]])];
   return [];

@@ -1,9 +1,10 @@
 import { escapeMarkdown, messageLink, MessageFlags, time, TimestampStyles, type APIEmbed, type APIEmbedField } from 'discord.js';
 import type { Job } from '../../db/job.ts';
-import { messagesFor, type Messages } from '../../i18n/messages.ts';
+import { messagesFor, type Messages, type Orientation } from '../../i18n/messages.ts';
 import { formatUsd } from '../../money.ts';
+import { describeSettings } from '../../models/describeSettings.ts';
 import { statusButtons } from './jobButtons.ts';
-import { statusLine, truncate, type StatusContext } from './statusText.ts';
+import { pollingStopped, statusLine, truncate, type StatusContext } from './statusText.ts';
 
 /**
  * Everything a job message is made of, in discord.js's own shape, so the same value serves an
@@ -53,8 +54,8 @@ export function progressBar(percent: number): string {
   return `${'▰'.repeat(filled)}${'▱'.repeat(barCells - filled)} ${clamped}%`;
 }
 
-function progressOf(job: Job): number | null {
-  switch (cardState(job)) {
+function progressOf(job: Job, state: CardState): number | null {
+  switch (state) {
     case 'queued': return 0;
     case 'generating': return job.status === 'completed' ? 100 : job.progress;
     case 'done': return 100;
@@ -62,14 +63,22 @@ function progressOf(job: Job): number | null {
   }
 }
 
+/** The orientation the video will have: a reference image decides it, whatever `aspect_ratio` asked for. */
+/** The orientation the video will have: a reference image decides it, whatever `aspect_ratio` said. */
+function orientationValue(job: Job, chosenText: string, m: Messages): string {
+  if (!job.imageOrientation || job.imageOrientation === job.settings.aspectRatio) return chosenText;
+  return m.card.orientationFromImage(m.orientation[job.imageOrientation], chosenText);
+}
+
 function settingsFields(job: Job, m: Messages, withoutPrompt = false): APIEmbedField[] {
-  const r = job.request;
+  const s = describeSettings(job.settings, m.models);
   const c = m.card;
   return [
-    { name: c.model, value: `\`${r.model}\``, inline: true },
-    { name: c.duration, value: c.durationValue(r.duration), inline: true },
-    { name: c.orientation, value: m.orientation[r.aspect_ratio as 'landscape' | 'portrait'] ?? r.aspect_ratio, inline: true },
-    ...(r.resolution ? [{ name: c.resolution, value: c.resolutionValue[r.resolution] ?? r.resolution, inline: true }] : []),
+    { name: c.model, value: escapeMarkdown(s.model), inline: true },
+    { name: c.duration, value: s.duration, inline: true },
+    { name: c.orientation, value: orientationValue(job, s.orientation, m), inline: true },
+    ...(s.resolution ? [{ name: c.resolution, value: s.resolution, inline: true }] : []),
+    ...(s.sound ? [{ name: m.models.soundField, value: s.sound, inline: true }] : []),
     ...(job.imageName && !withoutPrompt ? [{ name: c.image, value: escapeMarkdown(job.imageName.slice(0, 100)), inline: true }] : []),
   ];
 }
@@ -77,13 +86,13 @@ function settingsFields(job: Job, m: Messages, withoutPrompt = false): APIEmbedF
 /**
  * The prompt and settings as the card and the result post both show them. `withoutPrompt` leaves out
  * everything the member wrote (prompt and image name), for a server whose AutoMod blocks a word in it.
+ * The job's number is the card's title and the result's footer, so it is not part of what they share.
  */
 export function jobEmbedBase(job: Job, m: Messages, state: CardState, withoutPrompt = false): APIEmbed {
   return {
     ...(withoutPrompt || job.request.prompt === '' ? {} : { description: cardPrompt(job.request.prompt) }),
     color: cardColours[state],
     fields: settingsFields(job, m, withoutPrompt),
-    footer: { text: m.card.footer(job.id) },
   };
 }
 
@@ -96,26 +105,17 @@ function etaField(job: Job, m: Messages, ctx: StatusContext, nowMs: number): API
   return [{ name: m.card.eta, value, inline: true }];
 }
 
-/** The status line of the plain-text content, which must not point at an ETA that has passed. */
-function contentLine(job: Job, m: Messages, ctx: StatusContext, nowMs: number): string {
-  const overdue = job.status === 'submitted' && ctx.predictedFinishMs !== null && ctx.predictedFinishMs <= nowMs;
-  return statusLine(job, m, overdue ? { ...ctx, predictedFinishMs: null } : ctx);
-}
-
-/** A reference image decides the orientation; said in the card itself, where everyone sees it. */
-function orientationNote(job: Job, m: Messages): string[] {
-  const chosen = job.request.aspect_ratio as 'landscape' | 'portrait';
-  return job.imageOrientation && job.imageOrientation !== chosen
-    ? [m.orientationNote(m.orientation[job.imageOrientation], m.orientation[chosen])]
-    : [];
+/** A job made by Again, 🔁 or Edit & retry has no "used /video" header above its card: it says who asked. */
+function remakeLine(job: Job, m: Messages): string[] {
+  return job.parentJobId === null ? [] : [m.card.remakeLine(job.parentJobId, job.userId)];
 }
 
 const noMentions = (): MessagePayload['allowedMentions'] => ({ parse: [], users: [] });
 
 /**
- * The job's card. Its content is a plain line (title and status) that reads right where embeds are
- * not shown; the embed holds the prompt, the settings, the estimate, progress and ETA; the buttons are
- * those the state allows, so a button that no longer applies goes in the same edit as the state.
+ * The job's card. Its content is a plain line (title and status), and for a remake who asked for it;
+ * the embed holds the prompt, the settings, the estimate, progress and ETA, each shown once; the
+ * buttons are those the state allows, so a button that no longer applies goes in the same edit as the state.
  */
 export function renderStatusCard(job: Job, ctx: StatusContext, nowMs: number, opts: { withoutPrompt?: boolean } = {}): MessagePayload {
   const m = messagesFor(job.locale);
@@ -126,12 +126,14 @@ export function renderStatusCard(job: Job, ctx: StatusContext, nowMs: number, op
       ? messageLink(job.statusChannelId, job.resultMessageId, job.guildId)
       : messageLink(job.statusChannelId, job.resultMessageId);
     return {
-      content: m.card.doneLine(job.id, job.costMicros ?? job.estimateMicros, url),
+      content: m.card.doneLine(url),
       embeds: [], components: [], allowedMentions: noMentions(), flags: MessageFlags.SuppressEmbeds,
     };
   }
-  const base = jobEmbedBase(job, m, state, opts.withoutPrompt);
-  const progress = progressOf(job);
+  // Once late polling has stopped, nothing is being made any more: the card says so in grey.
+  const shownState = pollingStopped(job, ctx, nowMs) ? 'ended' : state;
+  const base = jobEmbedBase(job, m, shownState, opts.withoutPrompt);
+  const progress = progressOf(job, shownState);
   const embed: APIEmbed = {
     ...base,
     fields: [
@@ -142,7 +144,7 @@ export function renderStatusCard(job: Job, ctx: StatusContext, nowMs: number, op
     ],
   };
   return {
-    content: [`${m.statusTitle(job.id)} · ${contentLine(job, m, ctx, nowMs)}`, ...orientationNote(job, m)].join('\n'),
+    content: [`${m.statusTitle(job.id)} · ${statusLine(job, m, ctx, nowMs)}`, ...remakeLine(job, m)].join('\n'),
     embeds: [embed],
     components: statusButtons(job),
     allowedMentions: noMentions(),
