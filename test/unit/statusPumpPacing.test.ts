@@ -4,7 +4,10 @@ import { createEditPace } from '../../src/services/status/editPace.ts';
 import { createStatusPump, type PreparedEdit } from '../../src/services/status/statusPump.ts';
 import { ManualClock } from '../model/manualClock.ts';
 
-/** A pump whose jobs 1–99 edit through their interaction token, and 100 and up with the bot token in channel "C". */
+/**
+ * A pump whose jobs 1–99 edit through their interaction token, 100–199 edit their card with the bot
+ * token in channel "C", and 200 and up post a new card there.
+ */
 function pumpWith(clockStart = 1_000_000) {
   const clock = new ManualClock(clockStart);
   const view = clock.view();
@@ -13,7 +16,7 @@ function pumpWith(clockStart = 1_000_000) {
   const pump = createStatusPump({
     clock: view, pace: createEditPace(() => view.now()), channelLimits: createChannelEditLimits(() => view.now()), maxInFlight: 1_000,
     readEdit: async (jobId): Promise<PreparedEdit> => ({
-      channelId: jobId >= 100 ? 'C' : undefined,
+      channelRoute: jobId >= 200 ? 'post C' : jobId >= 100 ? 'edit C' : undefined,
       send: async () => void sent.push({ jobId, at: view.now() }),
       putBack: () => void putBack++,
     }),
@@ -49,5 +52,13 @@ describe('the pace of the status pump', () => {
     pump.add(1);
     await clock.advance(10);
     expect(sent.map((s) => s.jobId)).toContain(1);
+  });
+
+  it('posts a new card in a channel whose edits wait for their bucket', async () => {
+    const { clock, pump, sent } = pumpWith();
+    for (let jobId = 100; jobId < 110; jobId++) pump.add(jobId);
+    pump.add(200);
+    await clock.advance(10);
+    expect(sent.map((s) => s.jobId)).toEqual([100, 101, 102, 103, 104, 200]);
   });
 });

@@ -3,7 +3,8 @@
  * bot token on the channel's message route, whose bucket Discord announces as five edits per five
  * seconds per channel. Each channel's edits are held within it here, so a busy channel's late cards
  * wait in the bot's queue of job ids (each shows the latest state when its turn comes) rather than as
- * stale requests inside the REST client.
+ * stale requests inside the REST client. Keyed by route in a channel: a new card (a message post) has a
+ * bucket of its own, and does not wait behind the channel's edits.
  */
 export function createChannelEditLimits(now: () => number, opts: { perWindow?: number; windowMs?: number } = {}) {
   const perWindow = opts.perWindow ?? 5;

@@ -4,8 +4,11 @@ import type { EditPace } from './editPace.ts';
 
 /** A job's edit, read and rendered: where it goes, and how to send it or put it back. */
 export interface PreparedEdit {
-  /** Set when the edit goes with the bot token on the channel's message route (the interaction token is too old). */
-  channelId?: string;
+  /**
+   * Set when the write goes with the bot token (the interaction token is too old): its route in the
+   * channel, an edit of the card or a new card, each with a bucket of its own there.
+   */
+  channelRoute?: string;
   send(): Promise<void>;
   /** The channel's bucket is full: the job waits in the channel's line, and is read again when its turn comes. */
   putBack(): void;
@@ -28,7 +31,7 @@ export interface StatusPumpDeps {
 export function createStatusPump(deps: StatusPumpDeps) {
   const { clock, pace, channelLimits } = deps;
   const ready = new Set<number>();
-  /** Per channel, the jobs waiting for its bucket, in order, and the timer that lets the next one go. */
+  /** Per route in a channel, the jobs waiting for its bucket, in order, and the timer that lets the next one go. */
   const channelLines = new Map<string, { jobIds: number[]; timer?: TimerHandle }>();
   /** Jobs let out of their channel's line: their turn has come, ahead of edits that came later. */
   const turnCame = new Set<number>();
@@ -38,26 +41,26 @@ export function createStatusPump(deps: StatusPumpDeps) {
   let pumping = false;
   let pumpAgain = false;
 
-  function waitForChannel(channelId: string, jobId: number, first: boolean): void {
-    let line = channelLines.get(channelId);
-    if (!line) channelLines.set(channelId, (line = { jobIds: [] }));
+  function waitForRoute(route: string, jobId: number, first: boolean): void {
+    let line = channelLines.get(route);
+    if (!line) channelLines.set(route, (line = { jobIds: [] }));
     if (first) line.jobIds.unshift(jobId);
     else line.jobIds.push(jobId);
-    armChannel(channelId);
+    armRoute(route);
   }
 
-  function armChannel(channelId: string): void {
-    const line = channelLines.get(channelId);
+  function armRoute(route: string): void {
+    const line = channelLines.get(route);
     if (!line || line.timer || stopped) return;
     line.timer = clock.setTimeout(() => {
       line.timer = undefined;
       const next = line.jobIds.shift();
-      if (line.jobIds.length === 0) channelLines.delete(channelId);
-      else armChannel(channelId);
+      if (line.jobIds.length === 0) channelLines.delete(route);
+      else armRoute(route);
       if (next === undefined) return;
       turnCame.add(next);
       add(next);
-    }, Math.max(1, channelLimits.waitMs(channelId)));
+    }, Math.max(1, channelLimits.waitMs(route)));
   }
 
   function add(jobId: number): void {
@@ -93,13 +96,13 @@ export function createStatusPump(deps: StatusPumpDeps) {
       const turn = turnCame.delete(jobId);
       const edit = await deps.readEdit(jobId);
       if (!edit || stopped) continue;
-      if (edit.channelId !== undefined) {
-        if (channelLimits.waitMs(edit.channelId) > 0 || (channelLines.has(edit.channelId) && !turn)) {
+      if (edit.channelRoute !== undefined) {
+        if (channelLimits.waitMs(edit.channelRoute) > 0 || (channelLines.has(edit.channelRoute) && !turn)) {
           edit.putBack();
-          waitForChannel(edit.channelId, jobId, turn);
+          waitForRoute(edit.channelRoute, jobId, turn);
           continue;
         }
-        channelLimits.take(edit.channelId);
+        channelLimits.take(edit.channelRoute);
       }
       pace.take();
       inFlight++;

@@ -134,7 +134,7 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
     const full = outgoing(card.payload);
     const withoutPrompt = state.promptBlocked ? full : outgoing(card.bare);
     return {
-      channelId: viaInteractionToken(card.job, now) ? undefined : card.job.channelId,
+      channelRoute: viaInteractionToken(card.job, now) ? undefined : `${card.job.statusMessageId ? 'edit' : 'post'} ${card.job.channelId}`,
       send: () => {
         state.lastEditAt = clock.now();
         return write(jobId, state, card.job, { full, withoutPrompt }, { full: text as string, withoutPrompt: JSON.stringify(card.bare) });
