@@ -1,4 +1,4 @@
-import { Client, GatewayIntentBits, Partials, REST, RESTEvents, type ClientOptions } from 'discord.js';
+import { Client, DefaultRestOptions, GatewayIntentBits, Partials, REST, type ClientOptions, type RESTOptions } from 'discord.js';
 import type { Config } from './config.ts';
 import { createEditPace } from './services/status/editPace.ts';
 import { boundedCache, boundedCacheSweepers } from './sharding/clientCache.ts';
@@ -11,7 +11,9 @@ const interactionRoutesPerSecond = 1_000_000;
  * The gateway client (with the bot token's REST client), and a REST client of its own for what goes
  * through an interaction's token: Discord limits those routes per token and exempts them from the
  * global 50 a second, which @discordjs/rest would otherwise count them against. That client carries no
- * bot token; each of its 429s halves the status edits' pace, and a shared one holds them.
+ * bot token; each of its 429s halves the status edits' pace, and a shared one holds them. The 429s are
+ * read from the answers themselves: @discordjs/rest's RateLimited event only tells of its own waits
+ * before a request, never of a 429 Discord sent.
  */
 export function createDiscordClients(config: Config, now: () => number, clientOptions?: Partial<ClientOptions>) {
   const shardPlan = initialShardPlan(config);
@@ -28,8 +30,16 @@ export function createDiscordClients(config: Config, now: () => number, clientOp
     ...clientOptions,
     rest: { api: config.discordApiUrl, ...clientOptions?.rest },
   });
-  const interactionRest = new REST({ ...clientOptions?.rest, api: config.discordApiUrl, globalRequestsPerSecond: interactionRoutesPerSecond });
   const editPace = createEditPace(now);
-  interactionRest.on(RESTEvents.RateLimited, (limit) => editPace.limited({ retryAfterMs: limit.retryAfter, scope: limit.scope }));
+  const send = clientOptions?.rest?.makeRequest ?? DefaultRestOptions.makeRequest;
+  const makeRequest: RESTOptions['makeRequest'] = async (url, init) => {
+    const answer = await send(url, init);
+    if (answer.status === 429) {
+      const retryAfterSec = Number(answer.headers.get('Retry-After') ?? answer.headers.get('X-RateLimit-Reset-After') ?? 1);
+      editPace.limited({ retryAfterMs: (Number.isFinite(retryAfterSec) ? retryAfterSec : 1) * 1000, scope: answer.headers.get('X-RateLimit-Scope') ?? 'user' });
+    }
+    return answer;
+  };
+  const interactionRest = new REST({ ...clientOptions?.rest, api: config.discordApiUrl, globalRequestsPerSecond: interactionRoutesPerSecond, makeRequest });
   return { client, interactionRest, editPace };
 }
