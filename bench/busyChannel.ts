@@ -14,7 +14,7 @@ const userFor = (i: number) => String(1_700_000_000_000_000_000n + BigInt(i));
  * message reaching Discord.
  */
 async function run(plan: Planned[], channels: string[]): Promise<Run> {
-  const discord = await FakeDiscord.start({ channelIds: channels, reactionsPerSecond: 4 });
+  const discord = await FakeDiscord.start({ channelIds: channels });
   const apimart = await FakeApimart.start();
   const h = await startHarness({
     discord, apimart, ownsFakes: false,

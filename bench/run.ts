@@ -5,6 +5,7 @@ import { benchMeta, loadAverage } from './meta.ts';
 import { measureBusyChannel } from './busyChannel.ts';
 import { measureProviderLoad } from './providerLoad.ts';
 import { measureReservationBurst } from './reservations.ts';
+import { measureReferenceImages } from './referenceImages.ts';
 import { measureScale } from './scale.ts';
 import { measureSharding } from './sharding.ts';
 import type { BenchResult } from './stats.ts';
@@ -28,6 +29,7 @@ const stages: Stage[] = [
   { key: 'provider', title: 'provider load and freshness', run: () => measureProviderLoad(small ? 4 : 40, small ? 6 : 40) },
   { key: 'busy', title: 'busy channel', run: () => measureBusyChannel(small ? 30 : 100) },
   { key: 'scale', title: 'scale', run: () => (small ? measureScale([200], 3_000) : measureScale([10_000, 10_000, 10_000, 30_000], 30_000)) },
+  { key: 'images', title: 'reference images: keep, first submit, re-roll upload', run: () => measureReferenceImages(small ? [1] : [1, 10], small ? 3 : 10) },
   { key: 'sharding', title: 'sharding', run: () => measureSharding(small ? [100] : [100, 1_000, 10_000], small ? [] : [100, 1_000, 10_000]) },
 ].filter((s) => !only || only.includes(s.key));
 

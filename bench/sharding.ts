@@ -36,7 +36,7 @@ function rssKb(pid: number): number {
  */
 async function runBot(servers: number, processes: number): Promise<Run> {
   const shards = Math.max(1, Math.ceil(servers / 1_000));
-  const discord = await FakeDiscord.start({ shards, maxConcurrency: 16, rateLimits: true, interactionCallbackDeadlineMs: 3_000 });
+  const discord = await FakeDiscord.start({ shards, maxConcurrency: 16, rateLimits: true });
   const apimart = await FakeApimart.start();
   const dir = mkdtempSync(join(tmpdir(), 'videobot-shardbench-'));
   const added = Array.from({ length: servers }, () => discord.addGuild({ channels: channelsPerServer, roles: rolesPerServer }));

@@ -20,6 +20,7 @@ import { createJobIntake } from './services/jobs/jobIntake.ts';
 import { createJobScheduler } from './services/jobs/jobScheduler.ts';
 import { createGuardedVideoFetch } from './services/jobs/videoLinkGuard.ts';
 import { createTaskPush } from './services/jobs/taskPush.ts';
+import { referenceImageOrigins } from './services/jobs/referenceImage.ts';
 import { createGonePlaces } from './services/jobs/gonePlaces.ts';
 import { predictedFinishMs } from './services/jobs/pollSchedule.ts';
 import { createProviderHealth } from './services/apimart/providerHealth.ts';
@@ -31,6 +32,7 @@ import { createSpendCharts } from './services/spend/spendCharts.ts';
 import { defaultLatePollWindowMs, latePollingEndsAt } from './services/spend/resolvable.ts';
 import { readBotVersion } from './botVersion.ts';
 import { createModelHealth } from './services/apimart/modelHealth.ts';
+import { createModelAvailability } from './services/apimart/modelAvailability.ts';
 import { createOwnerCheck } from './services/discord/ownerCheck.ts';
 import { createJobResolution } from './services/jobs/jobResolution.ts';
 import { createBotStatus } from './services/spend/botStatus.ts';
@@ -49,10 +51,14 @@ export interface AppDeps {
   clientOptions?: Partial<ClientOptions>;
   statusEditIntervalMs?: number;
   healthProbeIntervalMs?: number;
+  /** How often the provider's model list is read again (an hour). */
+  modelListRefreshMs?: number;
   confirmationWindowMs?: number;
   /** How long a channel notice about a reaction (when the reactor's DMs are closed) stays up. */
   reactionNoticeLifetimeMs?: number;
   leaseHeartbeatMs?: number;
+  /** First wait before a failed slash-command sync is tried again. */
+  commandSyncRetryMs?: number;
   /** Ends the process; called with 1 when another instance took the lease (tests observe it instead). */
   exit?: (code: number) => void;
 }
@@ -76,6 +82,10 @@ export function createApp(deps: AppDeps) {
   const messenger = createDiscordMessenger(client.rest, interactionRest);
   const commandDirectory = createCommandDirectory();
   const models = createModelHealth({ clock });
+  const availability = createModelAvailability({
+    apimart, clock, logger, catalogModelIds: () => config.models.ids(), defaultModel: config.defaultModel,
+    refreshEveryMs: deps.modelListRefreshMs,
+  });
   const latePoll = { jobTimeoutMs: config.jobTimeoutMs, latePollWindowMs: defaultLatePollWindowMs };
   const status = createStatusUpdater({
     store, messenger, clock, logger, pace: editPace,
@@ -97,6 +107,7 @@ export function createApp(deps: AppDeps) {
     store, apimart, messenger, status, health, models, clock, logger, fetch: deps.fetch, push, answersPending: ackPolicy.waiting,
     fetchVideo: deps.fetch ?? createGuardedVideoFetch({ trustedOrigin: config.apimartBaseUrl }),
     fetchAttachment: deps.fetch ?? createGuardedVideoFetch({ trustedOrigin: config.discordApiUrl }),
+    imageOrigins: referenceImageOrigins(config.discordApiUrl),
     healthProbeIntervalMs: deps.healthProbeIntervalMs,
     botUserId: () => client.user?.id ?? botUserIdBeforeLogin,
     onResultPosted: (job, message, content) => reactions.addResultControls(job, message, content),
@@ -109,7 +120,7 @@ export function createApp(deps: AppDeps) {
       downloadTimeoutMs: 120_000,
     },
   });
-  const intake = createJobIntake({ config, store, health, models, clock, confirmationWindowMs: deps.confirmationWindowMs, mention: commandDirectory.mention });
+  const intake = createJobIntake({ config, store, health, models, availability, clock, confirmationWindowMs: deps.confirmationWindowMs, mention: commandDirectory.mention });
   const isAdmin = createAdminCheck(client, config.adminRoleIds);
   const actions = createJobActions({ config, store, scheduler, intake, messenger, clock, logger, mention: commandDirectory.mention });
   const reactions = createReactionHandler({
@@ -123,11 +134,11 @@ export function createApp(deps: AppDeps) {
   const owners = createOwnerCheck({ client, configuredIds: config.ownerUserIds, clock, logger });
   const resolution = createJobResolution({ store, messenger, status, clock, logger, latePoll });
   const botStatus = createBotStatus({
-    store, queue: deps.stores.operationsQueries, health, models, clock, latePoll, version: readBotVersion(), startedAt: clock.now(),
+    store, queue: deps.stores.operationsQueries, health, models, availability, clock, latePoll, version: readBotVersion(), startedAt: clock.now(),
   });
   const commands = createCommands({
     config, store, scheduler, intake, clock, logger, apimart, reports, models, resolution, botStatus, isOwner: owners.isOwner,
-    charts, mention: commandDirectory.mention, ackPolicy, firstAnswer: createFirstAnswer({ status, messenger }),
+    charts, mention: commandDirectory.mention, isOffered: availability.isOffered, ackPolicy, firstAnswer: createFirstAnswer({ status, messenger }),
   });
   const route = createInteractionRouter(commands, logger, config.allowedGuildIds, jobControls);
   watchAllowedGuilds(client, config.allowedGuildIds, logger);
@@ -153,15 +164,16 @@ export function createApp(deps: AppDeps) {
   client.on(Events.ShardResume, (shardId) => logger.info('gateway_resumed', { shardId }));
 
   const lifecycle = createAppLifecycle({
-    config, stores: deps.stores, clock, logger, client, scheduler, operations, owners, places, commands, commandDirectory, push,
+    config, stores: deps.stores, clock, logger, client, scheduler, operations, owners, places, commands, commandDirectory, push, availability,
     exit: deps.exit ?? ((code: number) => process.exit(code)),
     leaseHeartbeatMs: deps.leaseHeartbeatMs,
+    commandSyncRetryMs: deps.commandSyncRetryMs,
     shardScoped: shardScope !== undefined,
     onBotUserId: (id) => { botUserIdBeforeLogin = id; },
   });
   let botUserIdBeforeLogin: string | undefined;
 
-  return { client, store, scheduler, commands, operations, start: lifecycle.start, stop: lifecycle.stop };
+  return { client, store, scheduler, commands, operations, availability, start: lifecycle.start, stop: lifecycle.stop };
 }
 
 export type App = ReturnType<typeof createApp>;

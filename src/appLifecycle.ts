@@ -7,9 +7,10 @@ import type { Stores } from './db/openStores.ts';
 import type { Logger } from './logger.ts';
 import { warnAboutCatalogPrices } from './models/catalogWarnings.ts';
 import { isProcessRunning, processStartTime } from './processLiveness.ts';
-import type { CommandModule } from './commands/index.ts';
+import { commandDefinitions, type CommandModule } from './commands/index.ts';
 import type { CommandDirectory } from './services/discord/commandDirectory.ts';
-import { registeredCommands, syncCommands } from './services/discord/commandSync.ts';
+import type { ModelAvailability } from './services/apimart/modelAvailability.ts';
+import { createCommandSync, type CommandSync } from './services/discord/commandSyncRetry.ts';
 import { placeLookup, watchStartupChannels } from './services/discord/placeLookup.ts';
 import { retryAtStartup } from './services/discord/startupRetry.ts';
 import type { OwnerCheck } from './services/discord/ownerCheck.ts';
@@ -35,9 +36,13 @@ export interface AppLifecycleParts {
   commands: readonly CommandModule[];
   commandDirectory: CommandDirectory;
   push: TaskPush | undefined;
+  /** The provider's model list, read at start (before the gateway connects) and hourly. */
+  availability: ModelAvailability;
   /** Ends the process; called with 1 when another instance took the lease (tests observe it instead). */
   exit: (code: number) => void;
   leaseHeartbeatMs: number | undefined;
+  /** First wait before a failed command sync is tried again (tests shorten it). */
+  commandSyncRetryMs: number | undefined;
   /** Started by the ShardingManager: other processes free provider slots this one must notice. */
   shardScoped: boolean;
   /** The bot's own user id, known before the gateway connects (resumed deliveries need it). */
@@ -56,6 +61,7 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
   let queueCheck: NodeJS.Timeout | undefined;
   let lease: InstanceLease | undefined;
   let webhookServer: WebhookServer | undefined;
+  let commandSync: CommandSync | undefined;
 
   /**
    * After a stall longer than the stale time (SIGSTOP, a suspended VM) another process may have taken
@@ -87,6 +93,8 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
     async start(): Promise<void> {
       client.rest.setToken(config.discordToken);
       const retried = <T>(step: string, run: () => Promise<T>) => retryAtStartup(step, run, { logger });
+      // Read while the rest starts up; awaited before the gateway connects, so the first command is already gated.
+      const modelsListed = parts.availability.start();
       const plan = await retried('shard_plan', () => resolveShardPlan(config, client.rest));
       client.options.shards = [...plan.shardIds];
       client.options.shardCount = plan.shardCount;
@@ -117,6 +125,7 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       scheduler.holdSubmissions();
       const { resumed, quarantined } = await scheduler.resume();
       await operations.start(client);
+      await modelsListed;
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       const startupChannels = watchStartupChannels(client);
       await retried('login', () => client.login(config.discordToken));
@@ -125,27 +134,35 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       // Servers the bot left and channels deleted while it was down: nothing is spent on their jobs.
       const placeGoneJobs = await parts.places.checkUnfinished(placeLookup(client, startupChannels)).finally(() => startupChannels.stop());
       scheduler.releaseSubmissions();
-      const applicationId = client.application?.id ?? client.user?.id ?? '';
       // Commands belong to the application, not to a shard: the process running shard 0 syncs them.
-      const sync = plan.shardIds.includes(0)
-        ? await retried('command_sync', () => syncCommands(client.rest, applicationId, config.discordGuildId, parts.commands.map((c) => c.data)))
-        : { outcome: 'left to shard 0', registered: await retried('commands', () => registeredCommands(client.rest, applicationId, config.discordGuildId)) };
-      parts.commandDirectory.remember(sync.registered);
+      const applicationId = client.application?.id ?? client.user?.id ?? '';
+      const syncsCommands = plan.shardIds.includes(0);
+      const sync = createCommandSync({
+        rest: client.rest, clock, logger, directory: parts.commandDirectory, applicationId, guildId: config.discordGuildId,
+        commands: () => commandDefinitions(config, parts.availability.isOffered), writes: syncsCommands, firstRetryMs: parts.commandSyncRetryMs,
+      });
+      commandSync = sync;
+      const commands = await sync.start();
+      // The `model` option lists the models the key can call: when the hourly list changes them, so does
+      // the command (written only where it differs from what Discord holds).
+      parts.availability.onChange(() => void sync.resync('the models the key can call changed'));
       // Settings are the bot's, not a shard's: one process tells the operator. botPublic came with the
       // owner check's GET /applications/@me above.
-      if (plan.shardIds.includes(0)) {
+      if (syncsCommands) {
         for (const warning of unsafeSettings(config, { botPublic: client.application?.botPublic ?? null })) logger.warn('config_warning', { ...warning });
         warnAboutCatalogPrices(config.models, logger, clock.now());
       }
       logger.info('bot_ready', {
         user: client.user?.tag, servers: client.guilds.cache.size, inviteUrl: inviteUrl(applicationId),
-        commands: sync.outcome, resumedJobs: resumed, submitUnknownJobs: quarantined.length,
+        commands, resumedJobs: resumed, submitUnknownJobs: quarantined.length,
         placeGoneJobs, shards: plan.shardIds, shardCount: plan.shardCount, pid: process.pid,
       });
     },
     async stop(): Promise<void> {
+      commandSync?.stop();
       if (heartbeat) clearInterval(heartbeat);
       if (queueCheck) clearInterval(queueCheck);
+      parts.availability.stop();
       await scheduler.stop();
       await webhookServer?.close();
       await client.destroy();

@@ -8,8 +8,8 @@ const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const destination = process.argv[2] ?? join(source === ':memory:' ? '.' : join(source, '..'), 'backups', `bot-${stamp}.db`);
 
 try {
-  const { pages, schemaVersion } = await backupDatabase(source, destination);
-  process.stdout.write(`backup written to ${destination} (${pages} pages, schema ${schemaVersion}, integrity ok)\n`);
+  const { pages, schemaVersion, method } = await backupDatabase(source, destination);
+  process.stdout.write(`backup written to ${destination} (${pages} pages, schema ${schemaVersion}, ${method}, integrity ok)\n`);
 } catch (err) {
   process.stderr.write(`backup failed: ${err instanceof BackupError ? err.message : String(err)}\n`);
   process.exit(1);

@@ -4,6 +4,7 @@ import type { LogLevel } from './logger.ts';
 import type { ModelCatalog } from './models/modelCatalog.ts';
 import type { Micros } from './money.ts';
 import { defaultModelOf, loadModels } from './configModels.ts';
+import { loadProviderConfig, type ProviderConfig } from './configProvider.ts';
 import { readVariable, variables, type ParsedVariables, type Variables } from './configVariables.ts';
 
 export interface Config {
@@ -70,6 +71,14 @@ export function loadDotenv(): void {
 export function loadConfigFromEnvironment(): Config {
   loadDotenv();
   return loadConfig(process.env);
+}
+
+/** The provider's variables and the catalog alone, for `npm run models`, which needs no Discord token. */
+export function loadProviderConfigFromEnvironment(): ProviderConfig {
+  loadDotenv();
+  const loaded = loadProviderConfig(process.env, { readFile: (path) => readFileSync(path, 'utf8') });
+  if (Array.isArray(loaded)) throw new ConfigError(loaded);
+  return loaded;
 }
 
 /** DATABASE_PATH alone, for tools such as `npm run backup` that need no tokens. */

@@ -33,6 +33,8 @@ async function runManager(config: Config): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // The manager's death would take every shard process with it: nothing unforeseen may end it.
+  process.on('unhandledRejection', (err) => logger.error('unhandled_rejection', { err }));
   try {
     manager = await runShardManager(config, logger);
   } catch (err) {

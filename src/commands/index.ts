@@ -6,6 +6,7 @@ import { autocompleteVideo, type VideoAutocompleteDeps } from './videoAutocomple
 import { executeVideoAdmin, type VideoAdminDeps } from './videoAdmin.ts';
 import { videoAdminCommandData } from './videoAdminCommandData.ts';
 import { videoCommandData } from './videoCommandData.ts';
+import { offerAll, type IsOffered } from './catalogChoices.ts';
 import { executeVideos, videosCommandData } from './videos.ts';
 
 export interface CommandModule {
@@ -17,9 +18,12 @@ export interface CommandModule {
 
 export type CommandDeps = VideoCommandDeps & VideoAdminDeps & VideoAutocompleteDeps;
 
-/** What is registered with Discord; needs only the configuration (deploy-commands uses it alone). */
-export function commandDefinitions(config: Config): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
-  return [videoCommandData(config.models, config.defaultModel), usageCommandData, videosCommandData, videoAdminCommandData];
+/**
+ * What is registered with Discord: the configuration, and which catalog models the provider's list
+ * offers (the `model` option lists only those).
+ */
+export function commandDefinitions(config: Config, isOffered: IsOffered = offerAll): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+  return [videoCommandData(config.models, config.defaultModel, isOffered), usageCommandData, videosCommandData, videoAdminCommandData];
 }
 
 /** The explicit registry of slash commands that interactions route to, keyed by command name. */
@@ -35,7 +39,7 @@ const autocompleters: Record<string, (interaction: AutocompleteInteraction, deps
 };
 
 export function createCommands(deps: CommandDeps): CommandModule[] {
-  return commandDefinitions(deps.config).map((data) => {
+  return commandDefinitions(deps.config, deps.isOffered).map((data) => {
     const handler = handlers[data.name];
     if (!handler) throw new Error(`no handler for /${data.name}`);
     const suggest = autocompleters[data.name];

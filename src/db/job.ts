@@ -67,6 +67,8 @@ export interface Job {
   deliveryProblem: string | null;
   /** The reference image's orientation, when it overrides `aspect_ratio`. */
   imageOrientation: 'landscape' | 'portrait' | 'square' | null;
+  /** The kept bytes of the reference image (reference_images), once downloaded; re-rolls share their parent's. */
+  imageSha256?: string | null;
   /** A moderator deleted the status message: no status is posted for this job again. */
   statusDeletedAt: number | null;
   /** The job's server or channel disappeared (bot removed, channel deleted): it talks by DM from then on. */

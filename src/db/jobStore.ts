@@ -2,6 +2,8 @@ import type { Job, PollJob } from './job.ts';
 import type { JobQueries } from './jobQueries.ts';
 import type { BudgetWindow, CreateJobResult, NewJob } from './newJob.ts';
 import type { SpendStore } from './spendStore.ts';
+import type { ReferenceImageStore } from './referenceImages.ts';
+import type { PriceCheckStore } from './priceChecks.ts';
 
 export type { BudgetScope, BudgetWindow, CreateJobResult, NewJob } from './newJob.ts';
 
@@ -18,7 +20,7 @@ export interface CompletedTask { videoUrl: string | null; videoExpiresAt: number
  * transition that finds the job elsewhere changes nothing and answers undefined, so a repeated event
  * is a no-op. Each promise settles after its write committed.
  */
-export interface JobStore extends JobQueries {
+export interface JobStore extends JobQueries, ReferenceImageStore, PriceCheckStore {
   readonly spend: SpendStore;
 
   /** Budget check, active-job check and the reservation, as one write transaction. */
@@ -58,7 +60,10 @@ export interface JobStore extends JobQueries {
   /** How many polls in a row have now failed. */
   recordPollError(id: number, now: number): Promise<number>;
   markTimedOut(id: number, now: number): Promise<Job | undefined>;
-  /** The provider finished: settled at its reported cost, or the estimate when it reports none. */
+  /**
+   * The provider finished: settled at its reported cost, or the estimate when it reports none. A reported
+   * cost is also kept beside the estimate, per model, in the same transaction (PriceCheckStore).
+   */
   completeTask(id: number, result: CompletedTask, now: number): Promise<Job | undefined>;
   /** The provider reported failure: nothing was made, so the reservation is released. */
   failTask(id: number, code: string, detail: string | null, now: number): Promise<Job | undefined>;

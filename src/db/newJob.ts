@@ -21,6 +21,8 @@ export interface NewJob {
   imageName: string | null;
   /** Set when the reference image's orientation differs from `aspect_ratio` (the image wins). */
   imageOrientation?: 'landscape' | 'portrait' | 'square' | null;
+  /** A re-roll's reference image: its parent's kept bytes. */
+  imageSha256?: string | null;
   estimateMicros: number;
   needsConfirmation: boolean;
   confirmDeadlineAt: number | null;

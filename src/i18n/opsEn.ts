@@ -3,6 +3,8 @@ import { formatUsd } from '../money.ts';
 import type { CommandMention } from './commandNames.ts';
 import { plural } from './plural.ts';
 import type { BotStatusView, OpsMessages } from './opsMessages.ts';
+import { signedPercent } from './percent.ts';
+
 
 const ts = (ms: number, style: TimestampStylesString = TimestampStyles.RelativeTime) => time(Math.floor(ms / 1000), style);
 /** The resolve subcommand as a clickable mention, with the options to fill in. */
@@ -30,6 +32,7 @@ function status(s: BotStatusView, command: CommandMention): string {
     s.providerDownReason === null ? 'Provider: available.' : `Provider: **marked down** (${s.providerDownReason}); new submissions wait until a balance probe succeeds.`,
     s.modelsOff.length === 0 ? 'Models turned off: none.'
       : `Models turned off (the provider said they no longer exist): ${s.modelsOff.map((m) => `\`${m.model}\` since ${ts(m.since)}`).join(', ')}. ${command('video-admin', 'resume')} turns them back on.`,
+    ...(s.modelsNotOffered?.length ? [`Not offered (the video service does not list them for this bot's key): ${s.modelsNotOffered.map((m) => `\`${m}\``).join(', ')}.`] : []),
     ...awaiting,
     `Version ${s.version} · up ${duration(s.now - s.startedAt)}`,
   ].join('\n');
@@ -43,6 +46,15 @@ export const opsEn: OpsMessages = {
       `\`${option}\` can be at most ${formatUsd(ceiling)}: the bot's operator set that ceiling, and only the bot's owners may go above it. Nothing was changed.`,
     modelTurnedOff: (model, command) =>
       `The model \`${model}\` is turned off: the video service said several times in a row that it no longer exists. Choose another model; an admin can turn it back on with ${command('video-admin', 'resume')}.`,
+    modelNotOffered: (model) =>
+      `The model \`${model}\` is not available: the video service does not offer it to this bot right now. Choose another model; nothing was charged.`,
+    referenceImageGone: (jobId, command) =>
+      `The reference image of job #${jobId} is no longer available: Discord's link to it has expired, and this bot did not keep a copy of images sent before it started keeping them. Attach the image again with ${command('video')}; nothing was charged.`,
+    pricesLookStale: (drifts) => [
+      '⚠️ **The price table looks out of date**: what the video service billed differs from the estimates.',
+      ...drifts.map((d) => `\`${d.model}\`: ${formatUsd(d.costMicros)} billed against ${formatUsd(d.estimateMicros)} estimated over its last ${d.jobs} jobs${Number.isFinite(d.ratio) ? ` (${signedPercent(d.ratio)})` : ''}.`),
+      'The bot\'s operator should check its prices (MODELS_FILE, or a newer version of the bot).',
+    ].join('\n'),
     modelsTurnedBackOn: (models) => `Turned back on: ${models.map((m) => `\`${m}\``).join(', ')}.`,
     resolveCommand: resolve,
     resolveHint: (jobId, resolvableAt, command) => {

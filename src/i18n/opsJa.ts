@@ -2,6 +2,8 @@ import { time, TimestampStyles, userMention, type TimestampStylesString } from '
 import { formatUsd } from '../money.ts';
 import { jaOptionNames, jaOutcomeNames, type CommandMention } from './commandNames.ts';
 import type { BotStatusView, OpsMessages } from './opsMessages.ts';
+import { signedPercent } from './percent.ts';
+
 
 const ts = (ms: number, style: TimestampStylesString = TimestampStyles.RelativeTime) => time(Math.floor(ms / 1000), style);
 /** The resolve subcommand as a clickable mention, with its options named as a Japanese member types them. */
@@ -29,6 +31,7 @@ function status(s: BotStatusView, command: CommandMention): string {
     s.providerDownReason === null ? 'プロバイダー: 利用可能。' : `プロバイダー: **停止中と判定**（${s.providerDownReason}）。残高の確認が成功するまで新しい送信は待機します。`,
     s.modelsOff.length === 0 ? '停止中のモデル: なし。'
       : `停止中のモデル（プロバイダーが存在しないと回答）: ${s.modelsOff.map((m) => `\`${m.model}\`（${ts(m.since)}から）`).join('、')}。${command('video-admin', 'resume')} で再び有効にできます。`,
+    ...(s.modelsNotOffered?.length ? [`提供されていないモデル（動画サービスがこのボットのキーに一覧していません）: ${s.modelsNotOffered.map((m) => `\`${m}\``).join('、')}。`] : []),
     ...awaiting,
     `バージョン ${s.version} · 稼働時間 ${duration(s.now - s.startedAt)}`,
   ].join('\n');
@@ -42,6 +45,15 @@ export const opsJa: OpsMessages = {
       `\`${jaOptionNames[option]}\` の上限は ${formatUsd(ceiling)} です。ボットの運営者が設定した上限で、これを超えられるのはボットのオーナーだけです。何も変更していません。`,
     modelTurnedOff: (model, command) =>
       `モデル \`${model}\` は停止中です。動画サービスが続けて「存在しない」と回答しました。別のモデルを選んでください。管理者は ${command('video-admin', 'resume')} で再び有効にできます。`,
+    modelNotOffered: (model) =>
+      `モデル \`${model}\` は使えません。動画サービスが現在このボットに提供していないためです。別のモデルを選んでください。料金はかかっていません。`,
+    referenceImageGone: (jobId, command) =>
+      `ジョブ #${jobId} の参照画像はもう使えません。Discord のリンクの期限が切れており、このボットが画像を保存し始める前に送られた画像のため、コピーもありません。${command('video')} で画像をもう一度添付してください。料金はかかっていません。`,
+    pricesLookStale: (drifts) => [
+      '⚠️ **料金表が古くなっているようです**: 動画サービスの請求額が見積もりと異なります。',
+      ...drifts.map((d) => `\`${d.model}\`: 直近 ${d.jobs} 件で見積もり ${formatUsd(d.estimateMicros)} に対し請求 ${formatUsd(d.costMicros)}${Number.isFinite(d.ratio) ? `（${signedPercent(d.ratio)}）` : ''}。`),
+      'ボットの運営者は料金設定を確認してください（MODELS_FILE、またはボットの新しいバージョン）。',
+    ].join('\n'),
     modelsTurnedBackOn: (models) => `再び有効にしたモデル: ${models.map((m) => `\`${m}\``).join('、')}。`,
     resolveCommand: resolve,
     resolveHint: (jobId, resolvableAt, command) => {

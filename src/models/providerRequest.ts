@@ -1,4 +1,4 @@
-import type { JsonValue, VideoGenerationRequest } from '../videoGenerationRequest.ts';
+import type { ImageFieldName, JsonValue, VideoGenerationRequest } from '../videoGenerationRequest.ts';
 import type { ModelEntry, ResolvedSettings } from './modelEntry.ts';
 
 /**
@@ -17,9 +17,14 @@ export function toProviderRequest(entry: ModelEntry, settings: ResolvedSettings,
   if (entry.audio) fields[entry.audio.name] = settings.audio ?? entry.audio.default;
   if (imageUrl !== null) {
     if (!entry.image) throw new RangeError(`model ${entry.id} takes no image`);
-    fields[entry.image.name] = entry.image.name === 'image_urls' ? [imageUrl] : imageUrl;
+    fields[entry.image.name] = imageFieldValue(entry.image.name, imageUrl);
   }
   return { model: entry.id, prompt, ...fields };
+}
+
+/** A reference image as its field takes it: `image_urls` a list, `first_frame_image` a single link. */
+export function imageFieldValue(field: ImageFieldName, imageUrl: string): JsonValue {
+  return field === 'image_urls' ? [imageUrl] : imageUrl;
 }
 
 function wire(value: string | undefined, entry: ModelEntry, field: string): string {

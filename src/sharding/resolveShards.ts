@@ -9,15 +9,26 @@ export interface GatewayBotInfo {
   shards: number;
   /** IDENTIFY buckets that may connect in parallel (one IDENTIFY per 5 s each). */
   maxConcurrency: number;
+  /** The day's IDENTIFY budget: what is left of `total`, renewed after `resetAfterMs`. */
+  sessionStartLimit: { total: number; remaining: number; resetAfterMs: number };
 }
 
-/** GET /gateway/bot: the recommended shard count and the identify concurrency. */
+const wholeNumber = (value: unknown, fallback: number) => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : fallback);
+
+/** GET /gateway/bot: the recommended shard count, the identify concurrency and the day's session starts. */
 export async function gatewayBotInfo(rest: RestGet): Promise<GatewayBotInfo> {
-  const body = (await rest.get(Routes.gatewayBot())) as { shards?: unknown; session_start_limit?: { max_concurrency?: unknown } };
+  const body = (await rest.get(Routes.gatewayBot())) as {
+    shards?: unknown; session_start_limit?: { max_concurrency?: unknown; total?: unknown; remaining?: unknown; reset_after?: unknown };
+  };
   const { shards } = body;
   if (typeof shards !== 'number' || !Number.isInteger(shards) || shards < 1) throw new Error('GET /gateway/bot gave no shard count');
-  const concurrency = body.session_start_limit?.max_concurrency;
-  return { shards, maxConcurrency: typeof concurrency === 'number' && concurrency >= 1 ? concurrency : 1 };
+  const limit = body.session_start_limit ?? {};
+  const total = wholeNumber(limit.total, 1_000);
+  return {
+    shards,
+    maxConcurrency: Math.max(1, wholeNumber(limit.max_concurrency, 1)),
+    sessionStartLimit: { total, remaining: wholeNumber(limit.remaining, total), resetAfterMs: wholeNumber(limit.reset_after, 0) },
+  };
 }
 
 /** The bot's total shard count: DISCORD_SHARDS, or Discord's recommendation; at least one per process. */

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { messagesFor } from '../../src/i18n/messages.ts';
 import type { RecordedRequest } from '../fakes/fakeDiscord.ts';
 import { checkAndStop, isResultPost, jobRows, startHarness, videoOptions, type Harness } from './harness.ts';
-import { isOwnReactionPut, requesterId, waitForStatus } from './reactionsHelpers.ts';
+import { isOwnReactionAdded, requesterId, waitForStatus } from './reactionsHelpers.ts';
 
 const en = messagesFor('en-US');
 let h: Harness | undefined;
@@ -39,7 +39,7 @@ describe("a server's AutoMod", () => {
     await h.discord.waitFor(() => statusOf() !== null, 10_000);
     const statusId = statusOf() as string;
     expect(statusId).toBe(replyId);
-    await h.discord.waitForRequest(isOwnReactionPut(statusId, '✅'), 10_000);
+    await h.discord.waitForRequest(isOwnReactionAdded(statusId, '✅'), 10_000);
     h.discord.sendReaction({ userId: requesterId, messageId: statusId, emoji: '✅' });
     await waitForStatus(h, 1, 'delivered', 15_000);
     await h.discord.waitFor(() => h!.discord.messages.get(statusId)!.content.startsWith(en.card.doneLine('')));

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeApimart } from '../fakes/fakeApimart.ts';
+import { FakeDiscord } from '../fakes/fakeDiscord.ts';
 import { answerTo } from './spendHelpers.ts';
-import { checkAndStop, startHarness, videoOptions, type Harness } from './harness.ts';
+import { checkAndStop, isCallback, startHarness, videoOptions, type Harness } from './harness.ts';
 
 let h: Harness | undefined;
 let dir: string | undefined;
@@ -79,5 +80,24 @@ describe('/video as registered from a MODELS_FILE catalog', () => {
     await h.discord.waitFor(() => h!.apimart.submits().length === 1, 10_000);
     expect(h.apimart.submits()[0]!.body).toEqual({ model: 'kling-v3', prompt: 'a fox running through fresh snow', duration: 10, aspect_ratio: '9:16', mode: 'std' });
     expect(h.apimart.submits()[0]!.status).toBe(200);
+  });
+});
+
+describe('the slash-command sync at start', () => {
+  it('does not keep the bot from starting when it fails: logged, /video served meanwhile, and synced on a later try', async () => {
+    const discord = await FakeDiscord.start();
+    // A minute of Discord answering 500: discord.js's own three retries fail too.
+    discord.failNext({ method: 'GET', path: /^\/applications\/\d+\/commands$/ }, { status: 500, times: 4 });
+    h = await startHarness({ discord, ownsFakes: true, appDeps: { commandSyncRetryMs: 300 } });
+    const events = (name: string) => h!.logLines.map((l) => JSON.parse(l) as { event: string; commands?: string }).filter((e) => e.event === name);
+    expect(events('command_sync_failed')).toHaveLength(1);
+    expect(events('bot_ready')).toMatchObject([{ commands: 'failed' }]);
+    expect(discord.commands.global).toEqual([]);
+
+    const command = discord.sendCommand({ name: 'video', options: videoOptions({ duration: 4 }) });
+    expect((await discord.waitForRequest(isCallback(command.id))).status).toBeLessThan(300);
+    await discord.waitFor(() => events('command_sync_recovered').length > 0, 10_000);
+    expect(events('command_sync_recovered')).toMatchObject([{ commands: 'updated' }]);
+    expect((discord.commands.global as { name: string }[]).map((c) => c.name)).toContain('video');
   });
 });

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { FakeApimart, type FakeRequest } from '../fakes/fakeApimart.ts';
 import { FakeDiscord, type RecordedRequest } from '../fakes/fakeDiscord.ts';
 import { BotProcess } from './botProcess.ts';
-import { isCallback, testEnv, type LedgerRow } from './harness.ts';
+import { expectFewInvalidRequests, isCallback, testEnv, type LedgerRow } from './harness.ts';
 import { adminId, adminPermissions } from './spendHelpers.ts';
 
 export interface CrashJobRow {
@@ -20,6 +20,8 @@ export interface CrashJobRow {
 export async function crashSetup(onCleanup: (cleanup: () => Promise<void> | void) => void, extraEnv: Record<string, string> = {}) {
   const discord = await FakeDiscord.start();
   const apimart = await FakeApimart.start();
+  // Cleanups run last first: this check comes after every process and fake has stopped.
+  onCleanup(() => expectFewInvalidRequests(discord));
   const dir = mkdtempSync(join(tmpdir(), 'videobot-crashpoints-'));
   onCleanup(() => rmSync(dir, { recursive: true, force: true }));
   onCleanup(() => apimart.stop());
@@ -31,7 +33,8 @@ export async function crashSetup(onCleanup: (cleanup: () => Promise<void> | void
   const startBot = async (): Promise<BotProcess> => {
     const bot = BotProcess.start(env);
     onCleanup(() => bot.kill());
-    await bot.waitForEvent('bot_ready');
+    // A restart also waits out Discord's 5 s IDENTIFY window before it is ready.
+    await bot.waitForEvent('bot_ready', 30_000);
     return bot;
   };
 

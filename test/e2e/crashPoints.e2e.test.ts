@@ -16,8 +16,12 @@ afterEach(async () => {
 const otherUserId = '1500000000000000002';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// A restarted process identifies within 5 s of the one it replaces: Discord answers Invalid Session and
+// discord.js identifies again once the window has passed, which each restart pays (5 to 6.5 s).
+const restarts = { timeout: 60_000 };
+
 describe('the bot SIGKILLed at each step of a job, then restarted on the same database', () => {
-  it('after the reservation, before the POST: the queued job is submitted once after the restart and delivered once', async () => {
+  it('after the reservation, before the POST: the queued job is submitted once after the restart and delivered once', restarts, async () => {
     const s = await crashSetup(onCleanup, { MAX_CONCURRENT_JOBS: '1' });
     // Job 1 takes the only provider slot and keeps it, so job 2 stays reserved and queued.
     s.apimart.setTaskPlan('next', { outcome: 'never', cost: 0.3 });
@@ -54,7 +58,7 @@ describe('the bot SIGKILLed at each step of a job, then restarted on the same da
     expect(ledgerProblems(s.jobs(), s.ledger())).toEqual([]);
   });
 
-  it('after the POST, before the task_id is stored: submit_unknown, never resent, reservation kept, user told, admins see it', async () => {
+  it('after the POST, before the task_id is stored: submit_unknown, never resent, reservation kept, user told, admins see it', restarts, async () => {
     const s = await crashSetup(onCleanup);
     // The provider receives the submit (and creates the task) but its answer never comes back.
     s.apimart.scriptSubmit({ hang: true });
@@ -96,7 +100,7 @@ describe('the bot SIGKILLed at each step of a job, then restarted on the same da
     expect(ledgerProblems(s.jobs(), s.ledger())).toEqual([]);
   });
 
-  it('after the result is posted, before its id is stored: the restarted bot finds that message and posts nothing again', async () => {
+  it('after the result is posted, before its id is stored: the restarted bot finds that message and posts nothing again', restarts, async () => {
     const s = await crashSetup(onCleanup);
     // Discord creates the result message but the answer never reaches the bot.
     s.discord.failNext({ method: 'POST', path: /^\/channels\/\d+\/messages$/ }, { hang: true, apply: true });

@@ -7,7 +7,7 @@ import { FakeApimart } from '../fakes/fakeApimart.ts';
 import { FakeDiscord } from '../fakes/fakeDiscord.ts';
 import { BotProcess } from './botProcess.ts';
 import { ledgerProblems, type CrashJobRow } from './crashHelpers.ts';
-import { isResultPost, testEnv, videoOptions, type LedgerRow } from './harness.ts';
+import { expectFewInvalidRequests, isResultPost, testEnv, videoOptions, type LedgerRow } from './harness.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -18,12 +18,13 @@ async function setup() {
   const discord = await FakeDiscord.start();
   const apimart = await FakeApimart.start();
   const dir = mkdtempSync(join(tmpdir(), 'videobot-crash-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => apimart.stop(), () => discord.stop());
+  cleanups.push(() => expectFewInvalidRequests(discord), () => rmSync(dir, { recursive: true, force: true }), () => apimart.stop(), () => discord.stop());
   const env = testEnv(discord, apimart, join(dir, 'bot.db'));
   const startBot = async () => {
     const bot = BotProcess.start(env);
     cleanups.push(() => bot.kill());
-    await bot.waitForEvent('bot_ready');
+    // A restart also waits out Discord's 5 s IDENTIFY window before it is ready.
+    await bot.waitForEvent('bot_ready', 30_000);
     return bot;
   };
   const readDb = <T>(read: (db: Database.Database) => T): T => {
@@ -53,7 +54,9 @@ describe('the bot process killed mid-job', () => {
     expect(output).toContain('APIMART_API_KEY');
   });
 
-  it('resumes polling after SIGKILL and posts the result exactly once', async () => {
+  // Three processes in turn, each identifying within 5 s of the one before: each waits out Discord's
+  // IDENTIFY window (Invalid Session, then discord.js identifies again), 5 to 6.5 s a restart.
+  it('resumes polling after SIGKILL and posts the result exactly once', { timeout: 60_000 }, async () => {
     const { discord, apimart, startBot, jobStatus, ledgerState } = await setup();
     apimart.setTaskPlan('next', { outcome: 'never' });
     const first = await startBot();

@@ -94,7 +94,11 @@ describe('gateway outage', () => {
     expect(logged(h, 'job_step_crashed')).toEqual([]);
   });
 
-  it('delivers every result over REST through an outage whose session cannot be resumed, then identifies once and takes the commands sent meanwhile', async () => {
+  // Discord replays missed events only on RESUME of the same session (events/gateway#resuming); a
+  // command sent while the session was lost never reaches the new one, and its member is told by
+  // Discord's client that the application did not respond. (Review of 2026-12-07: the fake used to
+  // carry it over, and this test asserted that it was answered.)
+  it('delivers every result over REST through an outage whose session cannot be resumed, then identifies once; a command sent meanwhile is lost with the session', async () => {
     h = await startHarness();
     for (const _ of [1, 2]) h.apimart.setTaskPlan('next', { outcome: 'never' });
     h.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 4 }), userId: '1500000000000000031' });
@@ -114,13 +118,37 @@ describe('gateway outage', () => {
     let ready = 0;
     h.app.client.on(Events.ShardReady, () => ready++);
     h.discord.setGatewayDown(false);
-    await h.discord.waitFor(() => h!.discord.identifyCount === 2 && ready >= 1, 10_000);
-    await h.discord.waitForRequest(isCallback(meanwhile.id), 10_000);
+    // discord.js spaces its IDENTIFYs 5 s apart, as Discord requires.
+    await h.discord.waitFor(() => h!.discord.identifyCount === 2 && ready >= 1, 15_000);
+    const after = h.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 4 }), userId: '1500000000000000034' });
+    await h.discord.waitForRequest(isCallback(after.id), 10_000);
     await h.discord.waitFor(() => delivered(h!) === 3, 10_000);
+    expect(h.discord.requests.filter(isCallback(meanwhile.id))).toEqual([]);
+    expect(h.discord.undeliveredEvents).toContain('INTERACTION_CREATE');
     expect(h.discord.identifyCount).toBe(2);
     expect(h.discord.resumeCount).toBe(0);
     expect(h.discord.requests.filter(isResultPost)).toHaveLength(3);
     expect(h.apimart.submits()).toHaveLength(3);
     expect(ledgerRows(h.db).filter((r) => r.kind === 'settle')).toHaveLength(3);
+  });
+
+  // The repro of the same review: an interaction is answered within 3 s of being sent, or never.
+  it('never answers a command more than 3 s after it was sent: one that waited out an outage is refused, spends nothing and submits nothing', async () => {
+    h = await startHarness();
+    let reconnecting = 0;
+    h.app.client.on(Events.ShardReconnecting, () => reconnecting++);
+    h.discord.setGatewayDown(true);
+    await h.discord.waitFor(() => reconnecting >= 2, 10_000);
+    const meanwhile = h.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 4 }) });
+    h.discord.advanceTime(3_500);
+    h.discord.setGatewayDown(false);
+    await waitForResume(h, 0);
+    await h.discord.waitForRequest(isCallback(meanwhile.id), 5_000);
+    await h.discord.waitFor(() => jobRows(h!.db).every((j) => j.status === 'cancelled'), 5_000);
+    const answered = h.discord.requests.filter(isCallback(meanwhile.id));
+    expect(answered.map((r) => (r.responseBody as { code?: number } | undefined)?.code)).toEqual([10062]);
+    expect(jobRows(h.db).map((j) => [j.status, j.failure_code])).toEqual([['cancelled', 'interaction_expired']]);
+    expect(ledgerRows(h.db).reduce((sum, r) => sum + r.amount_micros, 0)).toBe(0);
+    expect(h.apimart.submits()).toEqual([]);
   });
 });

@@ -78,7 +78,8 @@ describe('Discord faults on status edits', () => {
   });
 
   it('still delivers when every status edit answers 50013, through the token and through the channel', async () => {
-    h = await startHarness();
+    // Every refused edit is a 403, which Discord counts as an invalid request.
+    h = await startHarness({ invalidRequestAllowance: 10 });
     const denied = { status: 403, body: { message: 'Missing Permissions', code: 50013 }, times: 10_000 };
     h.discord.failNext(original, denied);
     h.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 4 }) });
@@ -89,7 +90,7 @@ describe('Discord faults on status edits', () => {
     expectDeliveredOnce(h);
 
     await h.stop();
-    h = await startHarness();
+    h = await startHarness({ invalidRequestAllowance: 10 });
     const job = await runningJob(h);
     h.discord.failNext(channelEdit, denied);
     ageInteraction(h);

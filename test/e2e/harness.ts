@@ -9,7 +9,7 @@ import { createSqliteStores } from '../../src/db/sqlite/sqliteStores.ts';
 import { createLogger } from '../../src/logger.ts';
 import { validateRecordedRequests } from '../fakes/discordSpec.ts';
 import { FakeApimart } from '../fakes/fakeApimart.ts';
-import { FakeDiscord, type RecordedRequest } from '../fakes/fakeDiscord.ts';
+import { FakeDiscord, type FakeDiscordOptions, type RecordedRequest } from '../fakes/fakeDiscord.ts';
 
 export interface HarnessOptions {
   /** Environment variables on top of the test defaults (fast polls, fakes' URLs). */
@@ -20,9 +20,19 @@ export interface HarnessOptions {
   /** Overrides of the app's own timings (e.g. a short confirmation window). */
   /** Whether stop() also stops the fakes; a restarted harness inherits it. */
   ownsFakes?: boolean;
-  appDeps?: Partial<Pick<AppDeps, 'confirmationWindowMs' | 'statusEditIntervalMs' | 'healthProbeIntervalMs' | 'reactionNoticeLifetimeMs' | 'clock' | 'apimart' | 'exit' | 'leaseHeartbeatMs'>>;
+  appDeps?: Partial<Pick<AppDeps, 'confirmationWindowMs' | 'statusEditIntervalMs' | 'healthProbeIntervalMs' | 'modelListRefreshMs' | 'reactionNoticeLifetimeMs' | 'clock' | 'apimart' | 'exit' | 'leaseHeartbeatMs' | 'commandSyncRetryMs'>>;
   /** Extra @discordjs/rest options, e.g. a short `timeout` so a hung Discord request is retried quickly. */
   rest?: { timeout?: number; retries?: number };
+  /**
+   * Options of the fake Discord the harness starts (when none is given), e.g. `{ rateLimits: false }`
+   * for a test about something else whose pace Discord's limits would only slow down.
+   */
+  discordOptions?: FakeDiscordOptions;
+  /**
+   * How many invalid requests (401, 403, 429) the test may make before stop() fails it: five by
+   * default; a test that provokes more on purpose (missing permissions, closed DMs) says how many.
+   */
+  invalidRequestAllowance?: number;
 }
 
 export interface Harness {
@@ -53,7 +63,7 @@ export const noIdentifyThrottle = { ws: { buildIdentifyThrottler: () => ({ waitF
 
 /** The real app and the real discord.js client against both fakes on 127.0.0.1, with a temp database. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const discord = options.discord ?? await FakeDiscord.start();
+  const discord = options.discord ?? await FakeDiscord.start(options.discordOptions);
   const apimart = options.apimart ?? await FakeApimart.start();
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'videobot-'));
   const dbPath = join(dir, 'bot.db');
@@ -64,19 +74,23 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const db = openDatabase(dbPath);
   const app = createApp({
     config, stores: createSqliteStores(db), logger, statusEditIntervalMs: 10, healthProbeIntervalMs: 50,
-    clientOptions: { ...noIdentifyThrottle, rest: { globalRequestsPerSecond: 10_000, ...options.rest } } as never,
+    ...(options.rest ? { clientOptions: { rest: options.rest } } : {}),
     ...options.appDeps,
   });
   await app.start();
   const ownsFakes = options.ownsFakes ?? !options.discord;
+  let stopped = false;
   const harness: Harness = {
     discord, apimart, app, db, config, dbPath, logLines,
     async restart(env) {
+      stopped = true;
       await app.stop();
       db.close();
       return startHarness({ ...options, env: { ...options.env, ...env }, discord, apimart, dir, ownsFakes });
     },
     async stop() {
+      if (stopped) return;
+      stopped = true;
       await app.stop();
       db.close();
       if (ownsFakes) {
@@ -84,9 +98,27 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         await apimart.stop();
         rmSync(dir, { recursive: true, force: true });
       }
+      expectFewInvalidRequests(discord, options.invalidRequestAllowance ?? defaultInvalidRequestAllowance);
     },
   };
   return harness;
+}
+
+/**
+ * Far from Discord's 10,000 in 10 minutes: a test that is not about refusals makes almost none. A new
+ * process meets one 429 per reaction method (discord.js learns the bucket from the first answer and
+ * sends the next write through a fresh queue, within the 250 ms), so a few are allowed.
+ */
+export const defaultInvalidRequestAllowance = 5;
+
+/**
+ * Discord bans the IP of a bot that makes 10,000 invalid requests (401, 403, 429 not `shared`) in 10
+ * minutes (topics/rate-limits#invalid-request-limit-aka-cloudflare-bans), so every test ends by
+ * checking the bot made few.
+ */
+export function expectFewInvalidRequests(discord: FakeDiscord, allowance = defaultInvalidRequestAllowance): void {
+  const made = discord.invalidRequests.map((r) => `${r.method} ${r.path} -> ${r.status}`);
+  expect(made.length, `invalid requests (allowed ${allowance}):\n${made.join('\n')}`).toBeLessThanOrEqual(allowance);
 }
 
 /** Every test's teardown: the bot sent only spec-valid bodies to Discord, then everything stops. */

@@ -6,7 +6,7 @@ import { validateRecordedRequests } from '../fakes/discordSpec.ts';
 import { FakeApimart } from '../fakes/fakeApimart.ts';
 import { DEFAULT_USER_ID, type RecordedRequest } from '../fakes/fakeDiscord.ts';
 import { isCallback, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
-import { dmsTo, isOwnReactionPut } from './reactionsHelpers.ts';
+import { dmsTo, isOwnReactionAdded } from './reactionsHelpers.ts';
 
 let h: Harness | undefined;
 let modelsDir: string | undefined;
@@ -50,7 +50,7 @@ describe('a model dropped from MODELS_FILE while jobs use it', () => {
     legacyVideo(h);
     await waitJob(h, 0, 'delivered');
     const resultId = jobRows(h.db)[0]!.result_message_id!;
-    await h.discord.waitForRequest(isOwnReactionPut(resultId, '🔁'));
+    await h.discord.waitForRequest(isOwnReactionAdded(resultId, '🔁'));
     h.apimart.setTaskPlan('next', { outcome: 'never' });
     legacyVideo(h);
     await waitJob(h, 1, 'submitted');

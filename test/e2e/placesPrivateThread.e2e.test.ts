@@ -3,7 +3,7 @@ import { messagesFor } from '../../src/i18n/messages.ts';
 import { ChannelKind, type FakeChannel } from '../fakes/fakeDiscord.ts';
 import { checkAndStop, isResultPost, jobRows, ledgerRows, startHarness, type Harness } from './harness.ts';
 import { allow, answerTo, jobCreated, ledgerKinds, P, reactionWritesIn, videoIn } from './placesHelpers.ts';
-import { contentOf, dmChannelsOf, dmsTo, isOwnReactionPut, requesterId, waitForStatus } from './reactionsHelpers.ts';
+import { contentOf, dmChannelsOf, dmsTo, isOwnReactionAdded, requesterId, waitForStatus } from './reactionsHelpers.ts';
 
 const en = messagesFor('en-US');
 let h: Harness | undefined;
@@ -41,7 +41,7 @@ describe('private threads', () => {
     const job = await jobCreated(h, 1);
     await discord.waitFor(() => jobRows(h!.db)[0]?.status === 'awaiting_confirmation' && statusMessageOf(h!, job.id) !== null);
     const waiting = { status_message_id: statusMessageOf(h, job.id) };
-    await discord.waitForRequest(isOwnReactionPut(waiting.status_message_id as string, '✅'));
+    await discord.waitForRequest(isOwnReactionAdded(waiting.status_message_id as string, '✅'));
     discord.sendReaction({ userId: requesterId, messageId: waiting.status_message_id as string, emoji: '✅', channelId: thread.id });
     await waitForStatus(h, job.id, 'delivered');
     expect(discord.requests.filter(isResultPost).map((r) => [r.path, r.status])).toEqual([[`/channels/${thread.id}/messages`, 200]]);

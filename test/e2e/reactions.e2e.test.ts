@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { messagesFor } from '../../src/i18n/messages.ts';
 import { checkAndStop, isResultPost, ledgerRows, startHarness, type Harness } from './harness.ts';
 import {
-  auditRows, contentOf, dmsTo, isOwnReactionDelete, isOwnReactionPut, job, jobs, ledgerSum, manageServerRole, managerId,
+  auditRows, contentOf, dmsTo, isOwnReactionDelete, isOwnReactionRemoved, isOwnReactionAdded, isOwnReactionPut, job, jobs, ledgerSum, manageServerRole, managerId,
   otherMemberId, requesterId, startJob, startWithAdminRoles, waitForStatus,
 } from './reactionsHelpers.ts';
 
@@ -28,8 +28,8 @@ describe('✅ and ❌ on a status message', () => {
     await waitForStatus(h, awaiting.id, 'delivered');
     expect(apimart.submits()).toHaveLength(1);
     expect(apimart.submits()[0]!.body).toMatchObject({ duration: 12 });
-    await discord.waitForRequest(isOwnReactionDelete(statusId, '✅'));
-    await discord.waitForRequest(isOwnReactionDelete(statusId, '❌'));
+    await discord.waitForRequest(isOwnReactionRemoved(statusId, '✅'));
+    await discord.waitForRequest(isOwnReactionRemoved(statusId, '❌'));
     const status = discord.messages.get(statusId)!;
     expect(status.reactions.get('✅')?.has(discord.botUserId) ?? false).toBe(false);
     expect(status.reactions.get('❌')?.has(discord.botUserId) ?? false).toBe(false);
@@ -46,8 +46,8 @@ describe('✅ and ❌ on a status message', () => {
     expect(ledgerSum(h.db, awaiting.id).s).toBe(0);
     expect(ledgerRows(h.db).map((r) => r.kind)).toEqual(['reserve', 'release']);
     await discord.waitFor(() => discord.messages.get(statusId)!.content.includes(en.status.expired));
-    await discord.waitForRequest(isOwnReactionDelete(statusId, '✅'));
-    await discord.waitForRequest(isOwnReactionDelete(statusId, '❌'));
+    await discord.waitForRequest(isOwnReactionRemoved(statusId, '✅'));
+    await discord.waitForRequest(isOwnReactionRemoved(statusId, '❌'));
     expect(apimart.submits()).toHaveLength(0);
   });
 
@@ -61,7 +61,7 @@ describe('✅ and ❌ on a status message', () => {
     await waitForStatus(h, awaiting.id, 'cancelled');
     expect(ledgerSum(h.db, awaiting.id).s).toBe(0);
     await discord.waitFor(() => discord.messages.get(statusId)!.content.includes(en.status.cancelled));
-    await discord.waitForRequest(isOwnReactionDelete(statusId, '✅'));
+    await discord.waitForRequest(isOwnReactionRemoved(statusId, '✅'));
     expect(apimart.submits()).toHaveLength(0);
   });
 
@@ -85,12 +85,12 @@ describe('✅ and ❌ on a status message', () => {
     const queued = await startJob(h, { duration: 8, prompt: 'the one that waits' });
     expect(job(h.db, queued.id).status).toBe('queued');
     const statusId = queued.status_message_id as string;
-    await discord.waitForRequest(isOwnReactionPut(statusId, '❌'));
+    await discord.waitForRequest(isOwnReactionAdded(statusId, '❌'));
 
     discord.sendReaction({ userId: requesterId, messageId: statusId, emoji: '❌' });
     await waitForStatus(h, queued.id, 'cancelled');
     expect(ledgerSum(h.db, queued.id).s).toBe(0);
-    await discord.waitForRequest(isOwnReactionDelete(statusId, '❌'));
+    await discord.waitForRequest(isOwnReactionRemoved(statusId, '❌'));
     expect(apimart.submits()).toHaveLength(1);
     expect(apimart.submits()[0]!.body).toMatchObject({ prompt: 'the one that holds the only slot' });
   });

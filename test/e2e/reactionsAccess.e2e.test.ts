@@ -4,7 +4,7 @@ import type { RecordedRequest } from '../fakes/fakeDiscord.ts';
 import { DEFAULT_PERMISSIONS } from '../fakes/fakeDiscordState.ts';
 import { checkAndStop, isResultPost, ledgerRows, startHarness, type Harness } from './harness.ts';
 import {
-  auditRows, deliveredJob, dmChannelsOf, dmsTo, isMessageDelete, isOwnReactionDelete, isUserReactionDelete, job, jobs,
+  auditRows, deliveredJob, dmChannelsOf, dmsTo, isMessageDelete, isOwnReactionRemoved, isUserReactionDelete, job, jobs,
   ledgerSum, otherMemberId, requesterId, startJob, waitForStatus,
 } from './reactionsHelpers.ts';
 
@@ -83,11 +83,14 @@ describe('reactions across a restart', () => {
     await waitForStatus(h, awaiting.id, 'delivered');
     expect(apimart.submits()).toHaveLength(1);
     const sinceRestart = (r: RecordedRequest) => discord.requests.indexOf(r) >= restartedAt;
-    await discord.waitForRequest((r) => sinceRestart(r) && isOwnReactionDelete(awaiting.status_message_id as string, '✅')(r));
-    await discord.waitForRequest((r) => sinceRestart(r) && isOwnReactionDelete(awaiting.status_message_id as string, '❌')(r));
+    await discord.waitForRequest((r) => sinceRestart(r) && isOwnReactionRemoved(awaiting.status_message_id as string, '✅')(r));
+    await discord.waitForRequest((r) => sinceRestart(r) && isOwnReactionRemoved(awaiting.status_message_id as string, '❌')(r));
   });
 
   it('expires a confirmation wait that runs out across a restart, releasing the reservation and its ✅/❌', async () => {
+    // Within the default allowance: the restarted bot's first reaction writes come within the channel's
+    // 250 ms window (429s), and without Manage Messages removing the other member's ✅ answers 403
+    // (issue 19 item 5, bot side).
     h = await startHarness({ appDeps: { confirmationWindowMs: 600 } });
     const awaiting = await startJob(h, { duration: 12 });
     const statusId = awaiting.status_message_id as string;
@@ -95,8 +98,8 @@ describe('reactions across a restart', () => {
     const { discord, apimart } = h;
     await waitForStatus(h, awaiting.id, 'expired');
     expect(ledgerSum(h.db, awaiting.id).s).toBe(0);
-    await discord.waitForRequest(isOwnReactionDelete(statusId, '✅'));
-    await discord.waitForRequest(isOwnReactionDelete(statusId, '❌'));
+    await discord.waitForRequest(isOwnReactionRemoved(statusId, '✅'));
+    await discord.waitForRequest(isOwnReactionRemoved(statusId, '❌'));
     const status = discord.messages.get(statusId)!;
     expect([...(status.reactions.get('✅') ?? [])]).toEqual([]);
     expect(apimart.submits()).toHaveLength(0);

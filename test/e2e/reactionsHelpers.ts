@@ -35,8 +35,14 @@ const reactionPath = (messageId: string, emoji: string, who: string) => (r: Reco
   r.path.endsWith(`/messages/${messageId}/reactions/${emoji}/${who}`);
 export const isOwnReactionPut = (messageId: string, emoji: string) => (r: RecordedRequest) =>
   r.method === 'PUT' && reactionPath(messageId, emoji, '@me')(r);
+/** The bot's reaction is on the message: its PUT succeeded (a first attempt may meet the 250 ms reaction limit and be retried). */
+export const isOwnReactionAdded = (messageId: string, emoji: string) => (r: RecordedRequest) =>
+  isOwnReactionPut(messageId, emoji)(r) && r.status >= 200 && r.status < 300;
 export const isOwnReactionDelete = (messageId: string, emoji: string) => (r: RecordedRequest) =>
   r.method === 'DELETE' && reactionPath(messageId, emoji, '@me')(r);
+/** The bot's reaction is gone: its DELETE succeeded (a first attempt may meet the 250 ms reaction limit and be retried). */
+export const isOwnReactionRemoved = (messageId: string, emoji: string) => (r: RecordedRequest) =>
+  isOwnReactionDelete(messageId, emoji)(r) && r.status >= 200 && r.status < 300;
 export const isUserReactionDelete = (messageId: string, emoji: string, userId: string) => (r: RecordedRequest) =>
   r.method === 'DELETE' && reactionPath(messageId, emoji, userId)(r);
 export const isMessageDelete = (messageId: string) => (r: RecordedRequest) =>
@@ -71,7 +77,7 @@ export async function startJob(h: Harness, o: { duration?: number; userId?: stri
   }, 10_000);
   const row = created as JobRecord;
   if (row.status === 'awaiting_confirmation') {
-    await h.discord.waitForRequest(isOwnReactionPut(row.status_message_id as string, '❌'));
+    await h.discord.waitForRequest(isOwnReactionAdded(row.status_message_id as string, '❌'));
   }
   return row;
 }
@@ -86,7 +92,7 @@ export async function deliveredJob(h: Harness, o: { userId?: string; prompt?: st
   const started = await startJob(h, { duration: 4, ...o });
   const done = await waitForStatus(h, started.id, 'delivered');
   const resultId = done.result_message_id as string;
-  await h.discord.waitForRequest(isOwnReactionPut(resultId, '❌'));
+  await h.discord.waitForRequest(isOwnReactionAdded(resultId, '❌'));
   return { ...done, result_message_id: resultId };
 }
 

@@ -8,7 +8,7 @@ import { FakeApimart } from '../fakes/fakeApimart.ts';
 import { FakeDiscord, guildIdOnShard, type FakeGuild } from '../fakes/fakeDiscord.ts';
 import { BotProcess } from './botProcess.ts';
 import { ledgerProblems, type CrashJobRow } from './crashHelpers.ts';
-import { isCallback, testEnv, videoOptions, type LedgerRow } from './harness.ts';
+import { expectFewInvalidRequests, isCallback, testEnv, videoOptions, type LedgerRow } from './harness.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -33,11 +33,11 @@ function isAlive(pid: number): boolean {
  * `npm start` with SHARD_PROCESSES=2: discord.js's ShardingManager and its two bot processes, against
  * a fake Discord that recommends two shards. Server A is on shard 0, server B on shard 1.
  */
-async function shardedSetup(extraEnv: Record<string, string> = {}) {
-  const discord = await FakeDiscord.start({ shards: 2, maxConcurrency: 16 });
+async function shardedSetup(extraEnv: Record<string, string> = {}, sessionStartLimit?: { total: number; remaining: number }) {
+  const discord = await FakeDiscord.start({ shards: 2, maxConcurrency: 16, ...(sessionStartLimit ? { sessionStartLimit } : {}) });
   const apimart = await FakeApimart.start();
   const dir = mkdtempSync(join(tmpdir(), 'videobot-shards-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => apimart.stop(), () => discord.stop());
+  cleanups.push(() => expectFewInvalidRequests(discord), () => rmSync(dir, { recursive: true, force: true }), () => apimart.stop(), () => discord.stop());
   const serverA = discord.addGuild({ id: guildIdOnShard(0, 2, 1), channels: 2, roles: 3 });
   const serverB = discord.addGuild({ id: guildIdOnShard(1, 2, 2), channels: 2, roles: 3 });
   const env: Record<string, string> = { ...testEnv(discord, apimart, join(dir, 'bot.db')), SHARD_PROCESSES: '2', ...extraEnv };
@@ -137,5 +137,58 @@ describe('two shard processes on one database (SHARD_PROCESSES=2)', () => {
     expect(ledgerProblems(s.jobs(), s.ledger())).toEqual([]);
     expect(s.readies().filter((r) => r.shards.includes(0))).toHaveLength(1);
     expect(validateRecordedRequests(s.discord.requests)).toEqual([]);
+  });
+
+  // Review of 2026-12-07: discord.js respawned the killed process at once; its replacement died before
+  // READY (GET /users/@me answered 500), Shard#spawn rejected where nobody listened, the manager died of
+  // it and took the healthy process with it.
+  it('keeps the manager and the other process serving while a replacement dies before READY, and brings the shard back once REST recovers', processTimeout, async () => {
+    const s = await shardedSetup();
+    const identifiesBefore = s.discord.identifyCount;
+    const victim = s.readies().find((r) => r.shards.includes(1))!;
+    const survivor = s.readies().find((r) => r.shards.includes(0))!;
+    s.discord.failNext({ method: 'GET', path: /^\/users\/@me$/ }, { status: 500, times: 1_000 });
+    process.kill(victim.pid, 'SIGKILL');
+    const events = (name: string) => s.manager.events().filter((e) => e.event === name);
+    await s.discord.waitFor(() => events('shard_process_restart_failed').length >= 2, 60_000);
+
+    expect(s.manager.child.exitCode).toBeNull();
+    expect(isAlive(survivor.pid)).toBe(true);
+    expect(events('start_failed').length).toBeGreaterThanOrEqual(2);
+    expect(s.manager.output.filter((l) => /ERR_UNHANDLED_ERROR|Unhandled error/.test(l))).toEqual([]);
+    // Each restart waited longer than the one before.
+    const delays = events('shard_process_restart_scheduled').map((e) => e.delayMs as number);
+    expect(delays.length).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < delays.length; i++) expect(delays[i]!).toBeGreaterThanOrEqual(delays[i - 1]!);
+    // The survivor still serves its server.
+    s.video(s.serverA, alice);
+    await s.discord.waitFor(() => s.jobs().some((j) => j.guild_id === s.serverA.id && j.status === 'delivered'), 30_000);
+
+    s.discord.clearFaults();
+    await s.waitForReadies(3);
+    expect(s.readies()[2]).toMatchObject({ shards: [1], shardCount: 2 });
+    s.video(s.serverB, bob);
+    await s.discord.waitFor(() => s.jobs().some((j) => j.guild_id === s.serverB.id && j.status === 'delivered'), 30_000);
+    // A failed start never got as far as the gateway: one IDENTIFY for the replacement that came up.
+    expect(s.discord.identifyCount - identifiesBefore).toBe(1);
+    expect(s.readies().filter((r) => r.shards.includes(0))).toEqual([survivor]);
+    expect(validateRecordedRequests(s.discord.requests)).toEqual([]);
+  });
+
+  it('stops restarting, loudly, when the day\'s IDENTIFYs left are within the reserve, and the other process serves on', processTimeout, async () => {
+    // 52 of 1,000 left; the two processes' first IDENTIFYs leave 50, which is the reserve.
+    const s = await shardedSetup({}, { total: 1_000, remaining: 52 });
+    expect(s.discord.sessionStartLimit.remaining).toBe(50);
+    const victim = s.readies().find((r) => r.shards.includes(1))!;
+    const survivor = s.readies().find((r) => r.shards.includes(0))!;
+    process.kill(victim.pid, 'SIGKILL');
+    await s.manager.waitForEvent('shard_restarts_stopped', 30_000);
+    expect(s.manager.events().find((e) => e.event === 'shard_restarts_stopped')).toMatchObject({ level: 'error', remaining: 50, total: 1_000, reserve: 50 });
+    s.video(s.serverA, alice);
+    await s.discord.waitFor(() => s.jobs().some((j) => j.status === 'delivered'), 30_000);
+    expect(s.discord.identifyCount).toBe(2);
+    expect(s.readies()).toHaveLength(2);
+    expect(isAlive(survivor.pid)).toBe(true);
+    expect(s.manager.child.exitCode).toBeNull();
   });
 });

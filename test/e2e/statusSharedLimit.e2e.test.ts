@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { discordErrors } from '../fakes/discordErrors.ts';
 import { checkAndStop, jobRows, startHarness, videoOptions, type Harness } from './harness.ts';
 import { job } from './reactionsHelpers.ts';
 
@@ -18,7 +17,7 @@ describe('status edits under a shared rate limit', () => {
   it('sends no interaction edit, for any job, until Retry-After has passed, and still shows every job done', async () => {
     h = await startHarness();
     const retryAfterSec = 2;
-    h.discord.failNext({ method: 'PATCH', path: /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/ }, discordErrors.sharedRateLimit(retryAfterSec));
+    h.discord.failNext({ method: 'PATCH', path: /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/ }, { status: 429, retryAfterSec, scope: 'shared' });
     for (const userId of members) h.discord.sendCommand({ name: 'video', options: videoOptions({}), userId });
     await h.discord.waitFor(() => jobRows(h!.db).filter((j) => j.status === 'delivered').length === members.length, 20_000);
     const cardDone = (jobId: number) => h!.discord.messages.get(job(h!.db, jobId).status_message_id as string)?.content.startsWith('✅');

@@ -24,14 +24,4 @@ export const discordErrors = {
   missingPermissions: answer(403, Code.MissingPermissions, 'Missing Permissions'),
   unknownMessage: answer(404, Code.UnknownMessage, 'Unknown Message'),
   automodBlocked: answer(400, Code.MessageWasBlockedByAutomaticModeration, 'Message was blocked by automatic moderation'),
-  /**
-   * A 429 on a limit shared by everyone using the resource (`X-RateLimit-Scope: shared`), as
-   * https://discord.com/developers/docs/topics/rate-limits#header-format describes: not the bot's own
-   * doing, and nothing should go there until Retry-After has passed.
-   */
-  sharedRateLimit: (retryAfterSec: number) => ({
-    status: 429,
-    body: { message: 'You are being rate limited.', retry_after: retryAfterSec, global: false },
-    headers: { 'Retry-After': String(retryAfterSec), 'X-RateLimit-Scope': 'shared' },
-  }) satisfies FaultAnswer,
 } as const;

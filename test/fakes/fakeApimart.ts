@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { currentModelIds, reportedCostUsd, submitProblem } from './fakeApimartModels.ts';
 import { createProviderModel, type ModelledTask, type ProviderModel, type ProviderModelOptions } from './fakeProviderModel.ts';
 import { createCallbackFaults, type CallbackFates, type CallbackFaultOptions, type CallbackFaults } from './fakeCallbackFaults.ts';
+import { FakeModelList } from './fakeApimartModelList.ts';
+import { FakeUploads, UPLOAD_PATH } from './fakeApimartUploads.ts';
 
 export type FakeAnswer =
   | { status: number; body?: unknown; headers?: Record<string, string> }
@@ -112,8 +114,14 @@ export class FakeApimart {
   callbackTimeoutMs = 10_000;
   /** A provider that does not know the field refuses a submit carrying `webhook` with 400. */
   rejectWebhookField = false;
+  /** `GET /v1/models`, and the models a submit answers 503 model_not_found for. */
+  readonly modelList = new FakeModelList(() => this.models);
+  /** `POST /v1/uploads/images` and the files it serves. */
+  readonly uploads: FakeUploads;
 
-  private constructor(private readonly server: Server, readonly baseUrl: string, readonly apiKey: string) {}
+  private constructor(private readonly server: Server, readonly baseUrl: string, readonly apiKey: string) {
+    this.uploads = new FakeUploads(baseUrl);
+  }
 
   static async start(opts: { apiKey?: string; models?: string[] } = {}): Promise<FakeApimart> {
     const server = createServer();
@@ -192,7 +200,9 @@ export class FakeApimart {
     const url = new URL(req.url ?? '/', this.baseUrl);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = parseBody(Buffer.concat(chunks).toString('utf8'));
+    const raw = Buffer.concat(chunks);
+    const isUpload = url.pathname === UPLOAD_PATH;
+    const body = isUpload ? undefined : parseBody(raw.toString('utf8'));
     const method = req.method ?? 'GET';
     const rec: FakeRequest = { method, path: url.pathname, query: url.searchParams, headers: req.headers, body, at: Date.now(), status: 0 };
     this.requests.push(rec);
@@ -200,6 +210,12 @@ export class FakeApimart {
 
     const file = FILE_PATH.exec(url.pathname);
     if (rec.method === 'GET' && file) return reply(this.serveFile(res, rec, decodeURIComponent(file[1] ?? '')));
+    const uploaded = rec.method === 'GET' ? this.uploads.serve(url.pathname) : undefined;
+    if (uploaded) {
+      rec.status = uploaded.status;
+      res.writeHead(uploaded.status, { 'content-type': uploaded.contentType ?? 'text/plain' }).end(uploaded.bytes ?? 'Not Found');
+      return;
+    }
     if (req.headers.authorization !== `Bearer ${this.apiKey}`)
       return reply({ status: 401, body: apiError(401, 'authentication_error', 'Invalid authentication credentials') });
 
@@ -211,6 +227,11 @@ export class FakeApimart {
     }
     if (rec.method === 'GET' && taskMatch) {
       return reply(this.poll(decodeURIComponent(taskMatch[1] ?? ''), url.searchParams.get('language')));
+    }
+    if (rec.method === 'GET' && url.pathname === '/v1/models') return reply(this.modelList.answer());
+    if (rec.method === 'POST' && isUpload) {
+      const contentType = req.headers['content-type'];
+      return reply(await this.uploads.receive(typeof contentType === 'string' ? contentType : undefined, raw));
     }
     if (rec.method === 'GET' && (url.pathname === '/v1/balance' || url.pathname === '/v1/user/balance')) {
       const body = this.balance.success ? this.balance : { success: false, message: 'Failed to get token info: record not found' };
@@ -240,6 +261,8 @@ export class FakeApimart {
     // the earlier task back, and nothing new is made or billed. The bot must never repeat another job's key.
     const replay = key === undefined ? undefined : [...this.tasks.values()].find((t) => t.idempotencyKey === key);
     if (replay) return this.submitted(replay, true);
+    const gone = this.modelList.submitRefusal(isRecord(rec.body) ? rec.body.model : undefined);
+    if (gone) return gone;
     const scripted = this.submitScript.shift();
     if (scripted) {
       // Like the real provider, a request that arrived creates its task even when the answer is lost.

@@ -142,8 +142,8 @@ describe('FakeDiscord with a bare discord.js Client', () => {
     expect(fake.messages.get(message.id)?.reactions.get('🔁')?.has(fake.botUserId)).toBe(true);
   });
 
-  it('retries an edit that got 429 with Retry-After', async () => {
-    fake.failNext({ method: 'PATCH', path: /\/messages\/@original$/ }, { status: 429, headers: { 'Retry-After': '0.1' } });
+  it('retries an edit that got 429 once its bucket resets (X-RateLimit-Reset-After)', async () => {
+    fake.failNext({ method: 'PATCH', path: /\/messages\/@original$/ }, { status: 429, retryAfterSec: 0.1 });
     const rateLimited = new Promise((resolve) => client.rest.once('rateLimited', resolve));
     const before = fake.requests.filter(isEdit).length;
     const handled = nextInteraction(client).then(async (interaction) => {
@@ -155,6 +155,7 @@ describe('FakeDiscord with a bare discord.js Client', () => {
     await rateLimited;
     const edits = fake.requests.filter(isEdit).slice(before);
     expect(edits.map((r) => r.status)).toEqual([429, 200]);
+    expect(edits[0]!.responseBody).toMatchObject({ retry_after: 0.1, global: false });
     expect(edits[1]!.at - edits[0]!.at).toBeGreaterThanOrEqual(100);
   });
 
@@ -236,19 +237,25 @@ describe('FakeDiscord with a bare discord.js Client', () => {
     expect(fake.resumeCount).toBe(resumesBefore + 1);
   });
 
-  it('carries undelivered events into a fresh session after close 1000', async () => {
+  // https://discord.com/developers/docs/events/gateway#resuming: missed events are replayed on RESUME of
+  // the same session; a new session after IDENTIFY starts from the current state.
+  it('does not replay what the old session missed into the new one a fresh IDENTIFY opens (close 1000)', async () => {
     const seen: string[] = [];
     const onInteraction = (i: Interaction) => void seen.push(i.id);
     client.on(Events.InteractionCreate, onInteraction);
     const ready = new Promise((resolve) => client.once(Events.ShardReady, resolve));
     const identifiesBefore = fake.identifyCount;
     fake.closeGateway(1000);
-    const { id } = fake.sendCommand({ name: 'video' });
+    const missed = fake.sendCommand({ name: 'video' });
     await ready;
+    const after = fake.sendCommand({ name: 'video' });
     await fake.waitFor(() => seen.length > 0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
     client.off(Events.InteractionCreate, onInteraction);
-    expect(seen).toEqual([id]);
+    expect(seen).toEqual([after.id]);
+    expect(seen).not.toContain(missed.id);
     expect(fake.identifyCount).toBe(identifiesBefore + 1);
+    expect(fake.undeliveredEvents).toContain('INTERACTION_CREATE');
   });
 
   it('sends only spec-valid bodies, and the validator catches a bad one', () => {

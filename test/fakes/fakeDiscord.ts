@@ -1,71 +1,39 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { botCanView, botSeesReactions, isThread, newChannel, permissionsIn, ReactionLimiter, type FakeChannel, type NewChannel } from './fakeDiscordChannels.ts';
-import { autocompletePayload } from './fakeDiscordAutocomplete.ts';
+import { newChannel, permissionsIn, type FakeChannel, type NewChannel } from './fakeDiscordChannels.ts';
 import { FakeComponents, type ClickOptions } from './fakeDiscordComponents.ts';
 import { FakeGateway } from './fakeDiscordGateway.ts';
 import type { AddGuildOptions, FakeGuild } from './fakeDiscordGuilds.ts';
-import { botThreadMemberJson, channelJson, interactionCreateJson, reactionAddJson, reactionRemoveJson } from './fakeDiscordPayloads.ts';
+import { FakeInjections, type SendCommandOptions, type SendReactionOptions } from './fakeDiscordInjections.ts';
+import { FakePlaceChanges } from './fakeDiscordPlaceChanges.ts';
 import { FakeRest, type FaultAnswer, type FaultMatch } from './fakeDiscordRest.ts';
 import { createRoutes } from './fakeDiscordRoutes.ts';
+import type { FakeCdn } from './fakeDiscordCdn.ts';
 import {
   contentTypeFor,
-  DEFAULT_ATTACHMENT_LIMIT_BYTES,
-  DEFAULT_PERMISSIONS,
   FakeDiscordState,
   type FakeAttachment,
   type FakeDiscordOptions,
   type FakeMessage,
+  type InvalidRequest,
   type RecordedRequest,
 } from './fakeDiscordState.ts';
+import { FakeWaiters } from './fakeDiscordWaiters.ts';
 
-export type { FakeAttachment, FakeDiscordOptions, FakeInteraction, FakeMessage, FakeUser, RecordedFile, RecordedRequest } from './fakeDiscordState.ts';
+export type { FakeAttachment, FakeDiscordOptions, FakeInteraction, FakeMessage, FakeUser, InvalidRequest, RecordedFile, RecordedRequest } from './fakeDiscordState.ts';
 export type { FaultAnswer, FaultMatch } from './fakeDiscordRest.ts';
 export type { AddGuildOptions, FakeGuild } from './fakeDiscordGuilds.ts';
 export { guildIdOnShard, shardOfGuild } from './fakeDiscordGuilds.ts';
 export { ChannelKind, type FakeChannel, type FakeOverwrite, type NewChannel } from './fakeDiscordChannels.ts';
 export type { ClickOptions } from './fakeDiscordComponents.ts';
+export { DEFAULT_USER_ID, type SendCommandOptions, type SendReactionOptions } from './fakeDiscordInjections.ts';
 
-export const DEFAULT_USER_ID = '1500000000000000001';
-
-export interface SendCommandOptions {
-  name: string;
-  /** e.g. [{ name: 'prompt', type: 3, value: 'a cat' }, { name: 'image', type: 11, value: attachment.id }] */
-  options?: unknown[];
-  /** resolved attachments (from addAttachment), referenced by type-11 options */
-  attachments?: FakeAttachment[];
-  userId?: string;
-  username?: string;
-  locale?: string;
-  channelId?: string;
-  memberPermissions?: string;
-  roles?: string[];
-  /** Default: the bot's permissions in the channel, computed from roles and overwrites as Discord does. */
-  appPermissions?: string;
-  /** A server other than the fake's own one, which the bot is not in. */
-  guildId?: string;
-  attachmentSizeLimit?: number;
-  interactionId?: string;
-}
-
-export interface SendReactionOptions {
-  userId: string;
-  messageId: string;
-  emoji: string;
-  channelId?: string;
-  roles?: string[];
-  username?: string;
-}
-
-interface Waiter {
-  pred: (r: RecordedRequest) => boolean;
-  resolve: (r: RecordedRequest) => void;
-  reject: (e: Error) => void;
-}
-
-/** Discord's REST API and gateway on one 127.0.0.1 port, for the real discord.js Client. */
+/**
+ * Discord's REST API and gateway on one 127.0.0.1 port, for the real discord.js Client. It holds the
+ * bot to Discord's rules where a test could otherwise prove less than it seems: docs/fake-discord.md
+ * lists what it models, with the Discord documentation each rule follows, and what it does not.
+ */
 export class FakeDiscord {
-  readonly botToken: string;
   readonly appId: string;
   readonly guildId: string;
   readonly channelId: string;
@@ -76,13 +44,12 @@ export class FakeDiscord {
   private readonly gateway: FakeGateway;
   private readonly rest: FakeRest;
   private readonly server: Server;
-  private readonly waiters = new Set<Waiter>();
-  /** INTERACTION_CREATE payloads by interaction id, for replayInteraction. */
-  private readonly interactionPayloads = new Map<string, unknown>();
+  private readonly waiters: FakeWaiters;
+  private readonly injections: FakeInjections;
   private readonly components: FakeComponents;
+  private readonly places: FakePlaceChanges;
 
   private constructor(private readonly state: FakeDiscordState) {
-    this.botToken = state.botToken;
     this.appId = state.appId;
     this.guildId = state.guildId;
     this.channelId = state.channelIds[0] ?? '';
@@ -91,12 +58,12 @@ export class FakeDiscord {
     this.messages = state.messages;
     this.commands = state.commands;
     this.gateway = new FakeGateway(state);
-    this.components = new FakeComponents(state, (id, payload) => {
-      this.interactionPayloads.set(id, payload);
-      this.gateway.dispatch('INTERACTION_CREATE', payload);
-    });
-    const routes = createRoutes(state, () => this.gateway.url, (t, d) => this.gateway.dispatch(t, d));
-    this.rest = new FakeRest(state, routes, (r) => this.notify(r));
+    const dispatch = (t: string, d: unknown) => this.gateway.dispatch(t, d);
+    this.injections = new FakeInjections(state, dispatch);
+    this.components = new FakeComponents(state, (id, payload) => this.injections.sendInteraction(id, payload));
+    this.places = new FakePlaceChanges(state, dispatch);
+    this.waiters = new FakeWaiters(state.requests);
+    this.rest = new FakeRest(state, createRoutes(state, () => this.gateway.url, dispatch), (r) => this.waiters.notify(r));
     this.server = createServer((req, res) => {
       this.rest.handle(req, res).catch((error: unknown) => res.destroy(error instanceof Error ? error : new Error(String(error))));
     });
@@ -108,7 +75,6 @@ export class FakeDiscord {
 
   static async start(opts: FakeDiscordOptions = {}): Promise<FakeDiscord> {
     const fake = new FakeDiscord(new FakeDiscordState(opts));
-    if (opts.reactionsPerSecond) fake.limitReactions(opts.reactionsPerSecond);
     // A deep accept queue: bursts of new connections must not be dropped (and retried seconds later) by the fake.
     await new Promise<void>((resolve) => fake.server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
     fake.state.origin = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
@@ -120,6 +86,11 @@ export class FakeDiscord {
     return `${this.state.origin}/api`;
   }
 
+  /** The bot's token; a new one after the day's session starts ran out (the old one then fails). */
+  get botToken(): string {
+    return this.state.botToken;
+  }
+
   get identifyCount(): number {
     return this.gateway.identifyCount;
   }
@@ -128,14 +99,44 @@ export class FakeDiscord {
     return this.gateway.resumeCount;
   }
 
+  /** IDENTIFYs refused with Invalid Session (op 9): their bucket had identified less than 5 s before. */
+  get identifyRefusals(): number {
+    return this.gateway.identifyRefusals;
+  }
+
+  /** `session_start_limit` as GET /gateway/bot reports it now. */
+  get sessionStartLimit(): { total: number; remaining: number; reset_after: number; max_concurrency: number } {
+    return this.state.identifyLimits.sessionStartLimit();
+  }
+
   /** Gateway events dropped because the bot's IDENTIFY intents did not cover them. */
   get droppedEvents(): readonly string[] {
     return this.gateway.droppedEvents;
   }
 
+  /** The attachment CDN: its links carry `ex`, and `cdn.advance(ms)` moves its clock past it. */
+  get cdn(): FakeCdn {
+    return this.state.cdn;
+  }
+
+  /** Gateway events no session delivered: sent while the shard had no session, or left behind by a session a new IDENTIFY replaced. */
+  get undeliveredEvents(): readonly string[] {
+    return this.gateway.undeliveredEvents;
+  }
+
+  /** The 401, 403 and 429 (not `shared`) answers, which Discord counts towards its ban at 10,000 in 10 minutes. */
+  get invalidRequests(): readonly InvalidRequest[] {
+    return this.state.invalidRequests;
+  }
+
   /** Attachment URLs the bot downloaded from the fake. */
   get downloads(): readonly string[] {
     return this.rest.downloads;
+  }
+
+  /** Moves Discord's clock on: interactions age (3 s to answer, 15 minutes per token), limits reset. */
+  advanceTime(ms: number): void {
+    this.state.clock.advance(ms);
   }
 
   /** Serves `bytes` at http://127.0.0.1:PORT/attachments/<id>/<filename>. */
@@ -156,9 +157,9 @@ export class FakeDiscord {
     return this.gateway.identifiedShards;
   }
 
-  /** Injects a chat-input command as INTERACTION_CREATE (in the server of `channelId`). */
+  /** Injects a chat-input command as INTERACTION_CREATE (in the server of `channelId`); its 3 s start now. */
   sendCommand(opts: SendCommandOptions): { id: string; token: string } {
-    return this.injectCommand(opts);
+    return this.injections.sendCommand(opts, this.channelId);
   }
 
   /**
@@ -166,50 +167,12 @@ export class FakeDiscord {
    * with the options filled in so far. The answer's choices are in `interaction(id).choices`.
    */
   sendAutocomplete(opts: SendCommandOptions & { focused: string; text?: string }): { id: string; token: string } {
-    return this.injectCommand(opts, { name: opts.focused, text: opts.text ?? '' });
+    return this.injections.sendCommand(opts, this.channelId, { name: opts.focused, text: opts.text ?? '' });
   }
 
   /** The interaction as the fake saw it answered (callback type, autocomplete choices). */
   interaction(id: string) {
     return this.state.interactions.get(id);
-  }
-
-  private injectCommand(opts: SendCommandOptions, focused?: { name: string; text: string }): { id: string; token: string } {
-    const state = this.state;
-    const userId = opts.userId ?? DEFAULT_USER_ID;
-    const isDefault = userId === DEFAULT_USER_ID && !state.users.has(userId);
-    const user = state.rememberUser(userId, {
-      ...(opts.username ? { username: opts.username } : isDefault ? { username: 'alice', globalName: 'Alice' } : {}),
-      ...(opts.roles ? { roles: opts.roles } : {}),
-    });
-    const id = opts.interactionId ?? state.nextId();
-    const token = state.newToken();
-    const channelId = opts.channelId ?? this.channelId;
-    const guildId = opts.guildId ?? state.guildIdOf(channelId);
-    const attachmentSizeLimit = opts.attachmentSizeLimit ?? DEFAULT_ATTACHMENT_LIMIT_BYTES;
-    state.interactions.set(id, { id, token, channelId, guildId, userId, attachmentSizeLimit, acked: false, expired: false, createdAt: Date.now(), ...(focused ? { type: 4 } : {}) });
-    const registered = [...state.commands.global, ...(state.commands.guild.get(guildId) ?? [])] as { id: string; name: string }[];
-    const payload = interactionCreateJson(state, {
-      id,
-      token,
-      commandId: registered.find((c) => c.name === opts.name)?.id ?? state.nextId(),
-      name: opts.name,
-      options: opts.options ?? [],
-      attachments: opts.attachments ?? [],
-      user,
-      channelId,
-      locale: opts.locale ?? 'en-US',
-      memberPermissions: opts.memberPermissions ?? DEFAULT_PERMISSIONS,
-      appPermissions: opts.appPermissions ?? permissionsIn(state, state.botUserId, channelId).toString(),
-      attachmentSizeLimit,
-      guildId,
-    });
-    const command = registered.find((c) => c.name === opts.name) as { options?: { name: string; type: number }[] } | undefined;
-    const sent = focused === undefined ? payload
-      : autocompletePayload(payload, { ...focused, type: command?.options?.find((o) => o.name === focused.name)?.type ?? 3 });
-    this.interactionPayloads.set(id, sent);
-    this.gateway.dispatch('INTERACTION_CREATE', sent);
-    return { id, token };
   }
 
   /**
@@ -227,12 +190,10 @@ export class FakeDiscord {
 
   /** Dispatches an earlier INTERACTION_CREATE again, same id and token, as a gateway replay after a resume does. */
   replayInteraction(interactionId: string): void {
-    const payload = this.interactionPayloads.get(interactionId);
-    if (payload === undefined) throw new Error(`no interaction ${interactionId} to replay`);
-    this.gateway.dispatch('INTERACTION_CREATE', payload);
+    this.injections.replayInteraction(interactionId);
   }
 
-  /** From now on the interaction's callback answers 10062 and its webhook 50027 (15-minute expiry). */
+  /** From now on the interaction's callback answers 10062 and its webhook 50027, as after its 15 minutes. */
   expireInteraction(interactionId: string): void {
     const interaction = this.state.interactions.get(interactionId);
     if (interaction) interaction.expired = true;
@@ -240,58 +201,30 @@ export class FakeDiscord {
 
   /** MESSAGE_REACTION_ADD from a user, with member (roles) for guild channels. */
   sendReaction(opts: SendReactionOptions): void {
-    const user = this.state.rememberUser(opts.userId, {
-      ...(opts.username ? { username: opts.username } : {}),
-      ...(opts.roles ? { roles: opts.roles } : {}),
-    });
-    const known = this.state.messages.get(opts.messageId);
-    const message = { id: opts.messageId, channel_id: opts.channelId ?? known?.channel_id ?? this.channelId, ...(known ? { author_id: known.author_id } : {}) };
-    if (known) {
-      const users = known.reactions.get(opts.emoji) ?? new Set<string>();
-      users.add(opts.userId);
-      known.reactions.set(opts.emoji, users);
-    }
-    // Discord sends a private thread's reactions only to its members
-    if (!botSeesReactions(this.state, this.state.channels.get(message.channel_id))) return;
-    this.gateway.dispatch('MESSAGE_REACTION_ADD', reactionAddJson(this.state, { user, message, emoji: opts.emoji }));
+    this.injections.sendReaction(opts, this.channelId);
   }
 
   sendReactionRemove(opts: { userId: string; messageId: string; emoji: string; channelId?: string }): void {
-    const known = this.state.messages.get(opts.messageId);
-    known?.reactions.get(opts.emoji)?.delete(opts.userId);
-    const message = { id: opts.messageId, channel_id: opts.channelId ?? known?.channel_id ?? this.channelId };
-    this.gateway.dispatch('MESSAGE_REACTION_REMOVE', reactionRemoveJson(this.state, { userId: opts.userId, message, emoji: opts.emoji }));
+    this.injections.sendReactionRemove(opts, this.channelId);
   }
 
   /** Adds a guild channel or thread (CHANNEL_CREATE / THREAD_CREATE when the bot can see it). */
   addChannel(init: NewChannel = {}): FakeChannel {
-    const channel = newChannel(init.id ?? this.state.nextId(), init);
-    this.state.channels.set(channel.id, channel);
-    if (!isThread(channel)) this.gateway.dispatch('CHANNEL_CREATE', channelJson(this.state, channel.id));
-    // a private thread reaches only those who can see it: its members and whoever has Manage Threads
-    else if (botCanView(this.state, channel)) this.dispatchThread('THREAD_CREATE', channel);
-    return channel;
+    return this.places.addChannel(init);
   }
 
   channel(id: string): FakeChannel {
-    const channel = this.state.channels.get(id);
-    if (!channel) throw new Error(`no channel ${id}`);
-    return channel;
+    return this.places.channel(id);
   }
 
   /** A moderator locks (and by default archives) a thread: THREAD_UPDATE. */
   lockThread(id: string, opts: { archived?: boolean } = {}): void {
-    const channel = this.channel(id);
-    channel.locked = true;
-    channel.archived = opts.archived ?? true;
-    this.dispatchThread('THREAD_UPDATE', channel);
+    this.places.lockThread(id, opts);
   }
 
   /** Archives a thread without locking it (as inactivity does). */
   archiveThread(id: string): void {
-    const channel = this.channel(id);
-    channel.archived = true;
-    this.dispatchThread('THREAD_UPDATE', channel);
+    this.places.archiveThread(id);
   }
 
   /**
@@ -300,16 +233,7 @@ export class FakeDiscord {
    * happened while the bot was not connected, so no session will ever carry the event.
    */
   deleteChannel(id: string, opts: { offline?: boolean } = {}): void {
-    const channel = this.channel(id);
-    const payload = channelJson(this.state, id);
-    channel.deleted = true;
-    for (const thread of this.state.channels.values()) if (thread.parentId === id) thread.deleted = true;
-    if (opts.offline) return;
-    if (isThread(channel)) {
-      this.gateway.dispatch('THREAD_DELETE', { id, guild_id: this.state.guildIdOf(id), parent_id: channel.parentId, type: channel.type });
-    } else {
-      this.gateway.dispatch('CHANNEL_DELETE', payload);
-    }
+    this.places.deleteChannel(id, opts);
   }
 
   /**
@@ -317,9 +241,7 @@ export class FakeDiscord {
    * then on guild routes answer 10004 Unknown Guild and its channels 50001 Missing Access.
    */
   removeGuild(id: string = this.guildId, opts: { offline?: boolean } = {}): void {
-    if (id !== this.guildId) throw new Error(`the fake has one guild, ${this.guildId}`);
-    this.state.guildRemoved = true;
-    if (!opts.offline) this.gateway.dispatch('GUILD_DELETE', { id });
+    this.places.removeGuild(id, opts);
   }
 
   /** Changes a role's guild-wide permissions (the @everyone role's id is the guild id). */
@@ -338,15 +260,6 @@ export class FakeDiscord {
     return permissionsIn(this.state, this.botUserId, channelId);
   }
 
-  /** Turns on Discord's per-channel reaction limit (about 4 writes a second); `null` turns it off. */
-  limitReactions(perSecond: number | null = 4): void {
-    this.state.reactionLimiter = perSecond === null ? undefined : new ReactionLimiter(perSecond);
-  }
-
-  private dispatchThread(t: string, channel: FakeChannel): void {
-    this.gateway.dispatch(t, { ...channelJson(this.state, channel.id), ...botThreadMemberJson(this.state, channel) });
-  }
-
   /** Sends any gateway dispatch as is. */
   dispatch(t: string, d: unknown): void {
     this.gateway.dispatch(t, d);
@@ -357,7 +270,11 @@ export class FakeDiscord {
     this.rest.failNext(match, answer);
   }
 
-  /** Opening the DM works; posting to it answers 403 code 50007, like a user who closed DMs. */
+  /** Ends every fault still waiting from failNext: Discord has recovered. */
+  clearFaults(): void {
+    this.rest.clearFaults();
+  }
+
   /** Discord honours a nonce only for a few minutes: this is those minutes passing. */
   forgetNonces(): void {
     this.state.nonces.clear();
@@ -369,6 +286,7 @@ export class FakeDiscord {
     for (const word of words) this.state.automodKeywords.add(word);
   }
 
+  /** Opening the DM works; posting to it answers 403 code 50007, like a user who closed DMs. */
   dmFailsFor(userId: string): void {
     this.state.dmFails.add(userId);
   }
@@ -388,41 +306,17 @@ export class FakeDiscord {
     this.gateway.setDown(down);
   }
 
-  /** Discord forgets the session (a long outage): the bot's RESUME is refused and it identifies afresh. */
+  /** Discord forgets the session (a long outage): the bot's RESUME is refused, and what it missed is lost. */
   invalidateSession(): void {
     this.gateway.invalidateSession();
   }
 
   waitForRequest(pred: (r: RecordedRequest) => boolean, timeoutMs = 5000): Promise<RecordedRequest> {
-    const seen = this.requests.find(pred);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        const recent = this.requests.slice(-10).map((r) => `${r.method} ${r.path} -> ${r.status}`);
-        reject(new Error(`no matching Discord request within ${timeoutMs} ms; recent: ${recent.join(', ') || 'none'}`));
-      }, timeoutMs);
-      const waiter: Waiter = {
-        pred,
-        resolve: (r) => {
-          clearTimeout(timer);
-          resolve(r);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      };
-      this.waiters.add(waiter);
-    });
+    return this.waiters.waitForRequest(pred, timeoutMs);
   }
 
-  async waitFor(pred: () => boolean, timeoutMs = 5000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!pred()) {
-      if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+  waitFor(pred: () => boolean, timeoutMs = 5000): Promise<void> {
+    return this.waiters.waitFor(pred, timeoutMs);
   }
 
   /** Non-deleted messages of a channel (default: the first channel), oldest first. */
@@ -431,21 +325,11 @@ export class FakeDiscord {
   }
 
   async stop(): Promise<void> {
-    for (const waiter of this.waiters) waiter.reject(new Error('FakeDiscord stopped'));
-    this.waiters.clear();
+    this.waiters.rejectAll();
     await this.gateway.stop();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
-  }
-
-  private notify(r: RecordedRequest): void {
-    for (const waiter of this.waiters) {
-      if (waiter.pred(r)) {
-        this.waiters.delete(waiter);
-        waiter.resolve(r);
-      }
-    }
   }
 }

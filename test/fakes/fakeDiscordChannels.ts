@@ -210,32 +210,3 @@ export function joinThread(state: FakeDiscordState, channel: FakeChannel): boole
   channel.members.add(state.botUserId);
   return true;
 }
-
-/**
- * Discord's reaction bucket is per channel and small: about four writes a second. Every answer
- * carries the X-RateLimit headers (topics/rate-limits#header-format), so a client can wait before
- * it is refused; a write past the limit gets 429 with Retry-After.
- */
-export class ReactionLimiter {
-  private readonly writes = new Map<string, number[]>();
-  constructor(readonly perSecond: number) {}
-
-  take(channelId: string, nowMs: number): { headers: Record<string, string>; retryAfterSec?: number } {
-    const recent = (this.writes.get(channelId) ?? []).filter((t) => t > nowMs - 1000);
-    this.writes.set(channelId, recent);
-    const resetAfter = (first: number | undefined) => Math.max(0.001, ((first ?? nowMs) + 1000 - nowMs) / 1000);
-    const headers = (remaining: number, after: number) => ({
-      'X-RateLimit-Limit': String(this.perSecond),
-      'X-RateLimit-Remaining': String(remaining),
-      'X-RateLimit-Reset': String((nowMs / 1000 + after).toFixed(3)),
-      'X-RateLimit-Reset-After': after.toFixed(3),
-      'X-RateLimit-Bucket': 'fake-reactions',
-    });
-    if (recent.length >= this.perSecond) {
-      const after = resetAfter(recent[0]);
-      return { retryAfterSec: after, headers: { ...headers(0, after), 'Retry-After': after.toFixed(3), 'X-RateLimit-Scope': 'user' } };
-    }
-    recent.push(nowMs);
-    return { headers: headers(this.perSecond - recent.length, resetAfter(recent[0])) };
-  }
-}

@@ -1,5 +1,7 @@
-import type { Locale } from 'discord-api-types/v10';
-import { channelJson, memberJson, messageJson, userJson } from './fakeDiscordPayloads.ts';
+import { PermissionFlagsBits as P, type Locale } from 'discord-api-types/v10';
+import { permissionsIn } from './fakeDiscordChannels.ts';
+import { codePoints } from './fakeDiscordMessages.ts';
+import { channelJson, interactionChannelJson, memberJson, messageJson, userJson } from './fakeDiscordPayloads.ts';
 import { DEFAULT_ATTACHMENT_LIMIT_BYTES, DEFAULT_PERMISSIONS, type FakeDiscordState, type FakeInteraction, type FakeMessage, type FakeUser } from './fakeDiscordState.ts';
 
 // Message components as Discord delivers them: a click on a button is INTERACTION_CREATE type 3
@@ -32,16 +34,16 @@ export function modalTextInputs(modal: { components?: unknown }): TextInput[] {
   return flatten(modal.components).filter((c) => c.type === 4) as unknown as TextInput[];
 }
 
-/** What Discord's client enforces before it lets a modal be submitted. */
+/** What Discord's client enforces before it lets a modal be submitted; lengths in code points, as Discord counts them. */
 export function checkModalValues(inputs: TextInput[], values: Record<string, string>): void {
   for (const key of Object.keys(values)) {
     if (!inputs.some((i) => i.custom_id === key)) throw new Error(`the modal has no text input ${key}`);
   }
   for (const input of inputs) {
-    const value = values[input.custom_id] ?? '';
-    if (input.required !== false && value.length === 0) throw new Error(`text input ${input.custom_id} is required`);
-    if (input.max_length !== undefined && value.length > input.max_length) throw new Error(`text input ${input.custom_id} allows ${input.max_length} characters`);
-    if (value.length > 0 && input.min_length !== undefined && value.length < input.min_length) throw new Error(`text input ${input.custom_id} needs ${input.min_length} characters`);
+    const length = codePoints(values[input.custom_id] ?? '');
+    if (input.required !== false && length === 0) throw new Error(`text input ${input.custom_id} is required`);
+    if (input.max_length !== undefined && length > input.max_length) throw new Error(`text input ${input.custom_id} allows ${input.max_length} characters`);
+    if (length > 0 && input.min_length !== undefined && length < input.min_length) throw new Error(`text input ${input.custom_id} needs ${input.min_length} characters`);
   }
 }
 
@@ -55,7 +57,12 @@ export interface ComponentInjection {
   data: Record<string, unknown>;
 }
 
-/** INTERACTION_CREATE of type 3 or 5: in a server with `member`, in a DM with `user`, like Discord. */
+/**
+ * INTERACTION_CREATE of type 3 or 5: in a server with `member`, in a DM with `user`, like Discord. As
+ * for a slash command, `channel` is the partial channel it came from (its type, and a thread's
+ * metadata) and `app_permissions` what the bot may do there
+ * (interactions/receiving-and-responding#interaction-object).
+ */
 export function componentInteractionJson(state: FakeDiscordState, c: ComponentInjection) {
   const { interaction } = c;
   const inGuild = state.isGuildChannel(interaction.channelId);
@@ -70,12 +77,12 @@ export function componentInteractionJson(state: FakeDiscordState, c: ComponentIn
     channel_id: interaction.channelId,
     ...(inGuild
       ? {
-          guild_id: state.guildId,
-          guild: { id: state.guildId, locale: 'en-US' as Locale, features: [] },
-          channel: { id: channel.id, type: 0, guild_id: state.guildId, name: 'name' in channel ? channel.name : 'general' },
+          guild_id: interaction.guildId,
+          guild: { id: interaction.guildId, locale: 'en-US' as Locale, features: [] },
+          channel: interactionChannelJson(channel),
           member: { ...memberJson(c.user), permissions: c.memberPermissions },
           guild_locale: 'en-US' as Locale,
-          authorizing_integration_owners: { '0': state.guildId },
+          authorizing_integration_owners: { '0': interaction.guildId },
           context: 0,
         }
       : {
@@ -90,6 +97,16 @@ export function componentInteractionJson(state: FakeDiscordState, c: ComponentIn
     entitlements: [],
     attachment_size_limit: interaction.attachmentSizeLimit,
   };
+}
+
+/**
+ * What the bot may do where the interaction happened: computed from roles and overwrites in a server;
+ * in a DM with the bot, "ATTACH_FILES | EMBED_LINKS | MENTION_EVERYONE ... and additionally
+ * USE_EXTERNAL_EMOJIS" (interactions/receiving-and-responding#interaction-object).
+ */
+export function appPermissionsIn(state: FakeDiscordState, channelId: string): string {
+  if (state.isGuildChannel(channelId)) return permissionsIn(state, state.botUserId, channelId).toString();
+  return (P.AttachFiles | P.EmbedLinks | P.MentionEveryone | P.UseExternalEmojis).toString();
 }
 
 /** Who clicks or submits: their locale, roles and permissions as Discord reports them. */
@@ -145,14 +162,15 @@ export class FakeComponents {
     });
     const locale = c.opts.locale ?? 'en-US';
     const interaction: FakeInteraction = {
-      id: state.nextId(), token: state.newToken(), channelId: c.channelId, guildId: state.guildId, userId: c.userId,
-      attachmentSizeLimit: DEFAULT_ATTACHMENT_LIMIT_BYTES, acked: false, expired: false, createdAt: Date.now(), type: c.type, locale,
+      id: state.nextId(), token: state.newToken(), createdAt: state.now(), channelId: c.channelId, guildId: state.guildIdOf(c.channelId), userId: c.userId,
+      attachmentSizeLimit: DEFAULT_ATTACHMENT_LIMIT_BYTES, acked: false, expired: false, type: c.type, locale,
       ...(c.messageId ? { messageId: c.messageId } : {}),
     };
     state.interactions.set(interaction.id, interaction);
     const payload = componentInteractionJson(state, {
       interaction, user, locale, message: c.message, data: c.data,
-      memberPermissions: c.opts.memberPermissions ?? DEFAULT_PERMISSIONS, appPermissions: c.opts.appPermissions ?? DEFAULT_PERMISSIONS,
+      memberPermissions: c.opts.memberPermissions ?? DEFAULT_PERMISSIONS,
+      appPermissions: c.opts.appPermissions ?? appPermissionsIn(state, c.channelId),
     });
     this.send(interaction.id, payload);
     return { id: interaction.id, token: interaction.token };

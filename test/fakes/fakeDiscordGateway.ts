@@ -36,21 +36,25 @@ interface Session {
 /**
  * One gateway session per shard. Each server's events go to shard `(guild_id >> 22) % shard_count`
  * (DMs and events without a server to shard 0), as the real gateway routes them. Dispatches reach
- * only a socket that has identified or resumed; anything dispatched meanwhile stays in the session
- * log and is replayed on RESUME, or re-sequenced into the next session if the bot identifies afresh.
+ * only a socket that has identified or resumed. What is dispatched while a session is disconnected
+ * stays in its log and is replayed on RESUME of that session, and only then
+ * (https://discord.com/developers/docs/events/gateway#resuming): a fresh IDENTIFY starts a new
+ * session from the current state, and events for a shard with no session reach nobody.
  */
 export class FakeGateway {
   identifyCount = 0;
   resumeCount = 0;
+  /** IDENTIFYs refused with op 9 because their bucket had identified less than 5 s before. */
+  identifyRefusals = 0;
   /** Event names dropped because the session's intents do not cover them. */
   readonly droppedEvents: string[] = [];
+  /** Event names no session ever delivered: dispatched with no session, or left in a session that was replaced. */
+  readonly undeliveredEvents: string[] = [];
   /** Every IDENTIFY's [shard_id, shard_count]. */
   readonly identifiedShards: [number, number][] = [];
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sockets = new Set<WebSocket>();
   private readonly sessions = new Map<number, Session>();
-  /** Events for a shard that has no session yet. */
-  private pending: { t: string; d: unknown }[] = [];
   /** The shard count the bot identified with (Discord routes by the client's count). */
   private shardCount: number;
   private down = false;
@@ -78,7 +82,7 @@ export class FakeGateway {
   dispatch(t: string, d: unknown): void {
     const session = this.sessions.get(this.shardOf(d, t));
     if (!session) {
-      this.pending.push({ t, d });
+      this.undeliveredEvents.push(t);
       return;
     }
     this.append(session, t, d);
@@ -86,7 +90,7 @@ export class FakeGateway {
 
   /** The sessions can no longer be resumed (as after a long outage): the next RESUME gets op 9. */
   invalidateSession(): void {
-    for (const session of this.sessions.values()) session.sessionId = `${session.sessionId}-invalidated`;
+    for (const session of this.sessions.values()) this.invalidate(session);
   }
 
   close(code: number): void {
@@ -123,9 +127,14 @@ export class FakeGateway {
       return;
     }
     this.sockets.add(ws);
-    ws.on('close', () => {
+    ws.on('close', (code) => {
       this.sockets.delete(ws);
-      for (const session of this.sessions.values()) if (session.live === ws) session.live = null;
+      for (const session of this.sessions.values()) {
+        if (session.live !== ws) continue;
+        session.live = null;
+        // A client closing with 1000 or 1001 ends its session (events/gateway#initiating-a-disconnect).
+        if (code === 1000 || code === 1001) this.invalidate(session);
+      }
     });
     ws.on('message', (raw) => this.onMessage(ws, raw.toString()));
     ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: HEARTBEAT_INTERVAL_MS } }));
@@ -156,7 +165,7 @@ export class FakeGateway {
 
   private onIdentify(ws: WebSocket, d: { token?: string; intents?: number; shard?: unknown }): void {
     if (d.token !== this.state.botToken && d.token !== `Bot ${this.state.botToken}`) {
-      ws.close(4004);
+      ws.close(4004); // Authentication failed
       return;
     }
     const shard = d.shard === undefined ? [0, 1] : d.shard;
@@ -170,18 +179,42 @@ export class FakeGateway {
       ws.close(4011); // Sharding required
       return;
     }
+    const verdict = this.state.identifyLimits.take(shardId);
+    if (verdict === 'too_soon') {
+      this.identifyRefusals += 1;
+      ws.send(JSON.stringify({ op: 9, d: false }));
+      return;
+    }
+    if (verdict === 'budget_spent') {
+      this.resetToken();
+      return;
+    }
     this.identifyCount += 1;
     this.identifiedShards.push([shardId, shardCount]);
     this.shardCount = shardCount;
     const previous = this.sessions.get(shardId);
-    const undelivered = previous ? previous.log.filter((e) => !e.sent).map(({ t, d: data }) => ({ t, d: data })) : [];
-    const routed = this.pending.filter((e) => this.shardOf(e.d, e.t) === shardId);
-    this.pending = this.pending.filter((e) => this.shardOf(e.d, e.t) !== shardId);
+    if (previous) this.undeliveredEvents.push(...previous.log.filter((e) => !e.sent).map((e) => e.t));
     const session: Session = { shard: [shardId, shardCount], sessionId: this.state.newToken().slice(-32), seq: 0, log: [], live: ws, intents: d.intents ?? 0 };
     this.sessions.set(shardId, session);
     this.append(session, 'READY', readyJson(this.state, session.sessionId, this.url, session.shard, guilds.map((g) => g.id)));
     for (const guild of guilds) if (!(this.state.guildRemoved && guild.id === this.state.guildId)) this.append(session, 'GUILD_CREATE', guildCreateJson(this.state, guild));
-    for (const event of [...undelivered, ...routed]) this.append(session, event.t, event.d);
+  }
+
+  /**
+   * The day's session starts are spent: Discord terminates every session and resets the bot's token
+   * (events/gateway#identifying). The old token then fails on REST (401) and on the gateway (4004).
+   */
+  private resetToken(): void {
+    this.state.botToken = `${this.state.botToken}.reset`;
+    for (const session of this.sessions.values()) {
+      this.invalidate(session);
+      session.live = null;
+    }
+    for (const socket of this.sockets) socket.close(4004);
+  }
+
+  private invalidate(session: Session): void {
+    if (!session.sessionId.endsWith('-invalidated')) session.sessionId = `${session.sessionId}-invalidated`;
   }
 
   private onResume(ws: WebSocket, d: { token?: string; session_id?: string; seq?: number | null }): void {

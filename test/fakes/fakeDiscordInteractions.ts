@@ -17,6 +17,23 @@ import {
 
 const ACK_ONLY_CALLBACKS = new Set([1, 6, 7, 8, 9, 10, 12]);
 
+/**
+ * "Interaction tokens are valid for 15 minutes ... but you must send an initial response within 3
+ * seconds of receiving the event. If the 3 second deadline is exceeded, the token will be invalidated."
+ * (https://discord.com/developers/docs/interactions/receiving-and-responding#responding-to-an-interaction)
+ */
+export const INITIAL_RESPONSE_MS = 3_000;
+export const TOKEN_LIFETIME_MS = 15 * 60_000;
+
+const ageOf = (state: FakeDiscordState, interaction: FakeInteraction) => state.now() - interaction.createdAt;
+
+/** Past its 3 s unanswered, or past its 15 minutes: the token no longer works anywhere. */
+function tokenExpired(state: FakeDiscordState, interaction: FakeInteraction): boolean {
+  if (interaction.expired) return true;
+  const age = ageOf(state, interaction);
+  return age > TOKEN_LIFETIME_MS || (!interaction.acked && age > INITIAL_RESPONSE_MS);
+}
+
 export function interactionRoutes(state: FakeDiscordState): Route[] {
   const original = '/webhooks/:app/:token/messages/:message';
   return [
@@ -50,14 +67,9 @@ export function interactionRoutes(state: FakeDiscordState): Route[] {
   ];
 }
 
-/** Discord refuses the initial response 3 s after the interaction was created (when the fake is told to). */
-const pastDeadline = (state: FakeDiscordState, interaction: FakeInteraction) =>
-  state.interactionCallbackDeadlineMs !== undefined && interaction.createdAt !== undefined
-  && Date.now() - interaction.createdAt > state.interactionCallbackDeadlineMs;
-
 function callback(state: FakeDiscordState, req: RecordedRequest, p: Record<string, string>): RouteAnswer {
   const interaction = state.interactions.get(p.id ?? '');
-  if (!interaction || interaction.token !== p.token || interaction.expired || pastDeadline(state, interaction)) {
+  if (!interaction || interaction.token !== p.token || tokenExpired(state, interaction)) {
     throw new FakeApiError(404, 10062, 'Unknown interaction');
   }
   if (interaction.acked) throw new FakeApiError(400, 40060, 'Interaction has already been acknowledged.');
@@ -148,7 +160,7 @@ function followUp(state: FakeDiscordState, req: RecordedRequest, p: Record<strin
 function webhookInteraction(state: FakeDiscordState, p: Record<string, string>): FakeInteraction {
   if (p.app !== state.appId) throw new FakeApiError(404, 10015, 'Unknown Webhook');
   const interaction = [...state.interactions.values()].find((i) => i.token === p.token);
-  if (!interaction || interaction.expired) throw new FakeApiError(401, 50027, 'Invalid Webhook Token');
+  if (!interaction || tokenExpired(state, interaction)) throw new FakeApiError(401, 50027, 'Invalid Webhook Token');
   return interaction;
 }
 

@@ -11,9 +11,10 @@ import {
 } from './fakeDiscordState.ts';
 
 // Message create/edit semantics shared by channel and webhook routes: attachments kept by id or
-// taken from files[n], Discord's 2000-character content limit, per-file upload limit.
+// taken from files[n], Discord's length limits, per-file upload limit.
 
 const MAX_CONTENT = 2000;
+const MAX_EMBED_TOTAL = 6000;
 
 interface MessagePayload {
   content?: unknown;
@@ -140,12 +141,48 @@ function checkAutomod(state: FakeDiscordState, payload: MessagePayload): void {
   }
 }
 
+/**
+ * Discord's API counts a string's length in Unicode code points ("Our API uses Python 3, so the API
+ * calculates length based on the number of codepoints", https://github.com/discord/discord-api-docs/issues/1315),
+ * not in JavaScript's UTF-16 units: an emoji outside the BMP is one character, not two.
+ */
+export function codePoints(text: string): number {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
+}
+
+const tooLong = (field: string, max: number) => new FakeApiError(400, 50035, 'Invalid Form Body', {
+  [field]: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${max} or fewer in length.` }] },
+});
+
+/**
+ * Content up to 2,000 characters; embeds within their per-field limits and 6,000 characters in all
+ * (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
+ */
 function checkContent(payload: MessagePayload): void {
-  if (typeof payload.content === 'string' && payload.content.length > MAX_CONTENT) {
-    throw new FakeApiError(400, 50035, 'Invalid Form Body', {
-      content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${MAX_CONTENT} or fewer in length.` }] },
-    });
+  if (typeof payload.content === 'string' && codePoints(payload.content) > MAX_CONTENT) throw tooLong('content', MAX_CONTENT);
+  if (!Array.isArray(payload.embeds)) return;
+  let total = 0;
+  for (const [i, embed] of (payload.embeds as EmbedText[]).entries()) {
+    const texts: [string, unknown, number][] = [
+      ['title', embed?.title, 256], ['description', embed?.description, 4096], ['footer.text', embed?.footer?.text, 2048],
+      ['author.name', embed?.author?.name, 256],
+      ...(embed?.fields ?? []).flatMap((f, j): [string, unknown, number][] => [[`fields.${j}.name`, f?.name, 256], [`fields.${j}.value`, f?.value, 1024]]),
+    ];
+    for (const [field, text, max] of texts) {
+      if (typeof text !== 'string') continue;
+      const length = codePoints(text.trim());
+      if (length > max) throw tooLong(`embeds.${i}.${field}`, max);
+      total += length;
+    }
   }
+  if (total > MAX_EMBED_TOTAL) throw tooLong('embeds', MAX_EMBED_TOTAL);
+}
+
+interface EmbedText {
+  title?: unknown; description?: unknown; footer?: { text?: unknown }; author?: { name?: unknown };
+  fields?: { name?: unknown; value?: unknown }[];
 }
 
 function resolveAttachments(

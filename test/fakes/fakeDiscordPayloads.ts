@@ -268,7 +268,7 @@ export interface CommandInjection {
 }
 
 /** The partial channel of an interaction: its kind, parent and, for threads, their state. */
-function interactionChannelJson(channel: ReturnType<typeof channelJson>) {
+export function interactionChannelJson(channel: ReturnType<typeof channelJson>) {
   if (!('guild_id' in channel)) return channel;
   const { id, type, guild_id, name, parent_id } = channel;
   return { id, type, guild_id, name, parent_id, flags: 0, ...('thread_metadata' in channel ? { thread_metadata: channel.thread_metadata } : {}) };

@@ -3,11 +3,11 @@ import type { RouteAnswer } from './fakeDiscordRest.ts';
 import type { RecordedRequest } from './fakeDiscordState.ts';
 
 /**
- * Discord's rate limits, for the fake (opt-in: `FakeDiscord.start({ rateLimits: true })`). Each route
- * has a bucket per major parameter (channel, guild, webhook + token), announced on every answer in
- * X-RateLimit-* headers; bot-token requests also share a global 50 per second, from which interaction
- * callbacks and interaction-token webhooks are exempt, as on Discord. A request over either limit is
- * answered 429 with Retry-After and `{ message, retry_after, global }`, and does not count.
+ * Discord's rate limits (https://discord.com/developers/docs/topics/rate-limits), on in the fake unless
+ * a test turns them off with `FakeDiscord.start({ rateLimits: false })`. Each route has a bucket per
+ * top-level resource (channel, guild, webhook + token), announced on every answer in X-RateLimit-*
+ * headers; bot-token requests also share a global 50 per second, from which interaction callbacks and
+ * interaction-token webhooks are exempt. A request over either limit is answered 429 and does not count.
  */
 export interface RateLimitOptions {
   globalPerSecond?: number;
@@ -76,7 +76,7 @@ export class FakeRateLimits {
       if (now >= this.global.resetAt) this.global = { count: 0, resetAt: now + 1000 };
       if (this.global.count >= this.globalPerSecond) {
         this.provoked.global++;
-        return { limited: tooMany((this.global.resetAt - now) / 1000, true, {}) };
+        return { limited: tooManyRequests((this.global.resetAt - now) / 1000, 'global', {}) };
       }
     }
     const headers = (remaining: number): Record<string, string> => ({
@@ -88,7 +88,7 @@ export class FakeRateLimits {
     });
     if (window.count >= rule.limit) {
       this.provoked.route++;
-      return { limited: tooMany((window.resetAt - now) / 1000, false, headers(0)) };
+      return { limited: tooManyRequests((window.resetAt - now) / 1000, 'user', headers(0)) };
     }
     window.count++;
     if (!bucket.exemptFromGlobal) this.global.count++;
@@ -96,15 +96,24 @@ export class FakeRateLimits {
   }
 }
 
-function tooMany(retryAfterSec: number, global: boolean, headers: Record<string, string>): RouteAnswer {
+/** `user`: the bot's own limit on a route; `global`: its 50 per second; `shared`: a resource's limit, shared by everyone using it. */
+export type RateLimitScope = 'user' | 'global' | 'shared';
+
+/**
+ * A 429 as Discord sends it (topics/rate-limits#exceeding-a-rate-limit): `retry_after` in the body is
+ * a float in seconds, the `Retry-After` header the same rounded up to whole seconds, and
+ * `X-RateLimit-Scope` tells whose limit it was (sent only on 429s).
+ */
+export function tooManyRequests(retryAfterSec: number, scope: RateLimitScope, headers: Record<string, string>): RouteAnswer {
   const retryAfter = Math.max(0.001, Math.round(retryAfterSec * 1000) / 1000);
+  const global = scope === 'global';
   return {
     status: 429,
     body: { message: 'You are being rate limited.', retry_after: retryAfter, global },
     headers: {
       ...headers,
       'Retry-After': String(Math.ceil(retryAfter)),
-      'X-RateLimit-Scope': global ? 'global' : 'user',
+      'X-RateLimit-Scope': scope,
       ...(global ? { 'X-RateLimit-Global': 'true' } : {}),
     },
   };

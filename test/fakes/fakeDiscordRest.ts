@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tooManyRequests, type RateLimitScope } from './fakeDiscordRateLimits.ts';
 import { FakeApiError, type FakeDiscordState, type RecordedFile, type RecordedRequest } from './fakeDiscordState.ts';
 
 export interface RouteAnswer {
@@ -23,10 +24,15 @@ export interface FaultMatch {
 
 /**
  * `apply: true` lets the normal handler run first (the message is created or edited) and only then
- * answers with the fault, like a Discord 5xx or timeout after the write went through.
+ * answers with the fault, like a Discord 5xx or timeout after the write went through. A 429 is sent
+ * as Discord sends it: `retry_after` in seconds as a float in the body, rounded up to whole seconds
+ * in the `Retry-After` header, and its `X-RateLimit-Scope` (`user` unless given).
  */
 export type FaultAnswer =
-  | { status: number; body?: unknown; headers?: Record<string, string>; times?: number; apply?: boolean }
+  | {
+    status: number; body?: unknown; headers?: Record<string, string>; times?: number; apply?: boolean;
+    retryAfterSec?: number; scope?: RateLimitScope;
+  }
   | { hang: true; times?: number; apply?: boolean };
 
 interface Fault {
@@ -52,12 +58,17 @@ export class FakeRest {
     this.faults.push({ match, answer, remaining: answer.times ?? 1 });
   }
 
+  /** Drops every fault still waiting: the incident is over. */
+  clearFaults(): void {
+    this.faults.splice(0);
+  }
+
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     const url = new URL(req.url ?? '/', this.state.origin);
     const method = (req.method ?? 'GET').toUpperCase();
     if (url.pathname.startsWith('/attachments/')) {
-      this.serveAttachment(url.pathname, res);
+      await this.serveAttachment(url.pathname, url.searchParams, res);
       return;
     }
     const headers = flattenHeaders(req);
@@ -68,7 +79,7 @@ export class FakeRest {
       headers,
       body: undefined,
       files: [],
-      at: Date.now(),
+      at: this.state.now(),
       status: 0,
       responseBody: undefined,
     };
@@ -82,6 +93,7 @@ export class FakeRest {
     if (answer !== 'hang') {
       record.status = answer.status;
       record.responseBody = answer.body;
+      if (isInvalidRequest(answer)) this.state.invalidRequests.push({ at: record.at, method, path: record.path, status: answer.status });
     }
     this.state.requests.push(record);
     this.onRecorded(record);
@@ -134,17 +146,27 @@ export class FakeRest {
     return fault.answer;
   }
 
-  private serveAttachment(pathname: string, res: ServerResponse): void {
+  private async serveAttachment(pathname: string, query: URLSearchParams, res: ServerResponse): Promise<void> {
     const id = pathname.split('/')[2] ?? '';
     const file = this.state.files.get(id);
     this.downloads.push(pathname);
-    if (!file) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+    await this.state.cdn.ready();
+    if (!file || !this.state.cdn.serves(pathname, query)) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('This content is no longer available.');
       return;
     }
     res.writeHead(200, { 'content-type': file.contentType, 'content-length': String(file.bytes.length) });
     res.end(file.bytes);
   }
+}
+
+/**
+ * Discord counts 401, 403 and 429 answers towards its invalid-request limit, but not a 429 of scope
+ * `shared` (https://discord.com/developers/docs/topics/rate-limits#invalid-request-limit-aka-cloudflare-bans).
+ */
+function isInvalidRequest(answer: RouteAnswer): boolean {
+  if (answer.status === 401 || answer.status === 403) return true;
+  return answer.status === 429 && answer.headers?.['X-RateLimit-Scope'] !== 'shared';
 }
 
 function faultAnswer(answer: FaultAnswer): RouteAnswer | 'hang' {
@@ -153,22 +175,18 @@ function faultAnswer(answer: FaultAnswer): RouteAnswer | 'hang' {
     const body = answer.body ?? { message: `${answer.status}: Fake failure`, code: 0 };
     return { status: answer.status, body, headers: answer.headers ?? {} };
   }
+  const { 'Retry-After': _h, 'retry-after': _l, ...otherHeaders } = answer.headers ?? {};
   const bodyRetry = (answer.body as { retry_after?: unknown } | undefined)?.retry_after;
-  const retryAfterSec = Number(answer.headers?.['Retry-After'] ?? answer.headers?.['retry-after'] ?? bodyRetry ?? 0.2);
-  return {
-    status: 429,
-    body: answer.body ?? { message: 'You are being rate limited.', retry_after: retryAfterSec, global: false, code: 0 },
-    headers: {
-      'Retry-After': String(retryAfterSec),
-      'X-RateLimit-Limit': '5',
-      'X-RateLimit-Remaining': '0',
-      'X-RateLimit-Reset': String(Date.now() / 1000 + retryAfterSec),
-      'X-RateLimit-Reset-After': String(retryAfterSec),
-      'X-RateLimit-Bucket': 'fake-bucket',
-      'X-RateLimit-Scope': 'user',
-      ...answer.headers,
-    },
-  };
+  const retryAfterSec = Number(answer.retryAfterSec ?? _h ?? _l ?? bodyRetry ?? 0.2);
+  const limited = tooManyRequests(retryAfterSec, answer.scope ?? 'user', {
+    'X-RateLimit-Limit': '5',
+    'X-RateLimit-Remaining': '0',
+    'X-RateLimit-Reset': (Date.now() / 1000 + retryAfterSec).toFixed(3),
+    'X-RateLimit-Reset-After': retryAfterSec.toFixed(3),
+    'X-RateLimit-Bucket': 'fake-bucket',
+    ...otherHeaders,
+  });
+  return answer.body === undefined ? limited : { ...limited, body: answer.body };
 }
 
 function errorAnswer(error: unknown): RouteAnswer {

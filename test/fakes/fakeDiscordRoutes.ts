@@ -1,6 +1,7 @@
 import {
   accessibleChannel, checkCanEdit, checkCanModerate, checkCanPost, checkCanReact, checkCanReadHistory, joinThread, type FakeChannel,
 } from './fakeDiscordChannels.ts';
+import { commandRoutes } from './fakeDiscordCommandRoutes.ts';
 import { interactionRoutes } from './fakeDiscordInteractions.ts';
 import { createMessage, editMessage, isEmpty, payloadOf } from './fakeDiscordMessages.ts';
 import { botThreadMemberJson, channelJson, guildJson, memberJson, messageJson, reactionAddJson, reactionRemoveJson, userJson } from './fakeDiscordPayloads.ts';
@@ -23,7 +24,7 @@ export function createRoutes(state: FakeDiscordState, gatewayUrl: () => string, 
       ok({
         url: gatewayUrl(),
         shards: state.recommendedShards,
-        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: state.maxConcurrency },
+        session_start_limit: state.identifyLimits.sessionStartLimit(),
       }),
     ),
     { method: 'GET', path: '/gateway', auth: false, handle: () => ok({ url: gatewayUrl() }) },
@@ -65,8 +66,6 @@ export function createRoutes(state: FakeDiscordState, gatewayUrl: () => string, 
       const emoji = p.emoji ?? '';
       const channel = state.channels.get(m.channel_id);
       if (channel) checkCanReact(state, channel, (m.reactions.get(emoji)?.size ?? 0) === 0);
-      const limited = reactionLimit(state, m.channel_id);
-      if (limited.status === 429) return limited;
       const users = m.reactions.get(emoji) ?? new Set<string>();
       m.reactions.set(emoji, users);
       if (!users.has(state.botUserId)) {
@@ -74,7 +73,7 @@ export function createRoutes(state: FakeDiscordState, gatewayUrl: () => string, 
         // real Discord echoes the bot's own reaction back over the gateway
         dispatch('MESSAGE_REACTION_ADD', reactionAddJson(state, { user: knownUser(state, state.botUserId), message: m, emoji }));
       }
-      return limited;
+      return noContent();
     }),
     bot('DELETE', `${reaction}/:user`, (_req, p) => {
       const m = channelMessage(state, p);
@@ -82,12 +81,10 @@ export function createRoutes(state: FakeDiscordState, gatewayUrl: () => string, 
       const userId = p.user === '@me' ? state.botUserId : (p.user ?? '');
       const channel = state.channels.get(m.channel_id);
       if (channel && userId !== state.botUserId) checkCanModerate(state, channel);
-      const limited = reactionLimit(state, m.channel_id);
-      if (limited.status === 429) return limited;
       if (m.reactions.get(emoji)?.delete(userId)) {
         dispatch('MESSAGE_REACTION_REMOVE', reactionRemoveJson(state, { userId, message: m, emoji }));
       }
-      return limited;
+      return noContent();
     }),
     bot('PUT', '/channels/:channel/thread-members/@me', (_req, p) => {
       const channel = accessibleChannel(state, p.channel ?? '');
@@ -201,18 +198,6 @@ function guildOf(state: FakeDiscordState, p: Params): FakeGuild {
   return guild;
 }
 
-/** Reaction writes answer with the bucket's headers, or 429 past the per-channel limit. */
-function reactionLimit(state: FakeDiscordState, channel: string): RouteAnswer {
-  const taken = state.reactionLimiter?.take(channel, Date.now());
-  if (!taken) return noContent();
-  if (taken.retryAfterSec === undefined) return { status: 204, headers: taken.headers };
-  return {
-    status: 429,
-    headers: taken.headers,
-    body: { message: 'You are being rate limited.', retry_after: taken.retryAfterSec, global: false, code: 0 },
-  };
-}
-
 function channelMessage(state: FakeDiscordState, p: Params): FakeMessage {
   const channel = channelId(state, p);
   const m = state.liveMessage(p.message);
@@ -225,92 +210,4 @@ function knownUser(state: FakeDiscordState, id: string): FakeUser {
   const user = state.users.get(id);
   if (!user) throw new FakeApiError(404, 10013, 'Unknown User');
   return user;
-}
-
-interface StoredCommand {
-  id: string;
-  name: string;
-  type: number;
-  [key: string]: unknown;
-}
-
-function commandRoutes(state: FakeDiscordState): Route[] {
-  const listFor = (p: Params): StoredCommand[] => {
-    if (p.app !== state.appId) throw new FakeApiError(404, 10002, 'Unknown Application');
-    if (p.guild === undefined) return state.commands.global as StoredCommand[];
-    if (!state.guilds.get(p.guild)) throw new FakeApiError(404, 10004, 'Unknown Guild');
-    if (state.guildRemoved && p.guild === state.guildId) throw new FakeApiError(403, 50001, 'Missing Access');
-    const list = state.commands.guild.get(p.guild) ?? [];
-    state.commands.guild.set(p.guild, list);
-    return list as StoredCommand[];
-  };
-  const store = (p: Params, input: unknown, list: StoredCommand[]): StoredCommand => {
-    const cmd = (input ?? {}) as Record<string, unknown>;
-    const type = typeof cmd.type === 'number' ? cmd.type : 1;
-    const name = String(cmd.name ?? '');
-    return {
-      default_member_permissions: null,
-      dm_permission: true,
-      contexts: null,
-      integration_types: [0],
-      nsfw: false,
-      description: '',
-      options: [],
-      ...cmd,
-      id: list.find((c) => c.name === name && c.type === type)?.id ?? state.nextId(),
-      application_id: state.appId,
-      version: state.nextId(),
-      type,
-      name,
-      ...(p.guild ? { guild_id: p.guild } : {}),
-    };
-  };
-  const one = (p: Params): StoredCommand => {
-    const found = listFor(p).find((c) => c.id === p.command);
-    if (!found) throw new FakeApiError(404, 10063, 'Unknown application command');
-    return found;
-  };
-  const routes: Route[] = [];
-  for (const base of ['/applications/:app/commands', '/applications/:app/guilds/:guild/commands']) {
-    routes.push(
-      { method: 'GET', path: base, auth: true, handle: (_req, p) => ok(listFor(p)) },
-      {
-        method: 'PUT',
-        path: base,
-        auth: true,
-        handle: (req, p) => {
-          if (!Array.isArray(req.body)) throw new FakeApiError(400, 50035, 'Invalid Form Body');
-          const list = listFor(p);
-          const next = req.body.map((c) => store(p, c, list));
-          list.splice(0, list.length, ...next);
-          return ok(list);
-        },
-      },
-      {
-        method: 'POST',
-        path: base,
-        auth: true,
-        handle: (req, p) => {
-          const list = listFor(p);
-          const cmd = store(p, req.body, list);
-          const index = list.findIndex((c) => c.id === cmd.id);
-          if (index >= 0) list[index] = cmd;
-          else list.push(cmd);
-          return { status: index >= 0 ? 200 : 201, body: cmd };
-        },
-      },
-      { method: 'GET', path: `${base}/:command`, auth: true, handle: (_req, p) => ok(one(p)) },
-      {
-        method: 'DELETE',
-        path: `${base}/:command`,
-        auth: true,
-        handle: (_req, p) => {
-          const list = listFor(p);
-          list.splice(list.indexOf(one(p)), 1);
-          return noContent();
-        },
-      },
-    );
-  }
-  return routes;
 }

@@ -1,42 +1,31 @@
 import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { FakeDiscord, guildIdOnShard, shardOfGuild } from './fakeDiscord.ts';
+import { identify as connectAndIdentify, type RawConnection } from './rawGateway.ts';
 
 const fakes: FakeDiscord[] = [];
 const clients: Client[] = [];
-const sockets: WebSocket[] = [];
+const connections: RawConnection[] = [];
 afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.terminate();
+  for (const c of connections.splice(0)) c.socket.terminate();
   for (const client of clients.splice(0)) await client.destroy();
   for (const fake of fakes.splice(0)) await fake.stop();
 });
 
-async function startFake(opts: { shards?: number } = {}): Promise<FakeDiscord> {
+async function startFake(opts: { shards?: number; maxConcurrency?: number } = {}): Promise<FakeDiscord> {
   const fake = await FakeDiscord.start(opts);
   fakes.push(fake);
   return fake;
 }
 
-interface RawSession {
-  dispatches: { t: string; d: { guild_id?: string; guilds?: { id: string }[]; shard?: number[]; id?: string } }[];
-  closed: Promise<number>;
+/** A bare gateway client that identifies with `shard` and records every dispatch. */
+function identify(fake: FakeDiscord, shard: [number, number] | undefined): RawConnection {
+  const connection = connectAndIdentify(fake, shard);
+  connections.push(connection);
+  return connection;
 }
 
-/** A bare gateway client: connects, identifies with `shard` and records every dispatch. */
-async function identify(fake: FakeDiscord, shard: [number, number] | undefined): Promise<RawSession> {
-  const ws = new WebSocket(`${fake.apiBase.replace(/^http/, 'ws').replace(/\/api$/, '')}/gateway`);
-  sockets.push(ws);
-  const session: RawSession = { dispatches: [], closed: new Promise((resolve) => ws.once('close', (code) => resolve(code))) };
-  ws.on('message', (raw) => {
-    const payload = JSON.parse(raw.toString()) as { op: number; t: string; d: RawSession['dispatches'][number]['d'] };
-    if (payload.op === 10) ws.send(JSON.stringify({ op: 2, d: { token: fake.botToken, intents: 1 | (1 << 10), properties: {}, ...(shard ? { shard } : {}) } }));
-    if (payload.op === 0) session.dispatches.push({ t: payload.t, d: payload.d });
-  });
-  return session;
-}
-
-const guildCreates = (s: RawSession) => s.dispatches.filter((e) => e.t === 'GUILD_CREATE').map((e) => e.d.id);
+const guildCreates = (s: RawConnection) => s.dispatches.filter((e) => e.t === 'GUILD_CREATE').map((e) => e.d.id);
 
 describe('fake gateway sharding', () => {
   it('builds server ids that Discord routes to the asked shard', () => {
@@ -53,10 +42,11 @@ describe('fake gateway sharding', () => {
   });
 
   it('sends each shard READY and GUILD_CREATE for its own servers only, and routes their events to it', async () => {
-    const fake = await startFake({ shards: 2 });
+    // Two IDENTIFY buckets, so both shards may identify at once.
+    const fake = await startFake({ shards: 2, maxConcurrency: 2 });
     const [a, b] = [fake.addGuild({ id: guildIdOnShard(0, 2, 1), channels: 2 }), fake.addGuild({ id: guildIdOnShard(1, 2, 2), channels: 2, roles: 3 })];
     const primaryShard = shardOfGuild(fake.guildId, 2);
-    const [zero, one] = [await identify(fake, [0, 2]), await identify(fake, [1, 2])];
+    const [zero, one] = [identify(fake, [0, 2]), identify(fake, [1, 2])];
     await fake.waitFor(() => zero.dispatches.length > 0 && one.dispatches.length > 0);
     const expectedOn = (shard: number) => [fake.guildId, a.id, b.id].filter((id) => shardOfGuild(id, 2) === shard).sort();
     await fake.waitFor(() => guildCreates(zero).length + guildCreates(one).length === 3);
@@ -71,31 +61,35 @@ describe('fake gateway sharding', () => {
     fake.sendCommand({ name: 'video', channelId: a.channelIds[0] });
     fake.sendCommand({ name: 'video' });
     await fake.waitFor(() => [...zero.dispatches, ...one.dispatches].filter((e) => e.t === 'INTERACTION_CREATE').length === 3);
-    const interactionsOn = (s: RawSession) => s.dispatches.filter((e) => e.t === 'INTERACTION_CREATE').map((e) => e.d.guild_id);
+    const interactionsOn = (s: RawConnection) => s.dispatches.filter((e) => e.t === 'INTERACTION_CREATE').map((e) => e.d.guild_id);
     expect(interactionsOn(one)).toEqual([b.id, ...(primaryShard === 1 ? [fake.guildId] : [])]);
     expect(interactionsOn(zero)).toEqual([a.id, ...(primaryShard === 0 ? [fake.guildId] : [])]);
   });
 
-  it('holds a shard\'s events until that shard identifies', async () => {
-    const fake = await startFake({ shards: 2 });
+  it('delivers nothing to a shard that has no session: an event for it before it identified reaches nobody', async () => {
+    const fake = await startFake({ shards: 2, maxConcurrency: 2 });
     const b = fake.addGuild({ id: guildIdOnShard(1, 2, 3) });
-    const zero = await identify(fake, [0, 2]);
+    const zero = identify(fake, [0, 2]);
     await fake.waitFor(() => zero.dispatches.some((e) => e.t === 'READY'));
     fake.sendCommand({ name: 'video', channelId: b.channelIds[0] });
-    const one = await identify(fake, [1, 2]);
+    const one = identify(fake, [1, 2]);
+    await fake.waitFor(() => one.dispatches.some((e) => e.t === 'READY'));
+    fake.sendCommand({ name: 'video', channelId: b.channelIds[0] });
     await fake.waitFor(() => one.dispatches.some((e) => e.t === 'INTERACTION_CREATE'));
+    expect(one.dispatches.filter((e) => e.t === 'INTERACTION_CREATE')).toHaveLength(1);
     expect(zero.dispatches.some((e) => e.t === 'INTERACTION_CREATE')).toBe(false);
+    expect(fake.undeliveredEvents).toEqual(['INTERACTION_CREATE']);
   });
 
   it('closes an unsharded session of a bot in more than 2,500 servers with 4011, and a bad shard with 4010', async () => {
     const fake = await startFake({ shards: 2 });
     for (let i = 0; i < 2_500; i++) fake.addGuild();
-    expect(await (await identify(fake, undefined)).closed).toBe(4011);
-    expect(await (await identify(fake, [2, 2])).closed).toBe(4010);
+    expect(await identify(fake, undefined).closed).toBe(4011);
+    expect(await identify(fake, [2, 2]).closed).toBe(4010);
   });
 
   it('serves a discord.js client that shards internally with the recommended count', async () => {
-    const fake = await startFake({ shards: 2 });
+    const fake = await startFake({ shards: 2, maxConcurrency: 2 });
     const guilds = [fake.addGuild({ id: guildIdOnShard(0, 2, 4), channels: 3, roles: 2 }), fake.addGuild({ id: guildIdOnShard(1, 2, 5), channels: 3, roles: 2 })];
     const client = new Client({
       intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions],

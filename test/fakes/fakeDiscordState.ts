@@ -1,7 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { FakeRateLimits, type RateLimitOptions } from './fakeDiscordRateLimits.ts';
-import { newChannel, type FakeChannel, type ReactionLimiter } from './fakeDiscordChannels.ts';
+import { newChannel, type FakeChannel } from './fakeDiscordChannels.ts';
 import { FakeGuilds } from './fakeDiscordGuilds.ts';
+import { FakeCdn } from './fakeDiscordCdn.ts';
+import { IdentifyLimits } from './fakeDiscordIdentify.ts';
+import { FakeRateLimits } from './fakeDiscordRateLimits.ts';
+import type {
+  FakeDiscordOptions, FakeInteraction, FakeMessage, FakeRole, FakeUser, RecordedRequest, StoredFile, FakeAttachment,
+} from './fakeDiscordTypes.ts';
+
+export type {
+  FakeAttachment, FakeDiscordOptions, FakeInteraction, FakeMessage, FakeRole, FakeUser, RecordedFile, RecordedRequest, StoredFile,
+} from './fakeDiscordTypes.ts';
 
 /** Default permissions Discord reports for a member or the app in a normal guild. */
 export const DEFAULT_PERMISSIONS = '2248473465835073';
@@ -12,141 +21,22 @@ export const LOADING = 128;
 
 const DISCORD_EPOCH_MS = 1_420_070_400_000n;
 
-export interface RecordedFile {
-  field: string;
-  filename: string;
-  contentType: string;
-  bytes: Buffer;
+/**
+ * Discord's time, as the fake measures the deadlines it enforces (an interaction's 3 s and 15 minutes,
+ * the identify windows, the rate-limit windows): the wall clock, plus whatever a test moved it on by.
+ */
+export class FakeClock {
+  private offsetMs = 0;
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
 }
 
-export interface RecordedRequest {
-  method: string;
-  /** Percent-decoded, without the `/api/v10` prefix and without the query. */
-  path: string;
-  query: URLSearchParams;
-  headers: Record<string, string>;
-  /** Parsed JSON, or `payload_json` for multipart bodies. */
-  body: unknown;
-  files: RecordedFile[];
-  at: number;
-  /** Status the fake answered; 0 while a `hang` fault holds the request. */
-  status: number;
-  /** What the fake answered (JSON), undefined for 204 and hangs. */
-  responseBody: unknown;
-}
-
-export interface FakeAttachment {
-  id: string;
-  filename: string;
-  size: number;
-  url: string;
-  proxy_url: string;
-  content_type: string;
-  width?: number;
-  height?: number;
-  description?: string;
-  title?: string;
-  duration_secs?: number;
-}
-
-export interface FakeMessage {
-  id: string;
-  channel_id: string;
-  guild_id?: string;
-  author_id: string;
-  /** Discord message type: 0 default, 19 reply, 20 slash-command response. */
-  type: number;
-  content: string;
-  embeds: unknown[];
-  components: unknown[];
-  attachments: FakeAttachment[];
-  /** emoji (unicode, or `name:id` for custom) -> user ids */
-  reactions: Map<string, Set<string>>;
-  deleted: boolean;
-  nonce?: string;
-  flags: number;
-  /** Sent through an interaction webhook (original response or followup). */
-  webhook?: boolean;
-  interactionId?: string;
-  ephemeral: boolean;
-  timestamp: string;
-  edited_timestamp: string | null;
-  /** Number of successful edits after creation. */
-  edits: number;
-  message_reference?: { message_id: string; channel_id: string; guild_id?: string };
-}
-
-export interface FakeInteraction {
-  id: string;
-  token: string;
-  channelId: string;
-  guildId: string;
-  userId: string;
-  attachmentSizeLimit: number;
-  acked: boolean;
-  /** When the interaction was created (Date.now()); Discord's 3-second deadline runs from here. */
-  createdAt?: number;
-  callbackType?: number;
-  originalId?: string;
-  expired: boolean;
-  /** 2 application command (default), 3 message component, 4 autocomplete, 5 modal submit. */
-  type?: number;
-  /** The choices an autocomplete interaction was answered with (callback type 8). */
-  choices?: { name: string; value: string | number; name_localizations?: Record<string, string> }[];
-  locale?: string;
-  /** The message a component interaction came from. */
-  messageId?: string;
-  /** The modal this interaction was answered with (callback type 9). */
-  modal?: { custom_id?: string; title?: string; components?: unknown };
-}
-
-export interface FakeUser {
-  id: string;
-  username: string;
-  globalName: string | null;
-  bot: boolean;
-  roles: string[];
-}
-
-export interface FakeRole {
-  id: string;
-  name: string;
-  permissions: string;
-  managed: boolean;
-}
-
-export interface StoredFile {
-  filename: string;
-  contentType: string;
-  bytes: Buffer;
-}
-
-export interface FakeDiscordOptions {
-  botToken?: string;
-  appId?: string;
-  guildId?: string;
-  channelIds?: string[];
-  ownerId?: string;
-  /** The application's owner (default: the server owner), or its team members when `team` is set. */
-  applicationOwnerId?: string;
-  team?: { id: string; memberIds: string[] };
-  roles?: { id: string; permissions: string }[];
-  /** Discord's recommended shard count, reported by GET /gateway/bot (default 1). */
-  shards?: number;
-  /** `session_start_limit.max_concurrency` of GET /gateway/bot (default 1). */
-  maxConcurrency?: number;
-  /** Enforce Discord's rate limits (off by default: only tests about them, and the bench, want them). */
-  rateLimits?: boolean | RateLimitOptions;
-  /** Per-channel reaction writes allowed per second (Discord: about 4); off when absent. */
-  reactionsPerSecond?: number;
-  /**
-   * Refuse an interaction's initial response (10062 Unknown interaction) this long after the
-   * interaction was created, as Discord does after 3 s. Off when absent.
-   */
-  interactionCallbackDeadlineMs?: number;
-  /** `bot_public` of GET /applications/@me: anyone may add the bot (default true, as for a new application). */
-  botPublic?: boolean;
-}
+/** A 401, 403 or 429 answer: Discord bans an IP that makes 10,000 of them in 10 minutes (topics/rate-limits#invalid-request-limit-aka-cloudflare-bans). */
+export interface InvalidRequest { at: number; method: string; path: string; status: number }
 
 /** A Discord API error the fake answers with: `{ message, code }`. */
 export class FakeApiError extends Error {
@@ -162,7 +52,13 @@ export class FakeApiError extends Error {
 
 /** Everything the fake knows; shared by the REST and gateway halves. */
 export class FakeDiscordState {
-  readonly botToken: string;
+  /** Replaced when the day's session starts run out: the old one then fails everywhere. */
+  botToken: string;
+  readonly clock = new FakeClock();
+  readonly now = () => this.clock.now();
+  readonly identifyLimits: IdentifyLimits;
+  /** 401, 403 and 429 answers, except 429s of scope `shared`, which Discord does not count. */
+  readonly invalidRequests: InvalidRequest[] = [];
   readonly appId: string;
   readonly botUserId: string;
   readonly guildId: string;
@@ -187,15 +83,16 @@ export class FakeDiscordState {
   readonly dmChannels = new Map<string, string>();
   readonly dmFails = new Set<string>();
   readonly files = new Map<string, StoredFile>();
+  /** Signs attachment links and says when they expire; its clock is the tests' to move. */
+  readonly cdn = new FakeCdn();
   /** `${channelId}:${nonce}` -> message id, for enforce_nonce */
   readonly nonces = new Map<string, string>();
+  /** Discord's rate limits; `undefined` only when a test turned them off. */
   readonly rateLimits: FakeRateLimits | undefined;
-  readonly interactionCallbackDeadlineMs: number | undefined;
   /** Every guild channel and thread, the first `channelIds` as text channels. */
   readonly channels = new Map<string, FakeChannel>();
   /** The bot was removed from the guild (GUILD_DELETE without `unavailable`). */
   guildRemoved = false;
-  reactionLimiter: ReactionLimiter | undefined;
   /** The guild's AutoMod keyword rule (block message): matching messages answer 200000. */
   readonly automodKeywords = new Set<string>();
   private lastIdMs = 0n;
@@ -203,8 +100,8 @@ export class FakeDiscordState {
 
   constructor(opts: FakeDiscordOptions = {}) {
     this.botToken = opts.botToken ?? `fake-bot-token.${randomBytes(12).toString('hex')}`;
-    this.rateLimits = opts.rateLimits ? new FakeRateLimits(opts.rateLimits === true ? {} : opts.rateLimits) : undefined;
-    this.interactionCallbackDeadlineMs = opts.interactionCallbackDeadlineMs;
+    const rateLimits = opts.rateLimits ?? true;
+    this.rateLimits = rateLimits === false ? undefined : new FakeRateLimits(rateLimits === true ? {} : rateLimits, this.now);
     this.appId = opts.appId ?? '1100000000000000001';
     this.botUserId = this.appId;
     this.guildId = opts.guildId ?? '1200000000000000001';
@@ -222,6 +119,7 @@ export class FakeDiscordState {
     this.guilds = new FakeGuilds({ id: this.guildId, name: 'Fake Guild', channelIds: this.channelIds, roles: this.roles, botRoleId: this.botRoleId }, () => this.nextId());
     this.recommendedShards = opts.shards ?? 1;
     this.maxConcurrency = opts.maxConcurrency ?? 1;
+    this.identifyLimits = new IdentifyLimits(this.maxConcurrency, opts.sessionStartLimit ?? {}, this.now);
     this.users.set(this.botUserId, { id: this.botUserId, username: 'videobot', globalName: null, bot: true, roles: [this.botRoleId] });
     this.users.set(this.ownerId, { id: this.ownerId, username: 'owner', globalName: 'Owner', bot: false, roles: [] });
     this.channelIds.forEach((id, i) => this.channels.set(id, newChannel(id, { name: i === 0 ? 'general' : `channel-${i + 1}` })));
@@ -276,7 +174,7 @@ export class FakeDiscordState {
   storeFile(file: StoredFile & { width?: number; height?: number; sizeOverride?: number }): FakeAttachment {
     const id = this.nextId();
     this.files.set(id, { filename: file.filename, contentType: file.contentType, bytes: file.bytes });
-    const url = `${this.origin}/attachments/${id}/${encodeURIComponent(file.filename)}`;
+    const url = this.cdn.sign(this.origin, `/attachments/${id}/${encodeURIComponent(file.filename)}`);
     const attachment: FakeAttachment = {
       id,
       filename: file.filename,

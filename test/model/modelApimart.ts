@@ -288,6 +288,14 @@ export class ModelProvider {
         if (!proc.clock.alive) return never();
         return { remainingUsd: 12.5, usedUsd: 3, unlimited: false };
       },
+
+      // The modelled world checks no model list and carries no reference image.
+      listModels: async () => {
+        throw new Error('model: the modelled processes never read the model list');
+      },
+      uploadImage: async () => {
+        throw new Error('model: no job of the model has a reference image');
+      },
     };
   }
 }

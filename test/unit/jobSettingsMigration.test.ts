@@ -34,7 +34,8 @@ describe('the migration to catalog settings', () => {
     const db = soraEraDatabase();
     const indexes = indexesOf(db);
     migrate(db);
-    expect(indexesOf(db)).toEqual(indexes);
+    // Later migrations may add indexes of their own; none that was there is lost.
+    expect(indexesOf(db)).toEqual(expect.arrayContaining(indexes));
     expect(db.pragma('foreign_key_check')).toEqual([]);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     const job = await createJobStore(db).get(7);

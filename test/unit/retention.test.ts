@@ -95,7 +95,11 @@ describe('RETENTION_DAYS over a long history', () => {
     const events: string[] = [];
     const batches = [500, 500, 7];
     const retention = createRetention({
-      store: { eraseFinishedBefore: async () => { events.push('batch'); return batches.shift() ?? 0; } },
+      store: {
+        eraseFinishedBefore: async () => { events.push('batch'); return batches.shift() ?? 0; },
+        dropUnreferencedImage: async () => false,
+        checkpointAfterErase: async () => true,
+      },
       logger: createLogger({ level: 'error', secrets: [] }), retentionDays: 30,
       clock: { now: () => t0, setTimeout: () => ({ id: 0 }), clearTimeout: () => undefined },
     });

@@ -17,10 +17,10 @@ export function createJobReservations(db: Db, spend: SyncSpendStore, queries: Sy
   const insertJob = db.prepare(
     `INSERT INTO jobs (origin_key, parent_job_id, guild_id, channel_id, user_id, locale, application_id,
        interaction_token, interaction_at, attachment_size_limit, status, prompt, model, model_label, duration_sec, aspect_ratio,
-       resolution, audio, image_url, image_name, image_orientation, request_json, estimate_micros, confirm_deadline_at, idempotency_key, created_at, updated_at)
+       resolution, audio, image_url, image_name, image_sha256, image_orientation, request_json, estimate_micros, confirm_deadline_at, idempotency_key, created_at, updated_at)
      VALUES (@originKey, @parentJobId, @guildId, @channelId, @userId, @locale, @applicationId,
        @interactionToken, @interactionAt, @attachmentSizeLimit, @status, @prompt, @model, @modelLabel, @durationSec, @aspectRatio,
-       @resolution, @audio, @imageUrl, @imageName, @imageOrientation, @requestJson, @estimateMicros, @confirmDeadlineAt, @idempotencyKey, @now, @now)
+       @resolution, @audio, @imageUrl, @imageName, @imageSha256, @imageOrientation, @requestJson, @estimateMicros, @confirmDeadlineAt, @idempotencyKey, @now, @now)
      RETURNING *`);
 
   function budgetRejection(input: NewJob, w: BudgetWindow): CreateJobResult | undefined {
@@ -68,6 +68,7 @@ export function createJobReservations(db: Db, spend: SyncSpendStore, queries: Sy
       ...columns,
       parentJobId: input.parentJobId ?? null,
       imageOrientation: input.imageOrientation ?? null,
+      imageSha256: input.imageSha256 ?? null,
       status: input.needsConfirmation ? 'awaiting_confirmation' : 'queued',
       prompt: r.prompt, model: s.model, modelLabel: s.modelLabel, durationSec: s.durationSec, aspectRatio: s.aspectRatio,
       resolution: s.resolution, audio: s.audio === null ? null : Number(s.audio), imageUrl: s.imageUrl,

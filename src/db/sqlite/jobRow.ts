@@ -14,7 +14,7 @@ export interface JobRow {
   result_message_id: string | null; result_post_started_at: number | null; failure_code: string | null; failure_detail: string | null;
   idempotency_key: string;
   delivery_attempts: number; delivery_problem: string | null; image_orientation: 'landscape' | 'portrait' | 'square' | null;
-  status_deleted_at: number | null; place_gone?: 'guild_removed' | 'channel_deleted' | null;
+  status_deleted_at: number | null; place_gone?: 'guild_removed' | 'channel_deleted' | null; image_sha256?: string | null;
   created_at: number; updated_at: number; submitted_at: number | null; completed_at: number | null;
   finished_at: number | null; erased_at?: number | null;
 }
@@ -65,6 +65,7 @@ export function jobFromRow(row: JobRow): Job {
     deliveryAttempts: row.delivery_attempts ?? 0,
     deliveryProblem: row.delivery_problem ?? null,
     imageOrientation: row.image_orientation ?? null,
+    imageSha256: row.image_sha256 ?? null,
     statusDeletedAt: row.status_deleted_at ?? null,
     idempotencyKey: row.idempotency_key,
     placeGone: row.place_gone ?? null,

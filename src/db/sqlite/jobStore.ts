@@ -14,6 +14,8 @@ import { promised } from './promised.ts';
 import { ownedJobsSql } from './shardScope.ts';
 import { createSyncSpendStore } from './spendStore.ts';
 import { createDmCopies } from './dmCopies.ts';
+import { createPriceChecks } from './priceChecks.ts';
+import { createReferenceImageStore } from './referenceImageStore.ts';
 
 /** The job store over one better-sqlite3 connection: every statement prepared once, every transaction synchronous. */
 export function createJobStore(db: Db, scope?: ShardScope): JobStore {
@@ -33,6 +35,7 @@ function createSyncJobStore(db: Db, scope?: ShardScope) {
   const reservations = createJobReservations(db, spend, queries, writeLedger);
   const resolutions = createJobResolutions(db, spend, queries, writeLedger);
   const read = queries.get;
+  const priceChecks = createPriceChecks(db);
   const countSubmissions = db.prepare<[], { n: number }>(
     "SELECT COUNT(*) AS n FROM jobs WHERE status IN ('submitting', 'submitted')");
   const nextQueued = db.prepare<[number], { id: number; submit_attempts: number }>(
@@ -104,6 +107,9 @@ function createSyncJobStore(db: Db, scope?: ShardScope) {
     ...queries,
     ...reservations,
     ...createDmCopies(db),
+    ...createReferenceImageStore(db),
+    pricedModels: priceChecks.pricedModels,
+    recentPriceChecks: priceChecks.recentPriceChecks,
     ...createJobPlaces(db, read, endBeforeSubmission),
     ...resolutions,
 
@@ -151,7 +157,10 @@ function createSyncJobStore(db: Db, scope?: ShardScope) {
 
     markTimedOut: (id: number, now: number) => transition(id, ['submitted'], 'timed_out', now),
 
-    /** The provider finished: settle at its reported cost, or the estimate when it reports none. */
+    /**
+     * The provider finished: settle at its reported cost, or the estimate when it reports none. A reported
+     * cost is also kept beside the estimate, per model, to tell when the price table has drifted.
+     */
     completeTask: writeTransaction(db, (id: number, result: CompletedTask, now: number) => {
       const before = read(id);
       if (!before) return undefined;
@@ -160,7 +169,11 @@ function createSyncJobStore(db: Db, scope?: ShardScope) {
         video_url: result.videoUrl, video_expires_at: result.videoExpiresAt, cost_micros: cost,
         completed_at: now, progress: 100,
       });
-      if (job) writeLedger(job, 'settle', cost - job.estimateMicros, now);
+      if (!job) return undefined;
+      writeLedger(job, 'settle', cost - job.estimateMicros, now);
+      if (result.costMicros !== null) {
+        priceChecks.recordPriceCheck(id, job.request.model, { estimateMicros: job.estimateMicros, costMicros: result.costMicros }, now);
+      }
       return job;
     }),
 

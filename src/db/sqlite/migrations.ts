@@ -232,6 +232,42 @@ export const migrations: readonly (string | ((db: Database) => void))[] = [
   ALTER TABLE jobs ADD COLUMN audio INTEGER CHECK (audio IN (0, 1));
   ALTER TABLE jobs ADD COLUMN model_label TEXT;
   `,
+  // The bytes of a job's reference image, kept because Discord's links to them expire after about a
+  // day: Again, 🔁 and Edit & retry re-upload them to the provider. Stored once per content (re-rolls
+  // share their parent's), apart from jobs so that no job query reads them, in 256 KB parts: a 10 MB
+  // image written in one transaction held the event loop for half a second (bench/referenceImages.ts).
+  // `complete` once every part is in; erased with the last job that refers to them. The provider's
+  // upload of them is remembered while it is valid (72 h).
+  `
+  CREATE TABLE reference_images (
+    sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+    content_type TEXT NOT NULL CHECK (content_type IN ('image/jpeg', 'image/png', 'image/webp')),
+    size_bytes INTEGER NOT NULL CHECK (size_bytes BETWEEN 1 AND 10485760),
+    complete INTEGER NOT NULL DEFAULT 0 CHECK (complete IN (0, 1)),
+    upload_url TEXT,
+    upload_expires_at INTEGER,
+    created_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE TABLE reference_image_parts (
+    sha256 TEXT NOT NULL REFERENCES reference_images (sha256) ON DELETE CASCADE,
+    part INTEGER NOT NULL CHECK (part >= 0),
+    bytes BLOB NOT NULL CHECK (length(bytes) BETWEEN 1 AND 262144),
+    PRIMARY KEY (sha256, part)
+  ) STRICT;
+  ALTER TABLE jobs ADD COLUMN image_sha256 TEXT REFERENCES reference_images (sha256);
+  CREATE INDEX jobs_by_reference_image ON jobs (image_sha256) WHERE image_sha256 IS NOT NULL;
+
+  -- What each settled job was estimated at and what the provider reported it cost, per model: the
+  -- report compares them to say when the price table looks out of date. No prompt, no member.
+  CREATE TABLE price_checks (
+    job_id INTEGER PRIMARY KEY REFERENCES jobs (id),
+    model TEXT NOT NULL,
+    estimate_micros INTEGER NOT NULL CHECK (estimate_micros >= 0),
+    cost_micros INTEGER NOT NULL CHECK (cost_micros >= 0),
+    settled_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX price_checks_by_model ON price_checks (model, job_id);
+  `,
   // The number of queued jobs, kept by the database: a new job's place in the queue is this count, read
   // in its reservation's transaction, where counting the queue's rows for every first card of a burst
   // cost time quadratic in the burst.

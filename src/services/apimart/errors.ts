@@ -1,4 +1,4 @@
-export type ApimartOperation = 'submit' | 'getTask' | 'getBalance';
+export type ApimartOperation = 'submit' | 'getTask' | 'getBalance' | 'listModels' | 'uploadImage';
 
 export interface ApimartErrorContext {
   operation: ApimartOperation;

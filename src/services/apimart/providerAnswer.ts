@@ -45,9 +45,11 @@ export function readAnswer(ctx: ApimartErrorContext, raw: RawAnswer, clean: (tex
 }
 
 /** A request that got no complete answer: too large, too late, or the connection failed. */
-export function transportFailure(ctx: ApimartErrorContext, err: unknown, answeredStatus: number | undefined, timeoutMs: number): Error {
+export function transportFailure(
+  ctx: ApimartErrorContext, err: unknown, answeredStatus: number | undefined, timeoutMs: number, capBytes = maxJsonAnswerBytes,
+): Error {
   const status = answeredStatus ?? (err instanceof BodyTooLargeError ? err.status : undefined);
-  if (err instanceof BodyTooLargeError && status !== undefined) return new ApimartResponseTooLargeError(ctx, status, maxJsonAnswerBytes);
+  if (err instanceof BodyTooLargeError && status !== undefined) return new ApimartResponseTooLargeError(ctx, status, capBytes);
   const name = (err as { name?: unknown } | null)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') return new ApimartTimeoutError(ctx, timeoutMs);
   const codes = collectErrorCodes(err);

@@ -6,6 +6,7 @@ import { jobRequest } from '../../models/jobRequest.ts';
 import type { Clock } from '../../clock.ts';
 import type { JobIntake, Rejection } from '../jobs/jobIntake.ts';
 import type { JobScheduler } from '../jobs/jobScheduler.ts';
+import { discordLinkFresh, referenceImageUrl } from '../jobs/referenceImages.ts';
 
 /** Reactions arriving this close together on one result are one request. */
 export const rerollBurstWindowMs = 10_000;
@@ -35,6 +36,10 @@ export async function rerollJob(parent: Job, reactorId: string, deps: RerollDeps
   if (!built.ok) return { ok: false, message: (m) => built.message(m.models) };
   const modelOff = intake.modelGate(built.entry.id);
   if (modelOff) return { ok: false, message: modelOff };
+  // Only a job from before reference images were kept can lack them; its link is all there is.
+  if (referenceImageUrl(parent) && !parent.imageSha256 && !discordLinkFresh(referenceImageUrl(parent), clock.now())) {
+    return { ok: false, message: (m) => m.ops.referenceImageGone(parent.id, deps.mention) };
+  }
   const estimateMicros = built.estimateMicros;
   const now = clock.now();
   const created = await intake.create({
@@ -53,6 +58,7 @@ export async function rerollJob(parent: Job, reactorId: string, deps: RerollDeps
     request: built.request,
     settings: built.settings,
     imageName: parent.imageName,
+    imageSha256: parent.imageSha256 ?? null,
     imageOrientation: parent.imageOrientation,
     estimateMicros,
     ...intake.confirmation(estimateMicros),

@@ -8,6 +8,7 @@ import type { ModelHealth } from '../apimart/modelHealth.ts';
 import type { ProviderHealth } from '../apimart/providerHealth.ts';
 import type { StatusUpdater } from '../status/statusUpdater.ts';
 import type { TaskPush } from './taskPush.ts';
+import type { ReferenceImages } from './referenceImages.ts';
 
 export interface JobSettings {
   maxConcurrentJobs: number;
@@ -36,6 +37,8 @@ export interface JobContext {
   fetchVideo: typeof fetch;
   /** Fetches the bot's own uploads back from Discord (a DM copy once the provider's link has expired). */
   fetchAttachment: typeof fetch;
+  /** Each job's reference image: kept bytes, and the link to send for them. */
+  images: ReferenceImages;
   /** Provider callbacks, when PUBLIC_WEBHOOK_URL is set. */
   push?: TaskPush;
   /** The bot's own user id once logged in; finds its earlier messages. */

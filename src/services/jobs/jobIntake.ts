@@ -7,6 +7,7 @@ import { utcPeriods } from '../spend/budgetPeriods.ts';
 import type { Clock } from '../../clock.ts';
 import type { ModelHealth } from '../apimart/modelHealth.ts';
 import type { ProviderHealth } from '../apimart/providerHealth.ts';
+import type { ModelAvailability } from '../apimart/modelAvailability.ts';
 
 export type Rejection = (m: Messages) => string;
 /** For src/commands, which may not reach into src/db even for types. */
@@ -32,6 +33,8 @@ export const defaultConfirmationWindowMs = 2 * 60_000;
 
 export interface JobIntakeDeps {
   config: Config; store: JobStore; health: ProviderHealth; models?: ModelHealth; clock: Clock; confirmationWindowMs?: number;
+  /** What the key can call, from the provider's model list. */
+  availability?: Pick<ModelAvailability, 'isOffered'>;
   /** How refusals name commands; plain code where no command sync told the ids (the model test). */
   mention?: CommandMention;
 }
@@ -96,9 +99,14 @@ export function createJobIntake(deps: JobIntakeDeps) {
       if (!health.isAvailable()) return (m) => m.providerUnavailable;
       return undefined;
     },
-    /** A model the provider keeps saying it does not have is refused before anything is reserved. */
+    /**
+     * A model the provider keeps saying it does not have, or does not list for this key, is refused
+     * before anything is reserved.
+     */
     modelGate(model: string): Rejection | undefined {
-      return deps.models?.isOff(model) ? (m) => m.ops.modelTurnedOff(model, deps.mention ?? plainCommandMention) : undefined;
+      if (deps.models?.isOff(model)) return (m) => m.ops.modelTurnedOff(model, deps.mention ?? plainCommandMention);
+      if (deps.availability && !deps.availability.isOffered(model)) return (m) => m.ops.modelNotOffered(model);
+      return undefined;
     },
     /** Budget and active-job checks plus the reservation, in one write transaction. */
     create(job: NewJob): Promise<CreateJobResult> {

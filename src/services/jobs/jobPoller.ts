@@ -82,7 +82,11 @@ export function createJobPoller(ctx: JobContext) {
         videoUrl: task.videoUrl, videoExpiresAt: task.videoExpiresAtMs ?? null, costMicros: task.costMicros ?? null,
       }, now);
       if (!completed) return;
-      ctx.jobLogger(job).info('job_completed', { taskId: job.taskId, costMicros: completed.costMicros });
+      ctx.jobLogger(job).info('job_completed', {
+        taskId: job.taskId, costMicros: completed.costMicros, estimateMicros: completed.estimateMicros,
+        // What the price table got wrong for this job: the reported cost minus the estimate.
+        costReported: task.costMicros !== undefined, costMinusEstimateMicros: (completed.costMicros ?? completed.estimateMicros) - completed.estimateMicros,
+      });
       if (job.status === 'submitted') ctx.slotFreed();
       ctx.deliver(completed);
       return;

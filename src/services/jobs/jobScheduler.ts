@@ -16,6 +16,8 @@ import type { ProviderHealth } from '../apimart/providerHealth.ts';
 import { createQuietBatcher } from './quietBatcher.ts';
 import type { TaskPush } from './taskPush.ts';
 import type { StatusPayload, StatusUpdater } from '../status/statusUpdater.ts';
+import { discordCdnOrigins } from './referenceImage.ts';
+import { createReferenceImages, referenceImageUrl } from './referenceImages.ts';
 
 export interface JobSchedulerDeps {
   store: JobStore;
@@ -30,6 +32,8 @@ export interface JobSchedulerDeps {
   fetch?: typeof fetch;
   fetchVideo?: typeof fetch;
   fetchAttachment?: typeof fetch;
+  /** Where reference images may be fetched from (Discord's CDN, by default). */
+  imageOrigins?: readonly string[];
   push?: TaskPush;
   healthProbeIntervalMs?: number;
   botUserId?: () => string | undefined;
@@ -81,6 +85,9 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     fetch: deps.fetch ?? fetch,
     fetchVideo: deps.fetchVideo ?? deps.fetch ?? fetch,
     fetchAttachment: deps.fetchAttachment ?? deps.fetch ?? fetch,
+    images: createReferenceImages({
+      store, apimart: deps.apimart, clock, logger, fetch: deps.fetch ?? fetch, allowedOrigins: deps.imageOrigins ?? discordCdnOrigins,
+    }),
     botUserId: () => deps.botUserId?.(),
     schedule,
     track,
@@ -126,6 +133,8 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     const undecided = awaitingFollowUp.delete(jobId);
     if (undecided && current?.status === 'awaiting_confirmation') armConfirmation(current);
     else kickSubmitter();
+    // Discord's link to the attachment lasts about a day: the bytes are kept now, while it works.
+    if (current && referenceImageUrl(current) && !current.imageSha256) await ctx.images.keep(current);
   }
 
   return {

@@ -1,11 +1,12 @@
 import type { Job } from '../../db/job.ts';
+import type { VideoGenerationRequest } from '../../videoGenerationRequest.ts';
 import { messagesFor } from '../../i18n/messages.ts';
-import { ApimartHttpError, effectiveStatus, isProviderUnavailable, submitOutcomeUnknown, submitWasRefused } from '../apimart/errors.ts';
-import { isModelGoneAnswer } from '../apimart/modelHealth.ts';
+import { ApimartHttpError, effectiveStatus } from '../apimart/errors.ts';
+import { classifySubmitFailure } from './submitFailure.ts';
 import type { JobContext } from './jobContext.ts';
-import { checkReferenceImage } from './referenceImage.ts';
+import { withReferenceImageUrl } from '../../models/referenceImageField.ts';
+import { referenceImageUrl } from './referenceImages.ts';
 
-const imageCheckTimeoutMs = 5_000;
 /**
  * Submissions on the wire at once. A burst of a thousand accepted jobs then reaches the provider as
  * a steady stream instead of a thousand simultaneous connections and a thousand back-to-back fsyncs
@@ -20,11 +21,6 @@ const queuePositionsTimerKey = -2;
 const queueTimerKey = 0;
 const refusedBackoffMs = (attempt: number) => Math.min(60_000, 2_000 * 2 ** Math.max(0, attempt - 1));
 
-function rejectionCode(err: ApimartHttpError): 'moderation' | 'provider_rejected' {
-  const text = `${err.type ?? ''} ${String(err.code ?? '')}`.toLowerCase();
-  return /moderat|policy|safety|sentinel|content/.test(text) ? 'moderation' : 'provider_rejected';
-}
-
 /** Moves queued jobs to the provider while `MAX_CONCURRENT_JOBS` allows, one POST per job. */
 export function createJobSubmitter(ctx: JobContext) {
   const { store, clock } = ctx;
@@ -37,26 +33,39 @@ export function createJobSubmitter(ctx: JobContext) {
   let claiming = false;
   let kickAgain = false;
 
-  /** False when the job was failed here because its reference image is not one. */
-  async function imageUsable(job: Job): Promise<boolean> {
-    const url = job.settings.imageUrl;
-    if (!url) return true;
-    const check = await checkReferenceImage(url, ctx.fetch, imageCheckTimeoutMs);
-    if (check === 'ok' || check === 'unknown') return true;
-    const failed = await store.endBeforeSubmission(job.id, 'failed', 'image_unreadable', clock.now());
-    ctx.jobLogger(job).warn('job_image_rejected', { check });
-    if (failed) finishWithNotice(failed, (m) => m.failedNotice(failed.userId, failed.id, m.failureReasons.image_unreadable));
-    return false;
+  /**
+   * The request as it goes out: with the link for its reference image that works now (Discord's while
+   * fresh, else the provider's upload of the kept bytes). Undefined when the job was ended or put back here.
+   */
+  async function requestToSend(job: Job): Promise<VideoGenerationRequest | undefined> {
+    const image = await ctx.images.forSubmit(job);
+    switch (image.kind) {
+      case 'none': return job.request;
+      case 'send': return withReferenceImageUrl(job.request, image.url);
+      case 'later':
+        ctx.jobLogger(job).warn('job_image_not_ready', { err: image.err });
+        await requeueLater(job, clock.now() + refusedBackoffMs(job.submitAttempts));
+        return undefined;
+      case 'provider_unavailable':
+        await handleSubmitError(job, image.err);
+        return undefined;
+      case 'unreadable':
+        await failUnsent(job, 'image_unreadable', 'job_image_rejected', { reason: image.reason });
+        return undefined;
+    }
   }
 
   async function submit(job: Job): Promise<void> {
     const log = ctx.jobLogger(job);
     void ctx.status.refresh(job.id);
-    if (!(await imageUsable(job))) return;
-    if (ctx.models.isOff(job.request.model)) return failModelRetired(job);
+    // A text job goes straight on: no turn of the event loop between its claim and its POST.
+    const request = referenceImageUrl(job) ? await requestToSend(job) : job.request;
+    if (!request) return;
+    // A model turned off meanwhile: sending it would only be refused again.
+    if (ctx.models.isOff(job.request.model)) return failUnsent(job, 'model_retired', 'job_model_turned_off', { model: job.request.model });
     await store.markSubmitSending(job.id, clock.now());
     try {
-      const { taskId, withWebhook } = await post(job, job.idempotencyKey);
+      const { taskId, withWebhook } = await post(job, request, job.idempotencyKey);
       ctx.models.recordAccepted(job.request.model);
       const submitted = await store.recordSubmitted(job.id, taskId, clock.now());
       if (withWebhook) ctx.push?.expectCallbacks(job.id);
@@ -73,13 +82,13 @@ export function createJobSubmitter(ctx: JobContext) {
    * field may be the cause: the same request is sent once more without it, and if that is accepted,
    * the field is never sent again.
    */
-  async function post(job: Job, idempotencyKey: string): Promise<{ taskId: string; withWebhook: boolean }> {
+  async function post(job: Job, request: VideoGenerationRequest, idempotencyKey: string): Promise<{ taskId: string; withWebhook: boolean }> {
     const webhook = ctx.push?.webhookField();
     try {
-      return { ...await ctx.apimart.submit(job.request, { idempotencyKey, webhook }), withWebhook: webhook !== undefined };
+      return { ...await ctx.apimart.submit(request, { idempotencyKey, webhook }), withWebhook: webhook !== undefined };
     } catch (err) {
       if (webhook === undefined || !(err instanceof ApimartHttpError) || effectiveStatus(err) !== 400) throw err;
-      const answer = await ctx.apimart.submit(job.request, { idempotencyKey });
+      const answer = await ctx.apimart.submit(request, { idempotencyKey });
       // Only now is the field known to be the cause: a 400 for anything else (say, a retired model) leaves push on.
       ctx.push?.refused(err);
       return { ...answer, withWebhook: false };
@@ -89,36 +98,36 @@ export function createJobSubmitter(ctx: JobContext) {
   async function handleSubmitError(job: Job, err: unknown): Promise<void> {
     const log = ctx.jobLogger(job);
     const now = clock.now();
-    if (submitWasRefused(err)) {
-      const retryAfterMs = err instanceof ApimartHttpError ? err.retryAfterMs : undefined;
-      const retryAt = now + Math.max(retryAfterMs ?? 0, refusedBackoffMs(job.submitAttempts));
-      holdUntil = Math.max(holdUntil, now + Math.max(retryAfterMs ?? 0, refusedBackoffMs(1)));
-      await store.requeue(job.id, retryAt, now);
+    const failure = classifySubmitFailure(err);
+    if (failure.kind === 'refused') {
+      const retryAt = now + Math.max(failure.retryAfterMs ?? 0, refusedBackoffMs(job.submitAttempts));
+      holdUntil = Math.max(holdUntil, now + Math.max(failure.retryAfterMs ?? 0, refusedBackoffMs(1)));
       log.warn('job_submit_refused', { err, retryAt });
-      void ctx.status.refresh(job.id);
-      kickAt(retryAt);
+      await requeueLater(job, retryAt);
       return;
     }
-    // An explicit refusal (a 4xx, or an error body sent with HTTP 200) created no task: release it.
-    if (err instanceof ApimartHttpError && !submitOutcomeUnknown(err)) {
-      const unavailable = isProviderUnavailable(err);
-      const reason = `HTTP ${effectiveStatus(err)} ${err.type ?? ''}`.trim();
-      if (unavailable && ctx.health.markUnavailable(reason)) {
+    if (failure.kind === 'rejected') {
+      const { code, unavailableReason: reason } = failure;
+      if (reason && ctx.health.markUnavailable(reason)) {
         log.error('provider_unavailable', { err, reason, action: 'new submissions stopped until the provider answers again' });
         ctx.providerUnavailable();
       }
-      const modelGone = !unavailable && isModelGoneAnswer(err);
-      if (modelGone) noteModelGone(job);
-      const code = unavailable ? 'provider_unavailable' : modelGone ? 'model_retired' : rejectionCode(err);
+      if (failure.modelGone) noteModelGone(job);
       const failed = await store.endBeforeSubmission(job.id, 'failed', code, now);
       log.warn('job_submit_rejected', { err, code });
       if (failed) finishWithNotice(failed, (m) => m.failedNotice(failed.userId, failed.id, m.failureReasons[code]));
       return;
     }
-    // The request may have reached the provider: resending could bill twice, so an admin decides.
     const unknown = await store.markSubmitUnknown(job.id, err instanceof Error ? err.name : 'unknown', now);
     log.error('job_submit_outcome_unknown', { err, reservedMicros: job.estimateMicros });
     if (unknown) finishWithNotice(unknown, (m) => m.submitUnknownNotice(unknown.userId, unknown.id));
+  }
+
+  /** Nothing was sent: the job waits in the queue until `retryAt`. */
+  async function requeueLater(job: Job, retryAt: number): Promise<void> {
+    await store.requeue(job.id, retryAt, clock.now());
+    void ctx.status.refresh(job.id);
+    kickAt(retryAt);
   }
 
   function noteModelGone(job: Job): void {
@@ -127,11 +136,11 @@ export function createJobSubmitter(ctx: JobContext) {
     if (turnedOff) ctx.logger.error('model_turned_off', { model, consecutiveAnswers: streak, action: '/video refuses it until restart or /video-admin resume' });
   }
 
-  /** A queued job for a model turned off meanwhile: sending it would only be refused again. */
-  async function failModelRetired(job: Job): Promise<void> {
-    const failed = await store.endBeforeSubmission(job.id, 'failed', 'model_retired', clock.now());
-    ctx.jobLogger(job).warn('job_model_turned_off', { model: job.request.model });
-    if (failed) finishWithNotice(failed, (m) => m.failedNotice(failed.userId, failed.id, m.failureReasons.model_retired));
+  /** Ends a job that was never sent, telling its requester why (a failure reason of the catalog's). */
+  async function failUnsent(job: Job, code: 'image_unreadable' | 'model_retired', event: string, fields: Record<string, unknown>): Promise<void> {
+    const failed = await store.endBeforeSubmission(job.id, 'failed', code, clock.now());
+    ctx.jobLogger(job).warn(event, fields);
+    if (failed) finishWithNotice(failed, (m) => m.failedNotice(failed.userId, failed.id, m.failureReasons[code]));
   }
 
   function finishWithNotice(job: Job, text: (m: ReturnType<typeof messagesFor>) => string): void {

@@ -3,6 +3,8 @@ import type { RetentionStore } from '../../db/retentionStore.ts';
 import type { Logger } from '../../logger.ts';
 
 const dayMs = 24 * 60 * 60_000;
+/** A kept image younger than this may still be being written, part by part, before its job is linked. */
+const imageWriteGraceMs = 60 * 60_000;
 // Small batches keep each write transaction short, so commands never wait behind a long erase.
 const batchSize = 500;
 
@@ -13,8 +15,12 @@ export function createRetention(deps: { store: RetentionStore; clock: Clock; log
   let stopped = false;
 
   const cutoffAt = (now: number) => now - retentionDays * dayMs;
-  const report = (total: number) => {
-    if (total > 0) logger.info('retention_erased', { jobs: total, retentionDays });
+  // An erase is complete only once the store has dropped every earlier copy of the erased text too.
+  const report = async (total: number, images: number): Promise<number> => {
+    if (total === 0 && images === 0) return total;
+    const checkpointed = await store.checkpointAfterErase();
+    logger.info('retention_erased', { jobs: total, referenceImages: images, retentionDays });
+    if (!checkpointed) logger.warn('retention_checkpoint_busy', { action: 'the WAL keeps erased text until the next checkpoint' });
     return total;
   };
 
@@ -27,7 +33,9 @@ export function createRetention(deps: { store: RetentionStore; clock: Clock; log
       total += erased;
       if (erased < batchSize) break;
     }
-    return report(total);
+    let images = 0;
+    while (await store.dropUnreferencedImage(now - imageWriteGraceMs)) images++;
+    return report(total, images);
   };
 
   /**
@@ -43,7 +51,12 @@ export function createRetention(deps: { store: RetentionStore; clock: Clock; log
       if (erased < batchSize) break;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    return report(total);
+    let images = 0;
+    while (!stopped && await store.dropUnreferencedImage(now - imageWriteGraceMs)) {
+      images++;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return report(total, images);
   };
   const runLogged = () => run().catch((err: unknown) => {
     logger.error('retention_failed', { err });

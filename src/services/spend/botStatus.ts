@@ -4,6 +4,7 @@ import type { JobStore } from '../../db/jobStore.ts';
 import type { OperationsQueries } from '../../db/operationsQueries.ts';
 import type { BotStatusView } from '../../i18n/opsMessages.ts';
 import type { ModelHealth } from '../apimart/modelHealth.ts';
+import type { ModelAvailability } from '../apimart/modelAvailability.ts';
 import type { ProviderHealth } from '../apimart/providerHealth.ts';
 import { resolvableAt, type LatePollWindow } from './resolvable.ts';
 
@@ -11,6 +12,7 @@ export interface BotStatusDeps {
   store: JobStore;
   queue: Pick<OperationsQueries, 'unfinishedJobCounts' | 'oldestActiveJobCreatedAt'>;
   health: ProviderHealth; models: ModelHealth; clock: Clock; latePoll: LatePollWindow;
+  availability?: Pick<ModelAvailability, 'notOffered'>;
   version: string; startedAt: number;
 }
 
@@ -29,6 +31,7 @@ export function createBotStatus(deps: BotStatusDeps) {
         oldestJobCreatedAt: await deps.queue.oldestActiveJobCreatedAt(),
         providerDownReason: deps.health.reason(),
         modelsOff: deps.models.turnedOff(),
+        modelsNotOffered: deps.availability?.notOffered(),
         awaiting: (await deps.store.jobsNeedingAttention(guildId)).map((job) => ({
           jobId: job.id, status: job.status === 'timed_out' ? 'timed_out' as const : 'submit_unknown' as const,
           resolvableAt: resolvableAt(job, deps.latePoll, now),

@@ -7,6 +7,7 @@ import type { DeliveryProblemJob } from '../../i18n/deliveryMessages.ts';
 import { utcPeriods } from './budgetPeriods.ts';
 import { defaultLatePollWindowMs, resolvableAt, type LatePollWindow } from './resolvable.ts';
 import type { Clock } from '../../clock.ts';
+import { stalePrices, type PriceDrift } from './priceDrift.ts';
 import { budgetLines, historyEntry, reportWindow, type BudgetLine, type HistoryEntry, type ReportPeriod } from './usageSummary.ts';
 
 /** For src/commands, which may not reach into src/db even for types. */
@@ -29,6 +30,8 @@ export interface GuildReport {
   attention: AttentionJob[];
   /** Results of the period that could not be posted in their channel (DM, bare link, or nowhere). */
   deliveryProblems?: DeliveryProblemJob[];
+  /** Models whose settled costs (every server's) drifted from their estimates: the price table looks out of date. */
+  stalePrices?: PriceDrift[];
 }
 
 export const historyLength = 10;
@@ -85,6 +88,7 @@ export function createUsageReports(deps: { config: Config; store: JobStore; cloc
           ...(await store.jobsWithUnusableLink(guildId)).map((job) => attentionJob(job, null)),
         ],
         deliveryProblems: (await store.jobsWithDeliveryProblems(guildId, fromMs, toMs)).map(deliveryProblemJob),
+        stalePrices: await stalePrices(store),
       };
     },
   };

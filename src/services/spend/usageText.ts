@@ -8,6 +8,8 @@ const discordMaxChars = 2000;
 // The reconciliation list matters most in a report, so it gets its share of the message first.
 const attentionMaxChars = 1100;
 const deliveryProblemsMaxChars = 400;
+// Each ~110 characters: the report keeps its room for the money that needs reconciling.
+const stalePricesShown = 3;
 
 /** `recentSpend`: whether the last 30 days hold any spend, which a chart then shows; else a sentence says there was none. */
 export function renderUsage(m: Messages, userId: string, self: boolean, s: UsageSummary, mention: CommandMention, recentSpend: boolean): string {
@@ -37,8 +39,10 @@ export function renderReport(m: Messages, r: GuildReport, mention: CommandMentio
   const attention = r.attention.length === 0 ? m.admin.attentionNone
     : fitLines(m.admin.attentionTitle(r.attention.length), r.attention.map((j) => m.admin.attentionJob(j, mention)), m.admin.more, attentionMaxChars);
   const undelivered = r.deliveryProblems ?? [];
-  const problems = undelivered.length === 0 ? ''
-    : `\n\n${fitLines(m.delivery.reportTitle(undelivered.length), undelivered.map((j) => m.delivery.reportJob(j)), m.admin.more, deliveryProblemsMaxChars)}`;
+  const drifts = (r.stalePrices ?? []).slice(0, stalePricesShown);
+  const problems = (undelivered.length === 0 ? ''
+    : `\n\n${fitLines(m.delivery.reportTitle(undelivered.length), undelivered.map((j) => m.delivery.reportJob(j)), m.admin.more, deliveryProblemsMaxChars)}`)
+    + (drifts.length === 0 ? '' : `\n\n${m.ops.pricesLookStale(drifts)}`);
   const spent = r.users.reduce((sum, u) => sum + u.spentMicros, 0);
   const held = r.users.reduce((sum, u) => sum + u.heldMicros, 0);
   const header = [m.admin.reportTitle(r.period), r.users.length === 0 ? m.admin.reportEmpty : m.admin.reportTotal(spent, held)].join('\n');
