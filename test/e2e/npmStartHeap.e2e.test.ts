@@ -26,7 +26,7 @@ describe('npm start', () => {
     });
     const env = {
       ...testEnv(discord, apimart, join(dir, 'bot.db')), PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir,
-      DOTENV_CONFIG_PATH: '/dev/null', LOG_LEVEL: 'info', MAX_CONCURRENT_JOBS: '30000', SHARDS: '1',
+      DOTENV_CONFIG_PATH: '/dev/null', LOG_LEVEL: 'info', MAX_CONCURRENT_JOBS: '30000', DISCORD_SHARDS: '1',
     };
     const npm = spawn('npm', ['start', '--silent'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise((resolve) => npm.once('exit', resolve));
