@@ -9,6 +9,8 @@ import { createAdminCheck } from './services/discord/adminCheck.ts';
 import { createApimartClient, type ApimartClient } from './services/apimart/client.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createCommandDirectory } from './services/discord/commandDirectory.ts';
+import { botPermissionsFrom } from './services/discord/botPermissions.ts';
+import { createDirectMessages } from './services/discord/directMessages.ts';
 import { createDiscordMessenger } from './services/discord/discordMessenger.ts';
 import { createInteractionRouter } from './commands/interactionRouter.ts';
 import { createJobControls } from './commands/jobControls.ts';
@@ -37,6 +39,7 @@ import { createOwnerCheck } from './services/discord/ownerCheck.ts';
 import { createJobResolution } from './services/jobs/jobResolution.ts';
 import { createBotStatus } from './services/spend/botStatus.ts';
 import { watchAllowedGuilds } from './services/discord/allowedGuilds.ts';
+import { countInvalidRequests } from './services/operations/discordObservers.ts';
 import { createOperations } from './services/operations/operations.ts';
 import { processShardScope } from './sharding/resolveShards.ts';
 
@@ -79,7 +82,13 @@ export function createApp(deps: AppDeps) {
   });
   const { logger, apimart } = operations;
   const { client, interactionRest, editPace } = createDiscordClients(config, () => clock.now(), deps.clientOptions);
-  const messenger = createDiscordMessenger(client.rest, interactionRest);
+  // From the first request on (the gateway's address, the bot's own user), before anything else runs;
+  // the interaction client's answers count towards the same limit.
+  countInvalidRequests(client.rest, operations.metrics, logger);
+  countInvalidRequests(interactionRest, operations.metrics, logger);
+  // Every DM waits out Discord's 40003 ("opening DMs too fast") instead of repeating it.
+  const dms = createDirectMessages({ messenger: createDiscordMessenger(client.rest, interactionRest), clock, logger });
+  const { messenger } = dms;
   const commandDirectory = createCommandDirectory();
   const models = createModelHealth({ clock });
   const availability = createModelAvailability({
@@ -109,6 +118,7 @@ export function createApp(deps: AppDeps) {
     fetchAttachment: deps.fetch ?? createGuardedVideoFetch({ trustedOrigin: config.discordApiUrl }),
     imageOrigins: referenceImageOrigins(config.discordApiUrl),
     healthProbeIntervalMs: deps.healthProbeIntervalMs,
+    allowLists: config, dmNotice: dms.notice,
     botUserId: () => client.user?.id ?? botUserIdBeforeLogin,
     onResultPosted: (job, message, content) => reactions.addResultControls(job, message, content),
     settings: {
@@ -121,14 +131,14 @@ export function createApp(deps: AppDeps) {
     },
   });
   const intake = createJobIntake({ config, store, health, models, availability, clock, confirmationWindowMs: deps.confirmationWindowMs, mention: commandDirectory.mention });
-  const isAdmin = createAdminCheck(client, config.adminRoleIds);
+  const isAdmin = createAdminCheck(client, config.adminRoleIds, clock);
   const actions = createJobActions({ config, store, scheduler, intake, messenger, clock, logger, mention: commandDirectory.mention });
   const reactions = createReactionHandler({
     config, store, scheduler, intake, messenger, clock, logger, isAdmin, actions,
-    botUserId: () => client.user?.id,
+    botUserId: () => client.user?.id, botPermissions: botPermissionsFrom(client),
     noticeLifetimeMs: deps.reactionNoticeLifetimeMs, mention: commandDirectory.mention,
   });
-  const jobControls = createJobControls(createButtonHandler({ store, actions, isAdmin }));
+  const jobControls = createJobControls(createButtonHandler({ store, actions }), { adminRoleIds: config.adminRoleIds });
   const reports = createUsageReports({ config, store, clock, latePoll });
   const charts = createSpendCharts({ store, clock, renderer: createChartRenderer() });
   const owners = createOwnerCheck({ client, configuredIds: config.ownerUserIds, clock, logger });
@@ -142,7 +152,7 @@ export function createApp(deps: AppDeps) {
   });
   const route = createInteractionRouter(commands, logger, config.allowedGuildIds, jobControls);
   watchAllowedGuilds(client, config.allowedGuildIds, logger);
-  const places = createGonePlaces({ store, scheduler, messenger, clock, logger, onChannelGone: reactions.channelGone });
+  const places = createGonePlaces({ store, scheduler, clock, logger, onChannelGone: reactions.channelGone, dmNotice: dms.notice });
 
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
   // From the gateway's payload: discord.js drops a reaction in a channel it does not cache.
@@ -164,7 +174,7 @@ export function createApp(deps: AppDeps) {
   client.on(Events.ShardResume, (shardId) => logger.info('gateway_resumed', { shardId }));
 
   const lifecycle = createAppLifecycle({
-    config, stores: deps.stores, clock, logger, client, scheduler, operations, owners, places, commands, commandDirectory, push, availability,
+    config, stores: deps.stores, clock, logger, client, interactionRest, scheduler, operations, owners, places, commands, commandDirectory, push, availability, dms,
     exit: deps.exit ?? ((code: number) => process.exit(code)),
     leaseHeartbeatMs: deps.leaseHeartbeatMs,
     commandSyncRetryMs: deps.commandSyncRetryMs,

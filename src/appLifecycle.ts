@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { Events, Routes, type Client } from 'discord.js';
+import { Events, Routes, type Client, type REST } from 'discord.js';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { InstanceLease } from './db/instanceLease.ts';
@@ -9,6 +9,7 @@ import { warnAboutCatalogPrices } from './models/catalogWarnings.ts';
 import { isProcessRunning, processStartTime } from './processLiveness.ts';
 import { commandDefinitions, type CommandModule } from './commands/index.ts';
 import type { CommandDirectory } from './services/discord/commandDirectory.ts';
+import type { DirectMessages } from './services/discord/directMessages.ts';
 import type { ModelAvailability } from './services/apimart/modelAvailability.ts';
 import { createCommandSync, type CommandSync } from './services/discord/commandSyncRetry.ts';
 import { placeLookup, watchStartupChannels } from './services/discord/placeLookup.ts';
@@ -29,6 +30,8 @@ export interface AppLifecycleParts {
   clock: Clock;
   logger: Logger;
   client: Client;
+  /** The REST client of interaction-token routes (discordClients.ts), observed beside the gateway client's. */
+  interactionRest: REST;
   scheduler: JobScheduler;
   operations: Operations;
   owners: OwnerCheck;
@@ -36,6 +39,7 @@ export interface AppLifecycleParts {
   commands: readonly CommandModule[];
   commandDirectory: CommandDirectory;
   push: TaskPush | undefined;
+  dms: DirectMessages;
   /** The provider's model list, read at start (before the gateway connects) and hourly. */
   availability: ModelAvailability;
   /** Ends the process; called with 1 when another instance took the lease (tests observe it instead). */
@@ -123,8 +127,8 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       // Resumed deliveries may need to recognise the bot's own earlier posts before the gateway is up.
       parts.onBotUserId(((await retried('bot_user', () => client.rest.get(Routes.user()))) as { id: string }).id);
       scheduler.holdSubmissions();
-      const { resumed, quarantined } = await scheduler.resume();
-      await operations.start(client);
+      const { resumed, quarantined, withdrawn } = await scheduler.resume();
+      await operations.start(client, [client.rest, parts.interactionRest]);
       await modelsListed;
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       const startupChannels = watchStartupChannels(client);
@@ -155,7 +159,7 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       logger.info('bot_ready', {
         user: client.user?.tag, servers: client.guilds.cache.size, inviteUrl: inviteUrl(applicationId),
         commands, resumedJobs: resumed, submitUnknownJobs: quarantined.length,
-        placeGoneJobs, shards: plan.shardIds, shardCount: plan.shardCount, pid: process.pid,
+        placeGoneJobs, notAllowedJobs: withdrawn, shards: plan.shardIds, shardCount: plan.shardCount, pid: process.pid,
       });
     },
     async stop(): Promise<void> {
@@ -164,6 +168,7 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       if (queueCheck) clearInterval(queueCheck);
       parts.availability.stop();
       await scheduler.stop();
+      parts.dms.stop();
       await webhookServer?.close();
       await client.destroy();
       await operations.stop();

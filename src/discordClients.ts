@@ -4,6 +4,8 @@ import { createEditPace } from './services/status/editPace.ts';
 import { boundedCache, boundedCacheSweepers } from './sharding/clientCache.ts';
 import { initialShardPlan } from './sharding/resolveShards.ts';
 
+/** discord.js warns after every this many invalid requests in its 10-minute window (logged as discord_invalid_requests). */
+const invalidRequestWarningEvery = 500;
 /** Not a limit Discord sets: the interaction routes' own pace is the status edits' (editPace.ts). */
 const interactionRoutesPerSecond = 1_000_000;
 
@@ -28,7 +30,7 @@ export function createDiscordClients(config: Config, now: () => number, clientOp
     // Reactions are read from the gateway's payload (app.ts), so discord.js builds no partial messages for them.
     partials: [Partials.User, Partials.Channel],
     ...clientOptions,
-    rest: { api: config.discordApiUrl, ...clientOptions?.rest },
+    rest: { api: config.discordApiUrl, invalidRequestWarningInterval: invalidRequestWarningEvery, ...clientOptions?.rest },
   });
   const editPace = createEditPace(now);
   const send = clientOptions?.rest?.makeRequest ?? DefaultRestOptions.makeRequest;
@@ -40,6 +42,9 @@ export function createDiscordClients(config: Config, now: () => number, clientOp
     }
     return answer;
   };
-  const interactionRest = new REST({ ...clientOptions?.rest, api: config.discordApiUrl, globalRequestsPerSecond: interactionRoutesPerSecond, makeRequest });
+  const interactionRest = new REST({
+    invalidRequestWarningInterval: invalidRequestWarningEvery, ...clientOptions?.rest,
+    api: config.discordApiUrl, globalRequestsPerSecond: interactionRoutesPerSecond, makeRequest,
+  });
   return { client, interactionRest, editPace };
 }

@@ -3,7 +3,8 @@ import {
   type ButtonInteraction, type ModalSubmitInteraction,
 } from 'discord.js';
 import { messagesFor } from '../i18n/messages.ts';
-import type { ButtonHandler, ClickAnswer } from '../services/controls/buttonHandler.ts';
+import type { ButtonHandler, ClickAnswer, ClickPlace } from '../services/controls/buttonHandler.ts';
+import { isInteractionAdmin } from '../services/discord/memberAccess.ts';
 import { parseJobCustomId, retryModalId, retryPromptInputId } from '../services/status/jobButtons.ts';
 import { noMentions } from './replies.ts';
 import { hasVisibleText, maxPromptChars, normalizePrompt } from './videoRequest.ts';
@@ -39,7 +40,18 @@ function retryModal(jobId: number, prompt: string, locale: string) {
  * The job buttons and the Edit & retry form. What a click does is decided in the services
  * (buttonHandler, shared with the reactions); this side only reads the interaction and answers it.
  */
-export function createJobControls(buttons: ButtonHandler) {
+export function createJobControls(buttons: ButtonHandler, opts: { adminRoleIds: readonly string[] }) {
+  /** Where the click happened and who made it, from the interaction alone: no request before the answer. */
+  const placeOf = (interaction: ControlInteraction): ClickPlace => ({
+    userId: interaction.user.id,
+    admin: isInteractionAdmin(interaction, opts.adminRoleIds),
+    guildId: interaction.guildId,
+    channelId: interaction.channelId ?? '',
+    // A modal opened from a button carries the message that button is on.
+    messageId: interaction.message?.id,
+  });
+
+
   async function show(interaction: ControlInteraction, result: ClickAnswer): Promise<void> {
     if (result.kind === 'modal') {
       if (interaction.isButton()) await interaction.showModal(retryModal(result.jobId, result.prompt, interaction.locale));
@@ -51,9 +63,7 @@ export function createJobControls(buttons: ButtonHandler) {
   async function onButton(interaction: ButtonInteraction, jobId: number, action: Exclude<ReturnType<typeof parseJobCustomId>, undefined>['action']): Promise<void> {
     if (action === 'retry') return;
     if (buttons.isSlow(action)) await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    await show(interaction, await buttons.click({
-      jobId, action, userId: interaction.user.id, channelId: interaction.channelId, messageId: interaction.message.id,
-    }));
+    await show(interaction, await buttons.click({ ...placeOf(interaction), jobId, action }));
   }
 
   async function onRetry(interaction: ModalSubmitInteraction, jobId: number): Promise<void> {
@@ -62,7 +72,7 @@ export function createJobControls(buttons: ButtonHandler) {
     if (!hasVisibleText(prompt)) return answer(interaction, m.promptEmpty);
     const chars = [...prompt].length;
     if (chars > maxPromptChars) return answer(interaction, m.promptTooLong(maxPromptChars, chars));
-    await show(interaction, await buttons.submitRetry({ jobId, userId: interaction.user.id, prompt, submissionId: interaction.id }));
+    await show(interaction, await buttons.submitRetry({ ...placeOf(interaction), jobId, prompt, submissionId: interaction.id }));
   }
 
   return {

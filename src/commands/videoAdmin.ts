@@ -16,6 +16,7 @@ import { attachChart } from './chartReplies.ts';
 import type { SpendCommandDeps } from './usage.ts';
 import { ceilingExceeded, overrideCeilings } from '../services/spend/budgetCeilings.ts';
 import type { ModelHealth } from '../services/apimart/modelHealth.ts';
+import type { JobScheduler } from '../services/jobs/jobScheduler.ts';
 import { resolveJob, showStatus, type AdminOpsDeps } from './videoAdminOps.ts';
 
 export interface VideoAdminDeps extends SpendCommandDeps, AdminOpsDeps {
@@ -24,6 +25,8 @@ export interface VideoAdminDeps extends SpendCommandDeps, AdminOpsDeps {
   /** The application's owner or team, or OWNER_USER_IDS: they alone may set limits above the ceilings. */
   isOwner(userId: string): Promise<boolean>;
   models: ModelHealth;
+  /** `resume` lets the server's queued jobs go on at once. */
+  scheduler: Pick<JobScheduler, 'kickQueue'>;
 }
 
 export type BudgetChange =
@@ -101,6 +104,8 @@ async function setPaused(c: AdminContext, paused: boolean): Promise<void> {
   await c.deps.store.spend.setPaused(c.guildId, paused, c.actorId, c.deps.clock.now());
   await audit(c, paused ? 'pause' : 'resume');
   if (paused) return replyEphemeral(c.interaction, c.m.admin.paused(c.deps.mention));
+  // The server's queued jobs waited while it was paused (the claim skips them): they go on now.
+  c.deps.scheduler.kickQueue();
   // Models turned off after the provider said they do not exist come back with resume (bot-wide).
   const models = c.deps.models.turnOnAll();
   if (models.length > 0) {

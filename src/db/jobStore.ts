@@ -35,7 +35,12 @@ export interface JobStore extends JobQueries, ReferenceImageStore, PriceCheckSto
   confirm(id: number, now: number): Promise<Job | undefined>;
   /** Ends a job that never reached the provider; its reservation is released with it. */
   endBeforeSubmission(id: number, to: 'cancelled' | 'expired' | 'failed', code: string, now: number): Promise<Job | undefined>;
-  /** Takes the oldest due queued job of the scope if fewer than `maxConcurrent` are at the provider bot-wide. */
+  /**
+   * Takes the oldest due queued job of the scope if fewer than `maxConcurrent` are at the provider
+   * bot-wide. A job of a paused server (`setPaused`) is never taken: it waits in the queue, without
+   * holding back the jobs of other servers, until its server is resumed. The pause is read in the same
+   * transaction as the claim, so a job claimed is one whose server was not paused at that moment.
+   */
   claimForSubmission(maxConcurrent: number, now: number): Promise<Job | undefined>;
   /**
    * Also from `submit_unknown`: when this process stalled and another instance quarantined the job,

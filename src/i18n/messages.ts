@@ -51,6 +51,7 @@ export interface Messages extends SpendMessages, OpsMessages, DeliveryMessages, 
     provider_failed: string; moderation: string; provider_rejected: string; provider_unavailable: string;
     no_video: string; image_unreadable: string; interaction_expired: string;
     model_retired: string; resolved_not_billed: string;
+    guild_not_allowed: string; channel_not_allowed: string;
   };
   resultLink: (url: string, expiresAtMs: number | null) => string;
   resultExpired: (userId: string, jobId: number) => string;
@@ -116,10 +117,13 @@ export interface ControlMessages {
   newJob: (jobId: number) => string;
   duplicate: string;
   dmSent: string;
+  /** Discord's 40003: it holds back new DMs from the bot for a few minutes. */
+  dmLater: string;
   /** Nothing was sent: this member already got a copy within the hour. */
   dmLimited: (jobId: number, againAtMs: number) => string;
   deleted: string;
-  unknownJob: string;
+  /** A click whose custom id names another job than the message it is on, or another server's. */
+  notThisMessage: string;
 }
 
 export type Language = 'en' | 'ja';

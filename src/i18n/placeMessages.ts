@@ -4,6 +4,8 @@ export interface PlaceMessages {
   threadClosed: string;
   privateThreadNeedsMember: string;
   placeGoneCancelled: (jobId: number, why: 'guild_removed' | 'channel_deleted') => string;
+  /** The operator's allow-lists (ALLOWED_GUILD_IDS, ALLOWED_CHANNEL_IDS) no longer admit the job's place. */
+  placeNotAllowedCancelled: (jobId: number, why: 'guild_not_allowed' | 'channel_not_allowed') => string;
 }
 
 export const placeEn: PlaceMessages = {
@@ -14,6 +16,8 @@ export const placeEn: PlaceMessages = {
     'Add me to the thread (mention me here), or make a shorter video that needs no ✅. Nothing was charged.',
   placeGoneCancelled: (jobId, why) => `Your video job #${jobId} was cancelled before it started, because ${
     why === 'guild_removed' ? 'I was removed from its server' : 'its channel was deleted'}. Nothing was charged.`,
+  placeNotAllowedCancelled: (jobId, why) => `Your video job #${jobId} was cancelled before it started, because ${
+    why === 'guild_not_allowed' ? 'its server' : 'its channel'} is no longer one where I make videos. Nothing was charged.`,
 };
 
 export const placeJa: PlaceMessages = {
@@ -24,4 +28,6 @@ export const placeJa: PlaceMessages = {
     'スレッドに私を追加する（ここで私をメンションする）か、✅ が不要な短い動画にしてください。料金はかかっていません。',
   placeGoneCancelled: (jobId, why) => `動画ジョブ #${jobId} は開始前にキャンセルされました。${
     why === 'guild_removed' ? '私がサーバーから削除された' : 'チャンネルが削除された'}ためです。料金はかかっていません。`,
+  placeNotAllowedCancelled: (jobId, why) => `動画ジョブ #${jobId} は開始前にキャンセルされました。${
+    why === 'guild_not_allowed' ? 'このサーバー' : 'このチャンネル'}では私が動画を作らなくなったためです。料金はかかっていません。`,
 };

@@ -58,7 +58,7 @@ export const spendEn: SpendMessages = {
     budgetCleared: (userId, existed) => (existed
       ? `${userMention(userId)} is back on the default limits.`
       : `${userMention(userId)} had no override; the default limits apply.`),
-    paused: (command) => `⏸️ Paused: new ${command('video')} requests in this server are refused; jobs already accepted will finish. ${command('video-admin', 'resume')} allows them again.`,
+    paused: (command) => `⏸️ Paused: new ${command('video')} requests and confirmations in this server are refused, and queued jobs wait; jobs already started will finish. ${command('video-admin', 'resume')} allows them again.`,
     resumed: (command) => `▶️ Resumed: ${command('video')} works again in this server.`,
     reportTitle: (period) => `📒 **Spend in this server ${{ today: 'today (UTC)', month: 'this month (UTC)', all: 'in total' }[period]}**`,
     reportUser: (s) =>

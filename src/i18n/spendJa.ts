@@ -60,7 +60,7 @@ export const spendJa: SpendMessages = {
     budgetCleared: (userId, existed) => (existed
       ? `${userMention(userId)} の上限を既定値に戻しました。`
       : `${userMention(userId)} には個別設定がありません。既定の上限が適用されています。`),
-    paused: (command) => `⏸️ 一時停止しました: このサーバーでの新しい ${command('video')} は受け付けません。受け付け済みのジョブは最後まで実行されます。${command('video-admin', 'resume')} で再開できます。`,
+    paused: (command) => `⏸️ 一時停止しました: このサーバーでの新しい ${command('video')} と確認（✅）は受け付けず、待機中のジョブは待ちます。開始済みのジョブは最後まで実行されます。${command('video-admin', 'resume')} で再開できます。`,
     resumed: (command) => `▶️ 再開しました: このサーバーで ${command('video')} が再び使えます。`,
     reportTitle: (period) => `📒 **このサーバーの利用額（${{ today: '今日・UTC', month: '今月・UTC', all: '全期間' }[period]}）**`,
     reportUser: (s) =>

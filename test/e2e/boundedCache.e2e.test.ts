@@ -10,7 +10,7 @@ afterEach(async () => {
 });
 
 describe('what the bot keeps of Discord in memory', () => {
-  it('keeps servers, their roles and its own member only, no channels, and still acts on commands and reactions', async () => {
+  it('keeps servers, their roles, channels and its own member only, and still acts on commands and reactions', async () => {
     const discord = await FakeDiscord.start({ roles: [manageServerRole] });
     const server = discord.addGuild({ channels: 25, roles: 15 });
     h = await startHarness({ discord, ownsFakes: true });
@@ -26,11 +26,11 @@ describe('what the bot keeps of Discord in memory', () => {
     await discord.waitFor(() => jobs(h!.db)[0]?.status === 'delivered', 15_000);
 
     expect(client.guilds.cache.size).toBe(2);
-    // Channels are not kept: the command's interaction carried its channel, and a deleted channel is
-    // matched to its jobs by id. Only threads would be (the bot's membership of a private one).
-    expect(client.channels.cache.size).toBe(0);
+    // Channels stay cached (a deleted channel or server is matched to its jobs); messages do not.
+    expect(client.channels.cache.size).toBe(1 + 25);
     const guild = client.guilds.cache.get(server.id)!;
-    expect(guild.channels.cache.size).toBe(0);
+    expect(guild.channels.cache.size).toBe(25);
+    expect([...client.channels.cache.values()].reduce((n, c) => n + ('messages' in c ? c.messages.cache.size : 0), 0)).toBe(0);
     expect(guild.roles.cache.size).toBe(17);
     expect([...guild.members.cache.keys()]).toEqual([discord.botUserId]);
     expect(guild.emojis.cache.size + guild.stickers.cache.size + guild.presences.cache.size + guild.voiceStates.cache.size).toBe(0);

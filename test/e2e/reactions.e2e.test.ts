@@ -126,9 +126,9 @@ describe('✅ and ❌ on a status message', () => {
     const { discord, apimart } = h;
     const awaiting = await startJob(h, { duration: 12 });
     const statusId = awaiting.status_message_id as string;
-    // Marker: once another member's refused ✅ is removed, the earlier echoes were handled too.
+    // Marker: once another member's ✅ is refused, the earlier echoes were handled too.
     discord.sendReaction({ userId: otherMemberId, messageId: statusId, emoji: '✅' });
-    await discord.waitForRequest((r) => r.method === 'DELETE' && r.path.endsWith(`/reactions/✅/${otherMemberId}`));
+    await discord.waitFor(() => h!.logLines.some((line) => line.includes('"reaction_refused"') && line.includes(otherMemberId)));
 
     expect(job(h.db, awaiting.id).status).toBe('awaiting_confirmation');
     expect(discord.requests.filter((r) => r.method === 'DELETE' && r.path.includes(`/reactions/`) && r.path.endsWith(`/${discord.botUserId}`))).toEqual([]);

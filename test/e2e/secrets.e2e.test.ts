@@ -72,8 +72,8 @@ const providerRejectsKey = (apiKey: string) => ({
 describe('secrets at LOG_LEVEL=debug', () => {
   it('keeps the bot token and the API key out of the logs and out of every request to the other service', async () => {
     const s = secrets();
-    // Within the default allowance: the result post refused on purpose (403), and the bot removing another
-    // member's 🔁 without Manage Messages (403, issue 19 item 5), which may first meet the reaction limit (429).
+    // Within the default allowance: the result post refused on purpose (403), and the bot's reaction writes,
+    // which may meet the reaction limit (429). Another member's refused 🔁 is left in place without Manage Messages.
     h = await startHarness({ discord: await FakeDiscord.start({ botToken: s.botToken }), apimart: await FakeApimart.start({ apiKey: s.apiKey }), ownsFakes: true });
     const { discord, apimart, db } = h;
     expect(h.config.logLevel).toBe('debug');

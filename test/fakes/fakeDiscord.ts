@@ -4,6 +4,7 @@ import { newChannel, permissionsIn, type FakeChannel, type NewChannel } from './
 import { FakeComponents, type ClickOptions } from './fakeDiscordComponents.ts';
 import { FakeGateway } from './fakeDiscordGateway.ts';
 import type { AddGuildOptions, FakeGuild } from './fakeDiscordGuilds.ts';
+import { roleJson } from './fakeDiscordPayloads.ts';
 import { FakeInjections, type SendCommandOptions, type SendReactionOptions } from './fakeDiscordInjections.ts';
 import { FakePlaceChanges } from './fakeDiscordPlaceChanges.ts';
 import { FakeRest, type FaultAnswer, type FaultMatch } from './fakeDiscordRest.ts';
@@ -183,6 +184,16 @@ export class FakeDiscord {
     return this.components.clickButton(messageId, customId, userId, opts);
   }
 
+  /** A click Discord's client would not send: any custom id on any message (fakeDiscordComponents.ts). */
+  forgeClick(messageId: string, customId: string, userId: string, opts: ClickOptions = {}): { id: string; token: string } {
+    return this.components.forgeClick(messageId, customId, userId, opts);
+  }
+
+  /** A modal submit with any custom id, as if opened from a button on `messageId`. */
+  forgeModalSubmit(messageId: string, customId: string, userId: string, values: Record<string, string>, opts: ClickOptions = {}): { id: string; token: string } {
+    return this.components.forgeModalSubmit(messageId, customId, userId, values, opts);
+  }
+
   /** Submits the modal the bot opened in answer to `interactionId` (callback type 9) as type 5. */
   submitModal(interactionId: string, values: Record<string, string>, opts: ClickOptions = {}): { id: string; token: string } {
     return this.components.submitModal(interactionId, values, opts);
@@ -244,11 +255,16 @@ export class FakeDiscord {
     this.places.removeGuild(id, opts);
   }
 
-  /** Changes a role's guild-wide permissions (the @everyone role's id is the guild id). */
+  /**
+   * Changes a role's guild-wide permissions (the @everyone role's id is the guild id), with the
+   * GUILD_ROLE_UPDATE Discord sends for it (topics/gateway-events#guild-role-update).
+   */
   setRolePermissions(roleId: string, permissions: bigint | string): void {
-    const role = this.state.roles.find((r) => r.id === roleId);
+    const position = this.state.roles.findIndex((r) => r.id === roleId);
+    const role = this.state.roles[position];
     if (!role) throw new Error(`no role ${roleId}`);
     role.permissions = String(permissions);
+    this.gateway.dispatch('GUILD_ROLE_UPDATE', { guild_id: this.guildId, role: roleJson(this.state, role, position) });
   }
 
   get botRoleId(): string {

@@ -135,6 +135,31 @@ export class FakeComponents {
   }
 
   /**
+   * What a modified client or a self-bot can send, and Discord's own client never would: a click with
+   * any custom id on any message, shown there or not. Discord does not document that it refuses a
+   * custom id the message does not carry, so the bot must not rely on it.
+   */
+  forgeClick(messageId: string, customId: string, userId: string, opts: ClickOptions = {}): { id: string; token: string } {
+    const message = this.state.liveMessage(messageId);
+    if (!message) throw new Error(`no message ${messageId} to click on`);
+    return this.inject({ type: COMPONENT_INTERACTION, channelId: message.channel_id, messageId, userId, opts, message,
+      data: { custom_id: customId, component_type: 2 } });
+  }
+
+  /** The same for a modal: a submit with any custom id, as if opened from a button on `messageId`. */
+  forgeModalSubmit(messageId: string, customId: string, userId: string, values: Record<string, string>, opts: ClickOptions = {}): { id: string; token: string } {
+    const message = this.state.liveMessage(messageId);
+    if (!message) throw new Error(`no message ${messageId} to submit from`);
+    return this.inject({
+      type: MODAL_SUBMIT_INTERACTION, channelId: message.channel_id, messageId, userId, opts, message,
+      data: {
+        custom_id: customId,
+        components: Object.entries(values).map(([id, value]) => ({ type: 1, components: [{ type: 4, custom_id: id, value }] })),
+      },
+    });
+  }
+
+  /**
    * Submits the modal the bot opened in answer to `interactionId` (callback type 9): INTERACTION_CREATE
    * type 5 from the same user with each text input's value, checked against the inputs' limits first.
    */

@@ -8,7 +8,7 @@ import type {
 } from 'discord-api-types/v10';
 import { botCanView, isThread, type FakeChannel } from './fakeDiscordChannels.ts';
 import type { FakeGuild } from './fakeDiscordGuilds.ts';
-import type { FakeAttachment, FakeDiscordState, FakeMessage, FakeUser } from './fakeDiscordState.ts';
+import type { FakeAttachment, FakeDiscordState, FakeMessage, FakeRole, FakeUser } from './fakeDiscordState.ts';
 
 // Plain JSON builders for what the fake sends: users carry public_flags, flags and primary_guild so
 // that the fake's answers pass discord-api-spec's *ResponseSchema checks.
@@ -122,23 +122,28 @@ export function guildJson(state: FakeDiscordState, guild: FakeGuild = state.guil
     application_id: null,
     preferred_locale: 'en-US',
     features: [],
-    roles: guild.roles.map((role, position) => ({
-      id: role.id,
-      name: role.name,
-      color: 0,
-      colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
-      hoist: false,
-      icon: null,
-      unicode_emoji: null,
-      position,
-      permissions: role.permissions,
-      managed: role.managed,
-      mentionable: false,
-      flags: 0,
-      ...(role.managed ? { tags: { bot_id: state.botUserId } } : {}),
-    })),
+    roles: guild.roles.map((role, position) => roleJson(state, role, position)),
     emojis: [],
     stickers: [],
+  };
+}
+
+/** A role as GUILD_CREATE and GUILD_ROLE_UPDATE carry it; its position is its place in the server's list. */
+export function roleJson(state: FakeDiscordState, role: FakeRole, position: number) {
+  return {
+    id: role.id,
+    name: role.name,
+    color: 0,
+    colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
+    hoist: false,
+    icon: null,
+    unicode_emoji: null,
+    position,
+    permissions: role.permissions,
+    managed: role.managed,
+    mentionable: false,
+    flags: 0,
+    ...(role.managed ? { tags: { bot_id: state.botUserId } } : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import { PermissionFlagsBits as P } from 'discord-api-types/v10';
 import { Client, Events, GatewayIntentBits, Partials, type Interaction, type ThreadChannel } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelKind, FakeDiscord } from './fakeDiscord.ts';
+import { identify } from './rawGateway.ts';
 
 // The fake's model of where messages live, checked against what Discord's documentation says:
 // - permissions: https://discord.com/developers/docs/topics/permissions#permission-overwrites
@@ -207,5 +208,24 @@ describe('FakeDiscord places with a discord.js Client', () => {
     await fake.waitFor(() => events.includes(`guild_delete:${fake.guildId}`));
     expect(events).toEqual(expect.arrayContaining([`thread_delete:${thread.id}`, `channel_delete:${channel.id}`]));
     expect(client.guilds.cache.has(fake.guildId)).toBe(false);
+  });
+});
+
+describe('FakeDiscord role changes over the gateway', () => {
+  // https://discord.com/developers/docs/events/gateway-events#guild-role-update: the guild id and the whole role.
+  it('sends GUILD_ROLE_UPDATE with the role’s new permissions when a test changes them', async () => {
+    const fake = await FakeDiscord.start();
+    const c = identify(fake);
+    try {
+      await fake.waitFor(() => c.dispatches.some((e) => e.t === 'GUILD_CREATE'));
+      fake.setRolePermissions(fake.botRoleId, P.ManageMessages);
+      await fake.waitFor(() => c.dispatches.some((e) => e.t === 'GUILD_ROLE_UPDATE'));
+      const update = c.dispatches.find((e) => e.t === 'GUILD_ROLE_UPDATE')!.d as { guild_id: string; role: { id: string; permissions: string } };
+      expect(update.guild_id).toBe(fake.guildId);
+      expect(update.role).toMatchObject({ id: fake.botRoleId, permissions: String(P.ManageMessages) });
+    } finally {
+      c.socket.close(1000);
+      await fake.stop();
+    }
   });
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { costModes, pollModes, submitModes } from './modelApimart.ts';
 import { discordFailures, discordOps } from './modelDiscord.ts';
-import { World, type Command } from './world.ts';
+import { USERS, World, type Command } from './world.ts';
 
 /**
  * Model-based test of the job pipeline: random interleavings of /video, reactions, provider outcomes,
@@ -67,7 +67,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({
       t: fc.constant('discordToggle' as const), user,
-      what: fc.constantFrom('channelDown' as const, 'channelUp' as const, 'dmClosed' as const, 'dmOpen' as const),
+      what: fc.constantFrom('channelDown' as const, 'channelUp' as const, 'dmClosed' as const, 'dmOpen' as const, 'dmsTooFast' as const, 'dmsOk' as const),
     }),
   },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('userDeletes' as const), pick, which: fc.constantFrom('status' as const, 'result' as const) }) },
@@ -269,6 +269,29 @@ describe('job pipeline regressions (deterministic)', () => {
     await world.run({ t: 'advance', ms: 3 * hour });
     expect(world.provider.submitsForJob(jobId)).toHaveLength(1);
     expect(world.discord.resultPosts.filter((p) => p.jobId === jobId)).toHaveLength(1);
+  });
+
+  it('a result that can only go by DM waits out an hour of 40003 (DMs opened too fast) and is delivered, never ended undeliverable', async () => {
+    world = await World.create({ start });
+    await world.run({ t: 'pollMode', mode: 'complete', sticky: true });
+    await world.run({ t: 'discordToggle', user: 0, what: 'channelDown' });
+    await world.run({ t: 'discordToggle', user: 0, what: 'dmsTooFast' });
+    await world.run({ t: 'video', user: 0, duration: 4 });
+    const jobId = world.jobIds[0] as number;
+    for (let i = 0; i < 12; i++) await world.run({ t: 'advance', ms: 5 * minute });
+    world.check();
+    expect((await world.job(jobId)).status).toBe('completed');
+    // Held back after each 40003 for longer and longer (30 s doubling up to 10 min): at most one refused
+    // try per hold, so 10 in the hour (at 0, 0.5, 1.5, 3.5, 7.5, 15.5, 25.5, 35.5, 45.5, 55.5 min).
+    expect(world.discord.dmsRefusedTooFast).toBeGreaterThan(0);
+    expect(world.discord.dmsRefusedTooFast).toBeLessThanOrEqual(10);
+
+    await world.run({ t: 'discordToggle', user: 0, what: 'dmsOk' });
+    await world.run({ t: 'advance', ms: 20 * minute });
+    world.check();
+    expect(await world.job(jobId)).toMatchObject({ status: 'delivered', deliveryProblem: 'attempts_exhausted' });
+    expect(world.discord.resultPosts.filter((p) => p.jobId === jobId).map((p) => p.channelId)).toEqual([`dm-${USERS[0]}`]);
+    expect(ledgerKinds(world, jobId)).toEqual(['reserve', 'settle']);
   });
 
   it('a crash after the result was posted but before its id was stored posts nothing twice', async () => {

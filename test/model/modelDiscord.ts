@@ -60,6 +60,10 @@ export class ModelDiscord {
   failQueue: { op: DiscordOp; kind: DiscordFailure }[] = [];
   /** The guild channel refuses the bot (50001) while set. */
   channelDown = false;
+  /** Discord answers every new DM with 40003 ("You are opening direct messages too fast") while set. */
+  dmsTooFast = false;
+  /** DM attempts Discord answered with 40003: each one an invalid request towards its ban. */
+  dmsRefusedTooFast = 0;
   expiredTokenUses: string[] = [];
   /** Receives one line per call, for the trace of a counterexample. */
   log: (line: string) => void = () => undefined;
@@ -72,6 +76,12 @@ export class ModelDiscord {
     if (index < 0) return undefined;
     const [failure] = this.failQueue.splice(index, 1);
     return failure?.kind;
+  }
+
+  private refuseIfTooFast(): void {
+    if (!this.dmsTooFast) return;
+    this.dmsRefusedTooFast += 1;
+    throw discordError(40003, 403, 'You are opening direct messages too fast');
   }
 
   private nextId(): string {
@@ -228,7 +238,10 @@ export class ModelDiscord {
       react: (channelId, messageId) => call('react', 'PUT', () => void existing(channelId, messageId, 'PUT')),
       unreact: (channelId, messageId) => call('react', 'DELETE', () => void existing(channelId, messageId, 'DELETE')),
       removeUserReaction: (channelId, messageId) => call('react', 'DELETE', () => void existing(channelId, messageId, 'DELETE')),
-      dmChannelId: async (userId) => `dm-${userId}`,
+      dmChannelId: (userId) => call('dm', 'POST', () => {
+        this.refuseIfTooFast();
+        return `dm-${userId}`;
+      }, ` channel ${userId}`),
       // Channel history since a snowflake: the model's ids are not snowflakes, so compare creation times.
       messagesAfter: (channelId, afterMessageId) =>
         call('send', 'GET', () => {
@@ -245,6 +258,7 @@ export class ModelDiscord {
         }))),
       dm: (userId, message) =>
         call('dm', 'POST', () => {
+          this.refuseIfTooFast();
           if (this.dmClosed.has(userId)) throw discordError(50007, 403, 'Cannot send messages to this user');
           const created = this.create(`dm-${userId}`, message, now());
           return { id: created.id, channelId: created.channelId };

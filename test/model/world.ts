@@ -9,6 +9,7 @@ import { createJobIntake, type JobIntake } from '../../src/services/jobs/jobInta
 import { createJobScheduler, type JobScheduler } from '../../src/services/jobs/jobScheduler.ts';
 import { predictedFinishMs } from '../../src/services/jobs/pollSchedule.ts';
 import { createProviderHealth } from '../../src/services/apimart/providerHealth.ts';
+import { createDirectMessages } from '../../src/services/discord/directMessages.ts';
 import { createReactionHandler, type ReactionHandler } from '../../src/services/controls/reactionHandler.ts';
 import { createStatusUpdater } from '../../src/services/status/statusUpdater.ts';
 import { latePollingEndsAt } from '../../src/services/spend/resolvable.ts';
@@ -49,7 +50,7 @@ export type Command =
   | { t: 'pollMode'; mode: PollMode; sticky: boolean }
   | { t: 'costMode'; mode: CostMode }
   | { t: 'discordFail'; op: DiscordOp; kind: DiscordFailure }
-  | { t: 'discordToggle'; what: 'channelDown' | 'channelUp' | 'dmClosed' | 'dmOpen'; user: number }
+  | { t: 'discordToggle'; what: 'channelDown' | 'channelUp' | 'dmClosed' | 'dmOpen' | 'dmsTooFast' | 'dmsOk'; user: number }
   | { t: 'userDeletes'; pick: number; which: 'status' | 'result' }
   | { t: 'fetchMode'; mode: 'ok' | 'fail' }
   | { t: 'pause'; paused: boolean }
@@ -133,7 +134,6 @@ export class World {
     const proc = { clock, jobIdForKey: (key: string) => keyLookup.get(key) };
     const store = createJobStore(db);
     const apimart = this.provider.client(proc, config.pollMinIntervalMs);
-    const messenger = this.discord.client(proc);
     const health = createProviderHealth();
     const logger = createLogger({
       level: 'error', secrets: [],
@@ -142,6 +142,8 @@ export class World {
         if (unexpectedEvents.has(event)) this.unexpectedLogs.push(line);
       },
     });
+    // As app.ts builds it: every DM waits out Discord's 40003.
+    const { messenger, notice: dmNotice } = createDirectMessages({ messenger: this.discord.client(proc), clock, logger });
     const fetchVideo = (async (input: string | URL | Request) => {
       if (!clock.alive) return new Promise<Response>(() => undefined);
       const url = String(input instanceof Request ? input.url : input);
@@ -166,7 +168,7 @@ export class World {
       onStatusWritten: (job, message) => reactions?.syncStatusControls(job, message) ?? Promise.resolve(),
     });
     const scheduler = createJobScheduler({
-      store, apimart, messenger, status, health, clock, logger, fetch: fetchVideo, botUserId: () => modelBotUserId,
+      store, apimart, messenger, status, health, clock, logger, fetch: fetchVideo, botUserId: () => modelBotUserId, dmNotice,
       onResultPosted: (job, message, content) => reactions?.addResultControls(job, message, content) ?? Promise.resolve(),
       settings: {
         maxConcurrentJobs: config.maxConcurrentJobs,
@@ -260,6 +262,8 @@ export class World {
         if (cmd.what === 'channelUp') this.discord.channelDown = false;
         if (cmd.what === 'dmClosed') this.discord.dmClosed.add(user);
         if (cmd.what === 'dmOpen') this.discord.dmClosed.delete(user);
+        if (cmd.what === 'dmsTooFast') this.discord.dmsTooFast = true;
+        if (cmd.what === 'dmsOk') this.discord.dmsTooFast = false;
         break;
       }
       case 'userDeletes': {
@@ -273,8 +277,8 @@ export class World {
         this.fetchMode = cmd.mode;
         break;
       case 'pause':
-        // /video-admin pause: new jobs are refused, running ones go on.
-        await this.proc.store.spend.setPaused(GUILD, cmd.paused, ADMIN, this.clock.now());
+        // /video-admin pause: new jobs and confirmations are refused, queued ones wait, running ones go on.
+        await this.setPaused(cmd.paused);
         break;
       case 'advance':
         await this.clock.advance(cmd.ms);
@@ -432,9 +436,19 @@ export class World {
     ).all(lateUntil) as { id: number; status: string }[];
   }
 
-  /** Everything behaves from now on: every job must then reach a terminal state or an admin's queue. */
+  /** As `/video-admin pause` and `resume` do: resuming lets the server's queued jobs go on at once. */
+  private async setPaused(paused: boolean): Promise<void> {
+    await this.proc.store.spend.setPaused(GUILD, paused, ADMIN, this.clock.now());
+    if (!paused) this.proc.scheduler.kickQueue();
+  }
+
+  /**
+   * Everything behaves from now on, and an admin resumes a paused server: every job must then reach a
+   * terminal state or an admin's queue.
+   */
   async drain(): Promise<void> {
     this.note('drain: provider and Discord behave from now on');
+    await this.setPaused(false);
     this.provider.submitSticky = 'ok';
     this.provider.submitQueue = [];
     this.provider.pollSticky = 'complete';
@@ -442,6 +456,7 @@ export class World {
     this.discord.failQueue = [];
     this.discord.channelDown = false;
     this.discord.dmClosed.clear();
+    this.discord.dmsTooFast = false;
     this.fetchMode = 'ok';
     for (let i = 0; i < 120 && this.movingJobs().length > 0; i++) {
       await this.clock.advance(60_000);

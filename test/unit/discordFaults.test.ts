@@ -17,6 +17,8 @@ describe('classifyDiscordError', () => {
     [403, Code.MissingAccess, { kind: 'place_closed', reason: 'bot_removed' }],
     [403, Code.MissingPermissions, { kind: 'place_closed', reason: 'missing_permissions' }],
     [403, Code.CannotSendMessagesToThisUser, { kind: 'dm_closed' }],
+    // "You are opening direct messages too fast": the same DM goes through later.
+    [403, Code.OpeningDirectMessagesTooFast, { kind: 'temporary' }],
     [400, Code.InvalidFormBodyOrContentType, { kind: 'refused', reason: 'discord_50035' }],
     [500, 0, { kind: 'temporary' }],
   ])('answers %i with code %i as %o', (status, code, expected) => {

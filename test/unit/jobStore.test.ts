@@ -191,6 +191,17 @@ describe('createJobStore', () => {
       expect((await store.claimForSubmission(2, now))?.id).toBe(c!.id);
     });
 
+    it('leaves a paused server’s jobs in the queue, claims other servers’ jobs behind them, and takes them again once resumed', async () => {
+      const paused = await createAccepted(store, now);
+      const other = await createAccepted(store, now, { guildId: '100000000000000777', userId: 'user-b' });
+      await store.spend.setPaused(guildId, true, 'admin', now);
+      expect((await store.claimForSubmission(10, now))?.id).toBe(other.id);
+      expect(await store.claimForSubmission(10, now)).toBeUndefined();
+      expect(await store.get(paused.id)).toMatchObject({ status: 'queued', submitAttempts: 0 });
+      await store.spend.setPaused(guildId, false, 'admin', now);
+      expect(await store.claimForSubmission(10, now)).toMatchObject({ id: paused.id, status: 'submitting' });
+    });
+
     it('holds a requeued job until its retry time while later jobs go ahead', async () => {
       const a = await createAccepted(store, now);
       await store.claimForSubmission(10, now);

@@ -72,7 +72,7 @@ async function exerciseStores(db: Db): Promise<void> {
   await store.quarantineInterruptedSubmissions(now);
   await store.unfinishedJobs();
   await store.jobsToPoll();
-  await store.jobsToConfirmOrDeliver();
+  await store.jobsNotAtProvider();
   await store.placesOfUnfinishedJobs();
   await store.recentJobsForUser('u', 10);
   await store.jobsNeedingAttention(guildId);

@@ -3,7 +3,8 @@ import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
 import { openDatabase } from '../../src/db/sqlite/openDatabase.ts';
 import { createProviderHealth } from '../../src/services/apimart/providerHealth.ts';
 import type { JobContext } from '../../src/services/jobs/jobContext.ts';
-import { createJobSubmitter } from '../../src/services/jobs/jobSubmitter.ts';
+import { createPlaceWithdrawals } from '../../src/services/jobs/placeWithdrawals.ts';
+import { createSubmissionQueue } from '../../src/services/jobs/submissionQueue.ts';
 import { createAccepted, quietLogger as quiet } from './storeFixtures.ts';
 
 const queueTimerKey = 0;
@@ -14,6 +15,12 @@ const queueTimerKey = 0;
  * early). The queue must then still have a wake-up for it; with none, the job waits until some other
  * job or command happens to move the queue, on a quiet bot for ever.
  */
+/** No allow-lists: nothing is withdrawn. */
+const everyPlaceAllowed = (ctx: JobContext) => createPlaceWithdrawals({
+  store: ctx.store, clock: ctx.clock, logger: ctx.logger, allowLists: { allowedGuildIds: [], allowedChannelIds: [] },
+  notify: async () => undefined, ended: () => undefined,
+});
+
 describe('the queue after a refused submit', () => {
   it('keeps a wake-up for a retry that falls due while the queue is checked', async () => {
     const db = openDatabase(':memory:');
@@ -41,7 +48,7 @@ describe('the queue after a refused submit', () => {
       track: (work: Promise<void>) => tracked.push(work), status: { refresh: async () => {} },
     } as unknown as JobContext;
 
-    createJobSubmitter(ctx).kick();
+    createSubmissionQueue(ctx, { withdrawals: everyPlaceAllowed(ctx), probeIntervalMs: 60_000 }).kick();
     await Promise.all(tracked);
 
     expect((await store.get(job.id))?.status).toBe('queued');

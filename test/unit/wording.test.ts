@@ -155,7 +155,7 @@ describe('command mentions', () => {
     expect(en.admin.paused(directory.mention)).toContain('`/video-admin resume` allows');
     directory.remember([{ name: 'video', id: '111' }, { name: 'video-admin', id: '222' }]);
     expect(en.admin.paused(directory.mention)).toBe(
-      '⏸️ Paused: new </video:111> requests in this server are refused; jobs already accepted will finish. </video-admin resume:222> allows them again.');
+      '⏸️ Paused: new </video:111> requests and confirmations in this server are refused, and queued jobs wait; jobs already started will finish. </video-admin resume:222> allows them again.');
     expect(ja.admin.notAdmin(directory.mention)).toMatch(/^<\/video-admin:222> を使えるのは/);
     for (const m of [en, ja]) {
       for (const text of namingTexts(m, directory.mention)) expect(text).not.toMatch(/`\/[a-z-]+/);

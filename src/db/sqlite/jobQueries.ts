@@ -20,8 +20,8 @@ export function createSyncJobQueries(db: Db, scope?: ShardScope) {
     `SELECT * FROM jobs INDEXED BY jobs_unfinished WHERE status IN (${inList(unfinishedStatuses)}) AND ${owned} ORDER BY id`);
   const toPoll = db.prepare<[], PollRow>(
     `SELECT ${pollColumns} FROM jobs INDEXED BY jobs_unfinished WHERE status IN (${inList(unfinishedStatuses)}) AND status IN ('submitted', 'timed_out') AND ${owned} ORDER BY id`);
-  const toConfirmOrDeliver = db.prepare<[], JobRow>(
-    `SELECT * FROM jobs INDEXED BY jobs_unfinished WHERE status IN (${inList(unfinishedStatuses)}) AND status IN ('awaiting_confirmation', 'completed') AND ${owned} ORDER BY id`);
+  const notAtProvider = db.prepare<[], JobRow>(
+    `SELECT * FROM jobs INDEXED BY jobs_unfinished WHERE status IN (${inList(unfinishedStatuses)}) AND status IN ('awaiting_confirmation', 'queued', 'completed') AND ${owned} ORDER BY id`);
   // Two columns of each unfinished job, made distinct here: SQLite's DISTINCT would sort them in a temporary B-tree.
   const unfinishedPlaces = db.prepare<[], [string, string]>(
     `SELECT guild_id, channel_id FROM jobs INDEXED BY jobs_unfinished WHERE status IN (${inList(unfinishedStatuses)}) AND place_gone IS NULL AND ${owned}`).raw();
@@ -56,7 +56,7 @@ export function createSyncJobQueries(db: Db, scope?: ShardScope) {
     },
     unfinishedJobs: () => unfinished.all().map(jobFromRow),
     jobsToPoll: () => toPoll.all().map(pollJobFromRow),
-    jobsToConfirmOrDeliver: () => toConfirmOrDeliver.all().map(jobFromRow),
+    jobsNotAtProvider: () => notAtProvider.all().map(jobFromRow),
     placesOfUnfinishedJobs(): { guildId: string; channelId: string }[] {
       const places = new Map<string, { guildId: string; channelId: string }>();
       for (const [guildId, channelId] of unfinishedPlaces.all()) places.set(`${guildId}/${channelId}`, { guildId, channelId });

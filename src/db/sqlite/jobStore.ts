@@ -38,8 +38,10 @@ function createSyncJobStore(db: Db, scope?: ShardScope) {
   const priceChecks = createPriceChecks(db);
   const countSubmissions = db.prepare<[], { n: number }>(
     "SELECT COUNT(*) AS n FROM jobs WHERE status IN ('submitting', 'submitted')");
+  // A paused server's jobs stay queued, and the jobs of other servers behind them go ahead.
   const nextQueued = db.prepare<[number], { id: number; submit_attempts: number }>(
     `SELECT id, submit_attempts FROM jobs WHERE status = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+     AND guild_id NOT IN (SELECT guild_id FROM guild_settings WHERE paused = 1)
      AND ${owned} ORDER BY id LIMIT 1`);
   const insertMessage = db.prepare(
     'INSERT OR REPLACE INTO job_messages (message_id, job_id, kind) VALUES (?, ?, ?)');
@@ -118,7 +120,7 @@ function createSyncJobStore(db: Db, scope?: ShardScope) {
 
     endBeforeSubmission,
 
-    /** Takes the oldest due queued job if a provider slot is free. */
+    /** Takes the oldest due queued job of a server not paused, if a provider slot is free. */
     claimForSubmission: writeTransaction(db, (maxConcurrent: number, now: number): Job | undefined => {
       if ((countSubmissions.get()?.n ?? 0) >= maxConcurrent) return undefined;
       const row = nextQueued.get(now);

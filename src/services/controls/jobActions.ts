@@ -2,6 +2,7 @@ import type { Job, JobStatus } from '../../db/job.ts';
 import type { JobStore } from '../../db/jobStore.ts';
 import type { Logger } from '../../logger.ts';
 import type { Clock } from '../../clock.ts';
+import { isDmThrottled } from '../discord/directMessages.ts';
 import { DiscordCode, discordErrorCode, type DiscordMessenger } from '../discord/discordMessenger.ts';
 import type { Rejection } from '../jobs/jobIntake.ts';
 import type { JobScheduler } from '../jobs/jobScheduler.ts';
@@ -18,9 +19,7 @@ export interface Actor { userId: string; admin: boolean }
  * has no reply of its own, passes it on only when `tell` is set (by DM, or in the channel when
  * `channelOnly`), and takes a refused reaction off the message.
  */
-export type ActionOutcome =
-  | { refused: true; reply: Rejection }
-  | { refused: false; reply: Rejection; tell?: boolean; channelOnly?: boolean };
+export interface ActionOutcome { refused: boolean; reply: Rejection; tell?: boolean; channelOnly?: boolean }
 
 export interface JobActionsDeps extends RerollDeps {
   store: JobStore;
@@ -65,6 +64,10 @@ export function createJobActions(deps: JobActionsDeps) {
     async start(job: Job, actor: Actor): Promise<ActionOutcome> {
       if (actor.userId !== job.userId) return refuse((m) => m.controls.onlyRequesterStart(job.id));
       if (job.status !== 'awaiting_confirmation') return done((m) => m.controls.alreadyStarted(job.id));
+      // Paused, or no longer allowed here, since the job was accepted: it keeps waiting (and expires
+      // unconfirmed), and the ✅ comes off so that it can be given again once the server is resumed.
+      const gate = await deps.intake.serverGate(job.guildId, job.channelId);
+      if (gate) return { refused: true, reply: gate, tell: true };
       const now = clock.now();
       // The deadline timer may not have fired yet (just after a restart, say): a late ✅ must not start the job.
       if (job.confirmDeadlineAt !== null && job.confirmDeadlineAt <= now) {
@@ -111,6 +114,8 @@ export function createJobActions(deps: JobActionsDeps) {
       } catch (err) {
         const code = discordErrorCode(err);
         logger.info('result_dm_failed', { jobId: job.id, userId: actor.userId, code, channelId });
+        // Discord's 40003 passes in a few minutes; a DM about it would be held back too.
+        if (isDmThrottled(err)) return { refused: false, reply: (m) => m.controls.dmLater, tell: true, channelOnly: true };
         if (code !== DiscordCode.cannotDmUser) throw err;
         return { refused: false, reply: (m) => m.reactions.dmClosed, tell: true, channelOnly: true };
       }

@@ -6,10 +6,12 @@ import { messagesFor } from '../../i18n/messages.ts';
 import type { Logger } from '../../logger.ts';
 import type { AdminCheck } from '../discord/adminCheck.ts';
 import type { Clock } from '../../clock.ts';
-import { discordErrorCode, type DiscordMessenger, type SentMessage } from '../discord/discordMessenger.ts';
+import type { DiscordMessenger, SentMessage } from '../discord/discordMessenger.ts';
 import type { JobIntake } from '../jobs/jobIntake.ts';
 import type { JobScheduler } from '../jobs/jobScheduler.ts';
+import type { BotPermissions } from '../discord/botPermissions.ts';
 import { createReactionControls } from './reactionControls.ts';
+import { createReactionRemoval } from './reactionRemoval.ts';
 import { createReactorNotifier } from './reactorNotifier.ts';
 import { createJobActions, type ActionOutcome, type Actor, type JobActions } from './jobActions.ts';
 
@@ -25,6 +27,8 @@ export interface ReactionHandlerDeps {
   logger: Logger;
   isAdmin: AdminCheck;
   botUserId: () => string | undefined;
+  /** The bot's permissions in a channel where the cache knows them: a refused reaction is taken off only with Manage Messages. */
+  botPermissions?: BotPermissions;
   noticeLifetimeMs?: number;
   /** Shared with the buttons; built here when not given. */
   actions?: JobActions;
@@ -46,6 +50,7 @@ export function createReactionHandler(deps: ReactionHandlerDeps) {
   const controls = createReactionControls({ messenger, logger, clock, mention: deps.mention });
   const tell = createReactorNotifier({ messenger, clock, logger, noticeLifetimeMs: deps.noticeLifetimeMs });
   const actions = deps.actions ?? createJobActions(deps);
+  const takeOff = createReactionRemoval({ messenger, clock, logger, botPermissions: deps.botPermissions });
 
   async function act(r: Reacted, kind: 'status' | 'result'): Promise<ActionOutcome | undefined> {
     const { job, emoji, actor } = r;
@@ -77,9 +82,9 @@ export function createReactionHandler(deps: ReactionHandlerDeps) {
         const outcome = await act(reacted, kind);
         if (outcome?.refused) {
           logger.info('reaction_refused', { jobId: job.id, userId: user.id, emoji });
-          await messenger.removeUserReaction(channelId, messageId, emoji, user.id)
-            .catch((err) => logger.debug('reaction_remove_failed', { jobId: job.id, code: discordErrorCode(err) }));
-        } else if (outcome?.tell) {
+          await takeOff({ channelId, messageId, emoji, userId: user.id, jobId: job.id });
+        }
+        if (outcome?.tell) {
           // A reaction has no reply of its own: words go to the reactor in the job's language, as before buttons.
           const content = outcome.reply(messagesFor(job.locale));
           await tell({ userId: user.id, channelId, content, channelOnly: outcome.channelOnly });

@@ -18,7 +18,7 @@ export type DiscordFault =
   | { kind: 'dm_closed' }
   /** Any other 4xx: the request itself is refused, so repeating it cannot help. */
   | { kind: 'refused'; reason: string }
-  /** 5xx, timeouts, network errors, rate limits discord.js gave up on: try again later. */
+  /** 5xx, timeouts, network errors, rate limits discord.js gave up on, DMs opened too fast: try again later. */
   | { kind: 'temporary' };
 
 export type PlaceClosedReason = 'thread_locked' | 'thread_archived' | 'channel_deleted' | 'bot_removed' | 'missing_permissions';
@@ -40,6 +40,8 @@ export function classifyDiscordError(err: unknown): DiscordFault {
   if (code === Code.CannotReplyWithoutPermissionToReadMessageHistory) return { kind: 'reply_refused' };
   if (code === Code.MessageWasBlockedByAutomaticModeration || code === Code.TitleWasBlockedByAutomaticModeration) return { kind: 'automod' };
   if (code === Code.CannotSendMessagesToThisUser) return { kind: 'dm_closed' };
+  // 40003, DMs opened too fast: Discord takes the same DM a little later.
+  if (code === Code.OpeningDirectMessagesTooFast) return { kind: 'temporary' };
   const reason = placeClosed[code];
   if (reason) return { kind: 'place_closed', reason };
   // discord.js has already waited out 429s and retried 5xx by the time an error reaches here.

@@ -3,8 +3,8 @@ import type { Job } from '../../db/job.ts';
 import { messagesFor } from '../../i18n/messages.ts';
 import type { Logger } from '../../logger.ts';
 import type { Clock } from '../../clock.ts';
-import { discordErrorCode, type DiscordMessenger } from '../discord/discordMessenger.ts';
 import type { JobScheduler } from './jobScheduler.ts';
+import type { DmNotice } from './userNotices.ts';
 
 /** Whether a server and channel still exist for the bot. */
 export type PlaceLookup = (place: { guildId: string; channelId: string }) => Promise<'here' | GonePlaceCode>;
@@ -12,11 +12,12 @@ export type PlaceLookup = (place: { guildId: string; channelId: string }) => Pro
 export interface GonePlacesDeps {
   store: JobStore;
   scheduler: JobScheduler;
-  messenger: DiscordMessenger;
   clock: Clock;
   logger: Logger;
   /** A job's channel is gone for the bot (e.g. to drop its queued reaction writes). */
   onChannelGone?: (channelId: string) => void;
+  /** DMs that wait out Discord's 40003 (directMessages.ts). */
+  dmNotice: DmNotice;
 }
 
 /**
@@ -28,11 +29,7 @@ export function createGonePlaces(deps: GonePlacesDeps) {
   const { store, scheduler, clock, logger } = deps;
 
   async function tellCancelled(job: Job, code: GonePlaceCode): Promise<void> {
-    try {
-      await deps.messenger.dm(job.userId, { content: messagesFor(job.locale).placeGoneCancelled(job.id, code) });
-    } catch (err) {
-      logger.info('place_gone_notice_failed', { jobId: job.id, code: discordErrorCode(err) });
-    }
+    await deps.dmNotice(job.userId, { content: messagesFor(job.locale).placeGoneCancelled(job.id, code) }, { event: 'place_gone_notice', jobId: job.id });
   }
 
   /** Returns how many jobs were affected (cancelled, or marked to deliver by DM). */

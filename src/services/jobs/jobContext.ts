@@ -58,6 +58,7 @@ export interface JobContext {
   resultPosted(job: Job, message: SentMessage, content: string): Promise<void>;
   /** The provider refused the account (401/402/403): start probing for its recovery. */
   providerUnavailable(): void;
-  notifyUser(job: Job, content: string): Promise<void>;
+  /** In the job's channel, or by DM when `privately` (by default where the job's place is gone). */
+  notifyUser(job: Job, content: string, privately?: boolean): Promise<void>;
   jobLogger(job: Pick<Job, 'id' | 'userId'>): Logger;
 }

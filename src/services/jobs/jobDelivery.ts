@@ -4,6 +4,7 @@ import { messagesFor } from '../../i18n/messages.ts';
 import { classifyDiscordError, type DiscordFault } from '../discord/discordFaults.ts';
 import type { ChannelMessage } from '../discord/discordMessenger.ts';
 import { createConcurrencyLimit } from './concurrencyLimit.ts';
+import { createDeliveryFallbacks } from './deliveryFallbacks.ts';
 import { createDmCopy } from './dmCopy.ts';
 import { findEarlierResult } from './earlierResult.ts';
 import type { JobContext } from './jobContext.ts';
@@ -22,9 +23,6 @@ const lastRetryDelayMs = deliveryRetryDelaysMs[deliveryRetryDelaysMs.length - 1]
 const lookupRetriesAfterLastAttempt = 12;
 /** Videos kept in memory between attempts, all jobs together; past this a job keeps only its link. */
 const keptBytesLimit = 256 * 1024 * 1024;
-
-/** Places that are gone for the bot: no point in a link there either. */
-const placeGone: readonly string[] = ['thread_locked', 'thread_archived', 'channel_deleted', 'bot_removed'];
 
 function problemOf(fault: DiscordFault): DeliveryProblem {
   if (fault.kind === 'place_closed') return fault.reason;
@@ -67,83 +65,6 @@ export function createJobDelivery(ctx: JobContext) {
     ctx.jobLogger(job).error('job_video_link_refused', { taskId: job.taskId, reason: err.reason });
     void ctx.status.refresh(job.id);
     await ctx.notifyUser(refused, messagesFor(job.locale).resultUnusableLink(job.userId, job.id));
-  }
-
-  async function undeliverable(job: Job, problem: DeliveryProblem): Promise<void> {
-    forget(job.id);
-    if (!await store.markUndeliverable(job.id, problem, clock.now())) return;
-    ctx.jobLogger(job).error('job_undeliverable', { problem, taskId: job.taskId });
-    // The status message is the notice: it is the one place left that may still show it.
-    void ctx.status.refresh(job.id);
-  }
-
-  /** The channel will not take the result: the requester's DMs, else a link where allowed, else nowhere. */
-  async function deliverElsewhere(job: Job, payload: ResultPayload, problem: DeliveryProblem): Promise<void> {
-    const m = messagesFor(job.locale);
-    const why = m.delivery.problem[problem];
-    ctx.jobLogger(job).warn('result_channel_unavailable', { problem });
-    try {
-      return await finish(job, await poster.inDm(job, payload, m.delivery.movedToDm(job.channelId, why)), problem);
-    } catch (err) {
-      const fault = classifyDiscordError(err);
-      if (fault.kind === 'temporary') throw err;
-      ctx.jobLogger(job).warn('result_dm_failed', { kind: fault.kind });
-    }
-    if (placeGone.includes(problem)) return undeliverable(job, problem);
-    try {
-      // Often only Attach Files is missing: a short message with the link may still be allowed.
-      return await finish(job, await poster.linkInChannel(job, m.delivery.linkInstead(why)), problem);
-    } catch (err) {
-      if (classifyDiscordError(err).kind === 'temporary') throw err;
-      return undeliverable(job, problem);
-    }
-  }
-
-  /** Reading the channel failed, so an earlier post cannot be ruled out: read again later, a bounded number of times. */
-  async function lookupFailed(job: Job, err: unknown): Promise<void> {
-    const attempts = await store.recordDeliveryAttempt(job.id, clock.now());
-    ctx.jobLogger(job).warn('result_lookup_failed', { err, attempt: attempts });
-    if (attempts === 0) return forget(job.id);
-    if (attempts < maxDeliveryAttempts + lookupRetriesAfterLastAttempt) return ctx.schedule(job.id, lastRetryDelayMs, () => deliver(job.id));
-    return undeliverable(job, 'attempts_exhausted');
-  }
-
-  /**
-   * Attempts ran out on temporary errors: the bare link, here or by DM, then give up. Not while an
-   * earlier attempt's post cannot be ruled out (reading the channel fails too): the link would be a
-   * second result. Reading is cheap, so it is tried a while longer before the job ends without it.
-   */
-  async function giveUp(job: Job): Promise<void> {
-    try {
-      const earlier = await earlierPost(job);
-      if (earlier) return await finish(job, { sent: earlier, content: earlier.content }, null);
-    } catch (err) {
-      return lookupFailed(job, err);
-    }
-    if (job.videoExpiresAt !== null && job.videoExpiresAt <= clock.now()) return expire(job);
-    const m = messagesFor(job.locale);
-    const note = m.delivery.linkInstead(m.delivery.problem.attempts_exhausted);
-    try {
-      return await finish(job, await poster.linkInChannel(job, note), 'attempts_exhausted');
-    } catch (err) {
-      ctx.jobLogger(job).warn('result_link_failed', { err });
-      // A temporary error may hide a link that was posted: the DM would then be a second result.
-      if (classifyDiscordError(err).kind === 'temporary') {
-        let posted: ChannelMessage | undefined;
-        try {
-          posted = await earlierPost(job);
-        } catch (lookupErr) {
-          return lookupFailed(job, lookupErr);
-        }
-        if (posted) return finish(job, { sent: posted, content: posted.content }, 'attempts_exhausted');
-      }
-    }
-    try {
-      return await finish(job, await poster.inDm(job, { kind: 'link' }, note), 'attempts_exhausted');
-    } catch (err) {
-      ctx.jobLogger(job).warn('result_link_failed', { err });
-    }
-    await undeliverable(job, 'attempts_exhausted');
   }
 
   /** An earlier attempt may have posted it although its answer was lost: that post is the result. */
@@ -210,6 +131,11 @@ export function createJobDelivery(ctx: JobContext) {
   }
 
   const dmCopy = createDmCopy(ctx);
+  const { deliverElsewhere, giveUp } = createDeliveryFallbacks(ctx, {
+    poster, finish, expire, earlierPost, forget,
+    retryLater: (job) => ctx.schedule(job.id, lastRetryDelayMs, () => deliver(job.id)),
+    maxLookupAttempts: maxDeliveryAttempts + lookupRetriesAfterLastAttempt,
+  });
 
   function deliver(jobId: number): Promise<void> {
     return oneOfFew(() => deliverNow(jobId));

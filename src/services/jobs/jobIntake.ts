@@ -8,6 +8,7 @@ import type { Clock } from '../../clock.ts';
 import type { ModelHealth } from '../apimart/modelHealth.ts';
 import type { ProviderHealth } from '../apimart/providerHealth.ts';
 import type { ModelAvailability } from '../apimart/modelAvailability.ts';
+import { placeRefusal, placeRefusalText } from './placeGates.ts';
 
 export type Rejection = (m: Messages) => string;
 /** For src/commands, which may not reach into src/db even for types. */
@@ -82,20 +83,29 @@ export function createJobIntake(deps: JobIntakeDeps) {
     });
   }
 
+  /**
+   * The server's gates: the allow-lists and `/video-admin pause`. Asked for a new request and again at
+   * its confirmation, since either may have changed while the job waited for its ✅.
+   */
+  async function serverGate(guildId: string, channelId: string): Promise<Rejection | undefined> {
+    // The command router refuses commands; this also covers 🔁 on results from before the server was dropped.
+    const refusal = placeRefusal(config, guildId, channelId);
+    if (refusal) return placeRefusalText(config, refusal);
+    if (await store.spend.isPaused(guildId)) return (m) => m.paused;
+    return undefined;
+  }
+
   return {
     /** Whether an estimate needs the requester's ✅, and until when. */
     confirmation(estimateMicros: number): { needsConfirmation: boolean; confirmDeadlineAt: number | null } {
       const needsConfirmation = config.confirmAboveMicros > 0 && estimateMicros >= config.confirmAboveMicros;
       return { needsConfirmation, confirmDeadlineAt: needsConfirmation ? clock.now() + windowMs : null };
     },
-    /** Server-level gates: server and channel allow-lists, pause, provider outage. */
+    serverGate,
+    /** Every gate of a new request: the server's (allow-lists, pause), then the provider's outage. */
     async gate(guildId: string, channelId: string): Promise<Rejection | undefined> {
-      // The command router refuses commands; this also covers 🔁 on results from before the server was dropped.
-      if (config.allowedGuildIds.length > 0 && !config.allowedGuildIds.includes(guildId)) return (m) => m.ops.guildNotAllowed;
-      if (config.allowedChannelIds.length > 0 && !config.allowedChannelIds.includes(channelId)) {
-        return (m) => m.channelNotAllowed(config.allowedChannelIds);
-      }
-      if (await store.spend.isPaused(guildId)) return (m) => m.paused;
+      const refused = await serverGate(guildId, channelId);
+      if (refused) return refused;
       if (!health.isAvailable()) return (m) => m.providerUnavailable;
       return undefined;
     },

@@ -8,9 +8,10 @@ import type { JobContext, JobSettings } from './jobContext.ts';
 import { createJobDelivery } from './jobDelivery.ts';
 import { createJobPoller } from './jobPoller.ts';
 import { createJobResume } from './jobResume.ts';
-import { createProviderProbe } from './providerProbe.ts';
-import { createUserNotice } from './userNotice.ts';
-import { createJobSubmitter } from './jobSubmitter.ts';
+import type { AllowLists } from './placeGates.ts';
+import { createPlaceWithdrawals } from './placeWithdrawals.ts';
+import { createSubmissionQueue } from './submissionQueue.ts';
+import { createUserNotices, type DmNotice } from './userNotices.ts';
 import { createModelHealth, type ModelHealth } from '../apimart/modelHealth.ts';
 import type { ProviderHealth } from '../apimart/providerHealth.ts';
 import { createQuietBatcher } from './quietBatcher.ts';
@@ -36,6 +37,10 @@ export interface JobSchedulerDeps {
   imageOrigins?: readonly string[];
   push?: TaskPush;
   healthProbeIntervalMs?: number;
+  /** ALLOWED_GUILD_IDS and ALLOWED_CHANNEL_IDS; none given: every place is allowed. */
+  allowLists?: AllowLists;
+  /** DMs that wait out Discord's 40003 (directMessages.ts); without it, a DM is tried once. */
+  dmNotice?: DmNotice;
   botUserId?: () => string | undefined;
   /** How long a burst of new jobs must pause before their follow-up work starts. */
   acceptQuietMs?: number;
@@ -55,18 +60,12 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
   /** Jobs accepted whose follow-up has not yet decided between the confirmation timer and the queue. */
   const awaitingFollowUp = new Set<number>();
   let stopped = false;
-  /** While held (at start, until every job's server and channel are known to exist), nothing is submitted. */
-  let submissionsHeld = false;
-  const kickSubmitter = () => {
-    if (!submissionsHeld) submitter.kick();
-  };
 
   const track = (work: Promise<void>) => {
     const tracked = work.catch((err) => logger.error('job_step_crashed', { err })).finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
   };
-  /** Timer keys: job ids are positive; the queue uses 0 and the provider probe this one. */
-  const probeTimerKey = -1;
+  const notifyUser = createUserNotices({ messenger: deps.messenger, dmNotice: deps.dmNotice, logger });
 
   const schedule = (key: number, delayMs: number, step: () => Promise<void> | void) => {
     const previous = timers.get(key);
@@ -92,24 +91,26 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     schedule,
     track,
     acknowledging: () => afterAcknowledgements.hasPending(),
-    slotFreed: () => kickSubmitter(),
+    slotFreed: () => submissions.kick(),
     startPolling: (job) => poller.track(job),
     deliver: (job) => track(delivery.deliver(job.id)),
     resultPosted: (job, message, content) => deps.onResultPosted?.(job, message, content) ?? Promise.resolve(),
-    providerUnavailable: () => providerProbe.start(),
-    notifyUser: createUserNotice({ messenger: deps.messenger, logger }),
+    providerUnavailable: () => submissions.probeProviderLater(),
+    notifyUser,
     jobLogger: (job) => logger.child({ jobId: job.id, userId: job.userId }),
   };
   const afterAcknowledgements = createQuietBatcher(clock, deps.acceptQuietMs ?? 25, 5_000, () => (deps.answersPending?.() ?? 0) > 0);
-  const submitter = createJobSubmitter(ctx);
+  const withdrawals = createPlaceWithdrawals({
+    store, clock, logger, notify: notifyUser,
+    allowLists: deps.allowLists ?? { allowedGuildIds: [], allowedChannelIds: [] },
+    ended: (job) => void deps.status.refresh(job.id),
+  });
+  const submissions = createSubmissionQueue(ctx, { withdrawals, probeIntervalMs: deps.healthProbeIntervalMs ?? 60_000 });
   const poller = createJobPoller(ctx);
   const delivery = createJobDelivery(ctx);
-  const providerProbe = createProviderProbe({
-    health: deps.health, apimart: deps.apimart, logger, intervalMs: deps.healthProbeIntervalMs ?? 60_000,
-    later: (delayMs, probe) => schedule(probeTimerKey, delayMs, probe), onAvailable: () => kickSubmitter(),
-  });
-  const recovery = createJobResume({
-    ctx, poll: (job, spreadMs) => poller.track(job, spreadMs), armConfirmation: (job) => armConfirmation(job), isFollowed: (id) => timers.has(id),
+  const restart = createJobResume({
+    ctx, withdrawals, submissions, armConfirmation: (job) => armConfirmation(job),
+    poll: (job, spreadMs) => poller.track(job, spreadMs), isScheduled: (jobId) => timers.has(jobId),
   });
 
   function armConfirmation(job: Job): void {
@@ -132,7 +133,7 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     const current = await store.get(jobId);
     const undecided = awaitingFollowUp.delete(jobId);
     if (undecided && current?.status === 'awaiting_confirmation') armConfirmation(current);
-    else kickSubmitter();
+    else submissions.kick();
     // Discord's link to the attachment lasts about a day: the bytes are kept now, while it works.
     if (current && referenceImageUrl(current) && !current.imageSha256) await ctx.images.keep(current);
   }
@@ -157,7 +158,7 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
       if (timer) clock.clearTimeout(timer);
       timers.delete(job.id);
       // The claim first: the edit then shows the job started, not a queued card whose Cancel came too late.
-      kickSubmitter();
+      submissions.kick();
       void deps.status.refresh(job.id);
     },
     cancelled(job: Job): void {
@@ -173,7 +174,7 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
       if (stopped) return;
       // A read first: the claim takes the write lock, which other processes would then wait for.
       track(store.firstQueuedJobIds(1).then((ids) => {
-        if (ids.length > 0) submitter.kick();
+        if (ids.length > 0) submissions.kick();
       }));
     },
     /** A provider callback named this task: poll it now if it is one of ours and still running. */
@@ -183,22 +184,12 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
       }));
     },
     sendResultByDm: (job: Job, userId: string) => delivery.sendCopy(job, userId),
-    /** Picks every unfinished job up again; nothing that may have reached the provider is resent. */
-    async resume(): Promise<{ resumed: number; quarantined: Job[] }> {
-      const resumed = await recovery.resume();
-      kickSubmitter();
-      if (!deps.health.isAvailable()) providerProbe.start();
-      return resumed;
-    },
-    adoptLateTaskIds: () => recovery.adoptLateTaskIds(),
+    /** Picks every unfinished job up again (jobResume.ts). */
+    resume: () => restart.resume(),
+    adoptLateTaskIds: () => restart.adoptLateTaskIds(),
     /** Nothing goes to the provider until releaseSubmissions(): start-up checks first that jobs still have a place. */
-    holdSubmissions(): void {
-      submissionsHeld = true;
-    },
-    releaseSubmissions(): void {
-      submissionsHeld = false;
-      kickSubmitter();
-    },
+    holdSubmissions: () => submissions.hold(),
+    releaseSubmissions: () => submissions.release(),
     /** Stops scheduling and waits (up to `graceMs`) for steps already talking to the provider or Discord. */
     async stop(graceMs = 5_000): Promise<void> {
       stopped = true;

@@ -7,31 +7,22 @@ import type { JobContext } from './jobContext.ts';
 import { withReferenceImageUrl } from '../../models/referenceImageField.ts';
 import { referenceImageUrl } from './referenceImages.ts';
 
-/**
- * Submissions on the wire at once. A burst of a thousand accepted jobs then reaches the provider as
- * a steady stream instead of a thousand simultaneous connections and a thousand back-to-back fsyncs
- * that would stall the event loop (and with it every acknowledgement still to be sent).
- */
-const maxParallelPosts = 8;
-const queuePositionsShown = 50;
-const queuePositionsEveryMs = 1_000;
-/** Scheduler keys of the submitter's own timers (job ids start at 1; the provider probe uses -1). */
-const queuePositionsTimerKey = -2;
-/** The scheduler key of the queue's own wake-up timer (job ids start at 1). */
-const queueTimerKey = 0;
 const refusedBackoffMs = (attempt: number) => Math.min(60_000, 2_000 * 2 ** Math.max(0, attempt - 1));
 
-/** Moves queued jobs to the provider while `MAX_CONCURRENT_JOBS` allows, one POST per job. */
-export function createJobSubmitter(ctx: JobContext) {
+/** What one submission tells the queue it came from (submissionQueue.ts). */
+export interface SubmissionHooks {
+  /** The provider refused for the account (429): no job is sent before `until`. */
+  accountRefused(until: number): void;
+  /** A job was put back in the queue, due at `at`. */
+  wakeAt(at: number): void;
+}
+
+/**
+ * One claimed job's way to the provider: one POST, and what its answer means for the job. A POST
+ * whose answer was lost is never sent again (the job is marked so, for an admin to resolve).
+ */
+export function createJobSubmitter(ctx: JobContext, queue: SubmissionHooks) {
   const { store, clock } = ctx;
-  let wakeAt: number | null = null;
-  /** A 429 is about the account, not one job: no job is sent before its Retry-After has passed. */
-  let holdUntil = 0;
-  let postsInFlight = 0;
-  let positionsPending = false;
-  /** A claim loop is running; a kick meanwhile sets `kickAgain` so the loop runs once more after it. */
-  let claiming = false;
-  let kickAgain = false;
 
   /**
    * The request as it goes out: with the link for its reference image that works now (Discord's while
@@ -101,7 +92,7 @@ export function createJobSubmitter(ctx: JobContext) {
     const failure = classifySubmitFailure(err);
     if (failure.kind === 'refused') {
       const retryAt = now + Math.max(failure.retryAfterMs ?? 0, refusedBackoffMs(job.submitAttempts));
-      holdUntil = Math.max(holdUntil, now + Math.max(failure.retryAfterMs ?? 0, refusedBackoffMs(1)));
+      queue.accountRefused(now + Math.max(failure.retryAfterMs ?? 0, refusedBackoffMs(1)));
       log.warn('job_submit_refused', { err, retryAt });
       await requeueLater(job, retryAt);
       return;
@@ -127,7 +118,7 @@ export function createJobSubmitter(ctx: JobContext) {
   async function requeueLater(job: Job, retryAt: number): Promise<void> {
     await store.requeue(job.id, retryAt, clock.now());
     void ctx.status.refresh(job.id);
-    kickAt(retryAt);
+    queue.wakeAt(retryAt);
   }
 
   function noteModelGone(job: Job): void {
@@ -149,73 +140,7 @@ export function createJobSubmitter(ctx: JobContext) {
     ctx.slotFreed();
   }
 
-  function kickAt(at: number): void {
-    if (wakeAt !== null && wakeAt <= at) return;
-    wakeAt = at;
-    ctx.schedule(queueTimerKey, Math.max(0, at - clock.now()), () => {
-      wakeAt = null;
-      kick();
-    });
-  }
-
-  /**
-   * The queue moved: the jobs still waiting show their new positions (the first few, which move
-   * soonest), once per second at most however fast the queue drains.
-   */
-  function showQueuePositionsSoon(): void {
-    if (positionsPending) return;
-    positionsPending = true;
-    ctx.schedule(queuePositionsTimerKey, queuePositionsEveryMs, async () => {
-      positionsPending = false;
-      for (const id of await store.firstQueuedJobIds(queuePositionsShown)) void ctx.status.refresh(id);
-    });
-  }
-
-  /**
-   * One claim loop at a time: the claims are awaited, and two loops interleaving would each see
-   * `postsInFlight` below the bound and together put more than `parallelPosts` on the wire.
-   */
-  function kick(): void {
-    if (claiming) {
-      kickAgain = true;
-      return;
-    }
-    claiming = true;
-    ctx.track(claimWhileFree().finally(() => {
-      claiming = false;
-      if (!kickAgain) return;
-      kickAgain = false;
-      kick();
-    }));
-  }
-
-  async function claimWhileFree(): Promise<void> {
-    if (!ctx.health.isAvailable()) return;
-    // While a burst of commands is being acknowledged, submissions trickle (one at a time) so they
-    // do not compete with it; the burst's own follow-up work kicks again once it is over.
-    const parallelPosts = ctx.acknowledging() ? 1 : maxParallelPosts;
-    // One reading of the clock for the claims and the wake-up below: a retry that falls due between
-    // two readings would be neither claimed nor given a timer, and would wait until something else kicks.
-    const now = clock.now();
-    if (now < holdUntil) return kickAt(holdUntil);
-    let claimed = false;
-    while (postsInFlight < parallelPosts) {
-      const job = await store.claimForSubmission(ctx.settings.maxConcurrentJobs, now);
-      if (!job) break;
-      claimed = true;
-      postsInFlight++;
-      ctx.track(submit(job).finally(() => {
-        postsInFlight--;
-        kick();
-      }));
-    }
-    if (claimed) showQueuePositionsSoon();
-    // A due job left in the queue waits for a free slot (slotFreed kicks); only future retries need a timer.
-    const nextRetry = await store.earliestQueuedRetryAt();
-    if (nextRetry !== null && nextRetry > now) kickAt(nextRetry);
-  }
-
-  return { kick };
+  return { submit };
 }
 
 export type JobSubmitter = ReturnType<typeof createJobSubmitter>;

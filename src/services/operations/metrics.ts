@@ -73,6 +73,11 @@ export function createMetrics(deps: { queries: OperationsQueries; health: Provid
   const discordRateLimits = new Counter({
     name: 'videobot_discord_429_total', help: 'Discord 429 answers seen, by scope', labelNames: ['scope'] as const, registers,
   });
+  const discordInvalidRequests = new Counter({
+    name: 'videobot_discord_invalid_requests_total',
+    help: 'Discord answers that count towards its invalid-request limit (401, 403, and 429 not of shared scope): 10,000 in 10 minutes bans the IP for about an hour',
+    labelNames: ['status'] as const, registers,
+  });
   const providerRateLimits = new Counter({
     name: 'videobot_provider_429_total', help: 'apimart 429 answers seen', registers,
   });
@@ -94,6 +99,7 @@ export function createMetrics(deps: { queries: OperationsQueries; health: Provid
     observeAck: (seconds: number) => ackSeconds.observe(seconds),
     countDelivery: (outcome: string) => deliveries.inc({ outcome }),
     countDiscord429: (scope: string) => discordRateLimits.inc({ scope }),
+    countDiscordInvalid: (status: number) => discordInvalidRequests.inc({ status: String(status) }),
     countLogEvent: (event: string, level: string) => logEvents.inc({ event, level }),
   };
 }

@@ -1,0 +1,43 @@
+import { PermissionFlagsBits } from 'discord.js';
+import type { Clock } from '../../clock.ts';
+import type { Logger } from '../../logger.ts';
+import type { BotPermissions } from '../discord/botPermissions.ts';
+import { DiscordCode, discordErrorCode, type DiscordMessenger } from '../discord/discordMessenger.ts';
+
+/** After Discord refused to take a reaction off in a channel, the bot leaves that channel alone this long. */
+const refusedForMs = 10 * 60_000;
+const refusingCodes: readonly number[] = [DiscordCode.missingPermissions, DiscordCode.missingAccess];
+
+/**
+ * Takes a refused reaction off its message. That needs Manage Messages, which README leaves optional,
+ * and without it every try is a 403 that Discord counts towards its invalid-request ban (10,000 in 10
+ * minutes). So the bot tries only where its cached permissions say it may (or cannot tell), and after a
+ * refusal it does not try in that channel again for a while.
+ */
+export function createReactionRemoval(deps: { messenger: DiscordMessenger; clock: Clock; logger: Logger; botPermissions?: BotPermissions }) {
+  const { messenger, clock, logger } = deps;
+  const refusedUntil = new Map<string, number>();
+
+  function mayTry(channelId: string): boolean {
+    if (deps.botPermissions?.(channelId)?.has(PermissionFlagsBits.ManageMessages) === false) return false;
+    const until = refusedUntil.get(channelId);
+    if (until === undefined) return true;
+    if (until > clock.now()) return false;
+    refusedUntil.delete(channelId);
+    return true;
+  }
+
+  return async (r: { channelId: string; messageId: string; emoji: string; userId: string; jobId: number }): Promise<void> => {
+    if (!mayTry(r.channelId)) {
+      logger.debug('reaction_left_in_place', { jobId: r.jobId, channelId: r.channelId });
+      return;
+    }
+    try {
+      await messenger.removeUserReaction(r.channelId, r.messageId, r.emoji, r.userId);
+    } catch (err) {
+      const code = discordErrorCode(err);
+      if (code !== undefined && refusingCodes.includes(code)) refusedUntil.set(r.channelId, clock.now() + refusedForMs);
+      logger.debug('reaction_remove_failed', { jobId: r.jobId, code });
+    }
+  };
+}
