@@ -21,7 +21,8 @@ describe('/video end to end', () => {
     type Card = { description?: string; fields?: { name: string; value: string }[] };
     const first = (callback.body as { data: { content: string; flags?: number; allowed_mentions?: unknown; embeds?: Card[]; components?: unknown[] } }).data;
     expect((first.flags ?? 0) & 64).toBe(0);
-    expect(first.allowed_mentions).toEqual({ parse: [] });
+    // It names the requester, and pings nobody.
+    expect(first.allowed_mentions).toEqual({ parse: [], users: [], replied_user: false });
     expect(first.content).toContain(`#${jobRows(h.db)[0]!.id}`);
     // The same card every later edit shows: the prompt and the estimate in its embed, Cancel beside it.
     const card = first.embeds![0]!;
