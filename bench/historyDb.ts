@@ -32,12 +32,14 @@ export function buildHistory(path: string, shape: HistoryShape): { heavyRecentJo
   db.pragma('synchronous = OFF');
   db.pragma('foreign_keys = OFF');
   db.pragma('cache_size = -262144');
+  /** A default-model job's estimate, which each delivered job settles at. */
+  const priceMicros = 428_000;
   const insertJob = db.prepare(
     `INSERT INTO jobs (id, origin_key, parent_job_id, guild_id, channel_id, user_id, locale, application_id, interaction_at,
        attachment_size_limit, status, prompt, model, model_label, duration_sec, aspect_ratio, resolution, audio, request_json, estimate_micros, cost_micros,
        task_id, progress, status_message_id, status_channel_id, result_message_id, failure_code, created_at, updated_at,
        submitted_at, completed_at, finished_at)
-     VALUES (?, ?, ?, ?, ?, ?, 'en-US', ?, ?, 10485760, ?, ?, 'seedance-2.0-fast', 'Seedance 2.0 Fast', 5, 'landscape', '720p', 1, ?, 428000, ?, ?, 100, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+     VALUES (?, ?, ?, ?, ?, ?, 'en-US', ?, ?, 10485760, ?, ?, 'seedance-2.0-fast', 'Seedance 2.0 Fast', 5, 'landscape', '720p', 1, ?, ?, ?, ?, 100, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertLedger = db.prepare(
     'INSERT INTO ledger (job_id, user_id, guild_id, kind, amount_micros, period_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
   let seed = 12345;
@@ -56,12 +58,12 @@ export function buildHistory(path: string, shape: HistoryShape): { heavyRecentJo
       insertJob.run(
         i, `history:${i}`, i % 10 === 0 ? i - 1 : null, guildId, shape.channelId, userId, shape.applicationId, createdAt,
         status, prompt, JSON.stringify({ model: 'seedance-2.0-fast', prompt, duration: 5, size: '16:9', resolution: '720p', generate_audio: true }),
-        delivered ? 428_000 : null, status === 'cancelled' ? null : `task_H${i}`, `${i}0`, shape.channelId,
+        priceMicros, delivered ? priceMicros : null, status === 'cancelled' ? null : `task_H${i}`, `${i}0`, shape.channelId,
         delivered ? `${i}1` : null, delivered ? null : status === 'failed' ? 'provider_failed' : 'cancelled',
         createdAt, createdAt + 120_000, status === 'cancelled' ? null : createdAt + 1_000, delivered ? createdAt + 100_000 : null, createdAt + 120_000,
       );
-      insertLedger.run(i, userId, guildId, 'reserve', 400_000, createdAt, createdAt);
-      insertLedger.run(i, userId, guildId, delivered ? 'settle' : 'release', delivered ? 0 : -400_000, createdAt, createdAt + 120_000);
+      insertLedger.run(i, userId, guildId, 'reserve', priceMicros, createdAt, createdAt);
+      insertLedger.run(i, userId, guildId, delivered ? 'settle' : 'release', delivered ? 0 : -priceMicros, createdAt, createdAt + 120_000);
     }
   })();
   db.pragma('journal_mode = WAL');

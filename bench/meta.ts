@@ -1,7 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
-export interface BenchMeta { commit: string; dirty: boolean; node: string; cpu: string; cores: number; memoryGiB: number; date: string; size: 'full' | 'small' }
+export interface BenchMeta {
+  commit: string; dirty: boolean; node: string; cpu: string; cores: number; memoryGiB: number; date: string; size: 'full' | 'small';
+  /** The machine's 1-, 5- and 15-minute load averages when the run started: other work competes for its cores. */
+  loadAverage: number[];
+}
+
+/** The 1-, 5- and 15-minute load averages, to two decimals. */
+export const loadAverage = () => loadavg().map((l) => Math.round(l * 100) / 100);
 
 /** Where and on what a run happened, so results.json names the commit it measured. */
 export function benchMeta(size: 'full' | 'small'): BenchMeta {
@@ -22,5 +29,6 @@ export function benchMeta(size: 'full' | 'small'): BenchMeta {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     date: new Date().toISOString(),
     size,
+    loadAverage: loadAverage(),
   };
 }

@@ -36,7 +36,7 @@ export function checkLedger(dbPath: string, stage: string): BenchResult {
       return sum !== (totals.get(m) ?? 0) || sum !== (expected.get(m) ?? 0);
     });
     return {
-      name: `ledger_mismatched_members_${stage}`, value: wrong.length, unit: 'members',
+      name: `ledger_mismatched_members_${stage}`, value: wrong.length, unit: 'members', invariant: true,
       goal: `0 of ${members.size} (spend = ledger = jobs)`, met: wrong.length === 0 && members.size > 0,
     };
   } finally {

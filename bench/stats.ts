@@ -7,7 +7,11 @@ export function percentile(values: readonly number[], p: number): number {
 
 export const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-export interface BenchResult { name: string; value: number; unit: string; goal: string; met: boolean }
+/**
+ * `invariant`: a correctness result (every command answered, money consistent, no global 429, the stage
+ * ran to its end) that CI fails on; timing and memory goals are judged by people, on a quiet machine.
+ */
+export interface BenchResult { name: string; value: number; unit: string; goal: string; met: boolean; invariant?: boolean }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,4 +1,5 @@
-import { Client, Events, GatewayIntentBits, Partials, type ClientOptions } from 'discord.js';
+import { Events, GatewayDispatchEvents, type ClientOptions, type GatewayMessageReactionAddDispatchData } from 'discord.js';
+import { createDiscordClients } from './discordClients.ts';
 import { createAppLifecycle } from './appLifecycle.ts';
 import { createCommands } from './commands/index.ts';
 import type { Config } from './config.ts';
@@ -13,6 +14,8 @@ import { createDirectMessages } from './services/discord/directMessages.ts';
 import { createDiscordMessenger } from './services/discord/discordMessenger.ts';
 import { createInteractionRouter } from './commands/interactionRouter.ts';
 import { createJobControls } from './commands/jobControls.ts';
+import { createAckPolicy } from './commands/ackPolicy.ts';
+import { createFirstAnswer } from './services/jobs/firstAnswer.ts';
 import { createButtonHandler } from './services/controls/buttonHandler.ts';
 import { createJobActions } from './services/controls/jobActions.ts';
 import { createJobIntake } from './services/jobs/jobIntake.ts';
@@ -37,11 +40,7 @@ import { createBotStatus } from './services/spend/botStatus.ts';
 import { watchAllowedGuilds } from './services/discord/allowedGuilds.ts';
 import { countInvalidRequests } from './services/operations/discordObservers.ts';
 import { createOperations } from './services/operations/operations.ts';
-import { boundedCache, boundedCacheSweepers } from './sharding/clientCache.ts';
-import { initialShardPlan, processShardScope } from './sharding/resolveShards.ts';
-
-/** discord.js warns after every this many invalid requests in its 10-minute window (logged as discord_invalid_requests). */
-const invalidRequestWarningEvery = 500;
+import { processShardScope } from './sharding/resolveShards.ts';
 
 export interface AppDeps {
   config: Config;
@@ -82,24 +81,13 @@ export function createApp(deps: AppDeps) {
     apimart: deps.apimart ?? createApimartClient({ baseUrl: config.apimartBaseUrl, apiKey: config.apimartApiKey }),
   });
   const { logger, apimart } = operations;
-  const shardPlan = initialShardPlan(config);
-  const client = new Client({
-    shards: [...shardPlan.shardIds],
-    shardCount: shardPlan.shardCount,
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions],
-    makeCache: boundedCache(),
-    sweepers: boundedCacheSweepers(),
-    // Channel: an interaction from a channel the bot does not cache (a private thread it is not in)
-    // still tells what kind of channel it is, which decides the permissions that count there.
-    partials: [Partials.Message, Partials.Reaction, Partials.User, Partials.Channel],
-    ...hostClientOptions,
-    ...deps.clientOptions,
-    rest: { api: config.discordApiUrl, invalidRequestWarningInterval: invalidRequestWarningEvery, ...deps.clientOptions?.rest },
-  });
-  // From the first request on (the gateway's address, the bot's own user), before anything else runs.
+  const { client, interactionRest, editPace } = createDiscordClients(config, () => clock.now(), { ...hostClientOptions, ...deps.clientOptions });
+  // From the first request on (the gateway's address, the bot's own user), before anything else runs;
+  // the interaction client's answers count towards the same limit.
   countInvalidRequests(client.rest, operations.metrics, logger);
+  countInvalidRequests(interactionRest, operations.metrics, logger);
   // Every DM waits out Discord's 40003 ("opening DMs too fast") instead of repeating it.
-  const dms = createDirectMessages({ messenger: createDiscordMessenger(client.rest), clock, logger });
+  const dms = createDirectMessages({ messenger: createDiscordMessenger(client.rest, interactionRest), clock, logger });
   const { messenger } = dms;
   const commandDirectory = createCommandDirectory();
   const availability = createModelAvailability({
@@ -108,10 +96,10 @@ export function createApp(deps: AppDeps) {
   });
   const latePoll = { jobTimeoutMs: config.jobTimeoutMs, latePollWindowMs: defaultLatePollWindowMs };
   const status = createStatusUpdater({
-    store, messenger, clock, logger,
+    store, messenger, clock, logger, pace: editPace,
     minEditIntervalMs: deps.statusEditIntervalMs ?? 5_000,
-    contextFor: async (job) => ({
-      queuePosition: job.status === 'queued' ? await store.queuePosition(job.id) : 0,
+    contextFor: async (job, knownQueuePosition) => ({
+      queuePosition: job.status === 'queued' ? knownQueuePosition ?? await store.queuePosition(job.id) : 0,
       jobTimeoutMinutes: Math.round(config.jobTimeoutMs / 60_000),
       predictedFinishMs: job.submittedAt === null ? null : predictedFinishMs({
         nowMs: clock.now(), submittedAtMs: job.submittedAt, estimatedTimeSec: job.estimatedTimeSec,
@@ -122,8 +110,9 @@ export function createApp(deps: AppDeps) {
     onStatusWritten: (job, message) => reactions.syncStatusControls(job, message),
   });
   const push = config.publicWebhookUrl ? createTaskPush({ logger }) : undefined;
+  const ackPolicy = createAckPolicy(clock);
   const scheduler = createJobScheduler({
-    store, apimart, messenger, status, health, models, clock, logger, fetch: deps.fetch, push,
+    store, apimart, messenger, status, health, models, clock, logger, fetch: deps.fetch, push, answersPending: ackPolicy.waiting,
     fetchVideo: deps.fetch ?? createGuardedVideoFetch({ trustedOrigin: config.apimartBaseUrl }),
     fetchAttachment: deps.fetch ?? createGuardedVideoFetch({ trustedOrigin: config.discordApiUrl }),
     imageOrigins: referenceImageOrigins(config.discordApiUrl),
@@ -158,28 +147,33 @@ export function createApp(deps: AppDeps) {
   });
   const commands = createCommands({
     config, store, scheduler, intake, clock, logger, apimart, reports, models, resolution, botStatus, isOwner: owners.isOwner,
-    charts, mention: commandDirectory.mention, isOffered: availability.isOffered,
+    charts, mention: commandDirectory.mention, isOffered: availability.isOffered, ackPolicy, firstAnswer: createFirstAnswer({ status, messenger }),
   });
   const route = createInteractionRouter(commands, logger, config.allowedGuildIds, jobControls);
   watchAllowedGuilds(client, config.allowedGuildIds, logger);
   const places = createGonePlaces({ store, scheduler, clock, logger, onChannelGone: reactions.channelGone, dmNotice: dms.notice });
 
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
-  client.on(Events.MessageReactionAdd, (reaction, user) => void reactions.onReactionAdd(reaction, user));
+  // From the gateway's payload: discord.js drops a reaction in a channel it does not cache.
+  client.ws.on(GatewayDispatchEvents.MessageReactionAdd, (r: GatewayMessageReactionAddDispatchData) => void reactions.onReactionAdd(
+    { message: { id: r.message_id, channelId: r.channel_id }, emoji: { name: r.emoji.name } }, { id: r.user_id },
+  ));
   // discord.js emits GuildDelete only when the bot was removed; an outage is GuildUnavailable.
   client.on(Events.GuildDelete, (guild) => void places.guildRemoved(guild.id));
-  client.on(Events.ChannelDelete, (channel) => {
-    const threads = 'threads' in channel ? [...channel.threads.cache.keys()] : [];
-    void places.channelsDeleted([channel.id, ...threads]);
+  // From the gateway's own events: discord.js emits its ChannelDelete and ThreadDelete only for cached
+  // channels, and only threads are cached. A deleted channel takes its threads with it.
+  client.ws.on(GatewayDispatchEvents.ChannelDelete, (channel: { id: string }) => {
+    const threads = client.channels.cache.filter((c) => c.isThread() && c.parentId === channel.id);
+    void places.channelsDeleted([channel.id, ...threads.keys()]);
   });
-  client.on(Events.ThreadDelete, (thread) => void places.channelsDeleted([thread.id]));
+  client.ws.on(GatewayDispatchEvents.ThreadDelete, (thread: { id: string }) => void places.channelsDeleted([thread.id]));
   client.on(Events.Error, (err) => logger.error('discord_client_error', { err }));
   client.on(Events.ShardDisconnect, (event, shardId) => logger.warn('gateway_disconnected', { shardId, code: event.code }));
   client.on(Events.ShardReconnecting, (shardId) => logger.warn('gateway_reconnecting', { shardId }));
   client.on(Events.ShardResume, (shardId) => logger.info('gateway_resumed', { shardId }));
 
   const lifecycle = createAppLifecycle({
-    config, stores: deps.stores, clock, logger, client, scheduler, operations, owners, places, commands, commandDirectory, push, sharedProviderState, availability, dms,
+    config, stores: deps.stores, clock, logger, client, interactionRest, scheduler, operations, owners, places, commands, commandDirectory, push, sharedProviderState, availability, dms,
     exit: deps.exit ?? ((code: number) => process.exit(code)),
     leaseHeartbeatMs: deps.leaseHeartbeatMs,
     commandSyncRetryMs: deps.commandSyncRetryMs,

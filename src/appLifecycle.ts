@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { Events, Routes, type Client } from 'discord.js';
+import { Events, Routes, type Client, type REST } from 'discord.js';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { InstanceLease } from './db/instanceLease.ts';
@@ -12,7 +12,8 @@ import type { CommandDirectory } from './services/discord/commandDirectory.ts';
 import type { DirectMessages } from './services/discord/directMessages.ts';
 import type { ModelAvailability } from './services/apimart/modelAvailability.ts';
 import { createCommandSync, type CommandSync } from './services/discord/commandSyncRetry.ts';
-import { placeLookup } from './services/discord/placeLookup.ts';
+import { placeLookup, watchStartupChannels } from './services/discord/placeLookup.ts';
+import { retryAtStartup } from './services/discord/startupRetry.ts';
 import type { OwnerCheck } from './services/discord/ownerCheck.ts';
 import type { GonePlaces } from './services/jobs/gonePlaces.ts';
 import type { JobScheduler } from './services/jobs/jobScheduler.ts';
@@ -30,6 +31,8 @@ export interface AppLifecycleParts {
   clock: Clock;
   logger: Logger;
   client: Client;
+  /** The REST client of interaction-token routes (discordClients.ts), observed beside the gateway client's. */
+  interactionRest: REST;
   scheduler: JobScheduler;
   operations: Operations;
   owners: OwnerCheck;
@@ -109,9 +112,10 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
   return {
     async start(): Promise<void> {
       client.rest.setToken(config.discordToken);
+      const retried = <T>(step: string, run: () => Promise<T>) => retryAtStartup(step, run, { logger });
       // Read while the rest starts up; awaited before the gateway connects, so the first command is already gated.
       const modelsListed = parts.availability.start();
-      const plan = await resolveShardPlan(config, client.rest);
+      const plan = await retried('shard_plan', () => resolveShardPlan(config, client.rest));
       client.options.shards = [...plan.shardIds];
       client.options.shardCount = plan.shardCount;
       const held = parts.stores.instanceLease({ host: hostname(), pid: process.pid, started: processStartTime(process.pid) },
@@ -135,17 +139,18 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       // so a callback for a job submitted from here on finds its listener.
       callbacks = await startProviderCallbacks({ config, logger, scheduler, push: parts.push, hosts: parts.stores.hosts });
       // Resumed deliveries may need to recognise the bot's own earlier posts before the gateway is up.
-      parts.onBotUserId(((await client.rest.get(Routes.user())) as { id: string }).id);
+      parts.onBotUserId(((await retried('bot_user', () => client.rest.get(Routes.user()))) as { id: string }).id);
       scheduler.holdSubmissions();
       const { resumed, quarantined, withdrawn } = await scheduler.resume();
-      await operations.start(client);
+      await operations.start(client, [client.rest, parts.interactionRest]);
       await modelsListed;
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-      await client.login(config.discordToken);
+      const startupChannels = watchStartupChannels(client);
+      await retried('login', () => client.login(config.discordToken));
       await ready;
       await parts.owners.refresh();
       // Servers the bot left and channels deleted while it was down: nothing is spent on their jobs.
-      const placeGoneJobs = await parts.places.checkUnfinished(placeLookup(client));
+      const placeGoneJobs = await parts.places.checkUnfinished(placeLookup(client, startupChannels)).finally(() => startupChannels.stop());
       scheduler.releaseSubmissions();
       // Commands belong to the application, not to a shard: the process running shard 0 syncs them.
       const applicationId = client.application?.id ?? client.user?.id ?? '';

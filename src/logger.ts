@@ -1,3 +1,5 @@
+import { createLogWriter } from './logWriter.ts';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
 
@@ -29,7 +31,7 @@ const BOT = /\b(Bot)\s+(?=[^\s"',;]*[\d.])[^\s"',;]{6,}/gi;
 const WEBHOOK_TOKEN = /(\/(?:webhooks|interactions)\/\d+\/)[^/?#\s"']+/gi;
 
 export function createLogger(options: LoggerOptions): Logger {
-  const write = options.write ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  const write = options.write ?? createLogWriter().write;
   const now = options.now ?? Date.now;
   const secrets = options.secrets
     .filter((s) => s.length >= MIN_SECRET_LENGTH)

@@ -1,15 +1,15 @@
-import type { ChatInputCommandInteraction, ThreadChannel } from 'discord.js';
+import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
 import type { Config } from '../config.ts';
-import { messagesFor, type Messages } from '../i18n/messages.ts';
+import { messagesFor } from '../i18n/messages.ts';
 import type { Logger } from '../logger.ts';
-import type { Clock, TimerHandle } from '../clock.ts';
+import type { Clock } from '../clock.ts';
+import type { FirstAnswer, FirstAnswerTarget } from '../services/jobs/firstAnswer.ts';
 import type { JobScheduler } from '../services/jobs/jobScheduler.ts';
 import type { JobIntake, JobStore, NewJob } from '../services/jobs/jobIntake.ts';
-import type { SentMessage } from '../services/discord/discordMessenger.ts';
-import { isAutoModBlock } from '../services/discord/discordFaults.ts';
-import { canJoinThread, channelPlace, missingPermissions, threadClosed } from '../services/discord/channelPlace.ts';
+import type { AckPolicy } from './ackPolicy.ts';
 import { noMentions, replyEphemeral } from './replies.ts';
-import { buildVideoRequest, type VideoOptions } from './videoRequest.ts';
+import { gateProblem, readOptions, threadMembershipProblem } from './videoChecks.ts';
+import { buildVideoRequest } from './videoRequest.ts';
 
 export interface VideoCommandDeps {
   config: Config;
@@ -18,83 +18,53 @@ export interface VideoCommandDeps {
   intake: JobIntake;
   clock: Clock;
   logger: Logger;
+  ackPolicy: AckPolicy;
+  firstAnswer: FirstAnswer;
 }
 
 const defaultAttachmentLimit = 10 * 1024 * 1024;
-const joinBudgetMs = 1_500;
-
-function readOptions(interaction: ChatInputCommandInteraction): VideoOptions {
-  const o = interaction.options;
-  const image = o.getAttachment('image');
-  return {
-    prompt: o.getString('prompt') ?? '',
-    duration: o.getInteger('duration'),
-    aspectRatio: o.getString('aspect_ratio'),
-    model: o.getString('model'),
-    resolution: o.getString('resolution'),
-    audio: o.getBoolean('audio'),
-    image: image && {
-      name: image.name, url: image.url, contentType: image.contentType, sizeBytes: image.size,
-      width: image.width, height: image.height,
-    },
-  };
-}
-
-/** Permissions as Discord weighs them for this kind of channel (a thread, a forum post, a text channel…). */
-async function gateProblem(interaction: ChatInputCommandInteraction, deps: VideoCommandDeps, m: Messages): Promise<string | undefined> {
-  if (!interaction.inGuild()) return m.guildOnly;
-  const gate = await deps.intake.gate(interaction.guildId, interaction.channelId);
-  if (gate) return gate(m);
-  const place = channelPlace(interaction.channel);
-  if (threadClosed(place, interaction.appPermissions)) return m.threadClosed;
-  const missing = missingPermissions(place, interaction.appPermissions);
-  return missing.length > 0 ? m.missingPermissions(missing) : undefined;
-}
 
 /**
- * Discord shows a private thread's reactions only to its members: the bot joins where it may, and
- * otherwise takes no job there that would wait for a ✅ it can never see.
+ * A refusal only the member sees. After a bare deferral (public, and empty), the deferral goes and the
+ * refusal follows privately: Discord cannot make a public answer private later.
  */
-async function threadMembershipProblem(
-  interaction: ChatInputCommandInteraction, needsConfirmation: boolean, clock: Clock, log: Logger,
-): Promise<boolean> {
-  const place = channelPlace(interaction.channel);
-  if (!place.privateThread || place.joined) return false;
-  if (canJoinThread(place, interaction.appPermissions)) {
-    try {
-      // Before the acknowledgement, which Discord wants within 3 s: a slow join counts as a failed one.
-      let timer: TimerHandle | undefined;
-      const tooSlow = new Promise<never>((_, reject) => {
-        timer = clock.setTimeout(() => reject(new Error('thread join timed out')), joinBudgetMs);
-      });
-      await Promise.race([(interaction.channel as ThreadChannel).join(), tooSlow]).finally(() => timer && clock.clearTimeout(timer));
-      return false;
-    } catch (err) {
-      log.warn('thread_join_failed', { channelId: interaction.channelId, err });
-    }
-  }
-  return needsConfirmation;
+async function refuse(interaction: ChatInputCommandInteraction, content: string): Promise<void> {
+  if (!interaction.deferred || interaction.replied) return replyEphemeral(interaction, content);
+  await interaction.deleteReply().catch(() => undefined);
+  await interaction.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: noMentions });
 }
 
 /**
- * `/video`. Everything up to the reservation comes before any reply, so a rejection is still an
- * ephemeral reply; only an accepted job gets the public reply, which Discord cannot make private later.
+ * `/video`. A rejection is an ephemeral answer, and only an accepted job gets the public card. The card
+ * is the first answer when the bot keeps up (one request, and the requester sees the job number,
+ * parameters and queue place at once); when it is behind (ackPolicy.ts), the command is answered at
+ * once with a bare deferral and the card comes as its first edit.
  */
 export async function executeVideo(interaction: ChatInputCommandInteraction, deps: VideoCommandDeps): Promise<void> {
+  const ack = deps.ackPolicy.begin(interaction.id);
+  try {
+    if (ack.answerAtOnce) await interaction.deferReply();
+    await createAndShow(interaction, deps);
+  } finally {
+    ack.done();
+  }
+}
+
+async function createAndShow(interaction: ChatInputCommandInteraction, deps: VideoCommandDeps): Promise<void> {
   const { config, store, clock } = deps;
   const m = messagesFor(interaction.locale);
-  const gate = await gateProblem(interaction, deps, m);
-  if (gate) return replyEphemeral(interaction, gate);
+  const gate = await gateProblem(interaction, deps.intake, m);
+  if (gate) return refuse(interaction, gate);
 
   const options = readOptions(interaction);
   const built = buildVideoRequest(options, config.models, config.defaultModel);
-  if (!built.ok) return replyEphemeral(interaction, built.message(m));
+  if (!built.ok) return refuse(interaction, built.message(m));
   const modelOff = deps.intake.modelGate(built.request.model);
-  if (modelOff) return replyEphemeral(interaction, modelOff(m));
+  if (modelOff) return refuse(interaction, modelOff(m));
 
   const confirmation = deps.intake.confirmation(built.estimateMicros);
   if (await threadMembershipProblem(interaction, confirmation.needsConfirmation, clock, deps.logger)) {
-    return replyEphemeral(interaction, m.privateThreadNeedsMember);
+    return refuse(interaction, m.privateThreadNeedsMember);
   }
 
   const now = clock.now();
@@ -121,35 +91,26 @@ export async function executeVideo(interaction: ChatInputCommandInteraction, dep
   if (!created.ok) {
     // A replayed interaction (gateway resume) already has its job and its reply.
     if (created.reason === 'duplicate') return;
-    return replyEphemeral(interaction, deps.intake.rejectionText(created, built.estimateMicros)(m));
+    return refuse(interaction, deps.intake.rejectionText(created, built.estimateMicros)(m));
   }
 
-  // The acknowledgement is the first status: one request instead of a deferral and an edit, and the
-  // requester sees the job number, parameters and queue position at once. Logging waits until after it.
   const job = created.job;
-  let firstStatus = await deps.scheduler.firstStatus(job);
-  let promptBlocked = false;
-  let message: SentMessage | undefined;
-  const reply = (payload: typeof firstStatus) => interaction.reply({ ...payload, allowedMentions: noMentions, withResponse: true });
+  const target: FirstAnswerTarget = interaction.deferred
+    ? { editDeferred: { applicationId: interaction.applicationId, token: interaction.token } }
+    : { reply: { interactionId: interaction.id, token: interaction.token } };
+  let shown;
   try {
-    let response;
-    try {
-      response = await reply(firstStatus);
-    } catch (err) {
-      // A server's AutoMod may refuse the text quoting the prompt: the status without it is still the answer.
-      if (!isAutoModBlock(err)) throw err;
-      firstStatus = await deps.scheduler.firstStatus(job, true);
-      promptBlocked = true;
-      response = await reply(firstStatus);
-    }
-    const sent = response.resource?.message;
-    message = sent ? { id: sent.id, channelId: sent.channelId } : undefined;
+    shown = await deps.firstAnswer(job, created.queuePosition, target);
+    // Answered over REST, past discord.js: it must know, so that a later error goes as a follow-up.
+    if ('reply' in target) interaction.replied = true;
   } catch (err) {
     await store.endBeforeSubmission(job.id, 'cancelled', 'interaction_expired', clock.now());
     deps.logger.warn('job_acknowledge_failed', { jobId: job.id, userId: job.userId, err });
+    if (interaction.deferred) await interaction.deleteReply().catch(() => undefined);
     return;
   }
-  await deps.scheduler.accept(job, { payload: firstStatus, message, promptBlocked });
+  // Logging waits until after the answer.
+  await deps.scheduler.accept(job, shown);
   const log = deps.logger.child({ jobId: job.id, userId: job.userId });
   log.info('job_accepted', { status: job.status, estimateMicros: job.estimateMicros, model: job.settings.model, durationSec: job.settings.durationSec });
 }

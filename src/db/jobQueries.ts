@@ -7,6 +7,12 @@ export interface JobQueries {
   pollView(id: number): Promise<PollJob | undefined>;
   /** Every unfinished job of the scope's servers, oldest first. */
   unfinishedJobs(): Promise<Job[]>;
+  /** At start, what polling needs first: the scope's jobs at the provider (submitted or timed out), poll fields only. */
+  jobsToPoll(): Promise<PollJob[]>;
+  /** At start, the scope's unfinished jobs not at the provider (waiting for a ✅, queued, or waiting for delivery), oldest first. */
+  jobsNotAtProvider(): Promise<Job[]>;
+  /** At start, each server and channel that unfinished jobs of the scope are in, once, where not yet known to be gone. */
+  placesOfUnfinishedJobs(): Promise<{ guildId: string; channelId: string }[]>;
   /** Newest first. */
   recentJobsForUser(userId: string, limit: number): Promise<Job[]>;
   /** The scope's job with this provider task (a callback for another process's job finds nothing here). */

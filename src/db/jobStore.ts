@@ -89,6 +89,10 @@ export interface JobStore extends JobQueries, ReferenceImageStore, PriceCheckSto
   /** How many attempts have now failed; 0 when the job is no longer waiting for delivery. */
   recordDeliveryAttempt(id: number, now: number): Promise<number>;
 
+  /**
+   * Written for every acknowledged command. Lost in a power cut it costs a re-post, which the search for
+   * an earlier post handles, so an engine may skip the sync it pays for money.
+   */
   setStatusMessage(id: number, channelId: string, messageId: string, now: number): Promise<void>;
   /** True only the first time, so the requester is told once. */
   markStatusDeleted(id: number, now: number): Promise<boolean>;

@@ -40,7 +40,8 @@ export interface BudgetWindow {
 
 export type BudgetScope = 'user_daily' | 'user_monthly' | 'guild_daily' | 'bot_daily';
 export type CreateJobResult =
-  | { ok: true; job: Job }
+  /** `queuePosition`: the job's place in the queue as it was created (0 when it is not queued). */
+  | { ok: true; job: Job; queuePosition: number }
   | { ok: false; reason: 'duplicate' }
   | { ok: false; reason: 'too_many_active'; activeJobIds: number[] }
   | { ok: false; reason: 'budget'; scope: BudgetScope; limitMicros: number; remainingMicros: number; resetsAt: number };

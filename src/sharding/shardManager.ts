@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { REST, ShardingManager, type Shard } from 'discord.js';
 import { systemClock, type Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
+import { heapFlags } from '../heapFlags.ts';
 import type { Logger } from '../logger.ts';
 import { gatewayBotInfo, totalShardCount } from './resolveShards.ts';
 import { shardsOfProcess } from './shardPlan.ts';
@@ -42,8 +43,9 @@ export async function runShardManager(config: Config, logger: Logger, deps: Shar
     // discord.js respawns at once and, when the replacement dies before READY, rejects where nobody
     // listens: the supervisor restarts processes instead.
     respawn: false,
-    // The entry point is TypeScript, run by tsx as `npm start` runs the single process.
-    execArgv: ['--import', 'tsx'],
+    // The entry point is TypeScript, run by tsx as `npm start` runs the single process; the heap is
+    // sized for the shards each process runs, now that Discord has said how many there are.
+    execArgv: [...heapFlags({ ...config, shards: shardCount }, 'bot'), '--import', 'tsx'],
     token: config.discordToken,
   });
   const supervisor = createShardSupervisor({

@@ -15,8 +15,9 @@ export class BotProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
-  static start(env: Record<string, string>, script = 'src/main.ts'): BotProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  /** `nodeArgs`: flags for node itself, such as the heap flags `npm start` gives. */
+  static start(env: Record<string, string>, script = 'src/main.ts', nodeArgs: string[] = []): BotProcess {
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
       cwd: projectRoot,
       env: { PATH: process.env.PATH ?? '', DOTENV_CONFIG_PATH: '/dev/null', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -23,7 +23,7 @@ describe('a busy channel does not stall the others', () => {
     const { discord } = h;
     const busy = discord.addChannel();
     const other = discord.addChannel({ type: ChannelKind.publicThread, parentId: discord.channelId, members: [discord.botUserId] });
-    await discord.waitFor(() => h!.app.client.channels.cache.has(busy.id) && h!.app.client.channels.cache.has(other.id));
+    await discord.waitFor(() => h!.app.client.channels.cache.has(other.id));
     discord.failNext({ path: new RegExp(`^/channels/${busy.id}/messages/\\d+/reactions/`) }, { hang: true, times: 1_000 });
 
     // more jobs than delivery slots (3), each result and status wanting reactions that never come back

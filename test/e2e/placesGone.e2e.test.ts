@@ -124,7 +124,6 @@ describe('on start, before spending', () => {
     const busy = await withBusySlot();
     h = busy.h;
     const channel = h.discord.addChannel();
-    await h.discord.waitFor(() => h!.app.client.channels.cache.has(channel.id));
     videoIn(h.discord, channel.id, { userId: otherMemberId });
     const queued = await jobCreated(h, 2);
     h.discord.deleteChannel(channel.id, { offline: true });

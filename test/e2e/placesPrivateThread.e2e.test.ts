@@ -22,9 +22,7 @@ const isJoin = (threadId: string) => (r: { method: string; path: string }) =>
 async function privateThread(harness: Harness, manageThreads: boolean, members: string[] = []): Promise<FakeChannel> {
   const { discord } = harness;
   const parent = discord.addChannel({ overwrites: manageThreads ? [allow(discord.botRoleId, P.ManageThreads)] : [] });
-  const thread = discord.addChannel({ type: ChannelKind.privateThread, parentId: parent.id, members: [requesterId, ...members] });
-  await discord.waitFor(() => harness.app.client.channels.cache.has(parent.id));
-  return thread;
+  return discord.addChannel({ type: ChannelKind.privateThread, parentId: parent.id, members: [requesterId, ...members] });
 }
 
 describe('private threads', () => {

@@ -22,7 +22,8 @@ describe(`/video end to end (${testEngine})`, () => {
     type Card = { description?: string; fields?: { name: string; value: string }[] };
     const first = (callback.body as { data: { content: string; flags?: number; allowed_mentions?: unknown; embeds?: Card[]; components?: unknown[] } }).data;
     expect((first.flags ?? 0) & 64).toBe(0);
-    expect(first.allowed_mentions).toEqual({ parse: [] });
+    // It names the requester, and pings nobody.
+    expect(first.allowed_mentions).toEqual({ parse: [], users: [], replied_user: false });
     const [created] = await jobRowsOf(h);
     expect(first.content).toContain(`#${created!.id}`);
     // The same card every later edit shows: the prompt and the estimate in its embed, Cancel beside it.

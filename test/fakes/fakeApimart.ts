@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import { currentModelIds, reportedCostUsd, submitProblem } from './fakeApimartModels.ts';
 import { createProviderModel, type ModelledTask, type ProviderModel, type ProviderModelOptions } from './fakeProviderModel.ts';
+import { createCallbackFaults, type CallbackFates, type CallbackFaultOptions, type CallbackFaults } from './fakeCallbackFaults.ts';
 import { FakeModelList } from './fakeApimartModelList.ts';
 import { FakeUploads, UPLOAD_PATH } from './fakeApimartUploads.ts';
 
@@ -104,6 +105,7 @@ export class FakeApimart {
   private readonly nextPlans: FakeTaskPlan[] = [];
   private readonly submitHolds: Promise<void>[] = [];
   private providerModel?: ProviderModel;
+  private callbackFaults?: CallbackFaults;
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Every callback POST the fake made (including retries). */
   readonly callbacks: FakeCallback[] = [];
@@ -149,6 +151,12 @@ export class FakeApimart {
   /** Opt-in realism: queueing, run times of 0.5–2× the estimate, uneven progress, refused polls. */
   useProviderModel(opts: ProviderModelOptions): void {
     this.providerModel = createProviderModel(opts);
+  }
+
+  /** Callbacks as an unreliable network delivers them: some lost, some late, some twice (see `fates`). */
+  useCallbackFaults(opts: CallbackFaultOptions): CallbackFates {
+    this.callbackFaults = createCallbackFaults(opts);
+    return this.callbackFaults.fates;
   }
 
   /** The next submit is received at once but answered only when the returned function is called. */
@@ -356,7 +364,12 @@ export class FakeApimart {
     task.status = outcome;
     task.completedAtMs = Date.now();
     if (outcome === 'completed') task.progress = 100;
-    if (task.webhook) this.callBack(task, task.webhook, 0);
+    const webhook = task.webhook;
+    if (!webhook) return;
+    for (const delayMs of this.callbackFaults?.copies() ?? [0]) {
+      if (delayMs === 0) this.callBack(task, webhook, 0);
+      else this.later(delayMs, () => this.callBack(task, webhook, 0));
+    }
   }
 
   /** POSTs the task's status to `<webhook>/callback`, as apimart does, retrying a failed delivery. */

@@ -26,7 +26,7 @@ export interface ModelledTask {
 export type PollFault = { status: 429; retryAfterSec: number } | { status: 500 | 502 | 503 } | undefined;
 
 /** mulberry32: small, fast, and good enough to spread test tasks. */
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

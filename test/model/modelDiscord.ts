@@ -193,6 +193,20 @@ export class ModelDiscord {
       }, describe(message));
 
     return {
+      // The model's commands acknowledge through defer(); these two complete the messenger's surface.
+      answerInteraction: (_interactionId, token, message) =>
+        call('send', 'POST', () => {
+          this.defer(token, this.guildChannelId, now());
+          const original = this.originals.get(token) as { messageId: string; channelId: string };
+          (this.messages.get(original.messageId) as ModelMessage).content = message.content;
+          return { id: original.messageId, channelId: original.channelId };
+        }),
+      deleteOriginal: (_applicationId, token) =>
+        call('delete', 'DELETE', () => {
+          const original = this.originals.get(token);
+          if (!original) throw discordError(10008, 404, 'Unknown Message', 'DELETE');
+          existing(original.channelId, original.messageId, 'DELETE').deleted = true;
+        }),
       editOriginal: (_applicationId, token, message) =>
         call('editOriginal', 'PATCH', () => {
           const original = this.originals.get(token);

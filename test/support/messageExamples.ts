@@ -11,7 +11,7 @@ import type { GuildReport, UsageSummary } from '../../src/services/spend/usageRe
 import { renderReport, renderUsage } from '../../src/services/spend/usageText.ts';
 import { renderStatusCard } from '../../src/services/status/statusCard.ts';
 import type { StatusContext } from '../../src/services/status/statusText.ts';
-import { outgoing } from '../../src/services/status/statusUpdater.ts';
+import { outgoing } from '../../src/services/status/cardReader.ts';
 import { messagesFor } from '../../src/i18n/messages.ts';
 import { builtInCatalog, defaultModelId } from '../../src/models/builtIn/index.ts';
 import { jobRequest } from '../../src/models/jobRequest.ts';

@@ -30,9 +30,9 @@ let fileDatabase: Promise<string> | undefined;
 async function emptyDatabase(pool: pg.Pool): Promise<void> {
   const tables = (await pool.query<{ name: string }>(
     `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'
-       AND tablename NOT IN ('schema_migrations', 'provider_slots', 'provider_state')`)).rows.map((r) => r.name);
+       AND tablename NOT IN ('schema_migrations', 'provider_slots', 'provider_state', 'queue_length')`)).rows.map((r) => r.name);
   await pool.query(`TRUNCATE ${tables.join(', ')} RESTART IDENTITY CASCADE;
-    UPDATE provider_slots SET used = 0; UPDATE provider_state SET hold_until = 0, unavailable_reason = NULL;
+    UPDATE provider_slots SET used = 0; UPDATE provider_state SET hold_until = 0, unavailable_reason = NULL; UPDATE queue_length SET queued = 0;
     SELECT setval('shard_lease_epoch', 1, false)`);
 }
 

@@ -52,8 +52,10 @@ describe('nextPollDelayMs while the run may finish', () => {
     expect(delays.at(-1)).toBe(30_000);
   });
 
-  it('with push, waits for the callback and polls only as a slow safety net', () => {
+  it('with push, waits for the callback and polls the finish window less often, as a safety net for a lost one', () => {
     expect(nextPollDelayMs(situation({ nowMs: 200_000, expectsCallback: true }), bounds)).toBe(pushSafetyPollMs);
+    const inWindow = situation({ nowMs: 750_000 });
+    expect(nextPollDelayMs({ ...inWindow, expectsCallback: true }, bounds)).toBe(1.5 * nextPollDelayMs(inWindow, bounds));
     expect(nextPollDelayMs(situation({ consecutiveErrors: 1, expectsCallback: true }), bounds)).toBe(4_000);
     expect(nextPollDelayMs(situation({ consecutiveErrors: 1, retryAfterMs: 200_000, expectsCallback: true }), bounds)).toBe(200_000);
   });

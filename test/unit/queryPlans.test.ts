@@ -71,6 +71,9 @@ async function exerciseStores(db: Db): Promise<void> {
   await store.markSubmitUnknown(requeued.id, 'lost', now);
   await store.quarantineInterruptedSubmissions(now);
   await store.unfinishedJobs();
+  await store.jobsToPoll();
+  await store.jobsNotAtProvider();
+  await store.placesOfUnfinishedJobs();
   await store.recentJobsForUser('u', 10);
   await store.jobsNeedingAttention(guildId);
   await store.unfinishedJobIdsInGuild(guildId);

@@ -24,6 +24,12 @@ export function createJobQueries(db: Queryable, scope?: ShardScope): JobQueries 
       return row && pollJobFromRow(row);
     },
     unfinishedJobs: () => jobs(`SELECT * FROM jobs WHERE ${unfinished} AND ${owned} ORDER BY id`),
+    jobsToPoll: async () => (await rows<PollRow>(db,
+      `SELECT ${pollColumns} FROM jobs WHERE status IN ('submitted', 'timed_out') AND ${owned} ORDER BY id`)).map(pollJobFromRow),
+    jobsNotAtProvider: () => jobs(`SELECT * FROM jobs WHERE status IN ('awaiting_confirmation', 'queued', 'completed') AND ${owned} ORDER BY id`),
+    placesOfUnfinishedJobs: async () => (await rows<{ guild_id: string; channel_id: string }>(db,
+      `SELECT DISTINCT guild_id, channel_id FROM jobs WHERE ${unfinished} AND place_gone IS NULL AND ${owned}`))
+      .map((r) => ({ guildId: r.guild_id, channelId: r.channel_id })),
     recentJobsForUser: (userId, limit) => jobs('SELECT * FROM jobs WHERE user_id = $1 ORDER BY id DESC LIMIT $2', [userId, limit]),
     jobByTaskId: (taskId) => job(`SELECT * FROM jobs WHERE task_id = $1 AND ${owned}`, [taskId]),
     jobsNeedingAttention: (guildId) =>

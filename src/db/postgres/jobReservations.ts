@@ -79,7 +79,11 @@ export function createJobReservations(pool: pg.Pool) {
         input.imageName, input.imageSha256 ?? null, input.imageOrientation ?? null, JSON.stringify(r), input.estimateMicros,
         input.confirmDeadlineAt, randomUUID(), w.now,
       ]);
-      return { ok: true, job: jobFromRow(row as JobRow) };
+      const job = jobFromRow(row as JobRow);
+      // The newest job: every queued job is ahead of it or is it (the count includes this transaction's insert).
+      const queuePosition = job.status === 'queued'
+        ? Number((await firstRow<{ queued: number }>(client, 'SELECT queued FROM queue_length WHERE id = 1'))?.queued ?? 0) : 0;
+      return { ok: true, job, queuePosition };
     }, lockStatements(input, w));
   }
 

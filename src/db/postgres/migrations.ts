@@ -258,6 +258,26 @@ export const postgresMigrations: readonly string[] = [
   );
   CREATE INDEX price_checks_by_model ON price_checks (model, job_id);
   `,
+  // SQLite's queue_length: the number of queued jobs kept by a trigger, so a new job's place in the
+  // queue is one read in its reservation's transaction, not a count of the queue per command.
+  `
+  CREATE TABLE queue_length (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    queued BIGINT NOT NULL CHECK (queued >= 0)
+  );
+  INSERT INTO queue_length (id, queued) SELECT 1, COUNT(*) FROM jobs WHERE status = 'queued';
+  CREATE FUNCTION jobs_queue_length() RETURNS trigger LANGUAGE plpgsql AS $$
+  DECLARE
+    delta INTEGER := 0;
+  BEGIN
+    IF TG_OP <> 'INSERT' AND OLD.status = 'queued' THEN delta := delta - 1; END IF;
+    IF TG_OP <> 'DELETE' AND NEW.status = 'queued' THEN delta := delta + 1; END IF;
+    IF delta <> 0 THEN UPDATE queue_length SET queued = queued + delta WHERE id = 1; END IF;
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER jobs_queue_length AFTER INSERT OR DELETE OR UPDATE OF status ON jobs
+    FOR EACH ROW EXECUTE FUNCTION jobs_queue_length();
+  `,
 ];
 
 /**

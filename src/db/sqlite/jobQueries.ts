@@ -18,6 +18,13 @@ export function createSyncJobQueries(db: Db, scope?: ShardScope) {
     `SELECT id FROM jobs INDEXED BY jobs_unfinished_by_user WHERE user_id = ? AND status IN (${inList(unfinishedStatuses)}) AND status IN (${inList(limitedStatuses)}) ORDER BY id`);
   const unfinished = db.prepare<[], JobRow>(
     `SELECT * FROM jobs INDEXED BY jobs_unfinished WHERE status IN (${inList(unfinishedStatuses)}) AND ${owned} ORDER BY id`);
+  const toPoll = db.prepare<[], PollRow>(
+    `SELECT ${pollColumns} FROM jobs INDEXED BY jobs_unfinished WHERE status IN (${inList(unfinishedStatuses)}) AND status IN ('submitted', 'timed_out') AND ${owned} ORDER BY id`);
+  const notAtProvider = db.prepare<[], JobRow>(
+    `SELECT * FROM jobs INDEXED BY jobs_unfinished WHERE status IN (${inList(unfinishedStatuses)}) AND status IN ('awaiting_confirmation', 'queued', 'completed') AND ${owned} ORDER BY id`);
+  // Two columns of each unfinished job, made distinct here: SQLite's DISTINCT would sort them in a temporary B-tree.
+  const unfinishedPlaces = db.prepare<[], [string, string]>(
+    `SELECT guild_id, channel_id FROM jobs INDEXED BY jobs_unfinished WHERE status IN (${inList(unfinishedStatuses)}) AND place_gone IS NULL AND ${owned}`).raw();
   const earliestQueuedRetry = db.prepare<[], { at: number | null }>(
     `SELECT MIN(next_attempt_at) AS at FROM jobs WHERE status = 'queued' AND next_attempt_at IS NOT NULL AND ${owned}`);
   const firstQueued = db.prepare<[number], { id: number }>(`SELECT id FROM jobs WHERE status = 'queued' AND ${owned} ORDER BY id LIMIT ?`);
@@ -48,6 +55,13 @@ export function createSyncJobQueries(db: Db, scope?: ShardScope) {
       return row && pollJobFromRow(row);
     },
     unfinishedJobs: () => unfinished.all().map(jobFromRow),
+    jobsToPoll: () => toPoll.all().map(pollJobFromRow),
+    jobsNotAtProvider: () => notAtProvider.all().map(jobFromRow),
+    placesOfUnfinishedJobs(): { guildId: string; channelId: string }[] {
+      const places = new Map<string, { guildId: string; channelId: string }>();
+      for (const [guildId, channelId] of unfinishedPlaces.all()) places.set(`${guildId}/${channelId}`, { guildId, channelId });
+      return [...places.values()];
+    },
     recentJobsForUser: (userId: string, limit: number) => recentForUser.all(userId, limit).map(jobFromRow),
     jobByTaskId(taskId: string): Job | undefined {
       const row = byTaskId.get(taskId);

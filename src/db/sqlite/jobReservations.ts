@@ -11,6 +11,7 @@ import type { SyncSpendStore } from './spendStore.ts';
 /** New jobs: the duplicate, active-job and budget checks and the reservation, in one transaction. */
 export function createJobReservations(db: Db, spend: SyncSpendStore, queries: SyncJobQueries, writeLedger: LedgerWriter) {
   const byOrigin = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE origin_key = ?');
+  const queuedCount = db.prepare<[], number>('SELECT queued FROM queue_length WHERE id = 1').pluck();
   const lastChildAt = db.prepare<[number], { at: number | null }>(
     'SELECT MAX(created_at) AS at FROM jobs WHERE parent_job_id = ?');
   const insertJob = db.prepare(
@@ -57,7 +58,8 @@ export function createJobReservations(db: Db, spend: SyncSpendStore, queries: Sy
     });
     const job = jobFromRow(row as JobRow);
     writeLedger(job, 'reserve', job.estimateMicros, w.now);
-    return { ok: true, job };
+    // The newest job: every queued job is ahead of it or is it.
+    return { ok: true, job, queuePosition: job.status === 'queued' ? queuedCount.get() ?? 0 : 0 };
   });
 
   const createJobsTxn = db.transaction((inputs: readonly NewJob[], w: BudgetWindow) => inputs.map((input) => {

@@ -268,6 +268,25 @@ export const migrations: readonly (string | ((db: Database) => void))[] = [
   ) STRICT;
   CREATE INDEX price_checks_by_model ON price_checks (model, job_id);
   `,
+  // The number of queued jobs, kept by the database: a new job's place in the queue is this count, read
+  // in its reservation's transaction, where counting the queue's rows for every first card of a burst
+  // cost time quadratic in the burst.
+  `
+  CREATE TABLE queue_length (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    queued INTEGER NOT NULL CHECK (queued >= 0)
+  ) STRICT;
+  INSERT INTO queue_length (id, queued) SELECT 1, COUNT(*) FROM jobs WHERE status = 'queued';
+  CREATE TRIGGER jobs_queued_insert AFTER INSERT ON jobs WHEN NEW.status = 'queued' BEGIN
+    UPDATE queue_length SET queued = queued + 1 WHERE id = 1;
+  END;
+  CREATE TRIGGER jobs_queued_update AFTER UPDATE OF status ON jobs WHEN (OLD.status = 'queued') <> (NEW.status = 'queued') BEGIN
+    UPDATE queue_length SET queued = queued + (CASE WHEN NEW.status = 'queued' THEN 1 ELSE -1 END) WHERE id = 1;
+  END;
+  CREATE TRIGGER jobs_queued_delete AFTER DELETE ON jobs WHEN OLD.status = 'queued' BEGIN
+    UPDATE queue_length SET queued = queued - 1 WHERE id = 1;
+  END;
+  `,
 ];
 
 export function migrate(db: Database): void {

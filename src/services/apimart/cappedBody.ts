@@ -3,6 +3,10 @@ export const maxJsonAnswerBytes = 1024 * 1024;
 
 export class BodyTooLargeError extends Error {
   override name = 'BodyTooLargeError';
+  /** The answer's HTTP status, when the reader knows it. */
+  constructor(readonly status?: number) {
+    super('body larger than the cap');
+  }
 }
 
 /**

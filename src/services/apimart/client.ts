@@ -9,6 +9,7 @@ import {
 import { imageUploadSchema } from './imageUpload.ts';
 import { maxModelListBytes, modelListSchema, type ProviderModel } from './modelList.ts';
 import { createApimartTransport, type ApimartTransportDeps } from './transport.ts';
+import { readTaskAnswer } from './taskAnswer.ts';
 
 export type { TaskState, TaskStatus } from './schemas.ts';
 
@@ -72,8 +73,10 @@ export function createApimartClient(deps: ApimartClientDeps): ApimartClient {
     async getTask(taskId, opts) {
       const path = `/v1/tasks/${encodeURIComponent(taskId)}`;
       const ctx: ApimartErrorContext = { operation: 'getTask', method: 'GET', path };
-      const answer = await read(ctx, { query: `?language=${opts?.language ?? 'en'}` });
-      return toTaskStatus(taskId, parseWith(ctx, answer, taskStatusResponseSchema).data, clean);
+      const answer = await read(ctx, { query: `?language=${opts?.language ?? 'en'}`, keptAlive: true });
+      // The schema only where the reader by hand refused the answer: it says what is wrong with it.
+      const data = readTaskAnswer(answer.json) ?? parseWith(ctx, answer, taskStatusResponseSchema).data;
+      return toTaskStatus(taskId, data, clean);
     },
 
     async getBalance() {
@@ -102,4 +105,3 @@ export function createApimartClient(deps: ApimartClientDeps): ApimartClient {
     },
   };
 }
-

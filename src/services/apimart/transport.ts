@@ -1,34 +1,21 @@
 import type { z } from 'zod';
-import {
-  ApimartHttpError,
-  ApimartNetworkError,
-  ApimartResponseShapeError,
-  ApimartResponseTooLargeError,
-  ApimartTimeoutError,
-  collectErrorCodes,
-  isRetryableRead,
-  parseRetryAfterMs,
-  sanitizeProviderText,
-  wasNeverSent,
-  type ApimartErrorContext,
-} from './errors.ts';
-import { errorEnvelopeSchema, type ErrorEnvelope } from './schemas.ts';
-import { BodyTooLargeError, maxJsonAnswerBytes, readCappedText } from './cappedBody.ts';
+import { ApimartHttpError, ApimartResponseShapeError, isRetryableRead, sanitizeProviderText, type ApimartErrorContext } from './errors.ts';
+import { maxJsonAnswerBytes, readCappedText } from './cappedBody.ts';
+import { createKeepAliveGet } from './keepAliveGet.ts';
+import { readAnswer, transportFailure, type Answer, type RawAnswer } from './providerAnswer.ts';
+
+export type { Answer } from './providerAnswer.ts';
 
 export interface ApimartTransportDeps {
   baseUrl: string;
   apiKey: string;
+  /** For every request but the status poll, which goes over kept-alive connections of its own. */
   fetch?: typeof fetch;
   requestTimeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
   readRetries?: number;
   maxRetryAfterMs?: number;
   now?: () => number;
-}
-
-export interface Answer {
-  status: number;
-  json: unknown;
 }
 
 export interface SendOptions {
@@ -38,9 +25,13 @@ export interface SendOptions {
   /** Longer than any real answer of this endpoint; reading stops there. */
   capBytes?: number;
   timeoutMs?: number;
+  /** A GET through node's http client over kept-alive connections (keepAliveGet.ts says why): the status poll. */
+  keptAlive?: boolean;
 }
 
 const BACKOFF_BASE_MS = 500;
+/** As many connections as the poller keeps polls in flight (jobPoller's maxPollsInFlight). */
+const keptAliveSockets = 64;
 
 /** One authenticated request to apimart and its answer as JSON, or one of the errors in errors.ts. */
 export function createApimartTransport(deps: ApimartTransportDeps) {
@@ -52,46 +43,34 @@ export function createApimartTransport(deps: ApimartTransportDeps) {
   const maxRetryAfterMs = deps.maxRetryAfterMs ?? 30_000;
   const now = deps.now ?? Date.now;
   const clean = (text: string) => sanitizeProviderText(text, deps.apiKey);
+  const keepAliveGet = createKeepAliveGet({ maxSockets: keptAliveSockets });
+  const authorization = { Authorization: `Bearer ${deps.apiKey}`, Accept: 'application/json' };
 
   async function send(ctx: ApimartErrorContext, opts: SendOptions = {}): Promise<Answer> {
     const capBytes = opts.capBytes ?? maxJsonAnswerBytes;
     const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs;
+    const url = `${baseUrl}${ctx.path}${opts.query ?? ''}`;
+    const headers = { ...authorization, ...opts.headers };
     let response: Response | undefined;
-    let text: string;
+    let raw: RawAnswer;
     try {
-      response = await fetchImpl(`${baseUrl}${ctx.path}${opts.query ?? ''}`, {
-        method: ctx.method,
-        headers: { Authorization: `Bearer ${deps.apiKey}`, Accept: 'application/json', ...opts.headers },
-        body: opts.body,
-        // A redirect could carry the Authorization header to another host.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      text = await readCappedText(response, capBytes);
+      if (opts.keptAlive) {
+        raw = await keepAliveGet(new URL(url), headers, timeoutMs, capBytes);
+      } else {
+        response = await fetchImpl(url, {
+          method: ctx.method,
+          headers,
+          body: opts.body,
+          // A redirect could carry the Authorization header to another host.
+          redirect: 'manual',
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        raw = { status: response.status, text: await readCappedText(response, capBytes), retryAfter: response.headers.get('retry-after') };
+      }
     } catch (err) {
-      if (err instanceof BodyTooLargeError && response) throw new ApimartResponseTooLargeError(ctx, response.status, capBytes);
-      const name = (err as { name?: unknown } | null)?.name;
-      if (name === 'TimeoutError' || name === 'AbortError') throw new ApimartTimeoutError(ctx, timeoutMs);
-      const codes = collectErrorCodes(err);
-      const requestSent = response !== undefined || !wasNeverSent(codes);
-      throw new ApimartNetworkError(ctx, requestSent, codes[0], err);
+      throw transportFailure(ctx, err, response?.status, timeoutMs, capBytes);
     }
-    const json = parseJson(text);
-    const errorBody = errorEnvelopeSchema.safeParse(json);
-    const isError = !response.ok || (errorBody.success && !hasKey(json, 'data'));
-    if (isError) throw toHttpError(ctx, response, errorBody.success ? errorBody.data : undefined);
-    if (json === undefined) throw new ApimartResponseShapeError(ctx, response.status, 'body is not JSON');
-    return { status: response.status, json };
-  }
-
-  function toHttpError(ctx: ApimartErrorContext, response: Response, detail: ErrorEnvelope | undefined) {
-    return new ApimartHttpError(ctx, {
-      status: response.status,
-      type: detail?.type,
-      code: detail?.code,
-      providerMessage: detail?.message === undefined ? undefined : clean(detail.message),
-      retryAfterMs: parseRetryAfterMs(response.headers.get('retry-after'), now()),
-    });
+    return readAnswer(ctx, raw, clean, now());
   }
 
   function parseWith<S extends z.ZodType>(ctx: ApimartErrorContext, answer: Answer, schema: S): z.output<S> {
@@ -120,15 +99,3 @@ export function createApimartTransport(deps: ApimartTransportDeps) {
 }
 
 export type ApimartTransport = ReturnType<typeof createApimartTransport>;
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function hasKey(value: unknown, key: string): boolean {
-  return typeof value === 'object' && value !== null && key in value;
-}

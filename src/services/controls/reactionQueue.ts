@@ -6,6 +6,14 @@ export interface ReactionWrite { channelId: string; messageId: string; emoji: st
 
 /** After the bot was refused reactions in a channel, it does not try there again for this long. */
 const refusedForMs = 10 * 60_000;
+/**
+ * Discord's reaction routes allow one write per 250 ms per channel. The first answer on a route tells
+ * discord.js its bucket, and the next request goes to a fresh queue that does not know the first one
+ * used it: without a pause it lands inside the window and draws a 429. The reset, and some slack.
+ */
+const firstBucketResetMs = 350;
+/** discord.js forgets a bucket after a day unused; an hour keeps the memory small, and relearning costs one pause. */
+const bucketKnownForMs = 60 * 60_000;
 const refusingCodes: readonly number[] = [DiscordCode.missingPermissions, DiscordCode.missingAccess];
 const channelGoneCodes: readonly number[] = [DiscordCode.unknownChannel];
 
@@ -20,14 +28,43 @@ export function createReactionQueue(deps: { messenger: DiscordMessenger; logger:
   const tails = new Map<string, Promise<void>>();
   const refusedUntil = new Map<string, number>();
   const deletedMessages = new Set<string>();
+  /**
+   * Per route and channel, in order of last use: when the first write's answer came (the next write waits
+   * out that bucket) and when the route was last written (discord.js may forget a bucket unused long).
+   */
+  const buckets = new Map<string, { firstAnswerAt: number; lastUsedAt: number }>();
+  const knownBucket = (route: string) => {
+    const known = buckets.get(route);
+    return known && clock.now() - known.lastUsedAt < bucketKnownForMs ? known : undefined;
+  };
+  function written(route: string): void {
+    const now = clock.now();
+    const known = knownBucket(route);
+    buckets.delete(route);
+    buckets.set(route, { firstAnswerAt: known?.firstAnswerAt ?? now, lastUsedAt: now });
+    for (const [oldRoute, { lastUsedAt }] of buckets) {
+      if (now - lastUsedAt < bucketKnownForMs) break;
+      buckets.delete(oldRoute);
+    }
+  }
 
   const refuses = (channelId: string) => (refusedUntil.get(channelId) ?? 0) > clock.now();
 
+  /** Waits, before the second write on a route in a channel, until the bucket the first one used has reset. */
+  async function pastFirstBucket(route: string): Promise<void> {
+    const known = knownBucket(route);
+    const waitMs = known ? known.firstAnswerAt + firstBucketResetMs - clock.now() : 0;
+    if (waitMs > 0) await new Promise<void>((resolve) => clock.setTimeout(resolve, waitMs));
+  }
+
   async function run(write: ReactionWrite, onRefused?: (code: number) => Promise<void>): Promise<void> {
     if (refuses(write.channelId) || deletedMessages.has(write.messageId)) return;
+    const route = `${write.add ? 'add' : 'remove'} ${write.channelId}`;
     try {
+      await pastFirstBucket(route);
       if (write.add) await messenger.react(write.channelId, write.messageId, write.emoji);
       else await messenger.unreact(write.channelId, write.messageId, write.emoji);
+      written(route);
     } catch (err) {
       const code = discordErrorCode(err);
       logger.info('reaction_controls_unavailable', { jobId: write.jobId, code });

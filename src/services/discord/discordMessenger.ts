@@ -71,24 +71,39 @@ const rawFiles = (message: OutgoingMessage) => message.files?.map((f) => ({ name
 
 /**
  * Every message the bot sends after acknowledging an interaction goes through here, over REST, so it
- * works the same for a job started seconds ago and for one resumed after a restart.
+ * works the same for a job started seconds ago and for one resumed after a restart. What goes through
+ * an interaction's token uses `interactionRest`: Discord limits those routes per token and exempts them
+ * from the global 50 a second, which the bot-token client would otherwise count them against.
  */
-export function createDiscordMessenger(rest: REST) {
+export function createDiscordMessenger(rest: REST, interactionRest: REST = rest) {
   const sent = (raw: unknown): SentMessage => {
     const m = raw as { id: string; channel_id: string };
     return { id: m.id, channelId: m.channel_id };
   };
   return {
+    /**
+     * The interaction's first answer, a public message, and the message it became: read from Discord's
+     * JSON, without building the discord.js Message that `withResponse` would.
+     */
+    async answerInteraction(interactionId: string, token: string, message: OutgoingMessage): Promise<SentMessage | undefined> {
+      const answer = (await interactionRest.post(Routes.interactionCallback(interactionId, token), {
+        body: { type: 4, data: messageBody(message) }, query: new URLSearchParams({ with_response: 'true' }), auth: false,
+      })) as { resource?: { message?: unknown } } | undefined;
+      return answer?.resource?.message ? sent(answer.resource.message) : undefined;
+    },
     async editOriginal(applicationId: string, token: string, message: OutgoingMessage): Promise<SentMessage> {
-      return sent(await rest.patch(Routes.webhookMessage(applicationId, token, '@original'), {
+      return sent(await interactionRest.patch(Routes.webhookMessage(applicationId, token, '@original'), {
         body: messageBody(message), files: rawFiles(message), auth: false,
       }));
     },
     /** A follow-up through the interaction token; `ephemeral` ones only the member sees. */
     async followUp(applicationId: string, token: string, message: OutgoingMessage, ephemeral: boolean): Promise<void> {
-      await rest.post(Routes.webhook(applicationId, token), {
+      await interactionRest.post(Routes.webhook(applicationId, token), {
         body: { ...messageBody(message), ...(ephemeral ? { flags: 64 } : {}) }, auth: false,
       });
+    },
+    async deleteOriginal(applicationId: string, token: string): Promise<void> {
+      await interactionRest.delete(Routes.webhookMessage(applicationId, token, '@original'), { auth: false });
     },
     async send(channelId: string, message: OutgoingMessage): Promise<SentMessage> {
       return sent(await rest.post(Routes.channelMessages(channelId), { body: messageBody(message), files: rawFiles(message) }));

@@ -6,8 +6,8 @@ import type { Clock } from '../../clock.ts';
 import type { JobScheduler } from './jobScheduler.ts';
 import type { DmNotice } from './userNotices.ts';
 
-/** Whether a job's server and channel still exist for the bot. */
-export type PlaceLookup = (job: Job) => Promise<'here' | GonePlaceCode>;
+/** Whether a server and channel still exist for the bot. */
+export type PlaceLookup = (place: { guildId: string; channelId: string }) => Promise<'here' | GonePlaceCode>;
 
 export interface GonePlacesDeps {
   store: JobStore;
@@ -58,16 +58,22 @@ export function createGonePlaces(deps: GonePlacesDeps) {
     async channelsDeleted(channelIds: readonly string[]): Promise<number> {
       return leave(await store.unfinishedJobIdsInChannels(channelIds), 'channel_deleted');
     },
-    /** At start, before anything is submitted: jobs whose server or channel vanished while the bot was down. */
+    /**
+     * At start, before anything is submitted: jobs whose server or channel vanished while the bot was
+     * down. Each server and channel with unfinished jobs is looked up once, however many jobs wait there.
+     */
     async checkUnfinished(lookup: PlaceLookup): Promise<number> {
       let gone = 0;
-      for (const job of await store.unfinishedJobs()) {
-        if (job.placeGone !== null) continue;
-        const where = await lookup(job).catch((err: unknown) => {
-          logger.warn('place_check_failed', { jobId: job.id, err });
+      const removedGuilds = new Set<string>();
+      for (const place of await store.placesOfUnfinishedJobs()) {
+        if (removedGuilds.has(place.guildId)) continue;
+        const where = await lookup(place).catch((err: unknown) => {
+          logger.warn('place_check_failed', { guildId: place.guildId, channelId: place.channelId, err });
           return 'here' as const;
         });
-        if (where !== 'here') gone += await leave([job.id], where);
+        if (where === 'guild_removed') removedGuilds.add(place.guildId);
+        if (where === 'guild_removed') gone += await leave(await store.unfinishedJobIdsInGuild(place.guildId), where);
+        else if (where === 'channel_deleted') gone += await leave(await store.unfinishedJobIdsInChannels([place.channelId]), where);
       }
       return gone;
     },

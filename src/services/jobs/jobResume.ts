@@ -1,4 +1,4 @@
-import type { Job } from '../../db/job.ts';
+import type { Job, PollJob } from '../../db/job.ts';
 import { messagesFor } from '../../i18n/messages.ts';
 import type { JobContext } from './jobContext.ts';
 import type { PlaceWithdrawals } from './placeWithdrawals.ts';
@@ -12,7 +12,7 @@ export interface JobResumeParts {
   withdrawals: PlaceWithdrawals;
   submissions: SubmissionQueue;
   armConfirmation(job: Job): void;
-  poll(job: Job, spreadMs?: number): void;
+  poll(job: PollJob, spreadMs?: number): void;
   /** Whether the job already has a timer (its polls, say) in this process. */
   isScheduled(jobId: number): boolean;
 }
@@ -20,6 +20,8 @@ export interface JobResumeParts {
 /**
  * After a restart: every unfinished job is picked up again, nothing that may have reached the provider
  * is sent again, and jobs still waiting in a place the allow-lists no longer admit are withdrawn.
+ * Polling is what most unfinished jobs need, so they are read first and with only a poll's fields; the
+ * others (waiting for a ✅, queued, or waiting for delivery) are read whole.
  */
 export function createJobResume(parts: JobResumeParts) {
   const { ctx, submissions } = parts;
@@ -37,18 +39,19 @@ export function createJobResume(parts: JobResumeParts) {
         void ctx.status.refresh(job.id);
         ctx.track(ctx.notifyUser(job, messagesFor(job.locale).submitUnknownNotice(job.userId, job.id)));
       }
-      const unfinished = await store.unfinishedJobs();
-      const withdrawn = await parts.withdrawals.atStart(unfinished);
-      const jobs = unfinished.filter((job) => !withdrawn.has(job.id));
-      const resumeSpreadMs = Math.min(ctx.settings.pollMaxIntervalMs, jobs.length * resumeSpreadPerJobMs);
-      for (const job of jobs) {
+      const toPoll = await store.jobsToPoll();
+      const spreadMs = Math.min(ctx.settings.pollMaxIntervalMs, toPoll.length * resumeSpreadPerJobMs);
+      for (const job of toPoll) parts.poll(job, spreadMs);
+      const notAtProvider = await store.jobsNotAtProvider();
+      const withdrawn = await parts.withdrawals.atStart(notAtProvider);
+      const kept = notAtProvider.filter((job) => !withdrawn.has(job.id));
+      for (const job of kept) {
         if (job.status === 'awaiting_confirmation') parts.armConfirmation(job);
-        else if (job.status === 'submitted' || job.status === 'timed_out') parts.poll(job, resumeSpreadMs);
         else if (job.status === 'completed') ctx.deliver(job);
       }
       submissions.kick();
       if (!ctx.health.isAvailable()) submissions.probeProviderLater();
-      return { resumed: jobs.length, quarantined, withdrawn: withdrawn.size };
+      return { resumed: toPoll.length + kept.length, quarantined, withdrawn: withdrawn.size };
     },
 
     /**

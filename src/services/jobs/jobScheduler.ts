@@ -44,6 +44,8 @@ export interface JobSchedulerDeps {
   botUserId?: () => string | undefined;
   /** How long a burst of new jobs must pause before their follow-up work starts. */
   acceptQuietMs?: number;
+  /** Commands still waiting for their first answer: follow-up work waits for them too. */
+  answersPending?: () => number;
   onResultPosted?: (job: Job, message: SentMessage, content: string) => Promise<void>;
 }
 
@@ -97,7 +99,7 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     notifyUser,
     jobLogger: (job) => logger.child({ jobId: job.id, userId: job.userId }),
   };
-  const afterAcknowledgements = createQuietBatcher(clock, deps.acceptQuietMs ?? 25, 5_000);
+  const afterAcknowledgements = createQuietBatcher(clock, deps.acceptQuietMs ?? 25, 5_000, () => (deps.answersPending?.() ?? 0) > 0);
   const withdrawals = createPlaceWithdrawals({
     store, clock, logger, notify: notifyUser,
     allowLists: deps.allowLists ?? { allowedGuildIds: [], allowedChannelIds: [] },
@@ -137,8 +139,6 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
   }
 
   return {
-    /** A new job's first status, to be its acknowledgement (without the prompt where AutoMod refused it). */
-    firstStatus: (job: Job, withoutPrompt = false): Promise<StatusPayload> => deps.status.render(job, withoutPrompt),
     /**
      * A new job row exists and its acknowledgement showed `shown`: its message is the job's status message
      * at once (controls map to it), the status is kept current, and the job starts moving.

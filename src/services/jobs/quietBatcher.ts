@@ -1,16 +1,21 @@
 import type { Clock, TimerHandle } from '../../clock.ts';
 
 /**
- * Runs queued work once nothing new has arrived for `quietMs` (or `maxDelayMs` after the first item).
- * The work that follows an acknowledgement (status edit, submission) waits for a burst of commands to
- * end, so every command in the burst is acknowledged first.
+ * Runs queued work once nothing new has arrived for `quietMs` and nothing is `busy` (or `maxDelayMs`
+ * after the first item). The work that follows an acknowledgement (status edit, submission, each with
+ * its synced writes) waits for a burst of commands to end, commands still waiting for their first
+ * answer included, so every command in the burst is acknowledged first.
  */
-export function createQuietBatcher(clock: Clock, quietMs: number, maxDelayMs: number) {
+export function createQuietBatcher(clock: Clock, quietMs: number, maxDelayMs: number, busy: () => boolean = () => false) {
   let pending: (() => void)[] = [];
   let timer: TimerHandle | undefined;
   let firstAt = 0;
 
   const flush = () => {
+    if (busy() && clock.now() - firstAt < maxDelayMs) {
+      timer = clock.setTimeout(flush, Math.max(0, Math.min(quietMs, firstAt + maxDelayMs - clock.now())));
+      return;
+    }
     timer = undefined;
     const work = pending;
     pending = [];

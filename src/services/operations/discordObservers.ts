@@ -27,8 +27,9 @@ export function countInvalidRequests(rest: REST, metrics: Metrics, logger: Logge
  * Feeds the metrics from discord.js's own events: when each interaction arrived and when Discord accepted
  * its first answer (the acknowledgement latency members feel), and every 429 Discord answered. Also follows
  * each shard's gateway connection, since client.ws.status does not leave Ready when a shard drops.
+ * `rests`: every REST client the bot answers through (a `/video`'s card goes through the interaction client).
  */
-export function observeDiscord(client: Client, metrics: Metrics, nowMs: () => number = Date.now) {
+export function observeDiscord(client: Client, metrics: Metrics, nowMs: () => number = Date.now, rests: readonly REST[] = [client.rest]) {
   const shardUp = new Map<number, boolean>();
   client.on(Events.ShardReady, (shardId) => shardUp.set(shardId, true));
   client.on(Events.ShardResume, (shardId) => shardUp.set(shardId, true));
@@ -44,7 +45,7 @@ export function observeDiscord(client: Client, metrics: Metrics, nowMs: () => nu
       for (const [id, at] of arrivedAt) if (now - at > forgetAfterMs) arrivedAt.delete(id);
     }
   });
-  client.rest.on(RESTEvents.Response, (request, response) => {
+  const observeAnswer = (request: { path: string }, response: { status: number; headers: { get(name: string): string | null } }) => {
     if (response.status === 429) {
       metrics.countDiscord429(response.headers.get('x-ratelimit-global') === 'true' ? 'global' : 'route');
     }
@@ -54,7 +55,8 @@ export function observeDiscord(client: Client, metrics: Metrics, nowMs: () => nu
     if (at === undefined) return;
     arrivedAt.delete(interactionId);
     if (response.status < 300) metrics.observeAck((nowMs() - at) / 1000);
-  });
+  };
+  for (const rest of rests) rest.on(RESTEvents.Response, observeAnswer);
   return {
     isGatewayConnected: () => shardUp.size > 0 && [...shardUp.values()].every(Boolean),
   };

@@ -1,4 +1,4 @@
-import type { Client } from 'discord.js';
+import type { Client, REST } from 'discord.js';
 import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config.ts';
 import type { OperationsQueries } from '../../db/operationsQueries.ts';
@@ -51,8 +51,9 @@ export function createOperations(deps: {
     /** The bound metrics address and port once started (undefined when METRICS_PORT is unset). */
     port: undefined as number | undefined,
     address: undefined as string | undefined,
-    async start(client: Client): Promise<void> {
-      const gateway = observeDiscord(client, metrics);
+    /** `rests`: every REST client the bot answers through, the gateway client's own by default. */
+    async start(client: Client, rests: readonly REST[] = [client.rest]): Promise<void> {
+      const gateway = observeDiscord(client, metrics, Date.now, rests);
       void retention.start();
       if (config.metricsPort === undefined) return;
       server = createHealthServer({

@@ -3,20 +3,15 @@ import type { JobStore } from '../../db/jobStore.ts';
 import type { Logger } from '../../logger.ts';
 import type { Clock, TimerHandle } from '../../clock.ts';
 import type { DiscordMessenger, SentMessage } from '../discord/discordMessenger.ts';
-import { createStatusWriter, type StatusTexts } from './statusWriter.ts';
+import { createChannelEditLimits } from './channelEditLimits.ts';
+import { createEditPace, type EditPace } from './editPace.ts';
+import { createStatusPump, type PreparedEdit } from './statusPump.ts';
+import { createStatusWriter, viaInteractionToken, type StatusTexts } from './statusWriter.ts';
 import type { StatusContext } from './statusText.ts';
 import { cardRevisitAt, renderStatusCard, type MessagePayload } from './statusCard.ts';
-import type { OutgoingMessage } from '../discord/discordMessenger.ts';
+import { createCardReader, outgoing } from './cardReader.ts';
 
 export { interactionTokenLifetimeMs } from './statusWriter.ts';
-
-/** The card as the messenger sends it. */
-export function outgoing(payload: MessagePayload): OutgoingMessage {
-  return {
-    content: payload.content, embeds: payload.embeds, components: payload.components,
-    flags: payload.flags, mentionUserIds: payload.allowedMentions.users,
-  };
-}
 
 export interface StatusUpdaterDeps {
   store: JobStore;
@@ -25,10 +20,11 @@ export interface StatusUpdaterDeps {
   logger: Logger;
   /** At most one edit per message per this interval. */
   minEditIntervalMs: number;
-  /** Bot-wide pace of status writes, below Discord's global 50 requests/s so results and acks keep room. */
-  maxEditsPerSecond?: number;
+  /** The bot-wide pace of interaction edits (app.ts halves it on the interaction client's 429s). */
+  pace?: EditPace;
   maxEditsInFlight?: number;
-  contextFor: (job: Job) => Promise<StatusContext>;
+  /** `knownQueuePosition`: the place a new job's reservation gave it, which need not be counted again. */
+  contextFor: (job: Job, knownQueuePosition?: number) => Promise<StatusContext>;
   /** Called after every successful write, e.g. to keep the reaction controls in step. */
   onStatusWritten?: (job: Job, message: SentMessage) => Promise<void>;
 }
@@ -52,24 +48,20 @@ interface EditState {
 
 /**
  * Keeps each job's public status message in step with the job: at most one edit per message per
- * `minEditIntervalMs`, none when the visible text is unchanged, and a bot-wide pace, so thousands of
- * jobs make a short queue of job ids (each edit shows the latest state when its turn comes) rather
- * than a backlog of stale requests inside the REST client.
+ * `minEditIntervalMs`, none when the visible text is unchanged, and the pace of statusPump.ts, so
+ * thousands of jobs make a short queue of job ids (each edit shows the latest state when its turn
+ * comes) rather than a backlog of stale requests inside the REST client.
  */
 export function createStatusUpdater(deps: StatusUpdaterDeps) {
   const { store, clock, logger } = deps;
   const writeStatus = createStatusWriter(deps);
-  const maxPerSecond = deps.maxEditsPerSecond ?? 30;
-  const maxInFlight = deps.maxEditsInFlight ?? 10;
+  const readCard = createCardReader(deps);
   const states = new Map<number, EditState>();
-  const ready = new Set<number>();
-  let inFlight = 0;
-  let windowStart = 0;
-  let writesInWindow = 0;
-  let pumpTimer: TimerHandle | undefined;
   let stopped = false;
-  let pumping = false;
-  let pumpAgain = false;
+  const pump = createStatusPump({
+    clock, pace: deps.pace ?? createEditPace(() => clock.now()), channelLimits: createChannelEditLimits(() => clock.now()),
+    maxInFlight: deps.maxEditsInFlight ?? 100, readEdit,
+  });
 
   const stateOf = (jobId: number): EditState => {
     let state = states.get(jobId);
@@ -121,77 +113,37 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       logger.warn('status_edit_failed', { jobId, userId: job.userId, err });
     } finally {
       state.writing = false;
-      inFlight--;
       settle(jobId, state);
-      pump();
     }
   }
 
-  /**
-   * One pass at a time over the ready jobs: a pass reads each job before it counts a write, and two
-   * passes interleaving would each count the same free slots.
-   */
-  function pump(): void {
-    if (stopped) return;
-    if (pumping) {
-      pumpAgain = true;
-      return;
-    }
-    pumping = true;
-    void pumpReady().finally(() => {
-      pumping = false;
-      if (!pumpAgain) return;
-      pumpAgain = false;
-      pump();
-    });
-  }
-
-  async function pumpReady(): Promise<void> {
-    for (const jobId of ready) {
-      if (stopped || inFlight >= maxInFlight) return;
-      const now = clock.now();
-      if (now - windowStart >= 1000) {
-        windowStart = now;
-        writesInWindow = 0;
-      }
-      if (writesInWindow >= maxPerSecond) {
-        pumpTimer ??= clock.setTimeout(() => { pumpTimer = undefined; pump(); }, windowStart + 1000 - now);
-        return;
-      }
-      ready.delete(jobId);
-      const state = stateOf(jobId);
-      state.queued = false;
-      // Reading is part of writing: a refresh meanwhile asks for another write after this one, not a second one now.
-      state.writing = true;
-      const card = await readCard(jobId, state, now);
-      const text = card && JSON.stringify(card.payload);
-      if (!card || stopped || text === state.lastText) {
-        state.writing = false;
-        settle(jobId, state);
-        continue;
-      }
-      state.lastEditAt = now;
-      inFlight++;
-      writesInWindow++;
-      const full = outgoing(card.payload);
-      const withoutPrompt = state.promptBlocked ? full : outgoing(card.bare);
-      void write(jobId, state, card.job, { full, withoutPrompt }, { full: text as string, withoutPrompt: JSON.stringify(card.bare) });
-    }
-  }
-
-  /** The job's card as it stands; undefined where there is nothing to write to (the server or channel is gone). */
-  async function readCard(jobId: number, state: EditState, now: number): Promise<{ job: Job; payload: StatusPayload; bare: StatusPayload } | undefined> {
-    try {
-      const job = await store.get(jobId);
-      if (!job || job.placeGone !== null) return undefined;
-      const context = await deps.contextFor(job);
-      const payload = renderStatusCard(job, context, now, { withoutPrompt: state.promptBlocked });
-      const bare = state.promptBlocked ? payload : renderStatusCard(job, context, now, { withoutPrompt: true });
-      return { job, payload, bare };
-    } catch (err) {
-      logger.warn('status_edit_failed', { jobId, err });
+  /** The job's turn in the pump: its card read and rendered now, or nothing when there is nothing new to show. */
+  async function readEdit(jobId: number): Promise<PreparedEdit | undefined> {
+    const state = stateOf(jobId);
+    state.queued = false;
+    // Reading is part of writing: a refresh meanwhile asks for another write after this one, not a second one now.
+    state.writing = true;
+    const now = clock.now();
+    const card = await readCard(jobId, state.promptBlocked, now);
+    const text = card && JSON.stringify(card.payload);
+    if (!card || stopped || text === state.lastText) {
+      state.writing = false;
+      settle(jobId, state);
       return undefined;
     }
+    const full = outgoing(card.payload);
+    const withoutPrompt = state.promptBlocked ? full : outgoing(card.bare);
+    return {
+      channelRoute: viaInteractionToken(card.job, now) ? undefined : `${card.job.statusMessageId ? 'edit' : 'post'} ${card.job.channelId}`,
+      send: () => {
+        state.lastEditAt = clock.now();
+        return write(jobId, state, card.job, { full, withoutPrompt }, { full: text as string, withoutPrompt: JSON.stringify(card.bare) });
+      },
+      putBack: () => {
+        state.writing = false;
+        state.queued = true;
+      },
+    };
   }
 
   function schedule(jobId: number, state: EditState): void {
@@ -204,8 +156,7 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
     const enqueue = () => {
       state.timer = undefined;
       state.queued = true;
-      ready.add(jobId);
-      pump();
+      pump.add(jobId);
     };
     if (delayMs > 0) state.timer = clock.setTimeout(enqueue, delayMs);
     else enqueue();
@@ -216,7 +167,8 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
      * The card of a job as it stands now: the same renderer every later edit uses, e.g. for the
      * interaction reply that acknowledges /video at once.
      */
-    render: async (job: Job, withoutPrompt = false): Promise<StatusPayload> => renderStatusCard(job, await deps.contextFor(job), clock.now(), { withoutPrompt }),
+    render: async (job: Job, withoutPrompt = false, knownQueuePosition?: number): Promise<StatusPayload> =>
+      renderStatusCard(job, await deps.contextFor(job, knownQueuePosition), clock.now(), { withoutPrompt }),
     /**
      * The acknowledgement already showed `payload`: an identical refresh writes nothing, the next edit
      * keeps its pace from now, and the message gets what every written status gets.
@@ -243,7 +195,7 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
     /** Drops pending edits and waits for the ones already sent. */
     async stop(): Promise<void> {
       stopped = true;
-      if (pumpTimer) clock.clearTimeout(pumpTimer);
+      pump.stop();
       const writing: Promise<void>[] = [];
       for (const state of states.values()) {
         if (state.timer) clock.clearTimeout(state.timer);
@@ -251,7 +203,6 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
         if (state.writing) writing.push(new Promise((resolve) => state.waiters.push(resolve)));
         else for (const resolve of state.waiters.splice(0)) resolve();
       }
-      ready.clear();
       await Promise.all(writing);
       states.clear();
     },

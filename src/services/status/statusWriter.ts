@@ -9,6 +9,9 @@ import { DiscordCode, discordErrorCode, type DiscordMessenger, type OutgoingMess
 /** Discord's interaction token lives 15 minutes; stop trusting it a minute early. */
 export const interactionTokenLifetimeMs = 14 * 60_000;
 
+/** Whether a status written at `now` goes through the interaction's token, or with the bot token on the channel's route. */
+export const viaInteractionToken = (job: Job, now: number) => job.interactionToken !== null && now - job.interactionAt < interactionTokenLifetimeMs;
+
 const tokenRejected = (err: unknown) => {
   const code = discordErrorCode(err);
   return code === DiscordCode.invalidWebhookToken || code === DiscordCode.unknownInteraction || code === DiscordCode.unknownWebhook;
@@ -28,7 +31,7 @@ export interface StatusWrite { message?: SentMessage; promptBlocked: boolean }
  */
 export function createStatusWriter(deps: { store: JobStore; messenger: DiscordMessenger; clock: Clock; logger: Logger }) {
   const { store, messenger, clock, logger } = deps;
-  const tokenUsable = (job: Job) => job.interactionToken !== null && clock.now() - job.interactionAt < interactionTokenLifetimeMs;
+  const tokenUsable = (job: Job) => viaInteractionToken(job, clock.now());
 
   async function postNew(job: Job, content: OutgoingMessage): Promise<SentMessage> {
     const message = await messenger.send(job.channelId, content);

@@ -1,0 +1,59 @@
+import type { Clock } from '../clock.ts';
+
+const discordEpochMs = 1_420_070_400_000n;
+/** When Discord created a snowflake, by its own clock. */
+const createdAtMs = (snowflake: string) => Number((BigInt(snowflake) >> 22n) + discordEpochMs);
+
+/** Discord refuses a first answer 3 s after the interaction's creation; past this, the card waits. */
+const lateAfterMs = 1_500;
+/** With this many commands between arrival and first answer, the bot is behind: the next are answered at once. */
+const maxWaiting = 64;
+/** How fast the estimate of the usual delay may rise again (a clock step, a slower network). */
+const baselineDriftPerSecondMs = 5;
+
+/**
+ * Whether a command is answered at once with a bare deferral (its card then comes as the first edit)
+ * rather than with its card after the reservation: when the interaction is already old, or when many
+ * commands wait for their first answer (a burst, an event loop that is behind). Members then never
+ * see "The application did not respond", whatever the burst.
+ *
+ * An interaction's age comes from its snowflake, by Discord's clock; this host's clock may differ by
+ * seconds. What counts is the delay beyond the usual one: the smallest seen, allowed to drift up slowly.
+ */
+export function createAckPolicy(clock: Clock) {
+  let waiting = 0;
+  let usualDelayMs = Infinity;
+  let usualSeenAt = 0;
+
+  function lateness(interactionId: string): number {
+    const now = clock.now();
+    const delay = now - createdAtMs(interactionId);
+    const drifted = usualDelayMs + ((now - usualSeenAt) / 1000) * baselineDriftPerSecondMs;
+    if (delay <= drifted) {
+      usualDelayMs = delay;
+      usualSeenAt = now;
+    }
+    return delay - Math.min(usualDelayMs, drifted);
+  }
+
+  return {
+    /** Commands between arrival and first answer. */
+    waiting: () => waiting,
+    /** A command arrived; `done` once its first answer has gone (or it was refused). */
+    begin(interactionId: string): { answerAtOnce: boolean; done: () => void } {
+      const answerAtOnce = lateness(interactionId) > lateAfterMs || waiting >= maxWaiting;
+      waiting++;
+      let finished = false;
+      return {
+        answerAtOnce,
+        done: () => {
+          if (finished) return;
+          finished = true;
+          waiting--;
+        },
+      };
+    },
+  };
+}
+
+export type AckPolicy = ReturnType<typeof createAckPolicy>;
