@@ -94,6 +94,8 @@ describe('operator tools on PostgreSQL', () => {
     const pool = createPool({ databaseUrl: url, poolSize: 1 });
     closers.push(() => pool.end());
     expect(await postgresTestSql(pool).value('SELECT used FROM provider_slots')).toBe(1);
+    // The queued re-roll, counted by the trigger as it was copied.
+    expect(await postgresTestSql(pool).value('SELECT queued FROM queue_length')).toBe(1);
     expect((await store.quarantineInterruptedSubmissions(now)).map((j) => j.id)).toEqual([3]);
     expect(await postgresTestSql(pool).value('SELECT used FROM provider_slots')).toBe(0);
     expect((await createAccepted(store, now, { userId: 'user-e' })).id).toBe(5);

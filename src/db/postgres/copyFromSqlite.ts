@@ -5,8 +5,11 @@ import type pg from 'pg';
 export const copiedTables = [
   'reference_images', 'reference_image_parts', 'jobs', 'job_messages', 'ledger', 'price_checks', 'budget_overrides', 'guild_settings', 'audit_log', 'dm_copies',
 ] as const;
-/** Not copied: running processes' leases (the bot is stopped), and totals PostgreSQL derives from the ledger. */
-const leftBehind = new Set(['shard_lease', 'instance_lease', 'user_spend_totals', 'daily_spend_totals']);
+/**
+ * Not copied: running processes' leases (the bot is stopped), and what PostgreSQL's triggers derive as the
+ * rows arrive (the totals from the ledger, the queue length from the jobs).
+ */
+const leftBehind = new Set(['shard_lease', 'instance_lease', 'user_spend_totals', 'daily_spend_totals', 'queue_length']);
 /** Tables whose identity ids continue after the copied rows. */
 const identityTables = ['jobs', 'ledger', 'audit_log'];
 const maxParameters = 60_000;
