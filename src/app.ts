@@ -25,7 +25,6 @@ import { createTaskPush } from './services/jobs/taskPush.ts';
 import { referenceImageOrigins } from './services/jobs/referenceImage.ts';
 import { createGonePlaces } from './services/jobs/gonePlaces.ts';
 import { predictedFinishMs } from './services/jobs/pollSchedule.ts';
-import { createProviderHealth } from './services/apimart/providerHealth.ts';
 import { createReactionHandler } from './services/controls/reactionHandler.ts';
 import { createStatusUpdater } from './services/status/statusUpdater.ts';
 import { createUsageReports } from './services/spend/usageReports.ts';
@@ -33,7 +32,7 @@ import { createChartRenderer } from './services/spend/chartRenderer.ts';
 import { createSpendCharts } from './services/spend/spendCharts.ts';
 import { defaultLatePollWindowMs, latePollingEndsAt } from './services/spend/resolvable.ts';
 import { readBotVersion } from './botVersion.ts';
-import { createModelHealth } from './services/apimart/modelHealth.ts';
+import { hostWideState } from './appHosts.ts';
 import { createModelAvailability } from './services/apimart/modelAvailability.ts';
 import { createOwnerCheck } from './services/discord/ownerCheck.ts';
 import { createJobResolution } from './services/jobs/jobResolution.ts';
@@ -73,7 +72,8 @@ export function createApp(deps: AppDeps) {
   // Started by the ShardingManager, this process works only on its own servers' jobs.
   const shardScope = processShardScope(config);
   const store = deps.stores.jobStore(shardScope);
-  const health = createProviderHealth();
+  const hosts = deps.stores.hosts;
+  const { health, models, sharedProviderState, clientOptions: hostClientOptions } = hostWideState(hosts, clock, deps.logger);
   const operations = createOperations({
     config, queries: deps.stores.operationsQueries, retentionStore: deps.stores.retentionStore, logger: deps.logger, clock, health,
     // Each shard process serves its metrics on METRICS_PORT + its index.
@@ -81,7 +81,7 @@ export function createApp(deps: AppDeps) {
     apimart: deps.apimart ?? createApimartClient({ baseUrl: config.apimartBaseUrl, apiKey: config.apimartApiKey }),
   });
   const { logger, apimart } = operations;
-  const { client, interactionRest, editPace } = createDiscordClients(config, () => clock.now(), deps.clientOptions);
+  const { client, interactionRest, editPace } = createDiscordClients(config, () => clock.now(), { ...hostClientOptions, ...deps.clientOptions });
   // From the first request on (the gateway's address, the bot's own user), before anything else runs;
   // the interaction client's answers count towards the same limit.
   countInvalidRequests(client.rest, operations.metrics, logger);
@@ -90,7 +90,6 @@ export function createApp(deps: AppDeps) {
   const dms = createDirectMessages({ messenger: createDiscordMessenger(client.rest, interactionRest), clock, logger });
   const { messenger } = dms;
   const commandDirectory = createCommandDirectory();
-  const models = createModelHealth({ clock });
   const availability = createModelAvailability({
     apimart, clock, logger, catalogModelIds: () => config.models.ids(), defaultModel: config.defaultModel,
     refreshEveryMs: deps.modelListRefreshMs,
@@ -174,11 +173,11 @@ export function createApp(deps: AppDeps) {
   client.on(Events.ShardResume, (shardId) => logger.info('gateway_resumed', { shardId }));
 
   const lifecycle = createAppLifecycle({
-    config, stores: deps.stores, clock, logger, client, interactionRest, scheduler, operations, owners, places, commands, commandDirectory, push, availability, dms,
+    config, stores: deps.stores, clock, logger, client, interactionRest, scheduler, operations, owners, places, commands, commandDirectory, push, sharedProviderState, availability, dms,
     exit: deps.exit ?? ((code: number) => process.exit(code)),
     leaseHeartbeatMs: deps.leaseHeartbeatMs,
     commandSyncRetryMs: deps.commandSyncRetryMs,
-    shardScoped: shardScope !== undefined,
+    sharesQueue: shardScope !== undefined || hosts !== undefined,
     onBotUserId: (id) => { botUserIdBeforeLogin = id; },
   });
   let botUserIdBeforeLogin: string | undefined;

@@ -15,10 +15,11 @@ import { createCommandSync, type CommandSync } from './services/discord/commandS
 import { placeLookup, watchStartupChannels } from './services/discord/placeLookup.ts';
 import { retryAtStartup } from './services/discord/startupRetry.ts';
 import type { OwnerCheck } from './services/discord/ownerCheck.ts';
-import { startWebhookServer, type WebhookServer } from './services/apimart/webhookServer.ts';
 import type { GonePlaces } from './services/jobs/gonePlaces.ts';
 import type { JobScheduler } from './services/jobs/jobScheduler.ts';
 import type { TaskPush } from './services/jobs/taskPush.ts';
+import type { SharedProviderStateSync } from './services/apimart/sharedProviderState.ts';
+import { startProviderCallbacks, type ProviderCallbacks } from './appCallbacks.ts';
 import type { Operations } from './services/operations/operations.ts';
 import { resolveShardPlan } from './sharding/resolveShards.ts';
 import { unsafeSettings } from './services/operations/configWarnings.ts';
@@ -39,6 +40,8 @@ export interface AppLifecycleParts {
   commands: readonly CommandModule[];
   commandDirectory: CommandDirectory;
   push: TaskPush | undefined;
+  /** Several hosts: the provider's state they share, refreshed from the database. */
+  sharedProviderState: SharedProviderStateSync | undefined;
   dms: DirectMessages;
   /** The provider's model list, read at start (before the gateway connects) and hourly. */
   availability: ModelAvailability;
@@ -47,8 +50,8 @@ export interface AppLifecycleParts {
   leaseHeartbeatMs: number | undefined;
   /** First wait before a failed command sync is tried again (tests shorten it). */
   commandSyncRetryMs: number | undefined;
-  /** Started by the ShardingManager: other processes free provider slots this one must notice. */
-  shardScoped: boolean;
+  /** Other processes (shard processes, other hosts) free provider slots this one must notice. */
+  sharesQueue: boolean;
   /** The bot's own user id, known before the gateway connects (resumed deliveries need it). */
   onBotUserId: (id: string) => void;
 }
@@ -56,6 +59,8 @@ export interface AppLifecycleParts {
 const leaseStaleMs = 60_000;
 /** With several processes, a slot freed by another one is noticed this often. */
 const sharedQueueCheckMs = 2_000;
+/** With several hosts, a 429 hold, an account refusal or a model turned off elsewhere is noticed this often. */
+const sharedStateRefreshMs = 1_000;
 
 /** Start and stop: the instance lease, resuming jobs, the gateway, command sync; and the reverse. */
 export function createAppLifecycle(parts: AppLifecycleParts) {
@@ -63,9 +68,19 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
   let leaseLost = false;
   let heartbeat: NodeJS.Timeout | undefined;
   let queueCheck: NodeJS.Timeout | undefined;
+  let stateRefresh: NodeJS.Timeout | undefined;
   let lease: InstanceLease | undefined;
-  let webhookServer: WebhookServer | undefined;
+  let callbacks: ProviderCallbacks | undefined;
   let commandSync: CommandSync | undefined;
+
+  async function refreshSharedState(shared: SharedProviderStateSync): Promise<void> {
+    try {
+      // Another host's probe found the provider serving the account again: the queue may move.
+      if (await shared.refresh()) scheduler.kickQueue();
+    } catch (err) {
+      logger.warn('shared_provider_state_read_failed', { err });
+    }
+  }
 
   /**
    * After a stall longer than the stale time (SIGSTOP, a suspended VM) another process may have taken
@@ -86,8 +101,9 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
     if (leaseLost) return;
     leaseLost = true;
     logger.error('instance_lease_lost', { action: 'another instance took over this database; stopping and exiting with code 1' });
-    if (heartbeat) clearInterval(heartbeat);
-    if (queueCheck) clearInterval(queueCheck);
+    clearInterval(heartbeat);
+    clearInterval(queueCheck);
+    clearInterval(stateRefresh);
     await scheduler.stop().catch((err) => logger.error('stop_failed', { err }));
     await client.destroy().catch(() => undefined);
     parts.exit(1);
@@ -108,22 +124,20 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
       lease = held;
       heartbeat = setInterval(() => void renewLease(held), parts.leaseHeartbeatMs ?? 10_000);
       heartbeat.unref();
-      if (parts.shardScoped) {
+      if (parts.sharesQueue) {
         queueCheck = setInterval(() => scheduler.kickQueue(), sharedQueueCheckMs);
         queueCheck.unref();
       }
-      // Jobs resume before the gateway connects, so no reaction or command can act on a job that a
-      // crash left half-submitted before it is marked as such.
-      // One callback server per host port: with several shard processes only the first listens, and the
-      // others' tasks are polled as without PUBLIC_WEBHOOK_URL (push is only a hint to poll sooner).
-      if (config.publicWebhookUrl && (config.shardProcess?.index ?? 0) === 0) {
-        // Listening before jobs resume, so a callback for a job submitted from here on finds the server.
-        webhookServer = await startWebhookServer({
-          publicUrl: config.publicWebhookUrl, host: config.webhookListenHost, port: config.webhookListenPort, logger,
-          onTaskHint: (taskId) => scheduler.taskHint(taskId),
-        });
-        parts.push?.activate(webhookServer.webhookUrl);
+      const shared = parts.sharedProviderState;
+      if (shared) {
+        await refreshSharedState(shared);
+        stateRefresh = setInterval(() => void refreshSharedState(shared), sharedStateRefreshMs);
+        stateRefresh.unref();
       }
+      // Jobs resume before the gateway connects, so no reaction or command can act on a job that a
+      // crash left half-submitted before it is marked as such. Callbacks are heard before jobs resume,
+      // so a callback for a job submitted from here on finds its listener.
+      callbacks = await startProviderCallbacks({ config, logger, scheduler, push: parts.push, hosts: parts.stores.hosts });
       // Resumed deliveries may need to recognise the bot's own earlier posts before the gateway is up.
       parts.onBotUserId(((await retried('bot_user', () => client.rest.get(Routes.user()))) as { id: string }).id);
       scheduler.holdSubmissions();
@@ -164,12 +178,13 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
     },
     async stop(): Promise<void> {
       commandSync?.stop();
-      if (heartbeat) clearInterval(heartbeat);
-      if (queueCheck) clearInterval(queueCheck);
+      clearInterval(heartbeat);
+      clearInterval(queueCheck);
+      clearInterval(stateRefresh);
       parts.availability.stop();
       await scheduler.stop();
       parts.dms.stop();
-      await webhookServer?.close();
+      await callbacks?.close();
       await client.destroy();
       await operations.stop();
       if (!leaseLost) await lease?.release();

@@ -3,6 +3,7 @@ import { config as loadDotenvFile } from 'dotenv';
 import type { LogLevel } from './logger.ts';
 import type { ModelCatalog } from './models/modelCatalog.ts';
 import type { Micros } from './money.ts';
+import { hostSettingProblems } from './configHosts.ts';
 import { defaultModelOf, loadModels } from './configModels.ts';
 import { loadProviderConfig, type ProviderConfig } from './configProvider.ts';
 import { readVariable, variables, type ParsedVariables, type Variables } from './configVariables.ts';
@@ -14,6 +15,8 @@ export interface Config {
   discordGuildId: string | undefined;
   apimartBaseUrl: string;
   databasePath: string;
+  /** PostgreSQL instead of SQLite when set; several hosts share it. */
+  databaseUrl: string | undefined;
   defaultModel: string;
   models: ModelCatalog;
   /** Budgets: 0 = no limit. */
@@ -47,6 +50,9 @@ export interface Config {
   shardProcesses: number;
   /** Set in a process the ShardingManager started: which process it is and the bot's total shard count. */
   shardProcess: { index: number; shardCount: number } | undefined;
+  /** Hosts sharing the database, and which one this is: it runs the shards `s % hostCount == hostIndex`. */
+  hostCount: number;
+  hostIndex: number;
   /** Provider callbacks: the public base URL that reaches the callback server, or undefined (polling only). */
   publicWebhookUrl: string | undefined;
   webhookListenHost: string;
@@ -81,10 +87,12 @@ export function loadProviderConfigFromEnvironment(): ProviderConfig {
   return loaded;
 }
 
-/** DATABASE_PATH alone, for tools such as `npm run backup` that need no tokens. */
-export function loadDatabasePathFromEnvironment(): string {
+/** DATABASE_PATH and DATABASE_URL alone, for tools such as `npm run backup` that need no tokens. */
+export function loadDatabaseSettingsFromEnvironment(): { databasePath: string; databaseUrl: string | undefined } {
   loadDotenv();
-  return variables.DATABASE_PATH.parse(readVariable(process.env, 'DATABASE_PATH'));
+  const url = variables.DATABASE_URL.safeParse(readVariable(process.env, 'DATABASE_URL'));
+  if (!url.success) throw new ConfigError([`DATABASE_URL: ${url.error.issues[0]?.message ?? 'invalid'}`]);
+  return { databasePath: variables.DATABASE_PATH.parse(readVariable(process.env, 'DATABASE_PATH')), databaseUrl: url.data };
 }
 
 export function loadConfig(
@@ -108,6 +116,11 @@ export function loadConfig(
     problems.push('POLL_MIN_INTERVAL_MS: must not exceed POLL_MAX_INTERVAL_MS');
   }
 
+  problems.push(...hostSettingProblems({
+    databaseUrl: parsed.DATABASE_URL, hostCount: parsed.HOST_COUNT, hostIndex: parsed.HOST_INDEX,
+    shards: shardProcess ? shardProcess.shardCount : parsed.DISCORD_SHARDS, shardProcesses: parsed.SHARD_PROCESSES,
+  }, 'DISCORD_SHARDS'));
+
   let models: ModelCatalog | undefined;
   if ('MODELS_FILE' in values) {
     const loaded = loadModels(parsed.MODELS_FILE, readFile);
@@ -127,6 +140,7 @@ export function loadConfig(
     discordGuildId: ok.DISCORD_GUILD_ID,
     apimartBaseUrl: ok.APIMART_BASE_URL,
     databasePath: ok.DATABASE_PATH,
+    databaseUrl: ok.DATABASE_URL,
     defaultModel: ok.DEFAULT_MODEL ?? defaultModelOf(models),
     models,
     userDailyBudgetMicros: ok.USER_DAILY_BUDGET_USD,
@@ -150,6 +164,8 @@ export function loadConfig(
     shards: ok.DISCORD_SHARDS,
     shardProcesses: ok.SHARD_PROCESSES,
     shardProcess,
+    hostCount: ok.HOST_COUNT,
+    hostIndex: ok.HOST_INDEX,
     publicWebhookUrl: ok.PUBLIC_WEBHOOK_URL,
     webhookListenHost: ok.WEBHOOK_LISTEN_HOST,
     webhookListenPort: ok.WEBHOOK_LISTEN_PORT,

@@ -54,6 +54,7 @@ export const variables = {
   DISCORD_GUILD_ID: z.string().regex(SNOWFLAKE, 'must be a Discord id').optional(),
   APIMART_BASE_URL: httpUrl('https://api.apimart.ai'),
   DATABASE_PATH: z.string().prefault('./data/bot.db'),
+  DATABASE_URL: z.string().refine((url) => /^postgres(ql)?:\/\/./.test(url), 'must be a postgres:// or postgresql:// URL').optional(),
   DEFAULT_MODEL: z.string().optional(),
   MODELS_FILE: z.string().optional(),
   USER_DAILY_BUDGET_USD: usdAmount('5'),
@@ -97,6 +98,13 @@ export const variables = {
     .transform((raw): number | 'auto' => (raw === 'auto' ? 'auto' : Number(raw)))
     .prefault('auto'),
   SHARD_PROCESSES: positiveInt('1'),
+  HOST_COUNT: positiveInt('1'),
+  HOST_INDEX: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number (0 for the first host)')
+    .transform(Number)
+    .refine((n) => Number.isSafeInteger(n), 'must be a whole number (0 for the first host)')
+    .prefault('0'),
 };
 
 export type Variables = typeof variables;

@@ -46,7 +46,7 @@ async function runManager(config: Config): Promise<void> {
 async function runBot(config: Config): Promise<void> {
   // A shard process's lines name it: the manager's processes share one stdout.
   const log = config.shardProcess ? logger.child({ shardProcess: config.shardProcess.index }) : logger;
-  const stores = await openStores({ databasePath: config.databasePath });
+  const stores = await openStores({ databasePath: config.databasePath, databaseUrl: config.databaseUrl });
   const app = createApp({ config, stores, logger: log });
 
   let stopping = false;

@@ -15,6 +15,7 @@ export interface JobQueries {
   placesOfUnfinishedJobs(): Promise<{ guildId: string; channelId: string }[]>;
   /** Newest first. */
   recentJobsForUser(userId: string, limit: number): Promise<Job[]>;
+  /** The scope's job with this provider task (a callback for another process's job finds nothing here). */
   jobByTaskId(taskId: string): Promise<Job | undefined>;
   /** Jobs an admin must resolve: submit outcome unknown, or timed out. */
   jobsNeedingAttention(guildId: string): Promise<Job[]>;

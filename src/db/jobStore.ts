@@ -48,8 +48,11 @@ export interface JobStore extends JobQueries, ReferenceImageStore, PriceCheckSto
    */
   recordSubmitted(id: number, taskId: string, now: number): Promise<Job | undefined>;
   requeue(id: number, retryAt: number, now: number): Promise<Job | undefined>;
-  /** Committed (and synced) before the POST: from here on a crash leaves the outcome unknown. */
-  markSubmitSending(id: number, now: number): Promise<void>;
+  /**
+   * Committed (and synced) before the POST: from here on a crash leaves the outcome unknown. False when
+   * the job is no longer this process's to send (a takeover moved it on meanwhile): then nothing is sent.
+   */
+  markSubmitSending(id: number, now: number): Promise<boolean>;
   markSubmitUnknown(id: number, detail: string, now: number): Promise<Job | undefined>;
   /**
    * At start-up: a job whose POST may have left before the crash is never sent again; one that was

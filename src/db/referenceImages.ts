@@ -1,3 +1,6 @@
+/** Kept bytes are stored in parts of this size, each written on its own, so no single write is long. */
+export const referenceImagePartBytes = 256 * 1024;
+
 export type KeptImageType = 'image/jpeg' | 'image/png' | 'image/webp';
 
 /** What is known of a job's kept reference image; its bytes are read apart (referenceImageBytes). */

@@ -1,6 +1,6 @@
 import { Routes } from 'discord.js';
 import type { Config } from '../config.ts';
-import { allShards, shardsOfProcess, type ShardPlan } from './shardPlan.ts';
+import { allShards, shardsOfHost, shardsOfProcess, type ShardPlan } from './shardPlan.ts';
 
 interface RestGet { get(route: `/${string}`): Promise<unknown> }
 
@@ -36,14 +36,22 @@ export function totalShardCount(config: Pick<Config, 'shards' | 'shardProcesses'
   return Math.max(config.shards === 'auto' ? gateway.shards : config.shards, config.shardProcesses);
 }
 
-/** The shards this process runs: its share when started by the ShardingManager, else all of them. */
-export function processShardScope(config: Pick<Config, 'shardProcess' | 'shardProcesses'>): ShardPlan | undefined {
+type ScopeSettings = Pick<Config, 'shardProcess' | 'shardProcesses' | 'shards' | 'hostCount' | 'hostIndex'>;
+
+/**
+ * The shards this process runs: its share of its host's slice when started by the ShardingManager, the
+ * host's slice when it runs alone on one of several hosts, else (undefined) all of them.
+ */
+export function processShardScope(config: ScopeSettings): ShardPlan | undefined {
+  const host = { index: config.hostIndex, count: config.hostCount };
   const managed = config.shardProcess;
-  if (!managed) return undefined;
-  return { shardCount: managed.shardCount, shardIds: shardsOfProcess(managed.index, config.shardProcesses, managed.shardCount) };
+  if (managed) return { shardCount: managed.shardCount, shardIds: shardsOfProcess(managed.index, config.shardProcesses, managed.shardCount, host) };
+  // Several hosts need a fixed shard count (config refuses `auto` then).
+  if (host.count > 1 && config.shards !== 'auto') return { shardCount: config.shards, shardIds: shardsOfHost(host, config.shards) };
+  return undefined;
 }
 
-export async function resolveShardPlan(config: Pick<Config, 'shards' | 'shardProcesses' | 'shardProcess'>, rest: RestGet): Promise<ShardPlan> {
+export async function resolveShardPlan(config: ScopeSettings, rest: RestGet): Promise<ShardPlan> {
   const scoped = processShardScope(config);
   if (scoped) return scoped;
   // A fixed DISCORD_SHARDS needs no question to Discord.
@@ -57,6 +65,6 @@ export async function resolveShardPlan(config: Pick<Config, 'shards' | 'shardPro
  * when `shardCount` is its default 1; giving `shards`, and loadConfig refusing both names outside the
  * ShardingManager's processes, keeps it from ever parsing an operator's value.
  */
-export function initialShardPlan(config: Pick<Config, 'shards' | 'shardProcesses' | 'shardProcess'>): ShardPlan {
+export function initialShardPlan(config: ScopeSettings): ShardPlan {
   return processShardScope(config) ?? allShards(config.shards === 'auto' ? 1 : config.shards);
 }

@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       discordGuildId: undefined,
       apimartBaseUrl: 'https://api.apimart.ai',
       databasePath: './data/bot.db',
+      databaseUrl: undefined,
       defaultModel: 'seedance-2.0-fast',
       models: [
         'seedance-2.0', 'seedance-2.0-fast', 'seedance-1-5-pro', 'veo3.1-fast', 'kling-v3', 'kling-v2-6', 'wan2.6',
@@ -55,6 +56,8 @@ describe('loadConfig', () => {
       shards: 'auto',
       shardProcesses: 1,
       shardProcess: undefined,
+      hostCount: 1,
+      hostIndex: 0,
       publicWebhookUrl: undefined,
       webhookListenHost: '127.0.0.1',
       webhookListenPort: 8787,

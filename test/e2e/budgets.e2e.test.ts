@@ -2,8 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { utcPeriods } from '../../src/services/spend/budgetPeriods.ts';
 import { validateRecordedRequests } from '../fakes/discordSpec.ts';
 import { DEFAULT_USER_ID, type RecordedRequest } from '../fakes/fakeDiscord.ts';
-import { isCallback, isResultPost, jobRows, startHarness, type Harness } from './harness.ts';
-import { adminId, answerTo, auditActions, deliveredCount as deliveredJobs, runAdmin, sendVideo } from './spendHelpers.ts';
+import { testEngine } from '../support/testDatabase.ts';
+import { eventually, isCallback, isResultPost, jobRowsOf, startHarness, type Harness } from './harness.ts';
+import { adminId, answerTo, auditActionsOf, deliveredCountOf, runAdmin, sendVideo } from './spendHelpers.ts';
 
 /** The Estimate field of the job card's embed, in the interaction's first answer. */
 const estimateOnCard = (r: RecordedRequest) =>
@@ -18,9 +19,10 @@ const video = () => sendVideo(h!);
 const answer = (interaction: { id: string; token: string }) => answerTo(h!, interaction);
 const admin = (subcommand: string, options: unknown[] = []) => runAdmin(h!, subcommand, options);
 const setDaily = (usd: number) => admin('budget', [{ name: 'user', type: 6, value: DEFAULT_USER_ID }, { name: 'daily_usd', type: 10, value: usd }]);
-const deliveredCount = () => deliveredJobs(h!);
+const deliveredCount = () => deliveredCountOf(h!);
+const auditActions = (hh: Harness) => auditActionsOf(hh);
 
-describe('budgets end to end', () => {
+describe(`budgets end to end (${testEngine})`, () => {
   it('lets exactly two of five parallel /video requests through a budget for two, and tells the others what is left', async () => {
     h = await startHarness({ env: { USER_DAILY_BUDGET_USD: '0.6848', USER_MAX_ACTIVE_JOBS: '10' } });
     const interactions = Array.from({ length: 5 }, () => video());
@@ -38,9 +40,9 @@ describe('budgets end to end', () => {
       expect(answer.content).toContain('only $0.00 is left of your daily budget');
       expect(answer.content).toContain(`<t:${resetsAt}:R>`);
     }
-    await h.discord.waitFor(() => deliveredCount() === 2, 10_000);
+    await eventually(async () => (await deliveredCount()) === 2, 10_000);
     expect(h.apimart.submits()).toHaveLength(2);
-    expect(jobRows(h.db)).toHaveLength(2);
+    expect(await jobRowsOf(h)).toHaveLength(2);
     expect(validateRecordedRequests(h.discord.requests)).toEqual([]);
   });
 
@@ -53,7 +55,7 @@ describe('budgets end to end', () => {
     expect(estimateOnCard(h.discord.requests.find(isCallback(interaction.id))!)).toBe('$0.3424');
     expect(content).toContain('Waiting for the requester to press Start');
     expect(h.apimart.submits()).toEqual([]);
-    expect(jobRows(h.db)[0]).toMatchObject({ status: 'awaiting_confirmation', cost_micros: null });
+    expect((await jobRowsOf(h))[0]).toMatchObject({ status: 'awaiting_confirmation', cost_micros: null });
   });
 
   it('shows the estimate on the status message and the settled cost on the result', async () => {
@@ -67,8 +69,8 @@ describe('budgets end to end', () => {
     expect(h.discord.requests.find(isCallback(interaction.id))!.at).toBeLessThanOrEqual(result.at);
     const fields = (result.body as { embeds: { fields: { name: string; value: string }[] }[] }).embeds[0]!.fields;
     expect(fields.find((f) => f.name === 'Cost')?.value).toBe('$0.35');
-    await h.discord.waitFor(() => deliveredCount() === 1);
-    expect(jobRows(h.db)[0]).toMatchObject({ estimate_micros: 342_400, cost_micros: 350_000 });
+    await eventually(async () => (await deliveredCount()) === 1);
+    expect((await jobRowsOf(h))[0]).toMatchObject({ estimate_micros: 342_400, cost_micros: 350_000 });
   });
 
   it("follows an owner's override that raises and then lowers the daily limit", async () => {
@@ -93,10 +95,10 @@ describe('budgets end to end', () => {
     expect(cleared.content).toContain('back on the default limits');
     expect(await h.app.store.spend.budgetOverride(h.discord.guildId, DEFAULT_USER_ID)).toBeUndefined();
 
-    await h.discord.waitFor(() => deliveredCount() === 2, 10_000);
+    await eventually(async () => (await deliveredCount()) === 2, 10_000);
     expect(h.apimart.submits()).toHaveLength(2);
-    expect(auditActions(h)).toEqual(['budget_set', 'budget_set', 'budget_clear']);
-    const detail = h.db.prepare("SELECT detail FROM audit_log WHERE action = 'budget_set' ORDER BY id DESC LIMIT 1").pluck().get() as string;
+    expect(await auditActions(h)).toEqual(['budget_set', 'budget_set', 'budget_clear']);
+    const detail = await h.sql.value<string>("SELECT detail FROM audit_log WHERE action = 'budget_set' ORDER BY id DESC LIMIT 1");
     expect(JSON.parse(detail)).toEqual({ before: { dailyMicros: 1_000_000, monthlyMicros: null }, after: { dailyMicros: 500_000, monthlyMicros: null }, aboveCeiling: true });
     expect(validateRecordedRequests(h.discord.requests)).toEqual([]);
   });
@@ -106,14 +108,14 @@ describe('budgets end to end', () => {
     const answer = await setDaily(-1);
     expect(answer.content).toContain('`daily_usd` must be a USD amount of 0 or more');
     expect(await h.app.store.spend.budgetOverride(h.discord.guildId, DEFAULT_USER_ID)).toBeUndefined();
-    expect(auditActions(h)).toEqual([]);
+    expect(await auditActions(h)).toEqual([]);
   });
 
   it('refuses new jobs while paused, still delivers the running one, and accepts again after resume', async () => {
     h = await startHarness({ env: { USER_MAX_ACTIVE_JOBS: '10' } });
     h.apimart.setTaskPlan('next', { outcome: 'never' });
     expect(await answer(video())).toMatchObject({ type: 4, flags: 0 });
-    await h.discord.waitFor(() => jobRows(h!.db)[0]?.status === 'submitted');
+    await eventually(async () => (await jobRowsOf(h!))[0]?.status === 'submitted');
 
     expect((await admin('pause')).content).toContain('Paused');
     const refused = await answer(video());
@@ -123,13 +125,13 @@ describe('budgets end to end', () => {
     const [taskId] = [...h.apimart.tasks.keys()];
     h.apimart.completeTask(taskId as string);
     await h.discord.waitForRequest(isResultPost, 10_000);
-    await h.discord.waitFor(() => jobRows(h!.db)[0]?.status === 'delivered');
+    await eventually(async () => (await jobRowsOf(h!))[0]?.status === 'delivered');
 
     expect((await admin('resume')).content).toContain('Resumed');
     expect(await answer(video())).toMatchObject({ type: 4, flags: 0 });
-    await h.discord.waitFor(() => deliveredCount() === 2, 10_000);
+    await eventually(async () => (await deliveredCount()) === 2, 10_000);
     expect(h.apimart.submits()).toHaveLength(2);
-    expect(auditActions(h)).toEqual(['pause', 'resume']);
+    expect(await auditActions(h)).toEqual(['pause', 'resume']);
     expect(validateRecordedRequests(h.discord.requests)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatUsd } from '../../src/money.ts';
-import { checkAndStop, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
+import { testEngine } from '../support/testDatabase.ts';
+import { checkAndStop, eventually, jobRowsOf, ledgerRowsOf, startHarness, videoOptions, type Harness } from './harness.ts';
 import { logEvents } from './requestViews.ts';
 import { runAdmin } from './spendHelpers.ts';
 
@@ -14,9 +15,9 @@ const noLimits = { CONFIRM_ABOVE_USD: '0', USER_DAILY_BUDGET_USD: '0', USER_MONT
 
 async function deliveredJobs(harness: Harness, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
-    const before = jobRows(harness.db).length;
+    const before = (await jobRowsOf(harness)).length;
     harness.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 4 }) });
-    await harness.discord.waitFor(() => jobRows(harness.db)[before]?.status === 'delivered', 10_000);
+    await eventually(async () => (await jobRowsOf(harness))[before]?.status === 'delivered', 10_000);
   }
 }
 
@@ -25,10 +26,10 @@ async function estimateOfOneJob(harness: Harness): Promise<{ estimateMicros: num
   harness.apimart.setTaskPlan('next', { cost: null });
   await deliveredJobs(harness, 1);
   const model = (harness.apimart.submits()[0]!.body as { model: string }).model;
-  return { estimateMicros: jobRows(harness.db)[0]!.estimate_micros, model };
+  return { estimateMicros: (await jobRowsOf(harness))[0]!.estimate_micros, model };
 }
 
-describe('money follows the price rule', () => {
+describe(`money follows the price rule (${testEngine})`, () => {
   it('settles at the reported cost, logs the difference, and the report says the price table looks out of date once costs drift', async () => {
     h = await startHarness({ env: noLimits });
     const { estimateMicros, model } = await estimateOfOneJob(h);
@@ -37,8 +38,8 @@ describe('money follows the price rule', () => {
     const costMicros = Math.round(estimateMicros * 1.25);
     h.apimart.defaults.cost = costMicros / 1e6;
     await deliveredJobs(h, 5);
-    expect(jobRows(h.db).slice(1).map((j) => j.cost_micros)).toEqual(Array(5).fill(costMicros));
-    expect(ledgerRows(h.db).filter((r) => r.kind === 'settle').slice(1).map((r) => r.amount_micros)).toEqual(Array(5).fill(costMicros - estimateMicros));
+    expect((await jobRowsOf(h)).slice(1).map((j) => j.cost_micros)).toEqual(Array(5).fill(costMicros));
+    expect((await ledgerRowsOf(h)).filter((r) => r.kind === 'settle').slice(1).map((r) => r.amount_micros)).toEqual(Array(5).fill(costMicros - estimateMicros));
     const completed = logEvents(h, 'job_completed').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(completed[0]).toMatchObject({ costReported: false, costMinusEstimateMicros: 0 });
     expect(completed[5]).toMatchObject({ costReported: true, estimateMicros, costMicros, costMinusEstimateMicros: costMicros - estimateMicros });

@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkAndStop, isResultPost, jobRows, startHarness, videoOptions, type Harness } from './harness.ts';
+import { testEngine } from '../support/testDatabase.ts';
+import { checkAndStop, eventually, isResultPost, jobRowsOf, startHarness, videoOptions, type Harness } from './harness.ts';
 import { logEvents, videoDownloads } from './requestViews.ts';
 
 let h: Harness | undefined;
@@ -29,13 +30,13 @@ async function startWithPush(): Promise<{ h: Harness; base: string }> {
 const webhookOf = (hh: Harness, index: number) => (hh.apimart.submits()[index]?.body as { webhook?: string } | undefined)?.webhook;
 const post = (url: string, body: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.status);
 
-describe('push: provider callbacks as a hint to poll', () => {
+describe(`push: provider callbacks as a hint to poll (${testEngine})`, () => {
   it('sends the webhook with the submit, does not poll on the fast schedule, and polls at once when the callback comes', async () => {
     let base: string;
     ({ h, base } = await startWithPush());
     h.apimart.setTaskPlan('next', { outcome: 'never' });
     h.discord.sendCommand({ name: 'video', options: videoOptions({}) });
-    await h.discord.waitFor(() => jobRows(h!.db)[0]?.status === 'submitted', 10_000);
+    await eventually(async () => (await jobRowsOf(h!))[0]?.status === 'submitted', 10_000);
     const webhook = webhookOf(h, 0);
     expect(webhook).toMatch(new RegExp(`^${base}/[\\w-]{32}$`));
     await sleep(400); // four times the test's largest poll interval
@@ -43,7 +44,7 @@ describe('push: provider callbacks as a hint to poll', () => {
     expect(h.apimart.polls()).toHaveLength(0);
     const [taskId] = [...h.apimart.tasks.keys()];
     h.apimart.completeTask(taskId!);
-    await h.discord.waitFor(() => jobRows(h!.db)[0]?.status === 'delivered', 10_000);
+    await eventually(async () => (await jobRowsOf(h!))[0]?.status === 'delivered', 10_000);
 
     expect(h.apimart.callbacks.map((c) => [c.url, c.status])).toEqual([[`${webhook}/callback`, 204]]);
     expect(h.apimart.polls()).toHaveLength(1);
@@ -54,7 +55,7 @@ describe('push: provider callbacks as a hint to poll', () => {
     ({ h } = await startWithPush());
     h.apimart.setTaskPlan('next', { outcome: 'never' });
     h.discord.sendCommand({ name: 'video', options: videoOptions({}) });
-    await h.discord.waitFor(() => jobRows(h!.db)[0]?.status === 'submitted', 10_000);
+    await eventually(async () => (await jobRowsOf(h!))[0]?.status === 'submitted', 10_000);
     const webhook = webhookOf(h, 0)!;
     const [taskId] = [...h.apimart.tasks.keys()];
     const origin = new URL(webhook).origin;
@@ -72,12 +73,12 @@ describe('push: provider callbacks as a hint to poll', () => {
     expect(flood.every((status) => status === 204)).toBe(true);
     await sleep(300);
     expect(h.apimart.polls()).toHaveLength(1);
-    expect(jobRows(h.db)[0]?.status).toBe('submitted');
+    expect((await jobRowsOf(h))[0]?.status).toBe('submitted');
     expect(videoDownloads(h)).toHaveLength(0);
 
     // The genuine callback arrives inside the rate-limit window: its poll is deferred, not dropped.
     h.apimart.completeTask(taskId!);
-    await h.discord.waitFor(() => jobRows(h!.db)[0]?.status === 'delivered', 10_000);
+    await eventually(async () => (await jobRowsOf(h!))[0]?.status === 'delivered', 10_000);
     expect(h.apimart.polls()).toHaveLength(2);
     expect(h.discord.requests.filter(isResultPost)).toHaveLength(1);
     expect(videoDownloads(h).every((r) => r.path === `/files/${taskId}.mp4`)).toBe(true);
@@ -87,15 +88,15 @@ describe('push: provider callbacks as a hint to poll', () => {
     ({ h } = await startWithPush());
     h.apimart.rejectWebhookField = true;
     h.discord.sendCommand({ name: 'video', options: videoOptions({}) });
-    await h.discord.waitFor(() => jobRows(h!.db)[0]?.status === 'delivered', 10_000);
+    await eventually(async () => (await jobRowsOf(h!))[0]?.status === 'delivered', 10_000);
     h.discord.sendCommand({ name: 'video', options: videoOptions({ prompt: 'a second fox' }) });
-    await h.discord.waitFor(() => jobRows(h!.db)[1]?.status === 'delivered', 10_000);
+    await eventually(async () => (await jobRowsOf(h!))[1]?.status === 'delivered', 10_000);
 
     const submits = h.apimart.submits();
     expect(submits.map((r) => [r.status, 'webhook' in (r.body as object)])).toEqual([[400, true], [200, false], [200, false]]);
     expect(submits[0]!.headers['idempotency-key']).toBe(submits[1]!.headers['idempotency-key']);
     expect(h.apimart.tasks.size).toBe(2);
     expect(logEvents(h, 'webhook_field_refused')).toHaveLength(1);
-    expect(jobRows(h.db).map((j) => j.status)).toEqual(['delivered', 'delivered']);
+    expect((await jobRowsOf(h)).map((j) => j.status)).toEqual(['delivered', 'delivered']);
   });
 });

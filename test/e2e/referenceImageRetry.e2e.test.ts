@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock, type Clock } from '../../src/clock.ts';
 import { DEFAULT_USER_ID } from '../fakes/fakeDiscord.ts';
 import { pngBytes } from '../support/imageBytes.ts';
-import { checkAndStop, isCallback, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
+import { testEngine } from '../support/testDatabase.ts';
+import { checkAndStop, eventually, isCallback, jobRowsOf, ledgerRowsOf, startHarness, videoOptions, type Harness } from './harness.ts';
 import { answerTo } from './spendHelpers.ts';
 
 let h: Harness | undefined;
@@ -26,16 +27,19 @@ function movableClock() {
 
 const imageFieldOf = (body: unknown) => (body as { image_urls?: string[] }).image_urls?.[0];
 /** Each kept image's bytes, its parts put back together. */
-const keptBytes = (harness: Harness) => (harness.db.prepare('SELECT sha256 FROM reference_images ORDER BY created_at').pluck().all() as string[])
-  .map((sha256) => Buffer.concat(harness.db.prepare('SELECT bytes FROM reference_image_parts WHERE sha256 = ? ORDER BY part').pluck().all(sha256) as Buffer[]));
-const statusOf = (id: number) => jobRows(h!.db).find((j) => j.id === id)?.status;
+async function keptBytes(harness: Harness): Promise<Buffer[]> {
+  const images = await harness.sql.all<{ sha256: string }>('SELECT sha256 FROM reference_images ORDER BY created_at');
+  return Promise.all(images.map(async ({ sha256 }) =>
+    Buffer.concat((await harness.sql.all<{ bytes: Buffer }>('SELECT bytes FROM reference_image_parts WHERE sha256 = ? ORDER BY part', sha256)).map((r) => r.bytes))));
+}
+const statusOf = async (id: number) => (await jobRowsOf(h!)).find((j) => j.id === id)?.status;
 
 /** A delivered /video made from a PNG; the first submit sends Discord's own (fresh) link. */
 async function deliveredImageJob(harness: Harness, bytes: Buffer) {
   const image = harness.discord.addAttachment({ filename: 'ref.png', contentType: 'image/png', bytes, width: 1280, height: 720 });
   harness.discord.sendCommand({ name: 'video', options: videoOptions({ duration: 4, imageId: image.id }), attachments: [image] });
-  await harness.discord.waitFor(() => jobRows(harness.db)[0]?.status === 'delivered', 15_000);
-  return { image, job: jobRows(harness.db)[0]! };
+  await eventually(async () => (await jobRowsOf(harness))[0]?.status === 'delivered', 15_000);
+  return { image, job: (await jobRowsOf(harness))[0]! };
 }
 
 /** A day later: Discord's CDN refuses the link (its `ex` has passed) and the bot's clock agrees. */
@@ -44,7 +48,7 @@ function aDayLater(harness: Harness, time: ReturnType<typeof movableClock>) {
   time.advance(dayMs + 3600_000);
 }
 
-describe('a reference image after Discord’s link to it expired', () => {
+describe(`a reference image after Discord’s link to it expired (${testEngine})`, () => {
   it('Again a day later submits the same image bytes through an apimart upload URL', async () => {
     const time = movableClock();
     h = await startHarness({ appDeps: { clock: time.clock } });
@@ -52,14 +56,14 @@ describe('a reference image after Discord’s link to it expired', () => {
     const { image, job: first } = await deliveredImageJob(h, bytes);
     expect(imageFieldOf(h.apimart.submits()[0]!.body)).toBe(image.url);
     expect(h.apimart.uploads.uploads).toEqual([]);
-    expect(keptBytes(h).map((b) => b.equals(bytes))).toEqual([true]);
+    expect((await keptBytes(h)).map((b) => b.equals(bytes))).toEqual([true]);
 
     aDayLater(h, time);
     expect((await fetch(image.url)).status).toBe(404);
     h.discord.clickButton(first.result_message_id!, `job:${first.id}:again`, DEFAULT_USER_ID);
-    await h.discord.waitFor(() => ['failed', 'delivered'].includes(statusOf(2) ?? ''), 15_000);
+    await eventually(async () => ['failed', 'delivered'].includes((await statusOf(2)) ?? ''), 15_000);
 
-    expect(jobRows(h.db)[1]).toMatchObject({ status: 'delivered', failure_code: null });
+    expect((await jobRowsOf(h))[1]).toMatchObject({ status: 'delivered', failure_code: null });
     const sent = imageFieldOf(h.apimart.submits()[1]!.body);
     expect(sent).not.toBe(image.url);
     const upload = h.apimart.uploads.byUrl(sent);
@@ -75,14 +79,14 @@ describe('a reference image after Discord’s link to it expired', () => {
     const bytes = pngBytes(8192);
     const image = h.discord.addAttachment({ filename: 'ref.png', contentType: 'image/png', bytes, width: 720, height: 1280 });
     h.discord.sendCommand({ name: 'video', options: videoOptions({ model: 'MiniMax-Hailuo-2.3', duration: 6, imageId: image.id }), attachments: [image] });
-    await h.discord.waitFor(() => jobRows(h!.db)[0]?.status === 'delivered', 15_000);
-    const first = jobRows(h.db)[0]!;
+    await eventually(async () => (await jobRowsOf(h!))[0]?.status === 'delivered', 15_000);
+    const first = (await jobRowsOf(h))[0]!;
     expect(h.apimart.submits()[0]!.body).toMatchObject({ model: 'MiniMax-Hailuo-2.3', first_frame_image: image.url });
 
     aDayLater(h, time);
     h.discord.clickButton(first.result_message_id!, `job:${first.id}:again`, DEFAULT_USER_ID);
-    await h.discord.waitFor(() => ['failed', 'delivered'].includes(statusOf(2) ?? ''), 15_000);
-    expect(statusOf(2)).toBe('delivered');
+    await eventually(async () => ['failed', 'delivered'].includes((await statusOf(2)) ?? ''), 15_000);
+    expect(await statusOf(2)).toBe('delivered');
     const again = h.apimart.submits()[1]!.body as Record<string, unknown>;
     expect(again).not.toHaveProperty('image_urls');
     expect(h.apimart.uploads.byUrl(again.first_frame_image)?.bytes.equals(bytes)).toBe(true);
@@ -96,11 +100,11 @@ describe('a reference image after Discord’s link to it expired', () => {
     aDayLater(h, time);
 
     h.discord.sendReaction({ userId: DEFAULT_USER_ID, messageId: first.result_message_id!, emoji: '🔁' });
-    await h.discord.waitFor(() => statusOf(2) === 'delivered', 15_000);
+    await eventually(async () => (await statusOf(2)) === 'delivered', 15_000);
     const click = h.discord.clickButton(first.result_message_id!, `job:${first.id}:edit`, DEFAULT_USER_ID);
     await h.discord.waitForRequest(isCallback(click.id));
     h.discord.submitModal(click.id, { prompt: 'the same fox, at dusk' });
-    await h.discord.waitFor(() => statusOf(3) === 'delivered', 15_000);
+    await eventually(async () => (await statusOf(3)) === 'delivered', 15_000);
 
     const [, reroll, retry] = h.apimart.submits().map((s) => imageFieldOf(s.body));
     expect(h.apimart.uploads.uploads).toHaveLength(1);
@@ -108,7 +112,7 @@ describe('a reference image after Discord’s link to it expired', () => {
     expect(retry).toBe(reroll);
     expect(h.apimart.uploads.uploads[0]!.bytes.equals(bytes)).toBe(true);
     // One copy of the bytes, shared by the parent and both re-rolls.
-    expect(keptBytes(h)).toHaveLength(1);
+    expect(await keptBytes(h)).toHaveLength(1);
   });
 
   it('is never failed by a passing upload error: the job waits and is sent when the upload works', async () => {
@@ -120,8 +124,8 @@ describe('a reference image after Discord’s link to it expired', () => {
     h.apimart.uploads.scriptAnswer({ status: 503, body: { error: { code: 503, message: 'Upload Failed', type: 'server_error' } } });
 
     h.discord.clickButton(first.result_message_id!, `job:${first.id}:again`, DEFAULT_USER_ID);
-    await h.discord.waitFor(() => ['failed', 'delivered'].includes(statusOf(2) ?? ''), 15_000);
-    expect(statusOf(2)).toBe('delivered');
+    await eventually(async () => ['failed', 'delivered'].includes((await statusOf(2)) ?? ''), 15_000);
+    expect(await statusOf(2)).toBe('delivered');
     expect(h.apimart.requests.filter((r) => r.path === '/v1/uploads/images').map((r) => r.status)).toEqual([503, 200]);
     expect(h.apimart.uploads.byUrl(imageFieldOf(h.apimart.submits()[1]!.body))?.bytes.equals(bytes)).toBe(true);
   });
@@ -131,19 +135,19 @@ describe('a reference image after Discord’s link to it expired', () => {
     h = await startHarness({ appDeps: { clock: time.clock } });
     const { job: first } = await deliveredImageJob(h, pngBytes(1024));
     // As a job made before the bot kept reference images.
-    h.db.prepare('UPDATE jobs SET image_sha256 = NULL').run();
+    await h.sql.run('UPDATE jobs SET image_sha256 = NULL');
     aDayLater(h, time);
-    const ledgerBefore = ledgerRows(h.db).length;
+    const ledgerBefore = (await ledgerRowsOf(h)).length;
 
     const answer = await answerTo(h, h.discord.clickButton(first.result_message_id!, `job:${first.id}:again`, DEFAULT_USER_ID));
     expect(answer.flags & 64).toBe(64);
     expect(answer.content).toContain(`The reference image of job #${first.id} is no longer available`);
-    expect(jobRows(h.db)).toHaveLength(1);
-    expect(ledgerRows(h.db)).toHaveLength(ledgerBefore);
+    expect(await jobRowsOf(h)).toHaveLength(1);
+    expect(await ledgerRowsOf(h)).toHaveLength(ledgerBefore);
   });
 });
 
-describe('keeping a reference image', () => {
+describe(`keeping a reference image (${testEngine})`, () => {
   it('never downloads it before /video is acknowledged', async () => {
     h = await startHarness();
     const release = h.discord.cdn.holdDownloads();
@@ -155,7 +159,7 @@ describe('keeping a reference image', () => {
     await h.discord.waitFor(() => h!.discord.downloads.length > 0, 5_000);
     expect(h.apimart.submits()).toEqual([]);
     release();
-    await h.discord.waitFor(() => jobRows(h!.db)[0]?.status === 'delivered', 15_000);
-    expect(keptBytes(h)).toHaveLength(1);
+    await eventually(async () => (await jobRowsOf(h!))[0]?.status === 'delivered', 15_000);
+    expect(await keptBytes(h)).toHaveLength(1);
   });
 });

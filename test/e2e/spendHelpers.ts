@@ -2,7 +2,7 @@ import { PermissionFlagsBits } from 'discord.js';
 import { expect } from 'vitest';
 import { DEFAULT_USER_ID } from '../fakes/fakeDiscord.ts';
 import { DEFAULT_PERMISSIONS } from '../fakes/fakeDiscordState.ts';
-import { isCallback, jobRows, videoOptions, type Harness } from './harness.ts';
+import { isCallback, jobRows, jobRowsOf, videoOptions, type Harness } from './harness.ts';
 
 export const adminPermissions = String(BigInt(DEFAULT_PERMISSIONS) | PermissionFlagsBits.ManageGuild);
 export const adminId = '1500000000000000099';
@@ -37,3 +37,6 @@ export async function runAdmin(h: Harness, subcommand: string, options: unknown[
 
 export const auditActions = (h: Harness) => h.db.prepare('SELECT action FROM audit_log ORDER BY id').pluck().all() as string[];
 export const deliveredCount = (h: Harness) => jobRows(h.db).filter((j) => j.status === 'delivered').length;
+/** The same on either engine (for the tests that also run on PostgreSQL). */
+export const auditActionsOf = async (h: Harness) => (await h.sql.all<{ action: string }>('SELECT action FROM audit_log ORDER BY id')).map((r) => r.action);
+export const deliveredCountOf = async (h: Harness) => (await jobRowsOf(h)).filter((j) => j.status === 'delivered').length;

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateRecordedRequests } from '../fakes/discordSpec.ts';
 import { DEFAULT_USER_ID } from '../fakes/fakeDiscord.ts';
-import { isCallback, isResultPost, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
+import { testEngine } from '../support/testDatabase.ts';
+import { eventually, isCallback, isResultPost, jobRowsOf, ledgerRowsOf, startHarness, videoOptions, type Harness } from './harness.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -9,7 +10,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-describe('/video end to end', () => {
+describe(`/video end to end (${testEngine})`, () => {
   it('delivers an 8 s text job as an uploaded file whose bytes match the provider video', async () => {
     h = await startHarness();
     const { discord, apimart } = h;
@@ -23,12 +24,13 @@ describe('/video end to end', () => {
     expect((first.flags ?? 0) & 64).toBe(0);
     // It names the requester, and pings nobody.
     expect(first.allowed_mentions).toEqual({ parse: [], users: [], replied_user: false });
-    expect(first.content).toContain(`#${jobRows(h.db)[0]!.id}`);
+    const [created] = await jobRowsOf(h);
+    expect(first.content).toContain(`#${created!.id}`);
     // The same card every later edit shows: the prompt and the estimate in its embed, Cancel beside it.
     const card = first.embeds![0]!;
     expect(card.description).toContain('a fox running through fresh snow');
     expect(card.fields).toContainEqual(expect.objectContaining({ name: 'Estimate', value: '$0.6848' }));
-    expect(JSON.stringify(first.components)).toContain(`job:${jobRows(h.db)[0]!.id}:cancel`);
+    expect(JSON.stringify(first.components)).toContain(`job:${created!.id}:cancel`);
     expect(first.content).toMatch(/[Qq]ueue/);
     expect(discord.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original') && r.at < callback.at)).toEqual([]);
 
@@ -44,11 +46,11 @@ describe('/video end to end', () => {
       model: 'seedance-2.0-fast', prompt: 'a fox running through fresh snow', duration: 8, size: '16:9', resolution: '720p', generate_audio: true,
     });
 
-    await discord.waitFor(() => jobRows(h!.db)[0]?.status === 'delivered');
-    const [job] = jobRows(h.db);
+    await eventually(async () => (await jobRowsOf(h!))[0]?.status === 'delivered');
+    const [job] = await jobRowsOf(h);
     expect(job).toMatchObject({ status: 'delivered', estimate_micros: 684_800, cost_micros: 684_800 });
     expect(job!.task_id).toBe(apimart.submits()[0] && [...apimart.tasks.keys()][0]);
-    expect(ledgerRows(h.db).map((r) => [r.kind, r.amount_micros])).toEqual([['reserve', 684_800], ['settle', 0]]);
+    expect((await ledgerRowsOf(h)).map((r) => [r.kind, r.amount_micros])).toEqual([['reserve', 684_800], ['settle', 0]]);
     expect(validateRecordedRequests(discord.requests)).toEqual([]);
   });
 });

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
 import type { JobStore } from '../../src/db/jobStore.ts';
-import { openDatabase, type Db } from '../../src/db/sqlite/openDatabase.ts';
 import { utcPeriods } from '../../src/services/spend/budgetPeriods.ts';
+import { openTestDatabase, testEngine, type TestDatabase } from '../support/testDatabase.ts';
 import { budgetWindow, createAccepted, estimateMicros, expectLedgerMatchesJobs, newJob } from './storeFixtures.ts';
 
 const lastMs = (y: number, m: number, d: number) => Date.UTC(y, m, d, 23, 59, 59, 999);
@@ -60,16 +59,16 @@ describe('utcPeriods', () => {
   });
 });
 
-describe('budgets across a UTC rollover', () => {
-  let db: Db;
+describe(`budgets across a UTC rollover (${testEngine})`, () => {
+  let db: TestDatabase;
   let store: JobStore;
-  beforeEach(() => {
-    db = openDatabase(':memory:');
-    store = createJobStore(db);
+  beforeEach(async () => {
+    db = await openTestDatabase();
+    store = db.stores.jobStore();
   });
   afterEach(async () => {
-    await expectLedgerMatchesJobs(db, store);
-    db.close();
+    await expectLedgerMatchesJobs(db.sql, store);
+    await db.close();
   });
 
   const limits = { userDailyMicros: estimateMicros, userMonthlyMicros: 2 * estimateMicros - 1 };

@@ -2,19 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { JobStore } from '../../src/db/jobStore.ts';
-import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
-import { openDatabase } from '../../src/db/sqlite/openDatabase.ts';
 import { createProviderHealth } from '../../src/services/apimart/providerHealth.ts';
 import { createJobIntake } from '../../src/services/jobs/jobIntake.ts';
+import { openTestDatabase, testEngine } from '../support/testDatabase.ts';
 import { newJob } from './storeFixtures.ts';
 
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 const config = loadConfig({ DISCORD_TOKEN: 'token', APIMART_API_KEY: 'key' });
 
-describe('the group commit with a store that answers later', () => {
+describe(`the group commit with a store that answers later (${testEngine})`, () => {
   it('puts a command that arrives while a commit is being written into the next commit, and answers every one', async () => {
-    const db = openDatabase(':memory:');
-    const store = createJobStore(db);
+    const db = await openTestDatabase();
+    const store = db.stores.jobStore();
     const batches: string[][] = [];
     let release = () => undefined as void;
     const firstCommitWritten = new Promise<void>((resolve) => { release = resolve; });
@@ -36,7 +35,7 @@ describe('the group commit with a store that answers later', () => {
 
     const results = await Promise.all([...first, ...later]);
     expect(results.map((r) => r.ok && r.job.originKey)).toEqual(['a', 'b', 'c', 'd', 'e']);
-    expect(db.prepare("SELECT COUNT(*) FROM ledger WHERE kind = 'reserve'").pluck().get()).toBe(5);
-    db.close();
+    expect(await db.sql.value("SELECT COUNT(*) FROM ledger WHERE kind = 'reserve'")).toBe(5);
+    await db.close();
   });
 });

@@ -1,28 +1,28 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
 import type { JobStore } from '../../src/db/jobStore.ts';
-import { openDatabase, type Db } from '../../src/db/sqlite/openDatabase.ts';
+import { openTestDatabase, testEngine, type TestDatabase } from '../support/testDatabase.ts';
 import { budgetWindow, createAccepted, estimateMicros, expectLedgerMatchesJobs, guildId, ledgerRows, newJob } from './storeFixtures.ts';
 
 const now = Date.UTC(2025, 5, 15, 12, 0, 0);
 
-describe('createJobStore', () => {
-  let db: Db;
+describe(`the job store (${testEngine})`, () => {
+  let db: TestDatabase;
   let store: JobStore;
-  beforeEach(() => {
-    db = openDatabase(':memory:');
-    store = createJobStore(db);
+  const ledger = (jobId?: number) => ledgerRows(db.sql, jobId);
+  beforeEach(async () => {
+    db = await openTestDatabase();
+    store = db.stores.jobStore();
   });
   afterEach(async () => {
-    await expectLedgerMatchesJobs(db, store);
-    db.close();
+    await expectLedgerMatchesJobs(db.sql, store);
+    await db.close();
   });
 
   describe('createJob', () => {
     it('reserves the estimate in one ledger row', async () => {
       const job = await createAccepted(store, now);
       expect(job.status).toBe('queued');
-      expect(ledgerRows(db)).toEqual([{ job_id: job.id, user_id: 'user-a', kind: 'reserve', amount_micros: estimateMicros, period_at: now }]);
+      expect(await ledger()).toEqual([{ job_id: job.id, user_id: 'user-a', kind: 'reserve', amount_micros: estimateMicros, period_at: now }]);
       expect(await store.spend.userHeldMicros('user-a')).toBe(estimateMicros);
     });
 
@@ -36,7 +36,7 @@ describe('createJobStore', () => {
       const first = newJob();
       expect((await store.createJob(first, budgetWindow(now))).ok).toBe(true);
       expect(await store.createJob({ ...first }, budgetWindow(now + 1))).toEqual({ ok: false, reason: 'duplicate' });
-      expect(ledgerRows(db)).toHaveLength(1);
+      expect(await ledger()).toHaveLength(1);
     });
 
     it('refuses a job beyond the active-job limit, naming the active ones, until one ends', async () => {
@@ -59,7 +59,7 @@ describe('createJobStore', () => {
       const window = budgetWindow(now, limits);
       const result = await store.createJob(newJob(otherUser ? { userId: 'user-c' } : {}), window);
       expect(result).toEqual({ ok: false, reason: 'budget', scope, limitMicros: 1_000_000, remainingMicros: 200_000, resetsAt: window[resets] });
-      expect(ledgerRows(db)).toHaveLength(2);
+      expect(await ledger()).toHaveLength(2);
       expect((await store.createJob(newJob({ estimateMicros: 200_000 }), window)).ok).toBe(true);
     });
 
@@ -95,7 +95,7 @@ describe('createJobStore', () => {
       const reroll = async (at: number) => await store.createJob(newJob({ parentJobId: parent.id, rerollDedupeMs: 10_000 }), budgetWindow(at));
       expect((await reroll(now)).ok).toBe(true);
       expect(await reroll(now + 9_999)).toEqual({ ok: false, reason: 'duplicate' });
-      expect(ledgerRows(db)).toHaveLength(2);
+      expect(await ledger()).toHaveLength(2);
       expect((await reroll(now + 10_000)).ok).toBe(true);
     });
   });
@@ -116,7 +116,7 @@ describe('createJobStore', () => {
       expect(await store.get(job.id)).toMatchObject({ progress: 40, estimatedTimeSec: 300 });
       const done = await store.completeTask(job.id, { videoUrl: 'https://v.example/1.mp4', videoExpiresAt: now + 86_400_000, costMicros: 450_000 }, now + 3_000);
       expect(done).toMatchObject({ status: 'completed', costMicros: 450_000, progress: 100, videoUrl: 'https://v.example/1.mp4' });
-      expect(ledgerRows(db, job.id).map((r) => [r.kind, r.amount_micros])).toEqual([['reserve', estimateMicros], ['settle', 50_000]]);
+      expect((await ledger(job.id)).map((r) => [r.kind, r.amount_micros])).toEqual([['reserve', estimateMicros], ['settle', 50_000]]);
       expect(await store.spend.userSpendMicros('user-a', 0, now + 1)).toBe(450_000);
       expect(await store.spend.userHeldMicros('user-a')).toBe(0);
       expect(await store.markDelivered(job.id, 'channel-1', 'message-1', now + 4_000)).toMatchObject({ status: 'delivered', resultMessageId: 'message-1' });
@@ -126,7 +126,7 @@ describe('createJobStore', () => {
     it('settles at the estimate when the provider reports no cost', async () => {
       const job = await submitted();
       await store.completeTask(job.id, { videoUrl: 'https://v.example/1.mp4', videoExpiresAt: null, costMicros: null }, now);
-      expect(ledgerRows(db, job.id).map((r) => [r.kind, r.amount_micros])).toEqual([['reserve', estimateMicros], ['settle', 0]]);
+      expect((await ledger(job.id)).map((r) => [r.kind, r.amount_micros])).toEqual([['reserve', estimateMicros], ['settle', 0]]);
       expect((await store.get(job.id))?.costMicros).toBe(estimateMicros);
     });
 
@@ -139,7 +139,7 @@ describe('createJobStore', () => {
     it.each(['cancelled', 'expired'] as const)('releases the reservation of a job %s before submission', async (to) => {
       const job = await createAccepted(store, now, { needsConfirmation: true, confirmDeadlineAt: now + 120_000 });
       expect(await store.endBeforeSubmission(job.id, to, to, now)).toMatchObject({ status: to });
-      expect(ledgerRows(db, job.id).map((r) => r.amount_micros)).toEqual([estimateMicros, -estimateMicros]);
+      expect((await ledger(job.id)).map((r) => r.amount_micros)).toEqual([estimateMicros, -estimateMicros]);
     });
 
     it.each([
@@ -155,10 +155,10 @@ describe('createJobStore', () => {
     ])('makes a repeated $name a no-op that writes no second ledger row', async ({ setup, act }) => {
       const id = await setup();
       expect(await act(id)).toBeDefined();
-      const rowsAfterFirst = ledgerRows(db);
+      const rowsAfterFirst = await ledger();
       const jobAfterFirst = await store.get(id);
       expect(await act(id)).toBeUndefined();
-      expect(ledgerRows(db)).toEqual(rowsAfterFirst);
+      expect(await ledger()).toEqual(rowsAfterFirst);
       expect((await store.get(id))?.status).toBe(jobAfterFirst?.status);
     });
 
@@ -228,7 +228,7 @@ describe('createJobStore', () => {
       expect((await store.get(job.id))?.progress).toBe(90);
       expect((await store.completeTask(job.id, { videoUrl: 'u', videoExpiresAt: null, costMicros: 380_000 }, now))?.status).toBe('completed');
       expect(await store.completeTask(job.id, { videoUrl: 'u', videoExpiresAt: null, costMicros: 380_000 }, now)).toBeUndefined();
-      expect(ledgerRows(db, job.id).filter((r) => r.kind === 'settle')).toHaveLength(1);
+      expect((await ledger(job.id)).filter((r) => r.kind === 'settle')).toHaveLength(1);
     });
 
     it('quarantines submissions interrupted by a restart as submit_unknown, leaving others alone', async () => {
@@ -247,7 +247,7 @@ describe('createJobStore', () => {
       await store.claimForSubmission(10, now);
       expect(await store.quarantineInterruptedSubmissions(now)).toEqual([]);
       expect((await store.get(claimed.id))?.status).toBe('queued');
-      expect(ledgerRows(db, claimed.id).map((r) => r.kind)).toEqual(['reserve']);
+      expect((await ledger(claimed.id)).map((r) => r.kind)).toEqual(['reserve']);
     });
 
     it('clears the sending marker when a refused submit is requeued', async () => {

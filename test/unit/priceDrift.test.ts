@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
 import type { JobStore } from '../../src/db/jobStore.ts';
-import { openDatabase, type Db } from '../../src/db/sqlite/openDatabase.ts';
+import { openTestDatabase, testEngine, type TestDatabase } from '../support/testDatabase.ts';
 import { priceDrift, priceDriftMinJobs, priceDriftWindow, stalePrices } from '../../src/services/spend/priceDrift.ts';
 import { createAccepted, estimateMicros } from './storeFixtures.ts';
 
@@ -36,12 +35,12 @@ describe('priceDrift', () => {
   });
 });
 
-describe('settled costs beside estimates', () => {
-  let db: Db;
+describe(`settled costs beside estimates (${testEngine})`, () => {
+  let db: TestDatabase;
   let store: JobStore;
-  beforeEach(() => {
-    db = openDatabase(':memory:');
-    store = createJobStore(db);
+  beforeEach(async () => {
+    db = await openTestDatabase();
+    store = db.stores.jobStore();
   });
   afterEach(() => db.close());
 

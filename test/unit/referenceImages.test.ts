@@ -1,25 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
-import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
 import type { JobStore } from '../../src/db/jobStore.ts';
-import { openDatabase, type Db } from '../../src/db/sqlite/openDatabase.ts';
 import { referenceImageOrigins } from '../../src/services/jobs/referenceImage.ts';
 import { createReferenceImages } from '../../src/services/jobs/referenceImages.ts';
 import { FakeDiscord } from '../fakes/fakeDiscord.ts';
 import { pngBytes } from '../support/imageBytes.ts';
+import { openTestDatabase, testEngine, type TestDatabase } from '../support/testDatabase.ts';
 import { createAccepted } from './storeFixtures.ts';
 import { createLogger } from '../../src/logger.ts';
 
-let db: Db;
+let db: TestDatabase;
 let store: JobStore;
 let discord: FakeDiscord;
 beforeEach(async () => {
-  db = openDatabase(':memory:');
-  store = createJobStore(db);
+  db = await openTestDatabase();
+  store = db.stores.jobStore();
   discord = await FakeDiscord.start();
 });
 afterEach(async () => {
-  db.close();
+  await db.close();
   await discord.stop();
 });
 
@@ -31,7 +30,7 @@ async function imageJob(bytes: Buffer) {
   return { ...job, settings: { ...job.settings, imageUrl: url } };
 }
 
-describe('keeping reference images', () => {
+describe(`keeping reference images (${testEngine})`, () => {
   it('downloads at most four at once, whatever the burst, and keeps them all', async () => {
     const images = createReferenceImages({
       store, apimart: uploadsRefused, clock: systemClock, logger: createLogger({ level: 'error', secrets: [], write: () => undefined }),

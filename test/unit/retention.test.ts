@@ -1,10 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
 import type { JobStore } from '../../src/db/jobStore.ts';
-import { openDatabase, type Db } from '../../src/db/sqlite/openDatabase.ts';
-import { createRetentionStore } from '../../src/db/sqlite/retentionStore.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createRetention } from '../../src/services/operations/retention.ts';
+import { openTestDatabase, testEngine, type TestDatabase } from '../support/testDatabase.ts';
 import { createAccepted, expectLedgerMatchesJobs, ledgerRows } from './storeFixtures.ts';
 import { sampleJob } from '../../bench/sampleJob.ts';
 import { builtInCatalog } from '../../src/models/builtIn/index.ts';
@@ -13,15 +11,15 @@ import { jobRequest } from '../../src/models/jobRequest.ts';
 const dayMs = 24 * 60 * 60_000;
 const t0 = Date.UTC(2026, 0, 10);
 
-let db: Db;
+let db: TestDatabase;
 let store: JobStore;
-beforeEach(() => {
-  db = openDatabase(':memory:');
-  store = createJobStore(db);
+beforeEach(async () => {
+  db = await openTestDatabase();
+  store = db.stores.jobStore();
 });
 afterEach(() => db.close());
 
-const rawJob = (id: number) => db.prepare('SELECT prompt, image_url, image_name, video_url, request_json, erased_at, estimate_micros, cost_micros, status FROM jobs WHERE id = ?').get(id) as Record<string, unknown>;
+const rawJob = async (id: number) => await db.sql.get('SELECT prompt, image_url, image_name, video_url, request_json, erased_at, estimate_micros, cost_micros, status FROM jobs WHERE id = ?', id) as Record<string, unknown>;
 
 async function deliveredJob(finishedAt: number, prompt: string) {
   // A model that takes its image as a single `first_frame_image`: retention must find it there too.
@@ -41,28 +39,28 @@ async function deliveredJob(finishedAt: number, prompt: string) {
 async function runRetention(days: number, now: number): Promise<number> {
   const logLines: string[] = [];
   const retention = createRetention({
-    store: createRetentionStore(db), logger: createLogger({ level: 'info', secrets: [], write: (l) => logLines.push(l) }),
+    store: db.stores.retentionStore, logger: createLogger({ level: 'info', secrets: [], write: (l) => logLines.push(l) }),
     retentionDays: days,
     clock: { now: () => now, setTimeout: () => ({ id: 0 }), clearTimeout: () => undefined },
   });
   return await retention.runOnce();
 }
 
-describe('RETENTION_DAYS', () => {
+describe(`RETENTION_DAYS (${testEngine})`, () => {
   it('erases prompts and URLs of jobs finished longer ago, and keeps amounts, ledger and newer jobs', async () => {
     const old = await deliveredJob(t0, 'an old secret prompt');
     const recent = await deliveredJob(t0 + 29 * dayMs, 'a recent prompt');
-    const ledgerBefore = ledgerRows(db);
+    const ledgerBefore = await ledgerRows(db.sql);
 
     expect(await runRetention(30, t0 + 31 * dayMs)).toBe(1);
 
-    const erased = rawJob(old.id);
+    const erased = await rawJob(old.id);
     expect(erased).toMatchObject({ prompt: '', image_url: null, image_name: null, video_url: null, erased_at: t0 + 31 * dayMs, cost_micros: 350_000, status: 'delivered' });
     expect(JSON.parse(erased.request_json as string)).toEqual({ model: 'MiniMax-Hailuo-2.3', prompt: '', duration: 6, resolution: '768p' });
     expect(JSON.stringify(erased)).not.toContain('secret');
-    expect(rawJob(recent.id)).toMatchObject({ prompt: 'a recent prompt', video_url: 'https://cdn.example/video.mp4', erased_at: null });
-    expect(ledgerRows(db)).toEqual(ledgerBefore);
-    await expectLedgerMatchesJobs(db, store);
+    expect(await rawJob(recent.id)).toMatchObject({ prompt: 'a recent prompt', video_url: 'https://cdn.example/video.mp4', erased_at: null });
+    expect(await ledgerRows(db.sql)).toEqual(ledgerBefore);
+    await expectLedgerMatchesJobs(db.sql, store);
   });
 
   it('never touches unfinished jobs, and a second run erases nothing again', async () => {
@@ -70,23 +68,23 @@ describe('RETENTION_DAYS', () => {
     const waiting = await createAccepted(store, t0, sampleJob('still queued'));
     expect(await runRetention(1, t0 + 400 * dayMs)).toBe(1);
     expect(await runRetention(1, t0 + 401 * dayMs)).toBe(0);
-    expect(rawJob(waiting.id)).toMatchObject({ prompt: 'still queued', erased_at: null });
+    expect(await rawJob(waiting.id)).toMatchObject({ prompt: 'still queued', erased_at: null });
   });
 
   it('erases a large backlog in several short batches', async () => {
     for (let i = 0; i < 1_203; i += 1) await deliveredJob(t0 + i, `prompt ${i}`);
     expect(await runRetention(1, t0 + 10 * dayMs)).toBe(1_203);
-    expect(db.prepare("SELECT COUNT(*) FROM jobs WHERE prompt <> ''").pluck().get()).toBe(0);
+    expect(Number(await db.sql.value("SELECT COUNT(*) FROM jobs WHERE prompt <> ''"))).toBe(0);
   });
 
   it('is off at 0 days', async () => {
     await deliveredJob(t0, 'kept');
     const retention = createRetention({
-      store: createRetentionStore(db), logger: createLogger({ level: 'error', secrets: [] }), retentionDays: 0,
+      store: db.stores.retentionStore, logger: createLogger({ level: 'error', secrets: [] }), retentionDays: 0,
       clock: { now: () => t0 + 1_000 * dayMs, setTimeout: () => { throw new Error('no timer when off'); }, clearTimeout: () => undefined },
     });
     retention.start();
-    expect(rawJob(1)).toMatchObject({ prompt: 'kept' });
+    expect(await rawJob(1)).toMatchObject({ prompt: 'kept' });
   });
 });
 

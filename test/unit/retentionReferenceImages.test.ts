@@ -1,28 +1,26 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobStore } from '../../src/db/jobStore.ts';
-import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
-import { openDatabase, type Db } from '../../src/db/sqlite/openDatabase.ts';
-import { referenceImagePartBytes } from '../../src/db/sqlite/referenceImageStore.ts';
-import { createRetentionStore } from '../../src/db/sqlite/retentionStore.ts';
+import { referenceImagePartBytes } from '../../src/db/referenceImages.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createRetention } from '../../src/services/operations/retention.ts';
 import { pngBytes } from '../support/imageBytes.ts';
+import { openTestDatabase, testEngine, type TestDatabase } from '../support/testDatabase.ts';
 import { createAccepted } from './storeFixtures.ts';
 
 const dayMs = 24 * 60 * 60_000;
 const t0 = Date.UTC(2026, 0, 10);
 
-let db: Db;
+let db: TestDatabase;
 let store: JobStore;
-beforeEach(() => {
-  db = openDatabase(':memory:');
-  store = createJobStore(db);
+beforeEach(async () => {
+  db = await openTestDatabase();
+  store = db.stores.jobStore();
 });
 afterEach(() => db.close());
 
-const keptImages = () => db.prepare('SELECT sha256 FROM reference_images').pluck().all() as string[];
-const keptParts = () => db.prepare('SELECT COUNT(*) FROM reference_image_parts').pluck().get() as number;
+const keptImages = async () => (await db.sql.all<{ sha256: string }>('SELECT sha256 FROM reference_images')).map((r) => r.sha256);
+const keptParts = async () => Number(await db.sql.value('SELECT COUNT(*) FROM reference_image_parts'));
 const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 async function finishedJob(finishedAt: number, imageSha256?: string, parentJobId?: number) {
@@ -39,18 +37,18 @@ async function keep(jobId: number, bytes: Buffer, at = t0): Promise<string> {
 
 function runRetention(days: number, now: number): Promise<number> {
   const retention = createRetention({
-    store: createRetentionStore(db), logger: createLogger({ level: 'error', secrets: [] }), retentionDays: days,
+    store: db.stores.retentionStore, logger: createLogger({ level: 'error', secrets: [] }), retentionDays: days,
     clock: { now: () => now, setTimeout: () => ({ id: 0 }), clearTimeout: () => undefined },
   });
   return retention.runOnce();
 }
 
-describe('kept reference images', () => {
+describe(`kept reference images (${testEngine})`, () => {
   it('are stored in 256 KB parts and read back whole', async () => {
     const bytes = pngBytes(2 * referenceImagePartBytes + 1000);
     const job = await finishedJob(t0);
     await keep(job.id, bytes);
-    expect(keptParts()).toBe(3);
+    expect(await keptParts()).toBe(3);
     const image = (await store.referenceImageOf(job.id))!;
     expect(image).toMatchObject({ contentType: 'image/png', sizeBytes: bytes.length, uploadUrl: null });
     expect((await store.referenceImageBytes(image))?.equals(bytes)).toBe(true);
@@ -62,8 +60,8 @@ describe('kept reference images', () => {
     const second = await finishedJob(t0 + 1);
     await keep(first.id, bytes);
     await keep(second.id, bytes);
-    expect(keptImages()).toHaveLength(1);
-    db.prepare("UPDATE reference_image_parts SET bytes = x'00' WHERE part = 1").run();
+    expect(await keptImages()).toHaveLength(1);
+    await db.sql.run('UPDATE reference_image_parts SET bytes = ? WHERE part = 1', Buffer.from([0]));
     expect(await store.referenceImageBytes((await store.referenceImageOf(second.id))!)).toBeUndefined();
   });
 
@@ -75,11 +73,11 @@ describe('kept reference images', () => {
 
     expect(await runRetention(30, t0 + 31 * dayMs)).toBe(1);
     expect(await store.referenceImageOf(parent.id)).toBeUndefined();
-    expect(keptImages()).toEqual([sha256]);
+    expect(await keptImages()).toEqual([sha256]);
 
     expect(await runRetention(30, t0 + 51 * dayMs)).toBe(1);
-    expect(keptImages()).toEqual([]);
-    expect(keptParts()).toBe(0);
+    expect(await keptImages()).toEqual([]);
+    expect(await keptParts()).toBe(0);
   });
 
   it('keep nothing for a job erased while its image was downloading', async () => {
@@ -87,16 +85,16 @@ describe('kept reference images', () => {
     await runRetention(30, t0 + 31 * dayMs);
     const bytes = pngBytes(64);
     expect(await store.keepReferenceImage(job.id, { sha256: sha256Of(bytes), contentType: 'image/png', bytes }, t0 + 31 * dayMs)).toBe('erased');
-    expect(keptImages()).toEqual([]);
-    expect(keptParts()).toBe(0);
+    expect(await keptImages()).toEqual([]);
+    expect(await keptParts()).toBe(0);
   });
 
   it('leave an image still being written alone, and sweep one abandoned for an hour', async () => {
     const bytes = pngBytes(100);
-    db.prepare('INSERT INTO reference_images (sha256, content_type, size_bytes, created_at) VALUES (?, ?, ?, ?)').run(sha256Of(bytes), 'image/png', 100, t0);
-    const retention = createRetentionStore(db);
+    await db.sql.run('INSERT INTO reference_images (sha256, content_type, size_bytes, created_at) VALUES (?, ?, ?, ?)', sha256Of(bytes), 'image/png', 100, t0);
+    const retention = db.stores.retentionStore;
     expect(await retention.dropUnreferencedImage(t0)).toBe(false);
     expect(await retention.dropUnreferencedImage(t0 + 1)).toBe(true);
-    expect(keptImages()).toEqual([]);
+    expect(await keptImages()).toEqual([]);
   });
 });

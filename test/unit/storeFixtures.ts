@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
 import type { Job } from '../../src/db/job.ts';
 import type { BudgetWindow, JobStore, NewJob } from '../../src/db/jobStore.ts';
-import type { Db } from '../../src/db/sqlite/openDatabase.ts';
 import { utcPeriods } from '../../src/services/spend/budgetPeriods.ts';
+import type { TestSql } from '../support/testSql.ts';
 import { sampleJob } from '../../bench/sampleJob.ts';
 
 export const guildId = '100000000000000001';
@@ -49,8 +49,8 @@ export async function createAccepted(store: JobStore, now: number, overrides: Pa
 
 export interface LedgerRow { job_id: number; user_id: string; kind: 'reserve' | 'settle' | 'release'; amount_micros: number; period_at: number }
 
-export function ledgerRows(db: Db, jobId?: number): LedgerRow[] {
-  const rows = db.prepare('SELECT job_id, user_id, kind, amount_micros, period_at FROM ledger ORDER BY id').all() as LedgerRow[];
+export async function ledgerRows(sql: TestSql, jobId?: number): Promise<LedgerRow[]> {
+  const rows = await sql.all<LedgerRow>('SELECT job_id, user_id, kind, amount_micros, period_at FROM ledger ORDER BY id');
   return jobId === undefined ? rows : rows.filter((r) => r.job_id === jobId);
 }
 
@@ -63,11 +63,11 @@ function expectedChargeMicros(job: Job): number {
 }
 
 /** A user's spend is the sum of the ledger, so it must agree with the jobs' money states. */
-export async function expectLedgerMatchesJobs(db: Db, store: JobStore): Promise<void> {
-  const ids = db.prepare('SELECT id FROM jobs ORDER BY id').pluck().all() as number[];
+export async function expectLedgerMatchesJobs(sql: TestSql, store: JobStore): Promise<void> {
+  const ids = (await sql.all<{ id: number }>('SELECT id FROM jobs ORDER BY id')).map((r) => r.id);
   const jobs: Job[] = [];
   for (const id of ids) jobs.push(await store.get(id) as Job);
-  const ledger = ledgerRows(db);
+  const ledger = await ledgerRows(sql);
   const sum = (rows: LedgerRow[]) => rows.reduce((total, r) => total + r.amount_micros, 0);
   for (const job of jobs) {
     const rows = ledger.filter((r) => r.job_id === job.id);

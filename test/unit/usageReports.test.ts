@@ -1,25 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
 import type { JobStore } from '../../src/db/jobStore.ts';
-import { openDatabase, type Db } from '../../src/db/sqlite/openDatabase.ts';
 import type { Clock } from '../../src/clock.ts';
 import { createUsageReports, type UsageReports } from '../../src/services/spend/usageReports.ts';
+import { openTestDatabase, testEngine, type TestDatabase } from '../support/testDatabase.ts';
 import { createAccepted, guildId } from './storeFixtures.ts';
 
 const config: Config = loadConfig({
   DISCORD_TOKEN: 't', APIMART_API_KEY: 'k', USER_DAILY_BUDGET_USD: '2', USER_MONTHLY_BUDGET_USD: '10', GUILD_DAILY_BUDGET_USD: '0',
 });
 
-let db: Db;
+let db: TestDatabase;
 let store: JobStore;
 let nowMs: number;
 let reports: UsageReports;
 const clock: Clock = { now: () => nowMs, setTimeout: () => ({ id: 0 }), clearTimeout: () => undefined };
 
-beforeEach(() => {
-  db = openDatabase(':memory:');
-  store = createJobStore(db);
+beforeEach(async () => {
+  db = await openTestDatabase();
+  store = db.stores.jobStore();
   reports = createUsageReports({ config, store, clock });
 });
 afterEach(() => db.close());
@@ -32,7 +31,7 @@ async function settledJob(atMs: number, costMicros: number, userId = 'user-a'): 
   await store.completeTask(job.id, { videoUrl: 'https://v/x.mp4', videoExpiresAt: null, costMicros }, atMs + 1);
 }
 
-describe('createUsageReports with an injected clock', () => {
+describe(`createUsageReports with an injected clock (${testEngine})`, () => {
   it('counts spend at 23:59 on Jan 31 in that day and month, and in neither one millisecond after midnight', async () => {
     const lastMinuteOfJanuary = Date.UTC(2025, 0, 31, 23, 59);
     await settledJob(lastMinuteOfJanuary, 300_000);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../src/db/job.ts';
-import { jobFromRow, type JobRow } from '../../src/db/sqlite/jobRow.ts';
+import { jobFromRow, type JobRow } from '../../src/db/jobRow.ts';
 import { budgetLines, fitLines, formatProviderUsd, historyEntry, reportWindow, shortPrompt } from '../../src/services/spend/usageSummary.ts';
 
 const defaults = { userDailyMicros: 5_000_000, userMonthlyMicros: 50_000_000, guildDailyMicros: 0 };

@@ -1,6 +1,6 @@
 import { activeStatuses, limitedStatuses, unfinishedStatuses, type Job, type JobStatus, type PollJob } from '../job.ts';
 import type { ShardScope } from '../shardScope.ts';
-import { jobFromRow, pollColumns, pollJobFromRow, type JobRow, type PollRow } from './jobRow.ts';
+import { jobFromRow, pollColumns, pollJobFromRow, type JobRow, type PollRow } from '../jobRow.ts';
 import type { Db } from './openDatabase.ts';
 import { ownedJobsSql } from './shardScope.ts';
 
@@ -40,7 +40,7 @@ export function createSyncJobQueries(db: Db, scope?: ShardScope) {
   const withDeliveryProblem = db.prepare<[string, number, number], JobRow>(
     `SELECT * FROM jobs WHERE guild_id = ? AND delivery_problem IS NOT NULL AND finished_at >= ? AND finished_at < ?
      ORDER BY id DESC LIMIT 50`);
-  const byTaskId = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE task_id = ?');
+  const byTaskId = db.prepare<[string], JobRow>(`SELECT * FROM jobs WHERE task_id = ? AND ${owned}`);
   const unusableLinks = db.prepare<[string], JobRow>(
     "SELECT * FROM jobs WHERE failure_code = 'unusable_link' AND guild_id = ? ORDER BY id");
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Job } from '../job.ts';
+import { budgetRejection, isRepeatedReroll } from '../budgetRules.ts';
 import type { BudgetScope, BudgetWindow, CreateJobResult, NewJob } from '../newJob.ts';
 import type { SyncJobQueries } from './jobQueries.ts';
-import { jobFromRow, type JobRow } from './jobRow.ts';
+import { jobFromRow, type JobRow } from '../jobRow.ts';
 import type { LedgerWriter } from './ledgerWriter.ts';
 import { retryOnBusy } from './busyRetry.ts';
 import type { Db } from './openDatabase.ts';
@@ -23,44 +23,26 @@ export function createJobReservations(db: Db, spend: SyncSpendStore, queries: Sy
        @resolution, @audio, @imageUrl, @imageName, @imageSha256, @imageOrientation, @requestJson, @estimateMicros, @confirmDeadlineAt, @idempotencyKey, @now, @now)
      RETURNING *`);
 
-  function budgetRejection(input: NewJob, w: BudgetWindow): CreateJobResult | undefined {
-    const override = spend.budgetOverride(input.guildId, input.userId);
-    // A configured limit of 0 means "no limit"; an admin's override of 0 means "nothing", so it is kept apart.
-    const limit = (overrideMicros: number | null | undefined, configured: number) =>
-      overrideMicros ?? (configured > 0 ? configured : null);
-    const checks: { scope: BudgetScope; limit: number | null; used: () => number; resetsAt: number }[] = [
-      { scope: 'user_daily', limit: limit(override?.dailyMicros, w.userDailyMicros), resetsAt: w.dayEnd,
-        used: () => spend.userSpendMicros(input.userId, w.dayStart, w.dayEnd) },
-      { scope: 'user_monthly', limit: limit(override?.monthlyMicros, w.userMonthlyMicros), resetsAt: w.monthEnd,
-        used: () => spend.userSpendMicros(input.userId, w.monthStart, w.monthEnd) },
-      { scope: 'guild_daily', limit: limit(undefined, w.guildDailyMicros), resetsAt: w.dayEnd,
-        used: () => spend.guildDaySpendMicros(input.guildId, w.dayStart) },
-      // Checked here, inside the reservation's transaction (and each group commit's), like the others.
-      { scope: 'bot_daily', limit: limit(undefined, w.botDailyMicros), resetsAt: w.dayEnd,
-        used: () => spend.botDaySpendMicros(w.dayStart) },
-    ];
-    for (const check of checks) {
-      if (check.limit === null) continue;
-      const remaining = check.limit - check.used();
-      if (input.estimateMicros > remaining) {
-        return { ok: false, reason: 'budget', scope: check.scope, limitMicros: check.limit,
-          remainingMicros: Math.max(0, remaining), resetsAt: check.resetsAt };
-      }
-    }
-    return undefined;
+  /** Each sum is read only when its limit applies, inside the reservation's write transaction. */
+  function rejection(input: NewJob, w: BudgetWindow): CreateJobResult | undefined {
+    const used: Record<BudgetScope, () => number> = {
+      user_daily: () => spend.userSpendMicros(input.userId, w.dayStart, w.dayEnd),
+      user_monthly: () => spend.userSpendMicros(input.userId, w.monthStart, w.monthEnd),
+      guild_daily: () => spend.guildDaySpendMicros(input.guildId, w.dayStart),
+      bot_daily: () => spend.botDaySpendMicros(w.dayStart),
+    };
+    return budgetRejection(input, w, spend.budgetOverride(input.guildId, input.userId), (scope) => used[scope]());
   }
 
   const createJobTxn = db.transaction((input: NewJob, w: BudgetWindow): CreateJobResult => {
     if (byOrigin.get(input.originKey)) return { ok: false, reason: 'duplicate' };
-    if (input.parentJobId && (lastChildAt.get(input.parentJobId)?.at ?? -Infinity) > w.now - (input.rerollDedupeMs ?? 0)) {
-      return { ok: false, reason: 'duplicate' };
-    }
+    if (input.parentJobId && isRepeatedReroll(input, w, lastChildAt.get(input.parentJobId)?.at)) return { ok: false, reason: 'duplicate' };
     const active = queries.limitedJobIdsForUser(input.userId);
     if (w.userMaxActiveJobs > 0 && active.length >= w.userMaxActiveJobs) {
       return { ok: false, reason: 'too_many_active', activeJobIds: active };
     }
-    const rejection = budgetRejection(input, w);
-    if (rejection) return rejection;
+    const refused = rejection(input, w);
+    if (refused) return refused;
     const r = input.request;
     const s = input.settings;
     const { rerollDedupeMs: _window, needsConfirmation: _confirm, settings: _settings, ...columns } = input;

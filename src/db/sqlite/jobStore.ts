@@ -6,7 +6,7 @@ import { createJobPlaces } from './jobPlaces.ts';
 import { createSyncJobQueries, inList } from './jobQueries.ts';
 import { createJobReservations } from './jobReservations.ts';
 import { createJobResolutions } from './jobResolutions.ts';
-import { pollColumns, pollJobFromRow, type PollRow } from './jobRow.ts';
+import { pollColumns, pollJobFromRow, type PollRow } from '../jobRow.ts';
 import { createLedgerWriter } from './ledgerWriter.ts';
 import { writeTransaction } from './busyRetry.ts';
 import type { Db } from './openDatabase.ts';
@@ -140,8 +140,8 @@ function createSyncJobStore(db: Db, scope?: ShardScope) {
       transition(id, ['submitting'], 'queued', now, { next_attempt_at: retryAt, submit_sending_at: null }),
 
     /** Written (and synced) just before the POST: from here on a crash leaves the outcome unknown. */
-    markSubmitSending(id: number, now: number): void {
-      markSending.run(now, id);
+    markSubmitSending(id: number, now: number): boolean {
+      return markSending.run(now, id).changes === 1;
     },
 
     markSubmitUnknown: (id: number, detail: string, now: number) =>

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { KeptImage, KeptImageType } from '../referenceImages.ts';
+import { referenceImagePartBytes, type KeptImage, type KeptImageType } from '../referenceImages.ts';
 import type { Db } from './openDatabase.ts';
 
 /** Each part is its own short transaction, so a 10 MB image never holds the event loop for long. */
-export const referenceImagePartBytes = 256 * 1024;
+export { referenceImagePartBytes };
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 

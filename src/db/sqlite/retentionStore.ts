@@ -1,4 +1,4 @@
-import { imageFieldNames } from '../../videoGenerationRequest.ts';
+import { erasedRequestJson } from '../erasedRequest.ts';
 import type { RetentionStore } from '../retentionStore.ts';
 import type { Db } from './openDatabase.ts';
 import { promised } from './promised.ts';
@@ -38,14 +38,4 @@ export function createRetentionStore(db: Db): RetentionStore {
     },
   };
   return promised(sync);
-}
-
-function erasedRequestJson(json: string): string {
-  try {
-    const { prompt: _prompt, ...settings } = JSON.parse(json) as Record<string, unknown>;
-    for (const field of imageFieldNames) delete settings[field];
-    return JSON.stringify({ ...settings, prompt: '' });
-  } catch {
-    return '{}';
-  }
 }

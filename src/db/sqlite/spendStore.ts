@@ -1,7 +1,7 @@
 import { inList } from './jobQueries.ts';
 import { unfinishedStatuses, type Job } from '../job.ts';
 import type { AuditEntry, AuditRecord, BudgetOverride, DaySpend, PeriodSpend, UserSpend } from '../spendStore.ts';
-import { jobFromRow, type JobRow } from './jobRow.ts';
+import { jobFromRow, type JobRow } from '../jobRow.ts';
 import type { Db } from './openDatabase.ts';
 
 const dayMs = 86_400_000;

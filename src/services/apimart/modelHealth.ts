@@ -59,6 +59,12 @@ export function createModelHealth(deps: { clock: Pick<Clock, 'now'>; threshold?:
       streaks.delete(model);
     },
     turnedOff: () => [...off].map(([model, since]) => ({ model, since })),
+    /** Exactly these models are off (as another host decided); the others are on again. */
+    adoptTurnedOff(models: readonly { model: string; since: number }[]): void {
+      const wanted = new Map(models.map((m) => [m.model, m.since]));
+      for (const model of off.keys()) if (!wanted.has(model)) off.delete(model);
+      for (const [model, since] of wanted) if (!off.has(model)) off.set(model, since);
+    },
     /** Turns every model back on; returns the ones that were off. */
     turnOnAll(): string[] {
       const models = [...off.keys()];

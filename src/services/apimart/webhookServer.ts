@@ -14,16 +14,19 @@ export interface WebhookServer {
   close(): Promise<void>;
 }
 
+/** The value sent as `webhook`: the provider posts to `<this>/callback`. */
+export const webhookUrlFor = (publicUrl: string, secret: string) => `${publicUrl.replace(/\/+$/, '')}/${secret}`;
+
 /**
  * Serves the provider's task callbacks at `/<secret>/callback` (any prefix a reverse proxy keeps in
- * front of it). The secret is random per process, so only the provider, which was given it in the
- * submit, can reach the handler. Nothing in the body is trusted beyond the task id it names, and that
- * only as a hint: the bot then asks the provider itself.
+ * front of it). The secret is random per process, or one the hosts share, so only the provider, which
+ * was given it in the submit, can reach the handler. Nothing in the body is trusted beyond the task id
+ * it names, and that only as a hint: the bot then asks the provider itself.
  */
 export async function startWebhookServer(opts: {
-  publicUrl: string; host: string; port: number; logger: Logger; onTaskHint: (taskId: string) => void;
+  publicUrl: string; host: string; port: number; logger: Logger; onTaskHint: (taskId: string) => void; secret?: string;
 }): Promise<WebhookServer> {
-  const secret = randomBytes(24).toString('base64url');
+  const secret = opts.secret ?? randomBytes(24).toString('base64url');
   const expected = Buffer.from(`/${secret}/callback`);
   const pathMatches = (path: string) => {
     const tail = Buffer.from(path.slice(-expected.length));
@@ -53,7 +56,7 @@ export async function startWebhookServer(opts: {
   const { port } = server.address() as AddressInfo;
   opts.logger.info('webhook_server_listening', { host: opts.host, port });
   return {
-    webhookUrl: `${opts.publicUrl.replace(/\/+$/, '')}/${secret}`,
+    webhookUrl: webhookUrlFor(opts.publicUrl, secret),
     port,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();

@@ -54,7 +54,8 @@ export function createJobSubmitter(ctx: JobContext, queue: SubmissionHooks) {
     if (!request) return;
     // A model turned off meanwhile: sending it would only be refused again.
     if (ctx.models.isOff(job.request.model)) return failUnsent(job, 'model_retired', 'job_model_turned_off', { model: job.request.model });
-    await store.markSubmitSending(job.id, clock.now());
+    // Another process took the job over (its quarantine ran after a stall of this one): it is not ours to send.
+    if (!(await store.markSubmitSending(job.id, clock.now()))) return;
     try {
       const { taskId, withWebhook } = await post(job, request, job.idempotencyKey);
       ctx.models.recordAccepted(job.request.model);

@@ -31,8 +31,6 @@ export interface SubmissionQueueOptions {
 export function createSubmissionQueue(ctx: JobContext, opts: SubmissionQueueOptions) {
   const { store, clock, logger } = ctx;
   let wakeAt: number | null = null;
-  /** A 429 is about the account, not one job: no job is sent before its Retry-After has passed. */
-  let holdUntil = 0;
   let postsInFlight = 0;
   let positionsPending = false;
   /** A claim loop is running; a kick meanwhile sets `kickAgain` so the loop runs once more after it. */
@@ -42,9 +40,9 @@ export function createSubmissionQueue(ctx: JobContext, opts: SubmissionQueueOpti
   let held = false;
 
   const submitter = createJobSubmitter(ctx, {
-    accountRefused(until) {
-      holdUntil = Math.max(holdUntil, until);
-    },
+    // A 429 is about the account, not one job: no job is sent before its Retry-After has passed, by
+    // any process (ProviderHealth shares the hold between hosts).
+    accountRefused: (until) => ctx.health.holdSubmissions(until),
     wakeAt: (at) => kickAt(at),
   });
 
@@ -97,7 +95,8 @@ export function createSubmissionQueue(ctx: JobContext, opts: SubmissionQueueOpti
     // One reading of the clock for the claims and the wake-up below: a retry that falls due between
     // two readings would be neither claimed nor given a timer, and would wait until something else kicks.
     const now = clock.now();
-    if (now < holdUntil) return kickAt(holdUntil);
+    const heldUntil = ctx.health.heldUntil();
+    if (now < heldUntil) return kickAt(heldUntil);
     let claimed = false;
     while (postsInFlight < parallelPosts) {
       const job = await store.claimForSubmission(ctx.settings.maxConcurrentJobs, now);

@@ -1,5 +1,5 @@
-import type { VideoGenerationRequest } from '../../videoGenerationRequest.ts';
-import type { Job, JobStatus, PollJob } from '../job.ts';
+import type { VideoGenerationRequest } from '../videoGenerationRequest.ts';
+import type { Job, JobStatus, PollJob } from './job.ts';
 
 export interface JobRow {
   id: number; origin_key: string; parent_job_id: number | null; guild_id: string; channel_id: string;
