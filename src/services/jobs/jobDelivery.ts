@@ -3,7 +3,7 @@ import type { DeliveryProblem } from '../../i18n/deliveryMessages.ts';
 import { messagesFor } from '../../i18n/messages.ts';
 import { classifyDiscordError, type DiscordFault } from '../discord/discordFaults.ts';
 import type { ChannelMessage } from '../discord/discordMessenger.ts';
-import { createConcurrencyLimit } from './concurrencyLimit.ts';
+import { createFairConcurrencyLimit } from './concurrencyLimit.ts';
 import { createDeliveryFallbacks } from './deliveryFallbacks.ts';
 import { createDmCopy } from './dmCopy.ts';
 import { findEarlierResult } from './earlierResult.ts';
@@ -15,6 +15,8 @@ import { downloadVideo, VideoLinkRefusedError } from './videoDownload.ts';
 export { resultNonce } from './resultPoster.ts';
 
 const maxConcurrentDeliveries = 3;
+/** Discord lets a channel take five messages in five seconds: a third slot there would only wait. */
+const maxDeliveriesPerChannel = 2;
 /** Waits after the 1st, 2nd… failed attempt; after the last one the job ends (a link, or undeliverable). */
 export const deliveryRetryDelaysMs = [5_000, 15_000, 60_000, 300_000];
 export const maxDeliveryAttempts = deliveryRetryDelaysMs.length + 1;
@@ -111,8 +113,11 @@ export function createJobDelivery(ctx: JobContext) {
     return finish(job, posted, null);
   }
 
-  /** Each delivery holds a whole video in memory; a few at a time bound that however many finish at once. */
-  const oneOfFew = createConcurrencyLimit(maxConcurrentDeliveries);
+  /**
+   * Each delivery holds a whole video in memory; a few at a time bound that however many finish at once.
+   * Shared fairly between channels, so a busy channel's results never hold back another channel's.
+   */
+  const oneOfFew = createFairConcurrencyLimit(maxConcurrentDeliveries, maxDeliveriesPerChannel);
 
   async function deliverNow(jobId: number): Promise<void> {
     const job = await store.get(jobId);
@@ -137,14 +142,15 @@ export function createJobDelivery(ctx: JobContext) {
     maxLookupAttempts: maxDeliveryAttempts + lookupRetriesAfterLastAttempt,
   });
 
-  function deliver(jobId: number): Promise<void> {
-    return oneOfFew(() => deliverNow(jobId));
+  async function deliver(jobId: number): Promise<void> {
+    const job = await store.get(jobId);
+    if (job) await oneOfFew(job.channelId, () => deliverNow(jobId));
   }
 
   return {
     deliver,
     /** 📩: through the same few delivery slots as results, so a burst of reactions cannot flood downloads or DMs. */
-    sendCopy: (job: Job, userId: string) => oneOfFew(() => dmCopy(job, userId)),
+    sendCopy: (job: Job, userId: string) => oneOfFew(`dm:${userId}`, () => dmCopy(job, userId)),
   };
 }
 
