@@ -148,6 +148,7 @@ export function createApp(deps: AppDeps) {
   const commands = createCommands({
     config, store, scheduler, intake, clock, logger, apimart, reports, models, resolution, botStatus, isOwner: owners.isOwner,
     charts, mention: commandDirectory.mention, isOffered: availability.isOffered, ackPolicy, firstAnswer: createFirstAnswer({ status, messenger }),
+    deferAtOnce: (interactionId, token) => messenger.deferInteraction(interactionId, token),
   });
   const route = createInteractionRouter(commands, logger, config.allowedGuildIds, jobControls);
   watchAllowedGuilds(client, config.allowedGuildIds, logger);

@@ -20,6 +20,8 @@ export interface VideoCommandDeps {
   logger: Logger;
   ackPolicy: AckPolicy;
   firstAnswer: FirstAnswer;
+  /** Answers the interaction at once with a bare deferral, past discord.js's global limit. */
+  deferAtOnce: (interactionId: string, token: string) => Promise<void>;
 }
 
 const defaultAttachmentLimit = 10 * 1024 * 1024;
@@ -43,7 +45,11 @@ async function refuse(interaction: ChatInputCommandInteraction, content: string)
 export async function executeVideo(interaction: ChatInputCommandInteraction, deps: VideoCommandDeps): Promise<void> {
   const ack = deps.ackPolicy.begin(interaction.id);
   try {
-    if (ack.answerAtOnce) await interaction.deferReply();
+    if (ack.answerAtOnce) {
+      await deps.deferAtOnce(interaction.id, interaction.token);
+      // Answered over REST, past discord.js: it must know, so that what follows edits the deferral.
+      interaction.deferred = true;
+    }
     await createAndShow(interaction, deps);
   } finally {
     ack.done();

@@ -193,13 +193,17 @@ export class ModelDiscord {
       }, describe(message));
 
     return {
-      // The model's commands acknowledge through defer(); these two complete the messenger's surface.
+      // The model's commands acknowledge through defer(); these three complete the messenger's surface.
       answerInteraction: (_interactionId, token, message) =>
         call('send', 'POST', () => {
           this.defer(token, this.guildChannelId, now());
           const original = this.originals.get(token) as { messageId: string; channelId: string };
           (this.messages.get(original.messageId) as ModelMessage).content = message.content;
           return { id: original.messageId, channelId: original.channelId };
+        }),
+      deferInteraction: (_interactionId, token) =>
+        call('send', 'POST', () => {
+          this.defer(token, this.guildChannelId, now());
         }),
       deleteOriginal: (_applicationId, token) =>
         call('delete', 'DELETE', () => {

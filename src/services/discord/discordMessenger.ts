@@ -91,6 +91,14 @@ export function createDiscordMessenger(rest: REST, interactionRest: REST = rest)
       })) as { resource?: { message?: unknown } } | undefined;
       return answer?.resource?.message ? sent(answer.resource.message) : undefined;
     },
+    /**
+     * A bare deferral as the interaction's first answer (its message comes as the first edit). Through
+     * the interaction client like every answer: discord.js's own `deferReply` counts it against the bot
+     * token's global 50 a second, which a burst of a thousand commands would queue past Discord's 3 s.
+     */
+    async deferInteraction(interactionId: string, token: string): Promise<void> {
+      await interactionRest.post(Routes.interactionCallback(interactionId, token), { body: { type: 5, data: { flags: 0 } }, auth: false });
+    },
     async editOriginal(applicationId: string, token: string, message: OutgoingMessage): Promise<SentMessage> {
       return sent(await interactionRest.patch(Routes.webhookMessage(applicationId, token, '@original'), {
         body: messageBody(message), files: rawFiles(message), auth: false,
