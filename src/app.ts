@@ -9,7 +9,7 @@ import { createAdminCheck } from './services/discord/adminCheck.ts';
 import { createApimartClient, type ApimartClient } from './services/apimart/client.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createCommandDirectory } from './services/discord/commandDirectory.ts';
-import { botPermissionsFrom } from './services/discord/botPermissions.ts';
+import { createBotPermissions } from './services/discord/botPermissions.ts';
 import { createDirectMessages } from './services/discord/directMessages.ts';
 import { createDiscordMessenger } from './services/discord/discordMessenger.ts';
 import { createInteractionRouter } from './commands/interactionRouter.ts';
@@ -132,9 +132,10 @@ export function createApp(deps: AppDeps) {
   const intake = createJobIntake({ config, store, health, models, availability, clock, confirmationWindowMs: deps.confirmationWindowMs, mention: commandDirectory.mention });
   const isAdmin = createAdminCheck(client, config.adminRoleIds, clock);
   const actions = createJobActions({ config, store, scheduler, intake, messenger, clock, logger, mention: commandDirectory.mention });
+  const botPermissions = createBotPermissions(clock);
   const reactions = createReactionHandler({
     config, store, scheduler, intake, messenger, clock, logger, isAdmin, actions,
-    botUserId: () => client.user?.id, botPermissions: botPermissionsFrom(client),
+    botUserId: () => client.user?.id, botPermissions: botPermissions.of,
     noticeLifetimeMs: deps.reactionNoticeLifetimeMs, mention: commandDirectory.mention,
   });
   const jobControls = createJobControls(createButtonHandler({ store, actions }), { adminRoleIds: config.adminRoleIds });
@@ -154,7 +155,10 @@ export function createApp(deps: AppDeps) {
   watchAllowedGuilds(client, config.allowedGuildIds, logger);
   const places = createGonePlaces({ store, scheduler, clock, logger, onChannelGone: reactions.channelGone, dmNotice: dms.notice });
 
-  client.on(Events.InteractionCreate, (interaction) => void route(interaction));
+  client.on(Events.InteractionCreate, (interaction) => {
+    botPermissions.learn(interaction.channelId, interaction.appPermissions);
+    void route(interaction);
+  });
   // From the gateway's payload: discord.js drops a reaction in a channel it does not cache.
   client.ws.on(GatewayDispatchEvents.MessageReactionAdd, (r: GatewayMessageReactionAddDispatchData) => void reactions.onReactionAdd(
     { message: { id: r.message_id, channelId: r.channel_id }, emoji: { name: r.emoji.name } }, { id: r.user_id },

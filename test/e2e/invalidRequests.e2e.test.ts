@@ -27,12 +27,6 @@ const refusedLogged = (h: Harness, userId: string) => h.logLines.filter((line) =
   const entry = JSON.parse(line) as { event?: string; userId?: string };
   return entry.event === 'reaction_refused' && entry.userId === userId;
 }).length;
-/** What the bot's own cache says, which is what it goes by. */
-const botCanManageMessages = (h: Harness, channelId: string) => {
-  const channel = h.app.client.channels.cache.get(channelId);
-  return channel !== undefined && 'permissionsFor' in channel &&
-    channel.permissionsFor(h.app.client.user!.id)?.has(PermissionFlagsBits.ManageMessages) === true;
-};
 const isDmOpen = (r: RecordedRequest) => r.method === 'POST' && r.path === '/users/@me/channels';
 const tooFast = { status: 403, body: { code: 40003, message: 'You are opening direct messages too fast' } };
 
@@ -48,9 +42,10 @@ const metricValue = (text: string, series: string): number | undefined => {
 };
 
 describe('refused reactions', () => {
-  it('are left in place without Manage Messages, with no DELETE for Discord to refuse, and taken off once the role has it', async () => {
+  it('are left in place without Manage Messages, with no DELETE for Discord to refuse, and taken off once an interaction there says the role has it', async () => {
     h = await startHarness();
     const { discord } = h;
+    // The /video's interaction carried the bot's permissions in the channel: no Manage Messages.
     const awaiting = await startJob(h, { duration: 12 });
     const statusId = awaiting.status_message_id as string;
 
@@ -59,9 +54,10 @@ describe('refused reactions', () => {
     expect(userReactionDeletes(h)).toEqual([]);
     expect(refusals(h)).toEqual([]);
 
-    // GUILD_ROLE_UPDATE tells the bot its role now has Manage Messages.
+    // The bot's role gets Manage Messages; the bot caches no channels, so it learns it from the next
+    // interaction in that channel (its app_permissions), here a member's /usage.
     discord.setRolePermissions(discord.botRoleId, BigInt(DEFAULT_PERMISSIONS) | PermissionFlagsBits.ManageMessages);
-    await discord.waitFor(() => botCanManageMessages(h!, discord.channelId));
+    await answerTo(discord, discord.sendCommand({ name: 'usage', userId: otherMemberId }));
     discord.sendReaction({ userId: otherMemberId, messageId: statusId, emoji: '✅' });
     const removed = await discord.waitForRequest(isUserReactionDelete(statusId, '✅', otherMemberId));
     expect(removed.status).toBeLessThan(300);
@@ -73,7 +69,7 @@ describe('refused reactions', () => {
     const { discord } = h;
     discord.setRolePermissions(discord.botRoleId, BigInt(DEFAULT_PERMISSIONS) | PermissionFlagsBits.ManageMessages);
     const done = await deliveredJob(h);
-    // Discord knows better than the bot's cache (a permission change the bot has not heard of yet).
+    // Discord knows better than the permissions the last interaction carried (a change since).
     discord.failNext({ method: 'DELETE', path: /\/reactions\/[^/]+\/\d+$/ }, { status: 403, body: { code: 50013, message: 'Missing Permissions' } });
 
     discord.sendReaction({ userId: otherMemberId, messageId: done.result_message_id, emoji: '❌' });

@@ -11,8 +11,9 @@ const refusingCodes: readonly number[] = [DiscordCode.missingPermissions, Discor
 /**
  * Takes a refused reaction off its message. That needs Manage Messages, which README leaves optional,
  * and without it every try is a 403 that Discord counts towards its invalid-request ban (10,000 in 10
- * minutes). So the bot tries only where its cached permissions say it may (or cannot tell), and after a
- * refusal it does not try in that channel again for a while.
+ * minutes). So the bot tries only where the permissions the channel's last interaction carried say it
+ * may (or where it has heard none lately), and after a refusal it does not try in that channel again
+ * for a while.
  */
 export function createReactionRemoval(deps: { messenger: DiscordMessenger; clock: Clock; logger: Logger; botPermissions?: BotPermissions }) {
   const { messenger, clock, logger } = deps;
