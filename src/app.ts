@@ -9,7 +9,7 @@ import { createAdminCheck } from './services/discord/adminCheck.ts';
 import { createApimartClient, type ApimartClient } from './services/apimart/client.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createCommandDirectory } from './services/discord/commandDirectory.ts';
-import { createBotPermissions } from './services/discord/botPermissions.ts';
+import { createBotPermissions, permissionsOverRest } from './services/discord/botPermissions.ts';
 import { createDirectMessages } from './services/discord/directMessages.ts';
 import { createDiscordMessenger } from './services/discord/discordMessenger.ts';
 import { createInteractionRouter } from './commands/interactionRouter.ts';
@@ -132,7 +132,7 @@ export function createApp(deps: AppDeps) {
   const intake = createJobIntake({ config, store, health, models, availability, clock, confirmationWindowMs: deps.confirmationWindowMs, mention: commandDirectory.mention });
   const isAdmin = createAdminCheck(client, config.adminRoleIds, clock);
   const actions = createJobActions({ config, store, scheduler, intake, messenger, clock, logger, mention: commandDirectory.mention });
-  const botPermissions = createBotPermissions(clock);
+  const botPermissions = createBotPermissions({ clock, lookup: permissionsOverRest(client) });
   const reactions = createReactionHandler({
     config, store, scheduler, intake, messenger, clock, logger, isAdmin, actions,
     botUserId: () => client.user?.id, botPermissions: botPermissions.of,

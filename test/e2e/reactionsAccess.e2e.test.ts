@@ -107,7 +107,10 @@ describe('reactions across a restart', () => {
     discord.sendReaction({ userId: otherMemberId, messageId: statusId, emoji: '✅' });
     await discord.waitFor(() => h!.logLines.some((line) => line.includes('"reaction_refused"') && line.includes(otherMemberId)));
     // Without Manage Messages the refused ✅ stays: a DELETE would only be a 403 towards Discord's invalid-request limit.
+    // The restarted bot heard no interaction from the channel and caches none: it read the channel's overwrites.
     expect(discord.requests.some(isUserReactionDelete(statusId, '✅', otherMemberId))).toBe(false);
+    expect(discord.requests.filter((r) => r.method === 'GET' && r.path === `/channels/${discord.channelId}` && r.status === 200)).not.toEqual([]);
+    expect(discord.requests.filter((r) => r.status === 403)).toEqual([]);
     expect(job(h.db, awaiting.id).status).toBe('expired');
     expect(apimart.submits()).toHaveLength(0);
   });

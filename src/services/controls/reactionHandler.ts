@@ -27,7 +27,7 @@ export interface ReactionHandlerDeps {
   logger: Logger;
   isAdmin: AdminCheck;
   botUserId: () => string | undefined;
-  /** The bot's permissions in a channel, where an interaction lately told them: a refused reaction is taken off only with Manage Messages. */
+  /** The bot's permissions in a channel (botPermissions.ts): a refused reaction is taken off only with Manage Messages. */
   botPermissions?: BotPermissions;
   noticeLifetimeMs?: number;
   /** Shared with the buttons; built here when not given. */

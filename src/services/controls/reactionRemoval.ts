@@ -11,25 +11,24 @@ const refusingCodes: readonly number[] = [DiscordCode.missingPermissions, Discor
 /**
  * Takes a refused reaction off its message. That needs Manage Messages, which README leaves optional,
  * and without it every try is a 403 that Discord counts towards its invalid-request ban (10,000 in 10
- * minutes). So the bot tries only where the permissions the channel's last interaction carried say it
- * may (or where it has heard none lately), and after a refusal it does not try in that channel again
- * for a while.
+ * minutes). So the bot tries only where its permissions say it may (from the channel's last
+ * interaction, or asked of Discord) or where it cannot tell, and after a refusal it does not try in
+ * that channel again for a while.
  */
 export function createReactionRemoval(deps: { messenger: DiscordMessenger; clock: Clock; logger: Logger; botPermissions?: BotPermissions }) {
   const { messenger, clock, logger } = deps;
   const refusedUntil = new Map<string, number>();
 
-  function mayTry(channelId: string): boolean {
-    if (deps.botPermissions?.(channelId)?.has(PermissionFlagsBits.ManageMessages) === false) return false;
+  async function mayTry(channelId: string): Promise<boolean> {
     const until = refusedUntil.get(channelId);
-    if (until === undefined) return true;
-    if (until > clock.now()) return false;
-    refusedUntil.delete(channelId);
-    return true;
+    if (until !== undefined && until > clock.now()) return false;
+    if (until !== undefined) refusedUntil.delete(channelId);
+    const permissions = await deps.botPermissions?.(channelId);
+    return permissions?.has(PermissionFlagsBits.ManageMessages) !== false;
   }
 
   return async (r: { channelId: string; messageId: string; emoji: string; userId: string; jobId: number }): Promise<void> => {
-    if (!mayTry(r.channelId)) {
+    if (!(await mayTry(r.channelId))) {
       logger.debug('reaction_left_in_place', { jobId: r.jobId, channelId: r.channelId });
       return;
     }
