@@ -4,6 +4,7 @@ import type { Clock, TimerHandle } from '../../clock.ts';
 import type { SentMessage } from '../discord/discordMessenger.ts';
 import type { CardRevisits } from './cardRevisits.ts';
 import { outgoing, type ReadCard } from './cardReader.ts';
+import type { RefusedStatusEdits } from './refusedStatusEdits.ts';
 import type { PreparedEdit } from './statusPump.ts';
 import { viaInteractionToken, type StatusTexts, type StatusWrite } from './statusWriter.ts';
 
@@ -27,6 +28,7 @@ export interface StatusEditsDeps {
   logger: Logger;
   readCard(jobId: number, promptBlocked: boolean, now: number): Promise<ReadCard | undefined>;
   writeStatus(job: Job, texts: StatusTexts): Promise<StatusWrite>;
+  refusedEdits: RefusedStatusEdits;
   revisits: CardRevisits;
   onStatusWritten?: (job: Job, message: SentMessage) => Promise<void>;
   /** The job's turn is over, written or not: the updater tells its waiters and takes up a refresh that came meanwhile. */
@@ -36,7 +38,7 @@ export interface StatusEditsDeps {
 
 /**
  * One job's turn in the status pump: its card read and rendered when the turn comes, and written unless
- * it shows nothing new.
+ * it shows nothing new or its channel refused the last edit of that message.
  */
 export function createStatusEdits(deps: StatusEditsDeps) {
   const { clock, logger } = deps;
@@ -57,6 +59,9 @@ export function createStatusEdits(deps: StatusEditsDeps) {
     }
   }
 
+  const refused = (job: Job, now: number) =>
+    !viaInteractionToken(job, now) && job.statusMessageId !== null && deps.refusedEdits.refuses(job.channelId, job.statusMessageId);
+
   return async function readEdit(jobId: number, state: EditState): Promise<PreparedEdit | undefined> {
     state.queued = false;
     // Reading is part of writing: a refresh meanwhile asks for another write after this one, not a second one now.
@@ -64,7 +69,9 @@ export function createStatusEdits(deps: StatusEditsDeps) {
     const now = clock.now();
     const card = await deps.readCard(jobId, state.promptBlocked, now);
     const text = card && JSON.stringify(card.payload);
-    if (!card || deps.stopped() || text === state.lastText) {
+    const leftAlone = card !== undefined && text !== state.lastText && refused(card.job, now);
+    if (leftAlone) logger.debug('status_edit_left_refused', { jobId, channelId: card.job.channelId });
+    if (!card || deps.stopped() || text === state.lastText || leftAlone) {
       state.writing = false;
       deps.settle(jobId, state);
       return undefined;

@@ -2,10 +2,12 @@ import { terminalStatuses, type Job } from '../../db/job.ts';
 import type { JobStore } from '../../db/jobStore.ts';
 import type { Logger } from '../../logger.ts';
 import type { Clock } from '../../clock.ts';
+import type { BotPermissions } from '../discord/botPermissions.ts';
 import type { DiscordMessenger, SentMessage } from '../discord/discordMessenger.ts';
 import { createCardRevisits } from './cardRevisits.ts';
 import { createChannelEditLimits } from './channelEditLimits.ts';
 import { createEditPace, type EditPace } from './editPace.ts';
+import { createRefusedStatusEdits } from './refusedStatusEdits.ts';
 import { createStatusEdits, newEditState, type EditState } from './statusEdits.ts';
 import { createStatusPump } from './statusPump.ts';
 import { createStatusWriter } from './statusWriter.ts';
@@ -27,6 +29,8 @@ export interface StatusUpdaterDeps {
   contextFor: (job: Job, knownQueuePosition?: number) => Promise<StatusContext>;
   /** Called after every successful write, e.g. to keep the reaction controls in step. */
   onStatusWritten?: (job: Job, message: SentMessage) => Promise<void>;
+  /** The bot's permissions in a channel, to tell when a channel that refused a status edit may take one again. */
+  botPermissions?: BotPermissions;
 }
 
 /** What a status message shows: the job's card. */
@@ -40,7 +44,8 @@ export type StatusPayload = MessagePayload;
  */
 export function createStatusUpdater(deps: StatusUpdaterDeps) {
   const { store, clock, logger } = deps;
-  const writeStatus = createStatusWriter(deps);
+  const refusedEdits = createRefusedStatusEdits(deps.botPermissions);
+  const writeStatus = createStatusWriter({ ...deps, refusedEdits });
   const states = new Map<number, EditState>();
   let stopped = false;
   const revisits = createCardRevisits({
@@ -51,7 +56,7 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
     },
   });
   const readEdit = createStatusEdits({
-    clock, logger, readCard: createCardReader(deps), writeStatus, revisits,
+    clock, logger, readCard: createCardReader(deps), writeStatus, refusedEdits, revisits,
     onStatusWritten: deps.onStatusWritten, settle, stopped: () => stopped,
   });
   const pump = createStatusPump({
