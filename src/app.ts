@@ -83,6 +83,7 @@ export function createApp(deps: AppDeps) {
   });
   const { logger, apimart } = operations;
   const { client, interactionRest, editPace } = createDiscordClients(config, () => clock.now(), { ...hostClientOptions, ...deps.clientOptions });
+  const botPermissions = createBotPermissions({ clock, lookup: permissionsOverRest(client) });
   // From the first request on (the gateway's address, the bot's own user), before anything else runs;
   // the interaction client's answers count towards the same limit.
   countInvalidRequests(client.rest, operations.metrics, logger);
@@ -109,7 +110,7 @@ export function createApp(deps: AppDeps) {
       latePollingEndsAtMs: job.status === 'timed_out' ? latePollingEndsAt(job, latePoll) : null,
     }),
     onStatusWritten: (job, message) => reactions.syncStatusControls(job, message),
-    botPermissions: botPermissionsFrom(client),
+    botPermissions: botPermissions.known,
   });
   const push = config.publicWebhookUrl ? createTaskPush({ logger }) : undefined;
   const ackPolicy = createAckPolicy(clock);
@@ -134,10 +135,9 @@ export function createApp(deps: AppDeps) {
   const intake = createJobIntake({ config, store, health, models, availability, clock, confirmationWindowMs: deps.confirmationWindowMs, mention: commandDirectory.mention });
   const isAdmin = createAdminCheck(client, config.adminRoleIds, clock);
   const actions = createJobActions({ config, store, scheduler, intake, messenger, clock, logger, mention: commandDirectory.mention });
-  const botPermissions = createBotPermissions({ clock, lookup: permissionsOverRest(client) });
   const reactions = createReactionHandler({
     config, store, scheduler, intake, messenger, clock, logger, isAdmin, actions,
-    botUserId: () => client.user?.id, botPermissions: botPermissions.of,
+    botUserId: () => client.user?.id, botPermissions: botPermissions.ask,
     noticeLifetimeMs: deps.reactionNoticeLifetimeMs, mention: commandDirectory.mention,
   });
   const jobControls = createJobControls(createButtonHandler({ store, actions }), { adminRoleIds: config.adminRoleIds });

@@ -4,6 +4,8 @@ import { messagesFor } from '../../src/i18n/messages.ts';
 import { interactionTokenLifetimeMs } from '../../src/services/status/statusWriter.ts';
 import type { RecordedRequest } from '../fakes/fakeDiscord.ts';
 import { DEFAULT_PERMISSIONS } from '../fakes/fakeDiscordState.ts';
+import { answerTo } from './buttonsHelpers.ts';
+import { otherMemberId } from './reactionsHelpers.ts';
 import { checkAndStop, isResultPost, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
 
 const en = messagesFor('en-US');
@@ -153,7 +155,7 @@ describe('a status edit its channel refuses once the token is too old (50001)', 
     expectDeliveredOnce(h);
   });
 
-  it('is tried again once the bot’s permissions in the channel change, and shows the finished job', async () => {
+  it('is tried again once an interaction in the channel tells the bot its permissions there changed, and shows the finished job', async () => {
     h = await startHarness();
     const job = await runningJob(h);
     const statusId = statusMessageId(h)!;
@@ -163,6 +165,8 @@ describe('a status edit its channel refuses once the token is too old (50001)', 
     await h.discord.waitFor(() => logged(h!, 'status_edit_left_refused').length > 0, 10_000);
     h.discord.clearFaults();
     h.discord.setRolePermissions(h.discord.botRoleId, BigInt(DEFAULT_PERMISSIONS) | PermissionFlagsBits.ManageMessages);
+    // The bot caches no channels: the next interaction there (its app_permissions) tells it.
+    await answerTo(h.discord, h.discord.sendCommand({ name: 'usage', userId: otherMemberId }));
     await h.discord.waitForRequest((r) => isChannelEditOf(statusId)(r) && r.status === 200 && r.at > refused.at, 10_000);
     await job.finish();
     await h.discord.waitFor(() => h!.discord.messages.get(statusId)!.content.startsWith(en.card.doneLine('')));

@@ -6,7 +6,7 @@ import { ManualClock } from '../model/manualClock.ts';
 const withManageMessages = new PermissionsBitField([PermissionFlagsBits.ViewChannel, PermissionFlagsBits.ManageMessages]);
 const withoutManageMessages = new PermissionsBitField([PermissionFlagsBits.ViewChannel]);
 const mayManage = async (permissions: ReturnType<typeof createBotPermissions>, channelId: string) =>
-  (await permissions.of(channelId))?.has(PermissionFlagsBits.ManageMessages);
+  (await permissions.ask(channelId))?.has(PermissionFlagsBits.ManageMessages);
 
 describe("the bot's permissions per channel, from interactions", () => {
   it('tells what the last interaction in a channel carried, and nothing for a channel never heard from', async () => {
@@ -17,7 +17,9 @@ describe("the bot's permissions per channel, from interactions", () => {
 
     expect(await mayManage(permissions, '10')).toBe(true);
     expect(await mayManage(permissions, '20')).toBe(false);
-    expect(await permissions.of('30')).toBeUndefined();
+    expect(await permissions.ask('30')).toBeUndefined();
+    expect(permissions.known('10')?.has(PermissionFlagsBits.ManageMessages)).toBe(true);
+    expect(permissions.known('30')).toBeUndefined();
   });
 
   it('forgets a channel ten minutes after its last interaction, since a role may have changed since', async () => {
@@ -26,11 +28,11 @@ describe("the bot's permissions per channel, from interactions", () => {
     permissions.learn('10', withManageMessages);
     await clock.advance(9 * 60_000);
     permissions.learn('20', withManageMessages);
-    expect(await permissions.of('10')).toBeDefined();
+    expect(await permissions.ask('10')).toBeDefined();
 
     await clock.advance(60_000);
-    expect(await permissions.of('10')).toBeUndefined();
-    expect(await permissions.of('20')).toBeDefined();
+    expect(await permissions.ask('10')).toBeUndefined();
+    expect(await permissions.ask('20')).toBeDefined();
   });
 
   it('keeps the most recently heard channels only, however many there are', async () => {
@@ -40,7 +42,7 @@ describe("the bot's permissions per channel, from interactions", () => {
     permissions.learn('4', withManageMessages);
 
     expect(permissions.size()).toBe(3);
-    expect(await permissions.of('2')).toBeUndefined();
+    expect(await permissions.ask('2')).toBeUndefined();
     expect(await Promise.all(['1', '3', '4'].map((id) => mayManage(permissions, id)))).toEqual([true, true, true]);
   });
 
@@ -69,8 +71,8 @@ describe("the bot's permissions per channel, from interactions", () => {
         throw new Error('Missing Access');
       },
     });
-    expect(await permissions.of('10')).toBeUndefined();
-    expect(await permissions.of('10')).toBeUndefined();
+    expect(await permissions.ask('10')).toBeUndefined();
+    expect(await permissions.ask('10')).toBeUndefined();
     expect(calls).toBe(2);
   });
 

@@ -9,7 +9,7 @@ import type { Clock } from '../../clock.ts';
 import type { DiscordMessenger, SentMessage } from '../discord/discordMessenger.ts';
 import type { JobIntake } from '../jobs/jobIntake.ts';
 import type { JobScheduler } from '../jobs/jobScheduler.ts';
-import type { BotPermissions } from '../discord/botPermissions.ts';
+import type { AskBotPermissions } from '../discord/botPermissions.ts';
 import { createReactionControls } from './reactionControls.ts';
 import { createReactionRemoval } from './reactionRemoval.ts';
 import { createReactorNotifier } from './reactorNotifier.ts';
@@ -28,7 +28,7 @@ export interface ReactionHandlerDeps {
   isAdmin: AdminCheck;
   botUserId: () => string | undefined;
   /** The bot's permissions in a channel (botPermissions.ts): a refused reaction is taken off only with Manage Messages. */
-  botPermissions?: BotPermissions;
+  botPermissions?: AskBotPermissions;
   noticeLifetimeMs?: number;
   /** Shared with the buttons; built here when not given. */
   actions?: JobActions;

@@ -1,7 +1,7 @@
 import { PermissionFlagsBits } from 'discord.js';
 import type { Clock } from '../../clock.ts';
 import type { Logger } from '../../logger.ts';
-import type { BotPermissions } from '../discord/botPermissions.ts';
+import type { AskBotPermissions } from '../discord/botPermissions.ts';
 import { DiscordCode, discordErrorCode, type DiscordMessenger } from '../discord/discordMessenger.ts';
 
 /** After Discord refused to take a reaction off in a channel, the bot leaves that channel alone this long. */
@@ -15,7 +15,7 @@ const refusingCodes: readonly number[] = [DiscordCode.missingPermissions, Discor
  * interaction, or asked of Discord) or where it cannot tell, and after a refusal it does not try in
  * that channel again for a while.
  */
-export function createReactionRemoval(deps: { messenger: DiscordMessenger; clock: Clock; logger: Logger; botPermissions?: BotPermissions }) {
+export function createReactionRemoval(deps: { messenger: DiscordMessenger; clock: Clock; logger: Logger; botPermissions?: AskBotPermissions }) {
   const { messenger, clock, logger } = deps;
   const refusedUntil = new Map<string, number>();
 

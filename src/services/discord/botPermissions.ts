@@ -3,8 +3,10 @@ import type { Clock } from '../../clock.ts';
 
 type Permissions = Readonly<PermissionsBitField>;
 
-/** What the bot may do in a channel, as far as it can learn; undefined where it cannot tell. */
-export type BotPermissions = (channelId: string) => Promise<Permissions | undefined>;
+/** What the bot may do in a channel, as far as it was lately told; undefined where it cannot tell. */
+export type BotPermissions = (channelId: string) => Permissions | undefined;
+/** The same, asking Discord where nothing was told lately. */
+export type AskBotPermissions = (channelId: string) => Promise<Permissions | undefined>;
 
 /** A role or overwrite changed since is heard of only through the next interaction or lookup, so what was heard expires. */
 const trustedForMs = 10 * 60_000;
@@ -36,7 +38,7 @@ export function createBotPermissions(deps: {
     if (heard.size > limits.channelsKept) heard.delete(heard.keys().next().value as string);
   }
 
-  function lately(channelId: string): Permissions | undefined {
+  const known: BotPermissions = (channelId) => {
     const entry = heard.get(channelId);
     if (entry === undefined) return undefined;
     if (entry.until <= clock.now()) {
@@ -44,11 +46,11 @@ export function createBotPermissions(deps: {
       return undefined;
     }
     return new PermissionsBitField(entry.bits).freeze();
-  }
+  };
 
-  const of: BotPermissions = async (channelId) => {
-    const known = lately(channelId);
-    if (known !== undefined || lookup === undefined) return known;
+  const ask: AskBotPermissions = async (channelId) => {
+    const told = known(channelId);
+    if (told !== undefined || lookup === undefined) return told;
     let answer = asking.get(channelId);
     if (answer === undefined) {
       answer = lookup(channelId).catch(() => undefined).then((found) => {
@@ -61,7 +63,7 @@ export function createBotPermissions(deps: {
     return answer;
   };
 
-  return { learn, of, size: () => heard.size };
+  return { learn, known, ask, size: () => heard.size };
 }
 
 /**

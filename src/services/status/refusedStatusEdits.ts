@@ -7,8 +7,8 @@ const rememberedAtMost = 1_000;
  * Status messages whose channel refused the bot's edit (403: missing access or permissions). Every
  * further edit there would be refused the same way, and Discord counts each towards its invalid-request
  * ban (10,000 in 10 minutes), so a refused message is not edited again while the bot's permissions in
- * its channel stay as they were when it was refused (as far as the cache can tell: where it cannot,
- * the message is left alone for good).
+ * its channel stay as they were when it was refused (as far as the channel's interactions lately told,
+ * botPermissions.ts: where nothing was told, the message is left alone until something is).
  */
 export function createRefusedStatusEdits(botPermissions?: BotPermissions) {
   const refused = new Map<string, { permissions: bigint | undefined }>();
