@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.ts';
+import type { Clock, TimerHandle } from '../clock.ts';
 
 const discordEpochMs = 1_420_070_400_000n;
 /** When Discord created a snowflake, by its own clock. */
@@ -12,6 +12,8 @@ const maxWaiting = 64;
 const baselineDriftPerSecondMs = 5;
 /** The longest a deferred command's work waits for the crowd to be answered (a steady overload never empties it). */
 const maxHoldMs = 5_000;
+/** A burst reaches the bot in chunks: the crowd is answered once none waits and none arrived for this long. */
+const quietMs = 50;
 
 /**
  * Whether a command is answered at once with a bare deferral (its card then comes as the first edit)
@@ -27,22 +29,32 @@ export function createAckPolicy(clock: Clock) {
   let usualDelayMs = Infinity;
   let usualSeenAt = 0;
   const held = new Set<() => void>();
+  let quietTimer: TimerHandle | undefined;
 
-  function answerOne(): void {
-    waiting--;
-    if (waiting > 0 || held.size === 0) return;
+  function releaseHeld(): void {
+    quietTimer = undefined;
     const release = [...held];
     held.clear();
     for (const resume of release) resume();
   }
 
+  function answerOne(): void {
+    waiting--;
+    if (waiting === 0 && held.size > 0 && !quietTimer) quietTimer = clock.setTimeout(releaseHeld, quietMs);
+  }
+
+  function arrived(): void {
+    waiting++;
+    if (quietTimer) clock.clearTimeout(quietTimer);
+    quietTimer = undefined;
+  }
+
   /**
-   * Resolves once no command waits for its first answer (or after maxHoldMs). A deferred command's
-   * reservation and card are work the crowd's deferrals must not queue behind: in a burst of
-   * thousands, that work done at once made later deferrals miss Discord's 3 s.
+   * Resolves once no command waits for its first answer and none arrived for a moment (or after
+   * maxHoldMs). A deferred command's reservation and card are work the crowd's deferrals must not
+   * queue behind: in a burst of thousands, that work done at once made later deferrals miss Discord's 3 s.
    */
   function crowdAnswered(): Promise<void> {
-    if (waiting === 0) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = clock.setTimeout(() => {
         held.delete(resume);
@@ -53,6 +65,7 @@ export function createAckPolicy(clock: Clock) {
         resolve();
       };
       held.add(resume);
+      if (waiting === 0 && !quietTimer) quietTimer = clock.setTimeout(releaseHeld, quietMs);
     });
   }
 
@@ -76,7 +89,7 @@ export function createAckPolicy(clock: Clock) {
      */
     begin(interactionId: string): { answerAtOnce: boolean; answered: () => void; crowdAnswered: () => Promise<void> } {
       const answerAtOnce = lateness(interactionId) > lateAfterMs || waiting >= maxWaiting;
-      waiting++;
+      arrived();
       let finished = false;
       return {
         answerAtOnce,
