@@ -96,7 +96,9 @@ export function loadDatabaseSettingsFromEnvironment(): { databasePath: string; d
   const url = variables.DATABASE_URL.safeParse(readVariable(process.env, 'DATABASE_URL'));
   if (!url.success) throw new ConfigError([`DATABASE_URL: ${url.error.issues[0]?.message ?? 'invalid'}`]);
   const databasePath = variables.DATABASE_PATH.parse(readVariable(process.env, 'DATABASE_PATH'));
-  return { databasePath, databaseUrl: url.data, childEnv: { ...process.env } };
+  // pg_dump has no use for the bot's secrets.
+  const { DISCORD_TOKEN: _token, APIMART_API_KEY: _key, ...childEnv } = process.env;
+  return { databasePath, databaseUrl: url.data, childEnv };
 }
 
 export function loadConfig(
