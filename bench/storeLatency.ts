@@ -6,11 +6,12 @@ import pg from 'pg';
 import type { JobStore, NewJob } from '../src/db/jobStore.ts';
 import { openStores, type Stores } from '../src/db/openStores.ts';
 import { utcPeriods } from '../src/services/spend/budgetPeriods.ts';
+import { ackBurstOnEngine } from './ackBurstByEngine.ts';
 import { sampleJob } from './sampleJob.ts';
 import { percentile, round, type BenchResult } from './stats.ts';
 
 type Engine = 'sqlite' | 'postgres';
-interface OpenedEngine { stores: Stores; drop(): Promise<void> }
+interface OpenedEngine { stores: Stores; url?: string; drop(): Promise<void> }
 
 /** A synced SQLite file, as `npm start` opens it. */
 async function openSqlite(): Promise<OpenedEngine> {
@@ -36,7 +37,7 @@ async function openPostgres(serverUrl: string): Promise<OpenedEngine> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const stores = await openStores({ databasePath: ':memory:', databaseUrl: url.toString() });
-  return { stores, drop: () => withAdmin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return { stores, url: url.toString(), drop: () => withAdmin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 /** Each call alone, one after another: the latency one `/video` or one job step sees. */
@@ -95,11 +96,12 @@ async function measureEngine(engine: Engine, opened: OpenedEngine, count: number
 }
 
 /**
- * The same store calls on SQLite and on PostgreSQL, side by side in one run. PostgreSQL is the server
+ * The same store calls on SQLite and on PostgreSQL, side by side in one run, then the same `/video`
+ * burst through a bot process on each (its acknowledgements and its ledger). PostgreSQL is the server
  * TEST_DATABASE_URL names (`bash .ci/withPostgres.sh` starts a throwaway one; the bench creates and
  * drops a database of its own there, as the tests do); without it that half is reported as skipped.
  */
-export async function measureStores(count: number, postgresServerUrl: string | undefined): Promise<BenchResult[]> {
+export async function measureStores(count: number, burstSize: number, postgresServerUrl: string | undefined): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const engines: [Engine, () => Promise<OpenedEngine>][] = [['sqlite', openSqlite]];
   if (postgresServerUrl) engines.push(['postgres', () => openPostgres(postgresServerUrl)]);
@@ -110,13 +112,19 @@ export async function measureStores(count: number, postgresServerUrl: string | u
     });
   }
   for (const [engine, open] of engines) {
-    const opened = await open();
-    try {
-      results.push(...await measureEngine(engine, opened, count));
-    } finally {
-      await opened.stores.close();
-      await opened.drop();
-    }
+    results.push(...await onFreshDatabase(open, (opened) => measureEngine(engine, opened, count)));
+    // On SQLite the bot process makes its own file; on PostgreSQL it gets an empty database of its own.
+    results.push(...await onFreshDatabase(open, (opened) => ackBurstOnEngine(engine, burstSize, opened.url)));
   }
   return results;
+}
+
+async function onFreshDatabase(open: () => Promise<OpenedEngine>, body: (opened: OpenedEngine) => Promise<BenchResult[]>): Promise<BenchResult[]> {
+  const opened = await open();
+  try {
+    return await body(opened);
+  } finally {
+    await opened.stores.close();
+    await opened.drop();
+  }
 }
