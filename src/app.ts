@@ -15,6 +15,7 @@ import { createDiscordMessenger } from './services/discord/discordMessenger.ts';
 import { createInteractionRouter } from './commands/interactionRouter.ts';
 import { createJobControls } from './commands/jobControls.ts';
 import { createAckPolicy } from './commands/ackPolicy.ts';
+import { deferralAnswers } from './commands/deferralAnswers.ts';
 import { createFirstAnswer } from './services/jobs/firstAnswer.ts';
 import { createButtonHandler } from './services/controls/buttonHandler.ts';
 import { createJobActions } from './services/controls/jobActions.ts';
@@ -148,7 +149,7 @@ export function createApp(deps: AppDeps) {
   const commands = createCommands({
     config, store, scheduler, intake, clock, logger, apimart, reports, models, resolution, botStatus, isOwner: owners.isOwner,
     charts, mention: commandDirectory.mention, isOffered: availability.isOffered, ackPolicy, firstAnswer: createFirstAnswer({ status, messenger }),
-    deferAtOnce: (interactionId, token) => messenger.deferInteraction(interactionId, token),
+    deferral: deferralAnswers(messenger),
   });
   const route = createInteractionRouter(commands, logger, config.allowedGuildIds, jobControls);
   watchAllowedGuilds(client, config.allowedGuildIds, logger);

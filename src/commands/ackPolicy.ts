@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.ts';
+import type { Clock, TimerHandle } from '../clock.ts';
 
 const discordEpochMs = 1_420_070_400_000n;
 /** When Discord created a snowflake, by its own clock. */
@@ -10,6 +10,10 @@ const lateAfterMs = 1_500;
 const maxWaiting = 64;
 /** How fast the estimate of the usual delay may rise again (a clock step, a slower network). */
 const baselineDriftPerSecondMs = 5;
+/** The longest a deferred command's work waits for the crowd to be answered (a steady overload never empties it). */
+const maxHoldMs = 5_000;
+/** A burst reaches the bot in chunks: the crowd is answered once none waits and none arrived for this long. */
+const quietMs = 50;
 
 /**
  * Whether a command is answered at once with a bare deferral (its card then comes as the first edit)
@@ -24,6 +28,46 @@ export function createAckPolicy(clock: Clock) {
   let waiting = 0;
   let usualDelayMs = Infinity;
   let usualSeenAt = 0;
+  const held = new Set<() => void>();
+  let quietTimer: TimerHandle | undefined;
+
+  function releaseHeld(): void {
+    quietTimer = undefined;
+    const release = [...held];
+    held.clear();
+    for (const resume of release) resume();
+  }
+
+  function answerOne(): void {
+    waiting--;
+    if (waiting === 0 && held.size > 0 && !quietTimer) quietTimer = clock.setTimeout(releaseHeld, quietMs);
+  }
+
+  function arrived(): void {
+    waiting++;
+    if (quietTimer) clock.clearTimeout(quietTimer);
+    quietTimer = undefined;
+  }
+
+  /**
+   * Resolves once no command waits for its first answer and none arrived for a moment (or after
+   * maxHoldMs). A deferred command's reservation and card are work the crowd's deferrals must not
+   * queue behind: in a burst of thousands, that work done at once made later deferrals miss Discord's 3 s.
+   */
+  function crowdAnswered(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = clock.setTimeout(() => {
+        held.delete(resume);
+        resolve();
+      }, maxHoldMs);
+      const resume = () => {
+        clock.clearTimeout(timer);
+        resolve();
+      };
+      held.add(resume);
+      if (waiting === 0 && !quietTimer) quietTimer = clock.setTimeout(releaseHeld, quietMs);
+    });
+  }
 
   function lateness(interactionId: string): number {
     const now = clock.now();
@@ -39,18 +83,22 @@ export function createAckPolicy(clock: Clock) {
   return {
     /** Commands between arrival and first answer. */
     waiting: () => waiting,
-    /** A command arrived; `done` once its first answer has gone (or it was refused). */
-    begin(interactionId: string): { answerAtOnce: boolean; done: () => void } {
+    /**
+     * A command arrived. `answered` once its first answer has gone (or it was refused; again is harmless);
+     * a command answered at once then awaits `crowdAnswered` before its own work.
+     */
+    begin(interactionId: string): { answerAtOnce: boolean; answered: () => void; crowdAnswered: () => Promise<void> } {
       const answerAtOnce = lateness(interactionId) > lateAfterMs || waiting >= maxWaiting;
-      waiting++;
+      arrived();
       let finished = false;
       return {
         answerAtOnce,
-        done: () => {
+        answered: () => {
           if (finished) return;
           finished = true;
-          waiting--;
+          answerOne();
         },
+        crowdAnswered,
       };
     },
   };

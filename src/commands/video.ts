@@ -1,4 +1,4 @@
-import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
+import type { ChatInputCommandInteraction } from 'discord.js';
 import type { Config } from '../config.ts';
 import { messagesFor } from '../i18n/messages.ts';
 import type { Logger } from '../logger.ts';
@@ -7,7 +7,7 @@ import type { FirstAnswer, FirstAnswerTarget } from '../services/jobs/firstAnswe
 import type { JobScheduler } from '../services/jobs/jobScheduler.ts';
 import type { JobIntake, JobStore, NewJob } from '../services/jobs/jobIntake.ts';
 import type { AckPolicy } from './ackPolicy.ts';
-import { noMentions, replyEphemeral } from './replies.ts';
+import { replyEphemeral } from './replies.ts';
 import { gateProblem, readOptions, threadMembershipProblem } from './videoChecks.ts';
 import { buildVideoRequest } from './videoRequest.ts';
 
@@ -20,8 +20,16 @@ export interface VideoCommandDeps {
   logger: Logger;
   ackPolicy: AckPolicy;
   firstAnswer: FirstAnswer;
-  /** Answers the interaction at once with a bare deferral, past discord.js's global limit. */
-  deferAtOnce: (interactionId: string, token: string) => Promise<void>;
+  /** Answers through the interaction client, past discord.js's global limit (its REST counts every request). */
+  deferral: DeferralAnswers;
+}
+
+export interface DeferralAnswers {
+  /** A bare, public deferral: the card comes as its first edit. */
+  deferAtOnce(interactionId: string, token: string): Promise<void>;
+  /** The deferral goes, and the refusal follows only for the member. */
+  replaceWithPrivate(applicationId: string, token: string, content: string): Promise<void>;
+  withdraw(applicationId: string, token: string): Promise<void>;
 }
 
 const defaultAttachmentLimit = 10 * 1024 * 1024;
@@ -30,10 +38,9 @@ const defaultAttachmentLimit = 10 * 1024 * 1024;
  * A refusal only the member sees. After a bare deferral (public, and empty), the deferral goes and the
  * refusal follows privately: Discord cannot make a public answer private later.
  */
-async function refuse(interaction: ChatInputCommandInteraction, content: string): Promise<void> {
+async function refuse(interaction: ChatInputCommandInteraction, deferral: DeferralAnswers, content: string): Promise<void> {
   if (!interaction.deferred || interaction.replied) return replyEphemeral(interaction, content);
-  await interaction.deleteReply().catch(() => undefined);
-  await interaction.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: noMentions });
+  await deferral.replaceWithPrivate(interaction.applicationId, interaction.token, content);
 }
 
 /**
@@ -46,31 +53,33 @@ export async function executeVideo(interaction: ChatInputCommandInteraction, dep
   const ack = deps.ackPolicy.begin(interaction.id);
   try {
     if (ack.answerAtOnce) {
-      await deps.deferAtOnce(interaction.id, interaction.token);
+      await deps.deferral.deferAtOnce(interaction.id, interaction.token);
       // Answered over REST, past discord.js: it must know, so that what follows edits the deferral.
       interaction.deferred = true;
+      ack.answered();
+      await ack.crowdAnswered();
     }
-    await createAndShow(interaction, deps);
+    await createAndShow(interaction, deps, ack.answered);
   } finally {
-    ack.done();
+    ack.answered();
   }
 }
 
-async function createAndShow(interaction: ChatInputCommandInteraction, deps: VideoCommandDeps): Promise<void> {
+async function createAndShow(interaction: ChatInputCommandInteraction, deps: VideoCommandDeps, answered: () => void): Promise<void> {
   const { config, store, clock } = deps;
   const m = messagesFor(interaction.locale);
   const gate = await gateProblem(interaction, deps.intake, m);
-  if (gate) return refuse(interaction, gate);
+  if (gate) return refuse(interaction, deps.deferral, gate);
 
   const options = readOptions(interaction);
   const built = buildVideoRequest(options, config.models, config.defaultModel);
-  if (!built.ok) return refuse(interaction, built.message(m));
+  if (!built.ok) return refuse(interaction, deps.deferral, built.message(m));
   const modelOff = deps.intake.modelGate(built.request.model);
-  if (modelOff) return refuse(interaction, modelOff(m));
+  if (modelOff) return refuse(interaction, deps.deferral, modelOff(m));
 
   const confirmation = deps.intake.confirmation(built.estimateMicros);
   if (await threadMembershipProblem(interaction, confirmation.needsConfirmation, clock, deps.logger)) {
-    return refuse(interaction, m.privateThreadNeedsMember);
+    return refuse(interaction, deps.deferral, m.privateThreadNeedsMember);
   }
 
   const now = clock.now();
@@ -97,7 +106,7 @@ async function createAndShow(interaction: ChatInputCommandInteraction, deps: Vid
   if (!created.ok) {
     // A replayed interaction (gateway resume) already has its job and its reply.
     if (created.reason === 'duplicate') return;
-    return refuse(interaction, deps.intake.rejectionText(created, built.estimateMicros)(m));
+    return refuse(interaction, deps.deferral, deps.intake.rejectionText(created, built.estimateMicros)(m));
   }
 
   const job = created.job;
@@ -109,10 +118,11 @@ async function createAndShow(interaction: ChatInputCommandInteraction, deps: Vid
     shown = await deps.firstAnswer(job, created.queuePosition, target);
     // Answered over REST, past discord.js: it must know, so that a later error goes as a follow-up.
     if ('reply' in target) interaction.replied = true;
+    answered();
   } catch (err) {
     await store.endBeforeSubmission(job.id, 'cancelled', 'interaction_expired', clock.now());
     deps.logger.warn('job_acknowledge_failed', { jobId: job.id, userId: job.userId, err });
-    if (interaction.deferred) await interaction.deleteReply().catch(() => undefined);
+    if (interaction.deferred) await deps.deferral.withdraw(interaction.applicationId, interaction.token).catch(() => undefined);
     return;
   }
   // Logging waits until after the answer.

@@ -34,6 +34,25 @@ describe('a /video the bot receives late', () => {
     expect(statusMessageOf(h, job.id)).toBe((edit.responseBody as { id: string }).id);
   });
 
+  it('answers a late crowd first: every deferral goes before any of their cards', async () => {
+    h = await startHarness({ env: { CONFIRM_ABOVE_USD: '0' } });
+    const { discord } = h;
+    const onTime = discord.sendCommand({ name: 'video', options: videoOptions({}), userId: '1500000000000000041' });
+    await discord.waitForRequest(isCallback(onTime.id));
+
+    const crowd = Array.from({ length: 20 }, (_, i) => discord.sendCommand({
+      name: 'video', options: videoOptions({ prompt: `late crowd ${i}` }), userId: String(1_500_000_000_000_000_100n + BigInt(i)), interactionId: createdAgo(2_000, 10 + i),
+    }));
+    const cardOf = (token: string) => (r: { method: string; path: string }) => r.method === 'PATCH' && r.path.includes(`/${token}/messages/@original`);
+    await discord.waitFor(() => crowd.every((c) => discord.requests.some(cardOf(c.token))));
+    const deferrals = crowd.map((c) => discord.requests.find(isCallback(c.id))!);
+    expect(deferrals.every((d) => (d.body as { type: number }).type === 5)).toBe(true);
+    const lastDeferral = Math.max(...deferrals.map((d) => discord.requests.indexOf(d)));
+    const firstCard = Math.min(...crowd.map((c) => discord.requests.findIndex(cardOf(c.token))));
+    expect(firstCard).toBeGreaterThan(lastDeferral);
+    expect(jobRows(h.db)).toHaveLength(21);
+  });
+
   it('refuses a late command privately: the deferral goes, the refusal follows only for the member', async () => {
     h = await startHarness({ env: { USER_DAILY_BUDGET_USD: '0.5', CONFIRM_ABOVE_USD: '0' } });
     const { discord } = h;

@@ -12,7 +12,7 @@ describe('when a command is answered at once', () => {
     for (let i = 0; i < 10; i++) {
       const ack = policy.begin(snowflakeAt(t.now - 80, i));
       expect(ack.answerAtOnce).toBe(false);
-      ack.done();
+      ack.answered();
       t.now += 1_000;
     }
   });
@@ -21,7 +21,7 @@ describe('when a command is answered at once', () => {
     const t = { now: 1_800_000_000_000 };
     const policy = createAckPolicy(clockAt(t));
     // This host's clock runs 4 s ahead of Discord's: every interaction looks 4 s old, which is the usual.
-    policy.begin(snowflakeAt(t.now - 4_080)).done();
+    policy.begin(snowflakeAt(t.now - 4_080)).answered();
     t.now += 100;
     expect(policy.begin(snowflakeAt(t.now - 4_900)).answerAtOnce).toBe(false);
     expect(policy.begin(snowflakeAt(t.now - 5_700)).answerAtOnce).toBe(true);
@@ -33,7 +33,83 @@ describe('when a command is answered at once', () => {
     const acks = Array.from({ length: 64 }, (_, i) => policy.begin(snowflakeAt(t.now - 50, i)));
     expect(acks.every((a) => !a.answerAtOnce)).toBe(true);
     expect(policy.begin(snowflakeAt(t.now - 50, 99)).answerAtOnce).toBe(true);
-    for (const ack of acks) ack.done();
+    for (const ack of acks) ack.answered();
     expect(policy.begin(snowflakeAt(t.now - 50, 100)).answerAtOnce).toBe(false);
+  });
+});
+
+describe('a deferred command’s own work', () => {
+  /** A clock whose timers fire when the test moves it. */
+  function manualClock(start: number) {
+    let now = start;
+    const timers = new Set<{ at: number; fn: () => void }>();
+    return {
+      now: () => now,
+      setTimeout: (fn: () => void, delayMs: number) => {
+        const timer = { at: now + delayMs, fn };
+        timers.add(timer);
+        return { id: timer };
+      },
+      clearTimeout: (handle: { id: unknown }) => void timers.delete(handle.id as { at: number; fn: () => void }),
+      advance(ms: number) {
+        now += ms;
+        for (const timer of [...timers]) if (timer.at <= now) (timers.delete(timer), timer.fn());
+      },
+    };
+  }
+  const settled = async (promise: Promise<void>) => {
+    let done = false;
+    void promise.then(() => { done = true; });
+    await new Promise((resolve) => setImmediate(resolve));
+    return done;
+  };
+
+  it('waits until every command of the crowd has its first answer, so that no deferral queues behind a card', async () => {
+    const clock = manualClock(1_800_000_000_000);
+    const policy = createAckPolicy(clock);
+    const crowd = Array.from({ length: 70 }, (_, i) => policy.begin(snowflakeAt(clock.now() - 50, i)));
+    const deferred = crowd.filter((a) => a.answerAtOnce);
+    expect(deferred).toHaveLength(6);
+    deferred[0]!.answered();
+    const held = deferred[0]!.crowdAnswered();
+    for (const ack of crowd.slice(0, 69)) ack.answered();
+    expect(await settled(held)).toBe(false);
+    crowd[69]!.answered();
+    // The burst may still be arriving: a command within the quiet moment keeps the work held.
+    clock.advance(40);
+    const another = policy.begin(snowflakeAt(clock.now() - 50, 70));
+    clock.advance(40);
+    expect(await settled(held)).toBe(false);
+    another.answered();
+    clock.advance(49);
+    expect(await settled(held)).toBe(false);
+    clock.advance(1);
+    expect(await settled(held)).toBe(true);
+  });
+
+  it('goes ahead after 5 s when commands keep arriving faster than they are answered', async () => {
+    const clock = manualClock(1_800_000_000_000);
+    const policy = createAckPolicy(clock);
+    const crowd = Array.from({ length: 65 }, (_, i) => policy.begin(snowflakeAt(clock.now() - 50, i)));
+    const late = crowd[64]!;
+    expect(late.answerAtOnce).toBe(true);
+    late.answered();
+    const held = late.crowdAnswered();
+    clock.advance(4_999);
+    expect(await settled(held)).toBe(false);
+    clock.advance(1);
+    expect(await settled(held)).toBe(true);
+  });
+
+  it('waits only a moment when nothing else waits for an answer, and counts a command answered only once', async () => {
+    const clock = manualClock(1_800_000_000_000);
+    const policy = createAckPolicy(clock);
+    const ack = policy.begin(snowflakeAt(clock.now() - 50));
+    ack.answered();
+    ack.answered();
+    expect(policy.waiting()).toBe(0);
+    const held = ack.crowdAnswered();
+    clock.advance(50);
+    expect(await settled(held)).toBe(true);
   });
 });

@@ -42,7 +42,12 @@ export function observeDiscord(client: Client, metrics: Metrics, nowMs: () => nu
     const now = nowMs();
     arrivedAt.set(interaction.id, now);
     if (arrivedAt.size > 1_000) {
-      for (const [id, at] of arrivedAt) if (now - at > forgetAfterMs) arrivedAt.delete(id);
+      // Oldest first (insertion order): stop at the first one still remembered, or a burst of thousands
+      // walks the whole map on every command.
+      for (const [id, at] of arrivedAt) {
+        if (now - at <= forgetAfterMs) break;
+        arrivedAt.delete(id);
+      }
     }
   });
   const observeAnswer = (request: { path: string }, response: { status: number; headers: { get(name: string): string | null } }) => {
