@@ -109,6 +109,7 @@ export function createApp(deps: AppDeps) {
       latePollingEndsAtMs: job.status === 'timed_out' ? latePollingEndsAt(job, latePoll) : null,
     }),
     onStatusWritten: (job, message) => reactions.syncStatusControls(job, message),
+    botPermissions: botPermissionsFrom(client),
   });
   const push = config.publicWebhookUrl ? createTaskPush({ logger }) : undefined;
   const ackPolicy = createAckPolicy(clock);

@@ -1,10 +1,5 @@
-import {
-  ApimartHttpError,
-  ApimartNetworkError,
-  ApimartResponseShapeError,
-  ApimartTimeoutError,
-  effectiveStatus,
-} from './services/apimart/errors.ts';
+import { ApimartHttpError, ApimartNetworkError, ApimartResponseShapeError, ApimartTimeoutError } from './services/apimart/errors.ts';
+import { effectiveStatus } from './services/apimart/errorVerdicts.ts';
 import type { ModelsComparison } from './services/apimart/modelsComparison.ts';
 
 const gap = '   ';

@@ -7,10 +7,8 @@ import {
   ApimartNetworkError,
   ApimartResponseShapeError,
   ApimartTimeoutError,
-  isProviderUnavailable,
-  submitOutcomeUnknown,
-  submitWasRefused,
 } from '../../src/services/apimart/errors.ts';
+import { isProviderUnavailable, submitOutcomeUnknown, submitWasRefused } from '../../src/services/apimart/errorVerdicts.ts';
 import { FakeApimart, type FakeAnswer } from '../fakes/fakeApimart.ts';
 
 const KEY = 'sk-live-SECRET-0123456789abcdef';

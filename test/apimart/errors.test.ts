@@ -4,16 +4,15 @@ import {
   ApimartNetworkError,
   ApimartResponseShapeError,
   ApimartTimeoutError,
-  collectErrorCodes,
-  isProviderUnavailable,
-  isRetryableRead,
-  parseRetryAfterMs,
-  sanitizeProviderText,
-  submitOutcomeUnknown,
-  submitWasRefused,
-  wasNeverSent,
   type ApimartErrorContext,
 } from '../../src/services/apimart/errors.ts';
+import {
+  isProviderUnavailable,
+  isRetryableRead,
+  submitOutcomeUnknown,
+  submitWasRefused,
+} from '../../src/services/apimart/errorVerdicts.ts';
+import { collectErrorCodes, parseRetryAfterMs, sanitizeProviderText, wasNeverSent } from '../../src/services/apimart/failureDetails.ts';
 
 const submit: ApimartErrorContext = { operation: 'submit', method: 'POST', path: '/v1/videos/generations' };
 const http = (status: number, type?: string) => new ApimartHttpError(submit, { status, type });

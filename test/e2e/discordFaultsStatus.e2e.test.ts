@@ -1,7 +1,9 @@
+import { PermissionFlagsBits } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { messagesFor } from '../../src/i18n/messages.ts';
 import { interactionTokenLifetimeMs } from '../../src/services/status/statusWriter.ts';
 import type { RecordedRequest } from '../fakes/fakeDiscord.ts';
+import { DEFAULT_PERMISSIONS } from '../fakes/fakeDiscordState.ts';
 import { checkAndStop, isResultPost, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
 
 const en = messagesFor('en-US');
@@ -125,6 +127,47 @@ describe('a job that outlives its interaction token', () => {
     expect(after.find(isResultPost)).toMatchObject({ status: 200 });
     expect(after.find(isResultPost)!.body).not.toHaveProperty('message_reference');
     expect(h.discord.requests.filter(isStatusPost)).toEqual([]);
+    expectDeliveredOnce(h);
+  });
+});
+
+describe('a status edit its channel refuses once the token is too old (50001)', () => {
+  const missingAccess = { status: 403, body: { message: 'Missing Access', code: 50001 }, times: 10_000 };
+
+  it('is not tried again on later changes of the job: one refused edit, and the result still delivered', async () => {
+    h = await startHarness();
+    const job = await runningJob(h);
+    const statusId = statusMessageId(h)!;
+    const taskId = jobRows(h.db)[0]!.task_id!;
+    h.discord.failNext(channelEdit, missingAccess);
+    ageInteraction(h);
+    const refused = await h.discord.waitForRequest((r) => isChannelEditOf(statusId)(r) && r.status === 403, 10_000);
+    const pollsAtRefusal = h.apimart.polls(taskId).length;
+    await h.discord.waitFor(() => h!.apimart.polls(taskId).length >= pollsAtRefusal + 3 && logged(h!, 'status_edit_left_refused').length >= 2, 10_000);
+    await job.finish();
+    // The updater forgets the token once the finished job's status has had its turn.
+    await h.discord.waitFor(() => h!.db.prepare('SELECT interaction_token FROM jobs WHERE id = 1').pluck().get() === null, 10_000);
+
+    expect(h.discord.requests.filter(isChannelEditOf(statusId))).toEqual([refused]);
+    expect(h.discord.requests.filter(isStatusPost)).toEqual([]);
+    expectDeliveredOnce(h);
+  });
+
+  it('is tried again once the bot’s permissions in the channel change, and shows the finished job', async () => {
+    h = await startHarness();
+    const job = await runningJob(h);
+    const statusId = statusMessageId(h)!;
+    h.discord.failNext(channelEdit, missingAccess);
+    ageInteraction(h);
+    const refused = await h.discord.waitForRequest((r) => isChannelEditOf(statusId)(r) && r.status === 403, 10_000);
+    await h.discord.waitFor(() => logged(h!, 'status_edit_left_refused').length > 0, 10_000);
+    h.discord.clearFaults();
+    h.discord.setRolePermissions(h.discord.botRoleId, BigInt(DEFAULT_PERMISSIONS) | PermissionFlagsBits.ManageMessages);
+    await h.discord.waitForRequest((r) => isChannelEditOf(statusId)(r) && r.status === 200 && r.at > refused.at, 10_000);
+    await job.finish();
+    await h.discord.waitFor(() => h!.discord.messages.get(statusId)!.content.startsWith(en.card.doneLine('')));
+
+    expect(h.discord.requests.filter((r) => isChannelEditOf(statusId)(r) && r.status === 403)).toEqual([refused]);
     expectDeliveredOnce(h);
   });
 });

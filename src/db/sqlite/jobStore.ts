@@ -1,17 +1,17 @@
-import type { Statement } from 'better-sqlite3';
 import type { Job, JobStatus, PollJob } from '../job.ts';
 import type { CompletedTask, JobStore } from '../jobStore.ts';
 import type { ShardScope } from '../shardScope.ts';
 import { createJobPlaces } from './jobPlaces.ts';
-import { createSyncJobQueries, inList } from './jobQueries.ts';
+import { createSyncJobQueries } from './jobQueries.ts';
 import { createJobReservations } from './jobReservations.ts';
 import { createJobResolutions } from './jobResolutions.ts';
+import { createJobSubmissions } from './jobSubmissions.ts';
+import { createJobTransition } from './jobTransition.ts';
 import { pollColumns, pollJobFromRow, type PollRow } from '../jobRow.ts';
 import { createLedgerWriter } from './ledgerWriter.ts';
 import { writeTransaction } from './busyRetry.ts';
 import type { Db } from './openDatabase.ts';
 import { promised } from './promised.ts';
-import { ownedJobsSql } from './shardScope.ts';
 import { createSyncSpendStore } from './spendStore.ts';
 import { createDmCopies } from './dmCopies.ts';
 import { createPriceChecks } from './priceChecks.ts';
@@ -28,21 +28,14 @@ export function createJobStore(db: Db, scope?: ShardScope): JobStore {
  * shard scope, the queue and the resume lists keep to this process's servers; the limits stay bot-wide.
  */
 function createSyncJobStore(db: Db, scope?: ShardScope) {
-  const owned = ownedJobsSql(scope);
   const spend = createSyncSpendStore(db);
   const queries = createSyncJobQueries(db, scope);
   const writeLedger = createLedgerWriter(db);
   const reservations = createJobReservations(db, spend, queries, writeLedger);
   const resolutions = createJobResolutions(db, spend, queries, writeLedger);
   const read = queries.get;
+  const transition = createJobTransition(db, read);
   const priceChecks = createPriceChecks(db);
-  const countSubmissions = db.prepare<[], { n: number }>(
-    "SELECT COUNT(*) AS n FROM jobs WHERE status IN ('submitting', 'submitted')");
-  // A paused server's jobs stay queued, and the jobs of other servers behind them go ahead.
-  const nextQueued = db.prepare<[number], { id: number; submit_attempts: number }>(
-    `SELECT id, submit_attempts FROM jobs WHERE status = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-     AND guild_id NOT IN (SELECT guild_id FROM guild_settings WHERE paused = 1)
-     AND ${owned} ORDER BY id LIMIT 1`);
   const insertMessage = db.prepare(
     'INSERT OR REPLACE INTO job_messages (message_id, job_id, kind) VALUES (?, ?, ?)');
   const updateProgress = db.prepare<[number, number | null, number, number], PollRow>(
@@ -55,9 +48,6 @@ function createSyncJobStore(db: Db, scope?: ShardScope) {
   const markPostStarted = db.prepare<[number, number], { at: number }>(
     'UPDATE jobs SET result_post_started_at = COALESCE(result_post_started_at, ?) WHERE id = ? RETURNING result_post_started_at AS at');
   const clearToken = db.prepare('UPDATE jobs SET interaction_token = NULL WHERE id = ?');
-  const submittingIds = db.prepare<[], { id: number; submit_sending_at: number | null }>(
-    `SELECT id, submit_sending_at FROM jobs WHERE status = 'submitting' AND ${owned}`);
-  const markSending = db.prepare("UPDATE jobs SET submit_sending_at = ? WHERE id = ? AND status = 'submitting'");
   const addDeliveryAttempt = db.prepare<[number, number], { n: number }>(
     "UPDATE jobs SET delivery_attempts = delivery_attempts + 1, updated_at = ? WHERE id = ? AND status = 'completed' RETURNING delivery_attempts AS n");
   const markStatusGone = db.prepare('UPDATE jobs SET status_deleted_at = ? WHERE id = ? AND status_deleted_at IS NULL');
@@ -85,17 +75,6 @@ function createSyncJobStore(db: Db, scope?: ShardScope) {
     insertMessage.run(messageId, id, 'status');
   });
 
-  const transitionStatements = new Map<string, Statement>();
-  /** The one way a job changes state: guarded by its current status, so a repeated event is a no-op. */
-  function transition(id: number, from: readonly JobStatus[], to: JobStatus, now: number, set: Record<string, unknown> = {}): Job | undefined {
-    const assignments = Object.keys(set).map((column) => `, ${column} = @${column}`).join('');
-    const sql = `UPDATE jobs SET status = @to, updated_at = @now${assignments} WHERE id = @id AND status IN (${inList(from)})`;
-    let statement = transitionStatements.get(sql);
-    if (!statement) transitionStatements.set(sql, (statement = db.prepare(sql)));
-    const result = statement.run({ ...set, id, to, now });
-    return result.changes === 1 ? read(id) : undefined;
-  }
-
   /** Ends a job that never reached the provider; its reservation is released with it. */
   const endBeforeSubmission = writeTransaction(db, (id: number, to: 'cancelled' | 'expired' | 'failed', code: string, now: number) => {
     const from: JobStatus[] = to === 'failed' ? ['submitting'] : ['awaiting_confirmation', 'queued'];
@@ -113,39 +92,13 @@ function createSyncJobStore(db: Db, scope?: ShardScope) {
     pricedModels: priceChecks.pricedModels,
     recentPriceChecks: priceChecks.recentPriceChecks,
     ...createJobPlaces(db, read, endBeforeSubmission),
+    ...createJobSubmissions(db, transition, scope),
     ...resolutions,
 
     confirm: (id: number, now: number) =>
       transition(id, ['awaiting_confirmation'], 'queued', now, { confirm_deadline_at: null }),
 
     endBeforeSubmission,
-
-    /** Takes the oldest due queued job of a server not paused, if a provider slot is free. */
-    claimForSubmission: writeTransaction(db, (maxConcurrent: number, now: number): Job | undefined => {
-      if ((countSubmissions.get()?.n ?? 0) >= maxConcurrent) return undefined;
-      const row = nextQueued.get(now);
-      if (!row) return undefined;
-      return transition(row.id, ['queued'], 'submitting', now, { submit_attempts: row.submit_attempts + 1 });
-    }),
-
-    /**
-     * Also from `submit_unknown`: when this process stalled and another instance quarantined the job,
-     * the answer that arrives afterwards is the one thing that says which task the provider billed.
-     */
-    recordSubmitted: (id: number, taskId: string, now: number) =>
-      transition(id, ['submitting', 'submit_unknown'], 'submitted', now,
-        { task_id: taskId, submitted_at: now, next_attempt_at: null, failure_code: null, failure_detail: null }),
-
-    requeue: (id: number, retryAt: number, now: number) =>
-      transition(id, ['submitting'], 'queued', now, { next_attempt_at: retryAt, submit_sending_at: null }),
-
-    /** Written (and synced) just before the POST: from here on a crash leaves the outcome unknown. */
-    markSubmitSending(id: number, now: number): boolean {
-      return markSending.run(now, id).changes === 1;
-    },
-
-    markSubmitUnknown: (id: number, detail: string, now: number) =>
-      transition(id, ['submitting'], 'submit_unknown', now, { failure_code: 'submit_unknown', failure_detail: detail }),
 
     /** Returns the job as a poll sees it, with the progress written, so the poller need not read it again. */
     recordProgress(id: number, progress: number, estimatedTimeSec: number | null, now: number): PollJob | undefined {
@@ -226,23 +179,6 @@ function createSyncJobStore(db: Db, scope?: ShardScope) {
 
     forgetInteractionToken(id: number): void {
       clearToken.run(id);
-    },
-
-    /** At start-up: a POST that may have left before the crash is never sent again. */
-    /**
-     * At start-up: a job whose POST may have left before the crash is never sent again; one that was
-     * claimed but provably never sent (no marker) simply goes back to the queue.
-     */
-    quarantineInterruptedSubmissions(now: number): Job[] {
-      return submittingIds.all().flatMap((row) => {
-        if (row.submit_sending_at === null) {
-          transition(row.id, ['submitting'], 'queued', now);
-          return [];
-        }
-        const job = transition(row.id, ['submitting'], 'submit_unknown', now,
-          { failure_code: 'submit_unknown', failure_detail: 'process stopped during submission' });
-        return job ? [job] : [];
-      });
     },
   };
 }

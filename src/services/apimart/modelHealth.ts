@@ -1,5 +1,6 @@
 import type { Clock } from '../../clock.ts';
-import { ApimartHttpError, effectiveStatus } from './errors.ts';
+import { ApimartHttpError } from './errors.ts';
+import { effectiveStatus } from './errorVerdicts.ts';
 
 /** Consecutive "no such model" answers after which a model is turned off. */
 export const modelGoneAnswersBeforeTurnOff = 3;

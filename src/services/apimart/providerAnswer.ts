@@ -4,11 +4,9 @@ import {
   ApimartResponseShapeError,
   ApimartResponseTooLargeError,
   ApimartTimeoutError,
-  collectErrorCodes,
-  parseRetryAfterMs,
-  wasNeverSent,
   type ApimartErrorContext,
 } from './errors.ts';
+import { collectErrorCodes, parseRetryAfterMs, wasNeverSent } from './failureDetails.ts';
 import { BodyTooLargeError, maxJsonAnswerBytes } from './cappedBody.ts';
 import { errorEnvelopeSchema } from './schemas.ts';
 

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
-import { ApimartHttpError, ApimartResponseShapeError, isRetryableRead, sanitizeProviderText, type ApimartErrorContext } from './errors.ts';
+import { ApimartHttpError, ApimartResponseShapeError, type ApimartErrorContext } from './errors.ts';
+import { isRetryableRead } from './errorVerdicts.ts';
+import { sanitizeProviderText } from './failureDetails.ts';
 import { maxJsonAnswerBytes, readCappedText } from './cappedBody.ts';
 import { createKeepAliveGet } from './keepAliveGet.ts';
 import { readAnswer, transportFailure, type Answer, type RawAnswer } from './providerAnswer.ts';

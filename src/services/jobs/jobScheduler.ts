@@ -2,10 +2,11 @@ import type { Job } from '../../db/job.ts';
 import type { JobStore } from '../../db/jobStore.ts';
 import type { Logger } from '../../logger.ts';
 import type { ApimartClient } from '../apimart/client.ts';
-import type { Clock, TimerHandle } from '../../clock.ts';
+import type { Clock } from '../../clock.ts';
 import type { DiscordMessenger, SentMessage } from '../discord/discordMessenger.ts';
 import type { JobContext, JobSettings } from './jobContext.ts';
 import { createJobDelivery } from './jobDelivery.ts';
+import { createJobTimers } from './jobTimers.ts';
 import { createJobPoller } from './jobPoller.ts';
 import { createJobResume } from './jobResume.ts';
 import type { AllowLists } from './placeGates.ts';
@@ -55,28 +56,13 @@ export interface JobSchedulerDeps {
  */
 export function createJobScheduler(deps: JobSchedulerDeps) {
   const { store, clock, logger } = deps;
-  const timers = new Map<number, TimerHandle>();
-  const inFlight = new Set<Promise<void>>();
+  const timers = createJobTimers(clock, logger);
   /** Jobs accepted whose follow-up has not yet decided between the confirmation timer and the queue. */
   const awaitingFollowUp = new Set<number>();
   let stopped = false;
 
-  const track = (work: Promise<void>) => {
-    const tracked = work.catch((err) => logger.error('job_step_crashed', { err })).finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
-  };
+  const { schedule, track } = timers;
   const notifyUser = createUserNotices({ messenger: deps.messenger, dmNotice: deps.dmNotice, logger });
-
-  const schedule = (key: number, delayMs: number, step: () => Promise<void> | void) => {
-    const previous = timers.get(key);
-    if (previous) clock.clearTimeout(previous);
-    if (stopped) return;
-    timers.set(key, clock.setTimeout(() => {
-      timers.delete(key);
-      if (stopped) return;
-      track(Promise.resolve().then(step));
-    }, delayMs));
-  };
 
   const ctx: JobContext = {
     ...deps,
@@ -110,7 +96,7 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
   const delivery = createJobDelivery(ctx);
   const restart = createJobResume({
     ctx, withdrawals, submissions, armConfirmation: (job) => armConfirmation(job),
-    poll: (job, spreadMs) => poller.track(job, spreadMs), isScheduled: (jobId) => timers.has(jobId),
+    poll: (job, spreadMs) => poller.track(job, spreadMs), isScheduled: timers.isScheduled,
   });
 
   function armConfirmation(job: Job): void {
@@ -154,18 +140,14 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     },
     confirmed(job: Job): void {
       awaitingFollowUp.delete(job.id);
-      const timer = timers.get(job.id);
-      if (timer) clock.clearTimeout(timer);
-      timers.delete(job.id);
+      timers.cancel(job.id);
       // The claim first: the edit then shows the job started, not a queued card whose Cancel came too late.
       submissions.kick();
       void deps.status.refresh(job.id);
     },
     cancelled(job: Job): void {
       awaitingFollowUp.delete(job.id);
-      const timer = timers.get(job.id);
-      if (timer) clock.clearTimeout(timer);
-      timers.delete(job.id);
+      timers.cancel(job.id);
       void deps.status.refresh(job.id);
     },
     refreshStatus: (jobId: number) => deps.status.refresh(jobId),
@@ -193,14 +175,13 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     /** Stops scheduling and waits (up to `graceMs`) for steps already talking to the provider or Discord. */
     async stop(graceMs = 5_000): Promise<void> {
       stopped = true;
+      timers.stop();
       afterAcknowledgements.stop();
       poller.stop();
-      for (const timer of timers.values()) clock.clearTimeout(timer);
-      timers.clear();
       const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
-      await Promise.race([Promise.allSettled([...inFlight, deps.status.stop()]), grace]);
+      await Promise.race([Promise.allSettled([...timers.running(), deps.status.stop()]), grace]);
     },
-    pendingTimers: () => timers.size,
+    pendingTimers: timers.pending,
   };
 }
 

@@ -1,7 +1,8 @@
 import type { Job } from '../../db/job.ts';
 import type { VideoGenerationRequest } from '../../videoGenerationRequest.ts';
 import { messagesFor } from '../../i18n/messages.ts';
-import { ApimartHttpError, effectiveStatus } from '../apimart/errors.ts';
+import { ApimartHttpError } from '../apimart/errors.ts';
+import { effectiveStatus } from '../apimart/errorVerdicts.ts';
 import { classifySubmitFailure } from './submitFailure.ts';
 import type { JobContext } from './jobContext.ts';
 import { withReferenceImageUrl } from '../../models/referenceImageField.ts';

@@ -1,4 +1,5 @@
-import { ApimartHttpError, effectiveStatus, isProviderUnavailable, submitOutcomeUnknown, submitWasRefused } from '../apimart/errors.ts';
+import { ApimartHttpError } from '../apimart/errors.ts';
+import { effectiveStatus, isProviderUnavailable, submitOutcomeUnknown, submitWasRefused } from '../apimart/errorVerdicts.ts';
 import { isModelGoneAnswer } from '../apimart/modelHealth.ts';
 
 export type RejectionCode = 'provider_unavailable' | 'model_retired' | 'moderation' | 'provider_rejected';

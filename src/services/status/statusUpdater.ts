@@ -1,17 +1,19 @@
 import { terminalStatuses, type Job } from '../../db/job.ts';
 import type { JobStore } from '../../db/jobStore.ts';
 import type { Logger } from '../../logger.ts';
-import type { Clock, TimerHandle } from '../../clock.ts';
+import type { Clock } from '../../clock.ts';
+import type { BotPermissions } from '../discord/botPermissions.ts';
 import type { DiscordMessenger, SentMessage } from '../discord/discordMessenger.ts';
+import { createCardRevisits } from './cardRevisits.ts';
 import { createChannelEditLimits } from './channelEditLimits.ts';
 import { createEditPace, type EditPace } from './editPace.ts';
-import { createStatusPump, type PreparedEdit } from './statusPump.ts';
-import { createStatusWriter, viaInteractionToken, type StatusTexts } from './statusWriter.ts';
+import { createRefusedStatusEdits } from './refusedStatusEdits.ts';
+import { createStatusEdits, newEditState, type EditState } from './statusEdits.ts';
+import { createStatusPump } from './statusPump.ts';
+import { createStatusWriter } from './statusWriter.ts';
 import type { StatusContext } from './statusText.ts';
-import { cardRevisitAt, renderStatusCard, type MessagePayload } from './statusCard.ts';
-import { createCardReader, outgoing } from './cardReader.ts';
-
-export { interactionTokenLifetimeMs } from './statusWriter.ts';
+import { renderStatusCard, type MessagePayload } from './statusCard.ts';
+import { createCardReader } from './cardReader.ts';
 
 export interface StatusUpdaterDeps {
   store: JobStore;
@@ -27,24 +29,12 @@ export interface StatusUpdaterDeps {
   contextFor: (job: Job, knownQueuePosition?: number) => Promise<StatusContext>;
   /** Called after every successful write, e.g. to keep the reaction controls in step. */
   onStatusWritten?: (job: Job, message: SentMessage) => Promise<void>;
+  /** The bot's permissions in a channel, to tell when a channel that refused a status edit may take one again. */
+  botPermissions?: BotPermissions;
 }
 
 /** What a status message shows: the job's card. */
 export type StatusPayload = MessagePayload;
-
-interface EditState {
-  lastText?: string;
-  lastEditAt: number;
-  timer?: TimerHandle;
-  /** A redraw when the card's ETA passes, so it never shows a finish time in the past. */
-  revisit?: TimerHandle;
-  queued: boolean;
-  writing: boolean;
-  again: boolean;
-  /** The server's AutoMod refused the text quoting the prompt: later writes leave it out from the start. */
-  promptBlocked: boolean;
-  waiters: (() => void)[];
-}
 
 /**
  * Keeps each job's public status message in step with the job: at most one edit per message per
@@ -54,18 +44,29 @@ interface EditState {
  */
 export function createStatusUpdater(deps: StatusUpdaterDeps) {
   const { store, clock, logger } = deps;
-  const writeStatus = createStatusWriter(deps);
-  const readCard = createCardReader(deps);
+  const refusedEdits = createRefusedStatusEdits(deps.botPermissions);
+  const writeStatus = createStatusWriter({ ...deps, refusedEdits });
   const states = new Map<number, EditState>();
   let stopped = false;
+  const revisits = createCardRevisits({
+    clock, contextFor: deps.contextFor,
+    redraw: (jobId) => {
+      const state = states.get(jobId);
+      if (state && !stopped) schedule(jobId, state);
+    },
+  });
+  const readEdit = createStatusEdits({
+    clock, logger, readCard: createCardReader(deps), writeStatus, refusedEdits, revisits,
+    onStatusWritten: deps.onStatusWritten, settle, stopped: () => stopped,
+  });
   const pump = createStatusPump({
     clock, pace: deps.pace ?? createEditPace(() => clock.now()), channelLimits: createChannelEditLimits(() => clock.now()),
-    maxInFlight: deps.maxEditsInFlight ?? 100, readEdit,
+    maxInFlight: deps.maxEditsInFlight ?? 100, readEdit: (jobId) => readEdit(jobId, stateOf(jobId)),
   });
 
   const stateOf = (jobId: number): EditState => {
     let state = states.get(jobId);
-    if (!state) states.set(jobId, (state = { lastEditAt: 0, queued: false, writing: false, again: false, promptBlocked: false, waiters: [] }));
+    if (!state) states.set(jobId, (state = newEditState()));
     return state;
   };
 
@@ -85,65 +86,9 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
     // A refresh that came while the job was read has work of its own for this state.
     const idle = !state.queued && !state.writing && !state.timer && states.get(jobId) === state;
     if (!idle || !terminalStatuses.includes(job?.status as never)) return;
-    if (state.revisit) clock.clearTimeout(state.revisit);
+    revisits.cancel(jobId);
     states.delete(jobId);
     await store.forgetInteractionToken(jobId);
-  }
-
-  async function revisitLater(jobId: number, state: EditState, job: Job): Promise<void> {
-    const context = await deps.contextFor(job);
-    if (stopped) return;
-    const at = cardRevisitAt(job, context, clock.now());
-    if (state.revisit) clock.clearTimeout(state.revisit);
-    state.revisit = at === null ? undefined : clock.setTimeout(() => {
-      state.revisit = undefined;
-      if (!stopped && states.get(jobId) === state) schedule(jobId, state);
-    }, at - clock.now() + 1_000);
-  }
-
-  /** `keys` are the two forms as compared between edits: what was actually written is what is remembered. */
-  async function write(jobId: number, state: EditState, job: Job, texts: StatusTexts, keys: { full: string; withoutPrompt: string }): Promise<void> {
-    try {
-      const { message, promptBlocked } = await writeStatus(job, texts);
-      if (promptBlocked) state.promptBlocked = true;
-      state.lastText = promptBlocked ? keys.withoutPrompt : keys.full;
-      await revisitLater(jobId, state, job);
-      if (message) await deps.onStatusWritten?.(job, message);
-    } catch (err) {
-      logger.warn('status_edit_failed', { jobId, userId: job.userId, err });
-    } finally {
-      state.writing = false;
-      settle(jobId, state);
-    }
-  }
-
-  /** The job's turn in the pump: its card read and rendered now, or nothing when there is nothing new to show. */
-  async function readEdit(jobId: number): Promise<PreparedEdit | undefined> {
-    const state = stateOf(jobId);
-    state.queued = false;
-    // Reading is part of writing: a refresh meanwhile asks for another write after this one, not a second one now.
-    state.writing = true;
-    const now = clock.now();
-    const card = await readCard(jobId, state.promptBlocked, now);
-    const text = card && JSON.stringify(card.payload);
-    if (!card || stopped || text === state.lastText) {
-      state.writing = false;
-      settle(jobId, state);
-      return undefined;
-    }
-    const full = outgoing(card.payload);
-    const withoutPrompt = state.promptBlocked ? full : outgoing(card.bare);
-    return {
-      channelRoute: viaInteractionToken(card.job, now) ? undefined : `${card.job.statusMessageId ? 'edit' : 'post'} ${card.job.channelId}`,
-      send: () => {
-        state.lastEditAt = clock.now();
-        return write(jobId, state, card.job, { full, withoutPrompt }, { full: text as string, withoutPrompt: JSON.stringify(card.bare) });
-      },
-      putBack: () => {
-        state.writing = false;
-        state.queued = true;
-      },
-    };
   }
 
   function schedule(jobId: number, state: EditState): void {
@@ -178,7 +123,7 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       state.lastText = JSON.stringify(payload);
       if (promptBlocked) state.promptBlocked = true;
       state.lastEditAt = clock.now();
-      await revisitLater(job.id, state, job);
+      await revisits.after(job);
       if (!message) return;
       await store.setStatusMessage(job.id, message.channelId, message.id, clock.now());
       void deps.onStatusWritten?.(job, message)
@@ -196,10 +141,10 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
     async stop(): Promise<void> {
       stopped = true;
       pump.stop();
+      revisits.stop();
       const writing: Promise<void>[] = [];
       for (const state of states.values()) {
         if (state.timer) clock.clearTimeout(state.timer);
-        if (state.revisit) clock.clearTimeout(state.revisit);
         if (state.writing) writing.push(new Promise((resolve) => state.waiters.push(resolve)));
         else for (const resolve of state.waiters.splice(0)) resolve();
       }

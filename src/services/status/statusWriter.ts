@@ -5,6 +5,7 @@ import type { Logger } from '../../logger.ts';
 import type { Clock } from '../../clock.ts';
 import { isAutoModBlock } from '../discord/discordFaults.ts';
 import { DiscordCode, discordErrorCode, type DiscordMessenger, type OutgoingMessage, type SentMessage } from '../discord/discordMessenger.ts';
+import type { RefusedStatusEdits } from './refusedStatusEdits.ts';
 
 /** Discord's interaction token lives 15 minutes; stop trusting it a minute early. */
 export const interactionTokenLifetimeMs = 14 * 60_000;
@@ -16,6 +17,7 @@ const tokenRejected = (err: unknown) => {
   const code = discordErrorCode(err);
   return code === DiscordCode.invalidWebhookToken || code === DiscordCode.unknownInteraction || code === DiscordCode.unknownWebhook;
 };
+const refusingCodes: readonly (number | undefined)[] = [DiscordCode.missingAccess, DiscordCode.missingPermissions];
 
 /**
  * The status in two forms: as rendered, and without the member's words (for a server whose AutoMod
@@ -29,7 +31,7 @@ export interface StatusWrite { message?: SentMessage; promptBlocked: boolean }
  * Puts a status text on the job's message: through the interaction token while it is young, then with
  * the bot token. A status message a moderator deleted stays deleted.
  */
-export function createStatusWriter(deps: { store: JobStore; messenger: DiscordMessenger; clock: Clock; logger: Logger }) {
+export function createStatusWriter(deps: { store: JobStore; messenger: DiscordMessenger; clock: Clock; logger: Logger; refusedEdits: RefusedStatusEdits }) {
   const { store, messenger, clock, logger } = deps;
   const tokenUsable = (job: Job) => viaInteractionToken(job, clock.now());
 
@@ -77,7 +79,9 @@ export function createStatusWriter(deps: { store: JobStore; messenger: DiscordMe
         await messenger.edit(job.channelId, job.statusMessageId, content);
         return { id: job.statusMessageId, channelId: job.channelId };
       } catch (err) {
-        if (discordErrorCode(err) !== DiscordCode.unknownMessage) throw err;
+        const code = discordErrorCode(err);
+        if (refusingCodes.includes(code)) deps.refusedEdits.remember(job.channelId, job.statusMessageId);
+        if (code !== DiscordCode.unknownMessage) throw err;
         return statusDeleted(job, false);
       }
     }
