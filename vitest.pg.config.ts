@@ -17,6 +17,7 @@ export const postgresSuites = [
   'test/unit/referenceImages.test.ts',
   'test/unit/retentionReferenceImages.test.ts',
   'test/unit/priceDrift.test.ts',
+  'test/model/jobModel.test.ts',
   'test/e2e/videoCommand.e2e.test.ts',
   'test/e2e/budgets.e2e.test.ts',
   'test/e2e/providerPush.e2e.test.ts',

@@ -8,11 +8,12 @@ import { measureReservationBurst } from './reservations.ts';
 import { measureReferenceImages } from './referenceImages.ts';
 import { measureScale } from './scale.ts';
 import { measureSharding } from './sharding.ts';
+import { measureStores } from './storeLatency.ts';
 import type { BenchResult } from './stats.ts';
 
 /**
  * `npm run bench`: every measurement, a table, and bench/results.json ({ meta, results }).
- * BENCH_SIZE=small for a quick run that proves the bench still works; BENCH_ONLY=ack,history,reservations,… picks stages.
+ * BENCH_SIZE=small for a quick run that proves the bench still works; BENCH_ONLY=ack,history,reservations,stores,… picks stages.
  * Exits with 1 when a stage failed; .ci/checkBenchResults.mjs judges the file.
  */
 const small = process.env.BENCH_SIZE === 'small';
@@ -30,6 +31,8 @@ const stages: Stage[] = [
   { key: 'busy', title: 'busy channel', run: () => measureBusyChannel(small ? 30 : 100) },
   { key: 'scale', title: 'scale', run: () => (small ? measureScale([200], 3_000) : measureScale([10_000, 10_000, 10_000, 30_000], 30_000)) },
   { key: 'images', title: 'reference images: keep, first submit, re-roll upload', run: () => measureReferenceImages(small ? [1] : [1, 10], small ? 3 : 10) },
+  // The PostgreSQL half needs a server the bench may create a database on: `bash .ci/withPostgres.sh npm run bench`.
+  { key: 'stores', title: 'store calls on SQLite and PostgreSQL', run: () => measureStores(small ? 300 : 2_000, small ? 100 : 1_000, process.env.TEST_DATABASE_URL || undefined) },
   { key: 'sharding', title: 'sharding', run: () => measureSharding(small ? [100] : [100, 1_000, 10_000], small ? [] : [100, 1_000, 10_000]) },
 ].filter((s) => !only || only.includes(s.key));
 

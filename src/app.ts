@@ -115,7 +115,7 @@ export function createApp(deps: AppDeps) {
   const push = config.publicWebhookUrl ? createTaskPush({ logger }) : undefined;
   const ackPolicy = createAckPolicy(clock);
   const scheduler = createJobScheduler({
-    store, apimart, messenger, status, health, models, clock, logger, fetch: deps.fetch, push, answersPending: ackPolicy.waiting,
+    store, apimart, messenger, status, health, models, clock, logger, fetch: deps.fetch, push, answersPending: ackPolicy.unfinished,
     fetchVideo: deps.fetch ?? createGuardedVideoFetch({ trustedOrigin: config.apimartBaseUrl }),
     fetchAttachment: deps.fetch ?? createGuardedVideoFetch({ trustedOrigin: config.discordApiUrl }),
     imageOrigins: referenceImageOrigins(config.discordApiUrl),

@@ -160,10 +160,11 @@ export function createAppLifecycle(parts: AppLifecycleParts) {
         commands: () => commandDefinitions(config, parts.availability.isOffered), writes: syncsCommands, firstRetryMs: parts.commandSyncRetryMs,
       });
       commandSync = sync;
-      const commands = await sync.start();
       // The `model` option lists the models the key can call: when the hourly list changes them, so does
-      // the command (written only where it differs from what Discord holds).
+      // the command (written only where it differs from what Discord holds). Heard before the first sync,
+      // so a list that arrives while it runs is written after it.
       parts.availability.onChange(() => void sync.resync('the models the key can call changed'));
+      const commands = await sync.start();
       // Settings are the bot's, not a shard's: one process tells the operator. botPublic came with the
       // owner check's GET /applications/@me above.
       if (syncsCommands) {

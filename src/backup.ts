@@ -8,10 +8,10 @@ import { BackupError, backupDatabase } from './db/sqlite/backupDatabase.ts';
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 
 try {
-  const { databasePath, databaseUrl } = loadDatabaseSettingsFromEnvironment();
+  const { databasePath, databaseUrl, childEnv } = loadDatabaseSettingsFromEnvironment();
   if (databaseUrl) {
     const destination = process.argv[2] ?? join('backups', `bot-${stamp}.dump`);
-    const { bytes, entries } = await backupPostgres(databaseUrl, destination, process.env);
+    const { bytes, entries } = await backupPostgres(databaseUrl, destination, childEnv);
     process.stdout.write(`backup written to ${destination} (pg_dump custom format, ${bytes} bytes, ${entries} tables read back)\n`);
   } else {
     const destination = process.argv[2] ?? join(databasePath === ':memory:' ? '.' : join(databasePath, '..'), 'backups', `bot-${stamp}.db`);

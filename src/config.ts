@@ -87,12 +87,18 @@ export function loadProviderConfigFromEnvironment(): ProviderConfig {
   return loaded;
 }
 
-/** DATABASE_PATH and DATABASE_URL alone, for tools such as `npm run backup` that need no tokens. */
-export function loadDatabaseSettingsFromEnvironment(): { databasePath: string; databaseUrl: string | undefined } {
+/**
+ * DATABASE_PATH and DATABASE_URL alone, for tools such as `npm run backup` that need no tokens; with the
+ * environment a database client they start (pg_dump) inherits: PATH and libpq's own PG* variables.
+ */
+export function loadDatabaseSettingsFromEnvironment(): { databasePath: string; databaseUrl: string | undefined; childEnv: NodeJS.ProcessEnv } {
   loadDotenv();
   const url = variables.DATABASE_URL.safeParse(readVariable(process.env, 'DATABASE_URL'));
   if (!url.success) throw new ConfigError([`DATABASE_URL: ${url.error.issues[0]?.message ?? 'invalid'}`]);
-  return { databasePath: variables.DATABASE_PATH.parse(readVariable(process.env, 'DATABASE_PATH')), databaseUrl: url.data };
+  const databasePath = variables.DATABASE_PATH.parse(readVariable(process.env, 'DATABASE_PATH'));
+  // pg_dump has no use for the bot's secrets.
+  const { DISCORD_TOKEN: _token, APIMART_API_KEY: _key, ...childEnv } = process.env;
+  return { databasePath, databaseUrl: url.data, childEnv };
 }
 
 export function loadConfig(

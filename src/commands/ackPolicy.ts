@@ -26,6 +26,7 @@ const quietMs = 50;
  */
 export function createAckPolicy(clock: Clock) {
   let waiting = 0;
+  let unfinished = 0;
   let usualDelayMs = Infinity;
   let usualSeenAt = 0;
   const held = new Set<() => void>();
@@ -83,22 +84,34 @@ export function createAckPolicy(clock: Clock) {
   return {
     /** Commands between arrival and first answer. */
     waiting: () => waiting,
+    /** Commands whose card (or refusal) has not been shown yet, deferred ones included. */
+    unfinished: () => unfinished,
     /**
-     * A command arrived. `answered` once its first answer has gone (or it was refused; again is harmless);
-     * a command answered at once then awaits `crowdAnswered` before its own work.
+     * A command arrived. `answered` once its first answer has gone (or it was refused), `done` once its
+     * card or refusal is shown (each again is harmless); a command answered at once awaits
+     * `crowdAnswered` before its own work.
      */
-    begin(interactionId: string): { answerAtOnce: boolean; answered: () => void; crowdAnswered: () => Promise<void> } {
+    begin(interactionId: string): { answerAtOnce: boolean; answered: () => void; crowdAnswered: () => Promise<void>; done: () => void } {
       const answerAtOnce = lateness(interactionId) > lateAfterMs || waiting >= maxWaiting;
       arrived();
-      let finished = false;
+      unfinished++;
+      let isAnswered = false;
+      let isDone = false;
+      const answered = () => {
+        if (isAnswered) return;
+        isAnswered = true;
+        answerOne();
+      };
       return {
         answerAtOnce,
-        answered: () => {
-          if (finished) return;
-          finished = true;
-          answerOne();
-        },
+        answered,
         crowdAnswered,
+        done: () => {
+          answered();
+          if (isDone) return;
+          isDone = true;
+          unfinished--;
+        },
       };
     },
   };

@@ -61,7 +61,7 @@ export async function executeVideo(interaction: ChatInputCommandInteraction, dep
     }
     await createAndShow(interaction, deps, ack.answered);
   } finally {
-    ack.answered();
+    ack.done();
   }
 }
 

@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config.ts';
 import { processShardScope } from '../../src/sharding/resolveShards.ts';
 import { shardsOfHost, shardsOfProcess } from '../../src/sharding/shardPlan.ts';
+import { configProblems } from '../support/configProblems.ts';
 
 const base = { DISCORD_TOKEN: 'token', APIMART_API_KEY: 'key' };
 const url = 'postgres://bot:a-secret-password@db.example:5432/bot';
-
-function problems(env: Record<string, string>): readonly string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
 
 describe('database and host settings', () => {
   it('keeps SQLite at DATABASE_PATH and one host when nothing is set', () => {
@@ -24,7 +15,7 @@ describe('database and host settings', () => {
   it('takes a postgres:// DATABASE_URL, and names a bad one without printing it', () => {
     expect(loadConfig({ ...base, DATABASE_URL: url }).databaseUrl).toBe(url);
     expect(loadConfig({ ...base, DATABASE_URL: 'postgresql://bot@/bot?host=/run/postgresql' }).databaseUrl).toMatch(/^postgresql:/);
-    const refused = problems({ ...base, DATABASE_URL: 'mysql://bot:a-secret-password@db/bot' });
+    const refused = configProblems({ ...base, DATABASE_URL: 'mysql://bot:a-secret-password@db/bot' });
     expect(refused).toEqual(['DATABASE_URL: must be a postgres:// or postgresql:// URL']);
     expect(refused.join('')).not.toContain('a-secret-password');
   });
@@ -42,11 +33,11 @@ describe('database and host settings', () => {
     [{ HOST_COUNT: '0' }, 'HOST_COUNT: must be a positive integer'],
     [{ HOST_INDEX: '-1' }, 'HOST_INDEX: must be a whole number (0 for the first host)'],
   ])('refuses %j', (env, problem) => {
-    expect(problems({ ...base, DATABASE_URL: url, ...env })).toEqual([problem]);
+    expect(configProblems({ ...base, DATABASE_URL: url, ...env })).toEqual([problem]);
   });
 
   it('refuses several hosts on SQLite, which serves one host', () => {
-    expect(problems({ ...base, HOST_COUNT: '2', HOST_INDEX: '1', DISCORD_SHARDS: '2' }))
+    expect(configProblems({ ...base, HOST_COUNT: '2', HOST_INDEX: '1', DISCORD_SHARDS: '2' }))
       .toEqual(['HOST_COUNT: several hosts need DATABASE_URL (a PostgreSQL they share); SQLite serves one host']);
   });
 });

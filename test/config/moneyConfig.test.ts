@@ -1,18 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config.ts';
+import { configProblems } from '../support/configProblems.ts';
 
 const base = { DISCORD_TOKEN: 'discord-secret-token.abc123', APIMART_API_KEY: 'sk-apimart-secret-key-987' };
 
-function problems(env: Record<string, string>): readonly string[] {
-  try {
-    loadConfig({ ...base, ...env });
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
+const problems = (env: Record<string, string>) => configProblems({ ...base, ...env });
 
 describe('the money and trust settings', () => {
   it('reads the bot-wide daily budget, the allowed servers and the owners', () => {

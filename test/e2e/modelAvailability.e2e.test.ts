@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_USER_ID } from '../fakes/fakeDiscord.ts';
+import { DEFAULT_USER_ID, FakeDiscord } from '../fakes/fakeDiscord.ts';
+import type { RecordedRequest } from '../fakes/fakeDiscordTypes.ts';
 import { FakeApimart } from '../fakes/fakeApimart.ts';
 import { checkAndStop, isCallback, jobRows, ledgerRows, startHarness, videoOptions, type Harness } from './harness.ts';
 import { logEvents } from './requestViews.ts';
@@ -107,6 +108,44 @@ describe('only what the key can call', () => {
     expect(JSON.parse(logEvents(h, 'model_list_unreadable')[0]!)).toMatchObject({ level: 'warn', action: 'every catalog model stays offered as configured' });
     expect(await videoWith(unlisted)).toMatchObject({ type: 4, flags: 0 });
     await h.discord.waitFor(() => jobRows(h!.db)[0]?.status === 'delivered', 10_000);
+  });
+});
+
+describe('the model option while the commands are being written', () => {
+  const commandsRoute = /^\/applications\/\d+\/commands$/;
+  const isCommandsRequest = (r: RecordedRequest) => commandsRoute.test(r.path);
+  const modelChoices = (discord: FakeDiscord) => {
+    const video = (discord.commands.global as { name: string; options: { name: string; choices?: { value: string }[] }[] }[]).find((c) => c.name === 'video');
+    return video?.options.find((o) => o.name === 'model')?.choices?.map((c) => c.value);
+  };
+
+  it('writes a model list that arrives while the start-up sync is under way', async () => {
+    const discord = await FakeDiscord.start();
+    const apimart = await apimartListing(listed, unlisted);
+    // Discord makes the start-up sync wait a second for its read of the commands; the list changes meanwhile.
+    discord.failNext({ method: 'GET', path: commandsRoute }, { status: 429, retryAfterSec: 1 });
+    const starting = startHarness({ discord, apimart, ownsFakes: true, appDeps: { modelListRefreshMs: 100 } });
+    await discord.waitForRequest((r) => r.method === 'GET' && isCommandsRequest(r) && r.status === 429, 10_000);
+    apimart.modelList.videoModelIds = [listed];
+    h = await starting;
+    await discord.waitFor(() => logEvents(h!, 'commands_synced').length === 1, 5_000);
+    expect(modelChoices(discord)).toEqual([listed]);
+  });
+
+  it('writes the commands one attempt at a time, and once more after an attempt the list changed during', async () => {
+    h = await startHarness({ apimart: await apimartListing(listed, unlisted), appDeps: { modelListRefreshMs: 100 } });
+    const { discord, apimart } = h;
+    const requestsBefore = discord.requests.length;
+    // Discord holds the next write a second; before it lands, the list changes back.
+    discord.failNext({ method: 'PUT', path: commandsRoute }, { status: 429, retryAfterSec: 1 });
+    apimart.modelList.videoModelIds = [listed];
+    await discord.waitForRequest((r) => r.method === 'PUT' && isCommandsRequest(r) && r.status === 429, 5_000);
+    apimart.modelList.videoModelIds = [listed, unlisted];
+    await discord.waitFor(() => logEvents(h!, 'commands_synced').length === 2, 5_000);
+
+    expect(new Set(modelChoices(discord))).toEqual(new Set([listed, unlisted]));
+    const sequence = discord.requests.slice(requestsBefore).filter(isCommandsRequest).map((r) => `${r.method} ${r.status}`);
+    expect(sequence).toEqual(['GET 200', 'PUT 429', 'PUT 200', 'GET 200', 'PUT 200']);
   });
 });
 

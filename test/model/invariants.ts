@@ -32,25 +32,24 @@ function expectedMoney(job: JobRow): 'held' | 'settled' | 'released' {
   return 'released';
 }
 
-function sumWhere(db: World['db'], column: 'user_id' | 'guild_id', key: string, from: number, to: number): number {
-  return db.prepare(`SELECT COALESCE(SUM(amount_micros), 0) FROM ledger WHERE ${column} = ? AND period_at >= ? AND period_at < ?`)
-    .pluck().get(key, from, to) as number;
+function sumWhere(sql: World['sql'], column: 'user_id' | 'guild_id', key: string, from: number, to: number): Promise<number> {
+  return sql.value<number>(`SELECT COALESCE(SUM(amount_micros), 0) FROM ledger WHERE ${column} = ? AND period_at >= ? AND period_at < ?`, key, from, to);
 }
 
-function activeCount(world: World, userId: string): number {
+function activeCount(world: World, userId: string): Promise<number> {
   const list = activeStatuses.map((s) => `'${s}'`).join(', ');
-  return world.db.prepare(`SELECT COUNT(*) FROM jobs WHERE user_id = ? AND status IN (${list})`).pluck().get(userId) as number;
+  return world.sql.value<number>(`SELECT COUNT(*) FROM jobs WHERE user_id = ? AND status IN (${list})`, userId);
 }
 
 /** Checked right after each `/video` reservation attempt: a yes respects every limit, a no has its reason. */
-export function checkAdmission(world: World, a: { guildId: string; userId: string; estimateMicros: number; now: number; created: CreateJobResult; hadJob: boolean }): void {
-  const { config, db } = world;
+export async function checkAdmission(world: World, a: { guildId: string; userId: string; estimateMicros: number; now: number; created: CreateJobResult; hadJob: boolean }): Promise<void> {
+  const { config, sql } = world;
   const p = utcPeriods(a.now);
   const used = {
-    user_daily: sumWhere(db, 'user_id', a.userId, p.dayStart, p.dayEnd),
-    user_monthly: sumWhere(db, 'user_id', a.userId, p.monthStart, p.monthEnd),
-    guild_daily: sumWhere(db, 'guild_id', a.guildId, p.dayStart, p.dayEnd),
-    bot_daily: db.prepare('SELECT COALESCE(SUM(amount_micros), 0) FROM ledger WHERE period_at >= ? AND period_at < ?').pluck().get(p.dayStart, p.dayEnd) as number,
+    user_daily: await sumWhere(sql, 'user_id', a.userId, p.dayStart, p.dayEnd),
+    user_monthly: await sumWhere(sql, 'user_id', a.userId, p.monthStart, p.monthEnd),
+    guild_daily: await sumWhere(sql, 'guild_id', a.guildId, p.dayStart, p.dayEnd),
+    bot_daily: await sql.value<number>('SELECT COALESCE(SUM(amount_micros), 0) FROM ledger WHERE period_at >= ? AND period_at < ?', p.dayStart, p.dayEnd),
   };
   const limits = {
     user_daily: config.userDailyBudgetMicros, user_monthly: config.userMonthlyBudgetMicros, guild_daily: config.guildDailyBudgetMicros,
@@ -67,7 +66,7 @@ export function checkAdmission(world: World, a: { guildId: string; userId: strin
         fail(`job #${created.job.id} was reserved although ${scope} spend is now ${used[scope]} > limit ${limits[scope]}`);
       }
     }
-    const active = activeCount(world, a.userId);
+    const active = await activeCount(world, a.userId);
     if (active > config.userMaxActiveJobs) fail(`job #${created.job.id} made ${a.userId}'s active jobs ${active} > ${config.userMaxActiveJobs}`);
     return;
   }
@@ -75,7 +74,7 @@ export function checkAdmission(world: World, a: { guildId: string; userId: strin
     const room = limits[created.scope] - used[created.scope];
     if (a.estimateMicros <= room) fail(`${a.userId} refused for ${created.scope} with ${room} µUSD of room for ${a.estimateMicros}`);
   } else if (created.reason === 'too_many_active') {
-    const active = activeCount(world, a.userId);
+    const active = await activeCount(world, a.userId);
     if (active < config.userMaxActiveJobs) fail(`${a.userId} refused as too_many_active with only ${active} active jobs`);
   } else if (created.reason === 'duplicate') {
     fail(`a fresh interaction was refused as a duplicate`);
@@ -83,12 +82,12 @@ export function checkAdmission(world: World, a: { guildId: string; userId: strin
 }
 
 /** Everything that must hold between any two steps, read from the database and the fakes. */
-export function checkInvariants(world: World): void {
-  const { db, config, provider, discord } = world;
-  const jobs = db.prepare(
+export async function checkInvariants(world: World): Promise<void> {
+  const { sql, config, provider, discord } = world;
+  const jobs = await sql.all<JobRow>(
     `SELECT id, user_id, guild_id, status, estimate_micros, cost_micros, task_id, result_message_id, created_at,
-       parent_job_id, failure_code, confirm_deadline_at, finished_at FROM jobs ORDER BY id`).all() as JobRow[];
-  const ledger = db.prepare('SELECT job_id, user_id, guild_id, kind, amount_micros, period_at FROM ledger ORDER BY id').all() as LedgerRow[];
+       parent_job_id, failure_code, confirm_deadline_at, finished_at FROM jobs ORDER BY id`);
+  const ledger = await sql.all<LedgerRow>('SELECT job_id, user_id, guild_id, kind, amount_micros, period_at FROM ledger ORDER BY id');
   const rowsOf = new Map<number, LedgerRow[]>();
   for (const row of ledger) rowsOf.set(row.job_id, [...(rowsOf.get(row.job_id) ?? []), row]);
 

@@ -2,14 +2,17 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { costModes, pollModes, submitModes } from './modelApimart.ts';
 import { discordFailures, discordOps } from './modelDiscord.ts';
+import { testEngine } from '../support/testDatabase.ts';
 import { USERS, World, type Command } from './world.ts';
 
 /**
  * Model-based test of the job pipeline: random interleavings of /video, reactions, provider outcomes,
- * Discord failures, clock jumps and crashes, against the real store and job services on one SQLite
- * database, with every invariant checked after every step (see invariants.ts).
+ * Discord failures, clock jumps and crashes, against the real store and job services on one database
+ * of the test engine (SQLite; PostgreSQL under `npm run test:pg`), with every invariant checked after
+ * every step (see invariants.ts).
  *
- * Knobs for longer soaks: MODEL_RUNS (default 1000), MODEL_MAX_STEPS (default 40), MODEL_NONCE_WINDOW_MS
+ * Knobs for longer soaks: MODEL_RUNS (default 1000 on SQLite; PostgreSQL answers over a socket, so
+ * fewer there), MODEL_MAX_STEPS (default 40), MODEL_NONCE_WINDOW_MS
  * (default: Discord deduplicates a nonce forever; 300000 models its real "few minutes"), MODEL_STATS=1
  * (prints what the generated runs reached).
  */
@@ -90,6 +93,8 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant('crashMidSubmit' as const), user, downtimeMs: fc.constantFrom(0, 30_000, 10 * minute) }) },
 );
 
+const defaultRuns = testEngine === 'postgres' ? 25 : 1_000;
+
 const scenario = fc.record({
   start: fc.constantFrom(...starts),
   seed: fc.nat(),
@@ -110,9 +115,9 @@ function seedRandom(seed: number): void {
 
 let world: World | undefined;
 beforeEach(() => seedRandom(1));
-afterEach(() => {
+afterEach(async () => {
   vi.restoreAllMocks();
-  world?.close();
+  await world?.close();
   world = undefined;
 });
 
@@ -127,17 +132,17 @@ async function runScenario(s: { start: number; seed: number; commands: Command[]
   seedRandom(s.seed);
   const w = await World.create({ start: s.start, nonceWindowMs: options.nonceWindowMs });
   try {
-    w.check();
+    await w.check();
     for (const cmd of s.commands) {
       await w.run(cmd);
-      w.check();
+      await w.check();
     }
     await w.drain();
-    w.check();
+    await w.check();
     return w;
   } catch (err) {
     const trace = w.trace.slice(-150).join('\n  ');
-    w.close();
+    await w.close();
     (err as Error).message += `\n  trace (last 150 lines):\n  ${trace}`;
     throw err;
   }
@@ -146,17 +151,17 @@ async function runScenario(s: { start: number; seed: number; commands: Command[]
 const stats = new Map<string, number>();
 const bump = (key: string, by = 1) => stats.set(key, (stats.get(key) ?? 0) + by);
 /** MODEL_STATS=1 prints what the generated runs reached, to keep the generator honest. */
-function collectStats(w: World): void {
+async function collectStats(w: World): Promise<void> {
   bump('runs');
   if (w.restarts > 0) bump('runs with a restart');
-  for (const row of w.db.prepare('SELECT status, failure_code FROM jobs').all() as { status: string; failure_code: string | null }[]) {
+  for (const row of await w.sql.all<{ status: string; failure_code: string | null }>('SELECT status, failure_code FROM jobs')) {
     bump(`job ${row.status}${row.failure_code ? ` (${row.failure_code})` : ''}`);
   }
   for (const call of w.provider.submits) bump(`submit ${call.mode}${call.answer === 'pending' ? ' (unanswered)' : ''}`);
   bump('result posts', w.discord.resultPosts.length);
-  bump('rerolled jobs', w.db.prepare('SELECT COUNT(*) FROM jobs WHERE parent_job_id IS NOT NULL').pluck().get() as number);
+  bump('rerolled jobs', await w.sql.value<number>('SELECT COUNT(*) FROM jobs WHERE parent_job_id IS NOT NULL'));
   bump('confirmed by ✅', w.confirmedJobs.size);
-  bump('ledger settle > estimate', w.db.prepare("SELECT COUNT(*) FROM ledger WHERE kind = 'settle' AND amount_micros > 0").pluck().get() as number);
+  bump('ledger settle > estimate', await w.sql.value<number>("SELECT COUNT(*) FROM ledger WHERE kind = 'settle' AND amount_micros > 0"));
   for (const [reason, n] of w.refusals) bump(`/video or 🔁 refused: ${reason}`, n);
 }
 
@@ -169,11 +174,11 @@ describe('job pipeline model', () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
         const w = await runScenario(s, { nonceWindowMs: process.env.MODEL_NONCE_WINDOW_MS ? Number(process.env.MODEL_NONCE_WINDOW_MS) : undefined });
-        if (process.env.MODEL_STATS) collectStats(w);
-        w.close();
+        if (process.env.MODEL_STATS) await collectStats(w);
+        await w.close();
       }),
       // A fixed seed keeps `npm test` repeatable; MODEL_SEED=random (or a number) explores further.
-      { numRuns: Number(process.env.MODEL_RUNS ?? 1_000), seed: modelSeed() },
+      { numRuns: Number(process.env.MODEL_RUNS ?? defaultRuns), seed: modelSeed() },
     );
   }, 3_600_000);
 });
@@ -198,8 +203,8 @@ describe('job pipeline regressions (deterministic)', () => {
     expect(await world.job(world.jobIds[0] as number)).toMatchObject({ status: 'expired', failureCode: 'undeliverable', resultMessageId: null });
   });
   const submitCalls = (w: World, jobId: number) => w.provider.submitsForJob(jobId);
-  const ledgerKinds = (w: World, jobId: number) =>
-    w.db.prepare('SELECT kind FROM ledger WHERE job_id = ? ORDER BY id').pluck().all(jobId) as string[];
+  const ledgerKinds = async (w: World, jobId: number) =>
+    (await w.sql.all<{ kind: string }>('SELECT kind FROM ledger WHERE job_id = ? ORDER BY id', jobId)).map((row) => row.kind);
 
   it('a submit whose answer was lost is never sent again, across restarts', async () => {
     world = await World.create({ start });
@@ -212,11 +217,11 @@ describe('job pipeline regressions (deterministic)', () => {
     expect((await world.job(jobId)).status).toBe('submit_unknown');
     await world.run({ t: 'restart', graceful: false, downtimeMs: 0 });
     await world.run({ t: 'advance', ms: 2 * hour });
-    world.check();
+    await world.check();
     expect(submitCalls(world, jobId)).toHaveLength(1);
     expect(world.provider.tasksForJob(jobId)).toHaveLength(1);
     expect((await world.job(jobId)).status).toBe('submit_unknown');
-    expect(ledgerKinds(world, jobId)).toEqual(['reserve']);
+    expect(await ledgerKinds(world, jobId)).toEqual(['reserve']);
   });
 
   it('a crash while the submit is in flight leaves the job submit_unknown, never resubmitted', async () => {
@@ -226,10 +231,10 @@ describe('job pipeline regressions (deterministic)', () => {
     expect((await world.job(jobId)).status).toBe('submit_unknown');
     await world.run({ t: 'restart', graceful: true, downtimeMs: 10 * minute });
     await world.drain();
-    world.check();
+    await world.check();
     expect(submitCalls(world, jobId)).toHaveLength(1);
     expect((await world.job(jobId)).status).toBe('submit_unknown');
-    expect(ledgerKinds(world, jobId)).toEqual(['reserve']);
+    expect(await ledgerKinds(world, jobId)).toEqual(['reserve']);
   });
 
   it('429 with Retry-After, then success: one task, no early retry, settled and delivered once', async () => {
@@ -243,11 +248,11 @@ describe('job pipeline regressions (deterministic)', () => {
     expect(submitCalls(world, jobId)).toHaveLength(1);
     await world.run({ t: 'advance', ms: 2 * minute });
     await world.run({ t: 'advance', ms: 5 * minute });
-    world.check();
+    await world.check();
     expect(submitCalls(world, jobId).map((c) => c.mode)).toEqual(['rateLimitedRetryAfter', 'ok']);
     expect(world.provider.tasksForJob(jobId)).toHaveLength(1);
     expect((await world.job(jobId)).status).toBe('delivered');
-    expect(ledgerKinds(world, jobId)).toEqual(['reserve', 'settle']);
+    expect(await ledgerKinds(world, jobId)).toEqual(['reserve', 'settle']);
     expect(world.discord.resultPosts.filter((p) => p.jobId === jobId)).toHaveLength(1);
   });
 
@@ -258,13 +263,13 @@ describe('job pipeline regressions (deterministic)', () => {
     const jobId = world.jobIds[0] as number;
     await world.run({ t: 'advance', ms: 11 * minute });
     expect((await world.job(jobId)).status).toBe('timed_out');
-    expect(ledgerKinds(world, jobId)).toEqual(['reserve']);
+    expect(await ledgerKinds(world, jobId)).toEqual(['reserve']);
     await world.run({ t: 'restart', graceful: false, downtimeMs: 30_000 });
     await world.run({ t: 'pollMode', mode: 'complete', sticky: true });
     await world.run({ t: 'advance', ms: 5 * minute });
-    world.check();
+    await world.check();
     expect((await world.job(jobId)).status).toBe('delivered');
-    expect(ledgerKinds(world, jobId)).toEqual(['reserve', 'settle']);
+    expect(await ledgerKinds(world, jobId)).toEqual(['reserve', 'settle']);
     expect(world.discord.resultPosts.filter((p) => p.jobId === jobId)).toHaveLength(1);
     await world.run({ t: 'advance', ms: 3 * hour });
     expect(world.provider.submitsForJob(jobId)).toHaveLength(1);
@@ -279,7 +284,7 @@ describe('job pipeline regressions (deterministic)', () => {
     await world.run({ t: 'video', user: 0, duration: 4 });
     const jobId = world.jobIds[0] as number;
     for (let i = 0; i < 12; i++) await world.run({ t: 'advance', ms: 5 * minute });
-    world.check();
+    await world.check();
     expect((await world.job(jobId)).status).toBe('completed');
     // Held back after each 40003 for longer and longer (30 s doubling up to 10 min): at most one refused
     // try per hold, so 10 in the hour (at 0, 0.5, 1.5, 3.5, 7.5, 15.5, 25.5, 35.5, 45.5, 55.5 min).
@@ -288,10 +293,10 @@ describe('job pipeline regressions (deterministic)', () => {
 
     await world.run({ t: 'discordToggle', user: 0, what: 'dmsOk' });
     await world.run({ t: 'advance', ms: 20 * minute });
-    world.check();
+    await world.check();
     expect(await world.job(jobId)).toMatchObject({ status: 'delivered', deliveryProblem: 'attempts_exhausted' });
     expect(world.discord.resultPosts.filter((p) => p.jobId === jobId).map((p) => p.channelId)).toEqual([`dm-${USERS[0]}`]);
-    expect(ledgerKinds(world, jobId)).toEqual(['reserve', 'settle']);
+    expect(await ledgerKinds(world, jobId)).toEqual(['reserve', 'settle']);
   });
 
   it('a crash after the result was posted but before its id was stored posts nothing twice', async () => {
@@ -305,7 +310,7 @@ describe('job pipeline regressions (deterministic)', () => {
     expect(world.discord.resultPosts).toHaveLength(1);
     await world.run({ t: 'restart', graceful: false, downtimeMs: 0 });
     await world.run({ t: 'advance', ms: minute });
-    world.check();
+    await world.check();
     expect((await world.job(jobId)).status).toBe('delivered');
     expect(new Set(world.discord.resultPosts.map((p) => p.messageId)).size).toBe(1);
   });

@@ -1,4 +1,5 @@
 import type { Clock, TimerHandle } from '../../src/clock.ts';
+import type { PendingCalls } from './pendingCalls.ts';
 
 interface Timer { at: number; seq: number; fn: () => void; owner: ClockView }
 
@@ -19,8 +20,18 @@ export class ManualClock {
   /** Guards against a step that re-arms itself with no delay forever. */
   maxTimersPerAdvance = 20_000;
 
-  constructor(start: number) {
+  /** `storeCalls`: store calls that answer in real time (PostgreSQL), waited for whenever promises settle. */
+  constructor(start: number, private readonly storeCalls?: PendingCalls) {
     this.t = start;
+  }
+
+  /** Lets every promise chain run to its end, including those waiting on a store call's answer. */
+  async settle(): Promise<void> {
+    for (;;) {
+      await settle();
+      if (!this.storeCalls?.busy) return;
+      await this.storeCalls.idle();
+    }
   }
 
   now(): number {
@@ -35,7 +46,7 @@ export class ManualClock {
   /** Moves time forward by `ms`, firing due timers in order and letting promises settle after each. */
   async advance(ms: number): Promise<void> {
     const target = this.t + Math.max(0, ms);
-    await settle();
+    await this.settle();
     for (let fired = 0; ; fired++) {
       const next = this.queue[0];
       if (!next || next.at > target) break;
@@ -45,10 +56,10 @@ export class ManualClock {
       this.queue.shift();
       this.t = Math.max(this.t, next.at);
       next.fn();
-      await settle();
+      await this.settle();
     }
     this.t = target;
-    await settle();
+    await this.settle();
   }
 
   /** Live timers, for diagnostics. */

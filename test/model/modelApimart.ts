@@ -70,7 +70,7 @@ export interface ProviderTask {
 export interface ModelProcess {
   clock: ClockView;
   /** The job whose stored Idempotency-Key this is (the key itself is random). */
-  jobIdForKey(key: string): number | undefined;
+  jobIdForKey(key: string): Promise<number | undefined>;
 }
 
 const submitCtx: ApimartErrorContext = { operation: 'submit', method: 'POST', path: '/v1/videos/generations' };
@@ -198,7 +198,8 @@ export class ModelProvider {
     return {
       submit: async (req, opts) => {
         if (!proc.clock.alive) return never();
-        const jobId = proc.jobIdForKey(opts.idempotencyKey);
+        const jobId = await proc.jobIdForKey(opts.idempotencyKey);
+        if (!proc.clock.alive) return never();
         if (jobId === undefined) throw new Error(`model: no job has the idempotency key ${opts.idempotencyKey}`);
         const mode = this.submitQueue.shift() ?? this.submitSticky;
         const now = proc.clock.now();

@@ -1,9 +1,7 @@
 import { buildVideoRequest } from '../../src/commands/videoRequest.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { Job } from '../../src/db/job.ts';
-import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
 import type { JobStore } from '../../src/db/jobStore.ts';
-import { openDatabase, type Db } from '../../src/db/sqlite/openDatabase.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createJobIntake, type JobIntake } from '../../src/services/jobs/jobIntake.ts';
 import { createJobScheduler, type JobScheduler } from '../../src/services/jobs/jobScheduler.ts';
@@ -14,7 +12,10 @@ import { createReactionHandler, type ReactionHandler } from '../../src/services/
 import { createStatusUpdater } from '../../src/services/status/statusUpdater.ts';
 import { latePollingEndsAt } from '../../src/services/spend/resolvable.ts';
 import { checkAdmission, checkInvariants } from './invariants.ts';
-import { ManualClock, settle, type ClockView } from './manualClock.ts';
+import { openTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
+import type { TestSql } from '../support/testSql.ts';
+import { ManualClock, type ClockView } from './manualClock.ts';
+import { PendingCalls, tracked } from './pendingCalls.ts';
 import { ModelProvider, type CostMode, type PollMode, type SubmitMode } from './modelApimart.ts';
 import { ModelDiscord, modelBotUserId, type DiscordFailure, type DiscordOp } from './modelDiscord.ts';
 
@@ -75,12 +76,14 @@ const unexpectedEvents = new Set(['job_step_crashed', 'reaction_failed']);
 export interface WorldOptions { start: number; nonceWindowMs?: number }
 
 /**
- * The bot's real store and job services on one SQLite database, with an in-memory provider and Discord
- * that outlive the simulated process, driven by a manual clock.
+ * The bot's real store and job services on one database of the test engine (SQLite, or PostgreSQL when
+ * TEST_DATABASE_URL is set), with an in-memory provider and Discord that outlive the simulated process,
+ * driven by a manual clock.
  */
 export class World {
   readonly clock: ManualClock;
-  readonly db: Db;
+  /** Reads for the invariants, straight from the tables. */
+  readonly sql: TestSql;
   readonly config: Config;
   readonly provider = new ModelProvider();
   readonly discord: ModelDiscord;
@@ -100,24 +103,27 @@ export class World {
 
   /** A world whose first process has booted (resumed its jobs). */
   static async create(options: WorldOptions): Promise<World> {
-    const world = new World(options);
+    const world = new World(options, await openTestDatabase());
     world.proc = await world.boot();
     return world;
   }
 
-  private constructor(options: WorldOptions) {
-    this.clock = new ManualClock(options.start);
+  private readonly pending = new PendingCalls();
+
+  private constructor(options: WorldOptions, private readonly database: TestDatabase) {
+    this.clock = new ManualClock(options.start, this.pending);
     this.startedAt = options.start;
-    this.db = openDatabase(':memory:');
+    this.sql = database.sql;
     this.config = loadConfig(modelEnv);
     this.discord = new ModelDiscord(CHANNEL, options.nonceWindowMs ?? Number.POSITIVE_INFINITY);
     this.discord.log = (line) => this.note(line);
     this.provider.log = (line) => this.note(line);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.proc.clock.kill();
-    this.db.close();
+    await this.clock.settle();
+    await this.database.close();
   }
 
   private readonly startedAt: number;
@@ -129,10 +135,12 @@ export class World {
   /** Builds the services like src/app.ts does (minus discord.js) and resumes unfinished jobs. */
   private async boot(): Promise<Process> {
     const clock = this.clock.view();
-    const { config, db } = this;
-    const keyLookup = db.prepare<[string], number>('SELECT id FROM jobs WHERE idempotency_key = ?').pluck();
-    const proc = { clock, jobIdForKey: (key: string) => keyLookup.get(key) };
-    const store = createJobStore(db);
+    const { config, pending, sql } = this;
+    const proc = {
+      clock,
+      jobIdForKey: (key: string) => pending.track(sql.value<number | undefined>('SELECT id FROM jobs WHERE idempotency_key = ?', key)),
+    };
+    const store = tracked(this.database.stores.jobStore(), pending);
     const apimart = this.provider.client(proc, config.pollMinIntervalMs);
     const health = createProviderHealth();
     const logger = createLogger({
@@ -202,14 +210,14 @@ export class World {
   }
 
   /** Picks up jobs created by 🔁 (the model does not see their ids directly). */
-  private syncJobIds(): void {
-    const ids = this.db.prepare('SELECT id FROM jobs ORDER BY id').pluck().all() as number[];
+  private async syncJobIds(): Promise<void> {
+    const ids = (await this.sql.all<{ id: number }>('SELECT id FROM jobs ORDER BY id')).map((row) => row.id);
     for (const id of ids) if (!this.jobIds.includes(id)) this.jobIds.push(id);
   }
 
-  check(): void {
-    this.syncJobIds();
-    checkInvariants(this);
+  async check(): Promise<void> {
+    await this.syncJobIds();
+    await checkInvariants(this);
   }
 
   async run(cmd: Command): Promise<void> {
@@ -320,7 +328,7 @@ export class World {
       request: built.request, settings: built.settings, imageName: null, estimateMicros: built.estimateMicros,
       ...intake.confirmation(built.estimateMicros),
     });
-    checkAdmission(this, { guildId: GUILD, userId: interaction.userId, estimateMicros: built.estimateMicros, now, created, hadJob: interaction.jobId !== null });
+    await checkAdmission(this, { guildId: GUILD, userId: interaction.userId, estimateMicros: built.estimateMicros, now, created, hadJob: interaction.jobId !== null });
     if (!created.ok) {
       this.note(`  /video not created: ${created.reason}`);
       this.refusals.set(created.reason, (this.refusals.get(created.reason) ?? 0) + 1);
@@ -371,24 +379,25 @@ export class World {
         : this.otherUser(job.userId);
     const stranger = userId !== job.userId && userId !== ADMIN;
     for (let i = 0; i < cmd.times; i++) {
-      const jobsBefore = this.countJobs();
+      const jobsBefore = await this.countJobs();
       const statusBefore = (await this.job(job.id)).status;
       const reaction = { emoji: { name: cmd.emoji }, message: { id: message.id, channelId: message.channelId } };
       if (cmd.on === 'status' && cmd.emoji === '❌' && !stranger) this.cancelRequested.add(job.id);
-      const jobsAtStart = this.countJobs();
+      const jobsAtStart = await this.countJobs();
       const waited = await this.untilDone(this.proc.reactions.onReactionAdd(reaction as never, { id: userId } as never));
       const statusAfter = (await this.job(job.id)).status;
-      if (cmd.emoji === '🔁') this.note(`  🔁 by ${userId} on #${job.id}: ${this.countJobs() > jobsAtStart ? 'new job' : 'no new job'}`);
+      if (cmd.emoji === '🔁') this.note(`  🔁 by ${userId} on #${job.id}: ${(await this.countJobs()) > jobsAtStart ? 'new job' : 'no new job'}`);
       if (cmd.emoji === '✅' && statusBefore === 'awaiting_confirmation' && statusAfter !== 'awaiting_confirmation' && statusAfter !== 'expired') {
         this.confirmedJobs.add(job.id);
       }
-      if (stranger && waited === 0 && (this.countJobs() !== jobsBefore || (await this.job(job.id)).status !== statusBefore)) {
+      const jobsAfter = await this.countJobs();
+      if (stranger && waited === 0 && (jobsAfter !== jobsBefore || (await this.job(job.id)).status !== statusBefore)) {
         throw new Error(`invariant: ${cmd.emoji} by ${userId}, who neither owns job #${job.id} nor is an admin, changed something ` +
-          `(jobs ${jobsBefore} -> ${this.countJobs()}, status ${statusBefore} -> ${(await this.job(job.id)).status})`);
+          `(jobs ${jobsBefore} -> ${jobsAfter}, status ${statusBefore} -> ${(await this.job(job.id)).status})`);
       }
       if (cmd.gapMs > 0 && i < cmd.times - 1) await this.clock.advance(cmd.gapMs);
       else await this.clock.advance(0);
-      this.check();
+      await this.check();
     }
   }
 
@@ -401,7 +410,7 @@ export class World {
     const finished = work.finally(() => {
       done = true;
     });
-    await settle();
+    await this.clock.settle();
     let waited = 0;
     while (!done) {
       if (waited >= 10 * 60_000) throw new Error('model: a reaction handler did not finish within 10 minutes of clock time');
@@ -412,8 +421,8 @@ export class World {
     return waited;
   }
 
-  private countJobs(): number {
-    return this.db.prepare('SELECT COUNT(*) FROM jobs').pluck().get() as number;
+  private countJobs(): Promise<number> {
+    return this.sql.value<number>('SELECT COUNT(*) FROM jobs');
   }
 
   /** A crash (or a stop) and a start on the same database; the dead process never hears back from anyone. */
@@ -427,13 +436,12 @@ export class World {
   }
 
   /** Statuses that must keep moving on their own when the provider and Discord behave. */
-  movingJobs(): { id: number; status: string }[] {
+  movingJobs(): Promise<{ id: number; status: string }[]> {
     // A timed-out job is still polled (for a late result) until its late-poll window closes.
     const lateUntil = this.clock.now() - this.config.jobTimeoutMs - latePollWindowMs;
-    return this.db.prepare(
+    return this.sql.all(
       `SELECT id, status FROM jobs WHERE status IN ('awaiting_confirmation', 'queued', 'submitting', 'submitted', 'completed')
-         OR (status = 'timed_out' AND submitted_at >= ?) ORDER BY id`,
-    ).all(lateUntil) as { id: number; status: string }[];
+         OR (status = 'timed_out' AND submitted_at >= ?) ORDER BY id`, lateUntil);
   }
 
   /** As `/video-admin pause` and `resume` do: resuming lets the server's queued jobs go on at once. */
@@ -458,11 +466,11 @@ export class World {
     this.discord.dmClosed.clear();
     this.discord.dmsTooFast = false;
     this.fetchMode = 'ok';
-    for (let i = 0; i < 120 && this.movingJobs().length > 0; i++) {
+    for (let i = 0; i < 120 && (await this.movingJobs()).length > 0; i++) {
       await this.clock.advance(60_000);
-      this.check();
+      await this.check();
     }
-    const stuck = this.movingJobs();
+    const stuck = await this.movingJobs();
     if (stuck.length > 0) {
       throw new Error(`invariant: jobs stuck after 2 hours of a healthy provider and Discord: ${stuck.map((j) => `#${j.id} ${j.status}`).join(', ')}`);
     }

@@ -113,3 +113,17 @@ describe('a deferred command’s own work', () => {
     expect(await settled(held)).toBe(true);
   });
 });
+
+describe('commands still to be shown', () => {
+  it('counts a deferred command until its card is shown, though its first answer has gone', () => {
+    const t = { now: 1_800_000_000_000 };
+    const policy = createAckPolicy(clockAt(t));
+    const ack = policy.begin(snowflakeAt(t.now - 5_000));
+    ack.answered();
+    expect(policy.waiting()).toBe(0);
+    expect(policy.unfinished()).toBe(1);
+    ack.done();
+    ack.done();
+    expect(policy.unfinished()).toBe(0);
+  });
+});

@@ -42,4 +42,11 @@ describe('the layers of src', () => {
       .map((file) => relative(src, file));
     expect(outside).toEqual([]);
   });
+
+  it('only src/config.ts reads process.env', () => {
+    const readers = sourceFiles(src)
+      .filter((file) => /\bprocess\.env\b/.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(src, file));
+    expect(readers).toEqual(['config.ts']);
+  });
 });

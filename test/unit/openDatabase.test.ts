@@ -45,6 +45,6 @@ describe('openDatabase', () => {
     const raw = new Database(path);
     raw.pragma(`user_version = ${migrations.length + 1}`);
     raw.close();
-    expect(() => openDatabase(path)).toThrow(/newer/);
+    expect(() => openDatabase(path)).toThrow(`database schema version ${migrations.length + 1} is newer than this bot (${migrations.length})`);
   });
 });

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobStore } from '../../src/db/jobStore.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createRetention } from '../../src/services/operations/retention.ts';
+import { runRetentionOnce } from '../support/retentionRun.ts';
 import { openTestDatabase, testEngine, type TestDatabase } from '../support/testDatabase.ts';
 import { createAccepted, expectLedgerMatchesJobs, ledgerRows } from './storeFixtures.ts';
 import { sampleJob } from '../../bench/sampleJob.ts';
@@ -36,15 +37,7 @@ async function deliveredJob(finishedAt: number, prompt: string) {
   return job;
 }
 
-async function runRetention(days: number, now: number): Promise<number> {
-  const logLines: string[] = [];
-  const retention = createRetention({
-    store: db.stores.retentionStore, logger: createLogger({ level: 'info', secrets: [], write: (l) => logLines.push(l) }),
-    retentionDays: days,
-    clock: { now: () => now, setTimeout: () => ({ id: 0 }), clearTimeout: () => undefined },
-  });
-  return await retention.runOnce();
-}
+const runRetention = (days: number, now: number) => runRetentionOnce(db.stores.retentionStore, days, now);
 
 describe(`RETENTION_DAYS (${testEngine})`, () => {
   it('erases prompts and URLs of jobs finished longer ago, and keeps amounts, ledger and newer jobs', async () => {

@@ -7,8 +7,7 @@ import type { JobStore } from '../../src/db/jobStore.ts';
 import { createJobStore } from '../../src/db/sqlite/jobStore.ts';
 import { openDatabase } from '../../src/db/sqlite/openDatabase.ts';
 import { createRetentionStore } from '../../src/db/sqlite/retentionStore.ts';
-import { createLogger } from '../../src/logger.ts';
-import { createRetention } from '../../src/services/operations/retention.ts';
+import { runRetentionOnce } from '../support/retentionRun.ts';
 import { createAccepted } from './storeFixtures.ts';
 
 const dayMs = 24 * 60 * 60_000;
@@ -48,12 +47,7 @@ it('leaves no trace of an erased prompt in the database file or its WAL, while t
   db.pragma('wal_checkpoint(TRUNCATE)');
   expect(bytesOnDisk(path).includes(secret)).toBe(true);
 
-  const retention = createRetention({
-    store: createRetentionStore(db), retentionDays: 1,
-    logger: createLogger({ level: 'error', secrets: [], write: () => undefined }),
-    clock: { now: () => t0 + 2 * dayMs, setTimeout: () => ({ id: 0 }), clearTimeout: () => undefined },
-  });
-  expect(await retention.runOnce()).toBe(1);
+  expect(await runRetentionOnce(createRetentionStore(db), 1, t0 + 2 * dayMs)).toBe(1);
 
   expect(JSON.stringify(db.prepare('SELECT * FROM jobs').all())).not.toContain(secret);
   expect(bytesOnDisk(path).includes(secret)).toBe(false);

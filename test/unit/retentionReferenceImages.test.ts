@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobStore } from '../../src/db/jobStore.ts';
 import { referenceImagePartBytes } from '../../src/db/referenceImages.ts';
-import { createLogger } from '../../src/logger.ts';
-import { createRetention } from '../../src/services/operations/retention.ts';
 import { pngBytes } from '../support/imageBytes.ts';
+import { runRetentionOnce } from '../support/retentionRun.ts';
 import { openTestDatabase, testEngine, type TestDatabase } from '../support/testDatabase.ts';
 import { createAccepted } from './storeFixtures.ts';
 
@@ -35,13 +34,7 @@ async function keep(jobId: number, bytes: Buffer, at = t0): Promise<string> {
   return sha256;
 }
 
-function runRetention(days: number, now: number): Promise<number> {
-  const retention = createRetention({
-    store: db.stores.retentionStore, logger: createLogger({ level: 'error', secrets: [] }), retentionDays: days,
-    clock: { now: () => now, setTimeout: () => ({ id: 0 }), clearTimeout: () => undefined },
-  });
-  return retention.runOnce();
-}
+const runRetention = (days: number, now: number) => runRetentionOnce(db.stores.retentionStore, days, now);
 
 describe(`kept reference images (${testEngine})`, () => {
   it('are stored in 256 KB parts and read back whole', async () => {

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { refuseNewerSchema } from '../schemaVersion.ts';
 import { lockKeys } from './lockKeys.ts';
 
 const unfinished = `('awaiting_confirmation', 'queued', 'submitting', 'submitted', 'completed', 'timed_out', 'submit_unknown')`;
@@ -293,7 +294,7 @@ export async function migratePostgres(pool: pg.Pool, migrations: readonly string
       await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
         version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL DEFAULT (extract(epoch FROM now()) * 1000)::bigint)`);
       const current = Number((await client.query<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_migrations')).rows[0]?.v ?? 0);
-      if (current > migrations.length) throw new Error(`database schema version ${current} is newer than this bot (${migrations.length})`);
+      refuseNewerSchema(current, migrations.length);
       for (let version = current; version < migrations.length; version++) {
         await client.query('BEGIN');
         try {

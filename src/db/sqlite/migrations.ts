@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { refuseNewerSchema } from '../schemaVersion.ts';
 import { relaxJobSettingsChecks } from './relaxJobSettingsChecks.ts';
 
 /**
@@ -291,9 +292,7 @@ export const migrations: readonly (string | ((db: Database) => void))[] = [
 
 export function migrate(db: Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > migrations.length) {
-    throw new Error(`database schema version ${current} is newer than this bot (${migrations.length})`);
-  }
+  refuseNewerSchema(current, migrations.length);
   if (current === migrations.length) return;
   // SQLite's way to rebuild a table that others reference: foreign keys off (only possible outside a
   // transaction), and every reference checked before each step commits.

@@ -32,9 +32,17 @@ export function createRetentionStore(db: Db): RetentionStore {
       return row !== undefined && dropImage.run(row.sha256, row.sha256).changes === 1;
     },
     // The WAL still holds the page images from before the erase: copy the erased pages into the file and empty it.
+    // Without waiting for readers: the call is synchronous, so a busy timeout would hold the whole event loop.
+    // A checkpoint a reader holds up answers false and the next erase tries again.
     checkpointAfterErase(): boolean {
-      const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
-      return result?.busy === 0;
+      const busyTimeoutMs = db.pragma('busy_timeout', { simple: true }) as number;
+      db.pragma('busy_timeout = 0');
+      try {
+        const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+        return result?.busy === 0;
+      } finally {
+        db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      }
     },
   };
   return promised(sync);

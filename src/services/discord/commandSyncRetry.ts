@@ -20,6 +20,8 @@ export interface CommandSyncDeps {
   maxRetryMs?: number;
 }
 
+type Outcome = 'unchanged' | 'updated' | 'left to shard 0' | 'stopped';
+
 const defaultFirstRetryMs = 30_000;
 const defaultMaxRetryMs = 30 * 60_000;
 
@@ -33,8 +35,10 @@ export function createCommandSync(deps: CommandSyncDeps) {
   const maxRetryMs = deps.maxRetryMs ?? defaultMaxRetryMs;
   let retry: TimerHandle | undefined;
   let stopped = false;
+  let previous: Promise<unknown> = Promise.resolve();
+  let waiting: Promise<Outcome> | undefined;
 
-  async function attempt(): Promise<'unchanged' | 'updated' | 'left to shard 0'> {
+  async function attempt(): Promise<Outcome> {
     const sync = deps.writes
       ? await syncCommands(deps.rest, deps.applicationId, deps.guildId, deps.commands())
       : { outcome: 'left to shard 0' as const, registered: await registeredCommands(deps.rest, deps.applicationId, deps.guildId) };
@@ -42,10 +46,26 @@ export function createCommandSync(deps: CommandSyncDeps) {
     return sync.outcome;
   }
 
-  async function run(waitMs: number): Promise<string> {
+  /**
+   * One attempt at a time: two in flight could compare against the same old copy and land in either
+   * order, leaving Discord with the older commands. A call during an attempt gets one attempt after it,
+   * shared with every call made before that one begins, since it reads the commands as they are then.
+   */
+  function attemptInTurn(): Promise<Outcome> {
+    if (waiting) return waiting;
+    const turn = previous.then(() => {
+      waiting = undefined;
+      return stopped ? 'stopped' as const : attempt();
+    });
+    waiting = turn;
+    previous = turn.catch(() => undefined);
+    return turn;
+  }
+
+  async function run(waitMs: number): Promise<Outcome | 'failed'> {
     if (stopped) return 'stopped';
     try {
-      return await attempt();
+      return await attemptInTurn();
     } catch (err) {
       if (stopped) return 'stopped';
       deps.logger.error('command_sync_failed', { err, retryInMs: waitMs });
@@ -65,7 +85,8 @@ export function createCommandSync(deps: CommandSyncDeps) {
     async resync(reason: string): Promise<void> {
       if (stopped || !deps.writes) return;
       try {
-        deps.logger.info('commands_synced', { outcome: await attempt(), reason });
+        const outcome = await attemptInTurn();
+        if (outcome !== 'stopped') deps.logger.info('commands_synced', { outcome, reason });
       } catch (err) {
         deps.logger.warn('command_sync_failed', { err, action: 'the model option keeps its choices until the next change or restart; /video still refuses a model no longer offered' });
       }
