@@ -33,7 +33,7 @@ export function createRetentionStore(db: Db): RetentionStore {
     },
     // The WAL still holds the page images from before the erase: copy the erased pages into the file and empty it.
     // Without waiting for readers: the call is synchronous, so a busy timeout would hold the whole event loop.
-    // A checkpoint a reader holds up answers false and the next erase tries again.
+    // A checkpoint a reader holds up answers false and retention tries again (pendingCheckpoint.ts).
     checkpointAfterErase(): boolean {
       const busyTimeoutMs = db.pragma('busy_timeout', { simple: true }) as number;
       db.pragma('busy_timeout = 0');

@@ -1,6 +1,7 @@
 import type { Clock, TimerHandle } from '../../clock.ts';
 import type { RetentionStore } from '../../db/retentionStore.ts';
 import type { Logger } from '../../logger.ts';
+import { createPendingCheckpoint } from './pendingCheckpoint.ts';
 
 const dayMs = 24 * 60 * 60_000;
 /** A kept image younger than this may still be being written, part by part, before its job is linked. */
@@ -13,14 +14,15 @@ export function createRetention(deps: { store: RetentionStore; clock: Clock; log
   const { store, clock, logger, retentionDays } = deps;
   let timer: TimerHandle | undefined;
   let stopped = false;
+  const checkpoint = createPendingCheckpoint({ store, clock, logger });
 
   const cutoffAt = (now: number) => now - retentionDays * dayMs;
   // An erase is complete only once the store has dropped every earlier copy of the erased text too.
+  // A checkpoint an earlier run still owes is tried even when this one erased nothing.
   const report = async (total: number, images: number): Promise<number> => {
-    if (total === 0 && images === 0) return total;
-    const checkpointed = await store.checkpointAfterErase();
-    logger.info('retention_erased', { jobs: total, referenceImages: images, retentionDays });
-    if (!checkpointed) logger.warn('retention_checkpoint_busy', { action: 'the WAL keeps erased text until the next checkpoint' });
+    const erased = total > 0 || images > 0;
+    await checkpoint.run(erased);
+    if (erased) logger.info('retention_erased', { jobs: total, referenceImages: images, retentionDays });
     return total;
   };
 
@@ -82,6 +84,7 @@ export function createRetention(deps: { store: RetentionStore; clock: Clock; log
     stop() {
       stopped = true;
       if (timer) clock.clearTimeout(timer);
+      checkpoint.stop();
     },
   };
 }
