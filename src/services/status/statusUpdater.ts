@@ -44,7 +44,7 @@ export type StatusPayload = MessagePayload;
  */
 export function createStatusUpdater(deps: StatusUpdaterDeps) {
   const { store, clock, logger } = deps;
-  const refusedEdits = createRefusedStatusEdits(deps.botPermissions);
+  const refusedEdits = createRefusedStatusEdits({ clock, botPermissions: deps.botPermissions });
   const writeStatus = createStatusWriter({ ...deps, refusedEdits });
   const states = new Map<number, EditState>();
   let stopped = false;
