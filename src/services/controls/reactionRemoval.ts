@@ -7,6 +7,8 @@ import { DiscordCode, discordErrorCode, type DiscordMessenger } from '../discord
 /** After Discord refused to take a reaction off in a channel, the bot leaves that channel alone this long. */
 const refusedForMs = 10 * 60_000;
 const refusingCodes: readonly number[] = [DiscordCode.missingPermissions, DiscordCode.missingAccess];
+/** The most refusing channels remembered; beyond it the oldest refusal is forgotten (one more try there). */
+const rememberedAtMost = 10_000;
 
 /**
  * Takes a refused reaction off its message. That needs Manage Messages, which README leaves optional,
@@ -18,6 +20,11 @@ const refusingCodes: readonly number[] = [DiscordCode.missingPermissions, Discor
 export function createReactionRemoval(deps: { messenger: DiscordMessenger; clock: Clock; logger: Logger; botPermissions?: AskBotPermissions }) {
   const { messenger, clock, logger } = deps;
   const refusedUntil = new Map<string, number>();
+  const remember = (channelId: string) => {
+    refusedUntil.delete(channelId);
+    refusedUntil.set(channelId, clock.now() + refusedForMs);
+    if (refusedUntil.size > rememberedAtMost) refusedUntil.delete(refusedUntil.keys().next().value as string);
+  };
 
   async function mayTry(channelId: string): Promise<boolean> {
     const until = refusedUntil.get(channelId);
@@ -36,7 +43,7 @@ export function createReactionRemoval(deps: { messenger: DiscordMessenger; clock
       await messenger.removeUserReaction(r.channelId, r.messageId, r.emoji, r.userId);
     } catch (err) {
       const code = discordErrorCode(err);
-      if (code !== undefined && refusingCodes.includes(code)) refusedUntil.set(r.channelId, clock.now() + refusedForMs);
+      if (code !== undefined && refusingCodes.includes(code)) remember(r.channelId);
       logger.debug('reaction_remove_failed', { jobId: r.jobId, code });
     }
   };
