@@ -7,6 +7,7 @@ import { hostSettingProblems } from './configHosts.ts';
 import { defaultModelOf, loadModels } from './configModels.ts';
 import { loadProviderConfig, type ProviderConfig } from './configProvider.ts';
 import { readVariable, variables, type ParsedVariables, type Variables } from './configVariables.ts';
+import { databaseClientEnv } from './databaseClientEnv.ts';
 
 export interface Config {
   discordToken: string;
@@ -89,16 +90,14 @@ export function loadProviderConfigFromEnvironment(): ProviderConfig {
 
 /**
  * DATABASE_PATH and DATABASE_URL alone, for tools such as `npm run backup` that need no tokens; with the
- * environment a database client they start (pg_dump) inherits: PATH and libpq's own PG* variables.
+ * environment a database client they start (pg_dump) inherits: PATH, HOME, LANG, LC_*, TZ, TMPDIR and libpq's PG*.
  */
 export function loadDatabaseSettingsFromEnvironment(): { databasePath: string; databaseUrl: string | undefined; childEnv: NodeJS.ProcessEnv } {
   loadDotenv();
   const url = variables.DATABASE_URL.safeParse(readVariable(process.env, 'DATABASE_URL'));
   if (!url.success) throw new ConfigError([`DATABASE_URL: ${url.error.issues[0]?.message ?? 'invalid'}`]);
   const databasePath = variables.DATABASE_PATH.parse(readVariable(process.env, 'DATABASE_PATH'));
-  // pg_dump has no use for the bot's secrets.
-  const { DISCORD_TOKEN: _token, APIMART_API_KEY: _key, ...childEnv } = process.env;
-  return { databasePath, databaseUrl: url.data, childEnv };
+  return { databasePath, databaseUrl: url.data, childEnv: databaseClientEnv(process.env) };
 }
 
 export function loadConfig(

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadConfig, loadDatabaseSettingsFromEnvironment } from '../../src/config.ts';
 import { processShardScope } from '../../src/sharding/resolveShards.ts';
 import { shardsOfHost, shardsOfProcess } from '../../src/sharding/shardPlan.ts';
 import { configProblems } from '../support/configProblems.ts';
@@ -58,5 +58,21 @@ describe('shards over hosts', () => {
     const managed = loadConfig({ ...env, SHARD_PROCESSES: '2', SHARDING_MANAGER: 'true', SHARDS: '1', SHARD_COUNT: '8' });
     expect(processShardScope(managed)).toEqual({ shardCount: 8, shardIds: [3, 7] });
     expect(processShardScope(loadConfig({ ...base, DISCORD_SHARDS: '8' }))).toBeUndefined();
+  });
+});
+
+describe('the environment a database client the bot starts inherits (npm run backup → pg_dump)', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('passes on only PATH, HOME, LANG, LC_*, TZ, TMPDIR and libpq’s PG* variables, never a token or key', () => {
+    const kept = { PATH: '/usr/bin', HOME: '/home/bot', LANG: 'C.UTF-8', LC_ALL: 'C', TZ: 'UTC', TMPDIR: '/tmp', PGPASSFILE: '/home/bot/.pgpass', PGSSLMODE: 'require' };
+    const dropped = { DISCORD_TOKEN: 'token', APIMART_API_KEY: 'key', AWS_SECRET_ACCESS_KEY: 'aws-secret', DOTENV_CONFIG_PATH: '/nonexistent/.env', NODE_OPTIONS: '--require ./x.js' };
+    for (const name of Object.keys(process.env)) vi.stubEnv(name, undefined);
+    for (const [name, value] of Object.entries({ ...kept, ...dropped, DATABASE_URL: url })) vi.stubEnv(name, value);
+
+    const { databaseUrl, childEnv } = loadDatabaseSettingsFromEnvironment();
+
+    expect(databaseUrl).toBe(url);
+    expect(childEnv).toEqual(kept);
   });
 });
