@@ -16,6 +16,8 @@ const firstBucketResetMs = 350;
 const bucketKnownForMs = 60 * 60_000;
 const refusingCodes: readonly number[] = [DiscordCode.missingPermissions, DiscordCode.missingAccess];
 const channelGoneCodes: readonly number[] = [DiscordCode.unknownChannel];
+/** The most refusing channels, and deleted messages, remembered; beyond it the oldest is forgotten (one more try). */
+const rememberedAtMost = 10_000;
 
 /**
  * Discord allows about four reaction writes a second per channel. Each channel gets its own queue, run
@@ -28,6 +30,15 @@ export function createReactionQueue(deps: { messenger: DiscordMessenger; logger:
   const tails = new Map<string, Promise<void>>();
   const refusedUntil = new Map<string, number>();
   const deletedMessages = new Set<string>();
+  const refuseIn = (channelId: string, until: number) => {
+    refusedUntil.delete(channelId);
+    refusedUntil.set(channelId, until);
+    if (refusedUntil.size > rememberedAtMost) refusedUntil.delete(refusedUntil.keys().next().value as string);
+  };
+  const deleted = (messageId: string) => {
+    deletedMessages.add(messageId);
+    if (deletedMessages.size > rememberedAtMost) deletedMessages.delete(deletedMessages.values().next().value as string);
+  };
   /**
    * Per route and channel, in order of last use: when the first write's answer came (the next write waits
    * out that bucket) and when the route was last written (discord.js may forget a bucket unused long).
@@ -68,10 +79,10 @@ export function createReactionQueue(deps: { messenger: DiscordMessenger; logger:
     } catch (err) {
       const code = discordErrorCode(err);
       logger.info('reaction_controls_unavailable', { jobId: write.jobId, code });
-      if (code === DiscordCode.unknownMessage) deletedMessages.add(write.messageId);
-      else if (code !== undefined && channelGoneCodes.includes(code)) refusedUntil.set(write.channelId, Number.POSITIVE_INFINITY);
+      if (code === DiscordCode.unknownMessage) deleted(write.messageId);
+      else if (code !== undefined && channelGoneCodes.includes(code)) refuseIn(write.channelId, Number.POSITIVE_INFINITY);
       else if (code !== undefined && refusingCodes.includes(code)) {
-        refusedUntil.set(write.channelId, clock.now() + refusedForMs);
+        refuseIn(write.channelId, clock.now() + refusedForMs);
         await onRefused?.(code);
       }
     }
@@ -107,7 +118,7 @@ export function createReactionQueue(deps: { messenger: DiscordMessenger; logger:
     refuses,
     /** The channel is gone (deleted, or the bot left its server): drop what is queued there and add nothing more. */
     channelGone(channelId: string): void {
-      refusedUntil.set(channelId, Number.POSITIVE_INFINITY);
+      refuseIn(channelId, Number.POSITIVE_INFINITY);
     },
     /** Resolves once every queued write has been tried (tests, shutdown). */
     async idle(): Promise<void> {
