@@ -10,11 +10,14 @@ const invalidRequestWarningEvery = 500;
 /** Not a limit Discord sets: the interaction routes' own pace is the status edits' (editPace.ts). */
 const interactionRoutesPerSecond = 1_000_000;
 /**
- * Kept-alive connections for the interaction client. Without a cap, a burst of a thousand deferrals
- * opens a thousand connections (TLS handshakes, against Discord), and in the bench the connecting cost
- * a fifth of the CPU per acknowledged command; 64 at Discord's usual 50–100 ms still carry 600+ a second.
+ * Kept-alive connections for the interaction client, for first answers and for edits each. Without a
+ * cap, a burst of a thousand deferrals opens a thousand connections (TLS handshakes, against Discord),
+ * and in the bench the connecting cost a fifth of the CPU per acknowledged command; 64 at Discord's
+ * usual 50–100 ms still carry 600+ a second. First answers have their own: behind a crowd's cards
+ * they would wait past Discord's 3 s.
  */
 const interactionConnections = 64;
+const isInteractionCallback = (url: string) => url.endsWith('/callback') || url.includes('/callback?');
 
 /**
  * The gateway client (with the bot token's REST client), and a REST client of its own for what goes
@@ -41,8 +44,10 @@ export function createDiscordClients(config: Config, now: () => number, clientOp
   });
   const editPace = createEditPace(now);
   const send = clientOptions?.rest?.makeRequest ?? DefaultRestOptions.makeRequest;
+  const firstAnswers = new Agent({ connections: interactionConnections });
+  const edits = new Agent({ connections: interactionConnections });
   const makeRequest: RESTOptions['makeRequest'] = async (url, init) => {
-    const answer = await send(url, init);
+    const answer = await send(url, { ...init, dispatcher: isInteractionCallback(url) ? firstAnswers : edits });
     if (answer.status === 429) {
       const retryAfterSec = Number(answer.headers.get('Retry-After') ?? answer.headers.get('X-RateLimit-Reset-After') ?? 1);
       editPace.limited({ retryAfterMs: (Number.isFinite(retryAfterSec) ? retryAfterSec : 1) * 1000, scope: answer.headers.get('X-RateLimit-Scope') ?? 'user' });
@@ -52,7 +57,6 @@ export function createDiscordClients(config: Config, now: () => number, clientOp
   const interactionRest = new REST({
     invalidRequestWarningInterval: invalidRequestWarningEvery, ...clientOptions?.rest,
     api: config.discordApiUrl, globalRequestsPerSecond: interactionRoutesPerSecond, makeRequest,
-    agent: new Agent({ connections: interactionConnections }),
   });
   return { client, interactionRest, editPace };
 }

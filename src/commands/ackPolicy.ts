@@ -44,15 +44,17 @@ export function createAckPolicy(clock: Clock) {
     if (waiting === 0 && held.size > 0 && !quietTimer) quietTimer = clock.setTimeout(releaseHeld, quietMs);
   }
 
-  function arrived(): void {
+  /** Only a deferred arrival says a crowd is still coming: steady light traffic must not hold the work. */
+  function arrived(deferred: boolean): void {
     waiting++;
-    if (quietTimer) clock.clearTimeout(quietTimer);
+    if (!deferred || !quietTimer) return;
+    clock.clearTimeout(quietTimer);
     quietTimer = undefined;
   }
 
   /**
-   * Resolves once no command waits for its first answer and none arrived for a moment (or after
-   * maxHoldMs). A deferred command's reservation and card are work the crowd's deferrals must not
+   * Resolves once no command waits for its first answer and no deferred one arrived for a moment (or
+   * after maxHoldMs). A deferred command's reservation and card are work the crowd's deferrals must not
    * queue behind: in a burst of thousands, that work done at once made later deferrals miss Discord's 3 s.
    */
   function crowdAnswered(): Promise<void> {
@@ -93,7 +95,7 @@ export function createAckPolicy(clock: Clock) {
      */
     begin(interactionId: string): { answerAtOnce: boolean; answered: () => void; crowdAnswered: () => Promise<void>; done: () => void } {
       const answerAtOnce = lateness(interactionId) > lateAfterMs || waiting >= maxWaiting;
-      arrived();
+      arrived(answerAtOnce);
       unfinished++;
       let isAnswered = false;
       let isDone = false;

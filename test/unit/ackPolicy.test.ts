@@ -75,15 +75,35 @@ describe('a deferred command’s own work', () => {
     for (const ack of crowd.slice(0, 69)) ack.answered();
     expect(await settled(held)).toBe(false);
     crowd[69]!.answered();
-    // The burst may still be arriving: a command within the quiet moment keeps the work held.
+    // The burst may still be arriving: a deferred command within the quiet moment keeps the work held.
     clock.advance(40);
-    const another = policy.begin(snowflakeAt(clock.now() - 50, 70));
+    const another = policy.begin(snowflakeAt(clock.now() - 3_000, 70));
+    expect(another.answerAtOnce).toBe(true);
     clock.advance(40);
     expect(await settled(held)).toBe(false);
     another.answered();
     clock.advance(49);
     expect(await settled(held)).toBe(false);
     clock.advance(1);
+    expect(await settled(held)).toBe(true);
+  });
+
+  it('goes ahead after the quiet moment when the other commands arriving are answered with their cards', async () => {
+    const clock = manualClock(1_800_000_000_000);
+    const policy = createAckPolicy(clock);
+    policy.begin(snowflakeAt(clock.now() - 50, 0)).answered();
+    const late = policy.begin(snowflakeAt(clock.now() - 3_000, 1));
+    expect(late.answerAtOnce).toBe(true);
+    late.answered();
+    const held = late.crowdAnswered();
+    // One command every 40 ms, each answered within 10 ms: light traffic, no crowd.
+    for (let i = 0; i < 2; i++) {
+      const ack = policy.begin(snowflakeAt(clock.now() - 50, 2 + i));
+      expect(ack.answerAtOnce).toBe(false);
+      clock.advance(10);
+      ack.answered();
+      clock.advance(30);
+    }
     expect(await settled(held)).toBe(true);
   });
 
