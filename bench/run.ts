@@ -32,7 +32,7 @@ const stages: Stage[] = [
   { key: 'scale', title: 'scale', run: () => (small ? measureScale([200], 3_000) : measureScale([10_000, 10_000, 10_000, 30_000], 30_000)) },
   { key: 'images', title: 'reference images: keep, first submit, re-roll upload', run: () => measureReferenceImages(small ? [1] : [1, 10], small ? 3 : 10) },
   // The PostgreSQL half needs a server the bench may create a database on: `bash .ci/withPostgres.sh npm run bench`.
-  { key: 'stores', title: 'store calls on SQLite and PostgreSQL', run: () => measureStores(small ? 300 : 2_000, small ? 100 : 1_000, process.env.TEST_DATABASE_URL || undefined) },
+  { key: 'stores', title: 'store calls on SQLite and PostgreSQL', run: () => measureStores(small ? 300 : 2_000, small ? 100 : 1_000, process.env.BENCH_DATABASE_URL || undefined) },
   { key: 'sharding', title: 'sharding', run: () => measureSharding(small ? [100] : [100, 1_000, 10_000], small ? [] : [100, 1_000, 10_000]) },
 ].filter((s) => !only || only.includes(s.key));
 

@@ -98,8 +98,9 @@ async function measureEngine(engine: Engine, opened: OpenedEngine, count: number
 /**
  * The same store calls on SQLite and on PostgreSQL, side by side in one run, then the same `/video`
  * burst through a bot process on each (its acknowledgements and its ledger). PostgreSQL is the server
- * TEST_DATABASE_URL names (`bash .ci/withPostgres.sh` starts a throwaway one; the bench creates and
- * drops a database of its own there, as the tests do); without it that half is reported as skipped.
+ * BENCH_DATABASE_URL names (`npm run bench:pg` starts a throwaway one; the bench creates and drops a
+ * database of its own there); without it that half is reported as skipped. Not TEST_DATABASE_URL: the
+ * other stages run the test harness, which would then need the test suite's template database.
  */
 export async function measureStores(count: number, burstSize: number, postgresServerUrl: string | undefined): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
@@ -108,7 +109,7 @@ export async function measureStores(count: number, burstSize: number, postgresSe
   else {
     results.push({
       name: 'store_postgres_skipped', value: 1, unit: 'runs', met: true,
-      goal: 'skipped: TEST_DATABASE_URL is unset (run under `bash .ci/withPostgres.sh` to measure PostgreSQL)',
+      goal: 'skipped: BENCH_DATABASE_URL is unset (`npm run bench:pg` measures PostgreSQL too)',
     });
   }
   for (const [engine, open] of engines) {
