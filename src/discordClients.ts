@@ -18,6 +18,12 @@ const interactionRoutesPerSecond = 1_000_000;
  */
 const interactionConnections = 64;
 const isInteractionCallback = (url: string) => url.endsWith('/callback') || url.includes('/callback?');
+/** Discord's global limit for a bot token, whatever the number of processes and hosts using it. */
+const globalRequestsPerSecondPerToken = 50;
+
+/** Each process's share of the token's global limit: every process of every host counts against the same one. */
+export const globalShareOf = (config: Pick<Config, 'shardProcesses' | 'hostCount'>) =>
+  Math.max(1, Math.floor(globalRequestsPerSecondPerToken / (config.shardProcesses * config.hostCount)));
 
 /**
  * The gateway client (with the bot token's REST client), and a REST client of its own for what goes
@@ -40,7 +46,10 @@ export function createDiscordClients(config: Config, now: () => number, clientOp
     // Reactions are read from the gateway's payload (app.ts), so discord.js builds no partial messages for them.
     partials: [Partials.User, Partials.Channel],
     ...clientOptions,
-    rest: { api: config.discordApiUrl, invalidRequestWarningInterval: invalidRequestWarningEvery, ...clientOptions?.rest },
+    rest: {
+      api: config.discordApiUrl, invalidRequestWarningInterval: invalidRequestWarningEvery, globalRequestsPerSecond: globalShareOf(config),
+      ...clientOptions?.rest,
+    },
   });
   const editPace = createEditPace(now);
   const send = clientOptions?.rest?.makeRequest ?? DefaultRestOptions.makeRequest;
