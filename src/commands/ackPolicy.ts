@@ -12,7 +12,7 @@ const maxWaiting = 64;
 const baselineDriftPerSecondMs = 5;
 /** The longest a deferred command's work waits for the crowd to be answered (a steady overload never empties it). */
 const maxHoldMs = 5_000;
-/** A burst reaches the bot in chunks: the crowd is answered once none waits and none arrived for this long. */
+/** A burst reaches the bot in chunks: the crowd is answered once none waits and no deferred one arrived for this long. */
 const quietMs = 50;
 
 /**
